@@ -1,0 +1,115 @@
+// swift-tools-version:6.0
+// TechFlunky: a marketplace of ready-to-run software businesses, in a terminal.
+// Module map and import rules: docs/architecture.md (and ../shared/DESIGN.md).
+import PackageDescription
+
+let package = Package(
+    name: "techflunky",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "techflunky", targets: ["techflunky"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        // System libraries, each with a header of typed static-inline shims for what Swift cannot import.
+        .systemLibrary(
+            name: "CNCursesW", pkgConfig: "ncursesw",
+            providers: [.apt(["libncursesw5-dev"]), .brew(["ncurses"])]
+        ),
+        .systemLibrary(
+            name: "CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]
+        ),
+
+        // Domain types and rules. No I/O.
+        .target(name: "TechFlunkyCore"),
+
+        // The one HTTP client of the project (libcurl).
+        .target(name: "TechFlunkyHTTP", dependencies: ["CCurl", "TechFlunkyCore"]),
+
+        // Service layer: typed platform calls, event streams, configuration.
+        .target(
+            name: "TechFlunkyClient",
+            dependencies: [
+                "TechFlunkyHTTP", "TechFlunkyCore",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+
+        // The platform API server.
+        .target(
+            name: "TechFlunkyPlatform",
+            dependencies: [
+                "TechFlunkyCore", "TechFlunkyHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+
+        // Offline Stripe and Cloudflare stand-ins speaking their wire formats.
+        .target(
+            name: "TechFlunkySandbox",
+            dependencies: [
+                "TechFlunkyCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+
+        // The terminal UI.
+        .target(
+            name: "TechFlunkyTUI",
+            dependencies: [
+                "CNCursesW", "TechFlunkyClient", "TechFlunkyCore",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+
+        // The binary: argument parsing and wiring of the embedded default.
+        .executableTarget(
+            name: "techflunky",
+            dependencies: [
+                "TechFlunkyCore", "TechFlunkyHTTP", "TechFlunkyClient", "TechFlunkyPlatform",
+                "TechFlunkySandbox", "TechFlunkyTUI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        .testTarget(name: "TechFlunkyCoreTests", dependencies: ["TechFlunkyCore"]),
+        .testTarget(name: "TechFlunkyHTTPTests", dependencies: [
+            "TechFlunkyHTTP", "TechFlunkyCore",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
+        .testTarget(name: "TechFlunkyClientTests", dependencies: [
+            "TechFlunkyClient", "TechFlunkyPlatform", "TechFlunkySandbox", "TechFlunkyCore",
+        ]),
+        .testTarget(name: "TechFlunkyPlatformTests", dependencies: [
+            "TechFlunkyPlatform", "TechFlunkySandbox", "TechFlunkyHTTP", "TechFlunkyCore",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
+        .testTarget(name: "TechFlunkySandboxTests", dependencies: [
+            "TechFlunkySandbox", "TechFlunkyHTTP", "TechFlunkyCore",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
+        .testTarget(name: "TechFlunkyTUITests", dependencies: ["TechFlunkyTUI", "TechFlunkyClient", "TechFlunkyCore"]),
+        // Drives the real binary in tmux; needs the `techflunky` product built first.
+        .testTarget(name: "EndToEndTests", dependencies: ["TechFlunkyCore"]),
+    ]
+)

@@ -1,0 +1,357 @@
+import Foundation
+
+// The platform API's JSON wire types, shared by the server (TechFlunkyPlatform), the client
+// (TechFlunkyClient) and docs/openapi.yaml. Money is integer minor units plus currency; dates are
+// RFC 3339 strings (see `WireJSON`).
+
+// MARK: Errors
+
+/// `{"error": {"code": "...", "message": "...", "field": "..."}}`
+public struct APIErrorBody: Codable, Sendable, Hashable, Error {
+    public struct Detail: Codable, Sendable, Hashable {
+        public var code: String
+        public var message: String
+        public var field: String?
+        /// Every problem, for validation errors that find more than one (e.g. a package manifest).
+        public var problems: [ManifestProblem]?
+
+        public init(code: String, message: String, field: String? = nil, problems: [ManifestProblem]? = nil) {
+            self.code = code
+            self.message = message
+            self.field = field
+            self.problems = problems
+        }
+    }
+
+    public var error: Detail
+
+    public init(code: String, message: String, field: String? = nil, problems: [ManifestProblem]? = nil) {
+        error = Detail(code: code, message: message, field: field, problems: problems)
+    }
+}
+
+/// The error codes the platform uses in `error.code`.
+public enum APIErrorCode {
+    public static let badRequest = "bad_request"
+    public static let validation = "validation_failed"
+    public static let unauthorized = "unauthorized"
+    public static let notFound = "not_found"
+    public static let conflict = "conflict"
+    public static let idempotencyMismatch = "idempotency_key_reused"
+    public static let ownListing = "own_listing"
+    public static let alreadyOwned = "already_owned"
+    public static let notPaid = "order_not_paid"
+    public static let payloadTooLarge = "payload_too_large"
+    public static let paymentProvider = "payment_provider_error"
+    public static let cloudflare = "cloudflare_error"
+    public static let internalError = "internal_error"
+    public static let rateLimited = "rate_limited"
+}
+
+// MARK: Accounts
+
+public struct SignupRequest: Codable, Sendable {
+    public var email: String
+    public var password: String
+    public var displayName: String
+
+    public init(email: String, password: String, displayName: String) {
+        self.email = email
+        self.password = password
+        self.displayName = displayName
+    }
+}
+
+public struct LoginRequest: Codable, Sendable {
+    public var email: String
+    public var password: String
+
+    public init(email: String, password: String) {
+        self.email = email
+        self.password = password
+    }
+}
+
+public struct Account: Codable, Sendable, Hashable {
+    public var id: String
+    public var email: String
+    public var displayName: String
+    public var createdAt: Date
+
+    public init(id: String, email: String, displayName: String, createdAt: Date) {
+        self.id = id
+        self.email = email
+        self.displayName = displayName
+        self.createdAt = createdAt
+    }
+}
+
+public struct AuthResponse: Codable, Sendable {
+    /// The bearer session token. Shown once; the server keeps only its hash.
+    public var token: String
+    public var expiresAt: Date
+    public var account: Account
+
+    public init(token: String, expiresAt: Date, account: Account) {
+        self.token = token
+        self.expiresAt = expiresAt
+        self.account = account
+    }
+}
+
+/// `GET /api/me`
+public struct MeResponse: Codable, Sendable, Hashable {
+    public var account: Account
+    public var seller: SellerAccountStatus?
+    /// Present when the platform runs against the offline stand-ins.
+    public var sandbox: Bool
+
+    public init(account: Account, seller: SellerAccountStatus?, sandbox: Bool) {
+        self.account = account
+        self.seller = seller
+        self.sandbox = sandbox
+    }
+}
+
+// MARK: Catalog
+
+/// `GET /api/listings`: one page; `nextCursor` is opaque, nil on the last page.
+public struct ListingPage: Codable, Sendable, Hashable {
+    public var items: [ListingSummary]
+    public var nextCursor: String?
+    /// How many listings match the query in all.
+    public var total: Int
+
+    public init(items: [ListingSummary], nextCursor: String?, total: Int) {
+        self.items = items
+        self.nextCursor = nextCursor
+        self.total = total
+    }
+}
+
+/// The query of `GET /api/listings`, shared so client and server agree on parameter names.
+public struct ListingQuery: Sendable, Hashable {
+    public var q: String?
+    public var category: String?
+    /// Minor units, inclusive.
+    public var minPrice: Int64?
+    public var maxPrice: Int64?
+    public var sort: ListingSort?
+    public var cursor: String?
+    public var limit: Int?
+
+    public init(q: String? = nil, category: String? = nil, minPrice: Int64? = nil, maxPrice: Int64? = nil,
+                sort: ListingSort? = nil, cursor: String? = nil, limit: Int? = nil) {
+        self.q = q
+        self.category = category
+        self.minPrice = minPrice
+        self.maxPrice = maxPrice
+        self.sort = sort
+        self.cursor = cursor
+        self.limit = limit
+    }
+
+    public static let maxLimit = 100
+    public static let defaultLimit = 50
+
+    /// Query items in a stable order, empty values left out.
+    public var queryItems: [(String, String)] {
+        var items: [(String, String)] = []
+        if let q, !q.isEmpty { items.append(("q", q)) }
+        if let category, !category.isEmpty { items.append(("category", category)) }
+        if let minPrice { items.append(("minPrice", String(minPrice))) }
+        if let maxPrice { items.append(("maxPrice", String(maxPrice))) }
+        if let sort { items.append(("sort", sort.rawValue)) }
+        if let cursor { items.append(("cursor", cursor)) }
+        if let limit { items.append(("limit", String(limit))) }
+        return items
+    }
+}
+
+public struct CategoriesResponse: Codable, Sendable, Hashable {
+    public var categories: [CategoryCount]
+    public init(categories: [CategoryCount]) { self.categories = categories }
+}
+
+// MARK: Checkout
+
+/// `POST /api/checkout/create-session` body; send an `Idempotency-Key` header with it.
+public struct CreateCheckoutSessionRequest: Codable, Sendable, Hashable {
+    public var listingSlug: String
+    public init(listingSlug: String) { self.listingSlug = listingSlug }
+}
+
+public struct CheckoutSessionResponse: Codable, Sendable, Hashable {
+    public var orderId: String
+    public var sessionId: String
+    /// The hosted Stripe Checkout page.
+    public var checkoutURL: String
+    public var amount: Money
+    public var platformFee: Money
+    public var sellerShare: Money
+    public var holdDays: Int
+    public var expiresAt: Date
+
+    public init(orderId: String, sessionId: String, checkoutURL: String, amount: Money, platformFee: Money,
+                sellerShare: Money, holdDays: Int, expiresAt: Date) {
+        self.orderId = orderId
+        self.sessionId = sessionId
+        self.checkoutURL = checkoutURL
+        self.amount = amount
+        self.platformFee = platformFee
+        self.sellerShare = sellerShare
+        self.holdDays = holdDays
+        self.expiresAt = expiresAt
+    }
+}
+
+public struct OrdersResponse: Codable, Sendable, Hashable {
+    public var orders: [Order]
+    public init(orders: [Order]) { self.orders = orders }
+}
+
+// MARK: Deployment
+
+public struct CloudflareCredentials: Codable, Sendable, Hashable {
+    public var accountId: String
+    /// The buyer's API token. Held in memory for one run; never stored or logged.
+    public var apiToken: String
+
+    public init(accountId: String, apiToken: String) {
+        self.accountId = accountId
+        self.apiToken = apiToken
+    }
+}
+
+/// `POST /api/deploy`
+public struct DeployRequest: Codable, Sendable, Hashable {
+    public var orderId: String
+    public var cloudflare: CloudflareCredentials
+    public var domain: String?
+
+    public init(orderId: String, cloudflare: CloudflareCredentials, domain: String? = nil) {
+        self.orderId = orderId
+        self.cloudflare = cloudflare
+        self.domain = domain
+    }
+}
+
+/// `POST /api/deploy/{id}/retry` and `/rollback`: the token again.
+public struct DeployCredentialsRequest: Codable, Sendable, Hashable {
+    public var cloudflare: CloudflareCredentials
+    public init(cloudflare: CloudflareCredentials) { self.cloudflare = cloudflare }
+}
+
+/// 202 answer of deploy, retry and rollback.
+public struct DeployAccepted: Codable, Sendable, Hashable {
+    public var deploymentId: String
+    public var state: DeploymentState
+
+    public init(deploymentId: String, state: DeploymentState) {
+        self.deploymentId = deploymentId
+        self.state = state
+    }
+}
+
+// MARK: Sellers
+
+public struct SellerAccountStatus: Codable, Sendable, Hashable {
+    public var stripeAccountId: String?
+    public var detailsSubmitted: Bool
+    public var chargesEnabled: Bool
+    public var payoutsEnabled: Bool
+    /// A fresh onboarding link while onboarding is incomplete.
+    public var onboardingURL: String?
+
+    public var onboardingComplete: Bool { detailsSubmitted && chargesEnabled && payoutsEnabled }
+
+    public init(stripeAccountId: String?, detailsSubmitted: Bool, chargesEnabled: Bool, payoutsEnabled: Bool,
+                onboardingURL: String? = nil) {
+        self.stripeAccountId = stripeAccountId
+        self.detailsSubmitted = detailsSubmitted
+        self.chargesEnabled = chargesEnabled
+        self.payoutsEnabled = payoutsEnabled
+        self.onboardingURL = onboardingURL
+    }
+}
+
+public struct PayoutTotal: Codable, Sendable, Hashable {
+    public var state: HoldState
+    public var count: Int
+    public var amount: Money
+
+    public init(state: HoldState, count: Int, amount: Money) {
+        self.state = state
+        self.count = count
+        self.amount = amount
+    }
+}
+
+/// `GET /api/seller/payouts`
+public struct PayoutsResponse: Codable, Sendable, Hashable {
+    public var payouts: [Payout]
+    /// One entry per hold state, net amounts.
+    public var totals: [PayoutTotal]
+    /// The platform's clock when this was answered (the sandbox clock may run ahead of the wall clock).
+    public var now: Date
+
+    public init(payouts: [Payout], totals: [PayoutTotal], now: Date) {
+        self.payouts = payouts
+        self.totals = totals
+        self.now = now
+    }
+}
+
+/// The listing text and metrics a seller publishes with a bundle (`POST /api/seller/listings`).
+public struct PublishListingRequest: Codable, Sendable, Hashable {
+    public var title: String
+    public var tagline: String
+    public var description: String
+    public var category: String
+    public var askingPrice: Money
+    public var monthlyRevenue: Money
+    public var monthlyProfit: Money
+    public var ageMonths: Int
+    public var techStack: [String]
+    public var monthlyVisitors: Int
+
+    public init(title: String, tagline: String, description: String, category: String, askingPrice: Money,
+                monthlyRevenue: Money, monthlyProfit: Money, ageMonths: Int, techStack: [String], monthlyVisitors: Int) {
+        self.title = title
+        self.tagline = tagline
+        self.description = description
+        self.category = category
+        self.askingPrice = askingPrice
+        self.monthlyRevenue = monthlyRevenue
+        self.monthlyProfit = monthlyProfit
+        self.ageMonths = ageMonths
+        self.techStack = techStack
+        self.monthlyVisitors = monthlyVisitors
+    }
+}
+
+// MARK: Sandbox
+
+/// `GET /api/sandbox/clock` and `POST /api/sandbox/advance` (only when the platform runs in sandbox mode).
+public struct SandboxClockResponse: Codable, Sendable, Hashable {
+    public var now: Date
+    /// How far the sandbox clock runs ahead of the wall clock, in seconds.
+    public var offsetSeconds: Double
+
+    public init(now: Date, offsetSeconds: Double) {
+        self.now = now
+        self.offsetSeconds = offsetSeconds
+    }
+}
+
+public struct SandboxAdvanceRequest: Codable, Sendable, Hashable {
+    public var seconds: Double
+    public init(seconds: Double) { self.seconds = seconds }
+}
+
+/// `POST /api/sandbox/pay` (sandbox only): pay an order's checkout session with the test card,
+/// as the hosted page's button does.
+public struct SandboxPayRequest: Codable, Sendable, Hashable {
+    public var orderId: String
+    public init(orderId: String) { self.orderId = orderId }
+}

@@ -1,0 +1,48 @@
+import Foundation
+
+/// One numbered event of a deployment, as streamed in `GET /api/deploy/{id}/events`
+/// (SSE `id:` = `seq`, `event:` = `kind`, `data:` = this value as JSON).
+public struct DeploymentEvent: Codable, Sendable, Hashable {
+    public enum Kind: String, Codable, Sendable {
+        /// The deployment's own state changed (`state` set).
+        case deployment
+        /// A step's state changed (`step` and `stepState` set).
+        case step
+        /// A log line of the running step (`step` and `message` set).
+        case log
+        /// A resource was created or adopted (`resource` set).
+        case resource
+    }
+
+    /// 1, 2, 3 … per deployment, without gaps.
+    public var seq: Int
+    public var deploymentId: String
+    public var kind: Kind
+    public var at: Date
+    public var state: DeploymentState?
+    public var step: DeploymentStepKind?
+    public var stepState: StepState?
+    public var message: String?
+    public var errorCode: Int?
+    public var resource: CreatedResource?
+    public var url: String?
+
+    public init(seq: Int, deploymentId: String, kind: Kind, at: Date, state: DeploymentState? = nil,
+                step: DeploymentStepKind? = nil, stepState: StepState? = nil, message: String? = nil,
+                errorCode: Int? = nil, resource: CreatedResource? = nil, url: String? = nil) {
+        self.seq = seq
+        self.deploymentId = deploymentId
+        self.kind = kind
+        self.at = at
+        self.state = state
+        self.step = step
+        self.stepState = stepState
+        self.message = message
+        self.errorCode = errorCode
+        self.resource = resource
+        self.url = url
+    }
+
+    /// The stream ends after this event: the deployment reached a final state.
+    public var isFinal: Bool { kind == .deployment && (state?.isFinal ?? false) }
+}
