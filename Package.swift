@@ -97,6 +97,7 @@ let package = Package(
         ]),
         .testTarget(name: "TechFlunkyClientTests", dependencies: [
             "TechFlunkyClient", "TechFlunkyPlatform", "TechFlunkySandbox", "TechFlunkyCore",
+            .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .testTarget(name: "TechFlunkyPlatformTests", dependencies: [
             "TechFlunkyPlatform", "TechFlunkySandbox", "TechFlunkyHTTP", "TechFlunkyCore",
