@@ -18,6 +18,7 @@ public enum PlatformApplication {
 
         let api = router.group("api")
         AccountRoutes.register(on: api, services: services)
+        CatalogRoutes.register(on: api, services: services)
         DeploymentRoutes.register(on: api, services: services)
         return router
     }

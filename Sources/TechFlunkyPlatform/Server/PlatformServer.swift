@@ -83,7 +83,18 @@ public enum PlatformServer {
     }
 
     /// Seeding that must finish before the first request.
-    static func prepare(_ services: PlatformServices) async throws {}
+    static func prepare(_ services: PlatformServices) async throws {
+        if services.configuration.seedDemoCatalog {
+            try await DemoCatalogLoader.seedIfNeeded(services: services)
+        }
+        if services.configuration.syntheticListings > 0 {
+            let started = Date()
+            let added = try await SyntheticCatalog.fill(count: services.configuration.syntheticListings, services: services)
+            services.logger.info("synthetic listings added", metadata: [
+                "added": "\(added)", "seconds": "\(String(format: "%.1f", Date().timeIntervalSince(started)))",
+            ])
+        }
+    }
 
     /// The hold scheduler and other periodic work; returns when cancelled.
     static func runBackgroundWork(_ services: PlatformServices) async throws {

@@ -11,6 +11,8 @@ public struct PlatformServices: Sendable {
     public let logger: Logger
     public let passwordHasher: PasswordHasher
     public let accounts: any AccountStore
+    public let catalog: any CatalogStore
+    public let packages: PackageStore
 
     /// Opens the database (migrating it) and wires the stores.
     public static func open(_ configuration: PlatformConfiguration) throws -> PlatformServices {
@@ -25,5 +27,7 @@ public struct PlatformServices: Sendable {
         self.logger = configuration.logger
         self.passwordHasher = PasswordHasher(rounds: configuration.passwordRounds)
         self.accounts = SQLiteAccountStore(database: database)
+        self.catalog = SQLiteCatalogStore(database: database)
+        self.packages = PackageStore(dataDir: configuration.dataDir)
     }
 }
