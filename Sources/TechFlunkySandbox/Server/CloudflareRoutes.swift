@@ -11,6 +11,13 @@ struct CloudflareRoutes: Sendable {
         var result: JSONValue
         var info: JSONValue? = nil
         var messages: [(Int, String)] = []
+        /// Work to do after the sandbox transaction: a D1 query runs on its own file, without holding the
+        /// sandbox database's write lock for the length of a migration.
+        var pending: Pending? = nil
+    }
+
+    enum Pending: Sendable {
+        case d1Query(id: String, sql: String, params: [JSONValue])
     }
 
     typealias Operation = @Sendable (Database, CloudflareStandIn.Token) throws -> Reply
@@ -85,8 +92,7 @@ struct CloudflareRoutes: Sendable {
                 guard let sql = json["sql"]?.stringValue, !sql.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                     throw CloudflareAPIError.badRequest(7400, "The request is malformed: sql is required.")
                 }
-                // The database's own file, not the sandbox state; its transaction is its own.
-                return Reply(result: .array(try cf.d1.query(id, sql: sql, params: json["params"]?.arrayValue ?? [])))
+                return Reply(result: .null, pending: .d1Query(id: id, sql: sql, params: json["params"]?.arrayValue ?? []))
             }
         }
 
@@ -422,7 +428,10 @@ struct CloudflareRoutes: Sendable {
             let (token, _) = try cloudflare.authenticate(authorization: ResponseBuilding.header(request, "Authorization"))
             try cloudflare.countRequest(accountId: token.accountId)
             try cloudflare.authorize(token, account: account, permission)
-            let reply = try await cloudflare.database.writer.write { db in try operation(db, token) }
+            var reply = try await cloudflare.database.writer.write { db in try operation(db, token) }
+            if case let .d1Query(id, sql, params) = reply.pending {
+                reply.result = .array(try cloudflare.d1.query(id, sql: sql, params: params))
+            }
             return ResponseBuilding.json(reply.status, CloudflareEnvelope.success(reply.result, messages: reply.messages, info: reply.info))
         } catch let error as CloudflareAPIError {
             return Self.failure(error)

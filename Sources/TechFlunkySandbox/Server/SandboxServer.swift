@@ -56,7 +56,13 @@ public final class SandboxServer: Sendable {
                 portContinuation.yield(channel.localAddress?.port ?? 0)
                 portContinuation.finish()
             },
-            logger: configuration.logger
+            // Hummingbird reports the cancellation that stops it as an error; the sandbox logs its own events
+            // through `configuration.logger`, so the server's own logger only passes what is critical.
+            logger: {
+                var quiet = configuration.logger
+                quiet.logLevel = .critical
+                return quiet
+            }()
         )
         let task = Task { try await app.run() }
         var port = 0
