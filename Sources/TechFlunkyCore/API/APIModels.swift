@@ -50,7 +50,7 @@ public enum APIErrorCode {
 
 // MARK: Accounts
 
-public struct SignupRequest: Codable, Sendable {
+public struct SignupRequest: Codable, Sendable, Hashable {
     public var email: String
     public var password: String
     public var displayName: String
@@ -62,7 +62,7 @@ public struct SignupRequest: Codable, Sendable {
     }
 }
 
-public struct LoginRequest: Codable, Sendable {
+public struct LoginRequest: Codable, Sendable, Hashable {
     public var email: String
     public var password: String
 
@@ -86,7 +86,7 @@ public struct Account: Codable, Sendable, Hashable {
     }
 }
 
-public struct AuthResponse: Codable, Sendable {
+public struct AuthResponse: Codable, Sendable, Hashable {
     /// The bearer session token. Shown once; the server keeps only its hash.
     public var token: String
     public var expiresAt: Date

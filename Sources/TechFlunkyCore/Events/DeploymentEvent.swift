@@ -46,3 +46,17 @@ public struct DeploymentEvent: Codable, Sendable, Hashable {
     /// The stream ends after this event: the deployment reached a final state.
     public var isFinal: Bool { kind == .deployment && (state?.isFinal ?? false) }
 }
+
+extension DeploymentEvent {
+    /// The SSE frame for this event: `id:` the sequence number (what `Last-Event-ID` resumes after),
+    /// `event:` the kind, `data:` the event as wire JSON on one line.
+    public static func sseFrame(_ event: DeploymentEvent) throws -> SSEFrame {
+        let json = String(decoding: try WireJSON.encode(event), as: UTF8.self)
+        return SSEFrame(id: String(event.seq), event: event.kind.rawValue, data: json)
+    }
+
+    /// Decodes the event an SSE frame carries (its `data`).
+    public init(sseFrame: SSEFrame) throws {
+        self = try WireJSON.decode(DeploymentEvent.self, from: Data(sseFrame.data.utf8))
+    }
+}

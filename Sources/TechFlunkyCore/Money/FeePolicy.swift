@@ -30,10 +30,20 @@ public struct FeePolicy: Sendable, Equatable {
 
     /// When a payment made at `paidAt` becomes releasable.
     public func holdUntil(paidAt: Date) -> Date { paidAt.addingTimeInterval(holdInterval) }
+
+    /// Whether the review period of a payment made at `paidAt` is over at `now` (the boundary counts as over).
+    /// Whether the money may then be released also depends on what is open against the order.
+    public func isHoldOver(paidAt: Date, now: Date) -> Bool { now >= holdUntil(paidAt: paidAt) }
 }
 
 public struct FeeSplit: Sendable, Equatable, Codable {
     public let amount: Money
     public let platformFee: Money
     public let sellerShare: Money
+
+    public init(amount: Money, platformFee: Money, sellerShare: Money) {
+        self.amount = amount
+        self.platformFee = platformFee
+        self.sellerShare = sellerShare
+    }
 }

@@ -7,9 +7,10 @@ public struct Currency: Hashable, Sendable, Codable, CustomStringConvertible {
     /// Minor-unit digits: 2 for USD, 0 for JPY, 3 for KWD.
     public let exponent: Int
 
+    /// `exponent` is clamped to 0…6 (no ISO currency uses more), so formatting can never overflow.
     public init(code: String, exponent: Int) {
         self.code = code.uppercased()
-        self.exponent = exponent
+        self.exponent = min(max(exponent, 0), 6)
     }
 
     /// The currency for an ISO code (any case). Unknown codes count in two decimals, as Stripe does.
@@ -121,21 +122,33 @@ public struct Money: Hashable, Sendable, Codable, Comparable, CustomStringConver
     /// `$1,234` with the minor units dropped (rounded toward zero) — for dense tables.
     public var formattedWhole: String { format(decimals: false) }
 
-    /// Compact form for narrow columns: `$950`, `$12.5K`, `$1.2M`.
+    /// Compact form for narrow columns: `$950`, `$9,999`, `$12.5K`, `$1.2M`, `-$3.4B` (whole currency units,
+    /// rounded half up at one decimal; a value that rounds to 1000 of a unit moves to the next unit).
     public var formattedCompact: String {
         let divisor = Money.pow10(currency.exponent)
-        let whole = minorUnits / divisor
-        let magnitude = whole.magnitude
+        let magnitude = (minorUnits / divisor).magnitude
         let sign = minorUnits < 0 ? "-" : ""
-        func scaled(_ unit: UInt64, _ suffix: String) -> String {
-            let tenths = (magnitude * 10 + unit / 2) / unit
-            let text = tenths % 10 == 0 || tenths >= 1000 ? "\(tenths / 10)" : "\(tenths / 10).\(tenths % 10)"
-            return "\(sign)\(currency.symbol)\(text)\(suffix)"
+        if magnitude < 10_000 { return "\(sign)\(currency.symbol)\(Money.grouped(magnitude))" }
+        let units: [(UInt64, String)] = [(1_000, "K"), (1_000_000, "M"), (1_000_000_000, "B"), (1_000_000_000_000, "T")]
+        for (index, (unit, suffix)) in units.enumerated() {
+            // No overflow: magnitude ≤ Int64.max and unit / 20 is small, so the sum fits in UInt64.
+            let tenths = (magnitude + unit / 20) / (unit / 10)
+            if tenths < 1_000 {
+                let text = tenths % 10 == 0 ? "\(tenths / 10)" : "\(tenths / 10).\(tenths % 10)"
+                return "\(sign)\(currency.symbol)\(text)\(suffix)"
+            }
+            let whole = (magnitude + unit / 2) / unit
+            if whole < 1_000 || index == units.count - 1 {
+                return "\(sign)\(currency.symbol)\(Money.grouped(whole))\(suffix)"
+            }
         }
-        if magnitude >= 1_000_000_000 { return scaled(1_000_000_000, "B") }
-        if magnitude >= 1_000_000 { return scaled(1_000_000, "M") }
-        if magnitude >= 10_000 { return scaled(1_000, "K") }
         return "\(sign)\(currency.symbol)\(Money.grouped(magnitude))"
+    }
+
+    /// The same amount with the opposite sign; throws for `Int64.min`, which has no positive twin.
+    public func negated() throws -> Money {
+        guard minorUnits != .min else { throw MoneyError.overflow }
+        return Money(minorUnits: -minorUnits, currency: currency)
     }
 
     public var description: String { formatted }
