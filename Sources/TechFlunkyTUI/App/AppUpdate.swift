@@ -47,7 +47,7 @@ public enum AppUpdate {
             state.now = now
             state.frame &+= 1
             return broadcast(&state, message)
-        case .timerFired:
+        case .timerFired, .subscription:
             return broadcast(&state, message)
         case let .response(id, result):
             switch result {
@@ -194,6 +194,8 @@ public enum AppUpdate {
             switch command {
             case let .request(id, request): effects.append(.request(id, request))
             case let .timer(id, delay): effects.append(.timer(id, after: delay))
+            case let .subscribe(id, subscription): effects.append(.subscribe(id, subscription))
+            case let .unsubscribe(id): effects.append(.unsubscribe(id))
             case let .push(pane):
                 state.tabs[tab].push(pane)
                 if tab == state.activeTab.rawValue - 1 { effects += startTopPane(&state) }

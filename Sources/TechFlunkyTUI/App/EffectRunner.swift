@@ -6,6 +6,8 @@ import TechFlunkyCore
 public struct EffectRunner: Sendable {
     public let service: any MarketplaceService
     public let queue: MessageQueue
+    /// Running subscriptions, so `unsubscribe` can cancel them.
+    public let subscriptions = SubscriptionTasks()
     /// Turns a thrown error into what the UI shows. The default reads the platform's error envelope and treats
     /// anything else as the platform being unreachable.
     public let describe: @Sendable (any Error) -> ServiceFailure
@@ -45,6 +47,24 @@ public struct EffectRunner: Sendable {
                 try? await Task.sleep(for: delay)
                 queue.post(.timerFired(id))
             }
+        case let .subscribe(id, subscription):
+            let service = service, queue = queue, describe = describe, tasks = subscriptions
+            tasks.start(id, Task.detached {
+                switch subscription {
+                case let .deploymentEvents(deploymentId, after):
+                    do {
+                        for try await update in service.deploymentUpdates(id: deploymentId, after: after) {
+                            queue.post(.subscription(id, .deployment(update)))
+                        }
+                        if !Task.isCancelled { queue.post(.subscription(id, .finished)) }
+                    } catch {
+                        if !Task.isCancelled { queue.post(.subscription(id, .failed(describe(error)))) }
+                    }
+                }
+                tasks.finished(id)
+            })
+        case let .unsubscribe(id):
+            subscriptions.cancel(id)
         case .quit, .suspend:
             break
         }
@@ -56,6 +76,21 @@ public struct EffectRunner: Sendable {
         case let .listings(query): .listings(try await service.listings(query))
         case let .listing(slug): .listing(try await service.listing(slug: slug))
         case .categories: .categories(try await service.categories())
+        case let .createCheckoutSession(slug, key):
+            .checkoutSession(try await service.createCheckoutSession(listingSlug: slug, idempotencyKey: key))
+        case let .order(id): .order(try await service.order(id: id))
+        case .orders: .orders(try await service.orders())
+        case let .deploy(request): .deployAccepted(try await service.deploy(request))
+        case let .deployment(id): .deployment(try await service.deployment(id: id))
+        case let .retryDeployment(id, credentials):
+            .deployAccepted(try await service.retryDeployment(id: id, credentials: credentials))
+        case let .rollbackDeployment(id, credentials):
+            .deployAccepted(try await service.rollbackDeployment(id: id, credentials: credentials))
+        case .sellerAccount: .sellerAccount(try await service.sellerAccount())
+        case .createSellerAccount: .sellerAccount(try await service.createSellerAccount())
+        case .payouts: .payouts(try await service.payouts())
+        case let .sandboxPay(orderId): try await service.sandboxPayAnswer(orderId: orderId)
+        case let .advanceSandboxClock(seconds): .sandboxClock(try await service.advanceSandboxClock(seconds: seconds))
         }
     }
 }

@@ -10,4 +10,6 @@ public enum Message: Sendable {
     case tick(Date)
     case timerFired(TimerID)
     case response(RequestID, Result<ServiceResponse, ServiceFailure>)
+    /// One update of a subscription (see `Effect.subscribe`).
+    case subscription(SubscriptionID, SubscriptionUpdate)
 }

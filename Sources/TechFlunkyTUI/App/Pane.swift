@@ -49,6 +49,8 @@ extension Pane {
 public enum PaneCommand: Sendable {
     case request(RequestID, ServiceRequest)
     case timer(TimerID, after: Duration)
+    case subscribe(SubscriptionID, Subscription)
+    case unsubscribe(SubscriptionID)
     case push(any Pane)
     case pop
     case status(StatusMessage)
@@ -79,6 +81,11 @@ public struct PaneContext: Sendable {
     public mutating func newTimerID() -> TimerID {
         defer { nextID += 1 }
         return TimerID(nextID)
+    }
+
+    public mutating func newSubscriptionID() -> SubscriptionID {
+        defer { nextID += 1 }
+        return SubscriptionID(nextID)
     }
 }
 

@@ -20,6 +20,24 @@ public enum ServiceRequest: Hashable, Sendable {
     case listings(ListingQuery)
     case listing(slug: String)
     case categories
+    // Part 2: checkout, orders, deployments, payouts, sandbox.
+    /// `POST /api/checkout/create-session` with one `Idempotency-Key` per purchase attempt.
+    case createCheckoutSession(listingSlug: String, idempotencyKey: String)
+    case order(id: String)
+    case orders
+    /// `POST /api/deploy`; carries the buyer's token for this one call (never kept in pane state).
+    case deploy(DeployRequest)
+    case deployment(id: String)
+    case retryDeployment(id: String, credentials: CloudflareCredentials)
+    case rollbackDeployment(id: String, credentials: CloudflareCredentials)
+    case sellerAccount
+    /// Creates the Stripe Connect account if needed and returns a fresh onboarding link.
+    case createSellerAccount
+    case payouts
+    /// Sandbox only: pay an order's checkout session with the test card.
+    case sandboxPay(orderId: String)
+    /// Sandbox only: move the platform's clock forward.
+    case advanceSandboxClock(seconds: Double)
 }
 
 /// The answer to a `ServiceRequest`.
@@ -28,6 +46,16 @@ public enum ServiceResponse: Sendable, Hashable {
     case listings(ListingPage)
     case listing(Listing)
     case categories(CategoriesResponse)
+    case checkoutSession(CheckoutSessionResponse)
+    case order(Order)
+    case orders([Order])
+    /// Deploy, retry and rollback are accepted with the deployment id at once.
+    case deployAccepted(DeployAccepted)
+    case deployment(Deployment)
+    case sellerAccount(SellerAccountStatus)
+    case payouts(PayoutsResponse)
+    case sandboxPaid
+    case sandboxClock(SandboxClockResponse)
 }
 
 /// A failed request, reduced to what the UI shows and decides on.

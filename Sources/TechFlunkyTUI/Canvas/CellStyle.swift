@@ -6,6 +6,8 @@ public enum StyleRole: String, CaseIterable, Sendable, Hashable {
     case stepFailed = "step_failed", stepSkipped = "step_skipped"
     case holdInReview = "hold_in_review", holdFrozen = "hold_frozen", holdReleased = "hold_released"
     case holdRefunded = "hold_refunded", holdDisputed = "hold_disputed"
+    /// QR codes: dark modules on a light field whatever the theme, so phones scan them (see `Theme.style(for:)`).
+    case qrCode = "qr_code"
 }
 
 /// How one cell is drawn: a role plus emphasis a widget may add on top of the theme's style for that role.

@@ -61,8 +61,12 @@ public struct Theme: Hashable, Sendable {
     }
 
     public func style(for role: StyleRole) -> RoleStyle {
-        styles[role] ?? styles[.text] ?? RoleStyle()
+        if role == .qrCode { return styles[role] ?? Theme.qrCodeStyle }
+        return styles[role] ?? styles[.text] ?? RoleStyle()
     }
+
+    /// Black ink on white for QR codes in every theme (a light-on-dark code scans badly on many phones).
+    public static let qrCodeStyle = RoleStyle(fg: .indexed(16), bg: .indexed(231), fg8: .indexed(0), bg8: .indexed(7))
 
     /// Compiled in so the UI has colours even with no themes directory: the same as `themes/dark.toml`.
     public static let builtinDark: Theme = {
