@@ -1,7 +1,7 @@
 import Foundation
 
 /// Where an order stands: `pending_payment → paid → in_review → released`, or `refunded`,
-/// `disputed`, `expired`. `StateMachine.transition` rejects any other move.
+/// `disputed`, `expired`. `transition(to:)` (OrderStateMachine.swift) rejects any other move.
 public enum OrderState: String, Codable, Sendable, CaseIterable {
     case pendingPayment = "pending_payment"
     case paid

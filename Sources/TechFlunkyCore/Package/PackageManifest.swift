@@ -92,6 +92,18 @@ public struct WorkerBinding: Codable, Sendable, Hashable {
         case r2Bucket = "r2_bucket"
         case plainText = "plain_text"
         case secretText = "secret_text"
+
+        // A clearer error than Foundation's for an unknown type: it names the types that are accepted.
+        public init(from decoder: Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            let raw = try container.decode(String.self)
+            guard let kind = Kind(rawValue: raw) else {
+                throw DecodingError.dataCorruptedError(
+                    in: container,
+                    debugDescription: "unknown binding type \"\(raw)\"; use one of \(Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            self = kind
+        }
     }
 
     public var type: Kind
