@@ -72,4 +72,97 @@ static inline mmask_t tf_button5_pressed(void) { return 0; }
 static inline int tf_wcwidth(wchar_t c) { return wcwidth(c); }
 static inline void tf_setlocale_all(void) { setlocale(LC_ALL, ""); }
 
+// --- Added for the TUI backend (NAME=tui) ---------------------------------------------------------
+
+#include <signal.h>
+#include <unistd.h>
+#include <string.h>
+
+// Reads one key or character with the window's timeout. Returns ERR (nothing within the timeout),
+// OK (a character in *code) or KEY_CODE_YES (a function key in *code).
+static inline int tf_get_wch(unsigned int *code) {
+    wint_t w = 0;
+    int rc = wget_wch(stdscr, &w);
+    *code = (unsigned int)w;
+    return rc;
+}
+static inline int tf_key_code_yes(void) { return KEY_CODE_YES; }
+
+// Draws one cell: a grapheme given as up to CCHARW_MAX wide characters (spacing character first).
+// If ncurses refuses the combination (a second spacing character such as an emoji modifier), the
+// base character is drawn alone so the layout stays right.
+static inline int tf_put_cell(int y, int x, const wchar_t *wch, int count, attr_t attrs, int pair) {
+    wchar_t buf[CCHARW_MAX + 1];
+    int n = count < CCHARW_MAX ? count : CCHARW_MAX;
+    for (int i = 0; i < n; i++) buf[i] = wch[i];
+    buf[n] = L'\0';
+    cchar_t c;
+    memset(&c, 0, sizeof c);
+    if (setcchar(&c, buf, attrs, (short)pair, NULL) != OK) {
+        buf[1] = L'\0';
+        if (setcchar(&c, buf, attrs, (short)pair, NULL) != OK) return ERR;
+    }
+    return mvwadd_wch(stdscr, y, x, &c);
+}
+
+// Mouse: the last event's position and button state.
+static inline int tf_get_mouse(int *x, int *y, mmask_t *bstate) {
+    MEVENT ev;
+    memset(&ev, 0, sizeof ev);
+    int rc = getmouse(&ev);
+    *x = ev.x; *y = ev.y; *bstate = ev.bstate;
+    return rc;
+}
+
+// Signals. Termination requests (SIGTERM, SIGHUP, SIGINT) only set a flag the UI loop polls, so
+// the terminal is restored on the normal path. Crashes (SIGSEGV, SIGILL — a Swift runtime trap —
+// SIGTRAP, SIGABRT, SIGBUS, SIGFPE) cannot continue: give the terminal back, then re-raise with the
+// default action so the exit status and any core dump stay truthful.
+static inline volatile sig_atomic_t *tf_pending_signal_slot(void) {
+    static volatile sig_atomic_t slot = 0;
+    return &slot;
+}
+static inline void tf_on_termination_signal(int sig) { *tf_pending_signal_slot() = sig; }
+static inline void tf_on_crash_signal(int sig) {
+    endwin();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+static inline void tf_install_signal_handlers(void) {
+    struct sigaction term;
+    memset(&term, 0, sizeof term);
+    term.sa_handler = tf_on_termination_signal;
+    sigemptyset(&term.sa_mask);
+    sigaction(SIGTERM, &term, NULL);
+    sigaction(SIGHUP, &term, NULL);
+    sigaction(SIGINT, &term, NULL);
+    struct sigaction crash;
+    memset(&crash, 0, sizeof crash);
+    crash.sa_handler = tf_on_crash_signal;
+    sigemptyset(&crash.sa_mask);
+    crash.sa_flags = SA_RESETHAND;
+    sigaction(SIGSEGV, &crash, NULL);
+    sigaction(SIGILL, &crash, NULL);
+    sigaction(SIGTRAP, &crash, NULL);
+    sigaction(SIGABRT, &crash, NULL);
+    sigaction(SIGBUS, &crash, NULL);
+    sigaction(SIGFPE, &crash, NULL);
+}
+static inline void tf_restore_default_signal_handlers(void) {
+    int sigs[] = { SIGTERM, SIGHUP, SIGINT, SIGSEGV, SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE };
+    for (unsigned i = 0; i < sizeof sigs / sizeof sigs[0]; i++) signal(sigs[i], SIG_DFL);
+}
+/// The pending termination signal (0 if none), cleared by reading.
+static inline int tf_take_pending_signal(void) {
+    int sig = *tf_pending_signal_slot();
+    *tf_pending_signal_slot() = 0;
+    return sig;
+}
+// Ctrl-Z in raw mode arrives as a key: stop the process the way the shell expects, then resume.
+static inline void tf_suspend_self(void) {
+    signal(SIGTSTP, SIG_DFL);
+    raise(SIGTSTP);
+}
+
+
 #endif

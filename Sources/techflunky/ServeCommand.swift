@@ -1,9 +1,62 @@
 import ArgumentParser
+import Foundation
+import Logging
+import TechFlunkyPlatform
 
+/// `techflunky serve`: the platform API server in the foreground. Secrets come from the environment only,
+/// never from flags (flags show up in process listings).
 struct ServeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the platform API server.")
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the platform API server.",
+        discussion: """
+            Environment: STRIPE_API_BASE (default https://api.stripe.com), STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET,
+            CLOUDFLARE_API_BASE (default https://api.cloudflare.com/client/v4), LOG_LEVEL (default info).
+            Stops gracefully on SIGINT or SIGTERM.
+            """
+    )
+
+    @Option(help: "Address to bind.") var host = "127.0.0.1"
+    @Option(help: "Port to bind (0 lets the system choose; the chosen port is printed).") var port = 8080
+    @Option(name: .customLong("db"), help: "SQLite database file (default: <data-dir>/platform.sqlite).") var dbPath: String?
+    @Option(help: "Data directory for the database and the package store (default: $XDG_DATA_HOME/techflunky/server).")
+    var dataDir: String?
+    @Flag(help: "Load the demo catalog and demo account into an empty database.") var demo = false
+    @Option(help: "Fill this many generated listings (scale work).") var synthetic = 0
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard synthetic >= 0 else { throw ValidationError("--synthetic must not be negative") }
+    }
 
     func run() async throws {
-        throw ValidationError("the platform server is not built yet")
+        let environment = ProcessInfo.processInfo.environment
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+            return handler
+        }
+        let dataDir = dataDir ?? Self.defaultDataDir(environment)
+        let configuration = PlatformConfiguration(
+            host: host,
+            port: port,
+            dbPath: dbPath ?? URL(fileURLWithPath: dataDir).appendingPathComponent("platform.sqlite").path,
+            dataDir: dataDir,
+            stripeAPIBase: environment["STRIPE_API_BASE"] ?? "https://api.stripe.com",
+            stripeSecretKey: environment["STRIPE_SECRET_KEY"] ?? "",
+            stripeWebhookSecret: environment["STRIPE_WEBHOOK_SECRET"] ?? "",
+            cloudflareAPIBase: environment["CLOUDFLARE_API_BASE"] ?? "https://api.cloudflare.com/client/v4",
+            seedDemoCatalog: demo,
+            syntheticListings: synthetic
+        )
+        try await PlatformServer.run(configuration) { port in
+            print("techflunky platform listening on http://\(host):\(port)")
+        }
+    }
+
+    static func defaultDataDir(_ environment: [String: String]) -> String {
+        let base = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (NSHomeDirectory() as NSString).appendingPathComponent(".local/share")
+        return ((base as NSString).appendingPathComponent("techflunky") as NSString).appendingPathComponent("server")
     }
 }

@@ -1,0 +1,226 @@
+import Foundation
+import TechFlunkyCore
+import TechFlunkyHTTP
+
+/// What a deployment event stream yields: the events themselves, in order, each exactly once, and
+/// word about the connection so a UI can say "reconnecting…".
+public enum DeploymentStreamUpdate: Sendable, Hashable {
+    case event(DeploymentEvent)
+    /// The platform has been unreachable for `Options.unreachableNotice` or longer; yielded once per outage.
+    case reconnecting(since: Date, attempts: Int, reason: String)
+    /// The connection is back after a `reconnecting`.
+    case reconnected
+    /// The server could not replay events after `afterSeq` (the gap persisted across reconnects); here
+    /// is the whole current state instead. Events continue from `deployment.lastEventId`.
+    case resynchronized(Deployment)
+}
+
+/// `GET /api/deploy/{id}/events` as an `AsyncSequence` that survives broken connections: it
+/// reconnects with exponential backoff and jitter, resumes with `Last-Event-ID`, drops any event
+/// it has already yielded, treats a jump in `seq` as a gap (reconnecting from the last event seen),
+/// and ends after the deployment's final event. It throws only what retrying cannot fix: signed
+/// out, not found, another 4xx, or a stream that keeps sending what is not an event.
+public struct DeploymentEventStream: AsyncSequence, Sendable {
+    public typealias Element = DeploymentStreamUpdate
+
+    public struct Options: Sendable, Hashable {
+        public var initialBackoff: TimeInterval
+        public var maxBackoff: TimeInterval
+        /// How long the server may be unreachable before a `.reconnecting` update.
+        public var unreachableNotice: TimeInterval
+        /// Reconnects that fail to close a gap in `seq` before falling back to the snapshot.
+        public var gapAttempts: Int
+
+        public init(initialBackoff: TimeInterval = 0.25, maxBackoff: TimeInterval = 10, unreachableNotice: TimeInterval = 5, gapAttempts: Int = 3) {
+            self.initialBackoff = initialBackoff
+            self.maxBackoff = maxBackoff
+            self.unreachableNotice = unreachableNotice
+            self.gapAttempts = gapAttempts
+        }
+    }
+
+    let client: PlatformClient
+    let deploymentId: String
+    let afterSeq: Int
+    let options: Options
+
+    init(client: PlatformClient, deploymentId: String, after afterSeq: Int, options: Options) {
+        self.client = client
+        self.deploymentId = deploymentId
+        self.afterSeq = afterSeq
+        self.options = options
+    }
+
+    public func makeAsyncIterator() -> AsyncThrowingStream<Element, Error>.Iterator {
+        let (stream, continuation) = AsyncThrowingStream<Element, Error>.makeStream(bufferingPolicy: .unbounded)
+        let follower = DeploymentEventFollower(client: client, deploymentId: deploymentId, lastSeq: afterSeq, options: options, output: continuation)
+        let task = Task {
+            var follower = follower
+            await follower.run()
+        }
+        continuation.onTermination = { _ in task.cancel() }
+        return stream.makeAsyncIterator()
+    }
+}
+
+/// The reconnect loop behind `DeploymentEventStream`; one per iteration, owned by its task.
+private struct DeploymentEventFollower: Sendable {
+    let client: PlatformClient
+    let deploymentId: String
+    var lastSeq: Int
+    let options: Options
+    let output: AsyncThrowingStream<DeploymentStreamUpdate, Error>.Continuation
+
+    typealias Options = DeploymentEventStream.Options
+
+    private enum Outcome {
+        /// The final event was yielded.
+        case finished
+        /// The connection ended or broke; reconnect. `progressed` when it delivered something new.
+        case reconnect(progressed: Bool, reason: String, delay: TimeInterval?)
+        /// Events skipped a number: reconnect from `lastSeq` to get the missing ones.
+        case gap(expected: Int, got: Int)
+    }
+
+    init(client: PlatformClient, deploymentId: String, lastSeq: Int, options: Options,
+         output: AsyncThrowingStream<DeploymentStreamUpdate, Error>.Continuation) {
+        self.client = client
+        self.deploymentId = deploymentId
+        self.lastSeq = lastSeq
+        self.options = options
+        self.output = output
+    }
+
+    /// When the current outage began (nil while connected) and whether it has been reported.
+    private var unreachableSince: Date?
+    private var announcedOutage = false
+
+    mutating func run() async {
+        var failures = 0
+        var gapRepeats = 0
+        var serverRetry: TimeInterval?
+        var garbage = 0
+        do {
+            while true {
+                try Task.checkCancellation()
+                let outcome: Outcome
+                do {
+                    outcome = try await connectOnce(serverRetry: &serverRetry, garbage: &garbage)
+                } catch let error as ClientError where error.isTransient {
+                    outcome = .reconnect(progressed: false, reason: error.description, delay: nil)
+                }
+                switch outcome {
+                case .finished:
+                    output.finish()
+                    return
+                case let .gap(expected, got):
+                    gapRepeats += 1
+                    if gapRepeats >= options.gapAttempts {
+                        // The server keeps skipping: take the snapshot as the truth and go on from it.
+                        let snapshot = try await client.deployment(id: deploymentId)
+                        output.yield(.resynchronized(snapshot))
+                        lastSeq = max(lastSeq, snapshot.lastEventId)
+                        gapRepeats = 0
+                        if snapshot.state.isFinal { output.finish(); return }
+                    }
+                    _ = (expected, got)
+                    try await Self.sleep(jittered(options.initialBackoff))
+                case let .reconnect(progressed, reason, delay):
+                    if progressed {
+                        failures = 0
+                        gapRepeats = 0
+                    } else {
+                        failures += 1
+                        let since = unreachableSince ?? Date()
+                        unreachableSince = since
+                        if !announcedOutage, Date().timeIntervalSince(since) >= options.unreachableNotice {
+                            output.yield(.reconnecting(since: since, attempts: failures, reason: reason))
+                            announcedOutage = true
+                        }
+                    }
+                    if !progressed, failures > 0, try await finishedAlready() {
+                        output.finish()
+                        return
+                    }
+                    let base = serverRetry ?? options.initialBackoff
+                    let backoff = delay ?? jittered(min(options.maxBackoff, base * pow(2, Double(max(0, failures - 1)))))
+                    try await Self.sleep(progressed ? jittered(base) : backoff)
+                }
+            }
+        } catch is CancellationError {
+            output.finish(throwing: ClientError.cancelled)
+        } catch let error as ClientError {
+            output.finish(throwing: error)
+        } catch {
+            output.finish(throwing: error)
+        }
+    }
+
+    /// When a stream ends without the final event and nothing new came, the deployment may already
+    /// be over (we resumed after its last event): the snapshot says so.
+    private func finishedAlready() async throws -> Bool {
+        guard let snapshot = try? await client.deployment(id: deploymentId) else { return false }
+        return snapshot.state.isFinal && snapshot.lastEventId <= lastSeq
+    }
+
+    private mutating func connectOnce(serverRetry: inout TimeInterval?, garbage: inout Int) async throws -> Outcome {
+        let request = client.eventStreamRequest(deploymentId: deploymentId, lastEventId: lastSeq)
+        let response: HTTPStreamingResponse
+        do {
+            response = try await client.transport.stream(request)
+        } catch let error as HTTPError {
+            if error == .cancelled { throw CancellationError() }
+            return .reconnect(progressed: false, reason: ClientError.from(error, base: client.baseURL).description, delay: nil)
+        }
+        guard response.status == 200 else {
+            var body = Data()
+            for try await chunk in response.body where body.count < 64 * 1024 { body.append(chunk) }
+            let error = ClientError.from(status: response.status, body: body)
+            if response.status == 429 || response.status >= 500 {
+                let wait = response.headers["Retry-After"].flatMap { RetryPolicy.parseRetryAfter($0) }
+                return .reconnect(progressed: false, reason: error.description, delay: wait.map { min($0, options.maxBackoff * 3) })
+            }
+            throw error
+        }
+        // Connected: the outage (if any) is over, before any event of this connection is yielded.
+        if announcedOutage { output.yield(.reconnected) }
+        announcedOutage = false
+        unreachableSince = nil
+        var parser = SSEParser()
+        var progressed = false
+        do {
+            for try await chunk in response.body {
+                for frame in parser.feed(chunk) {
+                    if let retry = frame.retry { serverRetry = Double(retry) / 1000 }
+                    guard frame.event == nil || DeploymentEvent.Kind(rawValue: frame.event!) != nil else { continue }
+                    guard let event = try? WireJSON.decode(DeploymentEvent.self, from: Data(frame.data.utf8)) else {
+                        garbage += 1
+                        if garbage >= 5 {
+                            throw ClientError.undecodable(url: request.url, expected: "DeploymentEvent", detail: "the stream keeps sending data that is not an event")
+                        }
+                        continue
+                    }
+                    if event.seq <= lastSeq { continue }  // already yielded (replayed after a reconnect)
+                    if event.seq != lastSeq + 1 { return .gap(expected: lastSeq + 1, got: event.seq) }
+                    output.yield(.event(event))
+                    lastSeq = event.seq
+                    progressed = true
+                    if event.isFinal { return .finished }
+                }
+            }
+        } catch let error as HTTPError {
+            if error == .cancelled { throw CancellationError() }
+            return .reconnect(progressed: progressed, reason: ClientError.from(error, base: client.baseURL).description, delay: nil)
+        }
+        return .reconnect(progressed: progressed, reason: "the server closed the event stream", delay: nil)
+    }
+
+    /// Full jitter between half and all of `seconds`, so many clients do not reconnect in step.
+    private func jittered(_ seconds: TimeInterval) -> TimeInterval {
+        seconds * Double.random(in: 0.5...1.0)
+    }
+
+    private static func sleep(_ seconds: TimeInterval) async throws {
+        try await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1_000_000_000))
+    }
+}

@@ -1,0 +1,38 @@
+import Crypto
+import Foundation
+
+/// Bearer session tokens: 32 random bytes, base64url. The database keeps only their SHA-256 hash, so a
+/// leaked database does not sign anyone in.
+public enum SessionToken {
+    public static func generate() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        return Base64URL.encode(Data(bytes))
+    }
+
+    public static func hash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// Identifiers: a readable prefix and 16 random bytes in lower-case base32-ish hex (`ord_3f9a…`).
+public enum PlatformID {
+    public static func make(_ prefix: String) -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<12).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        return prefix + "_" + bytes.map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+public enum Base64URL {
+    public static func encode(_ data: Data) -> String {
+        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    public static func decode(_ text: String) -> Data? {
+        var base = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base.count % 4 != 0 { base += "=" }
+        return Data(base64Encoded: base)
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import Hummingbird
+import TechFlunkyCore
+
+/// `GET /api/listings`, `GET /api/listings/{slug}`, `GET /api/categories`: public, no sign-in needed.
+enum CatalogRoutes {
+    static func register(on api: RouterGroup<PlatformRequestContext>, services: PlatformServices) {
+        api.get("listings") { request, _ -> ListingPage in
+            try await services.catalog.search(try parseQuery(request.uri.queryParameters))
+        }
+
+        api.get("listings/:slug") { _, context -> Listing in
+            let slug = try context.parameters.require("slug")
+            guard let listing = try await services.catalog.listing(slug: slug) else {
+                throw PlatformError.notFound("no listing `\(slug)`")
+            }
+            return listing
+        }
+
+        api.get("categories") { _, _ -> CategoriesResponse in
+            CategoriesResponse(categories: try await services.catalog.categories())
+        }
+    }
+
+    static func parseQuery(_ parameters: Parameters) throws -> ListingQuery {
+        func integer(_ name: String) throws -> Int64? {
+            guard let text = parameters.get(name), !text.isEmpty else { return nil }
+            guard let value = Int64(text), value >= 0 else {
+                throw PlatformError.badRequest("`\(name)` must be a whole non-negative number of minor units (cents)", field: name)
+            }
+            return value
+        }
+        var query = ListingQuery()
+        query.q = parameters.get("q").flatMap { $0.isEmpty ? nil : String($0.prefix(256)) }
+        query.category = parameters.get("category").flatMap { $0.isEmpty ? nil : $0 }
+        query.minPrice = try integer("minPrice")
+        query.maxPrice = try integer("maxPrice")
+        if let sort = parameters.get("sort"), !sort.isEmpty {
+            guard let value = ListingSort(rawValue: sort) else {
+                throw PlatformError.badRequest("`sort` must be one of \(ListingSort.allCases.map(\.rawValue).joined(separator: ", "))", field: "sort")
+            }
+            query.sort = value
+        }
+        query.cursor = parameters.get("cursor").flatMap { $0.isEmpty ? nil : $0 }
+        if let limit = parameters.get("limit"), !limit.isEmpty {
+            guard let value = Int(limit) else { throw PlatformError.badRequest("`limit` must be a number from 1 to \(ListingQuery.maxLimit)", field: "limit") }
+            query.limit = value
+        }
+        if let min = query.minPrice, let max = query.maxPrice, min > max {
+            throw PlatformError.badRequest("minPrice is above maxPrice", field: "minPrice")
+        }
+        return query
+    }
+}

@@ -1,0 +1,393 @@
+import Foundation
+import TechFlunkyCore
+import TechFlunkyHTTP
+
+/// Typed calls to Cloudflare API v4 for one buyer's account, over `TechFlunkyHTTP`.
+///
+/// One client per deployment run: it holds the buyer's token in memory (as a `CloudflareAPIToken`,
+/// which never prints) and is dropped with the run. Every call goes through the account's
+/// `CloudflareRateLimiter`, decodes the `{success, errors, messages, result}` envelope, honours 429
+/// `Retry-After`, and retries idempotent calls (GET, PUT, DELETE) on 5xx and timeouts with
+/// exponential backoff. Creations (POST) are not retried on 5xx: the orchestrator looks a resource
+/// up before creating it, so a retried step adopts what an unanswered POST may have made.
+public struct CloudflareClient: Sendable, CustomStringConvertible {
+    public static let defaultBaseURL = "https://api.cloudflare.com/client/v4"
+
+    public struct RetryPolicy: Sendable, Hashable {
+        public var maxAttempts: Int
+        /// First backoff; doubles each attempt, with jitter.
+        public var baseDelay: Double
+        /// Longest single wait, also the cap on a `Retry-After` we honour.
+        public var maxDelay: Double
+
+        public init(maxAttempts: Int = 4, baseDelay: Double = 0.25, maxDelay: Double = 30) {
+            self.maxAttempts = maxAttempts
+            self.baseDelay = baseDelay
+            self.maxDelay = maxDelay
+        }
+
+        public static let standard = RetryPolicy()
+    }
+
+    public let baseURL: String
+    public let accountId: String
+    private let token: CloudflareAPIToken
+    private let transport: any HTTPTransport
+    private let limiter: CloudflareRateLimiter?
+    private let retry: RetryPolicy
+    private let timeouts: HTTPTimeouts
+
+    /// `baseURL` is the API root (ends in `/client/v4`); `CLOUDFLARE_API_BASE` configures it.
+    public init(baseURL: String = CloudflareClient.defaultBaseURL, accountId: String, token: CloudflareAPIToken,
+                transport: any HTTPTransport, limiter: CloudflareRateLimiter? = nil, retry: RetryPolicy = .standard,
+                timeouts: HTTPTimeouts = HTTPTimeouts(connect: 10, total: 60)) {
+        var base = baseURL
+        while base.hasSuffix("/") { base.removeLast() }
+        self.baseURL = base
+        self.accountId = accountId
+        self.token = token
+        self.transport = transport
+        self.limiter = limiter
+        self.retry = retry
+        self.timeouts = timeouts
+    }
+
+    /// The base URL from the environment (`CLOUDFLARE_API_BASE`), else Cloudflare's.
+    public static func baseURL(fromEnvironment env: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let v = env["CLOUDFLARE_API_BASE"], !v.isEmpty { return v }
+        return defaultBaseURL
+    }
+
+    public var description: String { "CloudflareClient(\(baseURL), account \(accountId), token [redacted])" }
+
+    private var account: String { "/accounts/\(Self.segment(accountId))" }
+
+    // MARK: Tokens and accounts
+
+    /// Verifies a user-owned token (`/user/tokens/verify`); falls back to the account-owned form
+    /// (`/accounts/{id}/tokens/verify`) when Cloudflare does not know it as a user token.
+    public func verifyToken() async throws -> CloudflareTokenStatus {
+        do {
+            return try await call(.GET, "/user/tokens/verify", operation: "verify the API token")
+        } catch let error as CloudflareError where error.reason == .api && (error.status == 401 || error.status == 403 || error.status == 404) {
+            return try await verifyAccountToken()
+        }
+    }
+
+    public func verifyAccountToken() async throws -> CloudflareTokenStatus {
+        try await call(.GET, "\(account)/tokens/verify", operation: "verify the account API token")
+    }
+
+    public func getAccount() async throws -> CloudflareAccount {
+        try await call(.GET, account, operation: "read Cloudflare account \(accountId)")
+    }
+
+    // MARK: D1
+
+    public func createD1Database(name: String) async throws -> CloudflareD1Database {
+        try await call(.POST, "\(account)/d1/database", body: json(["name": name]), operation: "create D1 database \(name)")
+    }
+
+    /// The database with exactly this name, or nil.
+    public func findD1Database(name: String) async throws -> CloudflareD1Database? {
+        let list: [CloudflareD1Database] = try await call(
+            .GET, "\(account)/d1/database", query: [("name", name), ("per_page", "100")], operation: "look up D1 database \(name)")
+        return list.first { $0.name == name }
+    }
+
+    public func getD1Database(id: String) async throws -> CloudflareD1Database {
+        try await call(.GET, "\(account)/d1/database/\(Self.segment(id))", operation: "read D1 database \(id)")
+    }
+
+    public func listD1Databases() async throws -> [CloudflareD1Database] {
+        try await call(.GET, "\(account)/d1/database", query: [("per_page", "100")], operation: "list D1 databases")
+    }
+
+    public func deleteD1Database(id: String) async throws {
+        let _: CloudflareJSONValue? = try await callOptional(.DELETE, "\(account)/d1/database/\(Self.segment(id))",
+                                                            operation: "delete D1 database \(id)")
+    }
+
+    /// Runs SQL (several statements joined by `;` run as a batch) with positional params.
+    /// POST, but not retried on 5xx: SQL need not be idempotent.
+    public func queryD1(databaseId: String, sql: String, params: [String] = []) async throws -> [CloudflareD1QueryResult] {
+        struct Body: Encodable { var sql: String; var params: [String] }
+        return try await call(.POST, "\(account)/d1/database/\(Self.segment(databaseId))/query",
+                              body: try JSONEncoder().encode(Body(sql: sql, params: params)),
+                              operation: "run SQL on D1 database \(databaseId)")
+    }
+
+    // MARK: R2
+
+    public func createR2Bucket(name: String) async throws -> CloudflareR2Bucket {
+        try await call(.POST, "\(account)/r2/buckets", body: json(["name": name]), operation: "create R2 bucket \(name)")
+    }
+
+    /// The bucket, or nil when it does not exist.
+    public func getR2Bucket(name: String) async throws -> CloudflareR2Bucket? {
+        do {
+            return try await call(.GET, "\(account)/r2/buckets/\(Self.segment(name))", operation: "read R2 bucket \(name)")
+        } catch let error as CloudflareError where error.isNotFound {
+            return nil
+        }
+    }
+
+    public func listR2Buckets() async throws -> [CloudflareR2Bucket] {
+        let list: CloudflareR2BucketList = try await call(.GET, "\(account)/r2/buckets", operation: "list R2 buckets")
+        return list.buckets
+    }
+
+    public func putR2BucketCORS(name: String, rules: [CORSRule]) async throws {
+        let _: CloudflareJSONValue? = try await callOptional(
+            .PUT, "\(account)/r2/buckets/\(Self.segment(name))/cors",
+            body: try JSONEncoder().encode(CloudflareR2CORSPolicy(rules: rules)), operation: "set CORS on R2 bucket \(name)")
+    }
+
+    public func getR2BucketCORS(name: String) async throws -> [CORSRule] {
+        let policy: CloudflareR2CORSPolicy = try await call(
+            .GET, "\(account)/r2/buckets/\(Self.segment(name))/cors", operation: "read CORS of R2 bucket \(name)")
+        return policy.rules
+    }
+
+    public func deleteR2Bucket(name: String) async throws {
+        let _: CloudflareJSONValue? = try await callOptional(.DELETE, "\(account)/r2/buckets/\(Self.segment(name))",
+                                                            operation: "delete R2 bucket \(name)")
+    }
+
+    // MARK: Workers
+
+    /// Uploads (creates or replaces) a module Worker with its bindings. PUT, so safe to repeat.
+    public func uploadWorker(_ upload: CloudflareWorkerUpload) async throws -> CloudflareWorkerScript {
+        let body = try upload.multipartBody()
+        return try await call(.PUT, "\(account)/workers/scripts/\(Self.segment(upload.scriptName))",
+                              body: body.encoded(), contentType: body.contentType,
+                              operation: "upload Worker \(upload.scriptName)")
+    }
+
+    /// Whether a script of this name exists.
+    public func workerExists(name: String) async throws -> Bool {
+        do {
+            // The script's settings answer JSON in the envelope (the script itself answers raw JS).
+            let _: CloudflareJSONValue? = try await callOptional(
+                .GET, "\(account)/workers/scripts/\(Self.segment(name))/settings", operation: "read Worker \(name)")
+            return true
+        } catch let error as CloudflareError where error.isNotFound {
+            return false
+        }
+    }
+
+    public func deleteWorker(name: String) async throws {
+        let _: CloudflareJSONValue? = try await callOptional(
+            .DELETE, "\(account)/workers/scripts/\(Self.segment(name))", query: [("force", "true")], operation: "delete Worker \(name)")
+    }
+
+    /// The account's workers.dev subdomain, or nil when none is set up.
+    public func workersSubdomain() async throws -> CloudflareWorkersSubdomain? {
+        do {
+            return try await call(.GET, "\(account)/workers/subdomain", operation: "read the workers.dev subdomain")
+        } catch let error as CloudflareError where error.isNotFound {
+            return nil
+        }
+    }
+
+    /// Turns the script's `<script>.<subdomain>.workers.dev` route on or off.
+    public func setWorkerSubdomainEnabled(script: String, enabled: Bool) async throws {
+        let _: CloudflareJSONValue? = try await callOptional(
+            .POST, "\(account)/workers/scripts/\(Self.segment(script))/subdomain",
+            body: try JSONEncoder().encode(["enabled": enabled]), idempotent: true,
+            operation: "\(enabled ? "enable" : "disable") workers.dev for \(script)")
+    }
+
+    public func listWorkerSecrets(script: String) async throws -> [CloudflareWorkerSecret] {
+        try await call(.GET, "\(account)/workers/scripts/\(Self.segment(script))/secrets", operation: "list secrets of Worker \(script)")
+    }
+
+    /// Sets a secret. The value goes in the body only; the operation text names the secret, not its value.
+    public func putWorkerSecret(script: String, name: String, value: String) async throws {
+        let _: CloudflareJSONValue? = try await callOptional(
+            .PUT, "\(account)/workers/scripts/\(Self.segment(script))/secrets",
+            body: try JSONEncoder().encode(["name": name, "text": value, "type": "secret_text"]),
+            operation: "set secret \(name) on Worker \(script)")
+    }
+
+    public func deleteWorkerSecret(script: String, name: String) async throws {
+        let _: CloudflareJSONValue? = try await callOptional(
+            .DELETE, "\(account)/workers/scripts/\(Self.segment(script))/secrets/\(Self.segment(name))",
+            operation: "delete secret \(name) of Worker \(script)")
+    }
+
+    // MARK: Zones, DNS, custom hostnames
+
+    /// The zone with exactly this name in the account, or nil.
+    public func findZone(name: String) async throws -> CloudflareZone? {
+        let zones: [CloudflareZone] = try await call(
+            .GET, "/zones", query: [("name", name), ("account.id", accountId)], operation: "look up zone \(name)")
+        return zones.first { $0.name.lowercased() == name.lowercased() }
+    }
+
+    public func createDNSRecord(zoneId: String, _ record: CloudflareDNSRecordInput) async throws -> CloudflareDNSRecord {
+        try await call(.POST, "/zones/\(Self.segment(zoneId))/dns_records", body: try JSONEncoder().encode(record),
+                       operation: "create \(record.type) record \(record.name)")
+    }
+
+    public func findDNSRecords(zoneId: String, type: String, name: String) async throws -> [CloudflareDNSRecord] {
+        let list: [CloudflareDNSRecord] = try await call(
+            .GET, "/zones/\(Self.segment(zoneId))/dns_records", query: [("type", type), ("name", name)],
+            operation: "look up \(type) record \(name)")
+        return list.filter { $0.type.uppercased() == type.uppercased() && $0.name.lowercased() == name.lowercased() }
+    }
+
+    public func updateDNSRecord(zoneId: String, recordId: String, _ record: CloudflareDNSRecordInput) async throws -> CloudflareDNSRecord {
+        try await call(.PUT, "/zones/\(Self.segment(zoneId))/dns_records/\(Self.segment(recordId))",
+                       body: try JSONEncoder().encode(record), operation: "update \(record.type) record \(record.name)")
+    }
+
+    public func deleteDNSRecord(zoneId: String, recordId: String) async throws {
+        let _: CloudflareJSONValue? = try await callOptional(
+            .DELETE, "/zones/\(Self.segment(zoneId))/dns_records/\(Self.segment(recordId))", operation: "delete DNS record \(recordId)")
+    }
+
+    public func createCustomHostname(zoneId: String, hostname: String) async throws -> CloudflareCustomHostname {
+        struct SSL: Encodable { var method = "http"; var type = "dv" }
+        struct Body: Encodable { var hostname: String; var ssl = SSL() }
+        return try await call(.POST, "/zones/\(Self.segment(zoneId))/custom_hostnames",
+                              body: try JSONEncoder().encode(Body(hostname: hostname)),
+                              operation: "create custom hostname \(hostname)")
+    }
+
+    public func findCustomHostname(zoneId: String, hostname: String) async throws -> CloudflareCustomHostname? {
+        let list: [CloudflareCustomHostname] = try await call(
+            .GET, "/zones/\(Self.segment(zoneId))/custom_hostnames", query: [("hostname", hostname)],
+            operation: "look up custom hostname \(hostname)")
+        return list.first { $0.hostname.lowercased() == hostname.lowercased() }
+    }
+
+    public func deleteCustomHostname(zoneId: String, id: String) async throws {
+        let _: CloudflareJSONValue? = try await callOptional(
+            .DELETE, "/zones/\(Self.segment(zoneId))/custom_hostnames/\(Self.segment(id))", operation: "delete custom hostname \(id)")
+    }
+
+    // MARK: The call
+
+    private func json(_ object: [String: String]) -> Data {
+        (try? JSONEncoder().encode(object)) ?? Data("{}".utf8)
+    }
+
+    /// A call whose `result` must be present.
+    private func call<R: Decodable>(_ method: HTTPMethod, _ path: String, query: [(String, String)] = [], body: Data? = nil,
+                                    contentType: String = "application/json", idempotent: Bool? = nil,
+                                    operation: String) async throws -> R {
+        let (envelope, status): (CloudflareEnvelope<R>, Int) = try await send(
+            method, path, query: query, body: body, contentType: contentType, idempotent: idempotent, operation: operation)
+        guard let result = envelope.result else {
+            throw CloudflareError.undecodable(operation: operation, status: status, detail: "no `result` in the answer")
+        }
+        return result
+    }
+
+    /// A call whose `result` may be null (deletes, settings).
+    private func callOptional<R: Decodable>(_ method: HTTPMethod, _ path: String, query: [(String, String)] = [],
+                                            body: Data? = nil, contentType: String = "application/json",
+                                            idempotent: Bool? = nil, operation: String) async throws -> R? {
+        let (envelope, _): (CloudflareEnvelope<R>, Int) = try await send(
+            method, path, query: query, body: body, contentType: contentType, idempotent: idempotent, operation: operation)
+        return envelope.result
+    }
+
+    private func send<R: Decodable>(_ method: HTTPMethod, _ path: String, query: [(String, String)], body: Data?,
+                                    contentType: String, idempotent: Bool?, operation: String) async throws
+        -> (CloudflareEnvelope<R>, Int)
+    {
+        let url = baseURL + path + Self.queryString(query)
+        var headers: HTTPHeaders = ["Authorization": token.bearerValue, "Accept": "application/json"]
+        if body != nil { headers["Content-Type"] = contentType }
+        // The transport must not retry on its own: retries, backoff and 429 handling are decided here.
+        let request = HTTPRequest(method: method, url: url, headers: headers, body: body, timeouts: timeouts, retryable: false)
+        let mayRepeat = idempotent ?? method.isIdempotent
+
+        var attempt = 0
+        while true {
+            attempt += 1
+            try Task.checkCancellation()
+            if let limiter { try await limiter.acquire(accountId: accountId) }
+            let response: HTTPResponse
+            do {
+                response = try await transport.send(request)
+            } catch let error as HTTPError {
+                if error == .cancelled { throw CancellationError() }
+                let transient: Bool = switch error {
+                case .timedOut, .cannotConnect, .transport: true
+                default: false
+                }
+                if transient && mayRepeat && attempt < retry.maxAttempts {
+                    try await pause(backoff(attempt))
+                    continue
+                }
+                throw CloudflareError.transport(operation: operation, error)
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                throw CloudflareError.transport(operation: operation, error)
+            }
+
+            if (200..<300).contains(response.status) {
+                do {
+                    let envelope = try JSONDecoder().decode(CloudflareEnvelope<R>.self, from: response.body)
+                    if envelope.success { return (envelope, response.status) }
+                    throw CloudflareError.fromResponse(operation: operation, status: response.status, errors: envelope.errors)
+                } catch let error as CloudflareError {
+                    throw error
+                } catch {
+                    throw CloudflareError.undecodable(operation: operation, status: response.status, detail: Self.describe(error))
+                }
+            }
+
+            let errors = (try? JSONDecoder().decode(CloudflareErrorEnvelope.self, from: response.body))?.errors ?? []
+            if response.status == 429 {
+                let retryAfter = response.headers["Retry-After"].flatMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+                // A 429 means Cloudflare did not act on the request, so even a POST may be sent again.
+                if attempt < retry.maxAttempts {
+                    try await pause(min(retry.maxDelay, retryAfter ?? backoff(attempt)))
+                    continue
+                }
+                throw CloudflareError.fromResponse(operation: operation, status: 429, errors: errors, retryAfter: retryAfter)
+            }
+            if response.status >= 500 && mayRepeat && attempt < retry.maxAttempts {
+                try await pause(backoff(attempt))
+                continue
+            }
+            throw CloudflareError.fromResponse(operation: operation, status: response.status, errors: errors)
+        }
+    }
+
+    private func backoff(_ attempt: Int) -> Double {
+        let exp = retry.baseDelay * pow(2, Double(attempt - 1))
+        return min(retry.maxDelay, exp * Double.random(in: 0.75...1.25))
+    }
+
+    private func pause(_ seconds: Double) async throws {
+        if seconds > 0 { try await Task.sleep(nanoseconds: UInt64(seconds * 1e9)) }
+    }
+
+    private static func describe(_ error: Error) -> String {
+        switch error {
+        case let DecodingError.keyNotFound(key, _): "missing field `\(key.stringValue)`"
+        case let DecodingError.typeMismatch(_, ctx), let DecodingError.valueNotFound(_, ctx):
+            "unexpected type at `\(ctx.codingPath.map(\.stringValue).joined(separator: "."))`"
+        case DecodingError.dataCorrupted: "not JSON"
+        default: String(describing: error)
+        }
+    }
+
+    /// Percent-encodes one path segment (names come from packages and buyers: untrusted).
+    static func segment(_ s: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? s
+    }
+
+    static func queryString(_ items: [(String, String)]) -> String {
+        guard !items.isEmpty else { return "" }
+        return "?" + items.map { "\(segment($0.0))=\(segment($0.1))" }.joined(separator: "&")
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import TechFlunkyHTTP
+
+/// A Cloudflare call that did not succeed, with a message a buyer can act on.
+///
+/// `message` never contains the API token: it is built from the operation, Cloudflare's codes and
+/// messages, and the URL path (the token only ever travels in the `Authorization` header).
+public struct CloudflareError: Error, Sendable, Hashable, CustomStringConvertible {
+    public enum Reason: Sendable, Hashable {
+        /// Cloudflare answered with `success: false` (or a non-2xx status).
+        case api
+        /// 429 after retries ran out; `retryAfter` is what Cloudflare asked for.
+        case rateLimited(retryAfter: Double?)
+        /// The request never got an answer (connection, timeout, TLS).
+        case transport(String)
+        /// The answer was not the JSON shape the call expects.
+        case undecodable(String)
+    }
+
+    /// What the platform was doing, e.g. `create D1 database tf-1a2b3c4d-main`.
+    public var operation: String
+    public var reason: Reason
+    /// HTTP status, when there was an answer.
+    public var status: Int?
+    /// Cloudflare's own `errors` list.
+    public var errors: [CloudflareAPIMessage]
+    /// One sentence: what went wrong and what to do.
+    public var message: String
+
+    /// The first Cloudflare error code, recorded on the failed step.
+    public var code: Int? { errors.first?.code }
+
+    public func has(code: Int) -> Bool { errors.contains { $0.code == code } }
+
+    /// Worth trying again later without any change by the buyer.
+    public var isTransient: Bool {
+        switch reason {
+        case .rateLimited, .transport: true
+        case .api: (status ?? 0) >= 500
+        case .undecodable: false
+        }
+    }
+
+    public var isNotFound: Bool {
+        status == 404 || errors.contains { CloudflareErrorCode.notFound.contains($0.code) }
+    }
+
+    public var description: String { message }
+
+    public init(operation: String, reason: Reason, status: Int?, errors: [CloudflareAPIMessage], message: String) {
+        self.operation = operation
+        self.reason = reason
+        self.status = status
+        self.errors = errors
+        self.message = message
+    }
+
+    /// Turns Cloudflare's answer into a typed error with an actionable message.
+    static func fromResponse(operation: String, status: Int, errors: [CloudflareAPIMessage], retryAfter: Double? = nil)
+        -> CloudflareError
+    {
+        let reason: Reason = status == 429 ? .rateLimited(retryAfter: retryAfter) : .api
+        let advice = CloudflareErrorCode.advice(status: status, errors: errors, operation: operation)
+        let detail = errors.isEmpty
+            ? "HTTP \(status)"
+            : errors.map { "\($0.code): \($0.message)" }.joined(separator: "; ")
+        return CloudflareError(
+            operation: operation, reason: reason, status: status, errors: errors,
+            message: "Could not \(operation) — \(advice) (Cloudflare said \(detail))")
+    }
+
+    static func transport(operation: String, _ error: Error) -> CloudflareError {
+        let text = (error as? HTTPError)?.description ?? String(describing: error)
+        return CloudflareError(
+            operation: operation, reason: .transport(text), status: nil, errors: [],
+            message: "Could not \(operation) — Cloudflare did not answer (\(text)). Check the network and retry the deployment.")
+    }
+
+    static func undecodable(operation: String, status: Int, detail: String) -> CloudflareError {
+        CloudflareError(
+            operation: operation, reason: .undecodable(detail), status: status, errors: [],
+            message: "Could not \(operation) — Cloudflare's answer (HTTP \(status)) was not in the expected form: \(detail)")
+    }
+}
+
+/// Cloudflare error codes the platform recognises, and what a buyer should do about each.
+public enum CloudflareErrorCode {
+    public static let invalidToken = 1000
+    public static let authentication = 10000
+    public static let unauthorized = 9109
+    public static let invalidAccessToken = 9106
+    public static let d1DatabaseExists = 7502
+    public static let d1DatabaseNotFound = 7404
+    public static let r2BucketExists = 10004
+    public static let r2InvalidBucketName = 10005
+    public static let r2NoSuchBucket = 10006
+    public static let workerNotFound = 10007
+    public static let dnsRecordExists = 81057
+    public static let dnsHostConflict = 81053
+    public static let dnsRecordNotFound = 81044
+    public static let customHostnameExists = 1406
+    public static let noRoute = 7003
+    public static let rateLimited = 971
+
+    static let notFound: Set<Int> = [d1DatabaseNotFound, r2NoSuchBucket, workerNotFound, dnsRecordNotFound, 7000, 1551, 1436]
+
+    static let requiredPermissions =
+        "Account: D1 Edit, Workers R2 Storage Edit, Workers Scripts Edit, Account Settings Read; Zone: DNS Edit, SSL and Certificates Edit (for a custom domain)"
+
+    static func advice(status: Int, errors: [CloudflareAPIMessage], operation: String) -> String {
+        let codes = Set(errors.map(\.code))
+        if status == 429 || codes.contains(rateLimited) {
+            return "Cloudflare is rate-limiting this account; wait a few minutes and retry"
+        }
+        if codes.contains(invalidToken) || codes.contains(invalidAccessToken) || (codes.contains(authentication) && status == 401)
+            || (status == 401 && codes.isEmpty)
+        {
+            return "the API token was rejected: check it is copied whole, not expired or revoked, and belongs to this account"
+        }
+        if codes.contains(authentication) || codes.contains(unauthorized) || status == 403 {
+            return "the API token lacks a permission this step needs; create a token with \(requiredPermissions)"
+        }
+        if codes.contains(d1DatabaseExists) {
+            return "a D1 database with this name already exists in the account; delete it or retry so the platform adopts it"
+        }
+        if codes.contains(r2BucketExists) {
+            return "an R2 bucket with this name already exists; delete it or retry so the platform adopts it"
+        }
+        if codes.contains(r2InvalidBucketName) {
+            return "the bucket name breaks R2's naming rules (3–63 lower-case letters, digits and hyphens); the seller must fix the package"
+        }
+        if codes.contains(dnsRecordExists) || codes.contains(dnsHostConflict) {
+            return "a DNS record with this name already exists in the zone; remove or rename it and retry"
+        }
+        if codes.contains(customHostnameExists) {
+            return "this hostname is already a custom hostname in the zone; remove it and retry"
+        }
+        if codes.contains(noRoute) || codes.contains(7000) {
+            return "the account id was not found, or the token cannot reach it; check the account id"
+        }
+        if status == 404 {
+            return "Cloudflare does not know this resource; check the account id and that the resource exists"
+        }
+        if status >= 500 {
+            return "Cloudflare had an internal problem; retry the deployment in a moment"
+        }
+        if status == 400 || status == 409 || status == 422 {
+            return "Cloudflare refused the request as invalid; if this persists the package needs fixing by the seller"
+        }
+        return "Cloudflare refused the request"
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import TechFlunkyCore
+
+/// The SSE body of `GET /api/deploy/{id}/events`: the stored events after `Last-Event-ID`, then
+/// live ones, each exactly once and in order; a comment heartbeat while nothing happens; the end
+/// after the final event.
+///
+/// Order of operations is what makes "no gap, no repeat" hold: subscribe to the hub first (live
+/// events buffer in the stream), then replay the store's log, then pass live events through,
+/// dropping any `seq` already sent. If a live event arrives ahead of the next expected `seq`
+/// (it cannot with one recorder, but a second instance could), the gap is filled from the store.
+public struct DeploymentEventStream: Sendable {
+    let store: any DeploymentStore
+    let hub: DeploymentEventHub
+    let heartbeatInterval: Double
+
+    public init(store: any DeploymentStore, hub: DeploymentEventHub, heartbeatInterval: Double = 10) {
+        self.store = store
+        self.hub = hub
+        self.heartbeatInterval = heartbeatInterval
+    }
+
+    enum Item: Sendable {
+        case event(DeploymentEvent)
+        case heartbeat
+    }
+
+    /// SSE text chunks. `lastEventId` is the last `seq` the client has (0 for all).
+    public func frames(deploymentId: String, after lastEventId: Int) -> AsyncStream<String> {
+        let (items, input) = AsyncStream<Item>.makeStream()
+        let (output, out) = AsyncStream<String>.makeStream()
+        let store = self.store, hub = self.hub, interval = self.heartbeatInterval
+
+        let pump = Task {
+            let subscription = await hub.subscribe(deploymentId: deploymentId) { input.yield(.event($0)) }
+            let heartbeat = Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(nanoseconds: UInt64(interval * 1e9))
+                    if Task.isCancelled { break }
+                    input.yield(.heartbeat)
+                }
+            }
+            defer {
+                heartbeat.cancel()
+                input.finish()
+                out.finish()
+            }
+            var sent = lastEventId
+            // Tell the client how soon to reconnect after a cut.
+            out.yield("retry: 1000\n\n")
+            do {
+                for event in try await store.events(deploymentId: deploymentId, after: sent) {
+                    out.yield(Self.encode(event))
+                    sent = event.seq
+                    if event.isFinal, try await Self.isFinished(store, deploymentId, sent) { await hub.unsubscribe(subscription); return }
+                }
+                // Connected after the end: nothing more will come.
+                if try await Self.isFinished(store, deploymentId, sent) { await hub.unsubscribe(subscription); return }
+                for await item in items {
+                    if Task.isCancelled { break }
+                    switch item {
+                    case .heartbeat:
+                        out.yield(SSEEncoder.comment("heartbeat"))
+                    case let .event(event):
+                        if event.seq <= sent { continue }
+                        var batch = [event]
+                        if event.seq > sent + 1 {
+                            batch = try await store.events(deploymentId: deploymentId, after: sent).filter { $0.seq <= event.seq }
+                        }
+                        var ended = false
+                        for e in batch where e.seq == sent + 1 {
+                            out.yield(Self.encode(e))
+                            sent = e.seq
+                            if e.isFinal { ended = true }
+                        }
+                        if ended, try await Self.isFinished(store, deploymentId, sent) {
+                            await hub.unsubscribe(subscription)
+                            return
+                        }
+                    }
+                }
+            } catch {
+                // The store failed: end the stream; the client reconnects with Last-Event-ID.
+            }
+            await hub.unsubscribe(subscription)
+        }
+        out.onTermination = { _ in pump.cancel(); input.finish() }
+        return output
+    }
+
+    /// A final event ends the stream only if nothing followed it (a retry may already have begun).
+    private static func isFinished(_ store: any DeploymentStore, _ id: String, _ sent: Int) async throws -> Bool {
+        guard let stored = try await store.load(id: id) else { return true }
+        return stored.deployment.state.isFinal && stored.deployment.lastEventId <= sent
+    }
+
+    static func encode(_ event: DeploymentEvent) -> String {
+        let data = (try? WireJSON.encode(event)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return SSEEncoder.encode(SSEFrame(id: String(event.seq), event: event.kind.rawValue, data: data))
+    }
+}

@@ -1,0 +1,367 @@
+import Foundation
+import Logging
+import TechFlunkyCore
+import TechFlunkyHTTP
+
+/// Runs deployments into buyers' Cloudflare accounts: the nine steps in binding order, rollback,
+/// and recovery after a restart.
+///
+/// Many deployments run at once, each in its own task with its own `DeploymentRecorder`; the only
+/// thing they share is the per-account `CloudflareRateLimiter`. The buyer's token lives in the
+/// run's task and its `CloudflareClient` and nowhere else: not in the store, the events, the logs or
+/// the errors. A run that a restart interrupts is marked `interrupted` by `recoverInterrupted()`
+/// and waits for the buyer to give the token again (`retry`).
+public actor DeploymentOrchestrator {
+    /// How the post-deploy smoke check reaches the deployed business.
+    public struct SmokeCheckPolicy: Sendable {
+        public var attempts: Int
+        /// Seconds between attempts (a fresh deployment may take a moment to answer).
+        public var delay: Double
+        /// Maps the public URL to where it can be reached (the sandbox answers workers.dev URLs itself).
+        public var rewrite: @Sendable (String) -> String
+
+        public init(attempts: Int = 5, delay: Double = 0.5, rewrite: @escaping @Sendable (String) -> String = { $0 }) {
+            self.attempts = attempts
+            self.delay = delay
+            self.rewrite = rewrite
+        }
+    }
+
+    public struct Configuration: Sendable {
+        public var cloudflareAPIBase: String
+        public var transport: any HTTPTransport
+        public var retry: CloudflareClient.RetryPolicy
+        public var rateLimiter: CloudflareRateLimiter
+        public var smokeCheck: SmokeCheckPolicy
+
+        public init(cloudflareAPIBase: String, transport: any HTTPTransport, retry: CloudflareClient.RetryPolicy = .standard,
+                    rateLimiter: CloudflareRateLimiter = CloudflareRateLimiter(), smokeCheck: SmokeCheckPolicy = SmokeCheckPolicy()) {
+            self.cloudflareAPIBase = cloudflareAPIBase
+            self.transport = transport
+            self.retry = retry
+            self.rateLimiter = rateLimiter
+            self.smokeCheck = smokeCheck
+        }
+    }
+
+    private let store: any DeploymentStore
+    private let publisher: any DeploymentEventPublisher
+    private let clock: any DeploymentClock
+    private let orders: any DeploymentOrderAccess
+    private let configuration: Configuration
+    private let logger: Logger
+    private var runs: [String: Task<Void, Never>] = [:]
+
+    public init(store: any DeploymentStore, publisher: any DeploymentEventPublisher, clock: any DeploymentClock,
+                orders: any DeploymentOrderAccess, configuration: Configuration, logger: Logger) {
+        self.store = store
+        self.publisher = publisher
+        self.clock = clock
+        self.orders = orders
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    // MARK: Requests
+
+    /// Creates a deployment of a paid order of `buyerId` and starts it; returns at once (queued).
+    public func start(_ request: DeployRequest, buyerId: String) async throws -> Deployment {
+        try Self.validate(request.cloudflare)
+        let domain = try Self.normalizedDomain(request.domain)
+        guard let order = try await orders.order(id: request.orderId, buyerId: buyerId) else {
+            throw DeploymentError.notFound("order \(request.orderId)")
+        }
+        guard [.paid, .inReview, .released].contains(order.state) else {
+            throw DeploymentError.orderNotPaid(orderId: order.id, state: order.state)
+        }
+        for existing in try await store.deployments(orderId: order.id) where runs[existing.deployment.id] != nil {
+            throw DeploymentError.busy(deploymentId: existing.deployment.id, state: existing.deployment.state)
+        }
+        let package = try loadPackage(order)
+        let now = clock.now()
+        let id = "dep_" + DeploymentSecrets.generate().prefix(24)
+        let event = DeploymentEvent(seq: 1, deploymentId: id, kind: .deployment, at: now, state: .queued,
+                                    message: "Deployment of \(order.listingSlug) queued")
+        let deployment = Deployment(
+            id: id, orderId: order.id, listingSlug: order.listingSlug, accountId: request.cloudflare.accountId, domain: domain,
+            state: .queued, steps: DeploymentStepKind.allCases.map { DeploymentStep(kind: $0) }, resources: [], url: nil,
+            lastMessage: event.message, lastEventId: 1, createdAt: now, updatedAt: now)
+        let stored = StoredDeployment(deployment: deployment, buyerId: buyerId)
+        try await store.insert(stored, events: [event])
+        await publisher.publish(event)
+        logger.info("deployment queued", metadata: ["deployment": "\(id)", "order": "\(order.id)", "account": "\(request.cloudflare.accountId)"])
+        launch(stored, package: package, token: CloudflareAPIToken(request.cloudflare.apiToken), mode: .deploy(resume: false))
+        return deployment
+    }
+
+    /// Resumes a failed or interrupted deployment from its first unfinished step (step 1 always
+    /// runs again: the token is new).
+    public func retry(deploymentId: String, buyerId: String, credentials: CloudflareCredentials) async throws -> Deployment {
+        let stored = try await owned(deploymentId, buyerId: buyerId, credentials: credentials)
+        let state = stored.deployment.state
+        guard state == .failed || state == .interrupted else {
+            throw DeploymentError.wrongState(deploymentId: deploymentId, state: state, action: "be retried (only failed or interrupted ones can)")
+        }
+        guard let order = try await orders.order(id: stored.deployment.orderId, buyerId: buyerId) else {
+            throw DeploymentError.notFound("order \(stored.deployment.orderId)")
+        }
+        guard [.paid, .inReview, .released].contains(order.state) else {
+            throw DeploymentError.orderNotPaid(orderId: order.id, state: order.state)
+        }
+        let package = try loadPackage(order)
+        launch(stored, package: package, token: CloudflareAPIToken(credentials.apiToken), mode: .deploy(resume: true))
+        return stored.deployment
+    }
+
+    /// Removes what this deployment created, newest first.
+    public func rollback(deploymentId: String, buyerId: String, credentials: CloudflareCredentials) async throws -> Deployment {
+        let stored = try await owned(deploymentId, buyerId: buyerId, credentials: credentials)
+        let state = stored.deployment.state
+        guard state.isFinal else {
+            throw DeploymentError.wrongState(deploymentId: deploymentId, state: state, action: "be rolled back now")
+        }
+        guard let order = try await orders.order(id: stored.deployment.orderId, buyerId: buyerId) else {
+            throw DeploymentError.notFound("order \(stored.deployment.orderId)")
+        }
+        let package = try loadPackage(order)
+        launch(stored, package: package, token: CloudflareAPIToken(credentials.apiToken), mode: .rollback)
+        return stored.deployment
+    }
+
+    /// The snapshot, for the buyer only.
+    public func deployment(id: String, buyerId: String) async throws -> Deployment {
+        guard let stored = try await store.load(id: id), stored.buyerId == buyerId else {
+            throw DeploymentError.notFound("deployment \(id)")
+        }
+        return stored.deployment
+    }
+
+    /// Marks every deployment that was running when the platform stopped as `interrupted`.
+    /// Call once at start-up, before serving requests.
+    @discardableResult
+    public func recoverInterrupted() async throws -> [String] {
+        var ids: [String] = []
+        for stored in try await store.deployments(inStates: [.queued, .running, .rollingBack]) where runs[stored.deployment.id] == nil {
+            let recorder = DeploymentRecorder(stored: stored, store: store, publisher: publisher, clock: clock)
+            for step in stored.deployment.steps where step.state == .running {
+                try await recorder.stepFinished(step.kind, state: .failed,
+                                                message: "Interrupted by a platform restart; give your token again to resume")
+            }
+            try await recorder.setState(.interrupted, message: "Interrupted by a platform restart; retry with your Cloudflare token to resume")
+            ids.append(stored.deployment.id)
+            logger.notice("deployment interrupted by restart", metadata: ["deployment": "\(stored.deployment.id)"])
+        }
+        return ids
+    }
+
+    /// Waits until the deployment's current run (if any) ends.
+    public func waitUntilIdle(_ deploymentId: String) async {
+        await runs[deploymentId]?.value
+    }
+
+    public var runningDeploymentIds: [String] { Array(runs.keys) }
+
+    /// Stops every run where it is, writing nothing more (as a crash would; used by tests and
+    /// shutdown). The runs stay `running` in the store until `recoverInterrupted()`.
+    public func abandonRuns() async {
+        let tasks = Array(runs.values)
+        for task in tasks { task.cancel() }
+        for task in tasks { await task.value }
+        runs.removeAll()
+    }
+
+    // MARK: Runs
+
+    enum Mode: Sendable {
+        case deploy(resume: Bool)
+        case rollback
+    }
+
+    private func owned(_ id: String, buyerId: String, credentials: CloudflareCredentials) async throws -> StoredDeployment {
+        guard let stored = try await store.load(id: id), stored.buyerId == buyerId else {
+            throw DeploymentError.notFound("deployment \(id)")
+        }
+        if runs[id] != nil { throw DeploymentError.busy(deploymentId: id, state: stored.deployment.state) }
+        try Self.validate(credentials)
+        guard credentials.accountId == stored.deployment.accountId else {
+            throw DeploymentError.accountMismatch(expected: stored.deployment.accountId)
+        }
+        return stored
+    }
+
+    private func loadPackage(_ order: DeployableOrder) throws -> DeploymentPackage {
+        do {
+            return try DeploymentPackage.load(from: order.bundleDirectory)
+        } catch {
+            throw DeploymentError.packageUnavailable(String(describing: error))
+        }
+    }
+
+    private func launch(_ stored: StoredDeployment, package: DeploymentPackage, token: CloudflareAPIToken, mode: Mode) {
+        let id = stored.deployment.id
+        let recorder = DeploymentRecorder(stored: stored, store: store, publisher: publisher, clock: clock)
+        let client = CloudflareClient(baseURL: configuration.cloudflareAPIBase, accountId: stored.deployment.accountId, token: token,
+                                      transport: configuration.transport, limiter: configuration.rateLimiter, retry: configuration.retry)
+        let runner = DeploymentStepRunner(client: client, package: package, recorder: recorder, orderId: stored.deployment.orderId,
+                                          domain: stored.deployment.domain, transport: configuration.transport,
+                                          smokeCheck: configuration.smokeCheck)
+        let orders = self.orders
+        let logger = self.logger
+        runs[id] = Task {
+            switch mode {
+            case let .deploy(resume): await Self.deploy(runner: runner, recorder: recorder, orders: orders, logger: logger, resume: resume)
+            case .rollback: await Self.rollback(client: client, recorder: recorder, logger: logger)
+            }
+            self.finished(id)
+        }
+    }
+
+    private func finished(_ id: String) { runs[id] = nil }
+
+    private static func deploy(runner: DeploymentStepRunner, recorder: DeploymentRecorder, orders: any DeploymentOrderAccess,
+                               logger: Logger, resume: Bool) async {
+        let id = await recorder.id
+        do {
+            let before = await recorder.deployment
+            let steps: [DeploymentStepKind] = DeploymentStepKind.allCases.filter { kind in
+                guard resume else { return true }
+                if kind == .verifyCredentials { return true }
+                let state = before.step(kind)?.state ?? .pending
+                return state != .succeeded && state != .skipped
+            }
+            await recorder.resetSteps(steps)
+            try await recorder.setState(.running, message: resume ? "Resuming from step \(steps.dropFirst().first?.number ?? 1)" : "Deploying")
+            for kind in steps {
+                try await recorder.stepStarted(kind)
+                do {
+                    switch try await runner.run(kind) {
+                    case let .succeeded(message): try await recorder.stepFinished(kind, state: .succeeded, message: message)
+                    case let .skipped(message): try await recorder.stepFinished(kind, state: .skipped, message: message)
+                    }
+                } catch {
+                    if Task.isCancelled || error is CancellationError { return }
+                    let (message, code) = Self.explain(error)
+                    try await recorder.stepFinished(kind, state: .failed, message: message, errorCode: code)
+                    try await recorder.setState(.failed, message: "Step \(kind.number) (\(kind.title)) failed: \(message)")
+                    logger.warning("deployment step failed", metadata: ["deployment": "\(id)", "step": "\(kind.rawValue)", "code": "\(code.map(String.init) ?? "-")"])
+                    if kind.isPackageStep {
+                        let orderId = await recorder.deployment.orderId
+                        do {
+                            try await orders.freezePayoutHold(orderId: orderId, reason: "Deployment \(id) failed at step \(kind.number): \(kind.title)")
+                        } catch {
+                            logger.error("could not freeze payout hold", metadata: ["order": "\(orderId)", "error": "\(error)"])
+                        }
+                    }
+                    return
+                }
+            }
+            let url = await recorder.deployment.url
+            try await recorder.setState(.succeeded, message: url.map { "Live at \($0)" } ?? "Deployed")
+            logger.info("deployment succeeded", metadata: ["deployment": "\(id)"])
+            let orderId = await recorder.deployment.orderId
+            do { try await orders.unfreezePayoutHold(orderId: orderId) } catch {
+                logger.error("could not lift payout freeze", metadata: ["order": "\(orderId)", "error": "\(error)"])
+            }
+        } catch {
+            // The store refused a write (or the run was cancelled): nothing more can be recorded.
+            if !(Task.isCancelled || error is CancellationError) {
+                logger.error("deployment run stopped: could not record its state", metadata: ["deployment": "\(id)", "error": "\(error)"])
+            }
+        }
+    }
+
+    private static func rollback(client: CloudflareClient, recorder: DeploymentRecorder, logger: Logger) async {
+        let id = await recorder.id
+        do {
+            try await recorder.setState(.rollingBack, message: "Removing what this deployment created")
+            let created = await recorder.deployment.resources.filter(\.created)
+            var failures: [String] = []
+            for resource in created.reversed() {
+                do {
+                    try await remove(resource, client: client)
+                    try await recorder.removeResource(resource)
+                } catch let error as CloudflareError where error.isNotFound {
+                    try await recorder.removeResource(resource)
+                } catch {
+                    if Task.isCancelled || error is CancellationError { return }
+                    failures.append(Self.explain(error).0)
+                }
+            }
+            // What was adopted stays in the account; forget it so a new deployment starts clean.
+            for resource in await recorder.deployment.resources where !resource.created {
+                try await recorder.removeResource(resource)
+            }
+            if failures.isEmpty {
+                try await recorder.setState(.rolledBack, message: "Rolled back: \(created.count) resource\(created.count == 1 ? "" : "s") removed")
+            } else {
+                try await recorder.setState(.failed, message: "Rollback incomplete: \(failures.joined(separator: "; "))")
+            }
+            logger.info("deployment rolled back", metadata: ["deployment": "\(id)", "failures": "\(failures.count)"])
+        } catch {
+            if !(Task.isCancelled || error is CancellationError) {
+                logger.error("rollback stopped: could not record its state", metadata: ["deployment": "\(id)", "error": "\(error)"])
+            }
+        }
+    }
+
+    private static func remove(_ resource: CreatedResource, client: CloudflareClient) async throws {
+        func split(_ id: String) -> (String, String) {
+            let parts = id.split(separator: "/", maxSplits: 1).map(String.init)
+            return (parts.first ?? "", parts.count > 1 ? parts[1] : "")
+        }
+        switch resource.kind {
+        case "d1_database": try await client.deleteD1Database(id: resource.id)
+        case "r2_bucket": try await client.deleteR2Bucket(name: resource.id)
+        case "worker_script": try await client.deleteWorker(name: resource.id)
+        case "workers_subdomain": try await client.setWorkerSubdomainEnabled(script: resource.id, enabled: false)
+        case "worker_secret":
+            let (script, name) = split(resource.id)
+            try await client.deleteWorkerSecret(script: script, name: name)
+        case "custom_hostname":
+            let (zone, id) = split(resource.id)
+            try await client.deleteCustomHostname(zoneId: zone, id: id)
+        case "dns_record":
+            let (zone, id) = split(resource.id)
+            try await client.deleteDNSRecord(zoneId: zone, recordId: id)
+        default: break
+        }
+    }
+
+    /// A message for the step and the Cloudflare code, if any. Never contains the token: neither
+    /// error type is built from it.
+    static func explain(_ error: Error) -> (String, Int?) {
+        switch error {
+        case let e as CloudflareError: (e.message, e.code)
+        case let e as DeploymentStepFailure: (e.message, e.code)
+        case let e as DeploymentPackage.LoadError: ("The package is broken: \(e.description)", nil)
+        default: ("Unexpected error: \(String(describing: error))", nil)
+        }
+    }
+
+    // MARK: Validation
+
+    static func validate(_ credentials: CloudflareCredentials) throws {
+        let account = credentials.accountId.trimmingCharacters(in: .whitespaces)
+        guard !account.isEmpty, account.count <= 64, account.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
+            throw DeploymentError.invalidRequest(field: "cloudflare.accountId", message: "cloudflare.accountId must be your Cloudflare account id (32 hex characters, from the dashboard's sidebar)")
+        }
+        let token = credentials.apiToken.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !token.isEmpty, token.count <= 512, !token.contains(where: { $0.isWhitespace || !$0.isASCII }) else {
+            throw DeploymentError.invalidRequest(field: "cloudflare.apiToken", message: "cloudflare.apiToken must be a Cloudflare API token (one line, no spaces)")
+        }
+    }
+
+    static func normalizedDomain(_ domain: String?) throws -> String? {
+        guard var d = domain?.trimmingCharacters(in: .whitespaces).lowercased(), !d.isEmpty else { return nil }
+        if d.hasSuffix(".") { d.removeLast() }
+        let labels = d.split(separator: ".", omittingEmptySubsequences: false)
+        let ok = d.count <= 253 && labels.count >= 2 && labels.allSatisfy { l in
+            !l.isEmpty && l.count <= 63 && !l.hasPrefix("-") && !l.hasSuffix("-")
+                && l.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+        }
+        guard ok else {
+            throw DeploymentError.invalidRequest(field: "domain", message: "domain must be a host name such as shop.example.com")
+        }
+        return d
+    }
+}

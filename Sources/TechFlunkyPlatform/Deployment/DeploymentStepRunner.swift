@@ -1,0 +1,445 @@
+import Foundation
+import TechFlunkyCore
+import TechFlunkyHTTP
+
+/// The nine steps against one buyer account. Each step looks before it creates, records what it
+/// created or adopted on the recorder, and so is safe to run again after a failure or a restart.
+struct DeploymentStepRunner: Sendable {
+    enum Outcome: Sendable {
+        case succeeded(String)
+        case skipped(String)
+    }
+
+    let client: CloudflareClient
+    let package: DeploymentPackage
+    let recorder: DeploymentRecorder
+    let orderId: String
+    let domain: String?
+    /// For smoke checks (plain GETs to the deployed business).
+    let transport: any HTTPTransport
+    let smokeCheck: DeploymentOrchestrator.SmokeCheckPolicy
+
+    private var manifest: PackageManifest { package.manifest }
+
+    func run(_ step: DeploymentStepKind) async throws -> Outcome {
+        switch step {
+        case .verifyCredentials: try await verifyCredentials()
+        case .createNamespace: try await createNamespace()
+        case .createDatabases: try await createDatabases()
+        case .createBuckets: try await createBuckets()
+        case .uploadWorkers: try await uploadWorkers()
+        case .configureDomain: try await configureDomain()
+        case .configureDNS: try await configureDNS()
+        case .configureEnvironment: try await configureEnvironment()
+        case .postDeploy: try await postDeploy()
+        }
+    }
+
+    // MARK: 1. Credentials
+
+    private func verifyCredentials() async throws -> Outcome {
+        let step = DeploymentStepKind.verifyCredentials
+        let status = try await client.verifyToken()
+        guard status.status == "active" else {
+            throw DeploymentStepFailure("The API token is \(status.status); create an active token and retry.", code: CloudflareErrorCode.invalidToken)
+        }
+        try await recorder.log(step, "API token is active")
+        let account = try await client.getAccount()
+        try await recorder.log(step, "Account \(account.name ?? account.id) is reachable")
+        // Read-only probes of every service later steps write to: a token without the permission
+        // fails here, before anything is created.
+        if !manifest.cloudflare.d1Databases.isEmpty {
+            _ = try await client.listD1Databases()
+            try await recorder.log(step, "D1 access confirmed")
+        }
+        if !manifest.cloudflare.r2Buckets.isEmpty {
+            _ = try await client.listR2Buckets()
+            try await recorder.log(step, "R2 access confirmed")
+        }
+        if !manifest.cloudflare.workers.isEmpty {
+            let sub = try await client.workersSubdomain()
+            if domain == nil && sub == nil {
+                throw DeploymentStepFailure(
+                    "The account has no workers.dev subdomain; open Workers & Pages in the Cloudflare dashboard once to create it, or give a custom domain, then retry.")
+            }
+            try await recorder.log(step, "Workers access confirmed")
+        }
+        if let domain {
+            let zone = try await zone(for: domain)
+            try await recorder.log(step, "Zone \(zone.name) found for \(domain)")
+        }
+        return .succeeded("Credentials verified")
+    }
+
+    // MARK: 2. Namespace
+
+    private func createNamespace() async throws -> Outcome {
+        let ns = DeploymentNaming.namespace(orderId: orderId)
+        try await recorder.setNamespace(ns)
+        try await recorder.log(.createNamespace, "Namespace \(ns): every resource is named \(ns)-…")
+        return .succeeded("Namespace \(ns)")
+    }
+
+    private func namespace() async -> String {
+        await recorder.stored.namespace ?? DeploymentNaming.namespace(orderId: orderId)
+    }
+
+    private func name(_ base: String) async -> String {
+        DeploymentNaming.resourceName(namespace: await namespace(), name: base)
+    }
+
+    private func recorded(_ kind: String, name: String) async -> CreatedResource? {
+        await recorder.deployment.resources.first { $0.kind == kind && $0.name == name }
+    }
+
+    // MARK: 3. D1 and migrations
+
+    private func createDatabases() async throws -> Outcome {
+        let step = DeploymentStepKind.createDatabases
+        let specs = manifest.cloudflare.d1Databases
+        if specs.isEmpty { return .skipped("The package has no D1 databases") }
+        var applied = 0
+        for spec in specs {
+            let dbName = await name(spec.name)
+            let database = try await ensureDatabase(dbName)
+            applied += try await migrate(database: database, spec: spec, step: step)
+        }
+        return .succeeded("\(specs.count) database\(specs.count == 1 ? "" : "s") ready, \(applied) migration\(applied == 1 ? "" : "s") applied")
+    }
+
+    private func ensureDatabase(_ dbName: String) async throws -> CloudflareD1Database {
+        let step = DeploymentStepKind.createDatabases
+        if let found = try await client.findD1Database(name: dbName) {
+            if await recorded("d1_database", name: dbName) == nil {
+                try await recorder.addResource(CreatedResource(kind: "d1_database", id: found.uuid, name: dbName, created: false, step: step))
+            } else {
+                try await recorder.log(step, "D1 database \(dbName) already created")
+            }
+            return found
+        }
+        do {
+            let db = try await client.createD1Database(name: dbName)
+            try await recorder.addResource(CreatedResource(kind: "d1_database", id: db.uuid, name: dbName, created: true, step: step))
+            return db
+        } catch let error as CloudflareError where error.has(code: CloudflareErrorCode.d1DatabaseExists) {
+            // Created between our look-up and our create (or by an unanswered earlier POST): adopt it.
+            guard let found = try await client.findD1Database(name: dbName) else { throw error }
+            try await recorder.addResource(CreatedResource(kind: "d1_database", id: found.uuid, name: dbName, created: false, step: step))
+            return found
+        }
+    }
+
+    /// Applies the spec's migrations in order, recording each in `d1_migrations` as wrangler does.
+    private func migrate(database: CloudflareD1Database, spec: D1DatabaseSpec, step: DeploymentStepKind) async throws -> Int {
+        _ = try await client.queryD1(databaseId: database.uuid, sql: DeploymentMigrations.createTableSQL)
+        let rows = try await client.queryD1(databaseId: database.uuid, sql: "SELECT name FROM d1_migrations ORDER BY id")
+        let done = Set(rows.flatMap(\.results).compactMap { $0["name"]?.stringValue })
+        var applied = 0
+        for path in spec.migrations {
+            let migrationName = DeploymentMigrations.name(of: path)
+            if done.contains(migrationName) {
+                try await recorder.log(step, "\(database.name): \(migrationName) already applied")
+                continue
+            }
+            let data = try package.file(path)
+            guard let sql = String(data: data, encoding: .utf8) else {
+                throw DeploymentStepFailure("Migration \(path) is not UTF-8 text; the seller must fix the package.")
+            }
+            _ = try await client.queryD1(databaseId: database.uuid, sql: DeploymentMigrations.batch(sql: sql, name: migrationName))
+            applied += 1
+            try await recorder.log(step, "\(database.name): applied \(migrationName)")
+        }
+        return applied
+    }
+
+    // MARK: 4. R2
+
+    private func createBuckets() async throws -> Outcome {
+        let step = DeploymentStepKind.createBuckets
+        let specs = manifest.cloudflare.r2Buckets
+        if specs.isEmpty { return .skipped("The package has no R2 buckets") }
+        for spec in specs {
+            let bucketName = await name(spec.name)
+            if try await client.getR2Bucket(name: bucketName) != nil {
+                if await recorded("r2_bucket", name: bucketName) == nil {
+                    try await recorder.addResource(CreatedResource(kind: "r2_bucket", id: bucketName, name: bucketName, created: false, step: step))
+                }
+            } else {
+                do {
+                    _ = try await client.createR2Bucket(name: bucketName)
+                    try await recorder.addResource(CreatedResource(kind: "r2_bucket", id: bucketName, name: bucketName, created: true, step: step))
+                } catch let error as CloudflareError where error.has(code: CloudflareErrorCode.r2BucketExists) {
+                    try await recorder.addResource(CreatedResource(kind: "r2_bucket", id: bucketName, name: bucketName, created: false, step: step))
+                }
+            }
+            if let cors = spec.cors, !cors.isEmpty {
+                try await client.putR2BucketCORS(name: bucketName, rules: cors)
+                try await recorder.log(step, "\(bucketName): CORS set (\(cors.count) rule\(cors.count == 1 ? "" : "s"))")
+            }
+        }
+        return .succeeded("\(specs.count) bucket\(specs.count == 1 ? "" : "s") ready")
+    }
+
+    // MARK: 5. Workers
+
+    private func uploadWorkers() async throws -> Outcome {
+        let step = DeploymentStepKind.uploadWorkers
+        let workers = manifest.cloudflare.workers
+        if workers.isEmpty { return .skipped("The package has no Workers") }
+        let resources = await recorder.deployment.resources
+        for worker in workers {
+            let scriptName = await name(worker.name)
+            var bindings: [CloudflareWorkerUpload.Binding] = []
+            for b in worker.bindings {
+                switch b.type {
+                case .d1:
+                    let dbName = await name(b.database ?? "")
+                    guard let db = resources.first(where: { $0.kind == "d1_database" && $0.name == dbName }) else {
+                        throw DeploymentStepFailure("Worker \(worker.name) binds database \(b.database ?? "?") which the package does not declare.")
+                    }
+                    bindings.append(.d1(name: b.name, databaseId: db.id))
+                case .r2Bucket:
+                    let bucket = await name(b.bucket ?? "")
+                    guard resources.contains(where: { $0.kind == "r2_bucket" && $0.name == bucket }) else {
+                        throw DeploymentStepFailure("Worker \(worker.name) binds bucket \(b.bucket ?? "?") which the package does not declare.")
+                    }
+                    bindings.append(.r2Bucket(name: b.name, bucketName: bucket))
+                case .plainText:
+                    bindings.append(.plainText(name: b.name, text: b.text ?? ""))
+                case .secretText:
+                    // Secret values are generated in step 8 and set through the secrets API.
+                    continue
+                }
+            }
+            for (key, value) in (worker.vars ?? [:]).sorted(by: { $0.key < $1.key }) where !bindings.contains(where: { $0.name == key }) {
+                bindings.append(.plainText(name: key, text: value))
+            }
+            let upload = CloudflareWorkerUpload(
+                scriptName: scriptName, mainModule: DeploymentModules.moduleName(worker.main, main: worker.main),
+                modules: try ([worker.main] + (worker.modules ?? [])).map {
+                    CloudflareWorkerUpload.Module(name: DeploymentModules.moduleName($0, main: worker.main), source: try package.file($0))
+                },
+                compatibilityDate: worker.compatibilityDate, bindings: bindings)
+            let known = await recorded("worker_script", name: scriptName)
+            let existed = known == nil ? try await client.workerExists(name: scriptName) : true
+            _ = try await client.uploadWorker(upload)
+            if known == nil {
+                try await recorder.addResource(CreatedResource(kind: "worker_script", id: scriptName, name: scriptName, created: !existed, step: step))
+            }
+            try await recorder.log(step, "\(scriptName): uploaded with \(bindings.count) binding\(bindings.count == 1 ? "" : "s")")
+        }
+        return .succeeded("\(workers.count) Worker\(workers.count == 1 ? "" : "s") uploaded")
+    }
+
+    /// The Worker that answers on the business's URL: the one with routes, else the first.
+    private var routedWorker: WorkerSpec? {
+        manifest.cloudflare.workers.first { !($0.routes ?? []).isEmpty } ?? manifest.cloudflare.workers.first
+    }
+
+    // MARK: 6. Domain
+
+    private func configureDomain() async throws -> Outcome {
+        let step = DeploymentStepKind.configureDomain
+        guard let worker = routedWorker else { return .skipped("No Worker to expose") }
+        let scriptName = await name(worker.name)
+        if let domain {
+            let zone = try await zone(for: domain)
+            if let existing = try await client.findCustomHostname(zoneId: zone.id, hostname: domain) {
+                if await recorded("custom_hostname", name: domain) == nil {
+                    try await recorder.addResource(CreatedResource(kind: "custom_hostname", id: "\(zone.id)/\(existing.id)", name: domain, created: false, step: step))
+                }
+            } else {
+                let made = try await client.createCustomHostname(zoneId: zone.id, hostname: domain)
+                try await recorder.addResource(CreatedResource(kind: "custom_hostname", id: "\(zone.id)/\(made.id)", name: domain, created: true, step: step))
+            }
+            let url = "https://\(domain)"
+            try await recorder.setURL(url)
+            return .succeeded("\(domain) is a custom hostname for \(scriptName)")
+        }
+        guard let sub = try await client.workersSubdomain() else {
+            throw DeploymentStepFailure("The account has no workers.dev subdomain; create it in the Cloudflare dashboard (Workers & Pages) or give a custom domain, then retry.")
+        }
+        try await client.setWorkerSubdomainEnabled(script: scriptName, enabled: true)
+        if await recorded("workers_subdomain", name: scriptName) == nil {
+            try await recorder.addResource(CreatedResource(kind: "workers_subdomain", id: scriptName, name: scriptName, created: true, step: step))
+        }
+        let url = "https://\(scriptName).\(sub.subdomain).workers.dev"
+        try await recorder.setURL(url)
+        return .succeeded("\(scriptName) answers on workers.dev")
+    }
+
+    /// The zone the domain lives in: the domain itself or its nearest parent in the account.
+    private func zone(for domain: String) async throws -> CloudflareZone {
+        var labels = domain.lowercased().split(separator: ".").map(String.init)
+        while labels.count >= 2 {
+            if let zone = try await client.findZone(name: labels.joined(separator: ".")) { return zone }
+            labels.removeFirst()
+        }
+        throw DeploymentStepFailure("No zone for \(domain) in this Cloudflare account; add the domain to the account (or check the token's zone access) and retry.")
+    }
+
+    // MARK: 7. DNS
+
+    private func configureDNS() async throws -> Outcome {
+        let step = DeploymentStepKind.configureDNS
+        let specs = manifest.cloudflare.dnsRecords
+        if specs.isEmpty { return .skipped("The package has no DNS records") }
+        guard let domain else { return .skipped("No custom domain given, so no DNS records to create") }
+        let zone = try await zone(for: domain)
+        let workersDev = await workersDevHost()
+        for spec in specs {
+            let fqdn = spec.name == "@" || spec.name.isEmpty ? domain : "\(spec.name).\(domain)"
+            let content = spec.content
+                .replacingOccurrences(of: "{{workers_dev}}", with: workersDev ?? domain)
+                .replacingOccurrences(of: "{{domain}}", with: domain)
+            let input = CloudflareDNSRecordInput(type: spec.type.uppercased(), name: fqdn, content: content, ttl: spec.ttl,
+                                                 proxied: spec.proxied, priority: spec.priority)
+            let label = "\(input.type) \(fqdn)"
+            let existing = try await client.findDNSRecords(zoneId: zone.id, type: input.type, name: fqdn)
+            let ours = await recorder.deployment.resources.first { $0.kind == "dns_record" && $0.name == label }
+            if let ours, let record = existing.first(where: { "\(zone.id)/\($0.id)" == ours.id }) {
+                if record.content != content {
+                    _ = try await client.updateDNSRecord(zoneId: zone.id, recordId: record.id, input)
+                    try await recorder.log(step, "\(label): updated to \(content)")
+                }
+                continue
+            }
+            if let same = existing.first(where: { $0.content == content }) {
+                try await recorder.addResource(CreatedResource(kind: "dns_record", id: "\(zone.id)/\(same.id)", name: label, created: false, step: step))
+                continue
+            }
+            if let other = existing.first, ["CNAME"].contains(input.type) || ["CNAME"].contains(other.type) {
+                throw DeploymentStepFailure("\(label) already exists pointing at \(other.content); remove it from the zone and retry.",
+                                            code: CloudflareErrorCode.dnsRecordExists)
+            }
+            do {
+                let made = try await client.createDNSRecord(zoneId: zone.id, input)
+                try await recorder.addResource(CreatedResource(kind: "dns_record", id: "\(zone.id)/\(made.id)", name: label, created: true, step: step))
+            } catch let error as CloudflareError where error.has(code: CloudflareErrorCode.dnsRecordExists) {
+                let again = try await client.findDNSRecords(zoneId: zone.id, type: input.type, name: fqdn)
+                guard let same = again.first(where: { $0.content == content }) else { throw error }
+                try await recorder.addResource(CreatedResource(kind: "dns_record", id: "\(zone.id)/\(same.id)", name: label, created: false, step: step))
+            }
+        }
+        return .succeeded("\(specs.count) DNS record\(specs.count == 1 ? "" : "s") in \(zone.name)")
+    }
+
+    private func workersDevHost() async -> String? {
+        guard let worker = routedWorker, let sub = try? await client.workersSubdomain() else { return nil }
+        return "\(await name(worker.name)).\(sub.subdomain).workers.dev"
+    }
+
+    // MARK: 8. Environment
+
+    private func configureEnvironment() async throws -> Outcome {
+        let step = DeploymentStepKind.configureEnvironment
+        var set = 0, kept = 0, vars = 0
+        for worker in manifest.cloudflare.workers {
+            let scriptName = await name(worker.name)
+            vars += (worker.vars ?? [:]).count + worker.bindings.filter { $0.type == .plainText }.count
+            let wanted = Array(Set((worker.secrets ?? []) + worker.bindings.filter { $0.type == .secretText }.map(\.name))).sorted()
+            if wanted.isEmpty { continue }
+            let present = Set(try await client.listWorkerSecrets(script: scriptName).map(\.name))
+            for secret in wanted {
+                if present.contains(secret) {
+                    kept += 1
+                    if await recorder.deployment.resources.first(where: { $0.kind == "worker_secret" && $0.id == "\(scriptName)/\(secret)" }) == nil {
+                        try await recorder.addResource(CreatedResource(kind: "worker_secret", id: "\(scriptName)/\(secret)", name: secret, created: false, step: step))
+                    }
+                    continue
+                }
+                // Generated here, sent once to Cloudflare, never stored or logged.
+                try await client.putWorkerSecret(script: scriptName, name: secret, value: DeploymentSecrets.generate())
+                try await recorder.addResource(CreatedResource(kind: "worker_secret", id: "\(scriptName)/\(secret)", name: secret, created: true, step: step))
+                set += 1
+            }
+        }
+        if set == 0 && kept == 0 && vars == 0 { return .skipped("The package has no variables or secrets") }
+        try await recorder.log(step, "\(vars) variable\(vars == 1 ? "" : "s") bound at upload; \(set) secret\(set == 1 ? "" : "s") generated, \(kept) kept")
+        return .succeeded("Environment ready")
+    }
+
+    // MARK: 9. Post-deploy
+
+    private func postDeploy() async throws -> Outcome {
+        let step = DeploymentStepKind.postDeploy
+        guard let url = await recorder.deployment.url else { return .skipped("Nothing deployed to check") }
+        var checks = manifest.cloudflare.smokeChecks ?? []
+        if checks.isEmpty, let worker = routedWorker {
+            checks = [SmokeCheckSpec(worker: worker.name, path: "/health", expectStatus: 200)]
+        }
+        let sub = try? await client.workersSubdomain()
+        for check in checks {
+            var base = url
+            if check.worker != routedWorker?.name, let sub {
+                base = "https://\(await name(check.worker)).\(sub.subdomain).workers.dev"
+            }
+            let path = check.path.hasPrefix("/") ? check.path : "/" + check.path
+            try await smoke(url: base + path, check: check, step: step)
+        }
+        return .succeeded("Live: \(checks.count) smoke check\(checks.count == 1 ? "" : "s") passed at \(url)")
+    }
+
+    private func smoke(url: String, check: SmokeCheckSpec, step: DeploymentStepKind) async throws {
+        let target = smokeCheck.rewrite(url)
+        var last = ""
+        for attempt in 1...max(1, smokeCheck.attempts) {
+            do {
+                let response = try await transport.send(HTTPRequest(method: .GET, url: target, timeouts: HTTPTimeouts(connect: 5, total: 15)))
+                let body = String(decoding: response.body, as: UTF8.self)
+                if response.status == check.expectStatus && (check.expectBody.map { body.contains($0) } ?? true) {
+                    try await recorder.log(step, "GET \(url) → \(response.status) ✓")
+                    return
+                }
+                last = "answered \(response.status)\(check.expectBody.map { " without “\($0)”" } ?? "") (expected \(check.expectStatus))"
+            } catch let error as HTTPError {
+                last = error.description
+            }
+            if attempt < smokeCheck.attempts {
+                try await recorder.log(step, "GET \(url): \(last); trying again")
+                try await Task.sleep(nanoseconds: UInt64(smokeCheck.delay * 1e9))
+            }
+        }
+        throw DeploymentStepFailure("Smoke check GET \(url) \(last). The business is provisioned but not live; retry, or ask the seller if it persists.")
+    }
+}
+
+/// wrangler's migrations table and how a migration is applied with its record.
+enum DeploymentMigrations {
+    /// The table wrangler creates (`wrangler d1 migrations apply`).
+    static let createTableSQL = """
+        CREATE TABLE IF NOT EXISTS d1_migrations(
+            id         INTEGER PRIMARY KEY AUTOINCREMENT,
+            name       TEXT UNIQUE,
+            applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL
+        );
+        """
+
+    /// The file name, as wrangler records it (`0001_init.sql`).
+    static func name(of path: String) -> String { path.split(separator: "/").last.map(String.init) ?? path }
+
+    /// The migration and its record in one batch, so they apply together.
+    static func batch(sql: String, name: String) -> String {
+        let quoted = name.replacingOccurrences(of: "'", with: "''")
+        var body = sql.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !body.hasSuffix(";") { body += ";" }
+        return body + "\nINSERT INTO d1_migrations (name) VALUES ('\(quoted)');"
+    }
+}
+
+/// Module part names: paths relative to the main module's folder, so relative imports resolve.
+enum DeploymentModules {
+    static func moduleName(_ path: String, main: String) -> String {
+        let folder = main.split(separator: "/").dropLast().joined(separator: "/")
+        if !folder.isEmpty && path.hasPrefix(folder + "/") { return String(path.dropFirst(folder.count + 1)) }
+        return path
+    }
+}
+
+/// Secret values for a buyer's Worker: 32 random bytes, hex.
+enum DeploymentSecrets {
+    static func generate() -> String {
+        var g = SystemRandomNumberGenerator()
+        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &g)) }.joined()
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import GRDB
+import TechFlunkyCore
+
+/// `DeploymentStore` on the platform's SQLite database (GRDB). Tables: `DeploymentSchema`.
+public struct GRDBDeploymentStore: DeploymentStore {
+    private let db: any DatabaseWriter
+
+    public init(database: any DatabaseWriter) { db = database }
+
+    public func insert(_ stored: StoredDeployment, events: [DeploymentEvent]) async throws {
+        try await db.write { db in
+            try Self.writeSnapshot(stored, in: db, insert: true)
+            try Self.append(events, in: db)
+        }
+    }
+
+    public func commit(_ stored: StoredDeployment, events: [DeploymentEvent]) async throws {
+        try await db.write { db in
+            let id = stored.deployment.id
+            guard let last = try Int.fetchOne(db, sql: "SELECT last_event_id FROM deployments WHERE id = ?", arguments: [id]) else {
+                throw DeploymentStoreError.notFound(id)
+            }
+            if let first = events.first, first.seq != last + 1 {
+                throw DeploymentStoreError.sequenceConflict(deploymentId: id, expected: first.seq - 1, found: last)
+            }
+            try Self.writeSnapshot(stored, in: db, insert: false)
+            try Self.append(events, in: db)
+        }
+    }
+
+    public func load(id: String) async throws -> StoredDeployment? {
+        try await db.read { db in try Self.fetch(db, sql: "SELECT * FROM deployments WHERE id = ?", arguments: [id]).first }
+    }
+
+    public func events(deploymentId: String, after: Int) async throws -> [DeploymentEvent] {
+        try await db.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT body FROM deployment_events WHERE deployment_id = ? AND seq > ? ORDER BY seq",
+                                        arguments: [deploymentId, after])
+            return try rows.map { row in
+                let body: String = row["body"]
+                return try WireJSON.decode(DeploymentEvent.self, from: Data(body.utf8))
+            }
+        }
+    }
+
+    public func deployments(inStates states: [DeploymentState]) async throws -> [StoredDeployment] {
+        guard !states.isEmpty else { return [] }
+        let marks = Array(repeating: "?", count: states.count).joined(separator: ",")
+        return try await db.read { db in
+            try Self.fetch(db, sql: "SELECT * FROM deployments WHERE state IN (\(marks)) ORDER BY created_at",
+                           arguments: StatementArguments(states.map(\.rawValue)))
+        }
+    }
+
+    public func deployments(orderId: String) async throws -> [StoredDeployment] {
+        try await db.read { db in
+            try Self.fetch(db, sql: "SELECT * FROM deployments WHERE order_id = ? ORDER BY created_at DESC, id DESC", arguments: [orderId])
+        }
+    }
+
+    // MARK: Rows
+
+    private static func writeSnapshot(_ stored: StoredDeployment, in db: Database, insert: Bool) throws {
+        let d = stored.deployment
+        let values: [(any DatabaseValueConvertible)?] = [
+            d.id, d.orderId, stored.buyerId, d.listingSlug, d.accountId, d.domain, stored.namespace, d.state.rawValue,
+            d.url, d.lastMessage, d.lastEventId, d.createdAt.timeIntervalSince1970, d.updatedAt.timeIntervalSince1970,
+        ]
+        if insert {
+            try db.execute(sql: """
+                INSERT INTO deployments (id, order_id, buyer_id, listing_slug, account_id, domain, namespace, state, url,
+                  last_message, last_event_id, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
+                """, arguments: StatementArguments(values))
+        } else {
+            try db.execute(sql: """
+                UPDATE deployments SET order_id = ?, buyer_id = ?, listing_slug = ?, account_id = ?, domain = ?, namespace = ?,
+                  state = ?, url = ?, last_message = ?, last_event_id = ?, created_at = ?, updated_at = ? WHERE id = ?
+                """, arguments: StatementArguments(Array(values.dropFirst()) + [d.id]))
+        }
+        try db.execute(sql: "DELETE FROM deployment_steps WHERE deployment_id = ?", arguments: [d.id])
+        for (i, s) in d.steps.enumerated() {
+            let log = String(decoding: try JSONEncoder().encode(s.log), as: UTF8.self)
+            try db.execute(sql: """
+                INSERT INTO deployment_steps (deployment_id, position, kind, state, started_at, finished_at, message, error_code, log)
+                VALUES (?,?,?,?,?,?,?,?,?)
+                """, arguments: [d.id, i, s.kind.rawValue, s.state.rawValue, s.startedAt?.timeIntervalSince1970,
+                                 s.finishedAt?.timeIntervalSince1970, s.message, s.errorCode, log])
+        }
+        try db.execute(sql: "DELETE FROM deployment_resources WHERE deployment_id = ?", arguments: [d.id])
+        for (i, r) in d.resources.enumerated() {
+            try db.execute(sql: """
+                INSERT INTO deployment_resources (deployment_id, position, kind, resource_id, name, created, step)
+                VALUES (?,?,?,?,?,?,?)
+                """, arguments: [d.id, i, r.kind, r.id, r.name, r.created, r.step.rawValue])
+        }
+    }
+
+    private static func append(_ events: [DeploymentEvent], in db: Database) throws {
+        for e in events {
+            let body = String(decoding: try WireJSON.encode(e), as: UTF8.self)
+            try db.execute(sql: "INSERT INTO deployment_events (deployment_id, seq, kind, at, body) VALUES (?,?,?,?,?)",
+                           arguments: [e.deploymentId, e.seq, e.kind.rawValue, e.at.timeIntervalSince1970, body])
+        }
+    }
+
+    private static func fetch(_ db: Database, sql: String, arguments: StatementArguments) throws -> [StoredDeployment] {
+        try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+            let id: String = row["id"]
+            let steps = try Row.fetchAll(db, sql: "SELECT * FROM deployment_steps WHERE deployment_id = ? ORDER BY position",
+                                         arguments: [id]).map { s in
+                let logText: String = s["log"]
+                return DeploymentStep(
+                    kind: DeploymentStepKind(rawValue: s["kind"]) ?? .verifyCredentials,
+                    state: StepState(rawValue: s["state"]) ?? .pending,
+                    startedAt: (s["started_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
+                    finishedAt: (s["finished_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
+                    message: s["message"], errorCode: s["error_code"],
+                    log: (try? JSONDecoder().decode([String].self, from: Data(logText.utf8))) ?? [])
+            }
+            let resources = try Row.fetchAll(db, sql: "SELECT * FROM deployment_resources WHERE deployment_id = ? ORDER BY position",
+                                             arguments: [id]).map { r in
+                CreatedResource(kind: r["kind"], id: r["resource_id"], name: r["name"], created: r["created"],
+                                step: DeploymentStepKind(rawValue: r["step"]) ?? .verifyCredentials)
+            }
+            let deployment = Deployment(
+                id: id, orderId: row["order_id"], listingSlug: row["listing_slug"], accountId: row["account_id"],
+                domain: row["domain"], state: DeploymentState(rawValue: row["state"]) ?? .failed, steps: steps,
+                resources: resources, url: row["url"], lastMessage: row["last_message"], lastEventId: row["last_event_id"],
+                createdAt: Date(timeIntervalSince1970: row["created_at"]), updatedAt: Date(timeIntervalSince1970: row["updated_at"]))
+            return StoredDeployment(deployment: deployment, buyerId: row["buyer_id"], namespace: row["namespace"])
+        }
+    }
+}

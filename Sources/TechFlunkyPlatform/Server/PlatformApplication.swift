@@ -1,0 +1,42 @@
+import Foundation
+import Hummingbird
+import Logging
+import TechFlunkyCore
+
+/// Builds the router: error envelope and bearer auth on everything, `GET /healthz`, and each concern's
+/// routes under `/api`.
+public enum PlatformApplication {
+    public static func buildRouter(services: PlatformServices) -> Router<PlatformRequestContext> {
+        let router = Router(context: PlatformRequestContext.self)
+        router.add(middleware: APIErrorMiddleware<PlatformRequestContext>())
+        router.add(middleware: BearerAuthMiddleware(accounts: services.accounts, clock: services.clock))
+
+        router.get("healthz") { _, _ -> Response in
+            Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok","version":"\#(TechFlunkyVersion.current)"}"#)))
+        }
+
+        let api = router.group("api")
+        AccountRoutes.register(on: api, services: services)
+        CatalogRoutes.register(on: api, services: services)
+        CheckoutRoutes.register(on: api, root: router, services: services)
+        StripeWebhookRoutes.register(on: api, services: services)
+        OrderRoutes.register(on: api, services: services)
+        SellerRoutes.register(on: api, services: services)
+        SandboxRoutes.register(on: api, services: services)
+        DeploymentRoutes.register(on: api, services: services)
+        return router
+    }
+
+    /// The Hummingbird application on `configuration.host:port`.
+    public static func build(services: PlatformServices,
+                             onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        let configuration = services.configuration
+        return Application(
+            router: buildRouter(services: services),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+            logger: services.logger
+        )
+    }
+}

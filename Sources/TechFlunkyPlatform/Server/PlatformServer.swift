@@ -1,0 +1,111 @@
+import Foundation
+import Hummingbird
+import Logging
+import TechFlunkyCore
+
+/// A platform started in this process: where it listens, and how to stop it.
+public final class RunningPlatform: Sendable {
+    public let port: Int
+    public let host: String
+    public let services: PlatformServices
+    private let task: Task<Void, Error>
+
+    init(port: Int, host: String, services: PlatformServices, task: Task<Void, Error>) {
+        self.port = port
+        self.host = host
+        self.services = services
+        self.task = task
+    }
+
+    /// `http://127.0.0.1:<port>` (no trailing slash).
+    public var baseURL: String { "http://\(host.contains(":") ? "[\(host)]" : host):\(port)" }
+
+    /// Stops accepting connections, lets in-flight requests finish, stops background work, and waits.
+    public func stop() async {
+        task.cancel()
+        _ = try? await task.value
+    }
+}
+
+public enum PlatformServerError: Error, CustomStringConvertible {
+    case didNotStart(String)
+
+    public var description: String {
+        switch self {
+        case let .didNotStart(detail): "the platform server did not start: \(detail)"
+        }
+    }
+}
+
+/// Starts and runs the platform.
+public enum PlatformServer {
+    /// Opens the database, seeds what the configuration asks for, binds `host:port` (0 = kernel's choice)
+    /// and returns once the server accepts connections. For tests, the embedded default and client tests.
+    public static func start(_ configuration: PlatformConfiguration) async throws -> RunningPlatform {
+        let services = try PlatformServices.open(configuration)
+        try await prepare(services)
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        let app = PlatformApplication.build(services: services) { port in
+            continuation.yield(port)
+            continuation.finish()
+        }
+        let task = Task {
+            defer { continuation.finish() }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await app.run() }
+                group.addTask { try await runBackgroundWork(services) }
+                try await group.next()
+                group.cancelAll()
+            }
+        }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else {
+            let detail: String
+            do { try await task.value; detail = "it stopped at once" } catch { detail = "\(error)" }
+            throw PlatformServerError.didNotStart(detail)
+        }
+        services.logger.info("platform listening", metadata: ["host": "\(configuration.host)", "port": "\(port)"])
+        return RunningPlatform(port: port, host: configuration.host, services: services, task: task)
+    }
+
+    /// `techflunky serve`: runs in the foreground until SIGINT or SIGTERM, then shuts down gracefully.
+    public static func run(_ configuration: PlatformConfiguration, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let services = try PlatformServices.open(configuration)
+        try await prepare(services)
+        let app = PlatformApplication.build(services: services, onServerRunning: onListening)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.runService() }
+            group.addTask { try await runBackgroundWork(services) }
+            // The server returning (after a signal) ends the background work too.
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
+    /// Seeding that must finish before the first request.
+    static func prepare(_ services: PlatformServices) async throws {
+        if services.configuration.seedDemoCatalog {
+            try await DemoCatalogLoader.seedIfNeeded(services: services)
+        }
+        if services.configuration.syntheticListings > 0 {
+            let started = Date()
+            let added = try await SyntheticCatalog.fill(count: services.configuration.syntheticListings, services: services)
+            services.logger.info("synthetic listings added", metadata: [
+                "added": "\(added)", "seconds": "\(String(format: "%.1f", Date().timeIntervalSince(started)))",
+            ])
+        }
+    }
+
+    /// The hold scheduler and other periodic work; returns when cancelled.
+    static func runBackgroundWork(_ services: PlatformServices) async throws {
+        let interval = services.configuration.holdScanInterval
+        while !Task.isCancelled {
+            if interval > 0 {
+                await services.holds.releaseDue()
+                try? await Task.sleep(for: .seconds(interval))
+            } else {
+                try? await Task.sleep(for: .seconds(3600))
+            }
+        }
+    }
+}

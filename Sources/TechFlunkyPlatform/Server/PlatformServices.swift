@@ -1,0 +1,51 @@
+import Foundation
+import Logging
+import TechFlunkyCore
+
+/// What routes, the hold scheduler and the deployment orchestrator reach: configuration, clock, logger,
+/// database and the stores and clients on top of it. Built once per server by `PlatformServices.open`.
+public struct PlatformServices: Sendable {
+    public let configuration: PlatformConfiguration
+    public let database: PlatformDatabase
+    public let clock: any PlatformClock
+    public let logger: Logger
+    public let passwordHasher: PasswordHasher
+    public let accounts: any AccountStore
+    public let catalog: any CatalogStore
+    public let packages: PackageStore
+    public let orders: any OrderStore
+    /// What the deployment orchestrator reads and freezes orders through.
+    public let orderAccess: any DeploymentOrderAccess
+    public let stripe: StripeClient
+    public let holds: PayoutHoldService
+
+    /// Opens the database (migrating it) and wires the stores.
+    public static func open(_ configuration: PlatformConfiguration) throws -> PlatformServices {
+        let database = try PlatformDatabase(path: configuration.dbPath)
+        return PlatformServices(configuration: configuration, database: database)
+    }
+
+    init(configuration: PlatformConfiguration, database: PlatformDatabase) {
+        self.configuration = configuration
+        self.database = database
+        self.clock = configuration.clock
+        self.logger = configuration.logger
+        self.passwordHasher = PasswordHasher(rounds: configuration.passwordRounds)
+        self.accounts = SQLiteAccountStore(database: database)
+        self.catalog = SQLiteCatalogStore(database: database)
+        self.packages = PackageStore(dataDir: configuration.dataDir)
+        let orderStore = SQLiteOrderStore(database: database, packages: packages)
+        self.orders = orderStore
+        self.orderAccess = orderStore
+        self.stripe = StripeClient(base: configuration.stripeAPIBase, secretKey: configuration.stripeSecretKey,
+                                   transport: configuration.httpTransport, logger: configuration.logger)
+        self.holds = PayoutHoldService(orders: orderStore, stripe: stripe, clock: configuration.clock, logger: configuration.logger)
+    }
+}
+
+/// The platform clock as the deployment orchestrator's clock.
+public struct PlatformDeploymentClock: DeploymentClock {
+    let clock: any PlatformClock
+    public init(_ clock: any PlatformClock) { self.clock = clock }
+    public func now() -> Date { clock.now() }
+}

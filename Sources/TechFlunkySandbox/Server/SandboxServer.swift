@@ -1,0 +1,185 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import Synchronization
+
+/// The offline Stripe and Cloudflare stand-ins, served in-process by one Hummingbird application on a
+/// loopback port the kernel chooses.
+///
+/// ```swift
+/// let sandbox = try await SandboxServer.start(SandboxConfiguration(dataDir: dir, stripeWebhookSecret: "whsec_…"))
+/// sandbox.stripeAPIBase        // http://127.0.0.1:PORT        (clients append /v1/…)
+/// sandbox.cloudflareAPIBase    // http://127.0.0.1:PORT/client/v4
+/// await sandbox.stop()
+/// ```
+public final class SandboxServer: Sendable {
+    /// `http://127.0.0.1:PORT`: hosted pages (`/checkout/{id}`) and the sandbox API (`/sandbox/…`).
+    public let baseURL: String
+    public let port: Int
+    /// Stripe's base: a client appends `/v1/…`.
+    public var stripeAPIBase: String { baseURL }
+    /// Cloudflare's base, ending in `/client/v4`.
+    public var cloudflareAPIBase: String { baseURL + "/client/v4" }
+
+    public let faults: FaultInjector
+    public let clock: SandboxClock
+    let stripe: StripeStandIn
+    let cloudflare: CloudflareStandIn
+    private let task: Mutex<Task<Void, Error>?>
+    private let sweeper: Mutex<Task<Void, Never>?>
+
+    private init(baseURL: String, port: Int, faults: FaultInjector, clock: SandboxClock, stripe: StripeStandIn,
+                 cloudflare: CloudflareStandIn, task: Task<Void, Error>) {
+        self.cloudflare = cloudflare
+        self.baseURL = baseURL
+        self.port = port
+        self.faults = faults
+        self.clock = clock
+        self.stripe = stripe
+        self.task = Mutex(task)
+        self.sweeper = Mutex(nil)
+    }
+
+    /// Opens (or creates) the state under `configuration.dataDir` and starts serving.
+    public static func start(_ configuration: SandboxConfiguration) async throws -> SandboxServer {
+        guard configuration.host == "127.0.0.1" || configuration.host == "::1" || configuration.host == "localhost" else {
+            throw SandboxError.notLoopback(configuration.host)
+        }
+        let parts = try SandboxParts(configuration)
+        let router = parts.router()
+        let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            onServerRunning: { channel in
+                portContinuation.yield(channel.localAddress?.port ?? 0)
+                portContinuation.finish()
+            },
+            // Hummingbird reports the cancellation that stops it as an error; the sandbox logs its own events
+            // through `configuration.logger`, so the server's own logger only passes what is critical.
+            logger: {
+                var quiet = configuration.logger
+                quiet.logLevel = .critical
+                return quiet
+            }()
+        )
+        let task = Task { try await app.run() }
+        var port = 0
+        for await p in portStream { port = p }
+        guard port > 0 else {
+            task.cancel()
+            _ = await task.result
+            throw SandboxError.couldNotStart(configuration.host, configuration.port)
+        }
+        let base = "http://\(configuration.host == "::1" ? "[::1]" : configuration.host):\(port)"
+        parts.stripe.publicBase = base
+        await parts.deliverer.start()
+        let server = SandboxServer(baseURL: base, port: port, faults: parts.faults, clock: parts.clock, stripe: parts.stripe,
+                                   cloudflare: parts.cloudflare, task: task)
+        server.sweeper.withLock {
+            $0 = Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(1))
+                    try? await parts.stripe.sweepExpiredSessions()
+                }
+            }
+        }
+        configuration.logger.info("sandbox listening", metadata: ["stripe": "\(base)", "cloudflare": "\(base)/client/v4"])
+        return server
+    }
+
+    /// Stops serving; in-flight webhook retries stay queued in the database for the next start.
+    public func stop() async {
+        sweeper.withLock { $0?.cancel() }
+        await stripe.deliverer.stop()
+        let t = task.withLock { t -> Task<Void, Error>? in defer { t = nil }; return t }
+        t?.cancel()
+        _ = await t?.result
+    }
+
+    /// Where Stripe events go from now on (the platform starts after the sandbox in the embedded default).
+    public func setStripeWebhook(url: String, secret: String) async {
+        await stripe.deliverer.setEndpoint(.init(url: url, secret: secret))
+    }
+
+    /// A new, empty Cloudflare account; answers its id.
+    public func createCloudflareAccount(name: String = "Sandbox account") throws -> String {
+        try cloudflare.createAccount(name: name)
+    }
+
+    /// A new API token for `accountId` holding `permissions`; answers the token value (kept only as a digest).
+    public func createCloudflareToken(accountId: String, permissions: Set<CloudflarePermission> = CloudflarePermission.deployment) throws -> String {
+        try cloudflare.createToken(accountId: accountId, permissions: permissions)
+    }
+
+    /// Disables (or re-enables) a token, as revoking it in the dashboard would.
+    public func setCloudflareTokenActive(_ token: String, _ active: Bool) throws {
+        try cloudflare.setTokenStatus(token, status: active ? "active" : "disabled")
+    }
+
+    /// The demo account seeded on first start: its id, a token with every permission, a zone and a workers.dev subdomain.
+    public static let demoCloudflareAccountId = CloudflareStandIn.demoAccountId
+    public static let demoCloudflareToken = CloudflareStandIn.demoToken
+    public static let demoZone = CloudflareStandIn.demoZone
+
+    /// Where the sandbox answers for `https://<script>.<subdomain>.workers.dev` (only `/health`).
+    public func workersDevURL(script: String, subdomain: String) -> String {
+        "\(baseURL)/workers.dev/\(script).\(subdomain).workers.dev"
+    }
+
+    /// Injects a fault (see `SandboxFault`); answers its id.
+    @discardableResult
+    public func injectFault(_ fault: SandboxFault) -> Int { faults.add(fault) }
+
+    /// The path of a D1 database's SQLite file, to check what migrations did.
+    public func d1DatabaseFile(uuid: String) -> URL { cloudflare.d1.url(for: uuid) }
+
+    /// The hosted checkout page of a session.
+    public func checkoutURL(sessionId: String) -> String { "\(baseURL)/checkout/\(sessionId)" }
+}
+
+public enum SandboxError: Error, CustomStringConvertible {
+    case notLoopback(String)
+    case couldNotStart(String, Int)
+
+    public var description: String {
+        switch self {
+        case let .notLoopback(host): "the sandbox binds loopback only (127.0.0.1 or ::1), not \(host)"
+        case let .couldNotStart(host, port): "the sandbox could not listen on \(host):\(port)"
+        }
+    }
+}
+
+/// Everything the routes need, built from a configuration; tests build a router from it without a socket.
+struct SandboxParts: Sendable {
+    let database: SandboxDatabase
+    let clock: SandboxClock
+    let faults: FaultInjector
+    let deliverer: StripeWebhookDeliverer
+    let stripe: StripeStandIn
+    let cloudflare: CloudflareStandIn
+
+    init(_ configuration: SandboxConfiguration) throws {
+        database = try SandboxDatabase(directory: configuration.dataDir)
+        clock = configuration.clock
+        faults = FaultInjector()
+        let endpoint = configuration.stripeWebhookURL.map {
+            StripeWebhookDeliverer.Endpoint(url: $0, secret: configuration.stripeWebhookSecret)
+        }
+        deliverer = StripeWebhookDeliverer(database: database, clock: clock, endpoint: endpoint, logger: configuration.logger,
+                                           maxAttempts: configuration.webhookMaxAttempts)
+        stripe = StripeStandIn(database: database, clock: clock, secretKey: configuration.stripeSecretKey, deliverer: deliverer)
+        cloudflare = try CloudflareStandIn(database: database, clock: clock, rateLimit: configuration.cloudflareRateLimit)
+        try cloudflare.seedDemo()
+    }
+
+    func router() -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: FaultMiddleware(faults: faults))
+        StripeRoutes(stripe: stripe).register(on: router)
+        CloudflareRoutes(cloudflare: cloudflare).register(on: router)
+        SandboxControlRoutes(faults: faults, clock: clock).register(on: router)
+        return router
+    }
+}

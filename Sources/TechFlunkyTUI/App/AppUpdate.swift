@@ -1,0 +1,209 @@
+import Foundation
+import TechFlunkyCore
+
+/// The pure update of the Elm architecture: `update(&state, message) -> effects`. No I/O happens here; the
+/// returned effects are run by `EffectRunner` and their results come back as messages.
+public enum AppUpdate {
+    /// What the global keys do (they apply on every pane, after the pane's own keys).
+    public enum GlobalAction: Sendable, Hashable {
+        case help, back, quit, cycleTheme, tab(TabKind), suspend
+    }
+
+    /// The global key map: shown in the footer and the help screen after the pane's own keys.
+    public static func globalKeyMap(_ state: AppState) -> [KeyBinding<GlobalAction>] {
+        let atRoot = state.activeStack.depth == 1
+        return [
+            KeyBinding([.char("?")], "help", .help),
+            KeyBinding([.char("q"), .escape], atRoot ? "quit" : "back", .back),
+            KeyBinding([.char("Q"), .ctrl("c")], "quit", .quit, footer: !atRoot),
+            KeyBinding([.char("t")], "theme", .cycleTheme),
+            KeyBinding([.char("1")], "Browse tab", .tab(.browse), footer: false),
+            KeyBinding([.char("2")], "Orders tab", .tab(.orders), footer: false),
+            KeyBinding([.char("3")], "Payouts tab", .tab(.payouts), footer: false),
+            KeyBinding([.ctrl("z")], "suspend", .suspend, footer: false),
+        ]
+    }
+
+    /// Effects to run when the UI starts: who am I, and the first pane's loading.
+    public static func start(_ state: inout AppState) -> [Effect] {
+        var effects: [Effect] = []
+        let id = RequestID(state.nextID)
+        state.nextID += 1
+        state.meRequest = id
+        effects.append(.request(id, .me))
+        effects += startTopPane(&state)
+        return effects
+    }
+
+    public static func update(_ state: inout AppState, _ message: Message) -> [Effect] {
+        switch message {
+        case let .key(key):
+            return handleKey(&state, key)
+        case let .resize(width, height):
+            state.width = max(0, width)
+            state.height = max(0, height)
+            return []
+        case let .tick(now):
+            state.now = now
+            state.frame &+= 1
+            return broadcast(&state, message)
+        case .timerFired, .subscription:
+            return broadcast(&state, message)
+        case let .response(id, result):
+            switch result {
+            case .success: state.connection = .up
+            case let .failure(failure):
+                if failure.isConnectionFailure { state.connection = .down(failure.message) } else { state.connection = .up }
+            }
+            if id == state.meRequest {
+                state.meRequest = nil
+                switch result {
+                case let .success(.me(me)):
+                    state.account = me.account
+                    state.platformIsSandbox = me.sandbox
+                case let .failure(failure):
+                    state.status = .error("Could not load your account: \(failure.message)")
+                default: break
+                }
+                return []
+            }
+            return broadcast(&state, message)
+        case let .mouse(event):
+            return handleMouse(&state, event)
+        }
+    }
+
+    // MARK: Keys
+
+    static func handleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
+        if key == .ctrl("c") { return [.quit] }
+        if state.showingHelp {
+            switch key {
+            case .char("?"), .escape, .char("q"), .enter: state.showingHelp = false
+            case .down, .char("j"): state.helpScroll += 1
+            case .up, .char("k"): state.helpScroll = max(0, state.helpScroll - 1)
+            case .char("Q"): return [.quit]
+            default: break
+            }
+            return []
+        }
+        // A status message lasts until the next key.
+        state.status = nil
+        let tabIndex = state.activeTab.rawValue - 1
+        let paneIndex = state.tabs[tabIndex].panes.count - 1
+        var ctx = context(state)
+        var commands: [PaneCommand]? = nil
+        if state.topPane.capturesText {
+            commands = state.tabs[tabIndex].panes[paneIndex].handleBoundKey(key, &ctx)
+                ?? state.tabs[tabIndex].panes[paneIndex].handleText(key, &ctx)
+        } else {
+            commands = state.tabs[tabIndex].panes[paneIndex].handleBoundKey(key, &ctx)
+        }
+        state.nextID = ctx.nextID
+        if let commands { return apply(&state, commands, tab: tabIndex) }
+        if let binding = globalKeyMap(state).binding(for: key) {
+            if let reason = binding.disabledReason { state.status = .info(reason); return [] }
+            return perform(&state, binding.action)
+        }
+        if !state.topPane.capturesText {
+            ctx = context(state)
+            let text = state.tabs[tabIndex].panes[paneIndex].handleText(key, &ctx)
+            state.nextID = ctx.nextID
+            if let text { return apply(&state, text, tab: tabIndex) }
+        }
+        return []
+    }
+
+    static func perform(_ state: inout AppState, _ action: GlobalAction) -> [Effect] {
+        switch action {
+        case .help:
+            state.showingHelp = true
+            state.helpScroll = 0
+            return []
+        case .back:
+            if state.activeStack.depth == 1 { return [.quit] }
+            state.activeStack.pop()
+            return []
+        case .quit:
+            return [.quit]
+        case .cycleTheme:
+            state.themes.cycle()
+            state.status = .info("Theme: \(state.themes.current.name)")
+            return []
+        case let .tab(tab):
+            state.activeTab = tab
+            return startTopPane(&state)
+        case .suspend:
+            return [.suspend]
+        }
+    }
+
+    // MARK: Mouse
+
+    static func handleMouse(_ state: inout AppState, _ event: MouseEvent) -> [Effect] {
+        if case let .click(x, y) = event, y == 1 {
+            for (tab, range) in AppRenderer.tabHitRanges(state) where range.contains(x) {
+                return perform(&state, .tab(tab))
+            }
+            return []
+        }
+        let tabIndex = state.activeTab.rawValue - 1
+        var ctx = context(state)
+        let commands = state.tabs[tabIndex].panes[state.tabs[tabIndex].panes.count - 1].receive(.mouse(event), &ctx)
+        state.nextID = ctx.nextID
+        return apply(&state, commands, tab: tabIndex)
+    }
+
+    // MARK: Plumbing
+
+    static func context(_ state: AppState) -> PaneContext {
+        PaneContext(nextID: state.nextID, now: state.now, area: state.paneArea, environment: state.environment)
+    }
+
+    /// Gives a message to every pane in every tab (each ignores request and timer ids it did not issue).
+    static func broadcast(_ state: inout AppState, _ message: Message) -> [Effect] {
+        var pending: [(Int, [PaneCommand])] = []
+        for t in state.tabs.indices {
+            for p in state.tabs[t].panes.indices {
+                var ctx = context(state)
+                let commands = state.tabs[t].panes[p].receive(message, &ctx)
+                state.nextID = ctx.nextID
+                if !commands.isEmpty { pending.append((t, commands)) }
+            }
+        }
+        var effects: [Effect] = []
+        for (t, commands) in pending { effects += apply(&state, commands, tab: t) }
+        return effects
+    }
+
+    /// Starts the active tab's top pane if it has not started yet.
+    static func startTopPane(_ state: inout AppState) -> [Effect] {
+        let t = state.activeTab.rawValue - 1
+        guard state.tabs[t].startedDepth < state.tabs[t].panes.count else { return [] }
+        state.tabs[t].startedDepth = state.tabs[t].panes.count
+        var ctx = context(state)
+        let last = state.tabs[t].panes.count - 1
+        let commands = state.tabs[t].panes[last].start(&ctx)
+        state.nextID = ctx.nextID
+        return apply(&state, commands, tab: t)
+    }
+
+    static func apply(_ state: inout AppState, _ commands: [PaneCommand], tab: Int) -> [Effect] {
+        var effects: [Effect] = []
+        for command in commands {
+            switch command {
+            case let .request(id, request): effects.append(.request(id, request))
+            case let .timer(id, delay): effects.append(.timer(id, after: delay))
+            case let .subscribe(id, subscription): effects.append(.subscribe(id, subscription))
+            case let .unsubscribe(id): effects.append(.unsubscribe(id))
+            case let .push(pane):
+                state.tabs[tab].push(pane)
+                if tab == state.activeTab.rawValue - 1 { effects += startTopPane(&state) }
+            case .pop: state.tabs[tab].pop()
+            case let .status(message): state.status = message
+            case .quit: effects.append(.quit)
+            }
+        }
+        return effects
+    }
+}

@@ -1,0 +1,230 @@
+import CNCursesW
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A reason the terminal UI cannot start.
+public enum TerminalError: Error, CustomStringConvertible, Sendable {
+    case notATerminal
+    case initialisationFailed
+
+    public var description: String {
+        switch self {
+        case .notATerminal: "the terminal UI needs a terminal: standard input and output must be a TTY (use the subcommands for scripting)"
+        case .initialisationFailed: "ncurses could not initialise the terminal (check TERM)"
+        }
+    }
+}
+
+/// The only code that touches ncurses. It starts and always restores the terminal, decodes input (keys, mouse,
+/// resize) into messages, maps theme roles to colours, and draws a canvas by sending only the cells that changed
+/// since the last frame, ending each frame with one `doupdate()`.
+///
+/// Not `Sendable`: it lives on the UI loop's thread, like ncurses itself.
+final class NCursesBackend {
+    enum ColorMode { case none, basic, full }
+
+    private var previous: Canvas?
+    private(set) var colorMode = ColorMode.none
+    private var pairs: [PairKey: Int32] = [:]
+    private var roleCache: [StyleRole: (attrs: attr_t, pair: Int32)] = [:]
+    private var cachedTheme: Theme?
+    private var noColor: Bool
+    private(set) var isActive = false
+
+    private struct PairKey: Hashable { let fg: Int16; let bg: Int16 }
+
+    init(noColor: Bool) {
+        self.noColor = noColor
+    }
+
+    var width: Int { Int(tf_getmaxx(tf_stdscr())) }
+    var height: Int { Int(tf_getmaxy(tf_stdscr())) }
+
+    func start() throws {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { throw TerminalError.notATerminal }
+        // Wide characters are garbled under the C locale: set the user's locale before ncurses starts.
+        tf_setlocale_all()
+        guard initscr() != nil else { throw TerminalError.initialisationFailed }
+        isActive = true
+        tf_install_signal_handlers()
+        raw()  // Ctrl-C and Ctrl-Z arrive as keys: the loop quits or suspends cleanly.
+        noecho()
+        nonl()
+        keypad(tf_stdscr(), true)
+        curs_set(0)
+        tf_set_escdelay(25)
+        _ = mousemask(tf_all_mouse_events(), nil)
+        mouseinterval(0)
+        if !noColor, has_colors() {
+            start_color()
+            use_default_colors()
+            colorMode = tf_colors() >= 256 ? .full : .basic
+        }
+    }
+
+    /// Gives the terminal back. Safe to call twice.
+    func stop() {
+        guard isActive else { return }
+        isActive = false
+        curs_set(1)
+        endwin()
+        tf_restore_default_signal_handlers()
+    }
+
+    /// Ctrl-Z: restore the terminal, stop until the shell continues us, then redraw everything.
+    func suspend() {
+        endwin()
+        tf_suspend_self()
+        tf_install_signal_handlers()
+        refresh()
+        forceFullRedraw()
+    }
+
+    func forceFullRedraw() {
+        previous = nil
+        clearok(tf_stdscr(), true)
+    }
+
+    // MARK: Input
+
+    /// Waits up to `timeoutMs` for input (0: do not wait). Returns nil if nothing arrived.
+    func read(timeoutMs: Int32) -> Message? {
+        wtimeout(tf_stdscr(), timeoutMs)
+        var code: UInt32 = 0
+        let rc = tf_get_wch(&code)
+        if rc == tf_err() { return nil }
+        if rc == tf_key_code_yes() { return decodeFunctionKey(Int32(bitPattern: code)) }
+        return .key(NCursesBackend.decodeCharacter(code))
+    }
+
+    static func decodeCharacter(_ code: UInt32) -> Key {
+        switch code {
+        case 27: return .escape
+        case 10, 13: return .enter
+        case 9: return .tab
+        case 8, 127: return .backspace
+        case 1...26: return .ctrl(Character(Unicode.Scalar(UInt8(code) + 96)))
+        default:
+            guard let scalar = Unicode.Scalar(code) else { return .char("\u{FFFD}") }
+            return .char(Character(scalar))
+        }
+    }
+
+    private func decodeFunctionKey(_ code: Int32) -> Message? {
+        switch code {
+        case tf_key_resize():
+            forceFullRedraw()
+            return .resize(width: width, height: height)
+        case tf_key_mouse():
+            var x: Int32 = 0, y: Int32 = 0
+            var state: mmask_t = 0
+            guard tf_get_mouse(&x, &y, &state) == tf_ok() else { return nil }
+            if state & (tf_button1_pressed() | tf_button1_clicked()) != 0 { return .mouse(.click(x: Int(x), y: Int(y))) }
+            if state & tf_button4_pressed() != 0 { return .mouse(.wheelUp(x: Int(x), y: Int(y))) }
+            if tf_button5_pressed() != 0, state & tf_button5_pressed() != 0 { return .mouse(.wheelDown(x: Int(x), y: Int(y))) }
+            return nil
+        case tf_key_up(): return .key(.up)
+        case tf_key_down(): return .key(.down)
+        case tf_key_left(): return .key(.left)
+        case tf_key_right(): return .key(.right)
+        case tf_key_home(): return .key(.home)
+        case tf_key_end(): return .key(.end)
+        case tf_key_npage(): return .key(.pageDown)
+        case tf_key_ppage(): return .key(.pageUp)
+        case tf_key_backspace(): return .key(.backspace)
+        case tf_key_dc(): return .key(.delete)
+        case tf_key_enter(): return .key(.enter)
+        case tf_key_btab(): return .key(.backTab)
+        default:
+            for n in 1...12 where code == tf_key_f(Int32(n)) { return .key(.function(n)) }
+            return nil
+        }
+    }
+
+    // MARK: Output
+
+    /// Draws a frame: only cells that differ from the previous frame, then one `doupdate()`.
+    func draw(_ canvas: Canvas, theme: Theme) {
+        if cachedTheme != theme {
+            cachedTheme = theme
+            roleCache = [:]
+            previous = nil
+        }
+        let full = previous == nil || previous!.width != canvas.width || previous!.height != canvas.height
+        if full { werase(tf_stdscr()) }
+        let maxX = min(canvas.width, width), maxY = min(canvas.height, height)
+        var wide: [wchar_t] = []
+        wide.reserveCapacity(8)
+        for y in 0..<maxY {
+            for x in 0..<maxX {
+                let cell = canvas[x, y]
+                if cell.isContinuation { continue }
+                if !full, let prev = previous, prev[x, y] == cell,
+                   cell.width == 1 || x + 1 >= prev.width || prev[x + 1, y] == canvas[x + 1, y] { continue }
+                let look = style(for: cell.style, theme: theme)
+                wide.removeAll(keepingCapacity: true)
+                for s in cell.grapheme.unicodeScalars { wide.append(wchar_t(bitPattern: s.value)) }
+                if wide.isEmpty { wide.append(32) }
+                _ = wide.withUnsafeBufferPointer { buf in
+                    tf_put_cell(Int32(y), Int32(x), buf.baseAddress, Int32(buf.count), look.attrs, look.pair)
+                }
+            }
+        }
+        previous = canvas
+        wnoutrefresh(tf_stdscr())
+        doupdate()
+    }
+
+    private func style(for cellStyle: CellStyle, theme: Theme) -> (attrs: attr_t, pair: Int32) {
+        var base = roleCache[cellStyle.role] ?? roleStyle(cellStyle.role, theme: theme)
+        roleCache[cellStyle.role] = base
+        if cellStyle.bold { base.attrs |= tf_a_bold() }
+        if cellStyle.underline { base.attrs |= tf_a_underline() }
+        if cellStyle.reverse { base.attrs |= tf_a_reverse() }
+        return base
+    }
+
+    private func roleStyle(_ role: StyleRole, theme: Theme) -> (attrs: attr_t, pair: Int32) {
+        let s = theme.style(for: role)
+        var attrs = tf_a_normal()
+        if s.bold { attrs |= tf_a_bold() }
+        if s.underline { attrs |= tf_a_underline() }
+        if s.reverse { attrs |= tf_a_reverse() }
+        if s.dim { attrs |= tf_a_dim() }
+        switch colorMode {
+        case .none:
+            // Without colour, roles that only differed by colour must still be told apart.
+            switch role {
+            case .selection, .header: attrs |= tf_a_reverse()
+            case .accent, .error, .stepFailed, .stepRunning, .holdDisputed: attrs |= tf_a_bold()
+            case .muted, .border, .stepPending, .stepSkipped: attrs |= tf_a_dim()
+            default: break
+            }
+            return (attrs, 0)
+        case .basic:
+            return (attrs, pair(fg: number(s.fg8 ?? s.fg.basic), bg: number(s.bg8 ?? s.bg.basic)))
+        case .full:
+            return (attrs, pair(fg: number(s.fg), bg: number(s.bg)))
+        }
+    }
+
+    private func number(_ c: ThemeColor) -> Int16 {
+        switch c {
+        case .terminalDefault: -1
+        case let .indexed(i): Int16(i)
+        }
+    }
+
+    private func pair(fg: Int16, bg: Int16) -> Int32 {
+        if fg == -1 && bg == -1 { return 0 }
+        let key = PairKey(fg: fg, bg: bg)
+        if let p = pairs[key] { return p }
+        let next = Int32(pairs.count + 1)
+        guard next < tf_color_pairs(), next < Int32(Int16.max) else { return 0 }
+        init_pair(Int16(next), fg, bg)
+        pairs[key] = next
+        return next
+    }
+}

@@ -1,0 +1,356 @@
+import Foundation
+import TechFlunkyCore
+
+/// The catalog: a table of listings with `/` search as you type, category and price filters, sorts, and pages
+/// loaded ahead as you scroll. Only the rows on screen are laid out, so holding 100,000 listings costs the
+/// same to draw as holding 100.
+public struct BrowsePane: Pane {
+    public enum Action: Sendable, Hashable {
+        case up, down, pageUp, pageDown, top, bottom, open
+        case search, applySearch, cancelSearch
+        case cycleCategory, cyclePrice, cycleSort, clearFilters, reload
+    }
+
+    /// Where the current query's results stand.
+    public enum LoadState: Sendable, Hashable {
+        case idle
+        case loading(RequestID, appending: Bool)
+        case failed(String, appending: Bool)
+    }
+
+    /// Price bands the `p` key cycles through, in minor units of USD.
+    public static let priceBands: [(label: String, min: Int64?, max: Int64?)] = [
+        ("any price", nil, nil),
+        ("under $1K", nil, 99_999),
+        ("$1K–$10K", 100_000, 1_000_000),
+        ("$10K–$50K", 1_000_000, 5_000_000),
+        ("$50K+", 5_000_000, nil),
+    ]
+    public static let sorts: [ListingSort] = [.newest, .priceAsc, .priceDesc, .revenue, .profit, .multiple]
+    public static let pageSize = 50
+    /// How long typing must pause before a search is sent.
+    public static let searchDebounce: Duration = .milliseconds(150)
+
+    public let kind = PaneKind.browse
+    public let title = "Browse"
+
+    public private(set) var items: [ListingSummary] = []
+    public private(set) var total: Int?
+    public private(set) var nextCursor: String?
+    public private(set) var table = TableState()
+    public private(set) var load = LoadState.idle
+    public private(set) var search = TextInput(placeholder: "press / to search")
+    public private(set) var searching = false
+    /// The search text the current results are for.
+    public private(set) var appliedQuery = ""
+    public private(set) var categories: [CategoryCount] = []
+    public private(set) var category: String?
+    public private(set) var priceBand = 0
+    public private(set) var sort: ListingSort = .newest
+    var pendingSearch: TimerID?
+    var categoriesRequest: RequestID?
+    /// Rows of the table on screen, remembered from the last update for paging.
+    var visibleRows = 20
+
+    public init() {}
+
+    /// A pane already holding listings (benchmarks and tests).
+    public init(preloaded: [ListingSummary], total: Int, nextCursor: String? = nil) {
+        items = preloaded
+        self.total = total
+        self.nextCursor = nextCursor
+    }
+
+    public var capturesText: Bool { searching }
+    public var isAnimating: Bool { if case .loading = load { true } else { false } }
+
+    public var query: ListingQuery {
+        let band = BrowsePane.priceBands[priceBand]
+        return ListingQuery(q: appliedQuery.isEmpty ? nil : appliedQuery, category: category, minPrice: band.min,
+                            maxPrice: band.max, sort: appliedQuery.isEmpty ? sort : (sort == .newest ? .relevance : sort),
+                            limit: BrowsePane.pageSize)
+    }
+
+    var hasFilters: Bool { !appliedQuery.isEmpty || category != nil || priceBand != 0 || sort != .newest }
+
+    public func keyMap() -> [KeyBinding<Action>] {
+        if searching {
+            return [
+                KeyBinding([.enter], "search", .applySearch),
+                KeyBinding([.escape], "cancel", .cancelSearch),
+                KeyBinding([.up], "up", .up, footer: false),
+                KeyBinding([.down], "down", .down, footer: false),
+            ]
+        }
+        let isLoaded = !items.isEmpty
+        return [
+            KeyBinding([.up, .char("k")], "up", .up, footer: false),
+            KeyBinding([.down, .char("j")], "down", .down, footer: false),
+            KeyBinding([.pageUp, .ctrl("b")], "page up", .pageUp, footer: false),
+            KeyBinding([.pageDown, .ctrl("f"), .char(" ")], "page down", .pageDown, footer: false),
+            KeyBinding([.home, .char("g")], "first", .top, footer: false),
+            KeyBinding([.end, .char("G")], "last loaded", .bottom, footer: false),
+            KeyBinding([.enter], "open", .open, disabled: isLoaded ? nil : "nothing to open yet"),
+            KeyBinding([.char("/")], "search", .search),
+            KeyBinding([.char("c")], "category", .cycleCategory,
+                       disabled: categories.isEmpty ? "categories not loaded yet" : nil),
+            KeyBinding([.char("p")], "price", .cyclePrice),
+            KeyBinding([.char("s")], "sort", .cycleSort),
+            KeyBinding([.char("x")], "clear filters", .clearFilters, footer: hasFilters,
+                       disabled: hasFilters ? nil : "no filters set"),
+            KeyBinding([.char("r")], "reload", .reload, footer: isFailed),
+        ]
+    }
+
+    var isFailed: Bool { if case .failed = load { true } else { false } }
+
+    public mutating func start(_ ctx: inout PaneContext) -> [PaneCommand] {
+        visibleRows = BrowsePane.tableRows(ctx.area)
+        let id = ctx.newRequestID()
+        categoriesRequest = id
+        var commands: [PaneCommand] = [.request(id, .categories)]
+        if items.isEmpty { commands += reload(&ctx) }
+        return commands
+    }
+
+    public mutating func perform(_ action: Action, _ ctx: inout PaneContext) -> [PaneCommand] {
+        visibleRows = BrowsePane.tableRows(ctx.area)
+        switch action {
+        case .up: return move(by: -1, &ctx)
+        case .down: return move(by: 1, &ctx)
+        case .pageUp: return move(by: -visibleRows, &ctx)
+        case .pageDown: return move(by: visibleRows, &ctx)
+        case .top: return move(by: -table.selected, &ctx)
+        case .bottom: return move(by: items.count - 1 - table.selected, &ctx)
+        case .open:
+            guard table.selected < items.count else { return [] }
+            let summary = items[table.selected]
+            return [.push(ListingDetailPane(summary: summary))]
+        case .search:
+            searching = true
+            search.setText(appliedQuery)
+            return []
+        case .applySearch:
+            searching = false
+            pendingSearch = nil
+            if search.text != appliedQuery {
+                appliedQuery = search.text
+                return reload(&ctx)
+            }
+            return []
+        case .cancelSearch:
+            searching = false
+            pendingSearch = nil
+            search.setText("")
+            if !appliedQuery.isEmpty {
+                appliedQuery = ""
+                return reload(&ctx)
+            }
+            return []
+        case .cycleCategory:
+            if let current = category, let i = categories.firstIndex(where: { $0.name == current }) {
+                category = i + 1 < categories.count ? categories[i + 1].name : nil
+            } else {
+                category = categories.first?.name
+            }
+            return reload(&ctx)
+        case .cyclePrice:
+            priceBand = (priceBand + 1) % BrowsePane.priceBands.count
+            return reload(&ctx)
+        case .cycleSort:
+            let i = BrowsePane.sorts.firstIndex(of: sort) ?? 0
+            sort = BrowsePane.sorts[(i + 1) % BrowsePane.sorts.count]
+            return reload(&ctx)
+        case .clearFilters:
+            appliedQuery = ""
+            search.setText("")
+            category = nil
+            priceBand = 0
+            sort = .newest
+            return reload(&ctx)
+        case .reload:
+            if case let .failed(_, appending) = load, appending { return loadMore(&ctx) }
+            return reload(&ctx)
+        }
+    }
+
+    /// Typing in the search field: edit, then search once typing pauses (debounce); stale timers are ignored.
+    public mutating func handleText(_ key: Key, _ ctx: inout PaneContext) -> [PaneCommand]? {
+        guard searching else { return nil }
+        let before = search.text
+        guard search.handle(key) else { return [] }
+        guard search.text != before else { return [] }
+        let timer = ctx.newTimerID()
+        pendingSearch = timer
+        return [.timer(timer, after: BrowsePane.searchDebounce)]
+    }
+
+    public mutating func receive(_ message: Message, _ ctx: inout PaneContext) -> [PaneCommand] {
+        visibleRows = BrowsePane.tableRows(ctx.area)
+        switch message {
+        case let .timerFired(id) where id == pendingSearch:
+            pendingSearch = nil
+            guard search.text != appliedQuery else { return [] }
+            appliedQuery = search.text
+            return reload(&ctx)
+        case let .response(id, result) where id == categoriesRequest:
+            categoriesRequest = nil
+            if case let .success(.categories(response)) = result { categories = response.categories }
+            return []
+        case let .response(id, result):
+            guard case let .loading(current, appending) = load, current == id else { return [] }  // stale: a newer query won
+            switch result {
+            case let .success(.listings(page)):
+                if appending { items += page.items } else { items = page.items; table = TableState() }
+                total = page.total
+                nextCursor = page.nextCursor
+                load = .idle
+                table.clamp(count: items.count, visibleRows: visibleRows)
+                return loadAheadIfNeeded(&ctx)
+            case let .failure(failure):
+                load = .failed(failure.message, appending: appending)
+                return []
+            case .success:
+                load = .failed("unexpected answer from the platform", appending: appending)
+                return []
+            }
+        case let .mouse(event):
+            let tableTop = ctx.area.y + 2  // filter row, then the table's header row
+            switch event {
+            case let .click(_, y):
+                let row = table.offset + (y - tableTop)
+                guard y >= tableTop, row >= 0, row < items.count else { return [] }
+                if row == table.selected { return perform(.open, &ctx) }
+                return move(by: row - table.selected, &ctx)
+            case .wheelUp: return move(by: -3, &ctx)
+            case .wheelDown: return move(by: 3, &ctx)
+            }
+        default:
+            return []
+        }
+    }
+
+    // MARK: Loading
+
+    /// Starts the current query from its first page; any answer to an older query is now stale.
+    mutating func reload(_ ctx: inout PaneContext) -> [PaneCommand] {
+        let id = ctx.newRequestID()
+        load = .loading(id, appending: false)
+        nextCursor = nil
+        return [.request(id, .listings(query))]
+    }
+
+    mutating func loadMore(_ ctx: inout PaneContext) -> [PaneCommand] {
+        guard let cursor = nextCursor else { return [] }
+        let id = ctx.newRequestID()
+        load = .loading(id, appending: true)
+        var q = query
+        q.cursor = cursor
+        return [.request(id, .listings(q))]
+    }
+
+    /// Asks for the next page while two screens of rows are still ahead, so scrolling rarely waits.
+    mutating func loadAheadIfNeeded(_ ctx: inout PaneContext) -> [PaneCommand] {
+        guard load == .idle, nextCursor != nil, table.selected + 2 * visibleRows >= items.count else { return [] }
+        return loadMore(&ctx)
+    }
+
+    mutating func move(by delta: Int, _ ctx: inout PaneContext) -> [PaneCommand] {
+        guard !items.isEmpty else { return [] }
+        table.selected += delta
+        table.clamp(count: items.count, visibleRows: visibleRows)
+        return loadAheadIfNeeded(&ctx)
+    }
+
+    static func tableRows(_ area: Rect) -> Int { max(1, area.height - 3) }
+
+    // MARK: Rendering
+
+    public static let columns: [TableColumn] = [
+        TableColumn("Title", .flexible(min: 16)),
+        TableColumn("Category", .fixed(14), dropPriority: 3),
+        TableColumn("Price", .fixed(11), alignRight: true),
+        TableColumn("Rev/mo", .fixed(8), alignRight: true, dropPriority: 2),
+        TableColumn("Profit/mo", .fixed(9), alignRight: true, dropPriority: 4),
+        TableColumn("Age", .fixed(7), alignRight: true, dropPriority: 6),
+        TableColumn("Multiple", .fixed(8), alignRight: true, dropPriority: 5),
+    ]
+
+    static func cells(_ l: ListingSummary) -> [String] {
+        [l.title, l.category, l.askingPrice.formattedWhole, l.monthlyRevenue.formattedCompact,
+         l.monthlyProfit.formattedCompact, DisplayFormat.shortAge(months: l.ageMonths), DisplayFormat.multiple(l.multiple)]
+    }
+
+    public func render(into canvas: inout Canvas, area: Rect, _ ctx: RenderContext) {
+        guard area.height >= 4 else { return }
+        renderFilterRow(into: &canvas, area: area, ctx)
+        let tableArea = Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 2)
+        let bottom = area.maxY - 1
+        if items.isEmpty {
+            TableWidget(columns: BrowsePane.columns, rowCount: 0, row: { _ in [] })
+                .render(into: &canvas, area: tableArea, state: table)
+            let y = tableArea.y + 2
+            switch load {
+            case .loading:
+                SpinnerWidget.render(into: &canvas, x: area.x + 2, y: y, tick: ctx.frame)
+                canvas.write("Loading listings…", x: area.x + 4, y: y, style: .muted)
+            case let .failed(message, _):
+                canvas.writeFitted("Could not load listings: \(message)", x: area.x + 2, y: y, width: area.width - 4, style: .error)
+                canvas.write("Press r to retry.", x: area.x + 2, y: y + 1, style: .muted)
+            case .idle:
+                canvas.write(hasFilters ? "No listings match. Press x to clear the filters." : "No listings yet.",
+                             x: area.x + 2, y: y, maxWidth: area.width - 4, style: .muted)
+            }
+        } else {
+            let rows = items
+            TableWidget(columns: BrowsePane.columns, rowCount: rows.count, row: { BrowsePane.cells(rows[$0]) })
+                .render(into: &canvas, area: tableArea, state: table)
+        }
+        renderPositionRow(into: &canvas, area: Rect(x: area.x, y: bottom, width: area.width, height: 1),
+                          rowsOnScreen: BrowsePane.tableRows(area), ctx)
+    }
+
+    func renderFilterRow(into canvas: inout Canvas, area: Rect, _ ctx: RenderContext) {
+        var x = area.x + 1
+        let y = area.y
+        x += canvas.write("/ ", x: x, y: y, style: searching ? CellStyle(.accent, bold: true) : .muted)
+        let fieldWidth = min(32, max(10, area.width / 3))
+        if searching {
+            search.render(into: &canvas, area: Rect(x: x, y: y, width: fieldWidth, height: 1), focused: true)
+        } else if appliedQuery.isEmpty {
+            canvas.write(search.placeholder, x: x, y: y, maxWidth: fieldWidth, style: .muted)
+        } else {
+            canvas.writeFitted(appliedQuery, x: x, y: y, width: fieldWidth, style: CellStyle(.accent, bold: true))
+        }
+        x += fieldWidth + 2
+        let filters = [
+            ("category", category ?? "all"),
+            ("price", BrowsePane.priceBands[priceBand].label),
+            ("sort", query.sort?.label ?? "newest"),
+        ]
+        for (name, value) in filters {
+            guard x < area.maxX - 2 else { break }
+            x += canvas.write(name + ": ", x: x, y: y, maxWidth: area.maxX - x, style: .muted)
+            x += canvas.write(value, x: x, y: y, maxWidth: area.maxX - x, style: value == "all" || value == "any price" ? .text : .accent)
+            x += 2
+        }
+    }
+
+    /// "51–100 of 12,345", plus what is loading.
+    func renderPositionRow(into canvas: inout Canvas, area: Rect, rowsOnScreen: Int, _ ctx: RenderContext) {
+        var text: String
+        if items.isEmpty {
+            text = total.map { "0 of \(DisplayFormat.grouped($0))" } ?? ""
+        } else {
+            let first = table.offset + 1
+            let last = min(items.count, table.offset + rowsOnScreen)
+            text = "\(DisplayFormat.grouped(first))–\(DisplayFormat.grouped(last)) of \(DisplayFormat.grouped(total ?? items.count))"
+        }
+        switch load {
+        case .loading(_, appending: true): text += "  " + SpinnerWidget.frame(ctx.frame) + " loading more…"
+        case let .failed(message, appending: true): text += "  could not load more: \(message) (r retries)"
+        default: break
+        }
+        canvas.writeFitted(text, x: area.x + 1, y: area.y, width: area.width - 2, style: .muted, alignRight: false)
+    }
+}

@@ -1,0 +1,63 @@
+import Synchronization
+import TechFlunkyCore
+
+// Subscriptions: the Elm architecture's long-lived effects. A pane asks for one with `PaneCommand.subscribe`,
+// the `EffectRunner` runs it in a task and posts every update as `Message.subscription(id, update)`, and the
+// pane ends it with `.unsubscribe` when it goes away. The deployment progress pane is the one user: it follows
+// a deployment's event stream, which the client resumes across broken connections.
+
+/// Identifies one subscription, so its updates reach the pane that asked and it can be cancelled.
+public struct SubscriptionID: Hashable, Sendable, CustomStringConvertible {
+    public let value: Int
+    public init(_ value: Int) { self.value = value }
+    public var description: String { "sub#\(value)" }
+}
+
+/// A long-lived source of updates.
+public enum Subscription: Hashable, Sendable {
+    /// The events of a deployment after event number `after` (0 = from the start).
+    case deploymentEvents(deploymentId: String, after: Int)
+}
+
+/// What a subscription delivers.
+public enum SubscriptionUpdate: Sendable, Hashable {
+    case deployment(DeploymentWatchUpdate)
+    /// The source ended normally (a deployment reached a final state).
+    case finished
+    /// The source failed in a way retrying cannot fix (signed out, deployment not found).
+    case failed(ServiceFailure)
+}
+
+/// One element of a deployment's event stream as the UI sees it (the client's stream mapped by the service).
+public enum DeploymentWatchUpdate: Sendable, Hashable {
+    /// The next event, in order, never repeated.
+    case event(DeploymentEvent)
+    /// The platform has been unreachable for a while; the stream keeps trying.
+    case reconnecting(reason: String)
+    /// The connection is back.
+    case reconnected
+    /// The stream could not replay what was missed and sends the whole state instead; events continue after it.
+    case resynchronized(Deployment)
+}
+
+/// The running subscription tasks by id, so `unsubscribe` can cancel one.
+public final class SubscriptionTasks: Sendable {
+    private let tasks = Mutex<[SubscriptionID: Task<Void, Never>]>([:])
+
+    public init() {}
+
+    func start(_ id: SubscriptionID, _ task: Task<Void, Never>) {
+        tasks.withLock { $0[id]?.cancel(); $0[id] = task }
+    }
+
+    func finished(_ id: SubscriptionID) {
+        _ = tasks.withLock { $0.removeValue(forKey: id) }
+    }
+
+    func cancel(_ id: SubscriptionID) {
+        tasks.withLock { $0.removeValue(forKey: id) }?.cancel()
+    }
+
+    /// How many run now (for tests).
+    public var count: Int { tasks.withLock { $0.count } }
+}

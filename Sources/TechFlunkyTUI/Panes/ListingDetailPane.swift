@@ -1,0 +1,212 @@
+import Foundation
+import TechFlunkyCore
+
+/// One listing: price and metrics, the wrapped description, what's included (a tree from the package
+/// manifest), business assets, the seller, and the price breakdown (platform fee, what the seller receives,
+/// the review hold). `b` opens checkout.
+public struct ListingDetailPane: Pane {
+    public enum Action: Sendable, Hashable { case up, down, pageUp, pageDown, top, buy, reload }
+
+    public let kind = PaneKind.listingDetail
+    public let summary: ListingSummary
+    public private(set) var listing: Listing?
+    public private(set) var failure: String?
+    public private(set) var scroll = ScrollState()
+    var request: RequestID?
+    var pageHeight = 10
+    var contentWidth = 80
+    let feePolicy: FeePolicy
+
+    public init(summary: ListingSummary, listing: Listing? = nil, feePolicy: FeePolicy = .standard) {
+        self.summary = summary
+        self.listing = listing
+        self.feePolicy = feePolicy
+    }
+
+    public var title: String { summary.title }
+    public var isAnimating: Bool { listing == nil && failure == nil }
+
+    public func keyMap() -> [KeyBinding<Action>] {
+        let buyDisabled: String? = if listing == nil {
+            "the listing is still loading"
+        } else if let l = listing, l.status != .active {
+            "this listing is \(l.status.rawValue)"
+        } else { nil }
+        return [
+            KeyBinding([.up, .char("k")], "up", .up, footer: false),
+            KeyBinding([.down, .char("j")], "down", .down, footer: false),
+            KeyBinding([.pageUp, .ctrl("b")], "page up", .pageUp, footer: false),
+            KeyBinding([.pageDown, .ctrl("f"), .char(" ")], "page down", .pageDown, footer: false),
+            KeyBinding([.home, .char("g")], "top", .top, footer: false),
+            KeyBinding([.char("b")], "buy", .buy, disabled: buyDisabled),
+            KeyBinding([.char("r")], "reload", .reload, footer: failure != nil),
+        ]
+    }
+
+    public mutating func start(_ ctx: inout PaneContext) -> [PaneCommand] {
+        guard listing == nil else { return [] }
+        return load(&ctx)
+    }
+
+    mutating func load(_ ctx: inout PaneContext) -> [PaneCommand] {
+        let id = ctx.newRequestID()
+        request = id
+        failure = nil
+        return [.request(id, .listing(slug: summary.slug))]
+    }
+
+    public mutating func perform(_ action: Action, _ ctx: inout PaneContext) -> [PaneCommand] {
+        pageHeight = max(1, ctx.area.height)
+        contentWidth = ListingDetailPane.contentWidth(ctx.area)
+        let count = lines(width: contentWidth).count
+        switch action {
+        case .up: scroll.scroll(by: -1, lineCount: count, visible: pageHeight)
+        case .down: scroll.scroll(by: 1, lineCount: count, visible: pageHeight)
+        case .pageUp: scroll.scroll(by: -pageHeight, lineCount: count, visible: pageHeight)
+        case .pageDown: scroll.scroll(by: pageHeight, lineCount: count, visible: pageHeight)
+        case .top: scroll.offset = 0
+        case .buy:
+            guard let listing else { return [] }
+            return [.push(PaneFactory.checkout(for: listing))]
+        case .reload: return load(&ctx)
+        }
+        return []
+    }
+
+    public mutating func receive(_ message: Message, _ ctx: inout PaneContext) -> [PaneCommand] {
+        switch message {
+        case let .response(id, result) where id == request:
+            request = nil
+            switch result {
+            case let .success(.listing(l)): listing = l
+            case let .failure(f): failure = f.message
+            case .success: failure = "unexpected answer from the platform"
+            }
+        case let .mouse(event):
+            let count = lines(width: ListingDetailPane.contentWidth(ctx.area)).count
+            if case .wheelUp = event { scroll.scroll(by: -3, lineCount: count, visible: ctx.area.height) }
+            if case .wheelDown = event { scroll.scroll(by: 3, lineCount: count, visible: ctx.area.height) }
+        default: break
+        }
+        return []
+    }
+
+    static func contentWidth(_ area: Rect) -> Int { max(10, min(100, area.width - 4)) }
+
+    // MARK: Content
+
+    /// Everything the pane shows, as lines wrapped to `width` (rendering then shows a scrolled slice).
+    public func lines(width: Int) -> [StyledLine] {
+        var out: [StyledLine] = []
+        let s = listing?.summary ?? summary
+        out += StyledLine.wrapped(s.title, width: width, style: CellStyle(.accent, bold: true))
+        if !s.tagline.isEmpty { out += StyledLine.wrapped(s.tagline, width: width, style: .muted) }
+        out.append(.blank)
+        func metric(_ name: String, _ value: String, _ style: CellStyle = .text) -> StyledLine {
+            StyledLine([StyledSpan(TextLayout.fit(name, to: 18), .muted), StyledSpan(value, style)])
+        }
+        out.append(metric("Asking price", s.askingPrice.formatted, CellStyle(.accent, bold: true)))
+        out.append(metric("Revenue / month", s.monthlyRevenue.formatted))
+        out.append(metric("Profit / month", s.monthlyProfit.formatted, s.monthlyProfit.minorUnits > 0 ? .success : .text))
+        out.append(metric("Multiple", DisplayFormat.multiple(s.multiple) + " annual profit"))
+        out.append(metric("Age", DisplayFormat.age(months: s.ageMonths)))
+        out.append(metric("Visitors / month", DisplayFormat.grouped(s.monthlyVisitors)))
+        out.append(metric("Category", TextSanitizer.line(s.category)))
+        if !s.techStack.isEmpty { out.append(metric("Tech", TextSanitizer.line(s.techStack.joined(separator: ", ")))) }
+        out.append(.blank)
+
+        out.append(StyledLine("Price breakdown", CellStyle(.header, bold: true)))
+        if let split = try? feePolicy.split(s.askingPrice) {
+            out.append(metric("You pay", split.amount.formatted, CellStyle(.text, bold: true)))
+            out.append(metric("Platform fee \(feePolicy.platformFeePercent) %", split.platformFee.formatted, .muted))
+            out.append(metric("Seller receives", split.sellerShare.formatted))
+            out += StyledLine.wrapped("The seller's share is held for a \(feePolicy.holdDays)-day review after payment, then released.",
+                                      width: width, style: .muted)
+        }
+        out.append(.blank)
+
+        guard let listing else {
+            if let failure {
+                out += StyledLine.wrapped("Could not load the listing: \(failure)", width: width, style: .error)
+                out.append(StyledLine("Press r to retry.", .muted))
+            } else {
+                out.append(StyledLine("Loading details…", .muted))
+            }
+            return out
+        }
+        out.append(StyledLine("About", CellStyle(.header, bold: true)))
+        out += StyledLine.wrapped(listing.description, width: width)
+        out.append(.blank)
+        out.append(StyledLine("What's included", CellStyle(.header, bold: true)))
+        out += TreeWidget.lines(ListingDetailPane.includedTree(listing.package), width: width)
+        out.append(.blank)
+        if !listing.assets.isEmpty {
+            out.append(StyledLine("Business assets", CellStyle(.header, bold: true)))
+            for asset in listing.assets {
+                out.append(StyledLine([StyledSpan("• " + TextSanitizer.line(ListingDetailPane.assetName(asset.kind)), .text),
+                                       StyledSpan("  " + DisplayFormat.bytes(asset.bytes), .muted)]))
+            }
+            out.append(.blank)
+        }
+        out.append(StyledLine("Seller", CellStyle(.header, bold: true)))
+        var seller = TextSanitizer.line(s.seller.displayName)
+        if let since = s.seller.memberSince { seller += " · member since \(ListingDetailPane.yearMonth(since))" }
+        if let count = s.seller.listingsCount { seller += " · \(count) listing\(count == 1 ? "" : "s")" }
+        out += StyledLine.wrapped(seller, width: width)
+        return out
+    }
+
+    /// The package as a tree: workers with their bindings, D1 databases with migration counts, R2 buckets,
+    /// DNS records.
+    public static func includedTree(_ m: PackageManifest) -> [TreeNode] {
+        let cf = m.cloudflare
+        var roots: [TreeNode] = []
+        roots.append(TreeNode("Workers (\(cf.workers.count))", style: CellStyle(.accent), children: cf.workers.map { w in
+            TreeNode(w.name, children: w.bindings.map { b in
+                let target: String = switch b.type {
+                case .d1: "D1 " + (b.database ?? "?")
+                case .r2Bucket: "R2 " + (b.bucket ?? "?")
+                case .plainText: "text"
+                case .secretText: "secret"
+                }
+                return TreeNode("\(b.name) → \(target)", style: .muted)
+            })
+        }))
+        roots.append(TreeNode("D1 databases (\(cf.d1Databases.count))", style: CellStyle(.accent), children: cf.d1Databases.map {
+            TreeNode("\($0.name) · \($0.migrations.count) migration\($0.migrations.count == 1 ? "" : "s")")
+        }))
+        roots.append(TreeNode("R2 buckets (\(cf.r2Buckets.count))", style: CellStyle(.accent), children: cf.r2Buckets.map {
+            TreeNode($0.name + ($0.cors == nil ? "" : " · CORS"))
+        }))
+        roots.append(TreeNode("DNS records (\(cf.dnsRecords.count))", style: CellStyle(.accent), children: cf.dnsRecords.map {
+            TreeNode("\($0.type) \($0.name) → \($0.content)")
+        }))
+        return roots
+    }
+
+    static func assetName(_ kind: String) -> String {
+        // `marketResearch` → `Market research`
+        var out = ""
+        for c in kind {
+            if c.isUppercase, !out.isEmpty { out += " " + c.lowercased() } else { out.append(c) }
+        }
+        return out.prefix(1).uppercased() + out.dropFirst()
+    }
+
+    static func yearMonth(_ date: Date) -> String {
+        let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: date)
+        return String(format: "%04d-%02d", c.year ?? 0, c.month ?? 0)
+    }
+
+    public func render(into canvas: inout Canvas, area: Rect, _ ctx: RenderContext) {
+        let width = ListingDetailPane.contentWidth(area)
+        let all = lines(width: width)
+        let body = Rect(x: area.x + 2, y: area.y, width: min(area.width - 2, width + 1), height: area.height)
+        var state = scroll
+        state.offset = min(state.offset, max(0, all.count - area.height))
+        ParagraphWidget(lines: all).render(into: &canvas, area: body, state: state)
+        if listing == nil, failure == nil, area.width > 4 {
+            SpinnerWidget.render(into: &canvas, x: area.maxX - 2, y: area.y, tick: ctx.frame)
+        }
+    }
+}

@@ -1,0 +1,98 @@
+/// A one-line text field's state and editing (readline keys): insert, Backspace, Delete, ←/→, Home/End,
+/// Ctrl-A/E (start/end), Ctrl-U (delete to start), Ctrl-K (delete to end), Ctrl-W (delete word before).
+/// In masked mode (secrets such as an API token) it renders `•` per character and never shows the text.
+public struct TextInput: Sendable, Hashable {
+    public private(set) var text: String = ""
+    /// The cursor as a grapheme offset into `text`.
+    public private(set) var cursor: Int = 0
+    public var masked: Bool
+    public var placeholder: String
+    /// At most this many graphemes (a pasted 1 MB string stays bounded).
+    public var maxLength: Int
+
+    public init(text: String = "", masked: Bool = false, placeholder: String = "", maxLength: Int = 512) {
+        self.masked = masked
+        self.placeholder = placeholder
+        self.maxLength = maxLength
+        setText(text)
+    }
+
+    public mutating func setText(_ new: String) {
+        text = String(TextSanitizer.line(new).prefix(maxLength))
+        cursor = text.count
+    }
+
+    /// Applies an editing key. Returns false when the key is not an editing key (the caller handles it).
+    @discardableResult
+    public mutating func handle(_ key: Key) -> Bool {
+        var chars = Array(text)
+        switch key {
+        case let .char(c):
+            let safe = TextSanitizer.line(String(c))
+            guard chars.count < maxLength, !safe.isEmpty else { return true }
+            chars.insert(contentsOf: Array(safe), at: cursor)
+            cursor += safe.count
+        case .backspace:
+            guard cursor > 0 else { return true }
+            chars.remove(at: cursor - 1)
+            cursor -= 1
+        case .delete, .ctrl("d"):
+            guard cursor < chars.count else { return true }
+            chars.remove(at: cursor)
+        case .left, .ctrl("b"): cursor = max(0, cursor - 1)
+        case .right, .ctrl("f"): cursor = min(chars.count, cursor + 1)
+        case .home, .ctrl("a"): cursor = 0
+        case .end, .ctrl("e"): cursor = chars.count
+        case .ctrl("u"):
+            chars.removeFirst(cursor)
+            cursor = 0
+        case .ctrl("k"):
+            chars.removeLast(chars.count - cursor)
+        case .ctrl("w"):
+            var start = cursor
+            while start > 0, chars[start - 1] == " " { start -= 1 }
+            while start > 0, chars[start - 1] != " " { start -= 1 }
+            chars.removeSubrange(start..<cursor)
+            cursor = start
+        default:
+            return false
+        }
+        text = String(chars)
+        return true
+    }
+
+    /// What is drawn: the text or one `•` per grapheme when masked.
+    public var displayText: String { masked ? String(repeating: "•", count: text.count) : text }
+
+    /// Draws the field; the cursor cell is shown reversed when `focused`. Scrolls so the cursor stays visible.
+    public func render(into canvas: inout Canvas, area: Rect, focused: Bool, style: CellStyle = .text) {
+        guard area.width > 0, area.height > 0 else { return }
+        canvas.fill(Rect(x: area.x, y: area.y, width: area.width, height: 1), style: style)
+        if text.isEmpty && !focused {
+            canvas.write(placeholder, x: area.x, y: area.y, maxWidth: area.width, style: .muted)
+            return
+        }
+        let shown = Array(displayText)
+        // Start far enough right that the cursor fits.
+        var start = 0
+        var widthToCursor = shown[0..<cursor].reduce(0) { $0 + DisplayWidth.of($1) }
+        while widthToCursor >= area.width, start < cursor {
+            widthToCursor -= DisplayWidth.of(shown[start])
+            start += 1
+        }
+        var x = area.x
+        for i in start..<shown.count {
+            let w = DisplayWidth.of(shown[i])
+            guard x + w <= area.maxX else { break }
+            var cellStyle = style
+            if focused && i == cursor { cellStyle.reverse = true }
+            canvas.write(String(shown[i]), x: x, y: area.y, maxWidth: w, style: cellStyle)
+            x += w
+        }
+        if focused && cursor == shown.count && x < area.maxX {
+            var cellStyle = style
+            cellStyle.reverse = true
+            canvas.write(" ", x: x, y: area.y, maxWidth: 1, style: cellStyle)
+        }
+    }
+}

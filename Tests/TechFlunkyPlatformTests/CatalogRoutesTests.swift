@@ -1,0 +1,181 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import TechFlunkyCore
+import XCTest
+@testable import TechFlunkyPlatform
+
+final class CatalogRoutesTests: XCTestCase {
+    func testSearchMatchesWordPrefixesAndRanksTitleMatchesFirst() async throws {
+        let harness = try PlatformTestHarness()
+        defer { harness.cleanUp() }
+        let services = try harness.services()
+        let seller = try await CatalogFixtures.seller(services)
+        try await CatalogFixtures.list(services, slug: "invoice-tool", seller: seller, CatalogFixtures.details(title: "Invoicely invoicing"))
+        try await CatalogFixtures.list(services, slug: "recipe-box", seller: seller,
+                                       CatalogFixtures.details(title: "Recipe Box", tagline: "Sends an invoice to nobody"))
+        try await CatalogFixtures.list(services, slug: "uptime", seller: seller, CatalogFixtures.details(title: "Uptime Watch"))
+        try await harness.withRouter(services) { client, _ in
+            let response = try await client.execute(uri: "/api/listings?q=invo", method: .get)
+            XCTAssertEqual(response.status, .ok)
+            let page = try response.decoded(ListingPage.self)
+            XCTAssertEqual(page.items.map(\.slug), ["invoice-tool", "recipe-box"], "prefix match, title hit ranked first")
+            XCTAssertEqual(page.total, 2)
+
+            let hostile = try await client.execute(uri: "/api/listings?q=%22%29%20OR%20title%3A*", method: .get)
+            XCTAssertEqual(hostile.status, .ok, "FTS syntax in the query is never interpreted")
+        }
+    }
+
+    func testFiltersAndEverySortOrder() async throws {
+        let harness = try PlatformTestHarness()
+        defer { harness.cleanUp() }
+        let services = try harness.services()
+        let seller = try await CatalogFixtures.seller(services)
+        let base = services.clock.now()
+        try await CatalogFixtures.list(services, slug: "aaa", seller: seller, CatalogFixtures.details(title: "A", category: "Media", price: 300_00, revenue: 10_00, profit: 1_00), at: base)
+        try await CatalogFixtures.list(services, slug: "bbb", seller: seller, CatalogFixtures.details(title: "B", category: "Media", price: 100_00, revenue: 30_00, profit: 20_00), at: base.addingTimeInterval(1))
+        try await CatalogFixtures.list(services, slug: "ccc", seller: seller, CatalogFixtures.details(title: "C", category: "Finance", price: 200_00, revenue: 20_00, profit: 0), at: base.addingTimeInterval(2))
+        try await harness.withRouter(services) { client, _ in
+            func slugs(_ query: String) async throws -> [String] {
+                let response = try await client.execute(uri: "/api/listings?\(query)", method: .get)
+                XCTAssertEqual(response.status, .ok, query)
+                return try response.decoded(ListingPage.self).items.map(\.slug)
+            }
+            let newest = try await slugs("")
+            XCTAssertEqual(newest, ["ccc", "bbb", "aaa"])
+            let priceAsc = try await slugs("sort=price_asc")
+            XCTAssertEqual(priceAsc, ["bbb", "ccc", "aaa"])
+            let priceDesc = try await slugs("sort=price_desc")
+            XCTAssertEqual(priceDesc, ["aaa", "ccc", "bbb"])
+            let revenue = try await slugs("sort=revenue")
+            XCTAssertEqual(revenue, ["bbb", "ccc", "aaa"])
+            let profit = try await slugs("sort=profit")
+            XCTAssertEqual(profit, ["bbb", "aaa", "ccc"])
+            let multiple = try await slugs("sort=multiple")
+            XCTAssertEqual(multiple, ["bbb", "aaa", "ccc"], "lowest multiple first, no profit last")
+            let media = try await slugs("category=Media")
+            XCTAssertEqual(media, ["bbb", "aaa"])
+            let priced = try await slugs("minPrice=15000&maxPrice=30000")
+            XCTAssertEqual(priced, ["ccc", "aaa"])
+
+            let badSort = try await client.execute(uri: "/api/listings?sort=cheapest", method: .get)
+            XCTAssertEqual(badSort.status, .badRequest)
+            XCTAssertEqual(badSort.errorBody?.error.field, "sort")
+            let badLimit = try await client.execute(uri: "/api/listings?limit=101", method: .get)
+            XCTAssertEqual(badLimit.errorBody?.error.field, "limit")
+            let badPrice = try await client.execute(uri: "/api/listings?minPrice=abc", method: .get)
+            XCTAssertEqual(badPrice.errorBody?.error.field, "minPrice")
+            let badCursor = try await client.execute(uri: "/api/listings?cursor=garbage", method: .get)
+            XCTAssertEqual(badCursor.errorBody?.error.field, "cursor")
+        }
+    }
+
+    /// Pages continue after the last item served even while new listings arrive: nothing repeats or is skipped.
+    func testCursorPagesStayCorrectWhileListingsAreAdded() async throws {
+        let harness = try PlatformTestHarness()
+        defer { harness.cleanUp() }
+        let services = try harness.services()
+        let seller = try await CatalogFixtures.seller(services)
+        let base = services.clock.now()
+        for n in 0..<25 {
+            // Pairs share a price and a timestamp so ties are broken by the sequence.
+            try await CatalogFixtures.list(services, slug: "item-\(n)", seller: seller,
+                                           CatalogFixtures.details(title: "Item \(n)", price: Int64(1000 + (n / 2) * 100)),
+                                           at: base.addingTimeInterval(Double(n / 2)))
+        }
+        for sort in ["newest", "price_asc", "price_desc"] {
+            var seen: [String] = []
+            var cursor: String?
+            var round = 0
+            repeat {
+                var uri = "/api/listings?limit=7&sort=\(sort)"
+                if let cursor { uri += "&cursor=\(cursor)" }
+                let requestURI = uri
+                let page = try await harness.withRouter(services) { client, _ in
+                    try await client.execute(uri: requestURI, method: .get).decoded(ListingPage.self)
+                }
+                seen += page.items.map(\.slug)
+                cursor = page.nextCursor
+                // Newer, cheaper and dearer listings arrive between pages.
+                try await CatalogFixtures.list(services, slug: "new-\(sort)-\(round)", seller: seller,
+                                               CatalogFixtures.details(title: "New", price: round.isMultiple(of: 2) ? 1 : 9_999_999),
+                                               at: base.addingTimeInterval(1000 + Double(round)))
+                round += 1
+            } while cursor != nil
+            let original = seen.filter { $0.hasPrefix("item-") }
+            XCTAssertEqual(original.count, 25, "\(sort): every original listing exactly once")
+            XCTAssertEqual(Set(original).count, 25, "\(sort): no repeats")
+        }
+    }
+
+    func testDetailCategoriesAndUnknownSlug() async throws {
+        let harness = try PlatformTestHarness()
+        defer { harness.cleanUp() }
+        let services = try harness.services()
+        let seller = try await CatalogFixtures.seller(services)
+        try await CatalogFixtures.list(services, slug: "one", seller: seller, CatalogFixtures.details(title: "One", category: "Media"))
+        try await CatalogFixtures.list(services, slug: "two", seller: seller, CatalogFixtures.details(title: "Two", category: "Media"))
+        try await CatalogFixtures.list(services, slug: "three", seller: seller, CatalogFixtures.details(title: "Three", category: "Finance"))
+        try await harness.withRouter(services) { client, _ in
+            let detail = try await client.execute(uri: "/api/listings/one", method: .get)
+            XCTAssertEqual(detail.status, .ok)
+            let listing = try detail.decoded(Listing.self)
+            XCTAssertEqual(listing.package.slug, "one")
+            XCTAssertEqual(listing.summary.seller.listingsCount, 3)
+            XCTAssertEqual(listing.summary.seller.displayName, "Seller seller@example.com")
+
+            let missing = try await client.execute(uri: "/api/listings/nope", method: .get)
+            XCTAssertEqual(missing.status, .notFound)
+            XCTAssertEqual(missing.errorBody?.error.code, APIErrorCode.notFound)
+
+            let categories = try await client.execute(uri: "/api/categories", method: .get).decoded(CategoriesResponse.self)
+            XCTAssertEqual(categories.categories, [CategoryCount(name: "Media", count: 2), CategoryCount(name: "Finance", count: 1)])
+        }
+    }
+
+    func testDemoLoaderSeedsSellersDemoAccountAndBundlesOnce() async throws {
+        let harness = try PlatformTestHarness()
+        defer { harness.cleanUp() }
+        let services = try harness.services()
+        let catalog = harness.directory.appendingPathComponent("demo")
+        for slug in ["alpha-app", "beta-app"] {
+            try CatalogFixtures.writeBundle(CatalogFixtures.manifest(slug: slug), to: catalog.appendingPathComponent(slug))
+            let seller = slug == "alpha-app" ? #","seller":{"displayName":"Alpha Co","email":"alpha@demo.dev"}"# : ""
+            try Data(#"{"title":"\#(slug)","tagline":"t","description":"d","category":"Media","askingPrice":{"amount":100,"currency":"USD"},"monthlyRevenue":{"amount":10,"currency":"USD"},"monthlyProfit":{"amount":5,"currency":"USD"},"ageMonths":3,"techStack":["D1"],"monthlyVisitors":9\#(seller)}"#.utf8)
+                .write(to: catalog.appendingPathComponent(slug).appendingPathComponent("listing.json"))
+        }
+        // A broken entry is skipped, not fatal.
+        try CatalogFixtures.writeBundle(CatalogFixtures.manifest(slug: "other-slug"), to: catalog.appendingPathComponent("broken-app"))
+
+        let report = try await DemoCatalogLoader.seedIfNeeded(services: services, from: catalog)
+        XCTAssertEqual(report.loaded, ["alpha-app", "beta-app"])
+        XCTAssertEqual(report.skipped.map(\.slug), ["broken-app"])
+        let alpha = try await services.catalog.listing(slug: "alpha-app")
+        XCTAssertEqual(alpha?.summary.seller.displayName, "Alpha Co")
+        XCTAssertEqual(alpha?.assets.first?.kind, "businessPlan")
+        let beta = try await services.catalog.listing(slug: "beta-app")
+        XCTAssertEqual(beta?.summary.seller.displayName, "Demo Founder")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: services.packages.bundleDirectory(slug: "alpha-app").appendingPathComponent("migrations/0001_init.sql").path))
+        let demo = try await services.accounts.credentials(email: DemoCatalogLoader.demoEmail)
+        XCTAssertTrue(services.passwordHasher.verify(DemoCatalogLoader.demoPassword, against: demo?.passwordHash ?? ""))
+
+        let again = try await DemoCatalogLoader.seedIfNeeded(services: services, from: catalog)
+        XCTAssertTrue(again.loaded.isEmpty, "a seeded platform is not seeded twice")
+    }
+
+    func testSyntheticFillTopsUpToTheCountAndIsSearchable() async throws {
+        let harness = try PlatformTestHarness()
+        defer { harness.cleanUp() }
+        let services = try harness.services()
+        let added = try await SyntheticCatalog.fill(count: 500, services: services)
+        XCTAssertEqual(added, 500)
+        let more = try await SyntheticCatalog.fill(count: 600, services: services)
+        XCTAssertEqual(more, 100)
+        let count = try await services.catalog.activeListingCount()
+        XCTAssertEqual(count, 600)
+        let page = try await services.catalog.search(ListingQuery(q: "invoic", limit: 100))
+        XCTAssertGreaterThan(page.total, 0)
+        XCTAssertTrue(page.items.allSatisfy { "\($0.title) \($0.tagline)".lowercased().contains("invoic") || $0.techStack.isEmpty == false })
+    }
+}

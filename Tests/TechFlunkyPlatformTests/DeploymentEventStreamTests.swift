@@ -1,0 +1,126 @@
+import Foundation
+import GRDB
+import TechFlunkyCore
+import XCTest
+
+@testable import TechFlunkyPlatform
+
+/// The event log and its SSE stream on a real SQLite file.
+final class DeploymentEventStreamTests: XCTestCase {
+    func makeStore() throws -> (GRDBDeploymentStore, DatabaseQueue) {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("deploy-events-\(UUID().uuidString).sqlite")
+        let queue = try DatabaseQueue(path: url.path)
+        var migrator = DatabaseMigrator()
+        DeploymentSchema.register(in: &migrator)
+        try migrator.migrate(queue)
+        return (GRDBDeploymentStore(database: queue), queue)
+    }
+
+    func newDeployment(_ id: String) -> StoredDeployment {
+        let now = Date(timeIntervalSince1970: 1_700_000_000)
+        return StoredDeployment(deployment: Deployment(
+            id: id, orderId: "ord_1", listingSlug: "shop", accountId: "acc", domain: nil, state: .queued,
+            steps: DeploymentStepKind.allCases.map { DeploymentStep(kind: $0) }, resources: [], url: nil, lastMessage: nil,
+            lastEventId: 1, createdAt: now, updatedAt: now), buyerId: "buyer")
+    }
+
+    func testCommitRefusesASequenceGapAndKeepsTheStoreUnchanged() async throws {
+        let (store, _) = try makeStore()
+        var d = newDeployment("dep_a")
+        try await store.insert(d, events: [DeploymentEvent(seq: 1, deploymentId: "dep_a", kind: .deployment, at: Date(), state: .queued)])
+        d.deployment.state = .running
+        d.deployment.lastEventId = 3
+        do {
+            try await store.commit(d, events: [DeploymentEvent(seq: 3, deploymentId: "dep_a", kind: .deployment, at: Date(), state: .running)])
+            XCTFail("a gap must be refused")
+        } catch DeploymentStoreError.sequenceConflict {}
+        let loaded = try await store.load(id: "dep_a")
+        XCTAssertEqual(loaded?.deployment.state, .queued)
+        let events = try await store.events(deploymentId: "dep_a", after: 0)
+        XCTAssertEqual(events.map(\.seq), [1])
+    }
+
+    func testSnapshotRoundTripsStepsResourcesAndNamespace() async throws {
+        let (store, _) = try makeStore()
+        var d = newDeployment("dep_b")
+        try await store.insert(d, events: [DeploymentEvent(seq: 1, deploymentId: "dep_b", kind: .deployment, at: Date(), state: .queued)])
+        d.namespace = "tf-abcd1234"
+        d.deployment.updateStep(.createDatabases) { $0.state = .failed; $0.message = "boom"; $0.errorCode = 7502; $0.log = ["a", "b"] }
+        d.deployment.resources = [CreatedResource(kind: "d1_database", id: "u1", name: "tf-abcd1234-main", created: true, step: .createDatabases)]
+        d.deployment.lastEventId = 2
+        try await store.commit(d, events: [DeploymentEvent(seq: 2, deploymentId: "dep_b", kind: .log, at: Date(), message: "x")])
+        let loaded = try await store.load(id: "dep_b")
+        XCTAssertEqual(loaded, d)
+    }
+
+    func collect(_ stream: AsyncStream<String>, cutAfter: Int? = nil) async -> (events: [DeploymentEvent], heartbeats: Int, ended: Bool) {
+        var parser = SSEParser()
+        var events: [DeploymentEvent] = []
+        var heartbeats = 0
+        for await chunk in stream {
+            if chunk.hasPrefix(": heartbeat") { heartbeats += 1 }
+            for frame in parser.feed(chunk) {
+                if let e = try? WireJSON.decode(DeploymentEvent.self, from: Data(frame.data.utf8)) {
+                    XCTAssertEqual(frame.id, String(e.seq))
+                    events.append(e)
+                }
+            }
+            if let cutAfter, events.count >= cutAfter { return (events, heartbeats, false) }
+        }
+        return (events, heartbeats, true)
+    }
+
+    func testWatcherCutManyTimesSeesEveryEventOnceInOrder() async throws {
+        let (store, _) = try makeStore()
+        let hub = DeploymentEventHub()
+        let d = newDeployment("dep_c")
+        try await store.insert(d, events: [DeploymentEvent(seq: 1, deploymentId: "dep_c", kind: .deployment, at: Date(), state: .queued)])
+        let recorder = DeploymentRecorder(stored: d, store: store, publisher: hub, clock: SystemDeploymentClock())
+        let streams = DeploymentEventStream(store: store, hub: hub, heartbeatInterval: 60)
+
+        let total = 1 + 300
+        let producer = Task { [recorder] () async throws -> Void in
+            try await Task.sleep(nanoseconds: 5_000_000)
+            try await recorder.setState(.running)
+            for i in 0..<298 { try await recorder.log(.verifyCredentials, "line \(i)") }
+            try await recorder.setState(.succeeded)
+        }
+        var seen: [DeploymentEvent] = []
+        var reconnects = 0
+        while true {
+            let cut = Int.random(in: 1...7)
+            let result = await collect(streams.frames(deploymentId: "dep_c", after: seen.last?.seq ?? 0), cutAfter: cut)
+            seen += result.events
+            if result.ended { break }
+            reconnects += 1
+        }
+        try await producer.value
+        XCTAssertGreaterThan(reconnects, 20)
+        XCTAssertEqual(seen.map(\.seq), Array(1...total), "every event exactly once, in order")
+        XCTAssertTrue(seen.last?.isFinal ?? false)
+        let watchers = await hub.watcherCount(deploymentId: "dep_c")
+        XCTAssertEqual(watchers, 0, "cut streams unsubscribe")
+    }
+
+    func testStreamSendsHeartbeatsWhileIdleAndEndsAfterTheFinalEvent() async throws {
+        let (store, _) = try makeStore()
+        let hub = DeploymentEventHub()
+        let d = newDeployment("dep_d")
+        try await store.insert(d, events: [DeploymentEvent(seq: 1, deploymentId: "dep_d", kind: .deployment, at: Date(), state: .queued)])
+        let recorder = DeploymentRecorder(stored: d, store: store, publisher: hub, clock: SystemDeploymentClock())
+        let streams = DeploymentEventStream(store: store, hub: hub, heartbeatInterval: 0.02)
+        let producer = Task { [recorder] () async throws -> Void in
+            try await Task.sleep(nanoseconds: 150_000_000)
+            try await recorder.setState(.failed, message: "x")
+        }
+        let result = await collect(streams.frames(deploymentId: "dep_d", after: 0))
+        try await producer.value
+        XCTAssertTrue(result.ended)
+        XCTAssertGreaterThan(result.heartbeats, 0)
+        XCTAssertEqual(result.events.map(\.seq), [1, 2])
+        // Connecting after the end replays nothing and ends at once.
+        let again = await collect(streams.frames(deploymentId: "dep_d", after: 2))
+        XCTAssertTrue(again.ended)
+        XCTAssertTrue(again.events.isEmpty)
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import XCTest
+@testable import TechFlunkyPlatform
+
+final class PlatformServerTests: XCTestCase {
+    /// The server binds a kernel-chosen loopback port, answers /healthz there, and stops.
+    func testStartsOnAnEphemeralPortAnswersHealthzAndStops() async throws {
+        let harness = try PlatformTestHarness()
+        defer { harness.cleanUp() }
+        let running = try await PlatformServer.start(harness.configuration)
+        XCTAssertGreaterThan(running.port, 0)
+        XCTAssertTrue(running.baseURL.hasPrefix("http://127.0.0.1:"))
+        let (status, body) = try rawGET(port: running.port, path: "/healthz")
+        XCTAssertEqual(status, 200)
+        XCTAssertTrue(body.contains(#""status":"ok""#))
+        let (missing, envelope) = try rawGET(port: running.port, path: "/api/nothing-here")
+        XCTAssertEqual(missing, 404)
+        XCTAssertTrue(envelope.contains(#""code":"not_found""#))
+        await running.stop()
+        XCTAssertThrowsError(try rawGET(port: running.port, path: "/healthz"), "nothing listens after stop")
+    }
+}
+
+/// A minimal HTTP/1.1 GET over a POSIX socket, so server tests do not depend on the libcurl client.
+func rawGET(port: Int, path: String) throws -> (Int, String) {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { throw POSIXError(.EIO) }
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let connected = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
+    let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    _ = request.withCString { send(fd, $0, strlen($0), 0) }
+    var data = Data()
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    while true {
+        let n = recv(fd, &buffer, buffer.count, 0)
+        if n <= 0 { break }
+        data.append(contentsOf: buffer[0..<n])
+    }
+    let text = String(decoding: data, as: UTF8.self)
+    guard let statusLine = text.split(separator: "\r\n").first, statusLine.split(separator: " ").count >= 2,
+          let status = Int(statusLine.split(separator: " ")[1]) else { throw POSIXError(.EBADMSG) }
+    let body = text.components(separatedBy: "\r\n\r\n").dropFirst().joined(separator: "\r\n\r\n")
+    return (status, body)
+}
