@@ -159,9 +159,11 @@ public final class PlatformClient: Sendable {
         try await call(.POST, "/api/sandbox/advance", body: SandboxAdvanceRequest(seconds: seconds))
     }
 
-    /// Pays an order's checkout session with the test card, as the hosted page's button does.
-    public func sandboxPay(orderId: String) async throws {
-        try await callWithoutResult(.POST, "/api/sandbox/pay", body: SandboxPayRequest(orderId: orderId))
+    /// Pays an order's checkout session with the test card, as the hosted page's button does. Returns
+    /// the order as it stands (the webhook that marks it paid may still be on its way).
+    @discardableResult
+    public func sandboxPay(orderId: String) async throws -> Order {
+        try await call(.POST, "/api/sandbox/pay", body: SandboxPayRequest(orderId: orderId))
     }
 
     // MARK: Plumbing
