@@ -644,6 +644,12 @@ public final class CloudflareStandIn: Sendable {
         let proxiable = ["A", "AAAA", "CNAME"].contains(type)
         let proxied = body["proxied"]?.boolValue ?? existing?["proxied"]?.boolValue ?? false
         if proxied && !proxiable { throw CloudflareAPIError.badRequest(9004, "This record type cannot be proxied.") }
+        var priority = body["priority"]?.intValue ?? existing?["priority"]?.intValue
+        if type == "MX" {
+            guard let p = priority, (0...65_535).contains(p) else {
+                throw CloudflareAPIError.badRequest(9100, "MX records need a priority between 0 and 65535.")
+            }
+        } else if type != "SRV" { priority = nil }
         let selfId = existing?["id"]?.stringValue
         for other in try SandboxDatabase.listCloudflare(db, kind: "dns", parent: zoneId) where other["id"]?.stringValue != selfId {
             guard other["name"]?.stringValue == name else { continue }
@@ -659,7 +665,7 @@ public final class CloudflareStandIn: Sendable {
         return [
             "id": .string(selfId ?? SandboxIDs.hex32()), "zone_id": .string(zoneId), "zone_name": .string(zoneName),
             "name": .string(name), "type": .string(type), "content": .string(content), "proxiable": .bool(proxiable),
-            "proxied": .bool(proxied), "ttl": .int(ttl), "locked": false,
+            "proxied": .bool(proxied), "ttl": .int(ttl), "locked": false, "priority": .from(priority),
             "meta": ["auto_added": false, "managed_by_apps": false, "managed_by_argo_tunnel": false, "source": "primary"],
             "comment": body["comment"] ?? existing?["comment"] ?? nil, "tags": body["tags"] ?? existing?["tags"] ?? [],
             "created_on": existing?["created_on"] ?? .string(now), "modified_on": .string(now),
