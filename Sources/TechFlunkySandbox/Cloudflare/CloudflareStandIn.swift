@@ -516,10 +516,21 @@ public final class CloudflareStandIn: Sendable {
     /// What `https://<script>.<subdomain>.workers.dev/health` answers in the sandbox: the stand-in cannot run
     /// JavaScript, so it reports whether the Worker is deployed, enabled on workers.dev, and every binding
     /// still resolves (the database or bucket exists).
+    /// A host that is not on workers.dev is followed through a sandbox DNS CNAME record pointing at one
+    /// (how a package's custom domain reaches its Worker).
     func workerHealth(_ db: Database, host: String) throws -> (status: Int, body: JSONValue) {
-        let labels = host.lowercased().split(separator: ".")
-        guard labels.count == 4, labels[2] == "workers", labels[3] == "dev" else {
-            return (404, ["error": .string("\(host) is not a <script>.<subdomain>.workers.dev host")])
+        var labels = host.lowercased().split(separator: ".")
+        if !(labels.count == 4 && labels[2] == "workers" && labels[3] == "dev") {
+            let target = try Data.fetchOne(db, sql: """
+                SELECT json FROM cf_object WHERE kind = 'dns' AND name = ? AND json_extract(json, '$.type') = 'CNAME'
+                """, arguments: [host.lowercased()]).flatMap { try? JSONValue.decode($0)["content"]?.stringValue }
+            guard let target else {
+                return (404, ["error": .string("\(host) is neither a <script>.<subdomain>.workers.dev host nor a CNAME to one in a sandbox zone")])
+            }
+            labels = target.lowercased().split(separator: ".")
+            guard labels.count == 4, labels[2] == "workers", labels[3] == "dev" else {
+                return (404, ["error": .string("\(host) points at \(target), which is not a workers.dev host")])
+            }
         }
         let scriptName = String(labels[0])
         let sub = String(labels[1])
