@@ -36,6 +36,20 @@ final class SandboxServerTests: XCTestCase {
         await sandbox.stop()
     }
 
+    func testUnknownEndpointsAnswerInTheirAPIsErrorShape() async throws {
+        let sandbox = try await LiveSandbox.start()
+        do {
+            let stripe = try await sandbox.stripe(.get, "/v1/customers/cus_123")
+            XCTAssertEqual(stripe.status, 404)
+            XCTAssertEqual(stripe.json["error"]?["type"], "invalid_request_error")
+            XCTAssertTrue(stripe.json["error"]?["message"]?.stringValue?.hasPrefix("Unrecognized request URL") ?? false)
+            let cf = try await sandbox.cf(.get, "/accounts/x/queues")
+            XCTAssertEqual(cf.status, 404)
+            XCTAssertEqual(cf.json["errors"]?.arrayValue?.first?["code"], 7000)
+        } catch { XCTFail("\(error)") }
+        await sandbox.stop()
+    }
+
     func testBaseURLsPointAtTheKernelChosenPort() async throws {
         let sandbox = try await LiveSandbox.start()
         XCTAssertGreaterThan(sandbox.server.port, 0)

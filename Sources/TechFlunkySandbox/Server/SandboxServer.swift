@@ -192,6 +192,7 @@ struct SandboxParts: Sendable {
 
     func router() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: UnknownRouteMiddleware())
         router.add(middleware: FaultMiddleware(faults: faults))
         StripeRoutes(stripe: stripe).register(on: router)
         CloudflareRoutes(cloudflare: cloudflare).register(on: router)
