@@ -42,4 +42,36 @@ final class CurlClientInteropTests: XCTestCase {
         } catch { XCTFail("\(error)") }
         await sandbox.stop()
     }
+
+    func testConcurrentRepeatsOfOneIdempotencyKeyCreateOneSession() async throws {
+        let sandbox = try await LiveSandbox.start()
+        let client = CurlHTTPClient()
+        let url = "\(sandbox.server.stripeAPIBase)/v1/checkout/sessions"
+        let body = Data(StripeForm.encode(LiveSandbox.sessionForm).utf8)
+        func create(key: String) async throws -> String? {
+            let r = try await client.send(HTTPRequest(method: .POST, url: url,
+                                                      headers: ["Authorization": "Bearer \(LiveSandbox.key)",
+                                                                "Content-Type": "application/x-www-form-urlencoded", "Idempotency-Key": key],
+                                                      body: body))
+            return try JSONValue.decode(r.body)["id"]?.stringValue
+        }
+        do {
+            let same = try await withThrowingTaskGroup(of: String?.self) { group in
+                for _ in 0..<8 { group.addTask { try await create(key: "same-key") } }
+                var ids: [String?] = []
+                for try await id in group { ids.append(id) }
+                return ids
+            }
+            XCTAssertEqual(same.count, 8)
+            XCTAssertEqual(Set(same.compactMap { $0 }).count, 1, "one session for one key")
+            let distinct = try await withThrowingTaskGroup(of: String?.self) { group in
+                for i in 0..<8 { group.addTask { try await create(key: "key-\(i)") } }
+                var ids: [String?] = []
+                for try await id in group { ids.append(id) }
+                return ids
+            }
+            XCTAssertEqual(Set(distinct.compactMap { $0 }).count, 8)
+        } catch { XCTFail("\(error)") }
+        await sandbox.stop()
+    }
 }
