@@ -44,10 +44,16 @@ public final class PlatformClient: Sendable {
         return auth
     }
 
+    /// A wrong email or password is `.rejected(401, …)` with the server's message (not `.signedOut`,
+    /// whose advice is to log in).
     public func login(email: String, password: String) async throws -> AuthResponse {
-        let auth: AuthResponse = try await call(.POST, "/api/auth/login", body: LoginRequest(email: email, password: password), authenticated: false)
-        token = auth.token
-        return auth
+        do {
+            let auth: AuthResponse = try await call(.POST, "/api/auth/login", body: LoginRequest(email: email, password: password), authenticated: false)
+            token = auth.token
+            return auth
+        } catch let ClientError.signedOut(message) {
+            throw ClientError.rejected(status: 401, error: .init(code: APIErrorCode.unauthorized, message: message))
+        }
     }
 
     /// Revokes the session on the server and forgets it here.

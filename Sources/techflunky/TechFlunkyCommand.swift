@@ -21,6 +21,17 @@ struct TechFlunkyCommand: AsyncParsableCommand {
             UICommand.self,
             ServeCommand.self,
             SandboxCommand.self,
+            LoginCommand.self,
+            LogoutCommand.self,
+            WhoamiCommand.self,
+            ListingsCommand.self,
+            ShowCommand.self,
+            BuyCommand.self,
+            DeployCommand.self,
+            WatchCommand.self,
+            OrdersCommand.self,
+            PayoutsCommand.self,
+            SellerCommand.self,
         ],
         defaultSubcommand: UICommand.self
     )

@@ -94,6 +94,18 @@ public final class StripeStandIn: Sendable {
     }
 
     /// Runs a sandbox-only operation (test card, triggers) in a transaction and kicks webhook delivery.
+    /// Sends an event again (as the Dashboard's "Resend" does), whatever happened to earlier deliveries.
+    func resendEvent(id: String) async throws -> Bool {
+        let now = clock.now().timeIntervalSince1970
+        let found = try await database.writer.write { db -> Bool in
+            try db.execute(sql: "UPDATE stripe_event SET delivered_at = NULL, failed = 0, attempts = 0, next_attempt_at = ? WHERE id = ?",
+                           arguments: [now, id])
+            return db.changesCount > 0
+        }
+        await deliverer.kick()
+        return found
+    }
+
     func sandboxOperation(_ operation: @escaping @Sendable (Database) throws -> JSONValue) async throws -> JSONValue {
         let result = try await database.writer.write(operation)
         await deliverer.kick()
@@ -245,9 +257,11 @@ public final class StripeStandIn: Sendable {
     }
 
     func session(_ db: Database, _ id: String) throws -> JSONValue {
-        guard let s = try SandboxDatabase.getStripe(db, id, type: "checkout.session") else {
+        guard var s = try SandboxDatabase.getStripe(db, id, type: "checkout.session") else {
             throw StripeAPIError.noSuch("checkout.session", id, param: "session")
         }
+        // The port may differ after a restart: an open session's page is wherever the sandbox is now.
+        if s["status"]?.stringValue == "open" { s["url"] = .string("\(publicBase)/checkout/\(id)") }
         return s
     }
 
