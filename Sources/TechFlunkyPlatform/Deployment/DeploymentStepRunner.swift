@@ -245,10 +245,13 @@ struct DeploymentStepRunner: Sendable {
         // workers.dev is turned on whenever the account has a subdomain: it is the URL that works
         // at once (a custom hostname waits for DNS and a certificate) and what smoke checks can reach.
         let sub = try await client.workersSubdomain()
-        if let sub {
-            try await client.setWorkerSubdomainEnabled(script: scriptName, enabled: true)
+        if sub != nil {
             if await recorded("workers_subdomain", name: scriptName) == nil {
-                try await recorder.addResource(CreatedResource(kind: "workers_subdomain", id: scriptName, name: scriptName, created: true, step: step))
+                let wasOn = try await client.workerSubdomainEnabled(script: scriptName)
+                if !wasOn { try await client.setWorkerSubdomainEnabled(script: scriptName, enabled: true) }
+                try await recorder.addResource(CreatedResource(kind: "workers_subdomain", id: scriptName, name: scriptName, created: !wasOn, step: step))
+            } else {
+                try await client.setWorkerSubdomainEnabled(script: scriptName, enabled: true)
             }
         }
         if let domain {
