@@ -1,11 +1,13 @@
 import ArgumentParser
 import Foundation
+import TechFlunkyClient
 import TechFlunkyTUI
 
 /// `techflunky [ui] [--api URL] [--theme NAME]`: the terminal UI.
 ///
-/// The platform is `--api`, else `TECHFLUNKY_API`, else `api` in the config file, else the embedded default
-/// (sandbox and platform started in this process — wired by `makeEmbeddedService`).
+/// The platform is `--api`, else `TECHFLUNKY_API`, else `api` in the config file (`ClientConfiguration`), else the
+/// embedded default (sandbox and platform started in this process — wired by `makeEmbeddedService`). The session
+/// token is `TECHFLUNKY_TOKEN` or the one `techflunky login` stored for that URL.
 struct UICommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ui",
@@ -29,13 +31,16 @@ struct UICommand: AsyncParsableCommand {
         if let problem = settings.configProblem {
             themes.problem = themes.problem.map { $0 + " · " + problem } ?? "Config problem: " + problem
         }
+        let client: ClientConfiguration
+        do {
+            client = try ClientConfiguration.resolve(apiFlag: api)
+        } catch let error as ClientError {
+            throw ValidationError(error.description)
+        }
         let service: any MarketplaceService
         let environment: UIEnvironment
-        if let url = settings.apiURL {
-            guard let parsed = URL(string: url), let scheme = parsed.scheme, ["http", "https"].contains(scheme), parsed.host != nil else {
-                throw ValidationError("--api must be an http(s) URL such as https://techflunky.example, got \(url)")
-            }
-            service = try makeRemoteService(url)
+        if let url = client.apiURL {
+            service = PlatformClient(baseURL: url, token: client.token)
             environment = UIEnvironment(platformLabel: UISettings.platformLabel(for: url), noColor: settings.noColor)
         } else {
             service = try await makeEmbeddedService()
@@ -46,11 +51,6 @@ struct UICommand: AsyncParsableCommand {
         } catch let error as TerminalError {
             throw ValidationError(error.description)
         }
-    }
-
-    /// The seam for the platform client (TechFlunkyClient): a `MarketplaceService` talking to `url`.
-    func makeRemoteService(_ url: String) throws -> any MarketplaceService {
-        throw ValidationError("connecting to \(url) needs the platform client, which this build does not have yet")
     }
 
     /// The seam for the embedded default: start the sandbox and the platform in-process, sign in the demo
