@@ -334,6 +334,27 @@ final class CloudflareStandInTests: XCTestCase {
         await second.stop()
     }
 
+    func testResourceSnapshotShowsWhatAnAccountHoldsAndReturnsToEmpty() async throws {
+        let sandbox = try await LiveSandbox.start()
+        do {
+            let other = try sandbox.server.createCloudflareAccount(name: "Fresh")
+            let token = try sandbox.server.createCloudflareToken(accountId: other)
+            let before = try await sandbox.server.cloudflareResources(accountId: other)
+            let created = try await sandbox.cf(.post, "/accounts/\(other)/d1/database", token: token, ["name": "app-db"])
+            let uuid = try XCTUnwrap(created.json["result"]?["uuid"]?.stringValue)
+            _ = try await sandbox.cf(.post, "/accounts/\(other)/r2/buckets", token: token, ["name": "app-files"])
+            let during = try await sandbox.request(.get, "/sandbox/cloudflare/accounts/\(other)/resources")
+            XCTAssertEqual(during.json["d1"], ["app-db"])
+            XCTAssertEqual(during.json["r2"], ["app-files"])
+            XCTAssertNotEqual(during.json, before)
+            _ = try await sandbox.cf(.delete, "/accounts/\(other)/d1/database/\(uuid)", token: token)
+            _ = try await sandbox.cf(.delete, "/accounts/\(other)/r2/buckets/app-files", token: token)
+            let after = try await sandbox.server.cloudflareResources(accountId: other)
+            XCTAssertEqual(after, before)
+        } catch { XCTFail("\(error)") }
+        await sandbox.stop()
+    }
+
     func testMultipartParserReadsPartsAndRejectsGarbage() throws {
         let parts = [MultipartFormData.Part(name: "metadata", filename: nil, contentType: "application/json", body: Data("{\"a\":1}".utf8)),
                      MultipartFormData.Part(name: "index.js", filename: "index.js", contentType: "application/javascript+module",

@@ -144,6 +144,12 @@ public final class SandboxServer: Sendable {
         return "\(baseURL)/workers.dev/\(host)\(path)"
     }
 
+    /// What a Cloudflare account holds, by kind (`d1`, `r2`, `workers`, `dns`, `custom_hostnames`), as sorted
+    /// descriptions; equal snapshots mean equal accounts (for rollback tests).
+    public func cloudflareResources(accountId: String) async throws -> JSONValue {
+        try await cloudflare.database.writer.read { db in try self.cloudflare.resources(db, accountId: accountId) }
+    }
+
     /// Injects a fault (see `SandboxFault`); answers its id.
     @discardableResult
     public func injectFault(_ fault: SandboxFault) -> Int { faults.add(fault) }
