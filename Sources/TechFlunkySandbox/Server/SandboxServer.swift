@@ -93,6 +93,16 @@ public final class SandboxServer: Sendable {
         return server
     }
 
+    /// Forgets everything the stand-ins stored under `dataDir` (Stripe objects, Cloudflare accounts, D1 files);
+    /// the next start seeds the demo account again. Only the sandbox's own files are removed. Call while stopped.
+    public static func resetState(dataDir: URL) throws {
+        let fm = FileManager.default
+        for name in ["sandbox.sqlite", "sandbox.sqlite-wal", "sandbox.sqlite-shm", "sandbox.sqlite-journal", "d1"] {
+            let url = dataDir.appendingPathComponent(name)
+            if fm.fileExists(atPath: url.path) { try fm.removeItem(at: url) }
+        }
+    }
+
     /// Stops serving; in-flight webhook retries stay queued in the database for the next start.
     public func stop() async {
         sweeper.withLock { $0?.cancel() }
