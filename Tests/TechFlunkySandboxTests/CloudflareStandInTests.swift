@@ -220,6 +220,11 @@ final class CloudflareStandInTests: XCTestCase {
             XCTAssertEqual(health.json["status"], "ok")
             XCTAssertEqual(health.json["bindings"]?["DB"], "d1")
 
+            // A fault can make the smoke check fail once, for retry demos.
+            sandbox.server.injectFault(SandboxFault(match: "GET /workers.dev/**", status: 503, times: 1))
+            let faulted = try await sandbox.request(.get, "/workers.dev/shop.\(CloudflareStandIn.demoSubdomain).workers.dev/health")
+            XCTAssertEqual(faulted.status, 503)
+
             // A custom domain reaches the Worker through a CNAME in a sandbox zone.
             let zones = try await sandbox.cf(.get, "/zones?name=\(SandboxServer.demoZone)")
             let zone = try XCTUnwrap(zones.json["result"]?.arrayValue?.first?["id"]?.stringValue)
