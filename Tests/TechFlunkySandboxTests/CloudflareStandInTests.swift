@@ -328,9 +328,14 @@ final class CloudflareStandInTests: XCTestCase {
         let created = try await first.cf(.post, "/accounts/\(account)/d1/database", token: token, ["name": "kept"])
         XCTAssertEqual(created.status, 200)
         await first.stop()
-        let bytes = try Data(contentsOf: dir.appendingPathComponent("sandbox.sqlite"))
-        XCTAssertNil(bytes.range(of: Data(token.utf8)), "the token value is not in the database file")
-        XCTAssertNil(bytes.range(of: Data(SandboxServer.demoCloudflareToken.utf8)))
+        // Every file the sandbox wrote (database, WAL, D1 files), not only the main database file.
+        let files = FileManager.default.enumerator(at: dir, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []
+        XCTAssertTrue(files.contains { $0.lastPathComponent == "sandbox.sqlite" })
+        for file in files where !file.hasDirectoryPath {
+            let bytes = try Data(contentsOf: file)
+            XCTAssertNil(bytes.range(of: Data(token.utf8)), "the token value is in \(file.lastPathComponent)")
+            XCTAssertNil(bytes.range(of: Data(SandboxServer.demoCloudflareToken.utf8)), "the demo token is in \(file.lastPathComponent)")
+        }
         let second = try await LiveSandbox.start(dataDir: dir)
         do {
             let list = try await second.cf(.get, "/accounts/\(account)/d1/database?name=kept", token: token)
