@@ -24,6 +24,8 @@ final class CurlMultiLoop: @unchecked Sendable {
     private let multi: UnsafeMutableRawPointer
     /// Transfers attached to `multi`, by easy-handle address.
     private var active: [UInt: CurlTransfer] = [:]
+    /// New connections libcurl opened (as opposed to reused), for diagnostics and benchmarks.
+    let connectionsOpened = LockedValue(0)
 
     private static let globalInit: Void = {
         curl_global_init(tf_curl_global_all())
@@ -107,6 +109,10 @@ final class CurlMultiLoop: @unchecked Sendable {
             guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
             let result = message.pointee.data.result
             guard let transfer = active[UInt(bitPattern: easy)] else { continue }
+            var opened = 0
+            if tf_curl_easy_getinfo_long(easy, CURLINFO_NUM_CONNECTS, &opened) == CURLE_OK, opened > 0 {
+                connectionsOpened.withValue { $0 += opened }
+            }
             detach(transfer, error: transfer.error(for: result))
         }
     }

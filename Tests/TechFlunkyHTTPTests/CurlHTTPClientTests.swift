@@ -273,6 +273,19 @@ final class CurlHTTPClientTests: XCTestCase {
         }
     }
 
+    func testSequentialRequestsReuseOneConnection() async throws {
+        try await LoopbackServer.run({ router in
+            router.get("ping") { _, _ in "pong" }
+        }) { base in
+            let client = CurlHTTPClient()
+            for _ in 0..<20 {
+                let response = try await client.send(CurlRequest(url: base + "/ping"))
+                XCTAssertEqual(String(decoding: response.body, as: UTF8.self), "pong")
+            }
+            XCTAssertEqual(client.connectionsOpened, 1)
+        }
+    }
+
     func testNonHTTPURLIsRejected() async throws {
         do {
             _ = try await CurlHTTPClient().send(CurlRequest(url: "file:///etc/passwd"))

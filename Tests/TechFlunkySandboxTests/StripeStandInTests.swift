@@ -238,7 +238,7 @@ final class StripeStandInTests: XCTestCase {
             let refundAfterDispute = try await sandbox.stripe(.post, "/v1/refunds", [("charge", charge)])
             XCTAssertEqual(refundAfterDispute.json["error"]?["code"], "charge_disputed")
 
-            let deliveries = await receiver.waitFor(4)
+            let deliveries = await receiver.waitFor(5)
             let types = Set(deliveries.compactMap { try? JSONValue.decode($0.body)["type"]?.stringValue })
             XCTAssertTrue(types.isSuperset(of: ["account.updated", "checkout.session.completed", "charge.refunded",
                                                 "charge.dispute.created"]), "\(types)")

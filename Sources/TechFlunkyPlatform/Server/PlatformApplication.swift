@@ -19,6 +19,11 @@ public enum PlatformApplication {
         let api = router.group("api")
         AccountRoutes.register(on: api, services: services)
         CatalogRoutes.register(on: api, services: services)
+        CheckoutRoutes.register(on: api, root: router, services: services)
+        StripeWebhookRoutes.register(on: api, services: services)
+        OrderRoutes.register(on: api, services: services)
+        SellerRoutes.register(on: api, services: services)
+        SandboxRoutes.register(on: api, services: services)
         DeploymentRoutes.register(on: api, services: services)
         return router
     }

@@ -1,3 +1,4 @@
+import TechFlunkyClient
 import TechFlunkyCore
 
 /// The platform calls the UI makes, as a small protocol so effects can run against `TechFlunkyClient`'s client
@@ -7,7 +8,7 @@ public protocol MarketplaceService: Sendable {
     func me() async throws -> MeResponse
     func listings(_ query: ListingQuery) async throws -> ListingPage
     func listing(slug: String) async throws -> Listing
-    func categories() async throws -> CategoriesResponse
+    func categories() async throws -> [CategoryCount]
     // Part 2.
     func createCheckoutSession(listingSlug: String, idempotencyKey: String) async throws -> CheckoutSessionResponse
     func order(id: String) async throws -> Order
@@ -63,3 +64,6 @@ extension MarketplaceService {
     public func sandboxPay(orderId: String) async throws { throw unsupported("sandbox payment") }
     public func advanceSandboxClock(seconds: Double) async throws -> SandboxClockResponse { throw unsupported("the sandbox clock") }
 }
+
+/// The platform client is the service the UI runs on; its methods already match.
+extension PlatformClient: MarketplaceService {}

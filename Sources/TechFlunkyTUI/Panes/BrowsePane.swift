@@ -195,7 +195,7 @@ public struct BrowsePane: Pane {
             return reload(&ctx)
         case let .response(id, result) where id == categoriesRequest:
             categoriesRequest = nil
-            if case let .success(.categories(response)) = result { categories = response.categories }
+            if case let .success(.categories(response)) = result { categories = response }
             return []
         case let .response(id, result):
             guard case let .loading(current, appending) = load, current == id else { return [] }  // stale: a newer query won
@@ -272,13 +272,13 @@ public struct BrowsePane: Pane {
         TableColumn("Price", .fixed(11), alignRight: true),
         TableColumn("Rev/mo", .fixed(8), alignRight: true, dropPriority: 2),
         TableColumn("Profit/mo", .fixed(9), alignRight: true, dropPriority: 4),
-        TableColumn("Age", .fixed(9), alignRight: true, dropPriority: 6),
+        TableColumn("Age", .fixed(7), alignRight: true, dropPriority: 6),
         TableColumn("Multiple", .fixed(8), alignRight: true, dropPriority: 5),
     ]
 
     static func cells(_ l: ListingSummary) -> [String] {
         [l.title, l.category, l.askingPrice.formattedWhole, l.monthlyRevenue.formattedCompact,
-         l.monthlyProfit.formattedCompact, DisplayFormat.age(months: l.ageMonths), DisplayFormat.multiple(l.multiple)]
+         l.monthlyProfit.formattedCompact, DisplayFormat.shortAge(months: l.ageMonths), DisplayFormat.multiple(l.multiple)]
     }
 
     public func render(into canvas: inout Canvas, area: Rect, _ ctx: RenderContext) {

@@ -20,6 +20,13 @@ public enum DisplayFormat {
         return m == 0 ? "\(y) yr" : "\(y) yr \(m) mo"
     }
 
+    /// `8m`, `2y`, `2y 3m`: for narrow table columns.
+    public static func shortAge(months: Int) -> String {
+        guard months >= 12 else { return "\(max(0, months))m" }
+        let (y, m) = (months / 12, months % 12)
+        return m == 0 ? "\(y)y" : "\(y)y \(m)m"
+    }
+
     /// `2.4×` or `–` when there is no profit.
     public static func multiple(_ m: Double?) -> String {
         guard let m, m.isFinite else { return "–" }

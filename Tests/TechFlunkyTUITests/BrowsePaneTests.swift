@@ -1,0 +1,175 @@
+import XCTest
+import TechFlunkyCore
+@testable import TechFlunkyTUI
+
+final class BrowsePaneTests: XCTestCase {
+    func testFirstScreenShowsColumnsRowsAndPosition() async {
+        var d = UIDriver(service: InMemoryMarketplace(count: 12_345), width: 120, height: 30)
+        await d.start()
+        let screen = d.screen
+        for column in ["Title", "Category", "Price", "Rev/mo", "Profit/mo", "Age", "Multiple"] {
+            XCTAssertTrue(screen.contains(column), "missing column \(column):\n\(screen)")
+        }
+        XCTAssertTrue(screen.contains("Business number 0"))
+        XCTAssertTrue(screen.contains("$1,000"))
+        XCTAssertTrue(screen.contains("1–23 of 12,345"), screen)
+        XCTAssertTrue(screen.contains("Demo Buyer"))
+        XCTAssertTrue(screen.contains("sandbox"))
+        XCTAssertTrue(screen.contains("● connected"))
+        // Footer hints come from the key maps.
+        XCTAssertTrue(screen.contains("/ search"))
+        XCTAssertTrue(screen.contains("? help"))
+    }
+
+    func testNarrowTerminalDropsLowPriorityColumnsButKeepsTitleAndPrice() async {
+        var d = UIDriver(service: InMemoryMarketplace(count: 10), width: 50, height: 20)
+        await d.start()
+        let header = d.screen.split(separator: "\n").first { $0.contains("Title") } ?? ""
+        XCTAssertTrue(header.contains("Price"))
+        XCTAssertFalse(header.contains("Age"))
+        XCTAssertFalse(header.contains("Multiple"))
+        for line in d.screen.split(separator: "\n") { XCTAssertLessThanOrEqual(DisplayWidth.of(String(line)), 50) }
+    }
+
+    func testScrollingShowsRangeAndLoadsPagesAhead() async {
+        let service = InMemoryMarketplace(count: 12_345)
+        var d = UIDriver(service: service, width: 120, height: 30)
+        await d.start()
+        XCTAssertEqual(d.browse.items.count, 50)
+        for _ in 0..<3 { await d.press(.pageDown) }
+        // Selected row 70 (1-based) with 23 rows per screen: rows 48–70 shown; two screens ahead needs page three.
+        XCTAssertTrue(d.screen.contains("48–70 of 12,345"), d.screen)
+        XCTAssertEqual(d.browse.items.count, 150)
+        let cursors = await service.queries.map(\.cursor)
+        XCTAssertEqual(cursors, [nil, "50", "100"])
+    }
+
+    func testSearchIsDebouncedAndStaleResultsAreDropped() async {
+        let service = InMemoryMarketplace(listings: [Fixtures.summary(1, title: "Invoice robot"), Fixtures.summary(2, title: "Recipe box"),
+                                                     Fixtures.summary(3, title: "Invoice tracker")])
+        var d = UIDriver(service: service)
+        await d.start()
+        await d.press(.char("/"))
+        await d.type("inv")
+        // Nothing is sent while typing; only the last timer counts.
+        XCTAssertEqual(d.pendingTimers.count, 3)
+        var queries = await service.queries
+        XCTAssertEqual(queries.count, 1)
+        await d.fireTimers()
+        queries = await service.queries
+        XCTAssertEqual(queries.count, 2)
+        XCTAssertEqual(queries.last?.q, "inv")
+        XCTAssertEqual(d.browse.items.map(\.title), ["Invoice robot", "Invoice tracker"])
+        XCTAssertTrue(d.screen.contains("1–2 of 2"))
+
+        // Two searches in flight: the older answer arrives last and must not win.
+        d.holdRequests = true
+        await d.type(" t")
+        await d.fireTimers()
+        await d.press(.ctrl("u"))
+        await d.type("rec")
+        await d.fireTimers()
+        XCTAssertEqual(d.heldRequests.count, 2)
+        let (newerID, newer) = d.heldRequests[1]
+        let (olderID, older) = d.heldRequests[0]
+        await d.answer(newerID, newer)
+        await d.answer(olderID, older)
+        XCTAssertEqual(d.browse.items.map(\.title), ["Recipe box"])
+    }
+
+    func testFiltersCycleAndClear() async {
+        let service = InMemoryMarketplace(count: 40)
+        var d = UIDriver(service: service)
+        await d.start()
+        await d.press(.char("c"))
+        XCTAssertEqual(d.browse.category, "Developer tools")
+        XCTAssertTrue(d.browse.items.allSatisfy { $0.category == "Developer tools" })
+        XCTAssertTrue(d.screen.contains("category: Developer tools"))
+        await d.press(.char("s"))
+        XCTAssertEqual(d.browse.sort, .priceAsc)
+        await d.press(.char("p"))
+        let last = await service.queries.last
+        XCTAssertEqual(last?.maxPrice, 99_999)
+        XCTAssertEqual(last?.sort, .priceAsc)
+        XCTAssertTrue(d.screen.contains("No listings match"), d.screen)
+        await d.press(.char("x"))
+        XCTAssertNil(d.browse.category)
+        XCTAssertEqual(d.browse.items.count, 40)
+    }
+
+    func testErrorStateOffersRetry() async {
+        let service = InMemoryMarketplace(count: 5)
+        await service.setFailNext(ServiceFailure(message: "platform on fire", code: "internal_error"))
+        var d = UIDriver(service: service)
+        await d.start()
+        XCTAssertTrue(d.screen.contains("Could not load listings: platform on fire"), d.screen)
+        XCTAssertTrue(d.screen.contains("r reload"))
+        await d.press(.char("r"))
+        XCTAssertEqual(d.browse.items.count, 5)
+        XCTAssertFalse(d.screen.contains("Could not load"))
+    }
+
+    func testConnectionFailureShowsOfflineInHeader() async {
+        let service = InMemoryMarketplace(count: 5)
+        await service.setFailNext(ServiceFailure(message: "connection refused", isConnectionFailure: true))
+        var d = UIDriver(service: service)
+        await d.start()
+        XCTAssertTrue(d.screen.contains("offline"), d.screen)
+    }
+
+    func testEmptyCatalogAndLoadingStates() async {
+        var d = UIDriver(service: InMemoryMarketplace(count: 0))
+        d.holdRequests = true
+        await d.start()
+        XCTAssertTrue(d.screen.contains("Loading listings…"), d.screen)
+        for (id, request) in d.heldRequests { await d.answer(id, request) }
+        XCTAssertTrue(d.screen.contains("No listings yet."), d.screen)
+    }
+
+    func testHostileTitlesNeverReachTheScreenAsControls() async {
+        let hostile = [
+            Fixtures.summary(1, title: "Nice\u{1B}[2J\u{1B}]0;owned\u{07} shop"),
+            Fixtures.summary(2, title: "Safe\rEVIL OVERWRITE"),
+            Fixtures.summary(3, title: "abc\u{202E}gnp.exe\u{202C}"),
+            Fixtures.summary(4, title: String(repeating: "W", count: 10_000)),
+            Fixtures.summary(5, title: "日本語のビジネス 👍🏽❤️ café"),
+        ]
+        var d = UIDriver(service: InMemoryMarketplace(listings: hostile), width: 100, height: 20)
+        await d.start()
+        let canvas = AppRenderer.render(d.state)
+        for cell in canvas.cells {
+            XCTAssertFalse(cell.grapheme.unicodeScalars.contains { TextSanitizer.isUnsafe($0.value) }, "unsafe scalar in \(cell)")
+        }
+        let screen = canvas.text
+        XCTAssertTrue(screen.contains("Nice shop"))
+        XCTAssertTrue(screen.contains("Safe EVIL OVERWRITE"))
+        XCTAssertTrue(screen.contains("abcgnp.exe"))
+        XCTAssertTrue(screen.contains("WWWW…"))
+        XCTAssertTrue(screen.contains("日本語のビジネス 👍🏽❤️ café"))
+        for y in 0..<canvas.height {
+            XCTAssertEqual((0..<canvas.width).reduce(0) { $0 + Int(canvas[$1, y].width) }, 100)
+        }
+    }
+
+    func testTinyTerminalShowsTooSmallMessage() async {
+        var d = UIDriver(service: InMemoryMarketplace(count: 10), width: 20, height: 5)
+        await d.start()
+        XCTAssertTrue(d.screen.contains("Terminal too"), d.screen)
+        XCTAssertTrue(d.screen.contains("small"))
+        await d.press(.down, .enter, .char("?"))
+        await d.send(.resize(width: 1, height: 1))
+        _ = d.screen
+        await d.send(.resize(width: 0, height: 0))
+        _ = d.screen
+        await d.send(.resize(width: 120, height: 30))
+        XCTAssertFalse(d.screen.contains("Terminal too small"))
+    }
+
+    func testBenchmarkRenderDrawsOnlyVisibleRows() {
+        let state = TUIBenchmarks.browseState(listingCount: 100_000, width: 200, height: 60)
+        let screen = AppRenderer.render(state).text
+        XCTAssertTrue(screen.contains("1–53 of 100,000"), screen)
+        XCTAssertTrue(screen.contains("Listing 0 "))
+        XCTAssertFalse(screen.contains("Listing 99999 "))
+    }
+}

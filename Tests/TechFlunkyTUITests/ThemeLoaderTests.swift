@@ -1,0 +1,73 @@
+import XCTest
+@testable import TechFlunkyTUI
+
+final class ThemeLoaderTests: XCTestCase {
+    var repoThemes: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("themes").path
+    }
+
+    func testShippedThemesLoadWithEveryRole() throws {
+        let set = ThemeLoader.loadThemes(directories: [repoThemes], selected: "light")
+        XCTAssertNil(set.problem)
+        XCTAssertEqual(set.themes.map(\.name), ["dark", "light", "high-contrast", "mono"])
+        XCTAssertEqual(set.current.name, "light")
+        for theme in set.themes {
+            // The QR code has a fixed dark-on-light fallback (scanners need it); every other role is themed.
+            XCTAssertEqual(Set(theme.styles.keys).subtracting([.qrCode]), Set(StyleRole.allCases).subtracting([.qrCode]), theme.name)
+        }
+        // The compiled-in fallback is the dark file.
+        XCTAssertEqual(set.themes[0], Theme.builtinDark)
+    }
+
+    func testBadThemeFileNamesFileAndKeyAndDefaultIsUsed() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("themes-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "name = \"neon\"\n[roles]\naccent = { fg = \"purplish\" }\n".write(to: dir.appendingPathComponent("neon.toml"), atomically: true, encoding: .utf8)
+        try "[roles]\ntext = { fg = 300 }\n".write(to: dir.appendingPathComponent("big.toml"), atomically: true, encoding: .utf8)
+        try "[roles\n".write(to: dir.appendingPathComponent("broken.toml"), atomically: true, encoding: .utf8)
+        try "[roles]\ntext = { colour = 1 }\n".write(to: dir.appendingPathComponent("typo.toml"), atomically: true, encoding: .utf8)
+        let set = ThemeLoader.loadThemes(directories: [dir.path], selected: "neon")
+        let problem = try XCTUnwrap(set.problem)
+        XCTAssertTrue(problem.contains("neon.toml: roles.accent.fg: unknown colour \"purplish\""), problem)
+        XCTAssertTrue(problem.contains("big.toml: roles.text.fg: colour index 300"), problem)
+        XCTAssertTrue(problem.contains("broken.toml: line 1"), problem)
+        XCTAssertTrue(problem.contains("typo.toml: roles.text.colour: unknown key"), problem)
+        XCTAssertTrue(problem.contains("No theme named \"neon\""), problem)
+        XCTAssertEqual(set.current.name, "dark")
+        // And the app shows it in the status bar.
+        let state = AppState(width: 200, height: 20, environment: UIEnvironment(platformLabel: "t"), themes: set,
+                             tabRoots: { _ in PlaceholderPane(title: "x", lines: []) })
+        XCTAssertTrue(AppRenderer.render(state).text.contains("Theme problem:"))
+    }
+
+    func testColourFormsAndFallbacks() throws {
+        let theme = try ThemeLoader.parse("[roles]\ntext = { fg = \"#ff0000\", bg = \"default\" }\nmuted = { fg = \"bright-black\" }\n",
+                                          file: "t.toml", defaultName: "t")
+        XCTAssertEqual(theme.name, "t")
+        XCTAssertEqual(theme.style(for: .text).fg, .indexed(196))
+        XCTAssertEqual(theme.style(for: .text).fg.basic, .indexed(1))
+        XCTAssertEqual(theme.style(for: .muted).fg, .indexed(8))
+        XCTAssertEqual(theme.style(for: .error), theme.style(for: .text))  // missing roles look like text
+    }
+
+    func testSettingsPrecedenceAndNoColor() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cfg-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("techflunky"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "api = \"http://config:1\"\ntheme = \"mono\"\n".write(to: dir.appendingPathComponent("techflunky/config.toml"), atomically: true, encoding: .utf8)
+        let env = ["XDG_CONFIG_HOME": dir.path, "NO_COLOR": "1"]
+        var s = UISettings.resolve(api: nil, theme: nil, environment: env)
+        XCTAssertEqual(s.apiURL, "http://config:1")
+        XCTAssertEqual(s.theme, "mono")
+        XCTAssertTrue(s.noColor)
+        s = UISettings.resolve(api: nil, theme: "light", environment: env.merging(["TECHFLUNKY_API": "http://env:2", "NO_COLOR": ""]) { $1 })
+        XCTAssertEqual(s.apiURL, "http://env:2")
+        XCTAssertEqual(s.theme, "light")
+        XCTAssertFalse(s.noColor)
+        s = UISettings.resolve(api: "http://flag:3", theme: nil, environment: env.merging(["TECHFLUNKY_API": "http://env:2"]) { $1 })
+        XCTAssertEqual(s.apiURL, "http://flag:3")
+        XCTAssertEqual(UISettings.platformLabel(for: "http://127.0.0.1:8080/api"), "127.0.0.1:8080")
+    }
+}
