@@ -11,7 +11,7 @@ struct PlatformMarketplace: MarketplaceService {
     func me() async throws -> MeResponse { try await client.me() }
     func listings(_ query: ListingQuery) async throws -> ListingPage { try await client.listings(query) }
     func listing(slug: String) async throws -> Listing { try await client.listing(slug: slug) }
-    func categories() async throws -> CategoriesResponse { CategoriesResponse(categories: try await client.categories()) }
+    func categories() async throws -> [CategoryCount] { try await client.categories() }
 
     func createCheckoutSession(listingSlug: String, idempotencyKey: String) async throws -> CheckoutSessionResponse {
         try await client.createCheckoutSession(listingSlug: listingSlug, idempotencyKey: idempotencyKey)

@@ -37,7 +37,7 @@ struct PlatformMarketplaceService: MarketplaceService {
     func me() async throws -> MeResponse { try await mapped { try await client.me() } }
     func listings(_ query: ListingQuery) async throws -> ListingPage { try await mapped { try await client.listings(query) } }
     func listing(slug: String) async throws -> Listing { try await mapped { try await client.listing(slug: slug) } }
-    func categories() async throws -> CategoriesResponse { try await mapped { CategoriesResponse(categories: try await client.categories()) } }
+    func categories() async throws -> [CategoryCount] { try await mapped { try await client.categories() } }
 
     func createCheckoutSession(listingSlug: String, idempotencyKey: String) async throws -> CheckoutSessionResponse {
         try await mapped { try await client.createCheckoutSession(listingSlug: listingSlug, idempotencyKey: idempotencyKey) }
