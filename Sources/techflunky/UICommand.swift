@@ -33,14 +33,16 @@ struct UICommand: AsyncParsableCommand {
         if let problem = settings.configProblem {
             themes.problem = themes.problem.map { $0 + " · " + problem } ?? "Config problem: " + problem
         }
-        if let url = settings.apiURL {
-            guard let parsed = URL(string: url), let scheme = parsed.scheme, ["http", "https"].contains(scheme), parsed.host != nil else {
-                throw ValidationError("--api must be an http(s) URL such as https://techflunky.example, got \(url)")
-            }
-            let configuration = try ClientConfiguration.resolve(apiFlag: url)
-            let client = PlatformClient(baseURL: configuration.apiURL ?? url, token: configuration.token)
+        let client: ClientConfiguration
+        do {
+            client = try ClientConfiguration.resolve(apiFlag: api)
+        } catch let error as ClientError {
+            throw ValidationError(error.description)
+        }
+        if let url = client.apiURL {
+            let service = PlatformMarketplaceService(client: PlatformClient(baseURL: url, token: client.token))
             let environment = UIEnvironment(platformLabel: UISettings.platformLabel(for: url), noColor: settings.noColor)
-            try await runUI(service: PlatformMarketplace(client: client), environment: environment, themes: themes)
+            try await runUI(service: service, environment: environment, themes: themes)
         } else {
             let embedded = EmbeddedMarketplace()
             let session = try await openEmbedded(embedded)
@@ -48,7 +50,7 @@ struct UICommand: AsyncParsableCommand {
             let client = PlatformClient(baseURL: session.apiURL, token: session.token)
             let environment = UIEnvironment(platformLabel: "sandbox", accountLabel: DemoCatalogLoader.demoEmail, noColor: settings.noColor)
             do {
-                try await runUI(service: PlatformMarketplace(client: client), environment: environment, themes: themes)
+                try await runUI(service: PlatformMarketplaceService(client: client), environment: environment, themes: themes)
             } catch {
                 clockKeeper?.cancel()
                 await embedded.close(session)

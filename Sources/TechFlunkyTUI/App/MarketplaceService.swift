@@ -34,4 +34,3 @@ extension MarketplaceService {
         return .sandboxPaid
     }
 }
-
