@@ -260,6 +260,12 @@ public struct PayoutsPane: Pane {
             canvas.writeFitted(text, x: x, y: y, width: tableWidth, style: failure == nil ? .muted : .error)
             return
         }
+        guard tableWidth >= 34, y + 2 <= area.maxY else {
+            if y < area.maxY {
+                canvas.writeFitted("Widen the terminal to see each sale", x: x, y: y, width: tableWidth, style: .muted)
+            }
+            return
+        }
         if payouts.payouts.isEmpty {
             canvas.writeFitted("No sales yet.", x: x, y: y, width: tableWidth, style: .muted)
             return
