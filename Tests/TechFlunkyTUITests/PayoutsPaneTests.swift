@@ -133,4 +133,16 @@ final class PayoutsPaneTests: XCTestCase {
         let text = F.render(pane, width: 110, height: 12)
         XCTAssertTrue(text.contains("Alpha CRM                              $12,500.00   $1,875.00   $10,625.00 released  2027-01-20"), text)
     }
+
+    func testAnAccountThatNeverSoldIsOfferedOnboarding() {
+        var pane = PayoutsPane()
+        var ctx = F.context()
+        let start = F.requests(pane.start(&ctx))
+        _ = pane.receive(.response(start[1].0, .failure(ServiceFailure(message: "no seller account", code: "not_found"))), &ctx)
+        _ = pane.receive(.response(start[2].0, .success(.payouts(PayoutsResponse(payouts: [], totals: [], now: platformNow)))), &ctx)
+        let text = F.render(pane, width: 100, height: 10)
+        XCTAssertTrue(text.contains("Not set up to receive payouts yet — press o to start Stripe onboarding."), text)
+        XCTAssertTrue(text.contains("No sales yet."))
+        XCTAssertEqual(F.requests(F.press(.char("o"), &pane, &ctx)).map(\.1), [.createSellerAccount])
+    }
 }
