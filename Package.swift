@@ -116,6 +116,6 @@ let package = Package(
         ]),
         .testTarget(name: "TechFlunkyTUITests", dependencies: ["TechFlunkyTUI", "TechFlunkyClient", "TechFlunkyCore"]),
         // Drives the real binary in tmux; needs the `techflunky` product built first.
-        .testTarget(name: "EndToEndTests", dependencies: ["TechFlunkyCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TechFlunkyCore", "TechFlunkySandbox"]),
     ]
 )
