@@ -215,7 +215,8 @@ final class CommandOutputTests: XCTestCase {
     func testUsageErrorsExitTwoAndNoPlatformIsExplained() throws {
         XCTAssertEqual(try run(["watch"]).status, 2)
         XCTAssertEqual(try run(["listings", "--limit", "0", "--api", "http://127.0.0.1:1"]).status, 2)
-        let unconfigured = try run(["orders"])
+        // Login needs a named platform (the local sandbox signs in by itself).
+        let unconfigured = try run(["login", "--password-stdin", "--email", "a@b.c"], stdin: "pw\n")
         XCTAssertEqual(unconfigured.status, 1)
         XCTAssertTrue(unconfigured.stderr.contains("TECHFLUNKY_API"), unconfigured.stderr)
     }

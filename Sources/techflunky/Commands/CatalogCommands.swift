@@ -25,7 +25,10 @@ struct ListingsCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (client, _) = try connection.client()
+        try await connection.withClient { client in try await list(client) }
+    }
+
+    private func list(_ client: PlatformClient) async throws {
         var query = ListingQuery(q: search, category: category, minPrice: minPrice, maxPrice: maxPrice, sort: sort,
                                  limit: min(limit, ListingQuery.maxLimit))
         var page = try await client.listings(query)
@@ -63,7 +66,10 @@ struct ShowCommand: AsyncParsableCommand {
     @Argument(help: "The listing's slug.") var slug: String
 
     func run() async throws {
-        let (client, _) = try connection.client()
+        try await connection.withClient { client in try await show(client) }
+    }
+
+    private func show(_ client: PlatformClient) async throws {
         let listing = try await client.listing(slug: slug)
         let out = TerminalOutput()
         if output.json { return try out.json(listing) }

@@ -20,7 +20,10 @@ struct BuyCommand: AsyncParsableCommand {
     var idempotencyKey: String?
 
     func run() async throws {
-        let client = try connection.signedInClient()
+        try await connection.withClient(signedIn: true) { client in try await buy(client) }
+    }
+
+    private func buy(_ client: PlatformClient) async throws {
         let session = try await client.createCheckoutSession(listingSlug: slug, idempotencyKey: idempotencyKey ?? UUID().uuidString)
         let out = TerminalOutput()
         if output.json {
@@ -73,7 +76,7 @@ struct OrdersCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        let orders = try await connection.signedInClient().orders()
+        let orders = try await connection.withClient(signedIn: true) { try await $0.orders() }
         let out = TerminalOutput()
         if output.json { return try out.json(OrdersResponse(orders: orders)) }
         if orders.isEmpty { return out.line("No orders yet. Find a business with `techflunky listings`.") }
@@ -95,7 +98,7 @@ struct PayoutsCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        let response = try await connection.signedInClient().payouts()
+        let response = try await connection.withClient(signedIn: true) { try await $0.payouts() }
         let out = TerminalOutput()
         if output.json { return try out.json(response) }
         if response.payouts.isEmpty { return out.line("No sales yet.") }
@@ -127,7 +130,7 @@ struct SellerOnboardCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        let status = try await connection.signedInClient().createSellerAccount()
+        let status = try await connection.withClient(signedIn: true) { try await $0.createSellerAccount() }
         let out = TerminalOutput()
         if output.json { return try out.json(status) }
         out.fields([

@@ -73,7 +73,11 @@ struct PackagePublishCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         let upload = try bundle.upload()
-        let client = try connection.signedInClient()
+        try await connection.withClient(signedIn: true) { client in try await publish(upload, bundle: bundle, client: client) }
+    }
+
+    private func publish(_ upload: ListingUploadRequest, bundle: PackageBundleReader, client: PlatformClient) async throws {
+        let out = TerminalOutput()
         let listing: Listing
         do {
             listing = update ? try await client.updateListing(slug: try bundle.manifest().slug, upload) : try await client.publishListing(upload)
