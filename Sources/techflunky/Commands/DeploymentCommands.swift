@@ -135,7 +135,7 @@ struct DeploymentProgressPrinter {
             case .pending: (" ", .dim)
             }
             var text = out.paint(mark, tone) + " " + stepLabel + " " + out.paint(state.rawValue, tone)
-            if let message = event.message { text += ": " + TerminalOutput.clean(message) }
+            if let message = event.message, message != event.step?.title { text += ": " + TerminalOutput.clean(message) }
             if let code = event.errorCode { text += " (Cloudflare error \(code))" }
             out.line(text)
         case .log:
