@@ -212,6 +212,48 @@ final class CommandOutputTests: XCTestCase {
         var problems: [ManifestProblem]
     }
 
+    func testBuyPayDeployAndWatchAsAScriptWould() async throws {
+        try await LiveMarketplace.with { market in
+            let buyer = PlatformClient(baseURL: market.baseURL)
+            let token = try await buyer.signup(email: "script@example.com", password: "a long script password", displayName: "Script").token
+            let slug = try await buyer.listings(ListingQuery(sort: .priceAsc, limit: 1)).items[0].slug
+            let env = ["TECHFLUNKY_API": market.baseURL, "TECHFLUNKY_TOKEN": token]
+
+            let bought = try self.run(["buy", slug, "--pay-with-test-card", "--json"], environment: env)
+            XCTAssertEqual(bought.status, 0, bought.stderr)
+            let lines = bought.stdout.split(separator: "\n")
+            XCTAssertEqual(lines.count, 2, bought.stdout)
+            let session = try WireJSON.decode(CheckoutSessionResponse.self, from: Data(lines[0].utf8))
+            let order = try WireJSON.decode(Order.self, from: Data(lines[1].utf8))
+            XCTAssertEqual(order.id, session.orderId)
+            XCTAssertTrue(order.isDeployable)
+
+            // The token comes on stdin, never as a flag.
+            let deployed = try self.run(["deploy", order.id, "--account-id", LiveMarketplace.cloudflareAccountId, "--token-stdin", "--json"],
+                                        stdin: LiveMarketplace.cloudflareToken + "\n", environment: env)
+            XCTAssertEqual(deployed.status, 0, deployed.stderr)
+            let accepted = try WireJSON.decode(DeployAccepted.self, from: Data(deployed.stdout.utf8))
+            XCTAssertFalse(deployed.stdout.contains(LiveMarketplace.cloudflareToken))
+
+            let watched = try self.run(["watch", accepted.deploymentId, "--json"], environment: env)
+            let events = try watched.stdout.split(separator: "\n").map { try WireJSON.decode(DeploymentEvent.self, from: Data($0.utf8)) }
+            XCTAssertEqual(events.map(\.seq), Array(1...events.count), "NDJSON: every event once, in order")
+            let final = try XCTUnwrap(events.last)
+            XCTAssertTrue(final.isFinal)
+            let expected: Int32 = switch final.state {
+            case .succeeded: 0
+            case .interrupted: 3
+            default: 1
+            }
+            XCTAssertEqual(watched.status, expected, "exit code follows the final state \(String(describing: final.state))")
+
+            let text = try self.run(["watch", accepted.deploymentId], environment: env)
+            XCTAssertEqual(text.status, expected)
+            XCTAssertTrue(text.stdout.contains("[1/9] Verify Cloudflare credentials"), text.stdout)
+            XCTAssertTrue(text.stdout.contains("deployment \(final.state!.rawValue)"), text.stdout)
+        }
+    }
+
     func testUsageErrorsExitTwoAndNoPlatformIsExplained() throws {
         XCTAssertEqual(try run(["watch"]).status, 2)
         XCTAssertEqual(try run(["listings", "--limit", "0", "--api", "http://127.0.0.1:1"]).status, 2)

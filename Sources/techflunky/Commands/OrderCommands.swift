@@ -8,7 +8,7 @@ struct BuyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "buy",
         abstract: "Start checkout for a listing and print the payment link.",
-        discussion: "With --wait, waits until the payment arrives (or the session expires: exit 1)."
+        discussion: "With --wait, waits until the payment arrives (or the session expires: exit 1); with --json it then prints two lines, the session and the paid order."
     )
 
     @OptionGroup var connection: ConnectionOptions
@@ -26,8 +26,11 @@ struct BuyCommand: AsyncParsableCommand {
     private func buy(_ client: PlatformClient) async throws {
         let session = try await client.createCheckoutSession(listingSlug: slug, idempotencyKey: idempotencyKey ?? UUID().uuidString)
         let out = TerminalOutput()
+        let waiting = wait || payWithTestCard
         if output.json {
-            try out.json(session)
+            // Waiting: one compact line per document (the session now, the order once paid), so a
+            // script can read the checkout URL before the payment arrives.
+            try out.json(session, pretty: !waiting)
         } else {
             out.fields([
                 ("Order", session.orderId),
@@ -40,10 +43,10 @@ struct BuyCommand: AsyncParsableCommand {
             out.line("Pay here: " + out.paint(TerminalOutput.clean(session.checkoutURL), .cyan))
         }
         if payWithTestCard { try await client.sandboxPay(orderId: session.orderId) }
-        guard wait || payWithTestCard else { return }
+        guard waiting else { return }
         if !output.json { TerminalOutput.note("Waiting for the payment… (Ctrl-C stops waiting; the order stays open)") }
         let order = try await OrderWaiter.waitForPayment(client: client, orderId: session.orderId)
-        if output.json { return try out.json(order) }
+        if output.json { return try out.json(order, pretty: false) }
         switch order.state {
         case .expired:
             throw ClientError.configuration("the checkout session expired before payment; run `techflunky buy \(slug)` again")
