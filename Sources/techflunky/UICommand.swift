@@ -1,12 +1,8 @@
 import ArgumentParser
 import Foundation
-<<<<<<< HEAD
 import Logging
 import TechFlunkyClient
 import TechFlunkyPlatform
-=======
-import TechFlunkyClient
->>>>>>> h/tui
 import TechFlunkyTUI
 
 /// `techflunky [ui] [--api URL] [--theme NAME]`: the terminal UI.
@@ -37,28 +33,16 @@ struct UICommand: AsyncParsableCommand {
         if let problem = settings.configProblem {
             themes.problem = themes.problem.map { $0 + " · " + problem } ?? "Config problem: " + problem
         }
-<<<<<<< HEAD
-        if let url = settings.apiURL {
-            guard let parsed = URL(string: url), let scheme = parsed.scheme, ["http", "https"].contains(scheme), parsed.host != nil else {
-                throw ValidationError("--api must be an http(s) URL such as https://techflunky.example, got \(url)")
-            }
-            let configuration = try ClientConfiguration.resolve(apiFlag: url)
-            let client = PlatformClient(baseURL: configuration.apiURL ?? url, token: configuration.token)
-            let environment = UIEnvironment(platformLabel: UISettings.platformLabel(for: url), noColor: settings.noColor)
-            try await runUI(service: PlatformMarketplace(client: client), environment: environment, themes: themes)
-=======
         let client: ClientConfiguration
         do {
             client = try ClientConfiguration.resolve(apiFlag: api)
         } catch let error as ClientError {
             throw ValidationError(error.description)
         }
-        let service: any MarketplaceService
-        let environment: UIEnvironment
         if let url = client.apiURL {
-            service = PlatformClient(baseURL: url, token: client.token)
-            environment = UIEnvironment(platformLabel: UISettings.platformLabel(for: url), noColor: settings.noColor)
->>>>>>> h/tui
+            let service = PlatformMarketplaceService(client: PlatformClient(baseURL: url, token: client.token))
+            let environment = UIEnvironment(platformLabel: UISettings.platformLabel(for: url), noColor: settings.noColor)
+            try await runUI(service: service, environment: environment, themes: themes)
         } else {
             let embedded = EmbeddedMarketplace()
             let session = try await openEmbedded(embedded)
@@ -66,7 +50,7 @@ struct UICommand: AsyncParsableCommand {
             let client = PlatformClient(baseURL: session.apiURL, token: session.token)
             let environment = UIEnvironment(platformLabel: "sandbox", accountLabel: DemoCatalogLoader.demoEmail, noColor: settings.noColor)
             do {
-                try await runUI(service: PlatformMarketplace(client: client), environment: environment, themes: themes)
+                try await runUI(service: PlatformMarketplaceService(client: client), environment: environment, themes: themes)
             } catch {
                 clockKeeper?.cancel()
                 await embedded.close(session)
@@ -87,7 +71,6 @@ struct UICommand: AsyncParsableCommand {
         }
     }
 
-<<<<<<< HEAD
     /// Starts the embedded marketplace with its logs in a file under its data directory; from here on
     /// nothing the servers (or any library) write to stderr can reach the screen the UI draws on.
     private func openEmbedded(_ embedded: EmbeddedMarketplace) async throws -> EmbeddedMarketplace.Session {
@@ -111,11 +94,5 @@ struct UICommand: AsyncParsableCommand {
             StandardError.restore()
             throw CommandFailure("the local sandbox marketplace did not start: \(error)\nLogs: \(embedded.logFile.path)")
         }
-=======
-    /// The seam for the embedded default: start the sandbox and the platform in-process, sign in the demo
-    /// account, and return a service connected to it.
-    func makeEmbeddedService() async throws -> any MarketplaceService {
-        throw ValidationError("the embedded sandbox is not wired into this build yet; pass --api URL")
->>>>>>> h/tui
     }
 }

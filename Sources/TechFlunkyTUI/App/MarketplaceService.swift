@@ -64,6 +64,3 @@ extension MarketplaceService {
     public func sandboxPay(orderId: String) async throws { throw unsupported("sandbox payment") }
     public func advanceSandboxClock(seconds: Double) async throws -> SandboxClockResponse { throw unsupported("the sandbox clock") }
 }
-
-/// The platform client is the service the UI runs on; its methods already match.
-extension PlatformClient: MarketplaceService {}
