@@ -47,6 +47,9 @@ public final class CurlHTTPClient: HTTPTransport {
     /// How many connections this client has opened so far; the rest of its requests reused one.
     public var connectionsOpened: Int { loop.connectionsOpened.withValue { $0 } }
 
+    /// Completed responses by the HTTP version they came over (`"1.1"`, `"2"`).
+    public var responsesByHTTPVersion: [String: Int] { loop.responsesByVersion.withValue { $0 } }
+
     /// Sends a request and returns the whole response. A non-2xx status is a response, not an error;
     /// transport failures throw `HTTPError`.
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
