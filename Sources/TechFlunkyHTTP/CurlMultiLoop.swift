@@ -84,7 +84,12 @@ final class CurlMultiLoop: @unchecked Sendable {
             for command in pending {
                 switch command {
                 case let .start(transfer): attach(transfer)
-                case let .cancel(transfer): detach(transfer, error: .cancelled)
+                case let .cancel(transfer):
+                    // Only a transfer that is running here: one not started yet may still be handing over
+                    // its delivery on the caller's thread, and `attach` sees its cancel flag anyway.
+                    if let easy = transfer.easy, active[UInt(bitPattern: easy)] === transfer {
+                        detach(transfer, error: .cancelled)
+                    }
                 }
             }
             if stop { break }
