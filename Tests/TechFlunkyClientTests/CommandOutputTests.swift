@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import TechFlunkyClient
 import TechFlunkyCore
+import TechFlunkyHTTP
 import XCTest
 
 /// The scripting commands as a script or a person runs them: the real binary against the live
@@ -205,6 +206,61 @@ final class CommandOutputTests: XCTestCase {
 
         try "{ not json".write(to: package.appendingPathComponent("techflunky.json"), atomically: true, encoding: .utf8)
         XCTAssertEqual(try run(["package", "validate", package.path]).status, 1)
+    }
+
+    func testPackagePublishUploadsListingAndEveryFileOnlyWhenValid() async throws {
+        let package = home.appendingPathComponent("shop")
+        try FileManager.default.createDirectory(at: package.appendingPathComponent("workers/api"), withIntermediateDirectories: true)
+        try """
+            {"id": "pkg_shop", "name": "Shop", "slug": "tiny-shop", "version": "1.0.0",
+             "cloudflare": {"workers": [{"name": "shop-api", "main": "workers/api/index.js", "compatibility_date": "2024-09-01", "bindings": []}],
+                            "d1_databases": [], "r2_buckets": [], "dns_records": []},
+             "businessAssets": {}}
+            """.write(to: package.appendingPathComponent("techflunky.json"), atomically: true, encoding: .utf8)
+        let worker = Data("export default { fetch() { return new Response('\u{00E9}') } }".utf8)
+        try worker.write(to: package.appendingPathComponent("workers/api/index.js"))
+        let listing = PublishListingRequest(title: "Tiny Shop", tagline: "Small", description: "A tiny shop.", category: "E-commerce",
+                                            askingPrice: .usd(1_000_000), monthlyRevenue: .usd(50_000), monthlyProfit: .usd(20_000),
+                                            ageMonths: 6, techStack: ["Workers"], monthlyVisitors: 100)
+        try WireJSON.encode(listing).write(to: package.appendingPathComponent("listing.json"))
+
+        let received = LockedValue<ListingUploadRequest?>(nil)
+        let home = self.home!
+        try await LoopbackServer.run({ router in
+            router.post("api/seller/listings") { request, context in
+                var request = request
+                let upload = try WireJSON.decode(ListingUploadRequest.self, from: Data(buffer: try await request.collectBody(upTo: 1 << 22)))
+                received.withValue { $0 = upload }
+                let summary = Fixtures.summary(9, title: upload.listing.title)
+                let manifest = try WireJSON.decode(PackageManifest.self, from: upload.bundle!.manifestData!)
+                return try Response.wire(Listing(summary: summary, description: upload.listing.description, package: manifest, assets: [],
+                                                 updatedAt: Fixtures.date), status: .created)
+            }
+        }) { base in
+            let published = try Self.run(["package", "publish", package.path, "--api", base], home: home, environment: ["TECHFLUNKY_TOKEN": "t"])
+            XCTAssertEqual(published.status, 0, published.stderr)
+            XCTAssertTrue(published.stdout.contains("Published Tiny Shop"), published.stdout)
+        }
+        let upload = try XCTUnwrap(received.withValue { $0 })
+        XCTAssertEqual(upload.listing, listing)
+        XCTAssertEqual(upload.bundle?.paths, ["techflunky.json", "workers/api/index.js"])
+        XCTAssertEqual(upload.bundle?.files.first { $0.path == "workers/api/index.js" }?.content, worker)
+
+        // A broken package is not uploaded at all.
+        received.withValue { $0 = nil }
+        try FileManager.default.removeItem(at: package.appendingPathComponent("workers/api/index.js"))
+        try await LoopbackServer.run({ router in
+            router.post("api/seller/listings") { _, _ in
+                received.withValue { $0 = ListingUploadRequest(listing: listing, bundle: nil) }
+                return Response(status: .created)
+            }
+        }) { base in
+            let refused = try Self.run(["package", "publish", package.path, "--api", base], home: home, environment: ["TECHFLUNKY_TOKEN": "t"])
+            XCTAssertEqual(refused.status, 1)
+            XCTAssertTrue(refused.stdout.contains("cloudflare.workers[0].main"), refused.stdout)
+            XCTAssertTrue(refused.stdout.contains("nothing was uploaded"), refused.stdout)
+        }
+        XCTAssertNil(received.withValue { $0 })
     }
 
     private struct PackageReport: Decodable {
