@@ -310,6 +310,19 @@ final class CommandOutputTests: XCTestCase {
         }
     }
 
+    func testWithNothingConfiguredCommandsRunOnTheLocalSandbox() throws {
+        let env = ["XDG_DATA_HOME": home.appendingPathComponent("data").path]
+        let first = try run(["listings", "--limit", "3", "--json"], environment: env)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertEqual(try WireJSON.decode(ListingPage.self, from: Data(first.stdout.utf8)).items.count, 3)
+        XCTAssertTrue(first.stderr.contains("first start"), "progress goes to stderr, not into the JSON: \(first.stderr)")
+        // The second run reuses the same data: the demo account's orders are there, signed in by itself.
+        let orders = try run(["orders", "--json"], environment: env)
+        XCTAssertEqual(orders.status, 0, orders.stderr)
+        XCTAssertFalse(try WireJSON.decode(OrdersResponse.self, from: Data(orders.stdout.utf8)).orders.isEmpty)
+        XCTAssertFalse(orders.stderr.contains("first start"))
+    }
+
     func testUsageErrorsExitTwoAndNoPlatformIsExplained() throws {
         XCTAssertEqual(try run(["watch"]).status, 2)
         XCTAssertEqual(try run(["listings", "--limit", "0", "--api", "http://127.0.0.1:1"]).status, 2)

@@ -286,6 +286,26 @@ final class CurlHTTPClientTests: XCTestCase {
         }
     }
 
+    func testProxyVariableIsHonoured() async throws {
+        let seen = LockedValue<[String]>([])
+        try await LoopbackServer.run({ router in
+            // As a forward proxy sees it: the request for another host arrives here.
+            router.get("via-proxy") { request, _ in
+                seen.withValue { $0.append(request.head.authority ?? "?") }
+                return "proxied"
+            }
+        }) { proxy in
+            let saved = ["http_proxy", "no_proxy", "NO_PROXY"].map { ($0, ProcessInfo.processInfo.environment[$0]) }
+            setenv("http_proxy", proxy, 1)
+            unsetenv("no_proxy")
+            unsetenv("NO_PROXY")
+            defer { for (name, value) in saved { if let value { setenv(name, value, 1) } else { unsetenv(name) } } }
+            let response = try await CurlHTTPClient(configuration: .init(retry: .never)).send(CurlRequest(url: "http://techflunky-proxy-test.invalid/via-proxy"))
+            XCTAssertEqual(String(decoding: response.body, as: UTF8.self), "proxied")
+        }
+        XCTAssertEqual(seen.withValue { $0 }, ["techflunky-proxy-test.invalid"])
+    }
+
     func testNonHTTPURLIsRejected() async throws {
         do {
             _ = try await CurlHTTPClient().send(CurlRequest(url: "file:///etc/passwd"))
