@@ -97,6 +97,40 @@ final class LiveMarketplaceFlowTests: XCTestCase {
         }
     }
 
+    func testRollbackStreamsOnFromTheLastEventAndRetryOfARolledBackDeploymentIsRefused() async throws {
+        try await LiveMarketplace.with { market in
+            let (buyer, _, accepted) = try await Self.buyAndDeploy(market)
+            var first: [DeploymentEvent] = []
+            for try await update in buyer.deploymentEvents(id: accepted.deploymentId) {
+                if case let .event(event) = update { first.append(event) }
+            }
+            let lastSeq = try XCTUnwrap(first.last?.seq)
+            let credentials = CloudflareCredentials(accountId: LiveMarketplace.cloudflareAccountId, apiToken: LiveMarketplace.cloudflareToken)
+            let rollingBack = try await buyer.rollbackDeployment(id: accepted.deploymentId, cloudflare: credentials)
+            XCTAssertEqual(rollingBack.state, .rollingBack)
+
+            var second: [DeploymentEvent] = []
+            for try await update in buyer.deploymentEvents(id: accepted.deploymentId, after: lastSeq) {
+                if case let .event(event) = update { second.append(event) }
+            }
+            XCTAssertEqual(second.first?.seq, lastSeq + 1, "resumes right after the last event seen")
+            XCTAssertEqual(second.map(\.seq), Array((lastSeq + 1)...(lastSeq + second.count)))
+            XCTAssertEqual(second.last?.state, .rolledBack)
+            let snapshot = try await buyer.deployment(id: accepted.deploymentId)
+            XCTAssertEqual(snapshot.state, .rolledBack)
+
+            do {
+                _ = try await buyer.retryDeployment(id: accepted.deploymentId, cloudflare: credentials)
+                XCTFail("a rolled-back deployment cannot be retried")
+            } catch let error as ClientError {
+                guard case let .rejected(status, detail) = error else { return XCTFail("\(error)") }
+                XCTAssertEqual(status, 409)
+                XCTAssertTrue(detail.message.contains("retried"), detail.message)
+                XCTAssertFalse(error.description.contains(LiveMarketplace.cloudflareToken))
+            }
+        }
+    }
+
     func testOrdersPayoutsAndSellerCallsDecodeAgainstThePlatform() async throws {
         try await LiveMarketplace.with { market in
             let (buyer, order, accepted) = try await Self.buyAndDeploy(market)
