@@ -306,6 +306,40 @@ final class CurlHTTPClientTests: XCTestCase {
         XCTAssertEqual(seen.withValue { $0 }, ["techflunky-proxy-test.invalid"])
     }
 
+    func testServerThatDoesNotSpeakHTTPIsATransportError() async throws {
+        // A raw TCP listener on loopback that answers every connection with a line that is not HTTP.
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let listening = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && listen(fd, 4) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        XCTAssertTrue(listening)
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        let server = Thread {
+            let client = accept(fd, nil, nil)
+            guard client >= 0 else { return }
+            var request = [UInt8](repeating: 0, count: 1024)
+            _ = read(client, &request, request.count)
+            let reply = "SSH-2.0-OpenSSH_9.2 not http at all\r\n"
+            _ = reply.withCString { write(client, $0, strlen($0)) }
+            close(client)
+        }
+        server.start()
+        let url = "http://127.0.0.1:\(port)/x"
+        do {
+            _ = try await CurlHTTPClient(configuration: .init(retry: .never)).send(CurlRequest(url: url))
+            XCTFail("expected a transport error")
+        } catch let error as ClientError {
+            guard case let .transport(failedURL, _, detail) = error else { return XCTFail("got \(error)") }
+            XCTAssertEqual(failedURL, url)
+            XCTAssertFalse(detail.isEmpty)
+        }
+    }
+
     func testNonHTTPURLIsRejected() async throws {
         do {
             _ = try await CurlHTTPClient().send(CurlRequest(url: "file:///etc/passwd"))
