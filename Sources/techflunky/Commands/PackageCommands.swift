@@ -104,7 +104,7 @@ struct PackageBundleReader {
     func files() throws -> Set<String> {
         let base = root.path.hasSuffix("/") ? root.path : root.path + "/"
         guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey]) else {
-            throw ValidationError("cannot read the directory \(directory)")
+            throw ClientError.configuration("cannot read the directory \(directory)")
         }
         var paths: Set<String> = []
         for case let url as URL in walker {
