@@ -103,8 +103,13 @@ struct ShowCommand: AsyncParsableCommand {
         if !listing.assets.isEmpty {
             out.line()
             out.line(out.paint("Assets", .bold))
-            for asset in listing.assets {
-                out.line("  \(TerminalOutput.clean(asset.kind))  \(TerminalOutput.clean(asset.path))  \(DisplayFormat.bytes(asset.bytes))")
+            let kinds = listing.assets.map { TerminalOutput.clean($0.kind) }
+            let paths = listing.assets.map { TerminalOutput.clean($0.path) }
+            let kindWidth = kinds.map { DisplayWidth.of($0) }.max() ?? 0
+            let pathWidth = min(60, paths.map { DisplayWidth.of($0) }.max() ?? 0)
+            for (index, asset) in listing.assets.enumerated() {
+                out.line("  " + TextLayout.fit(kinds[index], to: kindWidth) + "  " + TextLayout.fit(paths[index], to: pathWidth)
+                         + "  " + TextLayout.fit(DisplayFormat.bytes(asset.bytes), to: 8, alignRight: true))
             }
         }
     }
