@@ -115,15 +115,15 @@ private struct DeploymentEventFollower: Sendable {
                     return
                 case let .gap(expected, got):
                     gapRepeats += 1
-                    if gapRepeats >= options.gapAttempts {
-                        // The server keeps skipping: take the snapshot as the truth and go on from it.
-                        let snapshot = try await client.deployment(id: deploymentId)
+                    // The server keeps skipping: take the snapshot as the truth and go on from it (when the
+                    // snapshot cannot be had just now, keep reconnecting).
+                    if gapRepeats >= options.gapAttempts, let snapshot = try? await client.deployment(id: deploymentId) {
                         output.yield(.resynchronized(snapshot))
                         lastSeq = max(lastSeq, snapshot.lastEventId)
                         gapRepeats = 0
                         if snapshot.state.isFinal { output.finish(); return }
                     }
-                    _ = (expected, got)
+                    _ = (expected, got)  // kept in the outcome for debugging; the reconnect is the same
                     try await Self.sleep(jittered(options.initialBackoff))
                 case let .reconnect(progressed, reason, delay):
                     if progressed {
