@@ -84,8 +84,11 @@ public final class CurlHTTPClient: HTTPTransport {
         let transfer = makeTransfer(request, defaultTimeouts: .streaming, cap: nil)
         let (body, bodyContinuation) = AsyncThrowingStream<Data, Error>.makeStream()
         let loop = self.loop
-        bodyContinuation.onTermination = { termination in
+        // The closure also keeps this client (and so its event thread) alive for as long as the body
+        // stream is: a caller may hold only the response and let the client go.
+        bodyContinuation.onTermination = { [self] termination in
             if case .cancelled = termination { loop.cancel(transfer) }
+            withExtendedLifetime(self) {}
         }
         let (status, headers) = try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (head: CheckedContinuation<(Int, HTTPHeaders), Error>) in

@@ -100,6 +100,32 @@ final class CurlHTTPClientTests: XCTestCase {
         }
     }
 
+    func testStalledBodyTripsTheLowSpeedLimit() async throws {
+        try await LoopbackServer.run({ router in
+            router.get("stall") { _, _ in
+                Response(status: .ok, body: ResponseBody { writer in
+                    try await writer.write(ByteBuffer(string: "x"))  // one byte, then nothing
+                    try await Task.sleep(nanoseconds: 30_000_000_000)
+                    try await writer.finish(nil)
+                })
+            }
+        }) { base in
+            let started = Date()
+            do {
+                // No total limit: only the low-speed rule can end this.
+                // A temporary client: the stream must keep it (and its event thread) alive.
+                let response = try await CurlHTTPClient().stream(CurlRequest(url: base + "/stall",
+                    timeouts: HTTPTimeouts(connect: 2, total: nil, lowSpeedBytes: 1, lowSpeedTime: 1)))
+                for try await _ in response.body {}
+                XCTFail("expected a timeout")
+            } catch let error as ClientError {
+                XCTAssertEqual(error, .timedOut(url: base + "/stall"))
+            }
+            // Well before the server would have finished on its own (libcurl averages speed over a few seconds).
+            XCTAssertLessThan(Date().timeIntervalSince(started), 20)
+        }
+    }
+
     func testResponseLargerThanCapFails() async throws {
         try await LoopbackServer.run({ router in
             router.get("big") { _, _ in
