@@ -81,6 +81,7 @@ public final class CurlHTTPClient: HTTPTransport {
     /// chunks. Never retried (the caller knows how to resume, e.g. with `Last-Event-ID`). Stopping
     /// iteration of `body`, or cancelling the task, aborts the transfer.
     public func stream(_ request: HTTPRequest) async throws -> HTTPStreamingResponse {
+        defer { withExtendedLifetime(self) {} }
         let transfer = makeTransfer(request, defaultTimeouts: .streaming, cap: nil)
         let (body, bodyContinuation) = AsyncThrowingStream<Data, Error>.makeStream()
         let loop = self.loop
@@ -102,6 +103,9 @@ public final class CurlHTTPClient: HTTPTransport {
     }
 
     private func sendOnce(_ request: HTTPRequest) async throws -> HTTPResponse {
+        // The client's deinit stops its event thread: keep it alive until the answer is in, even if the
+        // caller's only reference was a temporary (ARC may otherwise end `self`'s life at its last use).
+        defer { withExtendedLifetime(self) {} }
         let transfer = makeTransfer(request, defaultTimeouts: configuration.timeouts, cap: configuration.maxResponseBytes)
         let loop = self.loop
         return try await withTaskCancellationHandler {
