@@ -99,6 +99,7 @@ let package = Package(
         .testTarget(name: "TechFlunkyHTTPTests", dependencies: [
             "TechFlunkyHTTP", "TechFlunkyCore",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdHTTP2", package: "hummingbird"),
         ]),
         .testTarget(name: "TechFlunkyClientTests", dependencies: [
             "TechFlunkyClient", "TechFlunkyPlatform", "TechFlunkySandbox", "TechFlunkyCore",
