@@ -31,8 +31,9 @@ enum CheckoutRoutes {
                 response.headers[HTTPFields.Element.Name("Idempotent-Replayed")!] = "true"
                 return response
             case .mismatch:
-                throw PlatformError.conflict("this Idempotency-Key was already used with another request body; use a new key for a new request",
-                                             code: APIErrorCode.idempotencyMismatch, field: "Idempotency-Key")
+                throw PlatformError(.unprocessableContent, code: APIErrorCode.idempotencyMismatch,
+                                    message: "this Idempotency-Key was already used with another request body; use a new key for a new request",
+                                    field: "Idempotency-Key")
             case .inProgress:
                 throw PlatformError.conflict("a request with this Idempotency-Key is still being processed; try again in a moment", field: "Idempotency-Key")
             case .claimed:
