@@ -235,3 +235,12 @@ final class RelevanceWindowTests: XCTestCase {
         XCTAssertEqual(all.total, 1)
     }
 }
+
+final class TechStackEncodingTests: XCTestCase {
+    func testTechStackRoundTripsExactlyIncludingQuotesAndCommas() throws {
+        for stack in [["Cloudflare Workers", "D1"], ["say \"hi\"", "a, b", "back\\slash", "naïve"], []] {
+            let text = SQLiteCatalogStore.techStackText(stack)
+            XCTAssertEqual(try JSONDecoder().decode([String].self, from: Data(text.utf8)), stack)
+        }
+    }
+}

@@ -291,7 +291,11 @@ public struct SQLiteCatalogStore: CatalogStore {
 
     /// A JSON array: exact on the way back, and FTS5's tokenizer ignores the brackets and quotes.
     static func techStackText(_ stack: [String]) -> String {
-        String(decoding: (try? JSONEncoder().encode(stack)) ?? Data("[]".utf8), as: UTF8.self)
+        // Plain words need no escaping; anything else goes through the encoder.
+        if stack.allSatisfy({ $0.unicodeScalars.allSatisfy { $0.isASCII && $0 != "\"" && $0 != "\\" && $0.value >= 0x20 } }) {
+            return "[" + stack.map { "\"\($0)\"" }.joined(separator: ",") + "]"
+        }
+        return String(decoding: (try? JSONEncoder().encode(stack)) ?? Data("[]".utf8), as: UTF8.self)
     }
 
     static func multiple(_ d: PublishListingRequest) -> Double {
