@@ -213,6 +213,10 @@ final class CloudflareFakeAccount: HTTPTransport, @unchecked Sendable {
             guard scripts[name] != nil else { return fail(404, 10007, "workers.api.error.script_not_found") }
             scripts[name]?.subdomain = json["enabled"] as? Bool ?? false
             return ok(nil)
+        } else if method == "GET", let c = route("accounts/*/workers/scripts/*/subdomain", parts) {
+            let name = c[1]
+            guard let script = scripts[name] else { return fail(404, 10007, "workers.api.error.script_not_found") }
+            return ok(["enabled": script.subdomain])
         } else if method == "GET", let c = route("accounts/*/workers/scripts/*/secrets", parts) {
             let name = c[1]
             guard scripts[name] != nil else { return fail(404, 10007, "workers.api.error.script_not_found") }
