@@ -97,6 +97,9 @@ final class PurchaseFlowTests: XCTestCase {
         let other = try await live.call(.POST, "/api/checkout/create-session", token: buyer.token, json: #"{"listingSlug":"other"}"#, headers: [("Idempotency-Key", "k1")])
         XCTAssertEqual(other.status, 422)
         XCTAssertEqual(try WireJSON.decode(APIErrorBody.self, from: other.body).error.code, APIErrorCode.idempotencyMismatch)
+        let withoutKey = try await live.call(.POST, "/api/checkout/create-session", token: buyer.token, json: #"{"listingSlug":"shop"}"#)
+        XCTAssertEqual(try WireJSON.decode(CheckoutSessionResponse.self, from: withoutKey.body).orderId, session.orderId,
+                       "an open checkout for the same listing is handed back, not doubled")
         let sessionOnStripe = try await services.stripe.retrieveCheckoutSession(id: session.sessionId)
         XCTAssertEqual(sessionOnStripe["client_reference_id"].string, session.orderId)
         XCTAssertEqual(sessionOnStripe["amount_total"].int, 12_345)
