@@ -114,28 +114,16 @@ static inline int tf_get_mouse(int *x, int *y, mmask_t *bstate) {
     return rc;
 }
 
-// Signals. Termination requests (SIGTERM, SIGHUP, SIGINT) only set a flag the UI loop polls, so
-// the terminal is restored on the normal path. Crashes (SIGSEGV, SIGILL — a Swift runtime trap —
-// SIGTRAP, SIGABRT, SIGBUS, SIGFPE) cannot continue: give the terminal back, then re-raise with the
-// default action so the exit status and any core dump stay truthful.
-static inline volatile sig_atomic_t *tf_pending_signal_slot(void) {
-    static volatile sig_atomic_t slot = 0;
-    return &slot;
-}
-static inline void tf_on_termination_signal(int sig) { *tf_pending_signal_slot() = sig; }
+// Crash signals (SIGSEGV, SIGILL — a Swift runtime trap — SIGTRAP, SIGABRT, SIGBUS, SIGFPE) cannot continue:
+// give the terminal back, then re-raise with the default action so the exit status and any core dump stay
+// truthful. (Termination requests are handled in Swift: a static variable here would be duplicated in every
+// Swift file that calls these inline functions.)
 static inline void tf_on_crash_signal(int sig) {
     endwin();
     signal(sig, SIG_DFL);
     raise(sig);
 }
-static inline void tf_install_signal_handlers(void) {
-    struct sigaction term;
-    memset(&term, 0, sizeof term);
-    term.sa_handler = tf_on_termination_signal;
-    sigemptyset(&term.sa_mask);
-    sigaction(SIGTERM, &term, NULL);
-    sigaction(SIGHUP, &term, NULL);
-    sigaction(SIGINT, &term, NULL);
+static inline void tf_install_crash_handlers(void) {
     struct sigaction crash;
     memset(&crash, 0, sizeof crash);
     crash.sa_handler = tf_on_crash_signal;
@@ -151,17 +139,6 @@ static inline void tf_install_signal_handlers(void) {
 static inline void tf_restore_default_signal_handlers(void) {
     int sigs[] = { SIGTERM, SIGHUP, SIGINT, SIGSEGV, SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE };
     for (unsigned i = 0; i < sizeof sigs / sizeof sigs[0]; i++) signal(sigs[i], SIG_DFL);
-}
-/// The pending termination signal (0 if none), cleared by reading.
-static inline int tf_take_pending_signal(void) {
-    int sig = *tf_pending_signal_slot();
-    *tf_pending_signal_slot() = 0;
-    return sig;
-}
-// Ctrl-Z in raw mode arrives as a key: stop the process the way the shell expects, then resume.
-static inline void tf_suspend_self(void) {
-    signal(SIGTSTP, SIG_DFL);
-    raise(SIGTSTP);
 }
 
 

@@ -38,6 +38,7 @@
 //   R2, 10021/10007 Workers, 81057/81053/81044 DNS, 1406 custom hostnames, 971 + Retry-After over the rate).
 //
 // Smoke checks: the stand-in cannot run JavaScript. A Worker published on workers.dev answers at
-//   GET {baseURL}/workers.dev/<script>.<subdomain>.workers.dev/health  (`SandboxServer.workersDevURL`)
+//   GET {baseURL}/workers.dev/<script>.<subdomain>.workers.dev/health  (`SandboxServer.smokeCheckURL(for:)` maps
+//   `https://<host>/health` there; a host with a sandbox CNAME to a workers.dev host is followed)
 // with 200 JSON when the script exists, is enabled on workers.dev, and every D1/R2 binding still resolves;
 // 404 when it is not published there; 500 naming the bindings that no longer resolve.

@@ -32,6 +32,7 @@ struct TechFlunkyCommand: AsyncParsableCommand {
             OrdersCommand.self,
             PayoutsCommand.self,
             SellerCommand.self,
+            PackageCommand.self,
         ],
         defaultSubcommand: UICommand.self
     )

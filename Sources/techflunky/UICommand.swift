@@ -1,11 +1,15 @@
 import ArgumentParser
 import Foundation
+import Logging
+import TechFlunkyClient
+import TechFlunkyPlatform
 import TechFlunkyTUI
 
 /// `techflunky [ui] [--api URL] [--theme NAME]`: the terminal UI.
 ///
-/// The platform is `--api`, else `TECHFLUNKY_API`, else `api` in the config file, else the embedded default
-/// (sandbox and platform started in this process — wired by `makeEmbeddedService`).
+/// The platform is `--api`, else `TECHFLUNKY_API`, else `api` in the config file (`ClientConfiguration`), else the
+/// embedded default (sandbox and platform started in this process — wired by `makeEmbeddedService`). The session
+/// token is `TECHFLUNKY_TOKEN` or the one `techflunky login` stored for that URL.
 struct UICommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ui",
@@ -29,18 +33,37 @@ struct UICommand: AsyncParsableCommand {
         if let problem = settings.configProblem {
             themes.problem = themes.problem.map { $0 + " · " + problem } ?? "Config problem: " + problem
         }
-        let service: any MarketplaceService
-        let environment: UIEnvironment
-        if let url = settings.apiURL {
-            guard let parsed = URL(string: url), let scheme = parsed.scheme, ["http", "https"].contains(scheme), parsed.host != nil else {
-                throw ValidationError("--api must be an http(s) URL such as https://techflunky.example, got \(url)")
-            }
-            service = try makeRemoteService(url)
-            environment = UIEnvironment(platformLabel: UISettings.platformLabel(for: url), noColor: settings.noColor)
-        } else {
-            service = try await makeEmbeddedService()
-            environment = UIEnvironment(platformLabel: "sandbox", noColor: settings.noColor)
+        let client: ClientConfiguration
+        do {
+            client = try ClientConfiguration.resolve(apiFlag: api)
+        } catch let error as ClientError {
+            throw ValidationError(error.description)
         }
+        if let url = client.apiURL {
+            let service = PlatformMarketplaceService(client: PlatformClient(baseURL: url, token: client.token))
+            let environment = UIEnvironment(platformLabel: UISettings.platformLabel(for: url), noColor: settings.noColor)
+            try await runUI(service: service, environment: environment, themes: themes)
+        } else {
+            let embedded = EmbeddedMarketplace()
+            let session = try await openEmbedded(embedded)
+            let clockKeeper = embedded.persistClockPeriodically(session)
+            let client = PlatformClient(baseURL: session.apiURL, token: session.token)
+            let environment = UIEnvironment(platformLabel: "sandbox", accountLabel: DemoCatalogLoader.demoEmail, noColor: settings.noColor)
+            do {
+                try await runUI(service: PlatformMarketplaceService(client: client), environment: environment, themes: themes)
+            } catch {
+                clockKeeper?.cancel()
+                await embedded.close(session)
+                StandardError.restore()
+                throw error
+            }
+            clockKeeper?.cancel()
+            await embedded.close(session)
+            StandardError.restore()
+        }
+    }
+
+    private func runUI(service: any MarketplaceService, environment: UIEnvironment, themes: ThemeSet) async throws {
         do {
             try await TUIApp.run(service: service, environment: environment, themes: themes)
         } catch let error as TerminalError {
@@ -48,14 +71,28 @@ struct UICommand: AsyncParsableCommand {
         }
     }
 
-    /// The seam for the platform client (TechFlunkyClient): a `MarketplaceService` talking to `url`.
-    func makeRemoteService(_ url: String) throws -> any MarketplaceService {
-        throw ValidationError("connecting to \(url) needs the platform client, which this build does not have yet")
-    }
-
-    /// The seam for the embedded default: start the sandbox and the platform in-process, sign in the demo
-    /// account, and return a service connected to it.
-    func makeEmbeddedService() async throws -> any MarketplaceService {
-        throw ValidationError("the embedded sandbox is not wired into this build yet; pass --api URL")
+    /// Starts the embedded marketplace with its logs in a file under its data directory; from here on
+    /// nothing the servers (or any library) write to stderr can reach the screen the UI draws on.
+    private func openEmbedded(_ embedded: EmbeddedMarketplace) async throws -> EmbeddedMarketplace.Session {
+        let sink: FileLogHandler.Sink
+        do {
+            try FileManager.default.createDirectory(at: embedded.logFile.deletingLastPathComponent(), withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+            sink = try FileLogHandler.Sink(url: embedded.logFile)
+        } catch {
+            throw ValidationError("cannot write the sandbox's log file \(embedded.logFile.path): \(error.localizedDescription)")
+        }
+        LoggingSystem.bootstrap { label in FileLogHandler(label: label, sink: sink) }
+        StandardError.redirect(to: sink.fileDescriptor)
+        let logger = Logger(label: "techflunky.embedded")
+        do {
+            return try await embedded.open(logger: logger) { message in
+                FileHandle.standardOutput.write(Data((message + "\n").utf8))
+            }
+        } catch {
+            logger.error("the embedded marketplace did not start", metadata: ["error": "\(error)"])
+            StandardError.restore()
+            throw CommandFailure("the local sandbox marketplace did not start: \(error)\nLogs: \(embedded.logFile.path)")
+        }
     }
 }

@@ -167,6 +167,51 @@ final class CommandOutputTests: XCTestCase {
         XCTAssertTrue(down.stderr.contains("cannot reach the TechFlunky platform at http://127.0.0.1:"), down.stderr)
     }
 
+    func testPackageValidateListsEveryProblemWithItsPathAndExitsOne() throws {
+        let package = home.appendingPathComponent("mini")
+        let manifest = """
+            {"id": "pkg_mini", "name": "Mini", "slug": "mini-shop", "version": "1.0.0",
+             "cloudflare": {
+               "workers": [{"name": "mini-api", "main": "workers/api/index.js", "compatibility_date": "2024-09-01",
+                            "bindings": [{"type": "d1", "name": "DB", "database": "mini-db"}]}],
+               "d1_databases": [{"name": "mini-db", "migrations": ["migrations/0001_init.sql"]}],
+               "r2_buckets": [], "dns_records": []},
+             "businessAssets": {}}
+            """
+        try FileManager.default.createDirectory(at: package.appendingPathComponent("workers/api"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: package.appendingPathComponent("migrations"), withIntermediateDirectories: true)
+        try manifest.write(to: package.appendingPathComponent("techflunky.json"), atomically: true, encoding: .utf8)
+        try "export default { fetch() { return new Response('ok') } }".write(to: package.appendingPathComponent("workers/api/index.js"), atomically: true, encoding: .utf8)
+        try "CREATE TABLE t (id INTEGER);".write(to: package.appendingPathComponent("migrations/0001_init.sql"), atomically: true, encoding: .utf8)
+
+        let valid = try run(["package", "validate", package.path])
+        XCTAssertEqual(valid.status, 0, valid.stdout + valid.stderr)
+        XCTAssertTrue(valid.stdout.contains("valid"), valid.stdout)
+
+        // Two problems at once: a bad slug and a migration the bundle lacks.
+        try manifest.replacingOccurrences(of: "mini-shop", with: "Mini Shop!")
+            .write(to: package.appendingPathComponent("techflunky.json"), atomically: true, encoding: .utf8)
+        try FileManager.default.removeItem(at: package.appendingPathComponent("migrations/0001_init.sql"))
+        let invalid = try run(["package", "validate", package.path, "--json"])
+        XCTAssertEqual(invalid.status, 1, invalid.stderr)
+        let report = try JSONDecoder().decode(PackageReport.self, from: Data(invalid.stdout.utf8))
+        XCTAssertFalse(report.valid)
+        XCTAssertEqual(Set(report.problems.map(\.path)), ["slug", "cloudflare.d1_databases[0].migrations[0]"])
+
+        let text = try run(["package", "validate", package.path])
+        XCTAssertEqual(text.status, 1)
+        XCTAssertTrue(text.stdout.contains("2 problems"), text.stdout)
+        XCTAssertTrue(text.stdout.contains("cloudflare.d1_databases[0].migrations[0]: "), text.stdout)
+
+        try "{ not json".write(to: package.appendingPathComponent("techflunky.json"), atomically: true, encoding: .utf8)
+        XCTAssertEqual(try run(["package", "validate", package.path]).status, 1)
+    }
+
+    private struct PackageReport: Decodable {
+        var valid: Bool
+        var problems: [ManifestProblem]
+    }
+
     func testUsageErrorsExitTwoAndNoPlatformIsExplained() throws {
         XCTAssertEqual(try run(["watch"]).status, 2)
         XCTAssertEqual(try run(["listings", "--limit", "0", "--api", "http://127.0.0.1:1"]).status, 2)

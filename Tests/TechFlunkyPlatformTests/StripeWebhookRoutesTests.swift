@@ -97,7 +97,8 @@ final class StripeWebhookRoutesTests: XCTestCase {
             let wrongSecret = try await Webhook.post(client, Webhook.completed("evt_1"), now: Date(), secret: "whsec_wrong")
             XCTAssertEqual(wrongSecret.status, .badRequest)
             XCTAssertEqual(wrongSecret.errorBody?.error.code, "invalid_signature")
-            let stale = try await Webhook.post(client, Webhook.completed("evt_1"), now: Date().addingTimeInterval(-3600))
+            // Stale against both the wall clock and the platform's (sandbox) clock.
+            let stale = try await Webhook.post(client, Webhook.completed("evt_1"), now: min(Date(), services.clock.now()).addingTimeInterval(-3600))
             XCTAssertEqual(stale.status, .badRequest)
             let unsigned = try await client.execute(uri: "/api/checkout/webhook", method: .post, body: ByteBuffer(string: Webhook.completed("evt_1")))
             XCTAssertEqual(unsigned.status, .badRequest)

@@ -220,6 +220,17 @@ final class CloudflareStandInTests: XCTestCase {
             XCTAssertEqual(health.json["status"], "ok")
             XCTAssertEqual(health.json["bindings"]?["DB"], "d1")
 
+            // A custom domain reaches the Worker through a CNAME in a sandbox zone.
+            let zones = try await sandbox.cf(.get, "/zones?name=\(SandboxServer.demoZone)")
+            let zone = try XCTUnwrap(zones.json["result"]?.arrayValue?.first?["id"]?.stringValue)
+            _ = try await sandbox.cf(.post, "/zones/\(zone)/dns_records",
+                                     ["type": "CNAME", "name": "shop", "content": .string("shop.\(CloudflareStandIn.demoSubdomain).workers.dev")])
+            let viaDomain = try await sandbox.request(.get, "/workers.dev/shop.\(SandboxServer.demoZone)/health")
+            XCTAssertEqual(viaDomain.status, 200)
+            XCTAssertEqual(viaDomain.json["script"], "shop")
+            let unknown = try await sandbox.request(.get, "/workers.dev/nothing.\(SandboxServer.demoZone)/health")
+            XCTAssertEqual(unknown.status, 404)
+
             // Deleting the bucket the Worker binds breaks the smoke check.
             _ = try await sandbox.cf(.delete, "/accounts/\(account)/r2/buckets/shop-assets")
             let broken = try await sandbox.request(.get, "/workers.dev/shop.\(CloudflareStandIn.demoSubdomain).workers.dev/health")

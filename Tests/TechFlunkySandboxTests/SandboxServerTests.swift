@@ -13,6 +13,43 @@ final class SandboxServerTests: XCTestCase {
         }
     }
 
+    func testStartingOnAPortInUseFailsInsteadOfHanging() async throws {
+        let first = try await LiveSandbox.start()
+        do {
+            let second = try await SandboxServer.start(SandboxConfiguration(dataDir: temporaryDirectory(), port: first.server.port))
+            await second.stop()
+            XCTFail("two servers on one port")
+        } catch {
+            XCTAssertTrue(error is SandboxError, "\(error)")
+        }
+        await first.stop()
+    }
+
+    func testSmokeCheckURLsMapPublicWorkerURLsOntoTheSandbox() async throws {
+        let sandbox = try await LiveSandbox.start()
+        let base = sandbox.server.baseURL
+        XCTAssertEqual(sandbox.server.smokeCheckURL(for: "https://shop.techflunky-demo.workers.dev/health"),
+                       "\(base)/workers.dev/shop.techflunky-demo.workers.dev/health")
+        XCTAssertEqual(sandbox.server.smokeCheckURL(for: "https://shop.example-buyer.dev/health?x=1"),
+                       "\(base)/workers.dev/shop.example-buyer.dev/health?x=1")
+        XCTAssertEqual(sandbox.server.smokeCheckURL(for: "\(base)/x"), "\(base)/x")
+        await sandbox.stop()
+    }
+
+    func testUnknownEndpointsAnswerInTheirAPIsErrorShape() async throws {
+        let sandbox = try await LiveSandbox.start()
+        do {
+            let stripe = try await sandbox.stripe(.get, "/v1/customers/cus_123")
+            XCTAssertEqual(stripe.status, 404)
+            XCTAssertEqual(stripe.json["error"]?["type"], "invalid_request_error")
+            XCTAssertTrue(stripe.json["error"]?["message"]?.stringValue?.hasPrefix("Unrecognized request URL") ?? false)
+            let cf = try await sandbox.cf(.get, "/accounts/x/queues")
+            XCTAssertEqual(cf.status, 404)
+            XCTAssertEqual(cf.json["errors"]?.arrayValue?.first?["code"], 7000)
+        } catch { XCTFail("\(error)") }
+        await sandbox.stop()
+    }
+
     func testBaseURLsPointAtTheKernelChosenPort() async throws {
         let sandbox = try await LiveSandbox.start()
         XCTAssertGreaterThan(sandbox.server.port, 0)

@@ -516,10 +516,21 @@ public final class CloudflareStandIn: Sendable {
     /// What `https://<script>.<subdomain>.workers.dev/health` answers in the sandbox: the stand-in cannot run
     /// JavaScript, so it reports whether the Worker is deployed, enabled on workers.dev, and every binding
     /// still resolves (the database or bucket exists).
+    /// A host that is not on workers.dev is followed through a sandbox DNS CNAME record pointing at one
+    /// (how a package's custom domain reaches its Worker).
     func workerHealth(_ db: Database, host: String) throws -> (status: Int, body: JSONValue) {
-        let labels = host.lowercased().split(separator: ".")
-        guard labels.count == 4, labels[2] == "workers", labels[3] == "dev" else {
-            return (404, ["error": .string("\(host) is not a <script>.<subdomain>.workers.dev host")])
+        var labels = host.lowercased().split(separator: ".")
+        if !(labels.count == 4 && labels[2] == "workers" && labels[3] == "dev") {
+            let target = try Data.fetchOne(db, sql: """
+                SELECT json FROM cf_object WHERE kind = 'dns' AND name = ? AND json_extract(json, '$.type') = 'CNAME'
+                """, arguments: [host.lowercased()]).flatMap { try? JSONValue.decode($0)["content"]?.stringValue }
+            guard let target else {
+                return (404, ["error": .string("\(host) is neither a <script>.<subdomain>.workers.dev host nor a CNAME to one in a sandbox zone")])
+            }
+            labels = target.lowercased().split(separator: ".")
+            guard labels.count == 4, labels[2] == "workers", labels[3] == "dev" else {
+                return (404, ["error": .string("\(host) points at \(target), which is not a workers.dev host")])
+            }
         }
         let scriptName = String(labels[0])
         let sub = String(labels[1])
@@ -644,6 +655,12 @@ public final class CloudflareStandIn: Sendable {
         let proxiable = ["A", "AAAA", "CNAME"].contains(type)
         let proxied = body["proxied"]?.boolValue ?? existing?["proxied"]?.boolValue ?? false
         if proxied && !proxiable { throw CloudflareAPIError.badRequest(9004, "This record type cannot be proxied.") }
+        var priority = body["priority"]?.intValue ?? existing?["priority"]?.intValue
+        if type == "MX" {
+            guard let p = priority, (0...65_535).contains(p) else {
+                throw CloudflareAPIError.badRequest(9100, "MX records need a priority between 0 and 65535.")
+            }
+        } else if type != "SRV" { priority = nil }
         let selfId = existing?["id"]?.stringValue
         for other in try SandboxDatabase.listCloudflare(db, kind: "dns", parent: zoneId) where other["id"]?.stringValue != selfId {
             guard other["name"]?.stringValue == name else { continue }
@@ -659,7 +676,7 @@ public final class CloudflareStandIn: Sendable {
         return [
             "id": .string(selfId ?? SandboxIDs.hex32()), "zone_id": .string(zoneId), "zone_name": .string(zoneName),
             "name": .string(name), "type": .string(type), "content": .string(content), "proxiable": .bool(proxiable),
-            "proxied": .bool(proxied), "ttl": .int(ttl), "locked": false,
+            "proxied": .bool(proxied), "ttl": .int(ttl), "locked": false, "priority": .from(priority),
             "meta": ["auto_added": false, "managed_by_apps": false, "managed_by_argo_tunnel": false, "source": "primary"],
             "comment": body["comment"] ?? existing?["comment"] ?? nil, "tags": body["tags"] ?? existing?["tags"] ?? [],
             "created_on": existing?["created_on"] ?? .string(now), "modified_on": .string(now),

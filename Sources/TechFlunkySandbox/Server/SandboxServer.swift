@@ -64,7 +64,11 @@ public final class SandboxServer: Sendable {
                 return quiet
             }()
         )
-        let task = Task { try await app.run() }
+        let task = Task {
+            // If the server cannot bind, nothing yields a port: end the stream so `start` reports it.
+            defer { portContinuation.finish() }
+            try await app.run()
+        }
         var port = 0
         for await p in portStream { port = p }
         guard port > 0 else {
@@ -128,6 +132,18 @@ public final class SandboxServer: Sendable {
         "\(baseURL)/workers.dev/\(script).\(subdomain).workers.dev"
     }
 
+    /// Where the sandbox answers a deployed Worker's public URL: `https://<host>/<path>` becomes
+    /// `{baseURL}/workers.dev/<host>/<path>` (host `<script>.<subdomain>.workers.dev`, or a name with a
+    /// sandbox CNAME to one). Other URLs are returned unchanged. Plug into the smoke check's URL rewrite.
+    public func smokeCheckURL(for url: String) -> String {
+        guard let components = URLComponents(string: url), components.scheme == "https" || components.scheme == "http",
+              let host = components.host, !host.isEmpty, host != "127.0.0.1", host != "localhost" else { return url }
+        var path = components.percentEncodedPath
+        if !path.hasPrefix("/") { path = "/" + path }
+        if let query = components.percentEncodedQuery { path += "?" + query }
+        return "\(baseURL)/workers.dev/\(host)\(path)"
+    }
+
     /// Injects a fault (see `SandboxFault`); answers its id.
     @discardableResult
     public func injectFault(_ fault: SandboxFault) -> Int { faults.add(fault) }
@@ -176,6 +192,7 @@ struct SandboxParts: Sendable {
 
     func router() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: UnknownRouteMiddleware())
         router.add(middleware: FaultMiddleware(faults: faults))
         StripeRoutes(stripe: stripe).register(on: router)
         CloudflareRoutes(cloudflare: cloudflare).register(on: router)

@@ -293,11 +293,14 @@ public final class StripeStandIn: Sendable {
     /// Expires every open session whose time has come (run periodically).
     func sweepExpiredSessions() async throws {
         let now = clock.unixTime
+        let due = """
+            SELECT id FROM stripe_object WHERE type = 'checkout.session'
+            AND json_extract(json, '$.status') = 'open' AND json_extract(json, '$.expires_at') <= ?
+            """
+        // Read first: most sweeps find nothing and need no write lock.
+        guard try await !database.writer.read({ db in try String.fetchAll(db, sql: due, arguments: [now]) }).isEmpty else { return }
         let expired: Int = try await database.writer.write { db in
-            let ids = try String.fetchAll(db, sql: """
-                SELECT id FROM stripe_object WHERE type = 'checkout.session'
-                AND json_extract(json, '$.status') = 'open' AND json_extract(json, '$.expires_at') <= ?
-                """, arguments: [now])
+            let ids = try String.fetchAll(db, sql: due, arguments: [now])
             for id in ids { _ = try self.expireIfDue(db, try self.session(db, id)) }
             return ids.count
         }

@@ -89,6 +89,7 @@ public enum AppRenderer {
     static func helpLines(_ state: AppState) -> [StyledLine] {
         var lines: [StyledLine] = []
         func section(_ title: String, _ hints: [KeyHint]) {
+            guard !hints.isEmpty else { return }
             lines.append(StyledLine(title, CellStyle(.header, bold: true)))
             let keyWidth = min(16, (hints.map { DisplayWidth.of($0.keys) }.max() ?? 0) + 2)
             for hint in hints {

@@ -6,7 +6,7 @@ import TechFlunkyCore
 public enum AppUpdate {
     /// What the global keys do (they apply on every pane, after the pane's own keys).
     public enum GlobalAction: Sendable, Hashable {
-        case help, back, quit, cycleTheme, tab(TabKind), suspend
+        case help, back, quit, cycleTheme, tab(TabKind)
     }
 
     /// The global key map: shown in the footer and the help screen after the pane's own keys.
@@ -20,7 +20,6 @@ public enum AppUpdate {
             KeyBinding([.char("1")], "Browse tab", .tab(.browse), footer: false),
             KeyBinding([.char("2")], "Orders tab", .tab(.orders), footer: false),
             KeyBinding([.char("3")], "Payouts tab", .tab(.payouts), footer: false),
-            KeyBinding([.ctrl("z")], "suspend", .suspend, footer: false),
         ]
     }
 
@@ -133,8 +132,6 @@ public enum AppUpdate {
         case let .tab(tab):
             state.activeTab = tab
             return startTopPane(&state)
-        case .suspend:
-            return [.suspend]
         }
     }
 

@@ -9,6 +9,4 @@ public enum Effect: Sendable, Hashable {
     /// Stop a subscription (the pane watching it went away).
     case unsubscribe(SubscriptionID)
     case quit
-    /// Ctrl-Z: give the terminal back and stop; redraw on resume.
-    case suspend
 }

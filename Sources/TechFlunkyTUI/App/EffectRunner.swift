@@ -1,4 +1,5 @@
 import Foundation
+import TechFlunkyClient
 import TechFlunkyCore
 
 /// Runs effects on the service layer, each in its own task, and posts the result back as a message. The UI loop
@@ -24,10 +25,21 @@ public struct EffectRunner: Sendable {
             return ServiceFailure(message: api.error.message, code: api.error.code)
         }
         if let failure = error as? ServiceFailure { return failure }
+        if let client = error as? ClientError {
+            switch client {
+            case .cannotReach, .timedOut:
+                return ServiceFailure(message: client.description, isConnectionFailure: true)
+            case let .transport(http):
+                _ = http
+                return ServiceFailure(message: client.description, isConnectionFailure: client.isTransient)
+            default:
+                return ServiceFailure(message: client.description, code: client.apiCode)
+            }
+        }
         return ServiceFailure(message: String(describing: error), isConnectionFailure: true)
     }
 
-    /// Starts an effect. `.quit` and `.suspend` belong to the loop and are ignored here.
+    /// Starts an effect. `.quit` belongs to the loop and is ignored here.
     public func run(_ effect: Effect) {
         switch effect {
         case let .request(id, request):
@@ -65,7 +77,7 @@ public struct EffectRunner: Sendable {
             })
         case let .unsubscribe(id):
             subscriptions.cancel(id)
-        case .quit, .suspend:
+        case .quit:
             break
         }
     }
@@ -83,9 +95,9 @@ public struct EffectRunner: Sendable {
         case let .deploy(request): .deployAccepted(try await service.deploy(request))
         case let .deployment(id): .deployment(try await service.deployment(id: id))
         case let .retryDeployment(id, credentials):
-            .deployAccepted(try await service.retryDeployment(id: id, credentials: credentials))
+            .deployAccepted(try await service.retryDeployment(id: id, cloudflare: credentials))
         case let .rollbackDeployment(id, credentials):
-            .deployAccepted(try await service.rollbackDeployment(id: id, credentials: credentials))
+            .deployAccepted(try await service.rollbackDeployment(id: id, cloudflare: credentials))
         case .sellerAccount: .sellerAccount(try await service.sellerAccount())
         case .createSellerAccount: .sellerAccount(try await service.createSellerAccount())
         case .payouts: .payouts(try await service.payouts())

@@ -1,3 +1,4 @@
+import TechFlunkyClient
 import TechFlunkyCore
 
 /// The platform calls the UI makes, as a small protocol so effects can run against `TechFlunkyClient`'s client
@@ -7,15 +8,15 @@ public protocol MarketplaceService: Sendable {
     func me() async throws -> MeResponse
     func listings(_ query: ListingQuery) async throws -> ListingPage
     func listing(slug: String) async throws -> Listing
-    func categories() async throws -> CategoriesResponse
+    func categories() async throws -> [CategoryCount]
     // Part 2.
     func createCheckoutSession(listingSlug: String, idempotencyKey: String) async throws -> CheckoutSessionResponse
     func order(id: String) async throws -> Order
     func orders() async throws -> [Order]
     func deploy(_ request: DeployRequest) async throws -> DeployAccepted
     func deployment(id: String) async throws -> Deployment
-    func retryDeployment(id: String, credentials: CloudflareCredentials) async throws -> DeployAccepted
-    func rollbackDeployment(id: String, credentials: CloudflareCredentials) async throws -> DeployAccepted
+    func retryDeployment(id: String, cloudflare: CloudflareCredentials) async throws -> DeployAccepted
+    func rollbackDeployment(id: String, cloudflare: CloudflareCredentials) async throws -> DeployAccepted
     /// A deployment's events after `after`, resuming across broken connections, each once and in order;
     /// the stream finishes after the final event.
     func deploymentUpdates(id: String, after: Int) -> AsyncThrowingStream<DeploymentWatchUpdate, any Error>
@@ -48,10 +49,10 @@ extension MarketplaceService {
     public func orders() async throws -> [Order] { throw unsupported("orders") }
     public func deploy(_ request: DeployRequest) async throws -> DeployAccepted { throw unsupported("deployment") }
     public func deployment(id: String) async throws -> Deployment { throw unsupported("deployment") }
-    public func retryDeployment(id: String, credentials: CloudflareCredentials) async throws -> DeployAccepted {
+    public func retryDeployment(id: String, cloudflare: CloudflareCredentials) async throws -> DeployAccepted {
         throw unsupported("deployment")
     }
-    public func rollbackDeployment(id: String, credentials: CloudflareCredentials) async throws -> DeployAccepted {
+    public func rollbackDeployment(id: String, cloudflare: CloudflareCredentials) async throws -> DeployAccepted {
         throw unsupported("deployment")
     }
     public func deploymentUpdates(id: String, after: Int) -> AsyncThrowingStream<DeploymentWatchUpdate, any Error> {

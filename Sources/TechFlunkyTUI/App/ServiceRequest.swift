@@ -45,7 +45,7 @@ public enum ServiceResponse: Sendable, Hashable {
     case me(MeResponse)
     case listings(ListingPage)
     case listing(Listing)
-    case categories(CategoriesResponse)
+    case categories([CategoryCount])
     case checkoutSession(CheckoutSessionResponse)
     case order(Order)
     case orders([Order])

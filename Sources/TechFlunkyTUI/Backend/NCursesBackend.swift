@@ -48,8 +48,11 @@ final class NCursesBackend {
         tf_setlocale_all()
         guard initscr() != nil else { throw TerminalError.initialisationFailed }
         isActive = true
-        tf_install_signal_handlers()
-        raw()  // Ctrl-C and Ctrl-Z arrive as keys: the loop quits or suspends cleanly.
+        tf_install_crash_handlers()
+        TerminationSignals.install()
+        // cbreak, not raw: Ctrl-C raises SIGINT (the loop quits through the normal path) and Ctrl-Z raises SIGTSTP,
+        // which ncurses' own handler turns into endwin, stop, and a full repaint on resume.
+        cbreak()
         noecho()
         nonl()
         keypad(tf_stdscr(), true)
@@ -71,15 +74,6 @@ final class NCursesBackend {
         curs_set(1)
         endwin()
         tf_restore_default_signal_handlers()
-    }
-
-    /// Ctrl-Z: restore the terminal, stop until the shell continues us, then redraw everything.
-    func suspend() {
-        endwin()
-        tf_suspend_self()
-        tf_install_signal_handlers()
-        refresh()
-        forceFullRedraw()
     }
 
     func forceFullRedraw() {

@@ -41,11 +41,6 @@ public enum TUIApp {
             for effect in effects {
                 switch effect {
                 case .quit: running = false
-                case .suspend:
-                    backend.suspend()
-                    state.width = backend.width
-                    state.height = backend.height
-                    dirty = true
                 default: runner.run(effect)
                 }
             }
@@ -53,7 +48,7 @@ public enum TUIApp {
 
         handle(AppUpdate.start(&state))
         while running {
-            if tf_take_pending_signal() != 0 { break }  // SIGTERM, SIGHUP, SIGINT: leave through the normal path
+            if TerminationSignals.take() != 0 { break }  // SIGTERM, SIGHUP, SIGINT: leave through the normal path
             let now = clock.now
             if dirty, now - lastFrame >= frameInterval {
                 backend.draw(AppRenderer.render(state), theme: state.themes.current)

@@ -195,7 +195,7 @@ public struct BrowsePane: Pane {
             return reload(&ctx)
         case let .response(id, result) where id == categoriesRequest:
             categoriesRequest = nil
-            if case let .success(.categories(response)) = result { categories = response.categories }
+            if case let .success(.categories(response)) = result { categories = response }
             return []
         case let .response(id, result):
             guard case let .loading(current, appending) = load, current == id else { return [] }  // stale: a newer query won

@@ -141,9 +141,11 @@ public struct DeployFormPane: Pane {
             input.render(into: &canvas, area: Rect(x: x + labelWidth, y: y, width: inputWidth, height: 1), focused: focused,
                          style: CellStyle(.text, underline: true))
             y += 1
-            if let problem = problems[field], y < area.maxY {
-                canvas.writeFitted("✖ " + problem, x: x + labelWidth, y: y, width: width - labelWidth, style: .error)
-                y += 1
+            if let problem = problems[field] {
+                for wrapped in TextLayout.wrap("✖ " + problem, width: max(1, width - labelWidth)) where y < area.maxY {
+                    canvas.write(wrapped, x: x + labelWidth, y: y, maxWidth: width - labelWidth, style: .error)
+                    y += 1
+                }
             }
         }
         y += 1

@@ -4,6 +4,7 @@ import TechFlunkyClient
 import TechFlunkyCore
 import TechFlunkyHTTP
 import TechFlunkyPlatform
+import TechFlunkySandbox
 
 /// Builds the lived-in demo world of the embedded default on its first start, through the same API calls
 /// a person's purchases would make: the demo seller's sales end up in every hold state (in review with
@@ -147,7 +148,7 @@ struct DemoWorld {
 
     /// Deploys into the sandbox's demo Cloudflare account and waits for the deployment to finish.
     private func deploy(_ order: Order, as buyer: PlatformClient) async throws -> String {
-        let credentials = try await sandboxCloudflareCredentials()
+        let credentials = DemoWorld.sandboxCloudflareCredentials
         let accepted = try await buyer.deploy(DeployRequest(orderId: order.id, cloudflare: credentials))
         for _ in 0..<1200 {
             let d = try await buyer.deployment(id: accepted.deploymentId)
@@ -161,12 +162,8 @@ struct DemoWorld {
     }
 
     /// The sandbox's demo Cloudflare account and a token for it (the stand-in seeds them on first start).
-    func sandboxCloudflareCredentials() async throws -> CloudflareCredentials {
-        let json = try await sandboxGET("/sandbox/cloudflare/demo")
-        guard let account = json["accountId"] as? String, let token = json["apiToken"] as? String else {
-            throw EmbeddedError.demoWorld("the Cloudflare stand-in did not say its demo account")
-        }
-        return CloudflareCredentials(accountId: account, apiToken: token)
+    static var sandboxCloudflareCredentials: CloudflareCredentials {
+        CloudflareCredentials(accountId: SandboxServer.demoCloudflareAccountId, apiToken: SandboxServer.demoCloudflareToken)
     }
 
     // MARK: Talking to the stand-ins
@@ -174,10 +171,6 @@ struct DemoWorld {
     private func stripeGET(_ path: String) async throws -> [String: Any] {
         try await json(HTTPRequest(url: marketplace.sandbox.stripeAPIBase + path,
                                    headers: ["Authorization": "Bearer \(marketplace.stripeSecretKey)"]))
-    }
-
-    private func sandboxGET(_ path: String) async throws -> [String: Any] {
-        try await json(HTTPRequest(url: marketplace.sandbox.baseURL + path))
     }
 
     private func sandboxPOST(_ path: String, _ body: [String: String]) async throws -> [String: Any] {

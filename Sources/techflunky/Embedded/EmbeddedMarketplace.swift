@@ -75,7 +75,17 @@ struct EmbeddedMarketplace {
         let marketplace = try await LocalMarketplace.start(.init(dataDir: dataDir, clockOffset: offset, logger: logger))
         if firstStart {
             progress("Building the demo world: sales, payouts and a finished deployment…")
-            let summary = try await DemoWorld(marketplace: marketplace, logger: logger).build()
+            // A demo world that could not be completed is logged, not fatal: the marketplace still works.
+            var summary: DemoWorld.Summary
+            do {
+                summary = try await DemoWorld(marketplace: marketplace, logger: logger).build()
+            } catch {
+                logger.error("demo world incomplete", metadata: ["error": "\(error)"])
+                summary = DemoWorld.Summary(problems: ["\(error)"])
+            }
+            // Whatever happened, the marketplace clock ends in step with the wall clock.
+            let offset = marketplace.clock.offsetSeconds
+            if offset < 0 { marketplace.clock.advance(by: -offset) }
             try write(summary, to: worldFile)
         }
         try saveClock(marketplace.clock.offsetSeconds)
