@@ -20,12 +20,16 @@ final class DeploymentSandboxTests: XCTestCase {
         let network: DeploymentFaultyTransport
     }
 
-    func makeRig() async throws -> Rig {
+    /// `fast` lifts the per-account pacing (and the stand-in's own limit) so dozens of deployments
+    /// into one account finish quickly; the pacing itself is tested in `CloudflareClientTests`.
+    func makeRig(fast: Bool = false) async throws -> Rig {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("deploy-sbx-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         var logger = Logger(label: "test.sandbox")
         logger.logLevel = .error
-        let sandbox = try await SandboxServer.start(SandboxConfiguration(dataDir: dir.appendingPathComponent("sandbox"), logger: logger))
+        var sandboxConfiguration = SandboxConfiguration(dataDir: dir.appendingPathComponent("sandbox"), logger: logger)
+        if fast { sandboxConfiguration.cloudflareRateLimit = 1_000_000 }
+        let sandbox = try await SandboxServer.start(sandboxConfiguration)
         let accountId = SandboxServer.demoCloudflareAccountId
         let token = try sandbox.createCloudflareToken(accountId: accountId)
         let curl = CurlHTTPClient()
@@ -35,6 +39,7 @@ final class DeploymentSandboxTests: XCTestCase {
             transport: http, dir: dir.appendingPathComponent("platform"), logs: logs,
             configuration: .init(cloudflareAPIBase: sandbox.cloudflareAPIBase, transport: http,
                                  retry: .init(maxAttempts: 3, baseDelay: 0.01, maxDelay: 0.05),
+                                 rateLimiter: fast ? CloudflareRateLimiter(policy: .init(refillPerSecond: 10_000, capacity: 10_000)) : CloudflareRateLimiter(),
                                  smokeCheck: .init(attempts: 2, delay: 0.01,
                                                    rewrite: DeploymentOrchestrator.sandboxSmokeCheckRewrite(sandboxBaseURL: sandbox.baseURL))))
         let client = CloudflareClient(baseURL: sandbox.cloudflareAPIBase, accountId: accountId, token: CloudflareAPIToken(token), transport: curl)
@@ -78,7 +83,7 @@ final class DeploymentSandboxTests: XCTestCase {
     }
 
     func testEveryDemoPackageDeploysAndItsMigrationsRanInTheSQLiteFile() async throws {
-        let rig = try await makeRig()
+        let rig = try await makeRig(fast: true)
         defer { Task { await rig.sandbox.stop() } }
         var dirs = try bundles()
         let own = rig.deploy.dir.appendingPathComponent("bundle-test")
@@ -105,7 +110,7 @@ final class DeploymentSandboxTests: XCTestCase {
     }
 
     func testFaultAtEachStepThenRetrySucceedsWithNoDuplicateResource() async throws {
-        let rig = try await makeRig()
+        let rig = try await makeRig(fast: true)
         defer { Task { await rig.sandbox.stop() } }
         let faults: [(DeploymentStepKind, String)] = [
             (.verifyCredentials, "GET /accounts/*"),

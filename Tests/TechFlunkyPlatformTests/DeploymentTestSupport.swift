@@ -89,7 +89,7 @@ enum DeploymentTestBundle {
 struct DeploymentTestRig {
     let dir: URL
     let dbPath: String
-    let queue: DatabaseQueue
+    let queue: DatabasePool
     let store: GRDBDeploymentStore
     let hub: DeploymentEventHub
     let orders: DeploymentTestOrders
@@ -102,7 +102,7 @@ struct DeploymentTestRig {
         let dir = dir ?? FileManager.default.temporaryDirectory.appendingPathComponent("deploy-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let dbPath = dir.appendingPathComponent("platform.sqlite").path
-        let queue = try DatabaseQueue(path: dbPath)
+        let queue = try DatabasePool(path: dbPath)
         var migrator = DatabaseMigrator()
         DeploymentSchema.register(in: &migrator)
         try migrator.migrate(queue)
