@@ -26,7 +26,7 @@ final class TmuxSession {
         let exports = env.sorted { $0.key < $1.key }.map { "\($0.key)=\(TmuxSession.shellQuote($0.value))" }.joined(separator: " ")
         let cmdline = command.map(TmuxSession.shellQuote).joined(separator: " ")
         // The pane keeps a shell after the program exits, so tests can check the terminal is usable again.
-        let script = "env \(exports) \(cmdline); echo \"[exit $?]\"; stty -a | head -1 | tr -s ' ' ; exec sh"
+        let script = "env \(exports) \(cmdline); echo \"[exit $?]\"; echo \"[tty $(stty -a | tr ' ;' '\\n\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' ')]\"; exec sh"
         try tmux(["new-session", "-d", "-s", name, "-x", String(width), "-y", String(height), "sh", "-c", script])
     }
 
@@ -38,21 +38,37 @@ final class TmuxSession {
 
     @discardableResult
     func tmux(_ args: [String]) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         // -u: UTF-8 whatever the test runner's locale, so capture-pane keeps "–", "✔" and CJK as they are.
-        p.arguments = ["tmux", "-u", "-L", socket, "-f", "/dev/null"] + args
+        try TmuxSession.run(["tmux", "-u", "-L", socket, "-f", "/dev/null"] + args)
+    }
+
+    /// Runs a command with posix_spawn and waitpid, its output captured in a file. Foundation's `Process`
+    /// is not used here: `tmux new-session` forks the server from the client, and `waitUntilExit` was seen
+    /// never to return for such a client (left a zombie), hanging the test.
+    static func run(_ argv: [String]) throws -> String {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("tmux-out-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: file) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, file.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         var env = ProcessInfo.processInfo.environment
         env["LC_ALL"] = "C.UTF-8"
         env["LANG"] = "C.UTF-8"
-        p.environment = env
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        let cArgs = argv.map { strdup($0) } + [nil]
+        let cEnv = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            cArgs.forEach { free($0) }
+            cEnv.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let rc = posix_spawnp(&pid, argv[0], &actions, nil, cArgs, cEnv)
+        guard rc == 0 else { throw POSIXError(POSIXErrorCode(rawValue: rc) ?? .EINVAL) }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return String(decoding: (try? Data(contentsOf: file)) ?? Data(), as: UTF8.self)
     }
 
     /// Sends tmux key names (`Enter`, `Escape`, `Down`, `C-c`) or literal text with `literal: true`.
