@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "techflunky", targets: ["techflunky"]),
+        .executable(name: "techflunky-bench", targets: ["TechFlunkyBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -92,6 +93,15 @@ let package = Package(
                 "TechFlunkyCore", "TechFlunkyHTTP", "TechFlunkyClient", "TechFlunkyPlatform",
                 "TechFlunkySandbox", "TechFlunkyTUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // In-process benchmarks for `make bench` (figures, never assertions).
+        .executableTarget(
+            name: "TechFlunkyBench",
+            dependencies: [
+                "TechFlunkyCore", "TechFlunkyPlatform", "TechFlunkyTUI",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -1,0 +1,96 @@
+// techflunky-bench: the in-process benchmarks `scripts/bench` runs (render, search). Each prints one
+// JSON object on its last line. Figures only — nothing here asserts a time.
+import Foundation
+import Logging
+import TechFlunkyCore
+import TechFlunkyPlatform
+import TechFlunkyTUI
+
+func median(_ xs: [Double]) -> Double {
+    let s = xs.sorted()
+    return s.isEmpty ? 0 : (s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2)
+}
+
+func percentile(_ xs: [Double], _ p: Double) -> Double {
+    let s = xs.sorted()
+    guard !s.isEmpty else { return 0 }
+    return s[min(s.count - 1, Int((p / 100 * Double(s.count)).rounded(.up)) - 1)]
+}
+
+func ms(_ d: Duration) -> Double { Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15 }
+
+func emit(_ object: [String: Any]) {
+    let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+    print(String(decoding: data, as: UTF8.self))
+}
+
+/// The browse pane rendered into the canvas at 200×60 with 1,000 and with 100,000 listings held:
+/// per run, the median of many renders.
+func benchRender(runs: Int) {
+    let clock = ContinuousClock()
+    let small = TUIBenchmarks.browseState(listingCount: 1_000)
+    let large = TUIBenchmarks.browseState(listingCount: 100_000)
+    var smallRuns: [Double] = [], largeRuns: [Double] = []
+    for _ in 0..<runs {
+        for (state, out) in [(small, 0), (large, 1)] {
+            var samples: [Double] = []
+            for i in 0..<300 {
+                let s = i % 2 == 0 ? state : TUIBenchmarks.scrollBrowse(state, by: 1)
+                let t0 = clock.now
+                let canvas = AppRenderer.render(s)
+                samples.append(ms(clock.now - t0))
+                precondition(canvas.width == 200)
+            }
+            if out == 0 { smallRuns.append(median(samples)) } else { largeRuns.append(median(samples)) }
+        }
+    }
+    emit(["small_ms": smallRuns, "large_ms": largeRuns])
+}
+
+/// 1,000 varied full-text queries over a catalog of `count` generated listings, through the catalog store.
+func benchSearch(count: Int, queries: Int, dataDir: String) async throws {
+    try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
+    var logger = Logger(label: "bench")
+    logger.logLevel = .error
+    let platform = try await PlatformServer.start(PlatformConfiguration(
+        dbPath: dataDir + "/platform.sqlite", dataDir: dataDir, syntheticListings: count, logger: logger))
+    let words = ["invoice", "booking", "newsletter", "analytics", "recipe", "fitness", "podcast", "survey", "inventory",
+                 "ticketing", "rapid", "quiet", "bright", "lean", "nimble", "clever", "smart", "tiny", "global", "local",
+                 "saas", "tool", "studio", "hub", "kit", "tracker", "builder", "manager", "platform", "monitor", "assistant",
+                 "freelancers", "agencies", "schools", "clinics", "restaurants", "creators", "shops"]
+    var rng = SystemRandomNumberGenerator()
+    var texts: [String] = []
+    for i in 0..<queries {
+        let a = words.randomElement(using: &rng)!, b = words.randomElement(using: &rng)!
+        switch i % 4 {
+        case 0: texts.append(a)
+        case 1: texts.append(String(a.prefix(max(2, a.count / 2))))  // typing: a prefix
+        case 2: texts.append("\(a) \(b)")
+        default: texts.append("\(a) \(b.prefix(3))")
+        }
+    }
+    let clock = ContinuousClock()
+    var samples: [Double] = []
+    for (i, q) in texts.enumerated() {
+        let sort: ListingSort? = i % 5 == 0 ? .priceAsc : nil
+        let t0 = clock.now
+        _ = try await platform.services.catalog.search(ListingQuery(q: q, sort: sort, limit: 50))
+        samples.append(ms(clock.now - t0))
+    }
+    await platform.stop()
+    emit(["p50_ms": percentile(samples, 50), "p99_ms": percentile(samples, 99), "max_ms": samples.max() ?? 0, "queries": samples.count])
+}
+
+let args = CommandLine.arguments
+switch args.count > 1 ? args[1] : "" {
+case "render":
+    benchRender(runs: args.count > 2 ? Int(args[2]) ?? 5 : 5)
+case "search":
+    let count = args.count > 2 ? Int(args[2]) ?? 1_000_000 : 1_000_000
+    let queries = args.count > 3 ? Int(args[3]) ?? 1_000 : 1_000
+    let dir = args.count > 4 ? args[4] : FileManager.default.temporaryDirectory.appendingPathComponent("tf-bench-search-\(count)").path
+    try await benchSearch(count: count, queries: queries, dataDir: dir)
+default:
+    FileHandle.standardError.write(Data("usage: techflunky-bench render [RUNS] | search [LISTINGS] [QUERIES] [DATADIR]\n".utf8))
+    exit(2)
+}
