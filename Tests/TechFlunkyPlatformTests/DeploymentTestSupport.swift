@@ -89,7 +89,7 @@ enum DeploymentTestBundle {
 struct DeploymentTestRig {
     let dir: URL
     let dbPath: String
-    let queue: DatabaseQueue
+    let queue: DatabasePool
     let store: GRDBDeploymentStore
     let hub: DeploymentEventHub
     let orders: DeploymentTestOrders
@@ -97,11 +97,12 @@ struct DeploymentTestRig {
     let logs: DeploymentLogCapture
 
     static func make(transport: any HTTPTransport, dir: URL? = nil, orders: DeploymentTestOrders? = nil,
-                     logs: DeploymentLogCapture = DeploymentLogCapture()) throws -> DeploymentTestRig {
+                     logs: DeploymentLogCapture = DeploymentLogCapture(),
+                     configuration: DeploymentOrchestrator.Configuration? = nil) throws -> DeploymentTestRig {
         let dir = dir ?? FileManager.default.temporaryDirectory.appendingPathComponent("deploy-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let dbPath = dir.appendingPathComponent("platform.sqlite").path
-        let queue = try DatabaseQueue(path: dbPath)
+        let queue = try DatabasePool(path: dbPath)
         var migrator = DatabaseMigrator()
         DeploymentSchema.register(in: &migrator)
         try migrator.migrate(queue)
@@ -110,7 +111,7 @@ struct DeploymentTestRig {
         let orders = orders ?? DeploymentTestOrders()
         let orchestrator = DeploymentOrchestrator(
             store: store, publisher: hub, clock: SystemDeploymentClock(), orders: orders,
-            configuration: .init(cloudflareAPIBase: "https://api.cloudflare.test/client/v4", transport: transport,
+            configuration: configuration ?? .init(cloudflareAPIBase: "https://api.cloudflare.test/client/v4", transport: transport,
                                  retry: .init(maxAttempts: 3, baseDelay: 0.001, maxDelay: 0.01),
                                  smokeCheck: .init(attempts: 2, delay: 0.001)),
             logger: logs.logger)
@@ -124,4 +125,26 @@ struct DeploymentTestRig {
         try DeploymentTestBundle.write(to: bundle)
         await orders.add(DeployableOrder(id: id, buyerId: buyer, listingSlug: "shop", state: state, bundleDirectory: bundle))
     }
+}
+
+/// Fails requests whose URL contains a string with 503 while armed (for the one call the stand-in's
+/// own fault injection does not cover: the workers.dev smoke endpoint).
+final class DeploymentFaultyTransport: HTTPTransport, @unchecked Sendable {
+    // @unchecked: `lock` guards `armed`.
+    private let lock = NSLock()
+    private var armed: String?
+    let inner: any HTTPTransport
+
+    init(inner: any HTTPTransport) { self.inner = inner }
+
+    func arm(_ urlContains: String?) { lock.withLock { armed = urlContains } }
+
+    func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        if let armed = lock.withLock({ armed }), request.url.contains(armed) {
+            return HTTPResponse(status: 503, headers: [:], body: Data("injected".utf8))
+        }
+        return try await inner.send(request)
+    }
+
+    func stream(_ request: HTTPRequest) async throws -> HTTPStreamingResponse { try await inner.stream(request) }
 }

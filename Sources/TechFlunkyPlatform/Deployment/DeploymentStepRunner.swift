@@ -244,14 +244,20 @@ struct DeploymentStepRunner: Sendable {
         let scriptName = await name(worker.name)
         // workers.dev is turned on whenever the account has a subdomain: it is the URL that works
         // at once (a custom hostname waits for DNS and a certificate) and what smoke checks can reach.
+        // Workers that smoke checks call get it too, so step 9 can reach them.
         let sub = try await client.workersSubdomain()
         if sub != nil {
-            if await recorded("workers_subdomain", name: scriptName) == nil {
-                let wasOn = try await client.workerSubdomainEnabled(script: scriptName)
-                if !wasOn { try await client.setWorkerSubdomainEnabled(script: scriptName, enabled: true) }
-                try await recorder.addResource(CreatedResource(kind: "workers_subdomain", id: scriptName, name: scriptName, created: !wasOn, step: step))
-            } else {
-                try await client.setWorkerSubdomainEnabled(script: scriptName, enabled: true)
+            let checked = (manifest.cloudflare.smokeChecks ?? []).map(\.worker)
+            let exposed = manifest.cloudflare.workers.filter { $0.name == worker.name || checked.contains($0.name) }
+            for spec in exposed {
+                let script = await name(spec.name)
+                if await recorded("workers_subdomain", name: script) == nil {
+                    let wasOn = try await client.workerSubdomainEnabled(script: script)
+                    if !wasOn { try await client.setWorkerSubdomainEnabled(script: script, enabled: true) }
+                    try await recorder.addResource(CreatedResource(kind: "workers_subdomain", id: script, name: script, created: !wasOn, step: step))
+                } else {
+                    try await client.setWorkerSubdomainEnabled(script: script, enabled: true)
+                }
             }
         }
         if let domain {
