@@ -89,6 +89,28 @@ final class StripeWebhookRoutesTests: XCTestCase {
         }
     }
 
+    func testAWonDisputeResumesTheHoldAndALostOneRefunds() async throws {
+        let harness = try PlatformTestHarness()
+        defer { harness.cleanUp() }
+        let services = try harness.services()
+        _ = try await Webhook.pendingOrder(services)
+        try await harness.withRouter(services) { client, services in
+            _ = try await Webhook.post(client, Webhook.completed("evt_c"), now: Date())
+            let dispute = #"{"id":"du_1","object":"dispute","charge":{"id":"ch_1","transfer_group":"ord_test"},"payment_intent":"pi_1","status":"needs_response"}"#
+            _ = try await Webhook.post(client, Webhook.event("evt_d1", "charge.dispute.created", dispute), now: Date())
+            let won = dispute.replacingOccurrences(of: "needs_response", with: "won")
+            _ = try await Webhook.post(client, Webhook.event("evt_w", "charge.dispute.closed", won), now: Date())
+            let resumed = try await services.orders.order(id: "ord_test")
+            XCTAssertEqual(resumed?.state, .inReview)
+
+            _ = try await Webhook.post(client, Webhook.event("evt_d2", "charge.dispute.created", dispute), now: Date())
+            let lost = dispute.replacingOccurrences(of: "needs_response", with: "lost")
+            _ = try await Webhook.post(client, Webhook.event("evt_l", "charge.dispute.closed", lost), now: Date())
+            let refunded = try await services.orders.order(id: "ord_test")
+            XCTAssertEqual(refunded?.state, .refunded)
+        }
+    }
+
     func testBadSignaturesAreRefusedAndChangeNothing() async throws {
         let harness = try PlatformTestHarness()
         defer { harness.cleanUp() }
