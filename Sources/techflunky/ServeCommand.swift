@@ -12,11 +12,14 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the platform API server.",
         discussion: """
-            Environment: STRIPE_API_BASE (default https://api.stripe.com), STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET,
-            CLOUDFLARE_API_BASE (default https://api.cloudflare.com/client/v4), LOG_LEVEL (default info).
-            With --sandbox the offline Stripe and Cloudflare stand-ins run in the same process on loopback ports
-            (their state under <data-dir>/sandbox), the Stripe settings above are ignored, the demo catalog is
-            loaded, and /api/sandbox/* can move the clock and pay with the test card.
+            Environment: STRIPE_API_BASE (default https://api.stripe.com), STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, \
+            CLOUDFLARE_API_BASE (default https://api.cloudflare.com/client/v4), LOG_LEVEL (default info). Secrets are \
+            read from the environment only, never from flags.
+
+            With --sandbox the offline Stripe and Cloudflare stand-ins run in this process on loopback ports (their \
+            state under <data-dir>/sandbox), the Stripe settings above are ignored, the demo catalog is loaded, and \
+            /api/sandbox/* can move the clock and pay with the test card.
+
             Stops gracefully on SIGINT or SIGTERM.
             """
     )

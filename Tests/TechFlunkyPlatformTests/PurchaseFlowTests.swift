@@ -133,6 +133,16 @@ final class PurchaseFlowTests: XCTestCase {
         payouts = try WireJSON.decode(PayoutsResponse.self, from: try await live.call(.GET, "/api/seller/payouts", token: seller.token).body)
         XCTAssertEqual(payouts.payouts.first?.transferId, transferId)
 
+        // A refund after release takes the transfer back.
+        let charge = try XCTUnwrap(released.chargeId)
+        _ = try await live.http.send(TechFlunkyHTTP.HTTPRequest(method: .POST, url: "\(live.sandbox.baseURL)/sandbox/trigger/refund",
+                                                                 headers: ["Content-Type": "application/json"], body: Data(#"{"charge":"\#(charge)"}"#.utf8)))
+        try await live.eventually("refund after release") { try await services.orders.order(id: session.orderId)?.state == .refunded }
+        try await live.eventually("transfer reversal") {
+            let reversed = try await services.stripe.get("/v1/transfers/\(transferId)", query: [], operation: "test")
+            return reversed["amount_reversed"].int == 10_493
+        }
+
         // Restart on the same database: nothing is released twice.
         await live.platform.stop()
         live.platform = try await PlatformServer.start(live.harness.configuration)

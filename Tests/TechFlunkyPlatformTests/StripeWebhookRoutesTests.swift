@@ -89,6 +89,28 @@ final class StripeWebhookRoutesTests: XCTestCase {
         }
     }
 
+    func testAWonDisputeResumesTheHoldAndALostOneRefunds() async throws {
+        let harness = try PlatformTestHarness()
+        defer { harness.cleanUp() }
+        let services = try harness.services()
+        _ = try await Webhook.pendingOrder(services)
+        try await harness.withRouter(services) { client, services in
+            _ = try await Webhook.post(client, Webhook.completed("evt_c"), now: Date())
+            let dispute = #"{"id":"du_1","object":"dispute","charge":{"id":"ch_1","transfer_group":"ord_test"},"payment_intent":"pi_1","status":"needs_response"}"#
+            _ = try await Webhook.post(client, Webhook.event("evt_d1", "charge.dispute.created", dispute), now: Date())
+            let won = dispute.replacingOccurrences(of: "needs_response", with: "won")
+            _ = try await Webhook.post(client, Webhook.event("evt_w", "charge.dispute.closed", won), now: Date())
+            let resumed = try await services.orders.order(id: "ord_test")
+            XCTAssertEqual(resumed?.state, .inReview)
+
+            _ = try await Webhook.post(client, Webhook.event("evt_d2", "charge.dispute.created", dispute), now: Date())
+            let lost = dispute.replacingOccurrences(of: "needs_response", with: "lost")
+            _ = try await Webhook.post(client, Webhook.event("evt_l", "charge.dispute.closed", lost), now: Date())
+            let refunded = try await services.orders.order(id: "ord_test")
+            XCTAssertEqual(refunded?.state, .refunded)
+        }
+    }
+
     func testBadSignaturesAreRefusedAndChangeNothing() async throws {
         let harness = try PlatformTestHarness()
         defer { harness.cleanUp() }
@@ -156,4 +178,39 @@ enum Webhook {
                                         body: ByteBuffer(string: body))
     }
 
+}
+
+final class PayoutHoldFreezeTests: XCTestCase {
+    /// A deployment that failed in the package's own steps freezes the hold; lifting it makes it due again.
+    func testFrozenHoldIsNotDueUntilUnfrozen() async throws {
+        let harness = try PlatformTestHarness()
+        defer { harness.cleanUp() }
+        let services = try harness.services()
+        let order = try await Webhook.pendingOrder(services)
+        try await services.accounts.setStripeAccount(accountId: order.sellerId, stripeAccountId: "acct_seller")
+        try await services.accounts.updateConnectFlags(stripeAccountId: "acct_seller", detailsSubmitted: true, chargesEnabled: true, payoutsEnabled: true)
+        _ = try await services.orders.apply(eventId: "evt_p", eventType: "checkout.session.completed",
+                                            fact: .paid(orderId: order.id, sessionId: "cs_test_1", paymentIntentId: "pi_1", chargeId: "ch_1"),
+                                            holdInterval: 3 * 86_400, now: services.clock.now())
+        let later = services.clock.now().addingTimeInterval(3 * 86_400 + 1)
+        let due = try await services.orders.dueForRelease(now: later)
+        XCTAssertEqual(due.map(\.order.id), [order.id])
+        XCTAssertEqual(due.first?.destination, "acct_seller")
+
+        try await services.orderAccess.freezePayoutHold(orderId: order.id, reason: "deployment failed in upload_workers")
+        let frozenDue = try await services.orders.dueForRelease(now: later)
+        XCTAssertTrue(frozenDue.isEmpty)
+        let payout = try await services.orders.order(id: order.id)?.payout(now: later, sellerCanReceive: true)
+        XCTAssertEqual(payout?.state, .frozen)
+        XCTAssertEqual(payout?.reason, "deployment failed in upload_workers")
+
+        try await services.orderAccess.unfreezePayoutHold(orderId: order.id)
+        let dueAgain = try await services.orders.dueForRelease(now: later)
+        XCTAssertEqual(dueAgain.map(\.order.id), [order.id])
+
+        let access = try await services.orderAccess.order(id: order.id, buyerId: order.buyerId)
+        XCTAssertEqual(access?.bundleDirectory, services.packages.bundleDirectory(slug: "shop"))
+        let stranger = try await services.orderAccess.order(id: order.id, buyerId: order.sellerId)
+        XCTAssertNil(stranger, "someone else's order is not found")
+    }
 }

@@ -41,10 +41,10 @@ public struct SQLiteCatalogStore: CatalogStore {
         l.tech_stack, l.visitors, l.created_at, l.seller_id, a.display_name AS seller_name
         """
 
-    /// Relevance ranks (bm25) at most this many of the newest matches; further matches follow newest first.
+    /// Relevance ranks (bm25) at most this many of the newest matches (500); further matches follow newest first.
     /// Scoring is what costs in FTS5 (every match's position lists are read), so a bound keeps a broad
     /// query over a million listings as fast as a narrow one. Queries with fewer matches are ranked exactly.
-    public static let defaultRelevanceWindow = 1000
+    public static let defaultRelevanceWindow = 500
 
     public func search(_ query: ListingQuery) async throws -> ListingPage {
         let match = FullTextQuery.make(query.q)
@@ -138,7 +138,12 @@ public struct SQLiteCatalogStore: CatalogStore {
     static func relevancePage(_ db: Database, window relevanceWindow: Int, match: String, filterSQL: String, filterArguments: [any DatabaseValueConvertible & Sendable],
                               after: ListingCursor?, limit: Int, fingerprint: String) throws -> ([Row], ListingCursor?) {
         let top = try after?.w ?? (Int64.fetchOne(db, sql: "SELECT max(seq) FROM listings") ?? 0)
-        let candidates = """
+        // The index holds active listings only, so without other filters the window needs no listing lookups.
+        let candidates = filterArguments.isEmpty ? """
+            SELECT listings_fts.rowid AS seq, bm25(listings_fts, 10.0, 6.0, 1.0, 3.0, 4.0) AS score
+            FROM listings_fts WHERE listings_fts MATCH ? AND listings_fts.rowid <= ?
+            ORDER BY listings_fts.rowid DESC LIMIT \(relevanceWindow)
+            """ : """
             SELECT listings_fts.rowid AS seq, bm25(listings_fts, 10.0, 6.0, 1.0, 3.0, 4.0) AS score
             FROM listings_fts JOIN listings l ON l.seq = listings_fts.rowid
             WHERE listings_fts MATCH ? AND listings_fts.rowid <= ? AND \(filterSQL)

@@ -86,6 +86,16 @@ enum StripeWebhookRoutes {
                 }
             }
             return .disputed(orderId: group, chargeId: charge, paymentIntentId: object["payment_intent"].id)
+        case "charge.dispute.closed":
+            guard let charge = object["charge"].id else { return .ignored }
+            var group = object["charge"]["transfer_group"].string
+            if group == nil { group = try? await services.stripe.retrieveCharge(id: charge)["transfer_group"].string }
+            // `won` returns the money to the platform; `lost` (and `warning_closed` is not a loss) ends as a refund.
+            switch object["status"].string {
+            case "won", "warning_closed": return .disputeClosed(orderId: group, chargeId: charge, paymentIntentId: object["payment_intent"].id, won: true)
+            case "lost": return .disputeClosed(orderId: group, chargeId: charge, paymentIntentId: object["payment_intent"].id, won: false)
+            default: return .ignored
+            }
         case "account.updated":
             guard let account = object["id"].string else { return .ignored }
             return .connectAccountUpdated(stripeAccountId: account, detailsSubmitted: object["details_submitted"].bool ?? false,

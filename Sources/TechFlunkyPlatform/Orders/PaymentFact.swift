@@ -13,6 +13,8 @@ public enum PaymentFact: Sendable, Equatable {
     /// The charge was refunded in full. `orderId` is the charge's `transfer_group`.
     case refunded(orderId: String?, chargeId: String, paymentIntentId: String?)
     case disputed(orderId: String?, chargeId: String, paymentIntentId: String?)
+    /// `charge.dispute.closed`: won puts the order back where it was (review or released); lost refunds it.
+    case disputeClosed(orderId: String?, chargeId: String, paymentIntentId: String?, won: Bool)
     /// A Connect account's flags changed.
     case connectAccountUpdated(stripeAccountId: String, detailsSubmitted: Bool, chargesEnabled: Bool, payoutsEnabled: Bool)
     /// An event the platform does not act on (still recorded, so a repeat is a no-op).

@@ -141,6 +141,11 @@ public struct SQLiteOrderStore: OrderStore, DeploymentOrderAccess {
                 updated.paymentIntentId = order.paymentIntentId ?? paymentIntentId
                 if order.disputedAt == nil { updated.disputedAt = StoredTime.decode(time) }
                 return try save(order, updated)
+            case let .disputeClosed(orderId, chargeId, paymentIntentId, won):
+                guard let order = try find(orderId: orderId, chargeId: chargeId, paymentIntentId: paymentIntentId) else { return .unmatched }
+                var updated = order
+                if won { updated.disputedAt = nil } else if order.refundedAt == nil { updated.refundedAt = StoredTime.decode(time) }
+                return try save(order, updated)
             case let .connectAccountUpdated(account, details, charges, payouts):
                 try db.execute(sql: "UPDATE accounts SET details_submitted = ?, charges_enabled = ?, payouts_enabled = ? WHERE stripe_account_id = ?",
                                arguments: [details, charges, payouts, account])

@@ -84,6 +84,13 @@ public enum PlatformServer {
 
     /// Seeding that must finish before the first request.
     static func prepare(_ services: PlatformServices) async throws {
+        let configuration = services.configuration
+        if configuration.stripeSecretKey.isEmpty || configuration.httpTransport == nil {
+            services.logger.warning("Stripe is not configured: checkout, seller accounts and payouts will fail (set STRIPE_SECRET_KEY)")
+        }
+        if configuration.stripeWebhookSecret.isEmpty {
+            services.logger.warning("no webhook secret: Stripe events will be refused (set STRIPE_WEBHOOK_SECRET)")
+        }
         if services.configuration.seedDemoCatalog {
             try await DemoCatalogLoader.seedIfNeeded(services: services)
         }
