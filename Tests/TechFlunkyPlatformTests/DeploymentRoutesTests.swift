@@ -26,8 +26,13 @@ final class DeploymentRoutesTests: XCTestCase {
         }
     }
 
-    func start() async throws -> Live {
+    func start() async throws -> Live { try await Self.startLive() }
+
+    /// A live platform and stand-in with a buyer, another account, a paid and an unpaid order of `bundle`
+    /// (the test bundle when nil), and a Cloudflare token for the stand-in's demo account.
+    static func startLive(bundle source: URL? = nil, orders: Int = 1, clock: (any PlatformClock)? = nil) async throws -> Live {
         var harness = try PlatformTestHarness(start: Date())
+        if let clock { harness.configuration.clock = clock }
         var logger = Logger(label: "test.deploy.routes")
         logger.logLevel = .error
         let sandbox = try await SandboxServer.start(SandboxConfiguration(dataDir: harness.directory.appendingPathComponent("sandbox"), logger: logger))
@@ -40,19 +45,23 @@ final class DeploymentRoutesTests: XCTestCase {
         let seller = try await CatalogFixtures.seller(services)
         let buyer = try await CatalogFixtures.seller(services, email: "buyer@example.com")
         let other = try await CatalogFixtures.seller(services, email: "other@example.com")
-        let bundle = harness.directory.appendingPathComponent("bundle")
-        try DeploymentTestBundle.write(to: bundle)
-        try await services.catalog.insert(NewListing(slug: "shop", sellerId: seller.id, details: CatalogFixtures.details(title: "Shop"),
+        let bundle = source ?? harness.directory.appendingPathComponent("bundle")
+        if source == nil { try DeploymentTestBundle.write(to: bundle) }
+        let slug = try DeploymentPackage.load(from: bundle).manifest.slug
+        try await services.catalog.insert(NewListing(slug: slug, sellerId: seller.id, details: CatalogFixtures.details(title: "Shop"),
                                                      manifest: try DeploymentPackage.load(from: bundle).manifest, assets: []),
                                           now: services.clock.now())
-        try services.packages.install(slug: "shop", from: bundle)
-        let listing = try await services.catalog.listingForSale(slug: "shop")!
+        try services.packages.install(slug: slug, from: bundle)
+        let listing = try await services.catalog.listingForSale(slug: slug)!
         let split = try FeePolicy.standard.split(listing.askingPrice)
-        try await services.orders.insert(StoredOrder(id: "ord_paid12345", listing: listing, buyerId: buyer.id, split: split, now: services.clock.now()))
+        for i in 0..<orders {
+            let id = i == 0 ? "ord_paid12345" : "ord_paid\(String(format: "%05d", i))"
+            try await services.orders.insert(StoredOrder(id: id, listing: listing, buyerId: buyer.id, split: split, now: services.clock.now()))
+            _ = try await services.orders.apply(eventId: "evt_\(i)_paid", eventType: "checkout.session.completed",
+                                                fact: .paid(orderId: id, sessionId: "cs_test_\(i)", paymentIntentId: "pi_\(i)", chargeId: "ch_\(i)"),
+                                                holdInterval: 3 * 86_400, now: services.clock.now())
+        }
         try await services.orders.insert(StoredOrder(id: "ord_unpaid123", listing: listing, buyerId: buyer.id, split: split, now: services.clock.now()))
-        _ = try await services.orders.apply(eventId: "evt_1", eventType: "checkout.session.completed",
-                                            fact: .paid(orderId: "ord_paid12345", sessionId: "cs_test_1", paymentIntentId: "pi_1", chargeId: "ch_1"),
-                                            holdInterval: 3 * 86_400, now: services.clock.now())
         let token = try sandbox.createCloudflareToken(accountId: SandboxServer.demoCloudflareAccountId)
         return Live(platform: platform, sandbox: sandbox, http: http,
                     buyerToken: try await AccountRoutes.startSession(for: buyer, services: services).token,
