@@ -169,11 +169,12 @@ public final class PlatformClient: Sendable {
         try await call(.POST, "/api/sandbox/advance", body: SandboxAdvanceRequest(seconds: seconds))
     }
 
-    /// Pays an order's checkout session with the test card, as the hosted page's button does. Returns
-    /// the order as it stands (the webhook that marks it paid may still be on its way).
-    @discardableResult
-    public func sandboxPay(orderId: String) async throws -> Order {
-        try await call(.POST, "/api/sandbox/pay", body: SandboxPayRequest(orderId: orderId))
+    /// Pays an order's checkout session with the test card, as the hosted page's button does (the
+    /// webhook that marks the order paid follows on its own: poll `order(id:)`). Returns nothing, so
+    /// the signature matches the UI's `MarketplaceService` requirement exactly — a different return
+    /// type would let the protocol's "unsupported" default win silently.
+    public func sandboxPay(orderId: String) async throws {
+        let _: Order = try await call(.POST, "/api/sandbox/pay", body: SandboxPayRequest(orderId: orderId))
     }
 
     // MARK: Plumbing

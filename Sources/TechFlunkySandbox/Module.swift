@@ -24,6 +24,7 @@
 //   POST|GET|DELETE /sandbox/faults (see `SandboxFault`)
 //   POST /sandbox/cloudflare/accounts {"name"} · POST /sandbox/cloudflare/tokens {"accountId"?, "permissions"?}
 //   GET /sandbox/cloudflare/demo (the seeded demo account id, token, zone and workers.dev subdomain)
+//   GET /sandbox/cloudflare/accounts/{id}/resources (what the account holds; `SandboxServer.cloudflareResources`)
 //
 // Cloudflare (base `cloudflareAPIBase` = …/client/v4, `Authorization: Bearer <token>`, v4 envelope):
 //   GET /user/tokens/verify · GET /accounts/{id}/tokens/verify · GET /user/tokens/{id} · GET /accounts[/{id}]

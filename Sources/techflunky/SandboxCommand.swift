@@ -27,6 +27,9 @@ struct SandboxCommand: AsyncParsableCommand {
             if embedded.isOwnedElsewhere, let data = try? Data(contentsOf: embedded.instanceFile),
                let instance = try? JSONDecoder().decode(EmbeddedMarketplace.Instance.self, from: data) {
                 print("running: pid \(instance.pid), API \(instance.apiURL)")
+                if let sandbox = instance.sandboxURL {
+                    print("stand-ins: \(sandbox) (Stripe; Cloudflare at \(sandbox)/client/v4; faults at \(sandbox)/sandbox/faults)")
+                }
             } else {
                 print("running: no")
             }

@@ -48,7 +48,8 @@ struct UICommand: AsyncParsableCommand {
             let session = try await openEmbedded(embedded)
             let clockKeeper = embedded.persistClockPeriodically(session)
             let client = PlatformClient(baseURL: session.apiURL, token: session.token)
-            let environment = UIEnvironment(platformLabel: "sandbox", accountLabel: DemoCatalogLoader.demoEmail, noColor: settings.noColor)
+            let environment = UIEnvironment(platformLabel: "sandbox", accountLabel: DemoCatalogLoader.demoEmail, noColor: settings.noColor,
+                                            sandboxCloudflare: DemoWorld.sandboxCloudflareCredentials)
             do {
                 try await runUI(service: PlatformMarketplaceService(client: client), environment: environment, themes: themes)
             } catch {

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import TechFlunkyClient
 import TechFlunkyCore
+import TechFlunkyHTTP
 import XCTest
 
 /// The scripting commands as a script or a person runs them: the real binary against the live
@@ -207,15 +208,126 @@ final class CommandOutputTests: XCTestCase {
         XCTAssertEqual(try run(["package", "validate", package.path]).status, 1)
     }
 
+    func testPackagePublishUploadsListingAndEveryFileOnlyWhenValid() async throws {
+        let package = home.appendingPathComponent("shop")
+        try FileManager.default.createDirectory(at: package.appendingPathComponent("workers/api"), withIntermediateDirectories: true)
+        try """
+            {"id": "pkg_shop", "name": "Shop", "slug": "tiny-shop", "version": "1.0.0",
+             "cloudflare": {"workers": [{"name": "shop-api", "main": "workers/api/index.js", "compatibility_date": "2024-09-01", "bindings": []}],
+                            "d1_databases": [], "r2_buckets": [], "dns_records": []},
+             "businessAssets": {}}
+            """.write(to: package.appendingPathComponent("techflunky.json"), atomically: true, encoding: .utf8)
+        let worker = Data("export default { fetch() { return new Response('\u{00E9}') } }".utf8)
+        try worker.write(to: package.appendingPathComponent("workers/api/index.js"))
+        let listing = PublishListingRequest(title: "Tiny Shop", tagline: "Small", description: "A tiny shop.", category: "E-commerce",
+                                            askingPrice: .usd(1_000_000), monthlyRevenue: .usd(50_000), monthlyProfit: .usd(20_000),
+                                            ageMonths: 6, techStack: ["Workers"], monthlyVisitors: 100)
+        try WireJSON.encode(listing).write(to: package.appendingPathComponent("listing.json"))
+
+        let received = LockedValue<ListingUploadRequest?>(nil)
+        let home = self.home!
+        try await LoopbackServer.run({ router in
+            router.post("api/seller/listings") { request, context in
+                var request = request
+                let upload = try WireJSON.decode(ListingUploadRequest.self, from: Data(buffer: try await request.collectBody(upTo: 1 << 22)))
+                received.withValue { $0 = upload }
+                let summary = Fixtures.summary(9, title: upload.listing.title)
+                let manifest = try WireJSON.decode(PackageManifest.self, from: upload.bundle!.manifestData!)
+                return try Response.wire(Listing(summary: summary, description: upload.listing.description, package: manifest, assets: [],
+                                                 updatedAt: Fixtures.date), status: .created)
+            }
+        }) { base in
+            let published = try Self.run(["package", "publish", package.path, "--api", base], home: home, environment: ["TECHFLUNKY_TOKEN": "t"])
+            XCTAssertEqual(published.status, 0, published.stderr)
+            XCTAssertTrue(published.stdout.contains("Published Tiny Shop"), published.stdout)
+        }
+        let upload = try XCTUnwrap(received.withValue { $0 })
+        XCTAssertEqual(upload.listing, listing)
+        XCTAssertEqual(upload.bundle?.paths, ["techflunky.json", "workers/api/index.js"])
+        XCTAssertEqual(upload.bundle?.files.first { $0.path == "workers/api/index.js" }?.content, worker)
+
+        // A broken package is not uploaded at all.
+        received.withValue { $0 = nil }
+        try FileManager.default.removeItem(at: package.appendingPathComponent("workers/api/index.js"))
+        try await LoopbackServer.run({ router in
+            router.post("api/seller/listings") { _, _ in
+                received.withValue { $0 = ListingUploadRequest(listing: listing, bundle: nil) }
+                return Response(status: .created)
+            }
+        }) { base in
+            let refused = try Self.run(["package", "publish", package.path, "--api", base], home: home, environment: ["TECHFLUNKY_TOKEN": "t"])
+            XCTAssertEqual(refused.status, 1)
+            XCTAssertTrue(refused.stdout.contains("cloudflare.workers[0].main"), refused.stdout)
+            XCTAssertTrue(refused.stdout.contains("nothing was uploaded"), refused.stdout)
+        }
+        XCTAssertNil(received.withValue { $0 })
+    }
+
     private struct PackageReport: Decodable {
         var valid: Bool
         var problems: [ManifestProblem]
     }
 
+    func testBuyPayDeployAndWatchAsAScriptWould() async throws {
+        try await LiveMarketplace.with { market in
+            let buyer = PlatformClient(baseURL: market.baseURL)
+            let token = try await buyer.signup(email: "script@example.com", password: "a long script password", displayName: "Script").token
+            let slug = try await buyer.listings(ListingQuery(sort: .priceAsc, limit: 1)).items[0].slug
+            let env = ["TECHFLUNKY_API": market.baseURL, "TECHFLUNKY_TOKEN": token]
+
+            let bought = try self.run(["buy", slug, "--pay-with-test-card", "--json"], environment: env)
+            XCTAssertEqual(bought.status, 0, bought.stderr)
+            let lines = bought.stdout.split(separator: "\n")
+            XCTAssertEqual(lines.count, 2, bought.stdout)
+            let session = try WireJSON.decode(CheckoutSessionResponse.self, from: Data(lines[0].utf8))
+            let order = try WireJSON.decode(Order.self, from: Data(lines[1].utf8))
+            XCTAssertEqual(order.id, session.orderId)
+            XCTAssertTrue(order.isDeployable)
+
+            // The token comes on stdin, never as a flag.
+            let deployed = try self.run(["deploy", order.id, "--account-id", LiveMarketplace.cloudflareAccountId, "--token-stdin", "--json"],
+                                        stdin: LiveMarketplace.cloudflareToken + "\n", environment: env)
+            XCTAssertEqual(deployed.status, 0, deployed.stderr)
+            let accepted = try WireJSON.decode(DeployAccepted.self, from: Data(deployed.stdout.utf8))
+            XCTAssertFalse(deployed.stdout.contains(LiveMarketplace.cloudflareToken))
+
+            let watched = try self.run(["watch", accepted.deploymentId, "--json"], environment: env)
+            let events = try watched.stdout.split(separator: "\n").map { try WireJSON.decode(DeploymentEvent.self, from: Data($0.utf8)) }
+            XCTAssertEqual(events.map(\.seq), Array(1...events.count), "NDJSON: every event once, in order")
+            let final = try XCTUnwrap(events.last)
+            XCTAssertTrue(final.isFinal)
+            let expected: Int32 = switch final.state {
+            case .succeeded: 0
+            case .interrupted: 3
+            default: 1
+            }
+            XCTAssertEqual(watched.status, expected, "exit code follows the final state \(String(describing: final.state))")
+
+            let text = try self.run(["watch", accepted.deploymentId], environment: env)
+            XCTAssertEqual(text.status, expected)
+            XCTAssertTrue(text.stdout.contains("[1/9] Verify Cloudflare credentials"), text.stdout)
+            XCTAssertTrue(text.stdout.contains("deployment \(final.state!.rawValue)"), text.stdout)
+        }
+    }
+
+    func testWithNothingConfiguredCommandsRunOnTheLocalSandbox() throws {
+        let env = ["XDG_DATA_HOME": home.appendingPathComponent("data").path]
+        let first = try run(["listings", "--limit", "3", "--json"], environment: env)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertEqual(try WireJSON.decode(ListingPage.self, from: Data(first.stdout.utf8)).items.count, 3)
+        XCTAssertTrue(first.stderr.contains("first start"), "progress goes to stderr, not into the JSON: \(first.stderr)")
+        // The second run reuses the same data: the demo account's orders are there, signed in by itself.
+        let orders = try run(["orders", "--json"], environment: env)
+        XCTAssertEqual(orders.status, 0, orders.stderr)
+        XCTAssertFalse(try WireJSON.decode(OrdersResponse.self, from: Data(orders.stdout.utf8)).orders.isEmpty)
+        XCTAssertFalse(orders.stderr.contains("first start"))
+    }
+
     func testUsageErrorsExitTwoAndNoPlatformIsExplained() throws {
         XCTAssertEqual(try run(["watch"]).status, 2)
         XCTAssertEqual(try run(["listings", "--limit", "0", "--api", "http://127.0.0.1:1"]).status, 2)
-        let unconfigured = try run(["orders"])
+        // Login needs a named platform (the local sandbox signs in by itself).
+        let unconfigured = try run(["login", "--password-stdin", "--email", "a@b.c"], stdin: "pw\n")
         XCTAssertEqual(unconfigured.status, 1)
         XCTAssertTrue(unconfigured.stderr.contains("TECHFLUNKY_API"), unconfigured.stderr)
     }

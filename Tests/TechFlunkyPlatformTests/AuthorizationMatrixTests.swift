@@ -14,7 +14,8 @@ final class AuthorizationMatrixTests: XCTestCase {
             let protected: [(HTTPRequest.Method, String)] = [
                 (.get, "/api/me"), (.post, "/api/auth/logout"), (.get, "/api/orders"), (.get, "/api/orders/ord_x"),
                 (.post, "/api/checkout/create-session"), (.post, "/api/seller/create-account"), (.get, "/api/seller/account"),
-                (.get, "/api/seller/payouts"), (.post, "/api/sandbox/pay"),
+                (.get, "/api/seller/payouts"), (.post, "/api/sandbox/pay"), (.get, "/api/sandbox/clock"), (.post, "/api/sandbox/advance"),
+                (.post, "/api/seller/listings"), (.put, "/api/seller/listings/x"), (.delete, "/api/seller/listings/x"),
             ]
             for (method, path) in protected {
                 let response = try await client.execute(uri: path, method: method, headers: [.contentType: "application/json"],

@@ -95,8 +95,11 @@ final class PurchaseFlowTests: XCTestCase {
         XCTAssertEqual(replay.body, first.body)
         XCTAssertEqual(replay.headers["Idempotent-Replayed"], "true")
         let other = try await live.call(.POST, "/api/checkout/create-session", token: buyer.token, json: #"{"listingSlug":"other"}"#, headers: [("Idempotency-Key", "k1")])
-        XCTAssertEqual(other.status, 409)
+        XCTAssertEqual(other.status, 422)
         XCTAssertEqual(try WireJSON.decode(APIErrorBody.self, from: other.body).error.code, APIErrorCode.idempotencyMismatch)
+        let withoutKey = try await live.call(.POST, "/api/checkout/create-session", token: buyer.token, json: #"{"listingSlug":"shop"}"#)
+        XCTAssertEqual(try WireJSON.decode(CheckoutSessionResponse.self, from: withoutKey.body).orderId, session.orderId,
+                       "an open checkout for the same listing is handed back, not doubled")
         let sessionOnStripe = try await services.stripe.retrieveCheckoutSession(id: session.sessionId)
         XCTAssertEqual(sessionOnStripe["client_reference_id"].string, session.orderId)
         XCTAssertEqual(sessionOnStripe["amount_total"].int, 12_345)
@@ -104,6 +107,7 @@ final class PurchaseFlowTests: XCTestCase {
         // Pay with the test card; the signed webhook marks the order paid and starts the hold.
         let pay = try await live.call(.POST, "/api/sandbox/pay", token: buyer.token, json: #"{"orderId":"\#(session.orderId)"}"#)
         XCTAssertEqual(pay.status, 200, String(decoding: pay.body, as: UTF8.self))
+        XCTAssertEqual(try WireJSON.decode(Order.self, from: pay.body).state, .inReview, "pay answers once the webhook is processed")
         try await live.eventually("payment") { try await services.orders.order(id: session.orderId)?.state == .inReview }
         let again = try await live.call(.POST, "/api/checkout/create-session", token: buyer.token, json: #"{"listingSlug":"shop"}"#, headers: [("Idempotency-Key", "k2")])
         XCTAssertEqual(try WireJSON.decode(APIErrorBody.self, from: again.body).error.code, APIErrorCode.alreadyOwned)
@@ -113,10 +117,10 @@ final class PurchaseFlowTests: XCTestCase {
         XCTAssertEqual(payouts.totals.first { $0.state == .inReview }?.amount, .usd(10_493))
 
         // Just short of three days nothing is released; past it the transfer is made once.
-        _ = try await live.call(.POST, "/api/sandbox/advance", json: #"{"seconds":259000}"#)
+        _ = try await live.call(.POST, "/api/sandbox/advance", token: buyer.token, json: #"{"seconds":259000}"#)
         let value1 = try await services.orders.order(id: session.orderId)?.state
         XCTAssertEqual(value1, .inReview)
-        _ = try await live.call(.POST, "/api/sandbox/advance", json: #"{"seconds":3600}"#)
+        _ = try await live.call(.POST, "/api/sandbox/advance", token: buyer.token, json: #"{"seconds":3600}"#)
         let unwrapped2 = try await services.orders.order(id: session.orderId)
         let released = try XCTUnwrap(unwrapped2)
         XCTAssertEqual(released.state, .released)

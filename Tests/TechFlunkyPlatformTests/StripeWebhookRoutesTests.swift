@@ -23,6 +23,7 @@ final class StripeWebhookRoutesTests: XCTestCase {
             clock.advance(by: 60)
             let replay = try await Webhook.post(client, Webhook.completed("evt_1"), now: Date())
             XCTAssertEqual(replay.status, .ok)
+            XCTAssertEqual(try replay.decoded(WebhookReceipt.self), WebhookReceipt(received: true, duplicate: true))
             let again = try await services.orders.order(id: "ord_test")!
             XCTAssertEqual(again.paidAt, paid.paidAt, "a repeated event changes nothing")
         }
@@ -96,7 +97,7 @@ final class StripeWebhookRoutesTests: XCTestCase {
         try await harness.withRouter(services) { client, services in
             let wrongSecret = try await Webhook.post(client, Webhook.completed("evt_1"), now: Date(), secret: "whsec_wrong")
             XCTAssertEqual(wrongSecret.status, .badRequest)
-            XCTAssertEqual(wrongSecret.errorBody?.error.code, "invalid_signature")
+            XCTAssertEqual(wrongSecret.errorBody?.error.field, "Stripe-Signature")
             // Stale against both the wall clock and the platform's (sandbox) clock.
             let stale = try await Webhook.post(client, Webhook.completed("evt_1"), now: min(Date(), services.clock.now()).addingTimeInterval(-3600))
             XCTAssertEqual(stale.status, .badRequest)

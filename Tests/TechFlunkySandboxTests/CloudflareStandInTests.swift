@@ -220,6 +220,11 @@ final class CloudflareStandInTests: XCTestCase {
             XCTAssertEqual(health.json["status"], "ok")
             XCTAssertEqual(health.json["bindings"]?["DB"], "d1")
 
+            // A fault can make the smoke check fail once, for retry demos.
+            sandbox.server.injectFault(SandboxFault(match: "GET /workers.dev/**", status: 503, times: 1))
+            let faulted = try await sandbox.request(.get, "/workers.dev/shop.\(CloudflareStandIn.demoSubdomain).workers.dev/health")
+            XCTAssertEqual(faulted.status, 503)
+
             // A custom domain reaches the Worker through a CNAME in a sandbox zone.
             let zones = try await sandbox.cf(.get, "/zones?name=\(SandboxServer.demoZone)")
             let zone = try XCTUnwrap(zones.json["result"]?.arrayValue?.first?["id"]?.stringValue)
@@ -323,15 +328,41 @@ final class CloudflareStandInTests: XCTestCase {
         let created = try await first.cf(.post, "/accounts/\(account)/d1/database", token: token, ["name": "kept"])
         XCTAssertEqual(created.status, 200)
         await first.stop()
-        let bytes = try Data(contentsOf: dir.appendingPathComponent("sandbox.sqlite"))
-        XCTAssertNil(bytes.range(of: Data(token.utf8)), "the token value is not in the database file")
-        XCTAssertNil(bytes.range(of: Data(SandboxServer.demoCloudflareToken.utf8)))
+        // Every file the sandbox wrote (database, WAL, D1 files), not only the main database file.
+        let files = FileManager.default.enumerator(at: dir, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []
+        XCTAssertTrue(files.contains { $0.lastPathComponent == "sandbox.sqlite" })
+        for file in files where !file.hasDirectoryPath {
+            let bytes = try Data(contentsOf: file)
+            XCTAssertNil(bytes.range(of: Data(token.utf8)), "the token value is in \(file.lastPathComponent)")
+            XCTAssertNil(bytes.range(of: Data(SandboxServer.demoCloudflareToken.utf8)), "the demo token is in \(file.lastPathComponent)")
+        }
         let second = try await LiveSandbox.start(dataDir: dir)
         do {
             let list = try await second.cf(.get, "/accounts/\(account)/d1/database?name=kept", token: token)
             XCTAssertEqual(list.json["result"]?.arrayValue?.count, 1)
         } catch { XCTFail("\(error)") }
         await second.stop()
+    }
+
+    func testResourceSnapshotShowsWhatAnAccountHoldsAndReturnsToEmpty() async throws {
+        let sandbox = try await LiveSandbox.start()
+        do {
+            let other = try sandbox.server.createCloudflareAccount(name: "Fresh")
+            let token = try sandbox.server.createCloudflareToken(accountId: other)
+            let before = try await sandbox.server.cloudflareResources(accountId: other)
+            let created = try await sandbox.cf(.post, "/accounts/\(other)/d1/database", token: token, ["name": "app-db"])
+            let uuid = try XCTUnwrap(created.json["result"]?["uuid"]?.stringValue)
+            _ = try await sandbox.cf(.post, "/accounts/\(other)/r2/buckets", token: token, ["name": "app-files"])
+            let during = try await sandbox.request(.get, "/sandbox/cloudflare/accounts/\(other)/resources")
+            XCTAssertEqual(during.json["d1"], ["app-db"])
+            XCTAssertEqual(during.json["r2"], ["app-files"])
+            XCTAssertNotEqual(during.json, before)
+            _ = try await sandbox.cf(.delete, "/accounts/\(other)/d1/database/\(uuid)", token: token)
+            _ = try await sandbox.cf(.delete, "/accounts/\(other)/r2/buckets/app-files", token: token)
+            let after = try await sandbox.server.cloudflareResources(accountId: other)
+            XCTAssertEqual(after, before)
+        } catch { XCTFail("\(error)") }
+        await sandbox.stop()
     }
 
     func testMultipartParserReadsPartsAndRejectsGarbage() throws {

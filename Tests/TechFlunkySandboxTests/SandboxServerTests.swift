@@ -50,6 +50,25 @@ final class SandboxServerTests: XCTestCase {
         await sandbox.stop()
     }
 
+    func testResetForgetsStateButKeepsOtherFilesAndReseedsTheDemo() async throws {
+        let dir = temporaryDirectory()
+        let first = try await LiveSandbox.start(dataDir: dir)
+        let id = try await first.createSessionId()
+        await first.stop()
+        let keep = dir.appendingPathComponent("platform.sqlite")
+        try Data("not ours".utf8).write(to: keep)
+        try SandboxServer.resetState(dataDir: dir)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: keep.path))
+        let second = try await LiveSandbox.start(dataDir: dir)
+        do {
+            let gone = try await second.stripe(.get, "/v1/checkout/sessions/\(id)")
+            XCTAssertEqual(gone.status, 404)
+            let verify = try await second.cf(.get, "/user/tokens/verify")
+            XCTAssertEqual(verify.status, 200, "the demo token works again")
+        } catch { XCTFail("\(error)") }
+        await second.stop()
+    }
+
     func testBaseURLsPointAtTheKernelChosenPort() async throws {
         let sandbox = try await LiveSandbox.start()
         XCTAssertGreaterThan(sandbox.server.port, 0)

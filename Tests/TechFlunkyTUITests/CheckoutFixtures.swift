@@ -74,3 +74,27 @@ func assertRendered(_ actual: String, _ expected: String, file: StaticString = #
         XCTFail("rendering differs:\n--- actual ---\n\(actual)\n--- expected ---\n\(expected)", file: file, line: line)
     }
 }
+
+/// The browse tests' catalog double does not sell or deploy; the part-2 pane tests drive those calls by hand.
+extension InMemoryMarketplace {
+    private func notHere(_ what: String) -> ServiceFailure {
+        ServiceFailure(message: "\(what) is not part of the in-memory catalog", code: "not_in_test_double")
+    }
+
+    func createCheckoutSession(listingSlug: String, idempotencyKey: String) async throws -> CheckoutSessionResponse { throw notHere("checkout") }
+    func order(id: String) async throws -> Order { throw notHere("orders") }
+    /// Nobody has bought anything from the in-memory catalog.
+    func orders() async throws -> [Order] { [] }
+    func deploy(_ request: DeployRequest) async throws -> DeployAccepted { throw notHere("deploy") }
+    func deployment(id: String) async throws -> Deployment { throw notHere("deployments") }
+    func retryDeployment(id: String, credentials: CloudflareCredentials) async throws -> DeployAccepted { throw notHere("retry") }
+    func rollbackDeployment(id: String, credentials: CloudflareCredentials) async throws -> DeployAccepted { throw notHere("rollback") }
+    nonisolated func deploymentUpdates(id: String, after: Int) -> AsyncThrowingStream<DeploymentWatchUpdate, any Error> {
+        AsyncThrowingStream { $0.finish(throwing: ServiceFailure(message: "deployment events are not part of the in-memory catalog")) }
+    }
+    func sellerAccount() async throws -> SellerAccountStatus { throw notHere("seller accounts") }
+    func createSellerAccount() async throws -> SellerAccountStatus { throw notHere("seller accounts") }
+    func payouts() async throws -> PayoutsResponse { PayoutsResponse(payouts: [], totals: [], now: Date(timeIntervalSince1970: 1_700_000_000)) }
+    func sandboxPay(orderId: String) async throws { throw notHere("sandbox payment") }
+    func advanceSandboxClock(seconds: Double) async throws -> SandboxClockResponse { throw notHere("the sandbox clock") }
+}

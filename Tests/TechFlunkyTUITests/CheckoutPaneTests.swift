@@ -176,4 +176,16 @@ final class CheckoutPaneTests: XCTestCase {
         }()
         XCTAssertTrue(F.render(creating, width: 80, height: 16, frame: 1).contains("⠙ Creating the checkout session…"))
     }
+
+    func testARefusedPurchaseIsNotOfferedAgain() {
+        var pane = CheckoutPane(listing: F.listing, idempotencyKey: "k")
+        var ctx = F.context()
+        let create = F.requests(F.press(.enter, &pane, &ctx))[0].0
+        _ = pane.receive(.response(create, .failure(ServiceFailure(message: "you already own this business", code: "already_owned"))), &ctx)
+        XCTAssertEqual(pane.phase, .refused("you already own this business"))
+        XCTAssertTrue(F.requests(F.press(.enter, &pane, &ctx)).isEmpty)
+        let text = F.render(pane, width: 80, height: 16)
+        XCTAssertTrue(text.contains("This purchase is not possible: you already own this business"), text)
+        XCTAssertFalse(text.contains("try again"))
+    }
 }

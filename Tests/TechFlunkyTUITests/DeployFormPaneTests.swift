@@ -99,4 +99,19 @@ final class DeployFormPaneTests: XCTestCase {
         XCTAssertTrue(text.contains("The platform refused: This order is already being deployed"), text)
         XCTAssertTrue(text.contains("enter it again"))
     }
+
+    func testInTheEmbeddedSandboxCtrlTFillsTheDemoAccount() {
+        let demo = CloudflareCredentials(accountId: "7d3e0a1f5b9c4e2a8f6d1c3b5a7e9f01", apiToken: "tfsandbox_demo_token_0123456789")
+        var pane = DeployFormPane(order: F.order(.paid))
+        var ctx = F.context()
+        _ = F.press(.ctrl("t"), &pane, &ctx)
+        XCTAssertEqual(pane.accountId.text, "", "not outside the sandbox")
+        ctx.environment.sandboxCloudflare = demo
+        _ = pane.start(&ctx)
+        _ = F.press(.ctrl("t"), &pane, &ctx)
+        XCTAssertEqual(pane.accountId.text, demo.accountId)
+        XCTAssertFalse(F.render(pane, width: 90, height: 16).contains(demo.apiToken), "masked like a typed token")
+        let sent = F.requests(F.press(.enter, &pane, &ctx))
+        XCTAssertEqual(sent.map(\.1), [.deploy(DeployRequest(orderId: "ord_1", cloudflare: demo, domain: nil))])
+    }
 }

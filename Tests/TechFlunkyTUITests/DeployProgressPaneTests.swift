@@ -177,6 +177,28 @@ final class DeployProgressPaneTests: XCTestCase {
         F.type(F.token, &pane, &ctx)
         let sent = F.requests(F.press(.enter, &pane, &ctx))
         XCTAssertEqual(sent.map(\.1), [.rollbackDeployment(id: "dep_1", credentials: CloudflareCredentials(accountId: F.accountId, apiToken: F.token))])
+        // Accepted: follow again; rolling back, then rolled back — the failure and its retry hint give way.
+        let follow = pane.receive(.response(sent[0].0, .success(.deployAccepted(DeployAccepted(deploymentId: "dep_1", state: .rollingBack)))), &ctx)
+        guard case let .subscribe(again, _)? = follow.first else { return XCTFail("\(follow)") }
+        _ = deliver([event(.deployment, state: .rollingBack, at: 2)], to: &pane, &ctx, sub: again)
+        XCTAssertTrue(F.render(pane, width: 90, height: 24).contains("Rolling back: removing what this deployment created"))
+        _ = deliver([event(.deployment, state: .rolledBack, at: 3)], to: &pane, &ctx, sub: again)
+        let text = F.render(pane, width: 90, height: 24)
+        XCTAssertTrue(text.contains("InvoiceBot  rolled back"), text)
+        XCTAssertTrue(text.contains("Rolled back: what this deployment created has been removed"))
+        XCTAssertFalse(text.contains("Press r to retry"))
+    }
+
+    func testInTheSandboxCtrlTSendsTheDemoTokenForTheDemoAccount() {
+        var pane = DeployProgressPane(deploymentId: "dep_1", listingTitle: "InvoiceBot")
+        var ctx = F.context()
+        ctx.environment.sandboxCloudflare = CloudflareCredentials(accountId: F.accountId, apiToken: "tfsandbox_demo_token_abcdefghij")
+        let load = F.requests(pane.start(&ctx))[0].0
+        _ = pane.receive(.response(load, .success(.deployment(snapshot(state: .failed, lastEventId: 9)))), &ctx)
+        _ = F.press(.char("r"), &pane, &ctx)
+        let sent = F.requests(F.press(.ctrl("t"), &pane, &ctx))
+        XCTAssertEqual(sent.map(\.1), [.retryDeployment(id: "dep_1", credentials: CloudflareCredentials(accountId: F.accountId, apiToken: "tfsandbox_demo_token_abcdefghij"))])
+        XCTAssertNil(pane.prompt)
     }
 
     func testRendersRolledBackAndLive() {

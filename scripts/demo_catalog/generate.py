@@ -155,7 +155,13 @@ def audit_migrations(spec):
             received_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
         );
         """)
-    return [("0001_create_audit_log.sql", first)]
+    second = textwrap.dedent(f"""\
+        -- The first entries: the handover itself, so the log never starts empty.
+        INSERT INTO audit_log (actor, action, subject, detail) VALUES
+            ('previous-owner', 'handover.prepared', {sql_value(spec['slug'])}, 'package exported for sale'),
+            ('techflunky', 'deployment.created', {sql_value(spec['slug'])}, 'audit database created by the TechFlunky deployment');
+        """)
+    return [("0001_create_audit_log.sql", first), ("0002_seed_audit_log.sql", second)]
 
 
 # ------------------------------------------------------------------ Workers

@@ -31,8 +31,9 @@ enum CheckoutRoutes {
                 response.headers[HTTPFields.Element.Name("Idempotent-Replayed")!] = "true"
                 return response
             case .mismatch:
-                throw PlatformError.conflict("this Idempotency-Key was already used with another request body; use a new key for a new request",
-                                             code: APIErrorCode.idempotencyMismatch, field: "Idempotency-Key")
+                throw PlatformError(.unprocessableContent, code: APIErrorCode.idempotencyMismatch,
+                                    message: "this Idempotency-Key was already used with another request body; use a new key for a new request",
+                                    field: "Idempotency-Key")
             case .inProgress:
                 throw PlatformError.conflict("a request with this Idempotency-Key is still being processed; try again in a moment", field: "Idempotency-Key")
             case .claimed:
@@ -57,14 +58,25 @@ enum CheckoutRoutes {
     }
 
     static func createSession(_ body: CreateCheckoutSessionRequest, account: Account, baseURL: String, services: PlatformServices) async throws -> CheckoutSessionResponse {
-        guard let listing = try await services.catalog.listingForSale(slug: body.listingSlug), listing.status == .active else {
-            throw PlatformError.notFound("no listing `\(body.listingSlug)` is for sale")
+        guard let listing = try await services.catalog.listingForSale(slug: body.listingSlug) else {
+            throw PlatformError.notFound("no listing `\(body.listingSlug)`")
+        }
+        guard listing.status == .active else {
+            throw PlatformError.conflict("`\(listing.slug)` is no longer for sale (\(listing.status.rawValue))", field: "listingSlug")
         }
         guard listing.sellerId != account.id else {
             throw PlatformError.conflict("this is your own listing; you cannot buy it", code: APIErrorCode.ownListing, field: "listingSlug")
         }
         guard try await !services.orders.ownsListing(buyerId: account.id, listingId: listing.id) else {
             throw PlatformError.conflict("you already own this business; see it under your orders", code: APIErrorCode.alreadyOwned, field: "listingSlug")
+        }
+        // A checkout already open for this listing is handed back rather than a second order (and a second
+        // way to pay twice) being made.
+        if let open = try await services.orders.openCheckout(buyerId: account.id, listingId: listing.id, now: services.clock.now()),
+           let sessionId = open.checkoutSessionId, let url = open.checkoutURL, let expires = open.sessionExpiresAt {
+            return CheckoutSessionResponse(orderId: open.id, sessionId: sessionId, checkoutURL: url, amount: open.amount,
+                                           platformFee: open.platformFee, sellerShare: open.sellerShare,
+                                           holdDays: services.configuration.feePolicy.holdDays, expiresAt: expires)
         }
         let split = try services.configuration.feePolicy.split(listing.askingPrice)
         let order = StoredOrder(id: PlatformID.make("ord"), listing: listing, buyerId: account.id, split: split, now: services.clock.now())

@@ -24,7 +24,8 @@ enum StripeWebhookRoutes {
                let order = try await services.orders.order(id: orderId), let transfer = order.transferId {
                 await services.holds.reverse(transferId: transfer, orderId: orderId)
             }
-            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"received":true}"#)))
+            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: try WireJSON.encode(WebhookReceipt(received: true, duplicate: outcome == .duplicate)))))
         }
     }
 
@@ -42,7 +43,7 @@ enum StripeWebhookRoutes {
                 return
             }
             services.logger.warning("webhook signature refused", metadata: ["reason": "\(failure)"])
-            throw PlatformError(.badRequest, code: "invalid_signature", message: failure.description)
+            throw PlatformError(.badRequest, code: APIErrorCode.badRequest, message: failure.description, field: "Stripe-Signature")
         }
     }
 

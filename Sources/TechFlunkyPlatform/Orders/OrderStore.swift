@@ -17,6 +17,8 @@ public enum IdempotencyClaim: Sendable, Equatable {
 public protocol OrderStore: Sendable {
     /// Whether `buyerId` holds a paid (not refunded) order for the listing.
     func ownsListing(buyerId: String, listingId: String) async throws -> Bool
+    /// The buyer's unpaid order for the listing whose checkout session is still open at `now`, if any.
+    func openCheckout(buyerId: String, listingId: String, now: Date) async throws -> StoredOrder?
     func insert(_ order: StoredOrder) async throws
     func attachCheckoutSession(orderId: String, sessionId: String, url: String, expiresAt: Date) async throws
     func delete(orderId: String) async throws

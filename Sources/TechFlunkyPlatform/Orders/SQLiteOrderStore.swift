@@ -20,6 +20,16 @@ public struct SQLiteOrderStore: OrderStore, DeploymentOrderAccess {
         }
     }
 
+    public func openCheckout(buyerId: String, listingId: String, now: Date) async throws -> StoredOrder? {
+        try await database.pool.read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT * FROM orders WHERE buyer_id = ? AND listing_id = ? AND paid_at IS NULL AND expired_at IS NULL
+                  AND refunded_at IS NULL AND checkout_session_id IS NOT NULL AND session_expires_at > ?
+                ORDER BY created_at DESC LIMIT 1
+                """, arguments: [buyerId, listingId, StoredTime.encode(now)]).map(StoredOrder.init(row:))
+        }
+    }
+
     public func insert(_ order: StoredOrder) async throws {
         try await database.pool.write { db in
             try db.execute(sql: """

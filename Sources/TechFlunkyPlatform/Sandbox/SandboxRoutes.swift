@@ -11,11 +11,13 @@ enum SandboxRoutes {
     static func register(on api: RouterGroup<PlatformRequestContext>, services: PlatformServices) {
         guard services.configuration.sandboxMode else { return }
 
-        api.get("sandbox/clock") { _, _ -> SandboxClockResponse in
-            clockResponse(services)
+        api.get("sandbox/clock") { _, context -> SandboxClockResponse in
+            _ = try context.requireAccount()
+            return clockResponse(services)
         }
 
         api.post("sandbox/advance") { request, context -> SandboxClockResponse in
+            _ = try context.requireAccount()
             let body = try await request.decodeJSON(SandboxAdvanceRequest.self, context: context)
             guard let clock = services.clock as? MovableClock else {
                 throw PlatformError.conflict("this platform's clock cannot be moved")
@@ -53,7 +55,12 @@ enum SandboxRoutes {
                 let message = (try? StripeJSON.parse(response.body))?["error"]["message"].string ?? "HTTP \(response.status)"
                 throw PlatformError.paymentProvider("the Stripe stand-in refused the payment: \(message)")
             }
-            // The webhook that marks the order paid follows on its own; answer with the order as it stands.
+            // The stand-in delivers the signed webhook on its own; wait a little for it so the answer shows the
+            // order paid, as the contract promises (a slow delivery still lands later).
+            for _ in 0..<50 {
+                if let current = try await services.orders.order(id: order.id), current.state != .pendingPayment { return current.order }
+                try await Task.sleep(for: .milliseconds(100))
+            }
             return try await services.orders.order(id: order.id)?.order ?? order.order
         }
     }

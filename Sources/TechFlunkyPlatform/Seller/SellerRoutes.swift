@@ -20,6 +20,9 @@ enum SellerRoutes {
         api.get("seller/account") { request, context -> SellerAccountStatus in
             let account = try context.requireAccount()
             let state = try await services.accounts.sellerState(accountId: account.id)
+            guard state.stripeAccountId != nil else {
+                throw PlatformError.notFound("no seller account yet; create one with POST /api/seller/create-account")
+            }
             return try await status(for: account, state: state, baseURL: baseURL(request, services), services: services)
         }
 

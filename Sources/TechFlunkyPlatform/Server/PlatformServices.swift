@@ -11,6 +11,7 @@ public struct PlatformServices: Sendable {
     public let logger: Logger
     public let passwordHasher: PasswordHasher
     public let accounts: any AccountStore
+    let loginThrottle = LoginThrottle()
     public let catalog: any CatalogStore
     public let packages: PackageStore
     public let orders: any OrderStore

@@ -178,6 +178,27 @@ public final class CloudflareStandIn: Sendable {
         return a
     }
 
+    /// Everything an account holds, by kind, as sorted names (D1 databases, R2 buckets with CORS marked,
+    /// Workers with their bindings and workers.dev state, DNS records, custom hostnames): what a test compares
+    /// before and after a rollback.
+    func resources(_ db: Database, accountId: String) throws -> JSONValue {
+        func names(_ kind: String, _ describe: (JSONValue) -> String) throws -> JSONValue {
+            .array(try SandboxDatabase.listCloudflare(db, kind: kind, accountId: accountId).map(describe).sorted().map(JSONValue.string))
+        }
+        return [
+            "d1": try names("d1") { $0["name"]?.stringValue ?? "" },
+            "r2": try names("r2") { ($0["name"]?.stringValue ?? "") + (($0["cors"]?.isNull ?? true) ? "" : " +cors") },
+            "workers": try names("script") { s in
+                let bindings = (s["bindings"]?.arrayValue ?? []).compactMap { b in
+                    b["name"]?.stringValue.map { "\($0):\(b["type"]?.stringValue ?? "")" }
+                }.sorted()
+                return "\(s["id"]?.stringValue ?? "")[\(bindings.joined(separator: ","))]" + (s["workers_dev"]?.boolValue == true ? " +workers.dev" : "")
+            },
+            "dns": try names("dns") { "\($0["type"]?.stringValue ?? "") \($0["name"]?.stringValue ?? "") \($0["content"]?.stringValue ?? "")" },
+            "custom_hostnames": try names("custom_hostname") { $0["hostname"]?.stringValue ?? "" },
+        ]
+    }
+
     // MARK: - D1
 
     func createD1(_ db: Database, accountId: String, body: JSONValue) throws -> JSONValue {

@@ -20,6 +20,12 @@ final class D1DatabaseFiles: Sendable {
         var config = Configuration()
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(5)
+        // WAL with synchronous=NORMAL: crash-safe, and a write costs no fsync of the whole file (a rollback
+        // journal made every stand-in write take ~15 ms here).
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA journal_mode = WAL")
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
         let q = try DatabaseQueue(path: url(for: uuid).path, configuration: config)
         return open.withLock { cache in
             if let existing = cache[uuid] { return existing }

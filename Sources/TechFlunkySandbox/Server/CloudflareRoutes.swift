@@ -389,6 +389,12 @@ struct CloudflareRoutes: Sendable {
                 return Self.failure(error)
             } catch { return Self.failure(CloudflareAPIError(status: 500, code: 10013, message: "\(error)")) }
         }
+        router.get("/sandbox/cloudflare/accounts/:account/resources") { _, context in
+            let account = context.parameters.get("account") ?? ""
+            do {
+                return ResponseBuilding.json(200, try await cf.database.writer.read { db in try cf.resources(db, accountId: account) })
+            } catch { return Self.failure(CloudflareAPIError(status: 500, code: 10013, message: "\(error)")) }
+        }
         router.get("/sandbox/cloudflare/demo") { _, _ in
             ResponseBuilding.json(200, ["accountId": .string(CloudflareStandIn.demoAccountId), "token": .string(CloudflareStandIn.demoToken),
                                         "zone": .string(CloudflareStandIn.demoZone), "workersSubdomain": .string(CloudflareStandIn.demoSubdomain)])

@@ -93,6 +93,16 @@ public final class SandboxServer: Sendable {
         return server
     }
 
+    /// Forgets everything the stand-ins stored under `dataDir` (Stripe objects, Cloudflare accounts, D1 files);
+    /// the next start seeds the demo account again. Only the sandbox's own files are removed. Call while stopped.
+    public static func resetState(dataDir: URL) throws {
+        let fm = FileManager.default
+        for name in ["sandbox.sqlite", "sandbox.sqlite-wal", "sandbox.sqlite-shm", "sandbox.sqlite-journal", "d1"] {
+            let url = dataDir.appendingPathComponent(name)
+            if fm.fileExists(atPath: url.path) { try fm.removeItem(at: url) }
+        }
+    }
+
     /// Stops serving; in-flight webhook retries stay queued in the database for the next start.
     public func stop() async {
         sweeper.withLock { $0?.cancel() }
@@ -142,6 +152,12 @@ public final class SandboxServer: Sendable {
         if !path.hasPrefix("/") { path = "/" + path }
         if let query = components.percentEncodedQuery { path += "?" + query }
         return "\(baseURL)/workers.dev/\(host)\(path)"
+    }
+
+    /// What a Cloudflare account holds, by kind (`d1`, `r2`, `workers`, `dns`, `custom_hostnames`), as sorted
+    /// descriptions; equal snapshots mean equal accounts (for rollback tests).
+    public func cloudflareResources(accountId: String) async throws -> JSONValue {
+        try await cloudflare.database.writer.read { db in try self.cloudflare.resources(db, accountId: accountId) }
     }
 
     /// Injects a fault (see `SandboxFault`); answers its id.

@@ -95,9 +95,9 @@ public struct EffectRunner: Sendable {
         case let .deploy(request): .deployAccepted(try await service.deploy(request))
         case let .deployment(id): .deployment(try await service.deployment(id: id))
         case let .retryDeployment(id, credentials):
-            .deployAccepted(try await service.retryDeployment(id: id, cloudflare: credentials))
+            .deployAccepted(try await service.retryDeployment(id: id, credentials: credentials))
         case let .rollbackDeployment(id, credentials):
-            .deployAccepted(try await service.rollbackDeployment(id: id, cloudflare: credentials))
+            .deployAccepted(try await service.rollbackDeployment(id: id, credentials: credentials))
         case .sellerAccount: .sellerAccount(try await service.sellerAccount())
         case .createSellerAccount: .sellerAccount(try await service.createSellerAccount())
         case .payouts: .payouts(try await service.payouts())

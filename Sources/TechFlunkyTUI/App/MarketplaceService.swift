@@ -15,8 +15,8 @@ public protocol MarketplaceService: Sendable {
     func orders() async throws -> [Order]
     func deploy(_ request: DeployRequest) async throws -> DeployAccepted
     func deployment(id: String) async throws -> Deployment
-    func retryDeployment(id: String, cloudflare: CloudflareCredentials) async throws -> DeployAccepted
-    func rollbackDeployment(id: String, cloudflare: CloudflareCredentials) async throws -> DeployAccepted
+    func retryDeployment(id: String, credentials: CloudflareCredentials) async throws -> DeployAccepted
+    func rollbackDeployment(id: String, credentials: CloudflareCredentials) async throws -> DeployAccepted
     /// A deployment's events after `after`, resuming across broken connections, each once and in order;
     /// the stream finishes after the final event.
     func deploymentUpdates(id: String, after: Int) -> AsyncThrowingStream<DeploymentWatchUpdate, any Error>
@@ -33,34 +33,4 @@ extension MarketplaceService {
         try await sandboxPay(orderId: orderId)
         return .sandboxPaid
     }
-}
-
-/// A service that only browses (a catalog test double written before part 2) still compiles: each part-2 call
-/// fails with a clear, typed answer instead. The platform client implements every one of them.
-extension MarketplaceService {
-    private func unsupported(_ what: String) -> ServiceFailure {
-        ServiceFailure(message: "\(what) is not available from this service", code: "unsupported")
-    }
-
-    public func createCheckoutSession(listingSlug: String, idempotencyKey: String) async throws -> CheckoutSessionResponse {
-        throw unsupported("checkout")
-    }
-    public func order(id: String) async throws -> Order { throw unsupported("orders") }
-    public func orders() async throws -> [Order] { throw unsupported("orders") }
-    public func deploy(_ request: DeployRequest) async throws -> DeployAccepted { throw unsupported("deployment") }
-    public func deployment(id: String) async throws -> Deployment { throw unsupported("deployment") }
-    public func retryDeployment(id: String, cloudflare: CloudflareCredentials) async throws -> DeployAccepted {
-        throw unsupported("deployment")
-    }
-    public func rollbackDeployment(id: String, cloudflare: CloudflareCredentials) async throws -> DeployAccepted {
-        throw unsupported("deployment")
-    }
-    public func deploymentUpdates(id: String, after: Int) -> AsyncThrowingStream<DeploymentWatchUpdate, any Error> {
-        AsyncThrowingStream { $0.finish(throwing: unsupported("deployment events")) }
-    }
-    public func sellerAccount() async throws -> SellerAccountStatus { throw unsupported("seller accounts") }
-    public func createSellerAccount() async throws -> SellerAccountStatus { throw unsupported("seller accounts") }
-    public func payouts() async throws -> PayoutsResponse { throw unsupported("payouts") }
-    public func sandboxPay(orderId: String) async throws { throw unsupported("sandbox payment") }
-    public func advanceSandboxClock(seconds: Double) async throws -> SandboxClockResponse { throw unsupported("the sandbox clock") }
 }

@@ -17,6 +17,8 @@ public struct CheckoutPane: Pane {
         case creating
         /// Creating the session failed; continuing again retries with the same key.
         case createFailed(String)
+        /// The platform refused the purchase itself (already owned, your own listing, gone): no retry.
+        case refused(String)
         /// The session exists; polling the order until it is paid.
         case waiting
         case paid
@@ -90,6 +92,8 @@ public struct CheckoutPane: Pane {
             keys.append(KeyBinding([.enter, .char("d")], "deploy now", .deploy))
         case .closed:
             keys.append(KeyBinding([.char("n")], "start a new checkout", .startOver))
+        case .refused:
+            break
         }
         return keys
     }
@@ -169,7 +173,8 @@ public struct CheckoutPane: Pane {
                 phase = .waiting
                 return schedulePoll(&ctx)
             case let .failure(failure):
-                phase = .createFailed(failure.message)
+                let final = [APIErrorCode.alreadyOwned, APIErrorCode.ownListing, APIErrorCode.notFound, APIErrorCode.validation]
+                phase = final.contains(failure.code ?? "") ? .refused(failure.message) : .createFailed(failure.message)
             case .success:
                 phase = .createFailed("unexpected answer from the platform")
             }
@@ -243,6 +248,9 @@ public struct CheckoutPane: Pane {
         case let .createFailed(message):
             out += StyledLine.wrapped("Could not create the checkout session: \(message)", width: width, style: .error)
             out += StyledLine.wrapped("Press Enter to try again (you will not be charged twice).", width: width, style: .muted)
+        case let .refused(message):
+            out += StyledLine.wrapped("This purchase is not possible: \(message)", width: width, style: .error)
+            out += StyledLine.wrapped("Your purchases are in the Orders tab (2).", width: width, style: .muted)
         case .waiting:
             out.append(StyledLine("Pay on the hosted checkout page:", .text))
             if let url = checkoutURL {

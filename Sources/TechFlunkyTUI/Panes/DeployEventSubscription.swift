@@ -1,5 +1,4 @@
 import Synchronization
-import TechFlunkyClient
 import TechFlunkyCore
 
 // Subscriptions: the Elm architecture's long-lived effects. A pane asks for one with `PaneCommand.subscribe`,
@@ -63,28 +62,3 @@ public final class SubscriptionTasks: Sendable {
     public var count: Int { tasks.withLock { $0.count } }
 }
 
-extension PlatformClient {
-    /// The client's reconnecting event stream, as the UI's `DeploymentWatchUpdate`s (the `MarketplaceService`
-    /// requirement; the rest of the client's methods match the protocol as they are).
-    public func deploymentUpdates(id: String, after: Int) -> AsyncThrowingStream<DeploymentWatchUpdate, any Error> {
-        let events = deploymentEvents(id: id, after: after)
-        return AsyncThrowingStream { continuation in
-            let task = Task {
-                do {
-                    for try await update in events {
-                        switch update {
-                        case let .event(event): continuation.yield(.event(event))
-                        case let .reconnecting(_, _, reason): continuation.yield(.reconnecting(reason: reason))
-                        case .reconnected: continuation.yield(.reconnected)
-                        case let .resynchronized(snapshot): continuation.yield(.resynchronized(snapshot))
-                        }
-                    }
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
-                }
-            }
-            continuation.onTermination = { _ in task.cancel() }
-        }
-    }
-}

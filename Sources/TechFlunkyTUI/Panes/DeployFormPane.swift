@@ -7,7 +7,7 @@ import TechFlunkyCore
 /// that one request. When the platform accepts, the deployment progress pane takes this pane's place.
 public struct DeployFormPane: Pane {
     public enum Field: Int, CaseIterable, Sendable, Hashable { case accountId, apiToken, domain }
-    public enum Action: Sendable, Hashable { case next, previous, submit }
+    public enum Action: Sendable, Hashable { case next, previous, submit, useSandboxAccount }
 
     public let kind = PaneKind.deploy
     public let orderId: String
@@ -21,10 +21,18 @@ public struct DeployFormPane: Pane {
     public private(set) var submitError: String?
     public private(set) var submitRequest: RequestID?
 
+    /// The sandbox's demo account, when the platform is the embedded sandbox (see `UIEnvironment`).
+    var sandboxAccount: CloudflareCredentials?
+
     public init(order: Order, accountId: String = "") {
         orderId = order.id
         listingTitle = order.listingTitle
         self.accountId = TextInput(text: accountId, placeholder: "32 hexadecimal digits", maxLength: 64)
+    }
+
+    public mutating func start(_ ctx: inout PaneContext) -> [PaneCommand] {
+        sandboxAccount = ctx.environment.sandboxCloudflare
+        return []
     }
 
     public var title: String { "Deploy" }
@@ -38,6 +46,8 @@ public struct DeployFormPane: Pane {
             KeyBinding([.backTab, .up], "previous field", .previous, footer: false),
             KeyBinding([.enter], focus == .domain ? "deploy" : "next / deploy", focus == .domain ? .submit : .next, disabled: sending),
             KeyBinding([.ctrl("s")], "deploy", .submit, footer: focus != .domain, disabled: sending),
+            KeyBinding([.ctrl("t")], "use the sandbox demo account", .useSandboxAccount, footer: sandboxAccount != nil,
+                       disabled: sandboxAccount == nil ? "only in the embedded sandbox" : nil),
         ]
     }
 
@@ -51,6 +61,13 @@ public struct DeployFormPane: Pane {
             return []
         case .submit:
             return submit(&ctx)
+        case .useSandboxAccount:
+            guard let demo = sandboxAccount else { return [] }
+            accountId.setText(demo.accountId)
+            apiToken.setText(demo.apiToken)
+            problems = [:]
+            focus = .domain
+            return []
         }
     }
 
@@ -158,6 +175,9 @@ public struct DeployFormPane: Pane {
         } else {
             line("Enter moves to the next field and deploys from the last; without a domain the business gets a "
                  + "workers.dev address.", .muted)
+            if sandboxAccount != nil {
+                line("Sandbox: Ctrl-T fills in the stand-in's demo Cloudflare account and token.", .warning)
+            }
         }
     }
 }

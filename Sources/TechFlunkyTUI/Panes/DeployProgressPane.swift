@@ -11,7 +11,7 @@ import TechFlunkyCore
 /// once. While the platform is unreachable the title says "reconnecting…".
 public struct DeployProgressPane: Pane {
     public enum Action: Sendable, Hashable {
-        case up, down, retry, rollback, detach, confirmRollback, cancelPrompt, submitToken
+        case up, down, retry, rollback, detach, confirmRollback, cancelPrompt, submitToken, useSandboxToken
     }
 
     /// What the token prompt is for.
@@ -43,6 +43,12 @@ public struct DeployProgressPane: Pane {
     var snapshotRequest: RequestID?
     var actionRequest: RequestID?
     var resubscribeTimer: TimerID?
+    /// The embedded sandbox's demo token, offered (Ctrl-T) when this deployment went into its demo account.
+    var sandboxDemo: CloudflareCredentials?
+    var sandboxToken: String? {
+        guard let demo = sandboxDemo, demo.accountId == model.accountId else { return nil }
+        return demo.apiToken
+    }
 
     public init(deploymentId: String, listingTitle: String, initialState: DeploymentState? = nil) {
         self.listingTitle = listingTitle
@@ -69,7 +75,9 @@ public struct DeployProgressPane: Pane {
             return [KeyBinding([.char("y")], "yes, roll back", .confirmRollback),
                     KeyBinding([.char("n"), .escape, .char("q")], "no", .cancelPrompt)]
         case .token:
-            return [KeyBinding([.enter], "send", .submitToken), KeyBinding([.escape], "cancel", .cancelPrompt)]
+            return [KeyBinding([.enter], "send", .submitToken), KeyBinding([.escape], "cancel", .cancelPrompt),
+                    KeyBinding([.ctrl("t")], "use the sandbox demo token", .useSandboxToken, footer: sandboxToken != nil,
+                               disabled: sandboxToken == nil ? "only for the embedded sandbox's demo account" : nil)]
         case nil:
             let busy: String? = actionRequest != nil ? "waiting for the platform" : nil
             return [
@@ -79,12 +87,15 @@ public struct DeployProgressPane: Pane {
                            disabled: busy ?? (canRetry ? nil : "only a failed or interrupted deployment can be retried")),
                 KeyBinding([.char("x")], "roll back", .rollback,
                            disabled: busy ?? (canRollBack ? nil : "roll back once the deployment has stopped")),
-                KeyBinding([.char("d"), .escape, .char("q")], "detach", .detach),
+                KeyBinding([.char("d")], "detach", .detach),
+                // Leaving by Esc or q detaches too, so the stream stops with the pane (the footer's "back" says it).
+                KeyBinding([.escape, .char("q")], "back (detach)", .detach, footer: false),
             ]
         }
     }
 
     public mutating func start(_ ctx: inout PaneContext) -> [PaneCommand] {
+        sandboxDemo = ctx.environment.sandboxCloudflare
         stream = .connecting
         return loadSnapshot(&ctx)
     }
@@ -130,6 +141,10 @@ public struct DeployProgressPane: Pane {
             prompt = .token(.rollback, DeployProgressPane.tokenInput(), problem: nil)
         case .cancelPrompt:
             prompt = nil
+        case .useSandboxToken:
+            guard case let .token(purpose, _, _) = prompt, let token = sandboxToken else { return [] }
+            prompt = .token(purpose, TextInput(text: token, masked: true, maxLength: 256), problem: nil)
+            return perform(.submitToken, &ctx)
         case .submitToken:
             guard case let .token(purpose, input, _) = prompt else { return [] }
             switch DeployFormValidation.apiToken(input.text) {
@@ -327,7 +342,13 @@ public struct DeployProgressPane: Pane {
 
         // Outcome: the failure with its code, or where the business answers.
         var outcome: [StyledLine] = []
-        if let failed = model.failedStep {
+        if model.state == .rolledBack {
+            outcome += StyledLine.wrapped("Rolled back: what this deployment created has been removed from your account.",
+                                          width: width, style: .muted)
+        } else if model.state == .rollingBack {
+            outcome += StyledLine.wrapped("Rolling back: removing what this deployment created, newest first…",
+                                          width: width, style: .warning)
+        } else if let failed = model.failedStep {
             outcome += StyledLine.wrapped("✖ Step \(failed.kind.number) (\(failed.kind.title)) failed: \(failed.message ?? model.lastMessage ?? "no reason given")",
                                           width: width, style: .error)
             if let code = failed.errorCode { outcome.append(StyledLine("  Cloudflare error \(code)", .error)) }
@@ -339,9 +360,6 @@ public struct DeployProgressPane: Pane {
         } else if model.state == .succeeded {
             outcome.append(StyledLine([StyledSpan("✔ Live", CellStyle(.success, bold: true)),
                                        StyledSpan(model.url.map { " at " + TextSanitizer.line($0) } ?? "", .success)]))
-        } else if model.state == .rolledBack {
-            outcome += StyledLine.wrapped("Rolled back: what this deployment created has been removed from your account.",
-                                          width: width, style: .muted)
         }
         if let notice { outcome += StyledLine.wrapped(notice, width: width, style: .error) }
         ParagraphWidget(lines: outcome).render(into: &canvas, area: Rect(x: x, y: y, width: width, height: max(0, area.maxY - y)),

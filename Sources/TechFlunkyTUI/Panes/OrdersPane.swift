@@ -174,6 +174,11 @@ public struct OrdersPane: Pane {
                                width: inner.width, style: .muted)
             return
         }
+        // The table's narrowest layout (listing and payment columns) needs this much; below it, say so.
+        guard inner.width >= 34, inner.height >= 3 else {
+            canvas.writeFitted("Widen the terminal to see orders", x: inner.x, y: inner.y + 1, width: inner.width, style: .muted)
+            return
+        }
         let columns = [
             TableColumn("Date", .fixed(10), dropPriority: 2),
             TableColumn("Listing", .flexible(min: 16)),

@@ -13,6 +13,8 @@ public struct PayoutsPane: Pane {
     public private(set) var payouts: PayoutsResponse?
     public private(set) var countdown: PayoutsCountdown?
     public private(set) var seller: SellerAccountStatus?
+    /// The seller account was asked for and the platform has none (not set up for selling yet).
+    public private(set) var noSellerAccount = false
     public private(set) var isSandbox = false
     public private(set) var failure: String?
     public private(set) var notice: String?
@@ -97,12 +99,15 @@ public struct PayoutsPane: Pane {
             if id == sellerRequest { sellerRequest = nil } else { onboardRequest = nil }
             switch result {
             case let .success(.sellerAccount(status)):
+                noSellerAccount = false
                 // Keep a link we already have if a plain status read comes without one.
                 let link = status.onboardingURL ?? seller?.onboardingURL
                 seller = status
                 if !status.onboardingComplete { seller?.onboardingURL = link }
             case let .failure(f) where f.code != APIErrorCode.notFound:
                 notice = "Seller account: \(f.message)"
+            case .failure:
+                noSellerAccount = seller == nil
             default: break
             }
         case let .response(id, result) where id == payoutsRequest:
@@ -212,6 +217,10 @@ public struct PayoutsPane: Pane {
 
         // Onboarding.
         var qrText: String?
+        if seller == nil && noSellerAccount {
+            canvas.writeFitted("Not set up to receive payouts yet — press o to start Stripe onboarding.", x: x, y: y, width: width, style: .warning)
+            y += 1
+        }
         if let seller {
             if seller.onboardingComplete {
                 canvas.writeFitted("✔ Stripe payouts are set up" + (seller.stripeAccountId.map { " (\($0))" } ?? ""),
@@ -258,6 +267,12 @@ public struct PayoutsPane: Pane {
         guard let payouts else {
             let text = failure.map { "Could not load payouts: \($0). Press r to retry." } ?? SpinnerWidget.frame(ctx.frame) + " Loading payouts…"
             canvas.writeFitted(text, x: x, y: y, width: tableWidth, style: failure == nil ? .muted : .error)
+            return
+        }
+        guard tableWidth >= 34, y + 2 <= area.maxY else {
+            if y < area.maxY {
+                canvas.writeFitted("Widen the terminal to see each sale", x: x, y: y, width: tableWidth, style: .muted)
+            }
             return
         }
         if payouts.payouts.isEmpty {

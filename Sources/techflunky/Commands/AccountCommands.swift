@@ -21,7 +21,7 @@ struct LoginCommand: AsyncParsableCommand {
     var passwordStdin = false
 
     func run() async throws {
-        let (client, configuration) = try connection.client()
+        let (client, configuration) = try connection.configuredPlatform()
         let email = try email ?? SecretInput.ask("Email: ", hint: "pass --email")
         let password = passwordStdin
             ? SecretInput.firstLineOfStandardInput()
@@ -48,7 +48,7 @@ struct LogoutCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
-        let (client, configuration) = try connection.client()
+        let (client, configuration) = try connection.configuredPlatform()
         var serverError: ClientError?
         if client.token != nil {
             do { try await client.logout() } catch let error as ClientError {
@@ -75,7 +75,10 @@ struct WhoamiCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        let client = try connection.signedInClient()
+        try await connection.withClient(signedIn: true) { client in try await show(client) }
+    }
+
+    private func show(_ client: PlatformClient) async throws {
         let me = try await client.me()
         let out = TerminalOutput()
         if output.json { return try out.json(me) }

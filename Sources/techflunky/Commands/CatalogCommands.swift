@@ -25,7 +25,10 @@ struct ListingsCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (client, _) = try connection.client()
+        try await connection.withClient { client in try await list(client) }
+    }
+
+    private func list(_ client: PlatformClient) async throws {
         var query = ListingQuery(q: search, category: category, minPrice: minPrice, maxPrice: maxPrice, sort: sort,
                                  limit: min(limit, ListingQuery.maxLimit))
         var page = try await client.listings(query)
@@ -63,7 +66,10 @@ struct ShowCommand: AsyncParsableCommand {
     @Argument(help: "The listing's slug.") var slug: String
 
     func run() async throws {
-        let (client, _) = try connection.client()
+        try await connection.withClient { client in try await show(client) }
+    }
+
+    private func show(_ client: PlatformClient) async throws {
         let listing = try await client.listing(slug: slug)
         let out = TerminalOutput()
         if output.json { return try out.json(listing) }
@@ -97,8 +103,13 @@ struct ShowCommand: AsyncParsableCommand {
         if !listing.assets.isEmpty {
             out.line()
             out.line(out.paint("Assets", .bold))
-            for asset in listing.assets {
-                out.line("  \(TerminalOutput.clean(asset.kind))  \(TerminalOutput.clean(asset.path))  \(DisplayFormat.bytes(asset.bytes))")
+            let kinds = listing.assets.map { TerminalOutput.clean($0.kind) }
+            let paths = listing.assets.map { TerminalOutput.clean($0.path) }
+            let kindWidth = kinds.map { DisplayWidth.of($0) }.max() ?? 0
+            let pathWidth = min(60, paths.map { DisplayWidth.of($0) }.max() ?? 0)
+            for (index, asset) in listing.assets.enumerated() {
+                out.line("  " + TextLayout.fit(kinds[index], to: kindWidth) + "  " + TextLayout.fit(paths[index], to: pathWidth)
+                         + "  " + TextLayout.fit(DisplayFormat.bytes(asset.bytes), to: 8, alignRight: true))
             }
         }
     }

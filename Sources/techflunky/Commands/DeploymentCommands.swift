@@ -24,21 +24,25 @@ struct DeployCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Follow the deployment until it ends (exit codes as `watch`).") var watch = false
 
     func run() async throws {
-        let client = try connection.signedInClient()
         let token = try CloudflareToken.read(fromStandardInput: tokenStdin)
+        let code = try await connection.withClient(signedIn: true) { client in try await deploy(client, token: token) }
+        if code != .success { throw code }
+    }
+
+    private func deploy(_ client: PlatformClient, token: String) async throws -> ExitCode {
         let accepted = try await client.deploy(DeployRequest(orderId: order, cloudflare: CloudflareCredentials(accountId: accountId, apiToken: token),
                                                              domain: domain))
         let out = TerminalOutput()
         if output.json && !watch {
-            return try out.json(accepted)
+            try out.json(accepted)
+            return .success
         }
         if !output.json {
             out.line("Deployment \(TerminalOutput.clean(accepted.deploymentId)) \(accepted.state.rawValue).")
             if !watch { out.line("Follow it with: techflunky watch \(TerminalOutput.clean(accepted.deploymentId))") }
         }
-        if watch {
-            throw try await DeploymentProgressPrinter(json: output.json).follow(client: client, deploymentId: accepted.deploymentId)
-        }
+        guard watch else { return .success }
+        return try await DeploymentProgressPrinter(json: output.json).follow(client: client, deploymentId: accepted.deploymentId)
     }
 }
 
@@ -75,8 +79,10 @@ struct WatchCommand: AsyncParsableCommand {
     @Argument(help: "The deployment id.") var deployment: String
 
     func run() async throws {
-        let client = try connection.signedInClient()
-        throw try await DeploymentProgressPrinter(json: output.json).follow(client: client, deploymentId: deployment)
+        let code = try await connection.withClient(signedIn: true) { client in
+            try await DeploymentProgressPrinter(json: output.json).follow(client: client, deploymentId: deployment)
+        }
+        if code != .success { throw code }
     }
 }
 
@@ -129,7 +135,7 @@ struct DeploymentProgressPrinter {
             case .pending: (" ", .dim)
             }
             var text = out.paint(mark, tone) + " " + stepLabel + " " + out.paint(state.rawValue, tone)
-            if let message = event.message { text += ": " + TerminalOutput.clean(message) }
+            if let message = event.message, message != event.step?.title { text += ": " + TerminalOutput.clean(message) }
             if let code = event.errorCode { text += " (Cloudflare error \(code))" }
             out.line(text)
         case .log:

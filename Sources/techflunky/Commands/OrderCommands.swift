@@ -8,7 +8,7 @@ struct BuyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "buy",
         abstract: "Start checkout for a listing and print the payment link.",
-        discussion: "With --wait, waits until the payment arrives (or the session expires: exit 1)."
+        discussion: "With --wait, waits until the payment arrives (or the session expires: exit 1); with --json it then prints two lines, the session and the paid order."
     )
 
     @OptionGroup var connection: ConnectionOptions
@@ -20,11 +20,17 @@ struct BuyCommand: AsyncParsableCommand {
     var idempotencyKey: String?
 
     func run() async throws {
-        let client = try connection.signedInClient()
+        try await connection.withClient(signedIn: true) { client in try await buy(client) }
+    }
+
+    private func buy(_ client: PlatformClient) async throws {
         let session = try await client.createCheckoutSession(listingSlug: slug, idempotencyKey: idempotencyKey ?? UUID().uuidString)
         let out = TerminalOutput()
+        let waiting = wait || payWithTestCard
         if output.json {
-            try out.json(session)
+            // Waiting: one compact line per document (the session now, the order once paid), so a
+            // script can read the checkout URL before the payment arrives.
+            try out.json(session, pretty: !waiting)
         } else {
             out.fields([
                 ("Order", session.orderId),
@@ -37,10 +43,10 @@ struct BuyCommand: AsyncParsableCommand {
             out.line("Pay here: " + out.paint(TerminalOutput.clean(session.checkoutURL), .cyan))
         }
         if payWithTestCard { try await client.sandboxPay(orderId: session.orderId) }
-        guard wait || payWithTestCard else { return }
+        guard waiting else { return }
         if !output.json { TerminalOutput.note("Waiting for the payment… (Ctrl-C stops waiting; the order stays open)") }
         let order = try await OrderWaiter.waitForPayment(client: client, orderId: session.orderId)
-        if output.json { return try out.json(order) }
+        if output.json { return try out.json(order, pretty: false) }
         switch order.state {
         case .expired:
             throw ClientError.configuration("the checkout session expired before payment; run `techflunky buy \(slug)` again")
@@ -73,7 +79,7 @@ struct OrdersCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        let orders = try await connection.signedInClient().orders()
+        let orders = try await connection.withClient(signedIn: true) { try await $0.orders() }
         let out = TerminalOutput()
         if output.json { return try out.json(OrdersResponse(orders: orders)) }
         if orders.isEmpty { return out.line("No orders yet. Find a business with `techflunky listings`.") }
@@ -95,7 +101,7 @@ struct PayoutsCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        let response = try await connection.signedInClient().payouts()
+        let response = try await connection.withClient(signedIn: true) { try await $0.payouts() }
         let out = TerminalOutput()
         if output.json { return try out.json(response) }
         if response.payouts.isEmpty { return out.line("No sales yet.") }
@@ -127,7 +133,7 @@ struct SellerOnboardCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        let status = try await connection.signedInClient().createSellerAccount()
+        let status = try await connection.withClient(signedIn: true) { try await $0.createSellerAccount() }
         let out = TerminalOutput()
         if output.json { return try out.json(status) }
         out.fields([

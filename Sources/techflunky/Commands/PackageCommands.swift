@@ -73,7 +73,11 @@ struct PackagePublishCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         let upload = try bundle.upload()
-        let client = try connection.signedInClient()
+        try await connection.withClient(signedIn: true) { client in try await publish(upload, bundle: bundle, client: client) }
+    }
+
+    private func publish(_ upload: ListingUploadRequest, bundle: PackageBundleReader, client: PlatformClient) async throws {
+        let out = TerminalOutput()
         let listing: Listing
         do {
             listing = update ? try await client.updateListing(slug: try bundle.manifest().slug, upload) : try await client.publishListing(upload)
@@ -100,7 +104,7 @@ struct PackageBundleReader {
     func files() throws -> Set<String> {
         let base = root.path.hasSuffix("/") ? root.path : root.path + "/"
         guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey]) else {
-            throw ValidationError("cannot read the directory \(directory)")
+            throw ClientError.configuration("cannot read the directory \(directory)")
         }
         var paths: Set<String> = []
         for case let url as URL in walker {

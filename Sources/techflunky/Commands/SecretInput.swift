@@ -19,8 +19,15 @@ enum SecretInput {
         silent.c_lflag &= ~tcflag_t(ECHO)
         silent.c_lflag |= tcflag_t(ECHONL)
         _ = prompt.withCString { write(fd, $0, strlen($0)) }
+        // Ctrl-C (or a kill) while echo is off must not leave the terminal silent.
+        terminalToRestore = (fd, original)
+        let previous = [SIGINT, SIGTERM, SIGHUP].map { ($0, signal($0, restoreTerminalAndDie)) }
         tcsetattr(fd, TCSAFLUSH, &silent)
-        defer { tcsetattr(fd, TCSAFLUSH, &original) }
+        defer {
+            tcsetattr(fd, TCSAFLUSH, &original)
+            for (number, handler) in previous { signal(number, handler) }
+            terminalToRestore = nil
+        }
         return readLine(fd: fd)
     }
 
@@ -48,4 +55,19 @@ enum SecretInput {
         if bytes.last == 0x0D { bytes.removeLast() }
         return String(decoding: bytes, as: UTF8.self)
     }
+}
+
+/// The terminal state to put back if a signal arrives while a secret is being typed.
+/// `nonisolated(unsafe)` is safe here: it is written only on the prompting thread, before the signal
+/// handlers are installed and after they are removed, and the handler only reads it.
+nonisolated(unsafe) private var terminalToRestore: (fd: Int32, state: termios)?
+
+/// Restores echo, then dies of the same signal with its default action (so the exit status says so).
+/// Uses only async-signal-safe calls (tcsetattr, signal, raise).
+private func restoreTerminalAndDie(_ number: Int32) {
+    if var saved = terminalToRestore {
+        tcsetattr(saved.fd, TCSAFLUSH, &saved.state)
+    }
+    signal(number, SIG_DFL)
+    raise(number)
 }

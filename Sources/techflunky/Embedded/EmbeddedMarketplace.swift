@@ -37,6 +37,8 @@ struct EmbeddedMarketplace {
     struct Instance: Codable {
         var pid: Int32
         var apiURL: String
+        /// The stand-ins' base URL (hosted checkout pages, `/sandbox/faults`, `/sandbox/trigger/…`).
+        var sandboxURL: String?
     }
 
     struct ClockState: Codable {
@@ -89,7 +91,7 @@ struct EmbeddedMarketplace {
             try write(summary, to: worldFile)
         }
         try saveClock(marketplace.clock.offsetSeconds)
-        try write(Instance(pid: getpid(), apiURL: marketplace.apiURL), to: instanceFile)
+        try write(Instance(pid: getpid(), apiURL: marketplace.apiURL, sandboxURL: marketplace.sandbox.baseURL), to: instanceFile)
         let client = PlatformClient(baseURL: marketplace.apiURL)
         let auth = try await client.login(email: DemoCatalogLoader.demoEmail, password: DemoCatalogLoader.demoPassword)
         return Session(apiURL: marketplace.apiURL, token: auth.token, owned: marketplace, dataDir: dataDir)
