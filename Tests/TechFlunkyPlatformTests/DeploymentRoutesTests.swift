@@ -179,4 +179,34 @@ final class DeploymentRoutesTests: XCTestCase {
         XCTAssertEqual(events.last?.state, .rolledBack)
         XCTAssertEqual(events.map(\.seq), Array(1...(events.last?.seq ?? 0)))
     }
+
+    func testAFailedPackageStepFreezesThePayoutHoldUntilARetrySucceeds() async throws {
+        let live = try await start()
+        defer { Task { await live.stop() } }
+        live.sandbox.injectFault(SandboxFault(match: "PUT /client/v4/accounts/*/workers/scripts/*", status: 500, code: 10013, times: nil))
+        let accepted = try await call(live, .POST, "/api/deploy", token: live.buyerToken,
+                                      body: DeployRequest(orderId: live.paidOrder, cloudflare: live.cloudflare))
+        let id = try WireJSON.decode(DeployAccepted.self, from: accepted.body).deploymentId
+        let failed = try await watch(live, id, after: 0, cut: nil).events
+        XCTAssertEqual(failed.last?.state, .failed)
+        let frozen = try await live.platform.services.orders.order(id: live.paidOrder)
+        XCTAssertNotNil(frozen?.holdFrozenReason, "the seller's payout waits while the package does not deploy")
+        XCTAssertTrue(frozen?.holdFrozenReason?.contains("Upload Workers") ?? false, frozen?.holdFrozenReason ?? "")
+
+        live.sandbox.faults.clear()
+        let retried = try await call(live, .POST, "/api/deploy/\(id)/retry", token: live.buyerToken,
+                                     body: DeployCredentialsRequest(cloudflare: live.cloudflare))
+        XCTAssertEqual(retried.status, 202)
+        var events = failed
+        let failedAt = failed.last?.seq ?? 0
+        for _ in 0..<100 where events.last?.state != .succeeded {
+            // The retry may not have announced itself when the watcher connects: follow until it ends again.
+            events += try await watch(live, id, after: events.last?.seq ?? 0, cut: nil).events
+            if events.last?.state == .failed && (events.last?.seq ?? 0) > failedAt { break }
+            try await Task.sleep(nanoseconds: 20_000_000)
+        }
+        XCTAssertEqual(events.last?.state, .succeeded, events.last?.message ?? "")
+        let released = try await live.platform.services.orders.order(id: live.paidOrder)
+        XCTAssertNil(released?.holdFrozenReason)
+    }
 }
