@@ -10,7 +10,7 @@ import XCTest
 /// `/api/deploy…` on a live platform (loopback port) deploying into the Cloudflare stand-in, watched
 /// over SSE with libcurl.
 final class DeploymentRoutesTests: XCTestCase {
-    struct Live {
+    struct Live: Sendable {
         let platform: RunningPlatform
         let sandbox: SandboxServer
         let http: CurlHTTPClient
@@ -79,6 +79,10 @@ final class DeploymentRoutesTests: XCTestCase {
 
     /// Reads the event stream from `after`, giving up the connection after `cut` events (nil: to the end).
     func watch(_ live: Live, _ id: String, after: Int, cut: Int?) async throws -> (events: [DeploymentEvent], ended: Bool) {
+        try await withDeadline(60) { try await Self.watchStream(live, id, after: after, cut: cut) }
+    }
+
+    static func watchStream(_ live: Live, _ id: String, after: Int, cut: Int?) async throws -> (events: [DeploymentEvent], ended: Bool) {
         var headers: HTTPHeaders = ["Authorization": "Bearer \(live.buyerToken)", "Accept": "text/event-stream"]
         if after > 0 { headers["Last-Event-ID"] = String(after) }
         let response = try await live.http.stream(HTTPRequest(url: live.platform.baseURL + "/api/deploy/\(id)/events", headers: headers,
