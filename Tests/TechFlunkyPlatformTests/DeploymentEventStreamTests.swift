@@ -53,7 +53,7 @@ final class DeploymentEventStreamTests: XCTestCase {
         XCTAssertEqual(loaded, d)
     }
 
-    func collect(_ stream: AsyncStream<String>, cutAfter: Int? = nil) async -> (events: [DeploymentEvent], heartbeats: Int, ended: Bool) {
+    static func collect(_ stream: AsyncStream<String>, cutAfter: Int? = nil) async -> (events: [DeploymentEvent], heartbeats: Int, ended: Bool) {
         var parser = SSEParser()
         var events: [DeploymentEvent] = []
         var heartbeats = 0
@@ -85,14 +85,17 @@ final class DeploymentEventStreamTests: XCTestCase {
             for i in 0..<298 { try await recorder.log(.verifyCredentials, "line \(i)") }
             try await recorder.setState(.succeeded)
         }
-        var seen: [DeploymentEvent] = []
-        var reconnects = 0
-        while true {
-            let cut = Int.random(in: 1...7)
-            let result = await collect(streams.frames(deploymentId: "dep_c", after: seen.last?.seq ?? 0), cutAfter: cut)
-            seen += result.events
-            if result.ended { break }
-            reconnects += 1
+        let (seen, reconnects) = try await withDeadline(60) {
+            var seen: [DeploymentEvent] = []
+            var reconnects = 0
+            while true {
+                let cut = Int.random(in: 1...7)
+                let result = await Self.collect(streams.frames(deploymentId: "dep_c", after: seen.last?.seq ?? 0), cutAfter: cut)
+                seen += result.events
+                if result.ended { break }
+                reconnects += 1
+            }
+            return (seen, reconnects)
         }
         try await producer.value
         XCTAssertGreaterThan(reconnects, 20)
@@ -113,13 +116,13 @@ final class DeploymentEventStreamTests: XCTestCase {
             try await Task.sleep(nanoseconds: 150_000_000)
             try await recorder.setState(.failed, message: "x")
         }
-        let result = await collect(streams.frames(deploymentId: "dep_d", after: 0))
+        let result = try await withDeadline(30) { await Self.collect(streams.frames(deploymentId: "dep_d", after: 0)) }
         try await producer.value
         XCTAssertTrue(result.ended)
         XCTAssertGreaterThan(result.heartbeats, 0)
         XCTAssertEqual(result.events.map(\.seq), [1, 2])
         // Connecting after the end replays nothing and ends at once.
-        let again = await collect(streams.frames(deploymentId: "dep_d", after: 2))
+        let again = try await withDeadline(30) { await Self.collect(streams.frames(deploymentId: "dep_d", after: 2)) }
         XCTAssertTrue(again.ended)
         XCTAssertTrue(again.events.isEmpty)
     }

@@ -249,6 +249,22 @@ final class DeploymentOrchestratorTests: XCTestCase {
         XCTAssertEqual(cf.inventory.count, 4 * ids.count)
     }
 
+    func testTwoSimultaneousStartsOfOneOrderRunOnce() async throws {
+        let cf = CloudflareFakeAccount(token: token)
+        let rig = try DeploymentTestRig.make(transport: cf)
+        try await rig.addPaidOrder()
+        let orchestrator = rig.orchestrator
+        let req = request()
+        let results = await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<8 { group.addTask { (try? await orchestrator.start(req, buyerId: "acct_buyer")) != nil } }
+            var ok = 0
+            for await started in group where started { ok += 1 }
+            return ok
+        }
+        XCTAssertEqual(results, 1, "one start wins; the others are told a deployment is running or starting")
+        for d in try await rig.store.deployments(orderId: "ord_7f3a9c21e4") { await orchestrator.waitUntilIdle(d.deployment.id) }
+    }
+
     func testOnlyThePaidOrdersBuyerMayDeployOrSee() async throws {
         let cf = CloudflareFakeAccount(token: token)
         let rig = try DeploymentTestRig.make(transport: cf)

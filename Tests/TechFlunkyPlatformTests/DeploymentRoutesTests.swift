@@ -10,7 +10,7 @@ import XCTest
 /// `/api/deploy…` on a live platform (loopback port) deploying into the Cloudflare stand-in, watched
 /// over SSE with libcurl.
 final class DeploymentRoutesTests: XCTestCase {
-    struct Live {
+    struct Live: Sendable {
         let platform: RunningPlatform
         let sandbox: SandboxServer
         let http: CurlHTTPClient
@@ -26,8 +26,13 @@ final class DeploymentRoutesTests: XCTestCase {
         }
     }
 
-    func start() async throws -> Live {
+    func start() async throws -> Live { try await Self.startLive() }
+
+    /// A live platform and stand-in with a buyer, another account, a paid and an unpaid order of `bundle`
+    /// (the test bundle when nil), and a Cloudflare token for the stand-in's demo account.
+    static func startLive(bundle source: URL? = nil, orders: Int = 1, clock: (any PlatformClock)? = nil) async throws -> Live {
         var harness = try PlatformTestHarness(start: Date())
+        if let clock { harness.configuration.clock = clock }
         var logger = Logger(label: "test.deploy.routes")
         logger.logLevel = .error
         let sandbox = try await SandboxServer.start(SandboxConfiguration(dataDir: harness.directory.appendingPathComponent("sandbox"), logger: logger))
@@ -40,19 +45,23 @@ final class DeploymentRoutesTests: XCTestCase {
         let seller = try await CatalogFixtures.seller(services)
         let buyer = try await CatalogFixtures.seller(services, email: "buyer@example.com")
         let other = try await CatalogFixtures.seller(services, email: "other@example.com")
-        let bundle = harness.directory.appendingPathComponent("bundle")
-        try DeploymentTestBundle.write(to: bundle)
-        try await services.catalog.insert(NewListing(slug: "shop", sellerId: seller.id, details: CatalogFixtures.details(title: "Shop"),
+        let bundle = source ?? harness.directory.appendingPathComponent("bundle")
+        if source == nil { try DeploymentTestBundle.write(to: bundle) }
+        let slug = try DeploymentPackage.load(from: bundle).manifest.slug
+        try await services.catalog.insert(NewListing(slug: slug, sellerId: seller.id, details: CatalogFixtures.details(title: "Shop"),
                                                      manifest: try DeploymentPackage.load(from: bundle).manifest, assets: []),
                                           now: services.clock.now())
-        try services.packages.install(slug: "shop", from: bundle)
-        let listing = try await services.catalog.listingForSale(slug: "shop")!
+        try services.packages.install(slug: slug, from: bundle)
+        let listing = try await services.catalog.listingForSale(slug: slug)!
         let split = try FeePolicy.standard.split(listing.askingPrice)
-        try await services.orders.insert(StoredOrder(id: "ord_paid12345", listing: listing, buyerId: buyer.id, split: split, now: services.clock.now()))
+        for i in 0..<orders {
+            let id = i == 0 ? "ord_paid12345" : "ord_paid\(String(format: "%05d", i))"
+            try await services.orders.insert(StoredOrder(id: id, listing: listing, buyerId: buyer.id, split: split, now: services.clock.now()))
+            _ = try await services.orders.apply(eventId: "evt_\(i)_paid", eventType: "checkout.session.completed",
+                                                fact: .paid(orderId: id, sessionId: "cs_test_\(i)", paymentIntentId: "pi_\(i)", chargeId: "ch_\(i)"),
+                                                holdInterval: 3 * 86_400, now: services.clock.now())
+        }
         try await services.orders.insert(StoredOrder(id: "ord_unpaid123", listing: listing, buyerId: buyer.id, split: split, now: services.clock.now()))
-        _ = try await services.orders.apply(eventId: "evt_1", eventType: "checkout.session.completed",
-                                            fact: .paid(orderId: "ord_paid12345", sessionId: "cs_test_1", paymentIntentId: "pi_1", chargeId: "ch_1"),
-                                            holdInterval: 3 * 86_400, now: services.clock.now())
         let token = try sandbox.createCloudflareToken(accountId: SandboxServer.demoCloudflareAccountId)
         return Live(platform: platform, sandbox: sandbox, http: http,
                     buyerToken: try await AccountRoutes.startSession(for: buyer, services: services).token,
@@ -70,6 +79,10 @@ final class DeploymentRoutesTests: XCTestCase {
 
     /// Reads the event stream from `after`, giving up the connection after `cut` events (nil: to the end).
     func watch(_ live: Live, _ id: String, after: Int, cut: Int?) async throws -> (events: [DeploymentEvent], ended: Bool) {
+        try await withDeadline(60) { try await Self.watchStream(live, id, after: after, cut: cut) }
+    }
+
+    static func watchStream(_ live: Live, _ id: String, after: Int, cut: Int?) async throws -> (events: [DeploymentEvent], ended: Bool) {
         var headers: HTTPHeaders = ["Authorization": "Bearer \(live.buyerToken)", "Accept": "text/event-stream"]
         if after > 0 { headers["Last-Event-ID"] = String(after) }
         let response = try await live.http.stream(HTTPRequest(url: live.platform.baseURL + "/api/deploy/\(id)/events", headers: headers,
@@ -169,5 +182,35 @@ final class DeploymentRoutesTests: XCTestCase {
         }
         XCTAssertEqual(events.last?.state, .rolledBack)
         XCTAssertEqual(events.map(\.seq), Array(1...(events.last?.seq ?? 0)))
+    }
+
+    func testAFailedPackageStepFreezesThePayoutHoldUntilARetrySucceeds() async throws {
+        let live = try await start()
+        defer { Task { await live.stop() } }
+        live.sandbox.injectFault(SandboxFault(match: "PUT /client/v4/accounts/*/workers/scripts/*", status: 500, code: 10013, times: nil))
+        let accepted = try await call(live, .POST, "/api/deploy", token: live.buyerToken,
+                                      body: DeployRequest(orderId: live.paidOrder, cloudflare: live.cloudflare))
+        let id = try WireJSON.decode(DeployAccepted.self, from: accepted.body).deploymentId
+        let failed = try await watch(live, id, after: 0, cut: nil).events
+        XCTAssertEqual(failed.last?.state, .failed)
+        let frozen = try await live.platform.services.orders.order(id: live.paidOrder)
+        XCTAssertNotNil(frozen?.holdFrozenReason, "the seller's payout waits while the package does not deploy")
+        XCTAssertTrue(frozen?.holdFrozenReason?.contains("Upload Workers") ?? false, frozen?.holdFrozenReason ?? "")
+
+        live.sandbox.faults.clear()
+        let retried = try await call(live, .POST, "/api/deploy/\(id)/retry", token: live.buyerToken,
+                                     body: DeployCredentialsRequest(cloudflare: live.cloudflare))
+        XCTAssertEqual(retried.status, 202)
+        var events = failed
+        let failedAt = failed.last?.seq ?? 0
+        for _ in 0..<100 where events.last?.state != .succeeded {
+            // The retry may not have announced itself when the watcher connects: follow until it ends again.
+            events += try await watch(live, id, after: events.last?.seq ?? 0, cut: nil).events
+            if events.last?.state == .failed && (events.last?.seq ?? 0) > failedAt { break }
+            try await Task.sleep(nanoseconds: 20_000_000)
+        }
+        XCTAssertEqual(events.last?.state, .succeeded, events.last?.message ?? "")
+        let released = try await live.platform.services.orders.order(id: live.paidOrder)
+        XCTAssertNil(released?.holdFrozenReason)
     }
 }

@@ -148,3 +148,21 @@ final class DeploymentFaultyTransport: HTTPTransport, @unchecked Sendable {
 
     func stream(_ request: HTTPRequest) async throws -> HTTPStreamingResponse { try await inner.stream(request) }
 }
+
+struct DeploymentTestTimeout: Error, CustomStringConvertible {
+    let seconds: Double
+    var description: String { "did not finish within \(seconds) s" }
+}
+
+/// Runs `body`, failing with `DeploymentTestTimeout` instead of hanging when a stream never ends.
+func withDeadline<T: Sendable>(_ seconds: Double, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    try await withThrowingTaskGroup(of: T.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            try await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
+            throw DeploymentTestTimeout(seconds: seconds)
+        }
+        defer { group.cancelAll() }
+        return try await group.next()!
+    }
+}

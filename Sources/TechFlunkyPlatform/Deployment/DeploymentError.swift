@@ -12,6 +12,8 @@ public enum DeploymentError: Error, Sendable, Hashable, CustomStringConvertible 
     /// Retry or rollback is not possible from this state.
     case wrongState(deploymentId: String, state: DeploymentState, action: String)
     case accountMismatch(expected: String)
+    /// Another request is starting a deployment of this order at this moment.
+    case orderBusy(orderId: String)
     case packageUnavailable(String)
 
     public var description: String {
@@ -24,6 +26,7 @@ public enum DeploymentError: Error, Sendable, Hashable, CustomStringConvertible 
         case let .accountMismatch(expected):
             "this deployment went into Cloudflare account \(expected); give a token for that account"
         case let .packageUnavailable(detail): "the package cannot be deployed: \(detail)"
+        case let .orderBusy(id): "a deployment of order \(id) is being started already"
         }
     }
 }

@@ -13,7 +13,13 @@ public protocol DeploymentEventPublisher: Sendable {
 /// watchers stay cheap). The hub keeps no history: the store's event log is the source for replay,
 /// and a watcher subscribes *before* reading the log so nothing falls between the two.
 public actor DeploymentEventHub: DeploymentEventPublisher {
-    public typealias Handler = @Sendable (DeploymentEvent) -> Void
+    public typealias Handler = @Sendable (Delivery) -> Void
+
+    /// One event as delivered: the value and its SSE frame, encoded once for every watcher.
+    public struct Delivery: Sendable {
+        public let event: DeploymentEvent
+        public let frame: String
+    }
 
     public struct Subscription: Sendable, Hashable {
         let deploymentId: String
@@ -38,7 +44,8 @@ public actor DeploymentEventHub: DeploymentEventPublisher {
 
     public func publish(_ event: DeploymentEvent) {
         guard let list = handlers[event.deploymentId] else { return }
-        for handler in list.values { handler(event) }
+        let delivery = Delivery(event: event, frame: DeploymentEventStream.encode(event))
+        for handler in list.values { handler(delivery) }
     }
 
     /// How many watchers a deployment has (tests, diagnostics).

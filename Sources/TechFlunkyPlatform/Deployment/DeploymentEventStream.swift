@@ -21,7 +21,7 @@ public struct DeploymentEventStream: Sendable {
     }
 
     enum Item: Sendable {
-        case event(DeploymentEvent)
+        case event(DeploymentEventHub.Delivery)
         case heartbeat
     }
 
@@ -61,17 +61,21 @@ public struct DeploymentEventStream: Sendable {
                     switch item {
                     case .heartbeat:
                         out.yield(SSEEncoder.comment("heartbeat"))
-                    case let .event(event):
+                    case let .event(delivery):
+                        let event = delivery.event
                         if event.seq <= sent { continue }
-                        var batch = [event]
-                        if event.seq > sent + 1 {
-                            batch = try await store.events(deploymentId: deploymentId, after: sent).filter { $0.seq <= event.seq }
-                        }
                         var ended = false
-                        for e in batch where e.seq == sent + 1 {
-                            out.yield(Self.encode(e))
-                            sent = e.seq
-                            if e.isFinal { ended = true }
+                        if event.seq == sent + 1 {
+                            out.yield(delivery.frame)
+                            sent = event.seq
+                            ended = event.isFinal
+                        } else {
+                            let missed = try await store.events(deploymentId: deploymentId, after: sent).filter { $0.seq <= event.seq }
+                            for e in missed where e.seq == sent + 1 {
+                                out.yield(Self.encode(e))
+                                sent = e.seq
+                                if e.isFinal { ended = true }
+                            }
                         }
                         if ended, try await Self.isFinished(store, deploymentId, sent) {
                             await hub.unsubscribe(subscription)

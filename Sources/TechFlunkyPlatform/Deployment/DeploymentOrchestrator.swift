@@ -69,6 +69,9 @@ public actor DeploymentOrchestrator {
     private let logger: Logger
     private var runs: [String: Task<Void, Never>] = [:]
     private var recovered = false
+    /// Orders between the start of `start` and the launch of their run: the actor is reentrant at
+    /// every `await`, so this (not `runs`) is what stops two simultaneous requests for one order.
+    private var startingOrders: Set<String> = []
 
     public init(store: any DeploymentStore, publisher: any DeploymentEventPublisher, clock: any DeploymentClock,
                 orders: any DeploymentOrderAccess, configuration: Configuration, logger: Logger) {
@@ -87,6 +90,11 @@ public actor DeploymentOrchestrator {
         try await ensureRecovered()
         try Self.validate(request.cloudflare)
         let domain = try Self.normalizedDomain(request.domain)
+        guard !startingOrders.contains(request.orderId) else {
+            throw DeploymentError.orderBusy(orderId: request.orderId)
+        }
+        startingOrders.insert(request.orderId)
+        defer { startingOrders.remove(request.orderId) }
         guard let order = try await orders.order(id: request.orderId, buyerId: buyerId) else {
             throw DeploymentError.notFound("order \(request.orderId)")
         }
@@ -170,7 +178,10 @@ public actor DeploymentOrchestrator {
                 try await recorder.stepFinished(step.kind, state: .failed,
                                                 message: "Interrupted by a platform restart; give your token again to resume")
             }
-            try await recorder.setState(.interrupted, message: "Interrupted by a platform restart; retry with your Cloudflare token to resume")
+            let next = stored.deployment.state == .rollingBack
+                ? "roll back again with your Cloudflare token to finish removing what it created"
+                : "retry with your Cloudflare token to resume"
+            try await recorder.setState(.interrupted, message: "Interrupted by a platform restart; \(next)")
             ids.append(stored.deployment.id)
             logger.notice("deployment interrupted by restart", metadata: ["deployment": "\(stored.deployment.id)"])
         }
