@@ -56,6 +56,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
+            exclude: ["README.md"],
             resources: [.copy("Resources/DemoCatalog")]
         ),
 
@@ -99,6 +100,7 @@ let package = Package(
         .testTarget(name: "TechFlunkyHTTPTests", dependencies: [
             "TechFlunkyHTTP", "TechFlunkyCore",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdHTTP2", package: "hummingbird"),
         ]),
         .testTarget(name: "TechFlunkyClientTests", dependencies: [
             "TechFlunkyClient", "TechFlunkyPlatform", "TechFlunkySandbox", "TechFlunkyCore",
@@ -116,6 +118,6 @@ let package = Package(
         ]),
         .testTarget(name: "TechFlunkyTUITests", dependencies: ["TechFlunkyTUI", "TechFlunkyClient", "TechFlunkyCore"]),
         // Drives the real binary in tmux; needs the `techflunky` product built first.
-        .testTarget(name: "EndToEndTests", dependencies: ["TechFlunkyCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TechFlunkyCore", "TechFlunkySandbox"]),
     ]
 )

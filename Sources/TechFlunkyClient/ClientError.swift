@@ -23,7 +23,11 @@ public enum ClientError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Local configuration that cannot be used (config file, token file, API URL).
     case configuration(String)
 
-    public var description: String {
+    /// Safe to print on a terminal: the server's words (messages, fields) pass through `SafeText`, so a
+    /// hostile or broken server cannot send escape sequences through an error.
+    public var description: String { SafeText.sanitize(unsanitizedDescription) }
+
+    private var unsanitizedDescription: String {
         switch self {
         case let .cannotReach(url, detail):
             "cannot reach the TechFlunky platform at \(url) (\(detail)). Is it running? Check --api or TECHFLUNKY_API."

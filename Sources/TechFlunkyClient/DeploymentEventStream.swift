@@ -113,17 +113,16 @@ private struct DeploymentEventFollower: Sendable {
                 case .finished:
                     output.finish()
                     return
-                case let .gap(expected, got):
+                case .gap:
                     gapRepeats += 1
-                    if gapRepeats >= options.gapAttempts {
-                        // The server keeps skipping: take the snapshot as the truth and go on from it.
-                        let snapshot = try await client.deployment(id: deploymentId)
+                    // The server keeps skipping: take the snapshot as the truth and go on from it (when the
+                    // snapshot cannot be had just now, keep reconnecting).
+                    if gapRepeats >= options.gapAttempts, let snapshot = try? await client.deployment(id: deploymentId) {
                         output.yield(.resynchronized(snapshot))
                         lastSeq = max(lastSeq, snapshot.lastEventId)
                         gapRepeats = 0
                         if snapshot.state.isFinal { output.finish(); return }
                     }
-                    _ = (expected, got)
                     try await Self.sleep(jittered(options.initialBackoff))
                 case let .reconnect(progressed, reason, delay):
                     if progressed {
@@ -149,8 +148,6 @@ private struct DeploymentEventFollower: Sendable {
             }
         } catch is CancellationError {
             output.finish(throwing: ClientError.cancelled)
-        } catch let error as ClientError {
-            output.finish(throwing: error)
         } catch {
             output.finish(throwing: error)
         }

@@ -2,12 +2,6 @@ import Foundation
 import TechFlunkyCore
 import TechFlunkyHTTP
 
-/// `GET /healthz`.
-public struct HealthStatus: Codable, Sendable, Hashable {
-    public var status: String
-    public var version: String?
-}
-
 /// A typed call for every platform endpoint. Holds the base URL and the session token (set by
 /// `login`/`signup`, cleared by `logout`); safe to share between tasks. Every failure is a
 /// `ClientError`.
@@ -33,7 +27,7 @@ public final class PlatformClient: Sendable {
 
     // MARK: Health and accounts
 
-    public func health() async throws -> HealthStatus {
+    public func health() async throws -> HealthResponse {
         try await call(.GET, "/healthz", authenticated: false)
     }
 
@@ -44,10 +38,16 @@ public final class PlatformClient: Sendable {
         return auth
     }
 
+    /// A wrong email or password is `.rejected(401, …)` with the server's message (not `.signedOut`,
+    /// whose advice is to log in).
     public func login(email: String, password: String) async throws -> AuthResponse {
-        let auth: AuthResponse = try await call(.POST, "/api/auth/login", body: LoginRequest(email: email, password: password), authenticated: false)
-        token = auth.token
-        return auth
+        do {
+            let auth: AuthResponse = try await call(.POST, "/api/auth/login", body: LoginRequest(email: email, password: password), authenticated: false)
+            token = auth.token
+            return auth
+        } catch let ClientError.signedOut(message) {
+            throw ClientError.rejected(status: 401, error: .init(code: APIErrorCode.unauthorized, message: message))
+        }
     }
 
     /// Revokes the session on the server and forgets it here.
@@ -143,6 +143,22 @@ public final class PlatformClient: Sendable {
         try await call(.GET, "/api/seller/payouts")
     }
 
+    /// Publishes a listing with its package bundle (validated by the server; problems come back in
+    /// `ClientError.rejected(422, …).problems`).
+    public func publishListing(_ upload: ListingUploadRequest) async throws -> Listing {
+        try await call(.POST, "/api/seller/listings", body: upload)
+    }
+
+    /// Updates one's own listing: text and metrics, and the package when `upload.bundle` is set.
+    public func updateListing(slug: String, _ upload: ListingUploadRequest) async throws -> Listing {
+        try await call(.PUT, "/api/seller/listings/\(Self.segment(slug))", body: upload)
+    }
+
+    /// Withdraws one's own listing from the catalog.
+    public func withdrawListing(slug: String) async throws {
+        try await callWithoutResult(.DELETE, "/api/seller/listings/\(Self.segment(slug))")
+    }
+
     // MARK: Sandbox (only when the platform runs against the stand-ins)
 
     public func sandboxClock() async throws -> SandboxClockResponse {
@@ -153,9 +169,12 @@ public final class PlatformClient: Sendable {
         try await call(.POST, "/api/sandbox/advance", body: SandboxAdvanceRequest(seconds: seconds))
     }
 
-    /// Pays an order's checkout session with the test card, as the hosted page's button does.
+    /// Pays an order's checkout session with the test card, as the hosted page's button does (the
+    /// webhook that marks the order paid follows on its own: poll `order(id:)`). Returns nothing, so
+    /// the signature matches the UI's `MarketplaceService` requirement exactly — a different return
+    /// type would let the protocol's "unsupported" default win silently.
     public func sandboxPay(orderId: String) async throws {
-        try await callWithoutResult(.POST, "/api/sandbox/pay", body: SandboxPayRequest(orderId: orderId))
+        let _: Order = try await call(.POST, "/api/sandbox/pay", body: SandboxPayRequest(orderId: orderId))
     }
 
     // MARK: Plumbing

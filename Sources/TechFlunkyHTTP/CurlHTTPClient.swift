@@ -44,6 +44,12 @@ public final class CurlHTTPClient: HTTPTransport {
         loop.shutdown()
     }
 
+    /// How many connections this client has opened so far; the rest of its requests reused one.
+    public var connectionsOpened: Int { loop.connectionsOpened.withValue { $0 } }
+
+    /// Completed responses by the HTTP version they came over (`"1.1"`, `"2"`).
+    public var responsesByHTTPVersion: [String: Int] { loop.responsesByVersion.withValue { $0 } }
+
     /// Sends a request and returns the whole response. A non-2xx status is a response, not an error;
     /// transport failures throw `HTTPError`.
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
@@ -75,11 +81,15 @@ public final class CurlHTTPClient: HTTPTransport {
     /// chunks. Never retried (the caller knows how to resume, e.g. with `Last-Event-ID`). Stopping
     /// iteration of `body`, or cancelling the task, aborts the transfer.
     public func stream(_ request: HTTPRequest) async throws -> HTTPStreamingResponse {
+        defer { withExtendedLifetime(self) {} }
         let transfer = makeTransfer(request, defaultTimeouts: .streaming, cap: nil)
         let (body, bodyContinuation) = AsyncThrowingStream<Data, Error>.makeStream()
         let loop = self.loop
-        bodyContinuation.onTermination = { termination in
+        // The closure also keeps this client (and so its event thread) alive for as long as the body
+        // stream is: a caller may hold only the response and let the client go.
+        bodyContinuation.onTermination = { [self] termination in
             if case .cancelled = termination { loop.cancel(transfer) }
+            withExtendedLifetime(self) {}
         }
         let (status, headers) = try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (head: CheckedContinuation<(Int, HTTPHeaders), Error>) in
@@ -93,6 +103,9 @@ public final class CurlHTTPClient: HTTPTransport {
     }
 
     private func sendOnce(_ request: HTTPRequest) async throws -> HTTPResponse {
+        // The client's deinit stops its event thread: keep it alive until the answer is in, even if the
+        // caller's only reference was a temporary (ARC may otherwise end `self`'s life at its last use).
+        defer { withExtendedLifetime(self) {} }
         let transfer = makeTransfer(request, defaultTimeouts: configuration.timeouts, cap: configuration.maxResponseBytes)
         let loop = self.loop
         return try await withTaskCancellationHandler {

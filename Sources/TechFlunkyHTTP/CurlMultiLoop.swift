@@ -24,6 +24,10 @@ final class CurlMultiLoop: @unchecked Sendable {
     private let multi: UnsafeMutableRawPointer
     /// Transfers attached to `multi`, by easy-handle address.
     private var active: [UInt: CurlTransfer] = [:]
+    /// New connections libcurl opened (as opposed to reused), for diagnostics and benchmarks.
+    let connectionsOpened = LockedValue(0)
+    /// Completed responses by HTTP version (`1.1`, `2`), for diagnostics and benchmarks.
+    let responsesByVersion = LockedValue<[String: Int]>([:])
 
     private static let globalInit: Void = {
         curl_global_init(tf_curl_global_all())
@@ -80,7 +84,12 @@ final class CurlMultiLoop: @unchecked Sendable {
             for command in pending {
                 switch command {
                 case let .start(transfer): attach(transfer)
-                case let .cancel(transfer): detach(transfer, error: .cancelled)
+                case let .cancel(transfer):
+                    // Only a transfer that is running here: one not started yet may still be handing over
+                    // its delivery on the caller's thread, and `attach` sees its cancel flag anyway.
+                    if let easy = transfer.easy, active[UInt(bitPattern: easy)] === transfer {
+                        detach(transfer, error: .cancelled)
+                    }
                 }
             }
             if stop { break }
@@ -107,6 +116,16 @@ final class CurlMultiLoop: @unchecked Sendable {
             guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
             let result = message.pointee.data.result
             guard let transfer = active[UInt(bitPattern: easy)] else { continue }
+            var opened = 0
+            if tf_curl_easy_getinfo_long(easy, CURLINFO_NUM_CONNECTS, &opened) == CURLE_OK, opened > 0 {
+                connectionsOpened.withValue { $0 += opened }
+            }
+            var version = 0
+            if result == CURLE_OK, tf_curl_easy_getinfo_long(easy, CURLINFO_HTTP_VERSION, &version) == CURLE_OK, version != 0 {
+                let name = version == Int(CURL_HTTP_VERSION_2_0) ? "2" : version == Int(CURL_HTTP_VERSION_3) ? "3"
+                    : version == Int(CURL_HTTP_VERSION_1_0) ? "1.0" : "1.1"
+                responsesByVersion.withValue { $0[name, default: 0] += 1 }
+            }
             detach(transfer, error: transfer.error(for: result))
         }
     }
@@ -247,8 +266,15 @@ final class CurlMultiLoop: @unchecked Sendable {
 
     /// Whether a URL's host is this machine (the only place TLS verification may be switched off).
     static func isLoopback(_ url: String) -> Bool {
-        guard let host = URLComponents(string: url)?.host?.lowercased() else { return false }
-        return host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
+        guard var host = URLComponents(string: url)?.host?.lowercased() else { return false }
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        if host == "localhost" || host == "::1" { return true }
+        // An IPv4 literal in 127.0.0.0/8 — not merely a name starting with "127." (127.0.0.1.example.com).
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        guard octets.count == 4, octets.allSatisfy({ !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isASCII) && UInt8($0) != nil }) else {
+            return false
+        }
+        return octets[0] == "127"
     }
 }
 

@@ -154,13 +154,15 @@ final class CurlTransfer: @unchecked Sendable {
             return .cannotConnect(url: url, detail: detail)
         case CURLE_OPERATION_TIMEDOUT:
             return .timedOut(url: url)
-        case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL:
+        case CURLE_URL_MALFORMAT:
             return .invalidURL(url)
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM,
              CURLE_SSL_CIPHER, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH,
              CURLE_SSL_INVALIDCERTSTATUS, CURLE_SSL_CRL_BADFILE, CURLE_SSL_ENGINE_NOTFOUND:
             return .tls(url: url, detail: detail)
         default:
+            // Includes CURLE_UNSUPPORTED_PROTOCOL, which for an http(s) URL (the only kind configured)
+            // means the server answered with something that is not HTTP ("Received HTTP/0.9").
             return .transport(url: url, code: Int(code.rawValue), detail: detail)
         }
     }

@@ -1,9 +1,109 @@
 import ArgumentParser
+import Foundation
+import TechFlunkyClient
+import TechFlunkyPlatform
 
+/// `techflunky sandbox …`: the local marketplace the embedded default runs.
 struct SandboxCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "sandbox", abstract: "Manage the local sandbox marketplace (reset, advance the clock).")
+    static let configuration = CommandConfiguration(
+        commandName: "sandbox",
+        abstract: "Manage the local sandbox marketplace: where its data is, its clock, starting afresh.",
+        subcommands: [Status.self, Advance.self, Reset.self],
+        defaultSubcommand: Status.self
+    )
 
-    func run() async throws {
-        throw ValidationError("the sandbox is not built yet")
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show where the sandbox keeps its data and whether it is running.")
+
+        func run() async throws {
+            let embedded = EmbeddedMarketplace()
+            print("data:    \(embedded.dataDir.path)")
+            print("logs:    \(embedded.logFile.path)")
+            let seeded = FileManager.default.fileExists(atPath: embedded.worldFile.path)
+            print("seeded:  \(seeded ? "yes" : "no (the first start builds the demo world)")")
+            if let offset = embedded.readClock() {
+                print("clock:   \(SandboxCommand.describe(offset: offset))")
+            }
+            if embedded.isOwnedElsewhere, let data = try? Data(contentsOf: embedded.instanceFile),
+               let instance = try? JSONDecoder().decode(EmbeddedMarketplace.Instance.self, from: data) {
+                print("running: pid \(instance.pid), API \(instance.apiURL)")
+                if let sandbox = instance.sandboxURL {
+                    print("stand-ins: \(sandbox) (Stripe; Cloudflare at \(sandbox)/client/v4; faults at \(sandbox)/sandbox/faults)")
+                }
+            } else {
+                print("running: no")
+            }
+        }
+    }
+
+    struct Advance: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Move the sandbox clock forward (e.g. 3d, 12h, 1d6h) so payout holds can be watched releasing.",
+            discussion: "Works on a running sandbox (another terminal's techflunky) at once, or on the stored clock for the next start."
+        )
+
+        @Argument(help: "How far: a number with d, h, m or s, e.g. 3d.")
+        var duration: String
+
+        func validate() throws {
+            do { _ = try SandboxDuration.seconds(duration) } catch { throw ValidationError("\(error)") }
+        }
+
+        func run() async throws {
+            let seconds = try SandboxDuration.seconds(duration)
+            let embedded = EmbeddedMarketplace()
+            if embedded.isOwnedElsewhere, let data = try? Data(contentsOf: embedded.instanceFile),
+               let instance = try? JSONDecoder().decode(EmbeddedMarketplace.Instance.self, from: data) {
+                let client = PlatformClient(baseURL: instance.apiURL)
+                client.token = try await client.login(email: DemoCatalogLoader.demoEmail, password: DemoCatalogLoader.demoPassword).token
+                let clock = try await client.advanceSandboxClock(seconds: seconds)
+                print("sandbox clock moved \(duration) ahead: now \(clock.now.formatted(date: .abbreviated, time: .shortened)) (\(SandboxCommand.describe(offset: clock.offsetSeconds)))")
+            } else {
+                guard FileManager.default.fileExists(atPath: embedded.worldFile.path) else {
+                    throw ValidationError("there is no sandbox at \(embedded.dataDir.path) yet; run techflunky once first")
+                }
+                let offset = (embedded.readClock() ?? 0) + seconds
+                try embedded.saveClock(offset)
+                print("sandbox clock moved \(duration) ahead (\(SandboxCommand.describe(offset: offset))); it takes effect at the next start")
+            }
+        }
+    }
+
+    struct Reset: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete the sandbox's data; the next start seeds a fresh demo world.")
+
+        @Flag(name: .shortAndLong, help: "Don't ask for confirmation.")
+        var yes = false
+
+        func run() async throws {
+            let embedded = EmbeddedMarketplace()
+            guard FileManager.default.fileExists(atPath: embedded.dataDir.path) else {
+                print("nothing to reset: \(embedded.dataDir.path) does not exist")
+                return
+            }
+            if embedded.isOwnedElsewhere {
+                throw ValidationError("the sandbox is running in another terminal; quit it first")
+            }
+            if !yes {
+                guard isatty(STDIN_FILENO) != 0 else {
+                    throw ValidationError("refusing to delete \(embedded.dataDir.path) without --yes when not at a terminal")
+                }
+                print("Delete every order, deployment and setting of the sandbox in \(embedded.dataDir.path)? [y/N] ", terminator: "")
+                guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {
+                    print("kept")
+                    return
+                }
+            }
+            try FileManager.default.removeItem(at: embedded.dataDir)
+            print("removed \(embedded.dataDir.path); the next start seeds a fresh demo world")
+        }
+    }
+
+    static func describe(offset: TimeInterval) -> String {
+        if abs(offset) < 1 { return "in step with the wall clock" }
+        let total = Int(abs(offset))
+        let d = total / 86_400, h = (total % 86_400) / 3600, m = (total % 3600) / 60
+        let text = [d > 0 ? "\(d)d" : nil, h > 0 ? "\(h)h" : nil, m > 0 ? "\(m)m" : nil].compactMap { $0 }.joined()
+        return "\(text.isEmpty ? "\(total)s" : text) \(offset > 0 ? "ahead of" : "behind") the wall clock"
     }
 }

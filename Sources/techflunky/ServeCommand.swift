@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import Logging
+import TechFlunkyHTTP
 import TechFlunkyPlatform
+import TechFlunkySandbox
 
 /// `techflunky serve`: the platform API server in the foreground. Secrets come from the environment only,
 /// never from flags (flags show up in process listings).
@@ -12,6 +14,9 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Environment: STRIPE_API_BASE (default https://api.stripe.com), STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET,
             CLOUDFLARE_API_BASE (default https://api.cloudflare.com/client/v4), LOG_LEVEL (default info).
+            With --sandbox the offline Stripe and Cloudflare stand-ins run in the same process on loopback ports
+            (their state under <data-dir>/sandbox), the Stripe settings above are ignored, the demo catalog is
+            loaded, and /api/sandbox/* can move the clock and pay with the test card.
             Stops gracefully on SIGINT or SIGTERM.
             """
     )
@@ -22,6 +27,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Data directory for the database and the package store (default: $XDG_DATA_HOME/techflunky/server).")
     var dataDir: String?
     @Flag(help: "Load the demo catalog and demo account into an empty database.") var demo = false
+    @Flag(help: "Start the offline Stripe and Cloudflare stand-ins in this process and use them.") var sandbox = false
     @Option(help: "Fill this many generated listings (scale work).") var synthetic = 0
 
     func validate() throws {
@@ -37,7 +43,7 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let dataDir = dataDir ?? Self.defaultDataDir(environment)
-        let configuration = PlatformConfiguration(
+        var configuration = PlatformConfiguration(
             host: host,
             port: port,
             dbPath: dbPath ?? URL(fileURLWithPath: dataDir).appendingPathComponent("platform.sqlite").path,
@@ -46,12 +52,37 @@ struct ServeCommand: AsyncParsableCommand {
             stripeSecretKey: environment["STRIPE_SECRET_KEY"] ?? "",
             stripeWebhookSecret: environment["STRIPE_WEBHOOK_SECRET"] ?? "",
             cloudflareAPIBase: environment["CLOUDFLARE_API_BASE"] ?? "https://api.cloudflare.com/client/v4",
-            seedDemoCatalog: demo,
-            syntheticListings: synthetic
+            seedDemoCatalog: demo || sandbox,
+            syntheticListings: synthetic,
+            httpTransport: CurlHTTPClient()
         )
+        var standIns: SandboxServer?
+        if sandbox {
+            let clock = MovableClock()
+            let secret = "whsec_sandbox_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+            let key = "sk_test_sandbox"
+            let server = try await SandboxServer.start(SandboxConfiguration(
+                dataDir: URL(fileURLWithPath: dataDir).appendingPathComponent("sandbox"), stripeWebhookSecret: secret,
+                stripeSecretKey: key, clock: SandboxClock(base: { clock.now() })))
+            standIns = server
+            configuration.sandboxMode = true
+            configuration.clock = clock
+            configuration.stripeAPIBase = server.stripeAPIBase
+            configuration.stripeSecretKey = key
+            configuration.stripeWebhookSecret = secret
+            configuration.cloudflareAPIBase = server.cloudflareAPIBase
+        }
+        let host = host
+        let running = standIns
+        let webhookSecret = configuration.stripeWebhookSecret
         try await PlatformServer.run(configuration) { port in
+            if let running {
+                await running.setStripeWebhook(url: "http://\(host):\(port)/api/checkout/webhook", secret: webhookSecret)
+                print("sandbox stand-ins (Stripe, Cloudflare) on \(running.baseURL)")
+            }
             print("techflunky platform listening on http://\(host):\(port)")
         }
+        if let standIns { await standIns.stop() }
     }
 
     static func defaultDataDir(_ environment: [String: String]) -> String {

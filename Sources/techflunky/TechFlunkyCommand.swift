@@ -21,6 +21,18 @@ struct TechFlunkyCommand: AsyncParsableCommand {
             UICommand.self,
             ServeCommand.self,
             SandboxCommand.self,
+            LoginCommand.self,
+            LogoutCommand.self,
+            WhoamiCommand.self,
+            ListingsCommand.self,
+            ShowCommand.self,
+            BuyCommand.self,
+            DeployCommand.self,
+            WatchCommand.self,
+            OrdersCommand.self,
+            PayoutsCommand.self,
+            SellerCommand.self,
+            PackageCommand.self,
         ],
         defaultSubcommand: UICommand.self
     )

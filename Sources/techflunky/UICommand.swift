@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import Logging
 import TechFlunkyClient
+import TechFlunkyPlatform
 import TechFlunkyTUI
 
 /// `techflunky [ui] [--api URL] [--theme NAME]`: the terminal UI.
@@ -37,15 +39,32 @@ struct UICommand: AsyncParsableCommand {
         } catch let error as ClientError {
             throw ValidationError(error.description)
         }
-        let service: any MarketplaceService
-        let environment: UIEnvironment
         if let url = client.apiURL {
-            service = PlatformClient(baseURL: url, token: client.token)
-            environment = UIEnvironment(platformLabel: UISettings.platformLabel(for: url), noColor: settings.noColor)
+            let service = PlatformMarketplaceService(client: PlatformClient(baseURL: url, token: client.token))
+            let environment = UIEnvironment(platformLabel: UISettings.platformLabel(for: url), noColor: settings.noColor)
+            try await runUI(service: service, environment: environment, themes: themes)
         } else {
-            service = try await makeEmbeddedService()
-            environment = UIEnvironment(platformLabel: "sandbox", noColor: settings.noColor)
+            let embedded = EmbeddedMarketplace()
+            let session = try await openEmbedded(embedded)
+            let clockKeeper = embedded.persistClockPeriodically(session)
+            let client = PlatformClient(baseURL: session.apiURL, token: session.token)
+            let environment = UIEnvironment(platformLabel: "sandbox", accountLabel: DemoCatalogLoader.demoEmail, noColor: settings.noColor,
+                                            sandboxCloudflare: DemoWorld.sandboxCloudflareCredentials)
+            do {
+                try await runUI(service: PlatformMarketplaceService(client: client), environment: environment, themes: themes)
+            } catch {
+                clockKeeper?.cancel()
+                await embedded.close(session)
+                StandardError.restore()
+                throw error
+            }
+            clockKeeper?.cancel()
+            await embedded.close(session)
+            StandardError.restore()
         }
+    }
+
+    private func runUI(service: any MarketplaceService, environment: UIEnvironment, themes: ThemeSet) async throws {
         do {
             try await TUIApp.run(service: service, environment: environment, themes: themes)
         } catch let error as TerminalError {
@@ -53,9 +72,28 @@ struct UICommand: AsyncParsableCommand {
         }
     }
 
-    /// The seam for the embedded default: start the sandbox and the platform in-process, sign in the demo
-    /// account, and return a service connected to it.
-    func makeEmbeddedService() async throws -> any MarketplaceService {
-        throw ValidationError("the embedded sandbox is not wired into this build yet; pass --api URL")
+    /// Starts the embedded marketplace with its logs in a file under its data directory; from here on
+    /// nothing the servers (or any library) write to stderr can reach the screen the UI draws on.
+    private func openEmbedded(_ embedded: EmbeddedMarketplace) async throws -> EmbeddedMarketplace.Session {
+        let sink: FileLogHandler.Sink
+        do {
+            try FileManager.default.createDirectory(at: embedded.logFile.deletingLastPathComponent(), withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+            sink = try FileLogHandler.Sink(url: embedded.logFile)
+        } catch {
+            throw ValidationError("cannot write the sandbox's log file \(embedded.logFile.path): \(error.localizedDescription)")
+        }
+        LoggingSystem.bootstrap { label in FileLogHandler(label: label, sink: sink) }
+        StandardError.redirect(to: sink.fileDescriptor)
+        let logger = Logger(label: "techflunky.embedded")
+        do {
+            return try await embedded.open(logger: logger) { message in
+                FileHandle.standardOutput.write(Data((message + "\n").utf8))
+            }
+        } catch {
+            logger.error("the embedded marketplace did not start", metadata: ["error": "\(error)"])
+            StandardError.restore()
+            throw CommandFailure("the local sandbox marketplace did not start: \(error)\nLogs: \(embedded.logFile.path)")
+        }
     }
 }

@@ -40,7 +40,12 @@ final class TmuxSession {
     func tmux(_ args: [String]) throws -> String {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["tmux", "-L", socket, "-f", "/dev/null"] + args
+        // -u: UTF-8 whatever the test runner's locale, so capture-pane keeps "–", "✔" and CJK as they are.
+        p.arguments = ["tmux", "-u", "-L", socket, "-f", "/dev/null"] + args
+        var env = ProcessInfo.processInfo.environment
+        env["LC_ALL"] = "C.UTF-8"
+        env["LANG"] = "C.UTF-8"
+        p.environment = env
         let out = Pipe()
         p.standardOutput = out
         p.standardError = out

@@ -1,6 +1,6 @@
 import Foundation
 import Hummingbird
-import TechFlunkyClient
+@testable import TechFlunkyClient
 import TechFlunkyCore
 import TechFlunkyHTTP
 import XCTest
@@ -80,6 +80,14 @@ final class PlatformClientErrorTests: XCTestCase {
                 XCTAssertEqual(error, .undecodable(url: base + "/api/seller/payouts", expected: "PayoutsResponse", detail: "not JSON"))
             }
         }
+    }
+
+    func testServerMessagesInErrorsCannotCarryEscapeSequences() {
+        let body = Data(#"{"error":{"code":"conflict","message":"bad\u001b]0;owned\u0007\r\u001b[2Kthing","field":"x\u001b[31m"}}"#.utf8)
+        let error = ClientError.from(status: 409, body: body)
+        XCTAssertFalse(error.description.contains("\u{1B}"), error.description)
+        XCTAssertFalse(error.description.contains("\r"), error.description)
+        XCTAssertEqual(error.apiCode, "conflict")
     }
 
     func testManifestProblemsArriveWithTheirPaths() async throws {

@@ -353,3 +353,13 @@ final class PackageManifestValidatorTests: XCTestCase {
         }
     }
 }
+
+final class PackageManifestDecodingDefaultsTests: XCTestCase {
+    func testTTLAndExpectedStatusHaveDefaults() throws {
+        let record = try WireJSON.decode(DNSRecordSpec.self, from: Data(#"{"type":"CNAME","name":"www","content":"{{workers_dev}}"}"#.utf8))
+        XCTAssertEqual(record.ttl, 1)
+        let smoke = try WireJSON.decode(SmokeCheckSpec.self, from: Data(#"{"worker":"api","path":"/health"}"#.utf8))
+        XCTAssertEqual(smoke.expectStatus, 200)
+        XCTAssertThrowsError(try WireJSON.decode(SmokeCheckSpec.self, from: Data(#"{"worker":"api"}"#.utf8)))
+    }
+}

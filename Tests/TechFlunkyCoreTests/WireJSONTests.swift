@@ -127,3 +127,27 @@ final class WireJSONTests: XCTestCase {
         XCTAssertEqual(query.queryItems.map { "\($0.0)=\($0.1)" }, ["category=SaaS", "minPrice=100", "sort=price_asc", "limit=20"])
     }
 }
+
+final class ListingUploadTests: XCTestCase {
+    func testUploadRoundTripsWithBase64FileContent() throws {
+        let manifest = try WireJSON.encode(Fixtures.manifest)
+        let upload = ListingUploadRequest(
+            listing: PublishListingRequest(title: "T", tagline: "t", description: "d", category: "SaaS", askingPrice: .usd(90_000),
+                                           monthlyRevenue: .usd(1_000), monthlyProfit: .usd(500), ageMonths: 3, techStack: [], monthlyVisitors: 1),
+            bundle: PackageBundle(files: [BundleFile(path: "techflunky.json", content: manifest),
+                                          BundleFile(path: "workers/api/index.js", content: Data("export default {}".utf8))]))
+        let data = try WireJSON.encode(upload)
+        XCTAssertEqual(try WireJSON.decode(ListingUploadRequest.self, from: data), upload)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let files = try XCTUnwrap((object["bundle"] as? [String: Any])?["files"] as? [[String: Any]])
+        XCTAssertEqual(files[1]["content"] as? String, Data("export default {}".utf8).base64EncodedString())
+        XCTAssertEqual(upload.bundle?.manifestData, manifest)
+        XCTAssertEqual(upload.bundle?.paths, ["techflunky.json", "workers/api/index.js"])
+        XCTAssertEqual(try PackageManifestValidator.decode(XCTUnwrap(upload.bundle?.manifestData)), Fixtures.manifest)
+    }
+
+    func testHealthAndWebhookShapes() throws {
+        XCTAssertEqual(String(decoding: try WireJSON.encode(HealthResponse(version: "1.2.3")), as: UTF8.self), #"{"status":"ok","version":"1.2.3"}"#)
+        XCTAssertEqual(String(decoding: try WireJSON.encode(WebhookReceipt()), as: UTF8.self), #"{"duplicate":false,"received":true}"#)
+    }
+}

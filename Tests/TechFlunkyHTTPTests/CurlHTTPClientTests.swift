@@ -100,6 +100,32 @@ final class CurlHTTPClientTests: XCTestCase {
         }
     }
 
+    func testStalledBodyTripsTheLowSpeedLimit() async throws {
+        try await LoopbackServer.run({ router in
+            router.get("stall") { _, _ in
+                Response(status: .ok, body: ResponseBody { writer in
+                    try await writer.write(ByteBuffer(string: "x"))  // one byte, then nothing
+                    try await Task.sleep(nanoseconds: 30_000_000_000)
+                    try await writer.finish(nil)
+                })
+            }
+        }) { base in
+            let started = Date()
+            do {
+                // No total limit: only the low-speed rule can end this.
+                // A temporary client: the stream must keep it (and its event thread) alive.
+                let response = try await CurlHTTPClient().stream(CurlRequest(url: base + "/stall",
+                    timeouts: HTTPTimeouts(connect: 2, total: nil, lowSpeedBytes: 1, lowSpeedTime: 1)))
+                for try await _ in response.body {}
+                XCTFail("expected a timeout")
+            } catch let error as ClientError {
+                XCTAssertEqual(error, .timedOut(url: base + "/stall"))
+            }
+            // Well before the server would have finished on its own (libcurl averages speed over a few seconds).
+            XCTAssertLessThan(Date().timeIntervalSince(started), 20)
+        }
+    }
+
     func testResponseLargerThanCapFails() async throws {
         try await LoopbackServer.run({ router in
             router.get("big") { _, _ in
@@ -270,6 +296,73 @@ final class CurlHTTPClientTests: XCTestCase {
             }
             XCTAssertEqual(answers.count, 50)
             for (n, body) in answers { XCTAssertEqual(body, String(n)) }
+        }
+    }
+
+    func testSequentialRequestsReuseOneConnection() async throws {
+        try await LoopbackServer.run({ router in
+            router.get("ping") { _, _ in "pong" }
+        }) { base in
+            let client = CurlHTTPClient()
+            for _ in 0..<20 {
+                let response = try await client.send(CurlRequest(url: base + "/ping"))
+                XCTAssertEqual(String(decoding: response.body, as: UTF8.self), "pong")
+            }
+            XCTAssertEqual(client.connectionsOpened, 1)
+        }
+    }
+
+    func testProxyVariableIsHonoured() async throws {
+        let seen = LockedValue<[String]>([])
+        try await LoopbackServer.run({ router in
+            // As a forward proxy sees it: the request for another host arrives here.
+            router.get("via-proxy") { request, _ in
+                seen.withValue { $0.append(request.head.authority ?? "?") }
+                return "proxied"
+            }
+        }) { proxy in
+            let saved = ["http_proxy", "no_proxy", "NO_PROXY"].map { ($0, ProcessInfo.processInfo.environment[$0]) }
+            setenv("http_proxy", proxy, 1)
+            unsetenv("no_proxy")
+            unsetenv("NO_PROXY")
+            defer { for (name, value) in saved { if let value { setenv(name, value, 1) } else { unsetenv(name) } } }
+            let response = try await CurlHTTPClient(configuration: .init(retry: .never)).send(CurlRequest(url: "http://techflunky-proxy-test.invalid/via-proxy"))
+            XCTAssertEqual(String(decoding: response.body, as: UTF8.self), "proxied")
+        }
+        XCTAssertEqual(seen.withValue { $0 }, ["techflunky-proxy-test.invalid"])
+    }
+
+    func testServerThatDoesNotSpeakHTTPIsATransportError() async throws {
+        // A raw TCP listener on loopback that answers every connection with a line that is not HTTP.
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let listening = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && listen(fd, 4) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        XCTAssertTrue(listening)
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        let server = Thread {
+            let client = accept(fd, nil, nil)
+            guard client >= 0 else { return }
+            var request = [UInt8](repeating: 0, count: 1024)
+            _ = read(client, &request, request.count)
+            let reply = "SSH-2.0-OpenSSH_9.2 not http at all\r\n"
+            _ = reply.withCString { write(client, $0, strlen($0)) }
+            close(client)
+        }
+        server.start()
+        let url = "http://127.0.0.1:\(port)/x"
+        do {
+            _ = try await CurlHTTPClient(configuration: .init(retry: .never)).send(CurlRequest(url: url))
+            XCTFail("expected a transport error")
+        } catch let error as ClientError {
+            guard case let .transport(failedURL, _, detail) = error else { return XCTFail("got \(error)") }
+            XCTAssertEqual(failedURL, url)
+            XCTAssertFalse(detail.isEmpty)
         }
     }
 

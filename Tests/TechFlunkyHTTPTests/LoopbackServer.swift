@@ -1,10 +1,13 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import TechFlunkyHTTP
 
 /// A Hummingbird server on 127.0.0.1 with a kernel-chosen port, for the length of one test.
 enum LoopbackServer {
     static func run<T: Sendable>(
+        server: HTTPServerBuilder = .http1(),
+        scheme: String = "http",
         _ routes: (Router<BasicRequestContext>) -> Void,
         _ body: @Sendable (_ baseURL: String) async throws -> T
     ) async throws -> T {
@@ -13,6 +16,7 @@ enum LoopbackServer {
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()
         let app = Application(
             router: router,
+            server: server,
             configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { channel in
                 portContinuation.yield(channel.localAddress?.port ?? 0)
@@ -25,7 +29,7 @@ enum LoopbackServer {
         guard let port = await iterator.next(), port > 0 else {
             throw CancellationError()
         }
-        return try await body("http://127.0.0.1:\(port)")
+        return try await body("\(scheme)://127.0.0.1:\(port)")
     }
 }
 

@@ -112,4 +112,28 @@ final class AccountRoutesTests: XCTestCase {
         XCTAssertFalse(hasher.verify("s3cret pas", against: hash))
         XCTAssertFalse(hasher.verify("s3cret pass", against: "pbkdf2-sha256$1000$AAAA$AAAA"), "too few rounds is refused")
     }
+
+    func testRepeatedFailedSignInsAreThrottledWithRetryAfter() async throws {
+        let harness = try PlatformTestHarness()
+        defer { harness.cleanUp() }
+        let clock = harness.clock
+        try await harness.withRouter { client, _ in
+            _ = try await client.execute(uri: "/api/auth/signup", method: .post, headers: [.contentType: "application/json"],
+                                         body: jsonBody(SignupRequest(email: "cy@example.com", password: "right password", displayName: "Cy")))
+            for _ in 0..<10 {
+                let wrong = try await client.execute(uri: "/api/auth/login", method: .post, headers: [.contentType: "application/json"],
+                                                     body: jsonBody(LoginRequest(email: "cy@example.com", password: "wrong password")))
+                XCTAssertEqual(wrong.status, .unauthorized)
+            }
+            let blocked = try await client.execute(uri: "/api/auth/login", method: .post, headers: [.contentType: "application/json"],
+                                                   body: jsonBody(LoginRequest(email: "cy@example.com", password: "right password")))
+            XCTAssertEqual(blocked.status, .tooManyRequests)
+            XCTAssertEqual(blocked.errorBody?.error.code, APIErrorCode.rateLimited)
+            XCTAssertNotNil(blocked.headers[.retryAfter])
+            clock.advance(by: 15 * 60)
+            let later = try await client.execute(uri: "/api/auth/login", method: .post, headers: [.contentType: "application/json"],
+                                                 body: jsonBody(LoginRequest(email: "cy@example.com", password: "right password")))
+            XCTAssertEqual(later.status, .ok)
+        }
+    }
 }

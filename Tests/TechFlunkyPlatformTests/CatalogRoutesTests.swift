@@ -179,3 +179,68 @@ final class CatalogRoutesTests: XCTestCase {
         XCTAssertTrue(page.items.allSatisfy { "\($0.title) \($0.tagline)".lowercased().contains("invoic") || $0.techStack.isEmpty == false })
     }
 }
+
+final class RelevanceWindowTests: XCTestCase {
+    /// With more matches than the ranking window, the newest window is ranked by bm25 and the rest follow
+    /// newest first; paging through it (while listings are added) serves every match exactly once.
+    func testRankedWindowThenOlderMatchesEachExactlyOnce() async throws {
+        let harness = try PlatformTestHarness()
+        defer { harness.cleanUp() }
+        let services = try harness.services()
+        let catalog = SQLiteCatalogStore(database: services.database, relevanceWindow: 5)
+        let seller = try await CatalogFixtures.seller(services)
+        let base = services.clock.now()
+        for n in 0..<12 {
+            // Listing 9 (inside the newest five) names the term in its title; the others only in the description.
+            let title = n == 9 ? "Garden Shop \(n)" : "Plain thing \(n)"
+            try await catalog.insert(NewListing(slug: "item-\(n)", sellerId: seller.id,
+                                                details: CatalogFixtures.details(title: title, tagline: "shop tagline"),
+                                                manifest: CatalogFixtures.manifest(slug: "item-\(n)"), assets: []),
+                                     now: base.addingTimeInterval(Double(n)))
+        }
+        var seen: [String] = []
+        var cursor: String?
+        var round = 0
+        repeat {
+            let page = try await catalog.search(ListingQuery(q: "shop", cursor: cursor, limit: 4))
+            XCTAssertEqual(page.total, 12 + round, "the total counts every active match")
+            if cursor == nil { XCTAssertEqual(page.items.first?.slug, "item-9", "the title match ranks first") }
+            seen += page.items.map(\.slug)
+            cursor = page.nextCursor
+            try await catalog.insert(NewListing(slug: "late-\(round)", sellerId: seller.id, details: CatalogFixtures.details(title: "Shop late \(round)"),
+                                                manifest: CatalogFixtures.manifest(slug: "late-\(round)"), assets: []), now: base.addingTimeInterval(100))
+            round += 1
+        } while cursor != nil && round < 20
+        let original = seen.filter { $0.hasPrefix("item-") }
+        XCTAssertEqual(original.count, 12)
+        XCTAssertEqual(Set(original).count, 12)
+        XCTAssertEqual(Array(original.suffix(7)), (0..<7).reversed().map { "item-\($0)" }, "beyond the window: newest first")
+        XCTAssertTrue(seen.allSatisfy { $0.hasPrefix("item-") }, "listings added after the first page stay out of this result set")
+    }
+
+    func testWithdrawnListingsLeaveTheIndexAndTheCounts() async throws {
+        let harness = try PlatformTestHarness()
+        defer { harness.cleanUp() }
+        let services = try harness.services()
+        let seller = try await CatalogFixtures.seller(services)
+        try await CatalogFixtures.list(services, slug: "keep", seller: seller, CatalogFixtures.details(title: "Bakery keep"))
+        try await CatalogFixtures.list(services, slug: "drop", seller: seller, CatalogFixtures.details(title: "Bakery drop"))
+        let before = try await services.catalog.search(ListingQuery(q: "bakery"))
+        XCTAssertEqual(before.total, 2)
+        _ = try await services.catalog.withdraw(slug: "drop", sellerId: seller.id, now: services.clock.now())
+        let after = try await services.catalog.search(ListingQuery(q: "bakery"))
+        XCTAssertEqual(after.total, 1)
+        XCTAssertEqual(after.items.map(\.slug), ["keep"])
+        let all = try await services.catalog.search(ListingQuery())
+        XCTAssertEqual(all.total, 1)
+    }
+}
+
+final class TechStackEncodingTests: XCTestCase {
+    func testTechStackRoundTripsExactlyIncludingQuotesAndCommas() throws {
+        for stack in [["Cloudflare Workers", "D1"], ["say \"hi\"", "a, b", "back\\slash", "naïve"], []] {
+            let text = SQLiteCatalogStore.techStackText(stack)
+            XCTAssertEqual(try JSONDecoder().decode([String].self, from: Data(text.utf8)), stack)
+        }
+    }
+}

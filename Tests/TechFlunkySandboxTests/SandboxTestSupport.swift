@@ -10,6 +10,8 @@ struct LiveSandbox {
     let server: SandboxServer
     let dataDir: URL
     let client: TestClient
+    /// A directory the helper made itself is removed on stop; one a test passed in (restarts) is kept.
+    let ownsDataDir: Bool
 
     static func start(dataDir: URL? = nil, webhookURL: String? = nil, secret: String = "whsec_test_secret",
                       maxAttempts: Int = 12, rateLimit: Int = 1_200, clock: SandboxClock = SandboxClock()) async throws -> LiveSandbox {
@@ -19,12 +21,13 @@ struct LiveSandbox {
             cloudflareRateLimit: rateLimit, clock: clock))
         let client = TestClient(host: "127.0.0.1", port: server.port)
         client.connect()
-        return LiveSandbox(server: server, dataDir: dir, client: client)
+        return LiveSandbox(server: server, dataDir: dir, client: client, ownsDataDir: dataDir == nil)
     }
 
     func stop() async {
         try? await client.shutdown()
         await server.stop()
+        if ownsDataDir { try? FileManager.default.removeItem(at: dataDir) }
     }
 
     func request(_ method: HTTPRequest.Method, _ uri: String, headers: [(String, String)] = [], body: String? = nil) async throws -> (status: Int, headers: HTTPFields, json: JSONValue, text: String) {

@@ -238,8 +238,13 @@ final class StripeStandInTests: XCTestCase {
             let refundAfterDispute = try await sandbox.stripe(.post, "/v1/refunds", [("charge", charge)])
             XCTAssertEqual(refundAfterDispute.json["error"]?["code"], "charge_disputed")
 
-            let deliveries = await receiver.waitFor(4)
-            let types = Set(deliveries.compactMap { try? JSONValue.decode($0.body)["type"]?.stringValue })
+            let deliveries = await receiver.waitFor(5)
+            let events = deliveries.compactMap { try? JSONValue.decode($0.body) }
+            let types = Set(events.compactMap { $0["type"]?.stringValue })
+            let updated = try XCTUnwrap(events.first { $0["type"]?.stringValue == "account.updated" })
+            XCTAssertEqual(updated["account"]?.stringValue, account, "a Connect event names its account")
+            XCTAssertEqual(updated["data"]?["previous_attributes"]?["details_submitted"], false)
+            XCTAssertEqual(updated["data"]?["object"]?["details_submitted"], true)
             XCTAssertTrue(types.isSuperset(of: ["account.updated", "checkout.session.completed", "charge.refunded",
                                                 "charge.dispute.created"]), "\(types)")
         } catch { XCTFail("\(error)") }

@@ -17,20 +17,35 @@ public struct SSEFrame: Sendable, Hashable {
 
 public enum SSEEncoder {
     /// Encodes a frame; multi-line data becomes several `data:` lines. Ends with a blank line.
+    /// CR, LF and NUL cannot be carried in `id` (and CR/LF not in `event`): they would end the field
+    /// early or make the parser drop the id, so they are removed rather than let a value split a frame.
     public static func encode(_ frame: SSEFrame) -> String {
         var out = ""
-        if let id = frame.id { out += "id: \(id)\n" }
-        if let event = frame.event { out += "event: \(event)\n" }
-        if let retry = frame.retry { out += "retry: \(retry)\n" }
-        let normalized = frame.data.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
-        for line in normalized.split(separator: "\n", omittingEmptySubsequences: false) {
-            out += "data: \(line)\n"
-        }
+        if let id = frame.id { out += "id: \(strip(id, removingNUL: true))\n" }
+        if let event = frame.event { out += "event: \(strip(event, removingNUL: false))\n" }
+        if let retry = frame.retry, retry >= 0 { out += "retry: \(retry)\n" }
+        out += dataLines(frame.data)
         return out + "\n"
     }
 
-    /// A comment line, used as a heartbeat; parsers ignore it.
-    public static func comment(_ text: String = "") -> String { ": \(text)\n\n" }
+    /// A comment line, used as a heartbeat; parsers ignore it. Multi-line text becomes several comments.
+    public static func comment(_ text: String = "") -> String {
+        lines(text).map { ": \($0)\n" }.joined() + "\n"
+    }
+
+    private static func dataLines(_ data: String) -> String {
+        lines(data).map { "data: \($0)\n" }.joined()
+    }
+
+    /// Splits on CRLF, CR or LF, as the parser will.
+    private static func lines(_ text: String) -> [Substring] {
+        let normalized = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        return normalized.split(separator: "\n", omittingEmptySubsequences: false)
+    }
+
+    private static func strip(_ value: String, removingNUL: Bool) -> String {
+        String(String.UnicodeScalarView(value.unicodeScalars.filter { $0 != "\r" && $0 != "\n" && !(removingNUL && $0 == "\0") }))
+    }
 }
 
 /// An incremental SSE parser: feed it bytes as they arrive (a line or even a UTF-8 sequence may be
@@ -48,8 +63,27 @@ public struct SSEParser: Sendable {
     public private(set) var lastEventId: String?
     /// The reconnection time the server asked for, in milliseconds.
     public private(set) var retry: Int?
+    /// A line longer than this (in bytes) is dropped whole, so a hostile or broken stream cannot make
+    /// the client buffer without bound.
+    public let maxLineBytes: Int
+    private var discardingLongLine = false
 
-    public init() {}
+    public init(maxLineBytes: Int = 1 << 20) {
+        self.maxLineBytes = maxLineBytes
+    }
+
+    /// Prepares for the next connection of the same stream: keeps `lastEventId` and `retry` (sent back
+    /// as `Last-Event-ID` and used as the delay), drops a half-received frame, and expects a BOM again.
+    public mutating func resetForReconnect() {
+        buffer.removeAll()
+        sawFirstBytes = false
+        lastCharWasCR = false
+        discardingLongLine = false
+        dataLines.removeAll()
+        hasData = false
+        eventType = nil
+        pendingRetry = nil
+    }
 
     public mutating func feed(_ bytes: some Sequence<UInt8>) -> [SSEFrame] {
         var frames: [SSEFrame] = []
@@ -83,11 +117,21 @@ public struct SSEParser: Sendable {
             return endLine()
         }
         lastCharWasCR = false
+        if discardingLongLine { return nil }
+        if buffer.count >= maxLineBytes {
+            buffer.removeAll()
+            discardingLongLine = true
+            return nil
+        }
         buffer.append(byte)
         return nil
     }
 
     private mutating func endLine() -> SSEFrame? {
+        if discardingLongLine {
+            discardingLongLine = false
+            return nil
+        }
         let line = String(decoding: buffer, as: UTF8.self)
         buffer.removeAll(keepingCapacity: true)
         if line.isEmpty { return dispatch() }
@@ -110,7 +154,11 @@ public struct SSEParser: Sendable {
         case "id":
             if !value.contains("\0") { lastEventId = String(value) }
         case "retry":
-            if !value.isEmpty, value.allSatisfy({ $0.isASCII && $0.isNumber }), let ms = Int(value) { retry = ms; pendingRetry = ms }
+            // Only ASCII digits, as the spec says; a value too large for Int is ignored rather than trapping.
+            if !value.isEmpty, value.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) }), let ms = Int(value) {
+                retry = ms
+                pendingRetry = ms
+            }
         default: break
         }
         return nil
@@ -124,6 +172,8 @@ public struct SSEParser: Sendable {
             pendingRetry = nil
         }
         guard hasData else { return nil }
-        return SSEFrame(id: lastEventId, event: eventType, data: dataLines.joined(separator: "\n"), retry: pendingRetry)
+        // An empty event type means the default ("message"), the same as none.
+        let type = eventType.flatMap { $0.isEmpty ? nil : $0 }
+        return SSEFrame(id: lastEventId, event: type, data: dataLines.joined(separator: "\n"), retry: pendingRetry)
     }
 }

@@ -189,6 +189,19 @@ public struct DNSRecordSpec: Codable, Sendable, Hashable {
         self.proxied = proxied
         self.priority = priority
     }
+
+    enum CodingKeys: String, CodingKey { case type, name, content, ttl, proxied, priority }
+
+    /// `ttl` may be left out of a manifest: it then means automatic (1).
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        type = try c.decode(String.self, forKey: .type)
+        name = try c.decode(String.self, forKey: .name)
+        content = try c.decode(String.self, forKey: .content)
+        ttl = try c.decodeIfPresent(Int.self, forKey: .ttl) ?? 1
+        proxied = try c.decodeIfPresent(Bool.self, forKey: .proxied)
+        priority = try c.decodeIfPresent(Int.self, forKey: .priority)
+    }
 }
 
 /// After deployment, `GET {path}` on the business's URL must answer `expectStatus`
@@ -210,6 +223,15 @@ public struct SmokeCheckSpec: Codable, Sendable, Hashable {
         case worker, path
         case expectStatus = "expect_status"
         case expectBody = "expect_body"
+    }
+
+    /// `expect_status` may be left out: it then means 200.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        worker = try c.decode(String.self, forKey: .worker)
+        path = try c.decode(String.self, forKey: .path)
+        expectStatus = try c.decodeIfPresent(Int.self, forKey: .expectStatus) ?? 200
+        expectBody = try c.decodeIfPresent(String.self, forKey: .expectBody)
     }
 }
 

@@ -19,14 +19,24 @@ enum AccountRoutes {
         api.post("auth/login") { request, context -> AuthResponse in
             let body = try await request.decodeJSON(LoginRequest.self, context: context)
             let email = body.email.trimmingCharacters(in: .whitespacesAndNewlines)
+            let now = services.clock.now()
+            if let wait = await services.loginThrottle.retryAfter(email: email, now: now) {
+                throw PlatformError(.tooManyRequests, code: APIErrorCode.rateLimited,
+                                    message: "too many failed sign-ins for this email; try again in \(wait) seconds",
+                                    headers: [("Retry-After", String(wait))])
+            }
             guard let stored = try await services.accounts.credentials(email: email) else {
                 // Spend the same time as a wrong password so response times do not reveal which emails exist.
                 _ = services.passwordHasher.verify(body.password, against: AccountValidation.decoyHash)
+                await services.loginThrottle.recordFailure(email: email, now: now)
                 throw PlatformError.unauthorized("email or password is wrong")
             }
             guard services.passwordHasher.verify(body.password, against: stored.passwordHash) else {
+                await services.loginThrottle.recordFailure(email: email, now: now)
+                services.logger.notice("sign-in refused", metadata: ["account": "\(stored.account.id)"])
                 throw PlatformError.unauthorized("email or password is wrong")
             }
+            await services.loginThrottle.recordSuccess(email: email)
             return try await startSession(for: stored.account, services: services)
         }
 

@@ -15,12 +15,20 @@ public enum SessionToken {
     }
 }
 
-/// Identifiers: a readable prefix and 16 random bytes in lower-case base32-ish hex (`ord_3f9a…`).
+/// Identifiers: a readable prefix and 12 random bytes in lower-case hex (`ord_3f9a…`).
 public enum PlatformID {
+    private static let hexDigits: [Unicode.Scalar] = Array("0123456789abcdef".unicodeScalars)
+
     public static func make(_ prefix: String) -> String {
         var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<12).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        return prefix + "_" + bytes.map { String(format: "%02x", $0) }.joined()
+        var id = prefix + "_"
+        id.reserveCapacity(prefix.count + 25)
+        for _ in 0..<12 {
+            let byte = UInt8.random(in: .min ... .max, using: &generator)
+            id.unicodeScalars.append(hexDigits[Int(byte >> 4)])
+            id.unicodeScalars.append(hexDigits[Int(byte & 0x0f)])
+        }
+        return id
     }
 }
 

@@ -14,6 +14,11 @@ struct ListingCursor: Codable, Equatable {
     var i: Int64
     /// Fingerprint of the query it belongs to.
     var f: String
+    /// Relevance only: the newest listing sequence the result set was fixed at, and the phase (1 ranked, 2 older).
+    var w: Int64?
+    var p: Int?
+    /// Relevance phase 1: how many ranked items were served.
+    var o: Int?
 
     func encoded() -> String { Base64URL.encode((try? JSONEncoder().encode(self)) ?? Data()) }
 

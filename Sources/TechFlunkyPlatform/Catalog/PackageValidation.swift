@@ -1,21 +1,19 @@
 import Foundation
 import TechFlunkyCore
 
-/// The platform's checks on a manifest before it lists a package: the structural checks that do not need
-/// the bundle's files (those are checked against the unpacked bundle by `PackageStore.assets`).
-/// Core's `PackageManifestValidator`, once on main, replaces the body of `problems`.
+/// The platform's checks on a package before it lists it: Core's `PackageManifestValidator` (every problem,
+/// with its JSON path, including files the manifest names but the bundle lacks), plus that the manifest's
+/// slug is the listing's and that every bundle path stays inside the bundle.
 enum PackageValidation {
-    static func problems(in manifest: PackageManifest, expectedSlug: String?) -> [ManifestProblem] {
-        var problems: [ManifestProblem] = []
-        if manifest.id.isEmpty { problems.append(.init(path: "id", message: "must not be empty")) }
-        if manifest.name.isEmpty { problems.append(.init(path: "name", message: "must not be empty")) }
-        if !SlugRules.isValid(manifest.slug) {
-            problems.append(.init(path: "slug", message: "use 3 to 63 lower-case letters, digits and single hyphens"))
-        }
+    static func problems(in manifest: PackageManifest, expectedSlug: String?, bundleFiles: Set<String>? = nil, today: Date = Date()) -> [ManifestProblem] {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd"
+        var problems = PackageManifestValidator(today: formatter.string(from: today)).validate(manifest, bundleFiles: bundleFiles)
         if let expectedSlug, manifest.slug != expectedSlug {
-            problems.append(.init(path: "slug", message: "must be `\(expectedSlug)`"))
+            problems.append(.init(path: "slug", message: "must be `\(expectedSlug)`, the listing's slug"))
         }
-        if manifest.cloudflare.workers.isEmpty { problems.append(.init(path: "cloudflare.workers", message: "a package needs at least one worker")) }
         for (index, path) in PackageStore.referencedPaths(manifest).enumerated() where !BundlePath.isSafe(path) {
             problems.append(.init(path: "files[\(index)]", message: "`\(path)` must be a relative path inside the bundle"))
         }

@@ -6,10 +6,16 @@ import TechFlunkyCore
 /// so keyset pages are index range scans), and an external-content FTS5 index kept in step by triggers.
 public struct SQLiteCatalogStore: CatalogStore {
     let database: PlatformDatabase
+    let countCache = ListingCountCache()
     /// Stored in `multiple` when there is no profit, so such listings sort last without NULL handling.
     static let noMultiple = 1e15
 
-    public init(database: PlatformDatabase) { self.database = database }
+    let relevanceWindow: Int
+
+    public init(database: PlatformDatabase, relevanceWindow: Int = SQLiteCatalogStore.defaultRelevanceWindow) {
+        self.database = database
+        self.relevanceWindow = max(1, relevanceWindow)
+    }
 
     struct SortPlan {
         var key: String
@@ -35,6 +41,11 @@ public struct SQLiteCatalogStore: CatalogStore {
         l.tech_stack, l.visitors, l.created_at, l.seller_id, a.display_name AS seller_name
         """
 
+    /// Relevance ranks (bm25) at most this many of the newest matches; further matches follow newest first.
+    /// Scoring is what costs in FTS5 (every match's position lists are read), so a bound keeps a broad
+    /// query over a million listings as fast as a narrow one. Queries with fewer matches are ranked exactly.
+    public static let defaultRelevanceWindow = 1000
+
     public func search(_ query: ListingQuery) async throws -> ListingPage {
         let match = FullTextQuery.make(query.q)
         var sort = query.sort ?? (match != nil ? .relevance : .newest)
@@ -52,86 +63,125 @@ public struct SQLiteCatalogStore: CatalogStore {
             }
             after = cursor
         }
-        let plan = Self.plan(for: sort)
 
         var filters = ["l.status = 'active'"]
-        var arguments = StatementArguments()
-        if let category = query.category, !category.isEmpty {
-            filters.append("l.category = ?")
-            _ = arguments.append(contentsOf: [category])
-        }
-        if let minPrice = query.minPrice {
-            filters.append("l.price >= ?")
-            _ = arguments.append(contentsOf: [minPrice])
-        }
-        if let maxPrice = query.maxPrice {
-            filters.append("l.price <= ?")
-            _ = arguments.append(contentsOf: [maxPrice])
-        }
+        var filterArguments: [any DatabaseValueConvertible & Sendable] = []
+        if let category = query.category, !category.isEmpty { filters.append("l.category = ?"); filterArguments.append(category) }
+        if let minPrice = query.minPrice { filters.append("l.price >= ?"); filterArguments.append(minPrice) }
+        if let maxPrice = query.maxPrice { filters.append("l.price <= ?"); filterArguments.append(maxPrice) }
+        let filterSQL = filters.joined(separator: " AND ")
+        let plan = Self.plan(for: sort)
+        let cache = countCache
+        let finalSort = sort
+        let finalFilterCount = filters.count
+        let finalFilterArguments = filterArguments
+        let finalAfter = after
 
-        let comparison = plan.ascending ? ">" : "<"
-        let direction = plan.ascending ? "ASC" : "DESC"
-        let pageSQL: String
-        let countSQL: String
-        var pageArguments = StatementArguments()
-        var countArguments = StatementArguments()
-        if let match {
-            if sort == .relevance {
-                // Scores exist only inside the FTS query, so the keyset condition applies to the scored subquery.
-                let inner = """
-                    SELECT \(Self.summaryColumns), \(plan.key) AS sort_key
-                    FROM listings_fts JOIN listings l ON l.seq = listings_fts.rowid JOIN accounts a ON a.id = l.seller_id
-                    WHERE listings_fts MATCH ? AND \(filters.joined(separator: " AND "))
-                    """
-                pageSQL = "SELECT * FROM (\(inner)) \(after != nil ? "WHERE (sort_key, seq) > (?, ?)" : "") ORDER BY sort_key ASC, seq ASC LIMIT ?"
+        return try await database.pool.read { db in
+            // The count: FTS-only when there are no filters beyond "active" (the index holds active listings only).
+            let countSQL: String
+            var countArguments = StatementArguments()
+            if let match {
+                countSQL = finalFilterCount == 1
+                    ? "SELECT count(*) FROM listings_fts WHERE listings_fts MATCH ?"
+                    : "SELECT count(*) FROM listings_fts JOIN listings l ON l.seq = listings_fts.rowid WHERE listings_fts MATCH ? AND \(filterSQL)"
+                _ = countArguments.append(contentsOf: [match])
             } else {
-                pageSQL = """
+                countSQL = "SELECT count(*) FROM listings l WHERE \(filterSQL)"
+            }
+            _ = countArguments.append(contentsOf: StatementArguments(finalFilterArguments))
+            let total = try cache.count(db, sql: countSQL, arguments: countArguments)
+
+            var rows: [Row]
+            var next: ListingCursor?
+            if finalSort == .relevance, let match {
+                (rows, next) = try Self.relevancePage(db, window: relevanceWindow, match: match, filterSQL: filterSQL, filterArguments: finalFilterArguments,
+                                                      after: finalAfter, limit: limit, fingerprint: fingerprint)
+            } else {
+                let comparison = plan.ascending ? ">" : "<"
+                let direction = plan.ascending ? "ASC" : "DESC"
+                var arguments = StatementArguments()
+                let source: String
+                if let match {
+                    source = "l.seq IN (SELECT rowid FROM listings_fts WHERE listings_fts MATCH ?) AND "
+                    _ = arguments.append(contentsOf: [match])
+                } else {
+                    source = ""
+                }
+                _ = arguments.append(contentsOf: StatementArguments(finalFilterArguments))
+                var keyset = ""
+                if let after = finalAfter {
+                    keyset = "AND (\(plan.key), l.seq) \(comparison) (?, ?)"
+                    if plan.integerKey { _ = arguments.append(contentsOf: [after.ki ?? 0, after.i]) }
+                    else { _ = arguments.append(contentsOf: [after.k ?? 0, after.i]) }
+                }
+                _ = arguments.append(contentsOf: [limit + 1])
+                rows = try Row.fetchAll(db, sql: """
                     SELECT \(Self.summaryColumns), \(plan.key) AS sort_key
                     FROM listings l JOIN accounts a ON a.id = l.seller_id
-                    WHERE l.seq IN (SELECT rowid FROM listings_fts WHERE listings_fts MATCH ?) AND \(filters.joined(separator: " AND "))
-                    \(after != nil ? "AND (\(plan.key), l.seq) \(comparison) (?, ?)" : "")
+                    WHERE \(source)\(filterSQL) \(keyset)
                     ORDER BY \(plan.key) \(direction), l.seq \(direction) LIMIT ?
-                    """
+                    """, arguments: arguments)
+                if rows.count > limit, let last = rows.prefix(limit).last {
+                    var cursor = ListingCursor(s: finalSort.rawValue, k: nil, ki: nil, i: last["seq"], f: fingerprint)
+                    if plan.integerKey { cursor.ki = last["sort_key"] } else { cursor.k = last["sort_key"] }
+                    next = cursor
+                }
             }
-            countSQL = """
-                SELECT count(*) FROM listings l WHERE l.seq IN (SELECT rowid FROM listings_fts WHERE listings_fts MATCH ?)
-                AND \(filters.joined(separator: " AND "))
-                """
-            _ = pageArguments.append(contentsOf: [match])
-            _ = countArguments.append(contentsOf: [match])
-        } else {
-            pageSQL = """
-                SELECT \(Self.summaryColumns), \(plan.key) AS sort_key
-                FROM listings l JOIN accounts a ON a.id = l.seller_id
-                WHERE \(filters.joined(separator: " AND "))
-                \(after != nil ? "AND (\(plan.key), l.seq) \(comparison) (?, ?)" : "")
-                ORDER BY \(plan.key) \(direction), l.seq \(direction) LIMIT ?
-                """
-            countSQL = "SELECT count(*) FROM listings l WHERE \(filters.joined(separator: " AND "))"
+            return ListingPage(items: rows.prefix(limit).map(Self.summary(from:)), nextCursor: next?.encoded(), total: total)
         }
-        _ = pageArguments.append(contentsOf: arguments)
-        _ = countArguments.append(contentsOf: arguments)
-        if let after {
-            if plan.integerKey { _ = pageArguments.append(contentsOf: [after.ki ?? 0, after.i]) }
-            else { _ = pageArguments.append(contentsOf: [after.k ?? 0, after.i]) }
-        }
-        _ = pageArguments.append(contentsOf: [limit + 1])
+    }
 
-        let finalSort = sort
-        let finalPageArguments = pageArguments
-        let finalCountArguments = countArguments
-        return try await database.pool.read { db in
-            let rows = try Row.fetchAll(db, sql: pageSQL, arguments: finalPageArguments)
-            let total = try Int.fetchOne(db, sql: countSQL, arguments: finalCountArguments) ?? 0
-            let page = rows.prefix(limit)
-            var next: String?
-            if rows.count > limit, let last = page.last {
-                var cursor = ListingCursor(s: finalSort.rawValue, k: nil, ki: nil, i: last["seq"], f: fingerprint)
-                if plan.integerKey { cursor.ki = last["sort_key"] } else { cursor.k = last["sort_key"] }
-                next = cursor.encoded()
+    /// Relevance pages. Phase 1: the newest `relevanceWindow` matches (no newer than the window's top, fixed
+    /// on the first page so listings added meanwhile do not shift pages) in bm25 order. Phase 2: the older
+    /// matches, newest first.
+    static func relevancePage(_ db: Database, window relevanceWindow: Int, match: String, filterSQL: String, filterArguments: [any DatabaseValueConvertible & Sendable],
+                              after: ListingCursor?, limit: Int, fingerprint: String) throws -> ([Row], ListingCursor?) {
+        let top = try after?.w ?? (Int64.fetchOne(db, sql: "SELECT max(seq) FROM listings") ?? 0)
+        let candidates = """
+            SELECT listings_fts.rowid AS seq, bm25(listings_fts, 10.0, 6.0, 1.0, 3.0, 4.0) AS score
+            FROM listings_fts JOIN listings l ON l.seq = listings_fts.rowid
+            WHERE listings_fts MATCH ? AND listings_fts.rowid <= ? AND \(filterSQL)
+            ORDER BY listings_fts.rowid DESC LIMIT \(relevanceWindow)
+            """
+        var windowArguments: StatementArguments = [match, top]
+        _ = windowArguments.append(contentsOf: StatementArguments(filterArguments))
+        var rows: [Row] = []
+        var phase = after?.p ?? 1
+        if phase == 1 {
+            // Within the fixed window the position is kept, not the score: bm25 scores shift as listings are added
+            // (document frequencies change) while the window's members and, for one term, their order do not.
+            let offset = after?.o ?? 0
+            var arguments = windowArguments
+            _ = arguments.append(contentsOf: [limit + 1, offset])
+            rows = try Row.fetchAll(db, sql: """
+                SELECT \(summaryColumns), c.score AS sort_key
+                FROM (\(candidates)) c JOIN listings l ON l.seq = c.seq JOIN accounts a ON a.id = l.seller_id
+                ORDER BY c.score ASC, c.seq ASC LIMIT ? OFFSET ?
+                """, arguments: arguments)
+            if rows.count > limit, let last = rows.prefix(limit).last {
+                return (rows, ListingCursor(s: ListingSort.relevance.rawValue, k: nil, ki: nil, i: last["seq"], f: fingerprint, w: top, p: 1, o: offset + limit))
             }
-            return ListingPage(items: page.map(Self.summary(from:)), nextCursor: next, total: total)
+            phase = 2
         }
+        // Phase 2 starts below the window's oldest candidate (only when the window was full).
+        let bounds = try Row.fetchOne(db, sql: "SELECT count(*) AS n, min(seq) AS floor FROM (\(candidates))", arguments: windowArguments)
+        guard let bounds, (bounds["n"] as Int) >= relevanceWindow, let floor = bounds["floor"] as Int64? else { return (rows, nil) }
+        let start = after?.p == 2 ? after!.i : floor
+        var arguments: StatementArguments = [match, start]
+        _ = arguments.append(contentsOf: StatementArguments(filterArguments))
+        _ = arguments.append(contentsOf: [limit + 1 - rows.count])
+        let older = try Row.fetchAll(db, sql: """
+            SELECT \(summaryColumns), 0.0 AS sort_key
+            FROM listings_fts JOIN listings l ON l.seq = listings_fts.rowid JOIN accounts a ON a.id = l.seller_id
+            WHERE listings_fts MATCH ? AND listings_fts.rowid < ? AND \(filterSQL)
+            ORDER BY listings_fts.rowid DESC LIMIT ?
+            """, arguments: arguments)
+        rows += older
+        if rows.count > limit, let last = rows.prefix(limit).last {
+            return (rows, ListingCursor(s: ListingSort.relevance.rawValue, k: nil, ki: nil, i: last["seq"], f: fingerprint, w: top, p: 2))
+        }
+        return (rows, nil)
     }
 
     public func listing(slug: String) async throws -> Listing? {
@@ -181,6 +231,7 @@ public struct SQLiteCatalogStore: CatalogStore {
             try await database.pool.write { db in
                 try Self.insertStatement(db).execute(arguments: Self.arguments(id: id, listing: listing, manifest: manifest, assets: assets, now: now))
             }
+            countCache.invalidate()
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
             throw PlatformError.conflict("a listing with the slug `\(listing.slug)` already exists; choose another slug", field: "slug")
         }
@@ -202,6 +253,7 @@ public struct SQLiteCatalogStore: CatalogStore {
                     Self.multiple(details), details.ageMonths, Self.techStackText(details.techStack), details.monthlyVisitors,
                     manifestText, assetsText, StoredTime.encode(now), slug, sellerId,
                 ])
+            countCache.invalidate()
             return db.changesCount > 0
         }
     }
@@ -210,6 +262,7 @@ public struct SQLiteCatalogStore: CatalogStore {
         try await database.pool.write { db in
             try db.execute(sql: "UPDATE listings SET status = 'withdrawn', updated_at = ? WHERE slug = ? AND seller_id = ? AND status != 'withdrawn'",
                            arguments: [StoredTime.encode(now), slug, sellerId])
+            countCache.invalidate()
             return db.changesCount > 0
         }
     }
@@ -238,7 +291,11 @@ public struct SQLiteCatalogStore: CatalogStore {
 
     /// A JSON array: exact on the way back, and FTS5's tokenizer ignores the brackets and quotes.
     static func techStackText(_ stack: [String]) -> String {
-        String(decoding: (try? JSONEncoder().encode(stack)) ?? Data("[]".utf8), as: UTF8.self)
+        // Plain words need no escaping; anything else goes through the encoder.
+        if stack.allSatisfy({ $0.unicodeScalars.allSatisfy { $0.isASCII && $0 != "\"" && $0 != "\\" && $0.value >= 0x20 } }) {
+            return "[" + stack.map { "\"\($0)\"" }.joined(separator: ",") + "]"
+        }
+        return String(decoding: (try? JSONEncoder().encode(stack)) ?? Data("[]".utf8), as: UTF8.self)
     }
 
     static func multiple(_ d: PublishListingRequest) -> Double {

@@ -190,6 +190,18 @@ public struct CloudflareClient: Sendable, CustomStringConvertible {
         }
     }
 
+    /// Whether the script answers on its workers.dev route (false when the script does not exist).
+    public func workerSubdomainEnabled(script: String) async throws -> Bool {
+        struct Status: Decodable { var enabled: Bool }
+        do {
+            let status: Status = try await call(.GET, "\(account)/workers/scripts/\(Self.segment(script))/subdomain",
+                                                operation: "read workers.dev status of \(script)")
+            return status.enabled
+        } catch let error as CloudflareError where error.isNotFound {
+            return false
+        }
+    }
+
     /// Turns the script's `<script>.<subdomain>.workers.dev` route on or off.
     public func setWorkerSubdomainEnabled(script: String, enabled: Bool) async throws {
         let _: CloudflareJSONValue? = try await callOptional(

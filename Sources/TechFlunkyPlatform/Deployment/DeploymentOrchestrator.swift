@@ -17,13 +17,30 @@ public actor DeploymentOrchestrator {
         public var attempts: Int
         /// Seconds between attempts (a fresh deployment may take a moment to answer).
         public var delay: Double
-        /// Maps the public URL to where it can be reached (the sandbox answers workers.dev URLs itself).
-        public var rewrite: @Sendable (String) -> String
+        /// Where to send the check: given the public URL (custom domain or workers.dev) and the
+        /// Worker's workers.dev URL when it has one. The default is the public URL; the sandbox,
+        /// which answers workers.dev hosts itself under its own base URL, maps the second.
+        public var rewrite: @Sendable (_ publicURL: String, _ workersDevURL: String?) -> String
 
-        public init(attempts: Int = 5, delay: Double = 0.5, rewrite: @escaping @Sendable (String) -> String = { $0 }) {
+        public init(attempts: Int = 5, delay: Double = 0.5,
+                    rewrite: @escaping @Sendable (_ publicURL: String, _ workersDevURL: String?) -> String = { url, _ in url }) {
             self.attempts = attempts
             self.delay = delay
             self.rewrite = rewrite
+        }
+    }
+
+    /// The smoke-check target in the Cloudflare sandbox stand-in, which answers
+    /// `GET {base}/workers.dev/<script>.<subdomain>.workers.dev/health` for a published Worker.
+    public static func sandboxSmokeCheckRewrite(sandboxBaseURL: String) -> @Sendable (String, String?) -> String {
+        var base = sandboxBaseURL
+        if base.hasSuffix("/client/v4") { base.removeLast("/client/v4".count) }
+        while base.hasSuffix("/") { base.removeLast() }
+        let root = base
+        return { url, workersDev in
+            let target = workersDev ?? url
+            guard let range = target.range(of: "://") else { return target }
+            return "\(root)/workers.dev/" + target[range.upperBound...]
         }
     }
 
@@ -51,6 +68,7 @@ public actor DeploymentOrchestrator {
     private let configuration: Configuration
     private let logger: Logger
     private var runs: [String: Task<Void, Never>] = [:]
+    private var recovered = false
 
     public init(store: any DeploymentStore, publisher: any DeploymentEventPublisher, clock: any DeploymentClock,
                 orders: any DeploymentOrderAccess, configuration: Configuration, logger: Logger) {
@@ -66,6 +84,7 @@ public actor DeploymentOrchestrator {
 
     /// Creates a deployment of a paid order of `buyerId` and starts it; returns at once (queued).
     public func start(_ request: DeployRequest, buyerId: String) async throws -> Deployment {
+        try await ensureRecovered()
         try Self.validate(request.cloudflare)
         let domain = try Self.normalizedDomain(request.domain)
         guard let order = try await orders.order(id: request.orderId, buyerId: buyerId) else {
@@ -97,6 +116,7 @@ public actor DeploymentOrchestrator {
     /// Resumes a failed or interrupted deployment from its first unfinished step (step 1 always
     /// runs again: the token is new).
     public func retry(deploymentId: String, buyerId: String, credentials: CloudflareCredentials) async throws -> Deployment {
+        try await ensureRecovered()
         let stored = try await owned(deploymentId, buyerId: buyerId, credentials: credentials)
         let state = stored.deployment.state
         guard state == .failed || state == .interrupted else {
@@ -115,6 +135,7 @@ public actor DeploymentOrchestrator {
 
     /// Removes what this deployment created, newest first.
     public func rollback(deploymentId: String, buyerId: String, credentials: CloudflareCredentials) async throws -> Deployment {
+        try await ensureRecovered()
         let stored = try await owned(deploymentId, buyerId: buyerId, credentials: credentials)
         let state = stored.deployment.state
         guard state.isFinal else {
@@ -130,6 +151,7 @@ public actor DeploymentOrchestrator {
 
     /// The snapshot, for the buyer only.
     public func deployment(id: String, buyerId: String) async throws -> Deployment {
+        try await ensureRecovered()
         guard let stored = try await store.load(id: id), stored.buyerId == buyerId else {
             throw DeploymentError.notFound("deployment \(id)")
         }
@@ -140,6 +162,7 @@ public actor DeploymentOrchestrator {
     /// Call once at start-up, before serving requests.
     @discardableResult
     public func recoverInterrupted() async throws -> [String] {
+        recovered = true
         var ids: [String] = []
         for stored in try await store.deployments(inStates: [.queued, .running, .rollingBack]) where runs[stored.deployment.id] == nil {
             let recorder = DeploymentRecorder(stored: stored, store: store, publisher: publisher, clock: clock)
@@ -152,6 +175,11 @@ public actor DeploymentOrchestrator {
             logger.notice("deployment interrupted by restart", metadata: ["deployment": "\(stored.deployment.id)"])
         }
         return ids
+    }
+
+    /// Recovery runs once, before the first request this orchestrator serves.
+    public func ensureRecovered() async throws {
+        if !recovered { try await recoverInterrupted() }
     }
 
     /// Waits until the deployment's current run (if any) ends.

@@ -1,7 +1,113 @@
+import Foundation
 import Hummingbird
+import NIOCore
+import TechFlunkyCore
 
-/// `/api/deploy…` routes. Owned by the deployment engineer; `PlatformApplication` calls `register` with the
-/// `/api` group (bearer auth already resolved: use `context.requireAccount()`) and the shared services.
+/// `/api/deploy…`: start a deployment (202 at once), its snapshot, its live event stream (SSE), and
+/// retry / rollback. Only the order's buyer sees or drives a deployment; anyone else gets 404.
 enum DeploymentRoutes {
-    static func register(on api: RouterGroup<PlatformRequestContext>, services: PlatformServices) {}
+    static func register(on api: RouterGroup<PlatformRequestContext>, services: PlatformServices) {
+        let service = DeploymentService.make(services: services)
+        // Mark what a previous process left running as interrupted before the first request.
+        Task { try? await service.orchestrator.ensureRecovered() }
+
+        api.post("deploy") { request, context -> Response in
+            let account = try context.requireAccount()
+            let body = try await decode(DeployRequest.self, request, context)
+            let deployment = try await run { try await service.orchestrator.start(body, buyerId: account.id) }
+            return try json(.accepted, DeployAccepted(deploymentId: deployment.id, state: deployment.state),
+                            location: "/api/deploy?deploymentId=\(deployment.id)")
+        }
+
+        api.get("deploy") { request, context -> Response in
+            let account = try context.requireAccount()
+            guard let id = request.uri.queryParameters.get("deploymentId"), !id.isEmpty else {
+                throw PlatformError.badRequest("give the deployment id: GET /api/deploy?deploymentId=dep_…", field: "deploymentId")
+            }
+            let deployment = try await run { try await service.orchestrator.deployment(id: id, buyerId: account.id) }
+            return try json(.ok, deployment)
+        }
+
+        api.get("deploy/:id/events") { request, context -> Response in
+            let account = try context.requireAccount()
+            let id = try context.parameters.require("id")
+            _ = try await run { try await service.orchestrator.deployment(id: id, buyerId: account.id) }
+            let header = request.headers[HTTPFields.Element.Name("Last-Event-ID")!]
+            let query = request.uri.queryParameters.get("lastEventId")
+            let after = Int((header ?? query ?? "0").trimmingCharacters(in: .whitespaces)) ?? 0
+            let frames = service.events.frames(deploymentId: id, after: max(0, after))
+            return Response(
+                status: .ok,
+                headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache",
+                          HTTPFields.Element.Name("X-Accel-Buffering")!: "no"],
+                body: ResponseBody { writer in
+                    for await chunk in frames {
+                        try await writer.write(ByteBuffer(string: chunk))
+                    }
+                    try await writer.finish(nil)
+                })
+        }
+
+        api.post("deploy/:id/retry") { request, context -> Response in
+            let account = try context.requireAccount()
+            let id = try context.parameters.require("id")
+            let body = try await decode(DeployCredentialsRequest.self, request, context)
+            let deployment = try await run {
+                try await service.orchestrator.retry(deploymentId: id, buyerId: account.id, credentials: body.cloudflare)
+            }
+            return try json(.accepted, DeployAccepted(deploymentId: deployment.id, state: .running))
+        }
+
+        api.post("deploy/:id/rollback") { request, context -> Response in
+            let account = try context.requireAccount()
+            let id = try context.parameters.require("id")
+            let body = try await decode(DeployCredentialsRequest.self, request, context)
+            let deployment = try await run {
+                try await service.orchestrator.rollback(deploymentId: id, buyerId: account.id, credentials: body.cloudflare)
+            }
+            return try json(.accepted, DeployAccepted(deploymentId: deployment.id, state: .rollingBack))
+        }
+    }
+
+    /// Decodes a JSON body; a malformed one is a 400 that names the problem (never echoing the token).
+    private static func decode<T: Decodable>(_ type: T.Type, _ request: Request, _ context: PlatformRequestContext) async throws -> T {
+        let buffer = try await request.body.collect(upTo: 64 * 1024)
+        do {
+            return try WireJSON.decode(T.self, from: Data(buffer: buffer))
+        } catch let DecodingError.keyNotFound(key, ctx) {
+            let path = (ctx.codingPath + [key]).map(\.stringValue).joined(separator: ".")
+            throw PlatformError.badRequest("the request body lacks `\(path)`", field: path)
+        } catch let DecodingError.typeMismatch(_, ctx), let DecodingError.valueNotFound(_, ctx) {
+            let path = ctx.codingPath.map(\.stringValue).joined(separator: ".")
+            throw PlatformError.badRequest("`\(path)` has the wrong type", field: path)
+        } catch {
+            throw PlatformError.badRequest("the request body is not valid JSON")
+        }
+    }
+
+    /// Runs an orchestrator call, turning its refusals into API errors.
+    private static func run<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as DeploymentError {
+            throw platformError(error)
+        }
+    }
+
+    static func platformError(_ error: DeploymentError) -> PlatformError {
+        switch error {
+        case .notFound: .notFound(error.description)
+        case .orderNotPaid: .conflict(error.description, code: APIErrorCode.notPaid)
+        case let .invalidRequest(field, message): .validation(message, field: field)
+        case .busy, .wrongState: .conflict(error.description)
+        case .accountMismatch: .conflict(error.description, field: "cloudflare.accountId")
+        case .packageUnavailable: .conflict(error.description)
+        }
+    }
+
+    private static func json<T: Encodable>(_ status: HTTPResponse.Status, _ value: T, location: String? = nil) throws -> Response {
+        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+        if let location { headers[.location] = location }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(data: try WireJSON.encode(value))))
+    }
 }

@@ -242,6 +242,24 @@ struct DeploymentStepRunner: Sendable {
         let step = DeploymentStepKind.configureDomain
         guard let worker = routedWorker else { return .skipped("No Worker to expose") }
         let scriptName = await name(worker.name)
+        // workers.dev is turned on whenever the account has a subdomain: it is the URL that works
+        // at once (a custom hostname waits for DNS and a certificate) and what smoke checks can reach.
+        // Workers that smoke checks call get it too, so step 9 can reach them.
+        let sub = try await client.workersSubdomain()
+        if sub != nil {
+            let checked = (manifest.cloudflare.smokeChecks ?? []).map(\.worker)
+            let exposed = manifest.cloudflare.workers.filter { $0.name == worker.name || checked.contains($0.name) }
+            for spec in exposed {
+                let script = await name(spec.name)
+                if await recorded("workers_subdomain", name: script) == nil {
+                    let wasOn = try await client.workerSubdomainEnabled(script: script)
+                    if !wasOn { try await client.setWorkerSubdomainEnabled(script: script, enabled: true) }
+                    try await recorder.addResource(CreatedResource(kind: "workers_subdomain", id: script, name: script, created: !wasOn, step: step))
+                } else {
+                    try await client.setWorkerSubdomainEnabled(script: script, enabled: true)
+                }
+            }
+        }
         if let domain {
             let zone = try await zone(for: domain)
             if let existing = try await client.findCustomHostname(zoneId: zone.id, hostname: domain) {
@@ -252,16 +270,11 @@ struct DeploymentStepRunner: Sendable {
                 let made = try await client.createCustomHostname(zoneId: zone.id, hostname: domain)
                 try await recorder.addResource(CreatedResource(kind: "custom_hostname", id: "\(zone.id)/\(made.id)", name: domain, created: true, step: step))
             }
-            let url = "https://\(domain)"
-            try await recorder.setURL(url)
+            try await recorder.setURL("https://\(domain)")
             return .succeeded("\(domain) is a custom hostname for \(scriptName)")
         }
-        guard let sub = try await client.workersSubdomain() else {
+        guard let sub else {
             throw DeploymentStepFailure("The account has no workers.dev subdomain; create it in the Cloudflare dashboard (Workers & Pages) or give a custom domain, then retry.")
-        }
-        try await client.setWorkerSubdomainEnabled(script: scriptName, enabled: true)
-        if await recorded("workers_subdomain", name: scriptName) == nil {
-            try await recorder.addResource(CreatedResource(kind: "workers_subdomain", id: scriptName, name: scriptName, created: true, step: step))
         }
         let url = "https://\(scriptName).\(sub.subdomain).workers.dev"
         try await recorder.setURL(url)
@@ -364,24 +377,23 @@ struct DeploymentStepRunner: Sendable {
     private func postDeploy() async throws -> Outcome {
         let step = DeploymentStepKind.postDeploy
         guard let url = await recorder.deployment.url else { return .skipped("Nothing deployed to check") }
+        let ns = await namespace()
         var checks = manifest.cloudflare.smokeChecks ?? []
         if checks.isEmpty, let worker = routedWorker {
             checks = [SmokeCheckSpec(worker: worker.name, path: "/health", expectStatus: 200)]
         }
         let sub = try? await client.workersSubdomain()
         for check in checks {
-            var base = url
-            if check.worker != routedWorker?.name, let sub {
-                base = "https://\(await name(check.worker)).\(sub.subdomain).workers.dev"
-            }
             let path = check.path.hasPrefix("/") ? check.path : "/" + check.path
-            try await smoke(url: base + path, check: check, step: step)
+            let workersDev = sub.map { "https://\(DeploymentNaming.resourceName(namespace: ns, name: check.worker)).\($0.subdomain).workers.dev" }
+            let base = check.worker == routedWorker?.name ? url : (workersDev ?? url)
+            try await smoke(url: base + path, workersDevURL: workersDev.map { $0 + path }, check: check, step: step)
         }
         return .succeeded("Live: \(checks.count) smoke check\(checks.count == 1 ? "" : "s") passed at \(url)")
     }
 
-    private func smoke(url: String, check: SmokeCheckSpec, step: DeploymentStepKind) async throws {
-        let target = smokeCheck.rewrite(url)
+    private func smoke(url: String, workersDevURL: String?, check: SmokeCheckSpec, step: DeploymentStepKind) async throws {
+        let target = smokeCheck.rewrite(url, workersDevURL)
         var last = ""
         for attempt in 1...max(1, smokeCheck.attempts) {
             do {

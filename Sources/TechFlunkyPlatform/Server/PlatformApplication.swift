@@ -13,12 +13,18 @@ public enum PlatformApplication {
 
         router.get("healthz") { _, _ -> Response in
             Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                     body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok","version":"\#(TechFlunkyVersion.current)"}"#)))
+                     body: .init(byteBuffer: ByteBuffer(bytes: (try? WireJSON.encode(HealthResponse())) ?? Data())))
         }
 
         let api = router.group("api")
         AccountRoutes.register(on: api, services: services)
         CatalogRoutes.register(on: api, services: services)
+        CheckoutRoutes.register(on: api, root: router, services: services)
+        StripeWebhookRoutes.register(on: api, services: services)
+        OrderRoutes.register(on: api, services: services)
+        SellerRoutes.register(on: api, services: services)
+        PublishingRoutes.register(on: api, services: services)
+        SandboxRoutes.register(on: api, services: services)
         DeploymentRoutes.register(on: api, services: services)
         return router
     }

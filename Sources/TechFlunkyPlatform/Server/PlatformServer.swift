@@ -98,8 +98,14 @@ public enum PlatformServer {
 
     /// The hold scheduler and other periodic work; returns when cancelled.
     static func runBackgroundWork(_ services: PlatformServices) async throws {
+        let interval = services.configuration.holdScanInterval
         while !Task.isCancelled {
-            try? await Task.sleep(for: .seconds(3600))
+            if interval > 0 {
+                await services.holds.releaseDue()
+                try? await Task.sleep(for: .seconds(interval))
+            } else {
+                try? await Task.sleep(for: .seconds(3600))
+            }
         }
     }
 }

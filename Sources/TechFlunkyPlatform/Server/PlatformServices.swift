@@ -11,8 +11,14 @@ public struct PlatformServices: Sendable {
     public let logger: Logger
     public let passwordHasher: PasswordHasher
     public let accounts: any AccountStore
+    let loginThrottle = LoginThrottle()
     public let catalog: any CatalogStore
     public let packages: PackageStore
+    public let orders: any OrderStore
+    /// What the deployment orchestrator reads and freezes orders through.
+    public let orderAccess: any DeploymentOrderAccess
+    public let stripe: StripeClient
+    public let holds: PayoutHoldService
 
     /// Opens the database (migrating it) and wires the stores.
     public static func open(_ configuration: PlatformConfiguration) throws -> PlatformServices {
@@ -29,5 +35,18 @@ public struct PlatformServices: Sendable {
         self.accounts = SQLiteAccountStore(database: database)
         self.catalog = SQLiteCatalogStore(database: database)
         self.packages = PackageStore(dataDir: configuration.dataDir)
+        let orderStore = SQLiteOrderStore(database: database, packages: packages)
+        self.orders = orderStore
+        self.orderAccess = orderStore
+        self.stripe = StripeClient(base: configuration.stripeAPIBase, secretKey: configuration.stripeSecretKey,
+                                   transport: configuration.httpTransport, logger: configuration.logger)
+        self.holds = PayoutHoldService(orders: orderStore, stripe: stripe, clock: configuration.clock, logger: configuration.logger)
     }
+}
+
+/// The platform clock as the deployment orchestrator's clock.
+public struct PlatformDeploymentClock: DeploymentClock {
+    let clock: any PlatformClock
+    public init(_ clock: any PlatformClock) { self.clock = clock }
+    public func now() -> Date { clock.now() }
 }

@@ -133,5 +133,30 @@ enum PlatformSchema {
                 );
                 """)
         }
+        // The full-text index holds active listings only, so counting matches needs no join.
+        migrator.registerMigration("v2_catalog_active_index") { db in
+            try db.execute(sql: """
+                DROP TRIGGER listings_fts_insert;
+                DROP TRIGGER listings_fts_delete;
+                DROP TRIGGER listings_fts_update;
+                INSERT INTO listings_fts(listings_fts) VALUES ('delete-all');
+                INSERT INTO listings_fts(rowid, title, tagline, description, category, tech_stack)
+                    SELECT seq, title, tagline, description, category, tech_stack FROM listings WHERE status = 'active';
+                CREATE TRIGGER listings_fts_insert AFTER INSERT ON listings WHEN new.status = 'active' BEGIN
+                    INSERT INTO listings_fts(rowid, title, tagline, description, category, tech_stack)
+                    VALUES (new.seq, new.title, new.tagline, new.description, new.category, new.tech_stack);
+                END;
+                CREATE TRIGGER listings_fts_delete AFTER DELETE ON listings WHEN old.status = 'active' BEGIN
+                    INSERT INTO listings_fts(listings_fts, rowid, title, tagline, description, category, tech_stack)
+                    VALUES ('delete', old.seq, old.title, old.tagline, old.description, old.category, old.tech_stack);
+                END;
+                CREATE TRIGGER listings_fts_update AFTER UPDATE OF title, tagline, description, category, tech_stack, status ON listings BEGIN
+                    INSERT INTO listings_fts(listings_fts, rowid, title, tagline, description, category, tech_stack)
+                    SELECT 'delete', old.seq, old.title, old.tagline, old.description, old.category, old.tech_stack WHERE old.status = 'active';
+                    INSERT INTO listings_fts(rowid, title, tagline, description, category, tech_stack)
+                    SELECT new.seq, new.title, new.tagline, new.description, new.category, new.tech_stack WHERE new.status = 'active';
+                END;
+                """)
+        }
     }
 }

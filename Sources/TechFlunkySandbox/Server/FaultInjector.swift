@@ -106,7 +106,7 @@ public final class FaultInjector: Sendable {
 }
 
 /// Applies injected faults to Stripe (`/v1/…`) and Cloudflare (`/client/v4/…`) calls, answering each
-/// API's own error shape.
+/// API's own error shape, and to deployed Workers' smoke endpoints (`/workers.dev/…`).
 struct FaultMiddleware: RouterMiddleware {
     typealias Context = BasicRequestContext
     let faults: FaultInjector
@@ -114,7 +114,8 @@ struct FaultMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
         let isCloudflare = path.hasPrefix("/client/v4")
-        guard isCloudflare || path.hasPrefix("/v1/"),
+        let isWorker = path.hasPrefix("/workers.dev/")
+        guard isCloudflare || isWorker || path.hasPrefix("/v1/"),
               let fault = faults.take(method: request.method.rawValue, path: path) else {
             return try await next(request, context)
         }
@@ -123,6 +124,9 @@ struct FaultMiddleware: RouterMiddleware {
         var headers = HTTPFields()
         if let retryAfter = fault.retryAfter { headers = ResponseBuilding.fields([("Retry-After", String(retryAfter))]) }
         let message = fault.message ?? "Injected fault (sandbox): \(fault.match)"
+        if isWorker {
+            return ResponseBuilding.json(status, ["error": .string(message)], headers: headers)
+        }
         if isCloudflare {
             return ResponseBuilding.json(status, CloudflareEnvelope.failure([(fault.code ?? 10013, message)]), headers: headers)
         }

@@ -25,11 +25,13 @@ public final class SandboxServer: Sendable {
     public let faults: FaultInjector
     public let clock: SandboxClock
     let stripe: StripeStandIn
+    let cloudflare: CloudflareStandIn
     private let task: Mutex<Task<Void, Error>?>
     private let sweeper: Mutex<Task<Void, Never>?>
 
     private init(baseURL: String, port: Int, faults: FaultInjector, clock: SandboxClock, stripe: StripeStandIn,
-                 task: Task<Void, Error>) {
+                 cloudflare: CloudflareStandIn, task: Task<Void, Error>) {
+        self.cloudflare = cloudflare
         self.baseURL = baseURL
         self.port = port
         self.faults = faults
@@ -54,9 +56,19 @@ public final class SandboxServer: Sendable {
                 portContinuation.yield(channel.localAddress?.port ?? 0)
                 portContinuation.finish()
             },
-            logger: configuration.logger
+            // Hummingbird reports the cancellation that stops it as an error; the sandbox logs its own events
+            // through `configuration.logger`, so the server's own logger only passes what is critical.
+            logger: {
+                var quiet = configuration.logger
+                quiet.logLevel = .critical
+                return quiet
+            }()
         )
-        let task = Task { try await app.run() }
+        let task = Task {
+            // If the server cannot bind, nothing yields a port: end the stream so `start` reports it.
+            defer { portContinuation.finish() }
+            try await app.run()
+        }
         var port = 0
         for await p in portStream { port = p }
         guard port > 0 else {
@@ -67,7 +79,8 @@ public final class SandboxServer: Sendable {
         let base = "http://\(configuration.host == "::1" ? "[::1]" : configuration.host):\(port)"
         parts.stripe.publicBase = base
         await parts.deliverer.start()
-        let server = SandboxServer(baseURL: base, port: port, faults: parts.faults, clock: parts.clock, stripe: parts.stripe, task: task)
+        let server = SandboxServer(baseURL: base, port: port, faults: parts.faults, clock: parts.clock, stripe: parts.stripe,
+                                   cloudflare: parts.cloudflare, task: task)
         server.sweeper.withLock {
             $0 = Task {
                 while !Task.isCancelled {
@@ -78,6 +91,16 @@ public final class SandboxServer: Sendable {
         }
         configuration.logger.info("sandbox listening", metadata: ["stripe": "\(base)", "cloudflare": "\(base)/client/v4"])
         return server
+    }
+
+    /// Forgets everything the stand-ins stored under `dataDir` (Stripe objects, Cloudflare accounts, D1 files);
+    /// the next start seeds the demo account again. Only the sandbox's own files are removed. Call while stopped.
+    public static func resetState(dataDir: URL) throws {
+        let fm = FileManager.default
+        for name in ["sandbox.sqlite", "sandbox.sqlite-wal", "sandbox.sqlite-shm", "sandbox.sqlite-journal", "d1"] {
+            let url = dataDir.appendingPathComponent(name)
+            if fm.fileExists(atPath: url.path) { try fm.removeItem(at: url) }
+        }
     }
 
     /// Stops serving; in-flight webhook retries stay queued in the database for the next start.
@@ -93,6 +116,56 @@ public final class SandboxServer: Sendable {
     public func setStripeWebhook(url: String, secret: String) async {
         await stripe.deliverer.setEndpoint(.init(url: url, secret: secret))
     }
+
+    /// A new, empty Cloudflare account; answers its id.
+    public func createCloudflareAccount(name: String = "Sandbox account") throws -> String {
+        try cloudflare.createAccount(name: name)
+    }
+
+    /// A new API token for `accountId` holding `permissions`; answers the token value (kept only as a digest).
+    public func createCloudflareToken(accountId: String, permissions: Set<CloudflarePermission> = CloudflarePermission.deployment) throws -> String {
+        try cloudflare.createToken(accountId: accountId, permissions: permissions)
+    }
+
+    /// Disables (or re-enables) a token, as revoking it in the dashboard would.
+    public func setCloudflareTokenActive(_ token: String, _ active: Bool) throws {
+        try cloudflare.setTokenStatus(token, status: active ? "active" : "disabled")
+    }
+
+    /// The demo account seeded on first start: its id, a token with every permission, a zone and a workers.dev subdomain.
+    public static let demoCloudflareAccountId = CloudflareStandIn.demoAccountId
+    public static let demoCloudflareToken = CloudflareStandIn.demoToken
+    public static let demoZone = CloudflareStandIn.demoZone
+
+    /// Where the sandbox answers for `https://<script>.<subdomain>.workers.dev` (only `/health`).
+    public func workersDevURL(script: String, subdomain: String) -> String {
+        "\(baseURL)/workers.dev/\(script).\(subdomain).workers.dev"
+    }
+
+    /// Where the sandbox answers a deployed Worker's public URL: `https://<host>/<path>` becomes
+    /// `{baseURL}/workers.dev/<host>/<path>` (host `<script>.<subdomain>.workers.dev`, or a name with a
+    /// sandbox CNAME to one). Other URLs are returned unchanged. Plug into the smoke check's URL rewrite.
+    public func smokeCheckURL(for url: String) -> String {
+        guard let components = URLComponents(string: url), components.scheme == "https" || components.scheme == "http",
+              let host = components.host, !host.isEmpty, host != "127.0.0.1", host != "localhost" else { return url }
+        var path = components.percentEncodedPath
+        if !path.hasPrefix("/") { path = "/" + path }
+        if let query = components.percentEncodedQuery { path += "?" + query }
+        return "\(baseURL)/workers.dev/\(host)\(path)"
+    }
+
+    /// What a Cloudflare account holds, by kind (`d1`, `r2`, `workers`, `dns`, `custom_hostnames`), as sorted
+    /// descriptions; equal snapshots mean equal accounts (for rollback tests).
+    public func cloudflareResources(accountId: String) async throws -> JSONValue {
+        try await cloudflare.database.writer.read { db in try self.cloudflare.resources(db, accountId: accountId) }
+    }
+
+    /// Injects a fault (see `SandboxFault`); answers its id.
+    @discardableResult
+    public func injectFault(_ fault: SandboxFault) -> Int { faults.add(fault) }
+
+    /// The path of a D1 database's SQLite file, to check what migrations did.
+    public func d1DatabaseFile(uuid: String) -> URL { cloudflare.d1.url(for: uuid) }
 
     /// The hosted checkout page of a session.
     public func checkoutURL(sessionId: String) -> String { "\(baseURL)/checkout/\(sessionId)" }
@@ -117,6 +190,7 @@ struct SandboxParts: Sendable {
     let faults: FaultInjector
     let deliverer: StripeWebhookDeliverer
     let stripe: StripeStandIn
+    let cloudflare: CloudflareStandIn
 
     init(_ configuration: SandboxConfiguration) throws {
         database = try SandboxDatabase(directory: configuration.dataDir)
@@ -128,12 +202,16 @@ struct SandboxParts: Sendable {
         deliverer = StripeWebhookDeliverer(database: database, clock: clock, endpoint: endpoint, logger: configuration.logger,
                                            maxAttempts: configuration.webhookMaxAttempts)
         stripe = StripeStandIn(database: database, clock: clock, secretKey: configuration.stripeSecretKey, deliverer: deliverer)
+        cloudflare = try CloudflareStandIn(database: database, clock: clock, rateLimit: configuration.cloudflareRateLimit)
+        try cloudflare.seedDemo()
     }
 
     func router() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: UnknownRouteMiddleware())
         router.add(middleware: FaultMiddleware(faults: faults))
         StripeRoutes(stripe: stripe).register(on: router)
+        CloudflareRoutes(cloudflare: cloudflare).register(on: router)
         SandboxControlRoutes(faults: faults, clock: clock).register(on: router)
         return router
     }

@@ -119,6 +119,26 @@ struct StripeRoutes: Sendable {
             let id = context.parameters.get("id") ?? ""
             return await self.sandbox { db in try self.stripe.completeOnboarding(db, accountId: id) }
         }
+        router.post("/sandbox/stripe/events/:id/resend") { _, context in
+            let id = context.parameters.get("id") ?? ""
+            do {
+                guard try await self.stripe.resendEvent(id: id) else {
+                    return ResponseBuilding.json(404, StripeAPIError.noSuch("event", id).json)
+                }
+                return ResponseBuilding.json(200, ["id": .string(id), "resent": true])
+            } catch {
+                return ResponseBuilding.json(500, StripeAPIError(status: 500, type: "api_error", code: nil, message: "\(error)").json)
+            }
+        }
+        router.post("/sandbox/stripe/webhook-endpoint") { request, _ in
+            let body = try await ResponseBuilding.jsonBody(request) ?? [:]
+            guard let url = body["url"]?.stringValue, url.hasPrefix("http://"), let secret = body["secret"]?.stringValue,
+                  secret.hasPrefix("whsec_") else {
+                return ResponseBuilding.json(400, StripeAPIError.invalid("url", "body must be {\"url\": \"http://…\", \"secret\": \"whsec_…\"}").json)
+            }
+            await self.stripe.deliverer.setEndpoint(.init(url: url, secret: secret))
+            return ResponseBuilding.json(200, ["url": .string(url)])
+        }
         router.get("/sandbox/stripe/events") { _, _ in
             do {
                 let list: [JSONValue] = try await self.stripe.database.writer.read { db in

@@ -94,6 +94,18 @@ public final class StripeStandIn: Sendable {
     }
 
     /// Runs a sandbox-only operation (test card, triggers) in a transaction and kicks webhook delivery.
+    /// Sends an event again (as the Dashboard's "Resend" does), whatever happened to earlier deliveries.
+    func resendEvent(id: String) async throws -> Bool {
+        let now = clock.now().timeIntervalSince1970
+        let found = try await database.writer.write { db -> Bool in
+            try db.execute(sql: "UPDATE stripe_event SET delivered_at = NULL, failed = 0, attempts = 0, next_attempt_at = ? WHERE id = ?",
+                           arguments: [now, id])
+            return db.changesCount > 0
+        }
+        await deliverer.kick()
+        return found
+    }
+
     func sandboxOperation(_ operation: @escaping @Sendable (Database) throws -> JSONValue) async throws -> JSONValue {
         let result = try await database.writer.write(operation)
         await deliverer.kick()
@@ -245,9 +257,11 @@ public final class StripeStandIn: Sendable {
     }
 
     func session(_ db: Database, _ id: String) throws -> JSONValue {
-        guard let s = try SandboxDatabase.getStripe(db, id, type: "checkout.session") else {
+        guard var s = try SandboxDatabase.getStripe(db, id, type: "checkout.session") else {
             throw StripeAPIError.noSuch("checkout.session", id, param: "session")
         }
+        // The port may differ after a restart: an open session's page is wherever the sandbox is now.
+        if s["status"]?.stringValue == "open" { s["url"] = .string("\(publicBase)/checkout/\(id)") }
         return s
     }
 
@@ -279,11 +293,14 @@ public final class StripeStandIn: Sendable {
     /// Expires every open session whose time has come (run periodically).
     func sweepExpiredSessions() async throws {
         let now = clock.unixTime
+        let due = """
+            SELECT id FROM stripe_object WHERE type = 'checkout.session'
+            AND json_extract(json, '$.status') = 'open' AND json_extract(json, '$.expires_at') <= ?
+            """
+        // Read first: most sweeps find nothing and need no write lock.
+        guard try await !database.writer.read({ db in try String.fetchAll(db, sql: due, arguments: [now]) }).isEmpty else { return }
         let expired: Int = try await database.writer.write { db in
-            let ids = try String.fetchAll(db, sql: """
-                SELECT id FROM stripe_object WHERE type = 'checkout.session'
-                AND json_extract(json, '$.status') = 'open' AND json_extract(json, '$.expires_at') <= ?
-                """, arguments: [now])
+            let ids = try String.fetchAll(db, sql: due, arguments: [now])
             for id in ids { _ = try self.expireIfDue(db, try self.session(db, id)) }
             return ids.count
         }

@@ -14,6 +14,12 @@ public final class SandboxDatabase: Sendable {
         var config = Configuration()
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(5)
+        // WAL with synchronous=NORMAL: crash-safe, and a write costs no fsync of the whole file (a rollback
+        // journal made every stand-in write take ~15 ms here).
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA journal_mode = WAL")
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
         writer = try DatabaseQueue(path: directory.appendingPathComponent("sandbox.sqlite").path, configuration: config)
         try SandboxDatabase.migrator.migrate(writer)
     }

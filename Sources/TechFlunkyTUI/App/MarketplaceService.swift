@@ -34,36 +34,3 @@ extension MarketplaceService {
         return .sandboxPaid
     }
 }
-
-/// A service that only browses (a catalog test double written before part 2) still compiles: each part-2 call
-/// fails with a clear, typed answer instead. The platform client implements every one of them.
-extension MarketplaceService {
-    private func unsupported(_ what: String) -> ServiceFailure {
-        ServiceFailure(message: "\(what) is not available from this service", code: "unsupported")
-    }
-
-    public func createCheckoutSession(listingSlug: String, idempotencyKey: String) async throws -> CheckoutSessionResponse {
-        throw unsupported("checkout")
-    }
-    public func order(id: String) async throws -> Order { throw unsupported("orders") }
-    public func orders() async throws -> [Order] { throw unsupported("orders") }
-    public func deploy(_ request: DeployRequest) async throws -> DeployAccepted { throw unsupported("deployment") }
-    public func deployment(id: String) async throws -> Deployment { throw unsupported("deployment") }
-    public func retryDeployment(id: String, credentials: CloudflareCredentials) async throws -> DeployAccepted {
-        throw unsupported("deployment")
-    }
-    public func rollbackDeployment(id: String, credentials: CloudflareCredentials) async throws -> DeployAccepted {
-        throw unsupported("deployment")
-    }
-    public func deploymentUpdates(id: String, after: Int) -> AsyncThrowingStream<DeploymentWatchUpdate, any Error> {
-        AsyncThrowingStream { $0.finish(throwing: unsupported("deployment events")) }
-    }
-    public func sellerAccount() async throws -> SellerAccountStatus { throw unsupported("seller accounts") }
-    public func createSellerAccount() async throws -> SellerAccountStatus { throw unsupported("seller accounts") }
-    public func payouts() async throws -> PayoutsResponse { throw unsupported("payouts") }
-    public func sandboxPay(orderId: String) async throws { throw unsupported("sandbox payment") }
-    public func advanceSandboxClock(seconds: Double) async throws -> SandboxClockResponse { throw unsupported("the sandbox clock") }
-}
-
-/// The platform client is the service the UI runs on; its methods already match.
-extension PlatformClient: MarketplaceService {}

@@ -7,17 +7,13 @@ public enum PaneFactory {
     public static func root(for tab: TabKind) -> any Pane {
         switch tab {
         case .browse: BrowsePane()
-        case .orders: PlaceholderPane(kind: .orders, title: "Orders",
-                                      lines: ["Your orders and deployments appear here."])
-        case .payouts: PlaceholderPane(kind: .payouts, title: "Payouts",
-                                       lines: ["Your sales, holds and payouts appear here."])
+        case .orders: OrdersPane()
+        case .payouts: PayoutsPane()
         }
     }
 
     /// The pane `b` opens on a listing.
     public static func checkout(for listing: Listing) -> any Pane {
-        PlaceholderPane(kind: .checkout, title: "Checkout",
-                        lines: ["Checkout for \(listing.summary.title) (\(listing.summary.askingPrice.formatted)).",
-                                "Checkout is not available in this build yet."])
+        CheckoutPane(listing: listing.summary)
     }
 }

@@ -61,3 +61,4 @@ public final class SubscriptionTasks: Sendable {
     /// How many run now (for tests).
     public var count: Int { tasks.withLock { $0.count } }
 }
+

@@ -11,6 +11,9 @@ public struct DeployProgressModel: Sendable, Hashable {
     public var deploymentId: String
     public var orderId: String?
     public var listingSlug: String?
+    /// The Cloudflare account deployed into (from the snapshot): a retry or rollback sends it with the token.
+    public var accountId: String?
+    public var domain: String?
     public var state: DeploymentState?
     /// Always the nine steps, in `DeploymentStepKind` order.
     public private(set) var steps: [DeploymentStep]
@@ -43,6 +46,8 @@ public struct DeployProgressModel: Sendable, Hashable {
         guard snapshot.id == deploymentId, snapshot.lastEventId >= lastEventId || !isLoaded else { return }
         orderId = snapshot.orderId
         listingSlug = snapshot.listingSlug
+        accountId = snapshot.accountId
+        domain = snapshot.domain
         state = snapshot.state
         steps = DeploymentStepKind.allCases.map { kind in
             snapshot.steps.first { $0.kind == kind } ?? DeploymentStep(kind: kind)

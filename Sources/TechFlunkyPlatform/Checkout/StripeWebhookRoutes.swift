@@ -1,0 +1,97 @@
+import Foundation
+import Hummingbird
+import TechFlunkyCore
+
+/// `POST /api/checkout/webhook`: verifies `Stripe-Signature` over the raw body, reduces the event to a
+/// `PaymentFact`, and records it with its event id in one transaction (a repeat is a no-op). Answers 400 to a
+/// bad signature, 5xx when a needed Stripe lookup fails (so Stripe delivers again), 200 otherwise.
+enum StripeWebhookRoutes {
+    static let maxPayloadBytes = 1_048_576
+
+    static func register(on api: RouterGroup<PlatformRequestContext>, services: PlatformServices) {
+        api.post("checkout/webhook") { request, _ -> Response in
+            let buffer = try await request.body.collect(upTo: maxPayloadBytes)
+            let payload = Data(buffer.readableBytesView)
+            try verify(request.headers[values: HTTPFields.Element.Name("Stripe-Signature")!].first, payload: payload, services: services)
+            guard let event = try? StripeJSON.parse(payload), let id = event["id"].string, let type = event["type"].string else {
+                throw PlatformError.badRequest("the event is not a Stripe event object")
+            }
+            let fact = try await fact(for: type, object: event["data"]["object"], services: services)
+            let outcome = try await services.orders.apply(eventId: id, eventType: type, fact: fact,
+                                                          holdInterval: services.configuration.feePolicy.holdInterval, now: services.clock.now())
+            services.logger.info("stripe event", metadata: ["event": "\(id)", "type": "\(type)", "outcome": "\(outcome)"])
+            if case let .applied(orderId?, before, "refunded") = outcome, before == OrderState.released.rawValue,
+               let order = try await services.orders.order(id: orderId), let transfer = order.transferId {
+                await services.holds.reverse(transferId: transfer, orderId: orderId)
+            }
+            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: try WireJSON.encode(WebhookReceipt(received: true, duplicate: outcome == .duplicate)))))
+        }
+    }
+
+    static func verify(_ header: String?, payload: Data, services: PlatformServices) throws {
+        let secret = services.configuration.stripeWebhookSecret
+        guard !secret.isEmpty else {
+            throw PlatformError(.serviceUnavailable, code: APIErrorCode.paymentProvider, message: "webhooks are not configured (STRIPE_WEBHOOK_SECRET)")
+        }
+        do {
+            try StripeSignature.verify(header: header, payload: payload, secret: secret, now: Date())
+        } catch let failure as StripeSignature.Failure {
+            // The sandbox signs with its own clock, which moves with the platform's; accept either there.
+            if services.configuration.sandboxMode, case .timestampOutsideTolerance = failure,
+               (try? StripeSignature.verify(header: header, payload: payload, secret: secret, now: services.clock.now())) != nil {
+                return
+            }
+            services.logger.warning("webhook signature refused", metadata: ["reason": "\(failure)"])
+            throw PlatformError(.badRequest, code: APIErrorCode.badRequest, message: failure.description, field: "Stripe-Signature")
+        }
+    }
+
+    /// What the event means for the platform. Looks things up at Stripe where the event alone is not enough.
+    static func fact(for type: String, object: StripeJSON, services: PlatformServices) async throws -> PaymentFact {
+        let orderId = object["client_reference_id"].string ?? object["metadata"]["order_id"].string
+        switch type {
+        case "checkout.session.completed", "checkout.session.async_payment_succeeded":
+            guard let session = object["id"].string else { return .ignored }
+            let status = object["payment_status"].string
+            guard status == "paid" || type == "checkout.session.async_payment_succeeded" else {
+                return .awaitingPayment(orderId: orderId, sessionId: session, paymentIntentId: object["payment_intent"].id)
+            }
+            // The transfer's source_transaction is the charge: the PaymentIntent's latest_charge.
+            var intent = object["payment_intent"]
+            if intent["latest_charge"].isNull {
+                do { intent = try await services.stripe.retrieveCheckoutSession(id: session)["payment_intent"] } catch {
+                    throw PlatformError(.serviceUnavailable, code: APIErrorCode.paymentProvider, message: "could not read the session's charge: \(error)")
+                }
+            }
+            return .paid(orderId: orderId, sessionId: session, paymentIntentId: intent.id, chargeId: intent["latest_charge"].id)
+        case "checkout.session.async_payment_failed":
+            guard let session = object["id"].string else { return .ignored }
+            return .paymentFailed(orderId: orderId, sessionId: session)
+        case "checkout.session.expired":
+            guard let session = object["id"].string else { return .ignored }
+            return .sessionExpired(orderId: orderId, sessionId: session)
+        case "charge.refunded":
+            guard let charge = object["id"].string else { return .ignored }
+            // Only a full refund ends the sale; a partial one is recorded and left to a person.
+            guard object["refunded"].bool == true else { return .ignored }
+            return .refunded(orderId: object["transfer_group"].string, chargeId: charge, paymentIntentId: object["payment_intent"].id)
+        case "charge.dispute.created":
+            guard let charge = object["charge"].id else { return .ignored }
+            // The dispute may come before the payment's own event: the charge's transfer group names the order.
+            var group = object["charge"]["transfer_group"].string
+            if group == nil {
+                do { group = try await services.stripe.retrieveCharge(id: charge)["transfer_group"].string } catch {
+                    throw PlatformError(.serviceUnavailable, code: APIErrorCode.paymentProvider, message: "could not read the disputed charge: \(error)")
+                }
+            }
+            return .disputed(orderId: group, chargeId: charge, paymentIntentId: object["payment_intent"].id)
+        case "account.updated":
+            guard let account = object["id"].string else { return .ignored }
+            return .connectAccountUpdated(stripeAccountId: account, detailsSubmitted: object["details_submitted"].bool ?? false,
+                                          chargesEnabled: object["charges_enabled"].bool ?? false, payoutsEnabled: object["payouts_enabled"].bool ?? false)
+        default:
+            return .ignored
+        }
+    }
+}

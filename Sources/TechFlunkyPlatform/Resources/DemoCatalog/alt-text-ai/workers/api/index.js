@@ -1,0 +1,113 @@
+// AltText AI — public API worker.
+// Bindings: DB (D1 "alt-text-ai-db"), UPLOADS (R2 "alt-text-ai-uploads"); vars LANGUAGE; secrets ADMIN_TOKEN.
+
+function json(body, status = 200, headers = {}) {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", ...headers },
+  });
+}
+
+function isAuthorized(request, env) {
+  // Writes need the owner's token; without the secret configured, writes are refused.
+  const header = request.headers.get("authorization") || "";
+  return Boolean(env.ADMIN_TOKEN) && header === `Bearer ${env.ADMIN_TOKEN}`;
+}
+
+const FIELDS = [
+    { name: "page_url", required: true, ok: (v) => typeof v === "string" && v.length <= 2000 },
+    { name: "image_key", required: true, ok: (v) => typeof v === "string" && v.length <= 2000 },
+    { name: "alt_text", required: false, ok: (v) => typeof v === "string" && v.length <= 2000 },
+    { name: "reviewed", required: true, ok: (v) => Number.isInteger(v) },
+];
+
+async function listImages(url, env) {
+  const limit = Math.min(Math.max(parseInt(url.searchParams.get("limit") || "20", 10) || 20, 1), 100);
+  const offset = Math.max(parseInt(url.searchParams.get("offset") || "0", 10) || 0, 0);
+  const q = (url.searchParams.get("q") || "").trim();
+  const statement = q
+    ? env.DB.prepare("SELECT id, page_url, image_key, alt_text, reviewed, created_at FROM images WHERE page_url LIKE ?1 ORDER BY id DESC LIMIT ?2 OFFSET ?3")
+        .bind(`%${q}%`, limit, offset)
+    : env.DB.prepare("SELECT id, page_url, image_key, alt_text, reviewed, created_at FROM images ORDER BY id DESC LIMIT ?1 OFFSET ?2").bind(limit, offset);
+  const { results } = await statement.all();
+  return json({ items: results, limit, offset });
+}
+
+async function getImage(id, env) {
+  const row = await env.DB.prepare("SELECT id, page_url, image_key, alt_text, reviewed, created_at FROM images WHERE id = ?1").bind(id).first();
+  if (!row) return json({ error: "not_found", message: "no image " + id }, 404);
+  const notes = await env.DB.prepare("SELECT body, author, created_at FROM image_notes WHERE image_id = ?1 ORDER BY id").bind(id).all();
+  return json({ ...row, notes: notes.results });
+}
+
+async function createImage(request, env) {
+  if (!isAuthorized(request, env)) return json({ error: "unauthorized" }, 401);
+  let body;
+  try {
+    body = await request.json();
+  } catch {
+    return json({ error: "bad_request", message: "send a JSON object" }, 400);
+  }
+  const problems = FIELDS.filter((f) => (body[f.name] === undefined || body[f.name] === null) ? f.required : !f.ok(body[f.name]))
+    .map((f) => f.name);
+  if (problems.length) return json({ error: "validation_failed", fields: problems }, 422);
+  const values = FIELDS.map((f) => body[f.name] ?? null);
+  const row = await env.DB.prepare("INSERT INTO images (page_url, image_key, alt_text, reviewed) VALUES (" + FIELDS.map((_, i) => "?" + (i + 1)).join(", ") + ") RETURNING id")
+    .bind(...values).first();
+  return json({ id: row.id }, 201);
+}
+
+
+async function getFile(key, env) {
+  const object = await env.UPLOADS.get(key);
+  if (!object) return json({ error: "not_found", message: "no file " + key }, 404);
+  const headers = new Headers();
+  object.writeHttpMetadata(headers);
+  headers.set("etag", object.httpEtag);
+  return new Response(object.body, { headers });
+}
+
+async function putFile(key, request, env) {
+  if (!isAuthorized(request, env)) return json({ error: "unauthorized" }, 401);
+  if (!/^[A-Za-z0-9._\/-]{1,200}$/.test(key) || key.includes("..")) return json({ error: "bad_request", message: "bad file key" }, 400);
+  const object = await env.UPLOADS.put(key, request.body, {
+    httpMetadata: { contentType: request.headers.get("content-type") || "application/octet-stream" },
+  });
+  return json({ key: object.key, size: object.size }, 201);
+}
+
+
+async function health(env) {
+  const checks = {};
+  try {
+    const row = await env.DB.prepare("SELECT COUNT(*) AS n FROM images").first();
+    checks.images = row.n;
+    const listed = await env.UPLOADS.list({ limit: 1 });
+    checks.files = listed.objects.length;
+    return json({ status: "ok", service: "alt-text-ai", checks });
+  } catch (err) {
+    return json({ status: "error", service: "alt-text-ai", message: String(err && err.message || err) }, 503);
+  }
+}
+
+
+export default {
+  async fetch(request, env, ctx) {
+    const url = new URL(request.url);
+    try {
+      if (url.pathname === "/health") return health(env);
+      if (url.pathname === "/api/images" && request.method === "GET") return listImages(url, env);
+      if (url.pathname === "/api/images" && request.method === "POST") return createImage(request, env);
+      const match = url.pathname.match(/^\/api\/images\/(\d+)$/);
+      if (match && request.method === "GET") return getImage(Number(match[1]), env);
+      if (url.pathname.startsWith("/files/")) {
+        const key = decodeURIComponent(url.pathname.slice("/files/".length));
+        if (request.method === "GET") return getFile(key, env);
+        if (request.method === "PUT") return putFile(key, request, env);
+      }
+      return json({ error: "not_found", message: "no route for " + request.method + " " + url.pathname }, 404);
+    } catch (err) {
+      return json({ error: "internal_error", message: String(err && err.message || err) }, 500);
+    }
+  },
+};

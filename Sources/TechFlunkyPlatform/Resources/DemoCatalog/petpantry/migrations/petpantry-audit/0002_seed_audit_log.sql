@@ -1,0 +1,4 @@
+-- The first entries: the handover itself, so the log never starts empty.
+INSERT INTO audit_log (actor, action, subject, detail) VALUES
+    ('previous-owner', 'handover.prepared', 'petpantry', 'package exported for sale'),
+    ('techflunky', 'deployment.created', 'petpantry', 'audit database created by the TechFlunky deployment');

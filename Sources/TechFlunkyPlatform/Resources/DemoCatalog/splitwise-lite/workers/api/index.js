@@ -1,0 +1,113 @@
+// SplitEasy — public API worker.
+// Bindings: DB (D1 "splitwise-lite-db"), UPLOADS (R2 "splitwise-lite-uploads"); vars DEFAULT_CURRENCY; secrets ADMIN_TOKEN.
+
+function json(body, status = 200, headers = {}) {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", ...headers },
+  });
+}
+
+function isAuthorized(request, env) {
+  // Writes need the owner's token; without the secret configured, writes are refused.
+  const header = request.headers.get("authorization") || "";
+  return Boolean(env.ADMIN_TOKEN) && header === `Bearer ${env.ADMIN_TOKEN}`;
+}
+
+const FIELDS = [
+    { name: "group_name", required: true, ok: (v) => typeof v === "string" && v.length <= 2000 },
+    { name: "paid_by", required: true, ok: (v) => typeof v === "string" && v.length <= 2000 },
+    { name: "amount_cents", required: true, ok: (v) => Number.isInteger(v) },
+    { name: "note", required: false, ok: (v) => typeof v === "string" && v.length <= 2000 },
+];
+
+async function listExpenses(url, env) {
+  const limit = Math.min(Math.max(parseInt(url.searchParams.get("limit") || "20", 10) || 20, 1), 100);
+  const offset = Math.max(parseInt(url.searchParams.get("offset") || "0", 10) || 0, 0);
+  const q = (url.searchParams.get("q") || "").trim();
+  const statement = q
+    ? env.DB.prepare("SELECT id, group_name, paid_by, amount_cents, note, created_at FROM expenses WHERE group_name LIKE ?1 ORDER BY id DESC LIMIT ?2 OFFSET ?3")
+        .bind(`%${q}%`, limit, offset)
+    : env.DB.prepare("SELECT id, group_name, paid_by, amount_cents, note, created_at FROM expenses ORDER BY id DESC LIMIT ?1 OFFSET ?2").bind(limit, offset);
+  const { results } = await statement.all();
+  return json({ items: results, limit, offset });
+}
+
+async function getExpense(id, env) {
+  const row = await env.DB.prepare("SELECT id, group_name, paid_by, amount_cents, note, created_at FROM expenses WHERE id = ?1").bind(id).first();
+  if (!row) return json({ error: "not_found", message: "no expense " + id }, 404);
+  const notes = await env.DB.prepare("SELECT body, author, created_at FROM expense_notes WHERE expense_id = ?1 ORDER BY id").bind(id).all();
+  return json({ ...row, notes: notes.results });
+}
+
+async function createExpense(request, env) {
+  if (!isAuthorized(request, env)) return json({ error: "unauthorized" }, 401);
+  let body;
+  try {
+    body = await request.json();
+  } catch {
+    return json({ error: "bad_request", message: "send a JSON object" }, 400);
+  }
+  const problems = FIELDS.filter((f) => (body[f.name] === undefined || body[f.name] === null) ? f.required : !f.ok(body[f.name]))
+    .map((f) => f.name);
+  if (problems.length) return json({ error: "validation_failed", fields: problems }, 422);
+  const values = FIELDS.map((f) => body[f.name] ?? null);
+  const row = await env.DB.prepare("INSERT INTO expenses (group_name, paid_by, amount_cents, note) VALUES (" + FIELDS.map((_, i) => "?" + (i + 1)).join(", ") + ") RETURNING id")
+    .bind(...values).first();
+  return json({ id: row.id }, 201);
+}
+
+
+async function getFile(key, env) {
+  const object = await env.UPLOADS.get(key);
+  if (!object) return json({ error: "not_found", message: "no file " + key }, 404);
+  const headers = new Headers();
+  object.writeHttpMetadata(headers);
+  headers.set("etag", object.httpEtag);
+  return new Response(object.body, { headers });
+}
+
+async function putFile(key, request, env) {
+  if (!isAuthorized(request, env)) return json({ error: "unauthorized" }, 401);
+  if (!/^[A-Za-z0-9._\/-]{1,200}$/.test(key) || key.includes("..")) return json({ error: "bad_request", message: "bad file key" }, 400);
+  const object = await env.UPLOADS.put(key, request.body, {
+    httpMetadata: { contentType: request.headers.get("content-type") || "application/octet-stream" },
+  });
+  return json({ key: object.key, size: object.size }, 201);
+}
+
+
+async function health(env) {
+  const checks = {};
+  try {
+    const row = await env.DB.prepare("SELECT COUNT(*) AS n FROM expenses").first();
+    checks.expenses = row.n;
+    const listed = await env.UPLOADS.list({ limit: 1 });
+    checks.files = listed.objects.length;
+    return json({ status: "ok", service: "splitwise-lite", checks });
+  } catch (err) {
+    return json({ status: "error", service: "splitwise-lite", message: String(err && err.message || err) }, 503);
+  }
+}
+
+
+export default {
+  async fetch(request, env, ctx) {
+    const url = new URL(request.url);
+    try {
+      if (url.pathname === "/health") return health(env);
+      if (url.pathname === "/api/expenses" && request.method === "GET") return listExpenses(url, env);
+      if (url.pathname === "/api/expenses" && request.method === "POST") return createExpense(request, env);
+      const match = url.pathname.match(/^\/api\/expenses\/(\d+)$/);
+      if (match && request.method === "GET") return getExpense(Number(match[1]), env);
+      if (url.pathname.startsWith("/files/")) {
+        const key = decodeURIComponent(url.pathname.slice("/files/".length));
+        if (request.method === "GET") return getFile(key, env);
+        if (request.method === "PUT") return putFile(key, request, env);
+      }
+      return json({ error: "not_found", message: "no route for " + request.method + " " + url.pathname }, 404);
+    } catch (err) {
+      return json({ error: "internal_error", message: String(err && err.message || err) }, 500);
+    }
+  },
+};

@@ -1,0 +1,183 @@
+import Foundation
+import TechFlunkyCore
+
+/// Where to deploy a paid order: the buyer's Cloudflare account id, an API token in a masked field, and an
+/// optional custom domain. Everything is checked before sending. The token is never drawn (one `•` per
+/// character), never stored, and cleared from the pane the moment the request is made; it lives on only in
+/// that one request. When the platform accepts, the deployment progress pane takes this pane's place.
+public struct DeployFormPane: Pane {
+    public enum Field: Int, CaseIterable, Sendable, Hashable { case accountId, apiToken, domain }
+    public enum Action: Sendable, Hashable { case next, previous, submit, useSandboxAccount }
+
+    public let kind = PaneKind.deploy
+    public let orderId: String
+    public let listingTitle: String
+    public private(set) var accountId: TextInput
+    public private(set) var apiToken = TextInput(masked: true, placeholder: "paste your API token", maxLength: 256)
+    public private(set) var domain = TextInput(placeholder: "optional, e.g. shop.example.com", maxLength: 253)
+    public private(set) var focus: Field = .accountId
+    public private(set) var problems: [Field: String] = [:]
+    /// Why the platform refused the last attempt.
+    public private(set) var submitError: String?
+    public private(set) var submitRequest: RequestID?
+
+    /// The sandbox's demo account, when the platform is the embedded sandbox (see `UIEnvironment`).
+    var sandboxAccount: CloudflareCredentials?
+
+    public init(order: Order, accountId: String = "") {
+        orderId = order.id
+        listingTitle = order.listingTitle
+        self.accountId = TextInput(text: accountId, placeholder: "32 hexadecimal digits", maxLength: 64)
+    }
+
+    public mutating func start(_ ctx: inout PaneContext) -> [PaneCommand] {
+        sandboxAccount = ctx.environment.sandboxCloudflare
+        return []
+    }
+
+    public var title: String { "Deploy" }
+    public var capturesText: Bool { true }
+    public var isAnimating: Bool { submitRequest != nil }
+
+    public func keyMap() -> [KeyBinding<Action>] {
+        let sending: String? = submitRequest != nil ? "sending…" : nil
+        return [
+            KeyBinding([.tab, .down], "next field", .next),
+            KeyBinding([.backTab, .up], "previous field", .previous, footer: false),
+            KeyBinding([.enter], focus == .domain ? "deploy" : "next / deploy", focus == .domain ? .submit : .next, disabled: sending),
+            KeyBinding([.ctrl("s")], "deploy", .submit, footer: focus != .domain, disabled: sending),
+            KeyBinding([.ctrl("t")], "use the sandbox demo account", .useSandboxAccount, footer: sandboxAccount != nil,
+                       disabled: sandboxAccount == nil ? "only in the embedded sandbox" : nil),
+        ]
+    }
+
+    public mutating func perform(_ action: Action, _ ctx: inout PaneContext) -> [PaneCommand] {
+        switch action {
+        case .next:
+            focus = Field(rawValue: (focus.rawValue + 1) % Field.allCases.count)!
+            return []
+        case .previous:
+            focus = Field(rawValue: (focus.rawValue + Field.allCases.count - 1) % Field.allCases.count)!
+            return []
+        case .submit:
+            return submit(&ctx)
+        case .useSandboxAccount:
+            guard let demo = sandboxAccount else { return [] }
+            accountId.setText(demo.accountId)
+            apiToken.setText(demo.apiToken)
+            problems = [:]
+            focus = .domain
+            return []
+        }
+    }
+
+    public mutating func handleText(_ key: Key, _ ctx: inout PaneContext) -> [PaneCommand]? {
+        let handled: Bool
+        switch focus {
+        case .accountId: handled = accountId.handle(key)
+        case .apiToken: handled = apiToken.handle(key)
+        case .domain: handled = domain.handle(key)
+        }
+        if handled { problems[focus] = nil }
+        return handled ? [] : nil
+    }
+
+    /// Checks every field; sends the deploy request only when all pass. The token leaves the pane here.
+    mutating func submit(_ ctx: inout PaneContext) -> [PaneCommand] {
+        guard submitRequest == nil else { return [] }
+        problems = [:]
+        submitError = nil
+        let account = DeployFormValidation.accountId(accountId.text)
+        let token = DeployFormValidation.apiToken(apiToken.text)
+        let host = DeployFormValidation.domain(domain.text)
+        if case let .failure(p) = account { problems[.accountId] = p.message }
+        if case let .failure(p) = token { problems[.apiToken] = p.message }
+        if case let .failure(p) = host { problems[.domain] = p.message }
+        guard case let .success(accountValue) = account, case let .success(tokenValue) = token,
+              case let .success(domainValue) = host else {
+            focus = Field.allCases.first { problems[$0] != nil } ?? focus
+            return [.status(.error("Check the highlighted field\(problems.count == 1 ? "" : "s") before deploying."))]
+        }
+        let id = ctx.newRequestID()
+        submitRequest = id
+        apiToken = TextInput(masked: true, placeholder: "paste your API token", maxLength: 256)
+        let request = DeployRequest(orderId: orderId, cloudflare: CloudflareCredentials(accountId: accountValue, apiToken: tokenValue),
+                                    domain: domainValue)
+        return [.request(id, .deploy(request))]
+    }
+
+    public mutating func receive(_ message: Message, _ ctx: inout PaneContext) -> [PaneCommand] {
+        guard case let .response(id, result) = message, id == submitRequest else { return [] }
+        submitRequest = nil
+        switch result {
+        case let .success(.deployAccepted(accepted)):
+            let progress = DeployProgressPane(deploymentId: accepted.deploymentId, listingTitle: listingTitle,
+                                              initialState: accepted.state)
+            return [.pop, .push(progress)]
+        case let .failure(failure):
+            submitError = failure.message
+            if failure.code == APIErrorCode.validation || failure.code == APIErrorCode.badRequest {
+                // The platform names the field it refused; point at ours.
+                focus = failure.message.localizedCaseInsensitiveContains("domain") ? .domain
+                    : (failure.message.localizedCaseInsensitiveContains("account") ? .accountId : .apiToken)
+            } else {
+                focus = .apiToken
+            }
+            return []
+        case .success:
+            submitError = "unexpected answer from the platform"
+            return []
+        }
+    }
+
+    // MARK: Rendering
+
+    public func render(into canvas: inout Canvas, area: Rect, _ ctx: RenderContext) {
+        guard area.width > 10, area.height > 0 else { return }
+        let x = area.x + 2
+        let width = min(78, area.width - 4)
+        var y = area.y
+        func line(_ text: String, _ style: CellStyle = .text) {
+            for wrapped in TextLayout.wrap(TextSanitizer.line(text), width: max(1, width)) where y < area.maxY {
+                canvas.write(wrapped, x: x, y: y, maxWidth: width, style: style)
+                y += 1
+            }
+        }
+        line("Deploy \(listingTitle)", CellStyle(.accent, bold: true))
+        line("into your own Cloudflare account. The token is used for this deployment only: it is never shown, "
+             + "stored or logged, and you give it again to retry or roll back.", .muted)
+        y += 1
+        let labelWidth = 16
+        let fields: [(Field, String, TextInput)] = [(.accountId, "Account id", accountId), (.apiToken, "API token", apiToken),
+                                                   (.domain, "Custom domain", domain)]
+        for (field, label, input) in fields where y < area.maxY {
+            let focused = field == focus
+            canvas.write((focused ? "› " : "  ") + label, x: x, y: y, maxWidth: labelWidth,
+                         style: focused ? CellStyle(.accent, bold: true) : .text)
+            let inputWidth = max(4, min(48, width - labelWidth))
+            input.render(into: &canvas, area: Rect(x: x + labelWidth, y: y, width: inputWidth, height: 1), focused: focused,
+                         style: CellStyle(.text, underline: true))
+            y += 1
+            if let problem = problems[field] {
+                for wrapped in TextLayout.wrap("✖ " + problem, width: max(1, width - labelWidth)) where y < area.maxY {
+                    canvas.write(wrapped, x: x + labelWidth, y: y, maxWidth: width - labelWidth, style: .error)
+                    y += 1
+                }
+            }
+        }
+        y += 1
+        if submitRequest != nil {
+            guard y < area.maxY else { return }
+            canvas.write(SpinnerWidget.frame(ctx.frame) + " Starting the deployment…", x: x, y: y, maxWidth: width, style: .accent)
+        } else if let submitError {
+            line("The platform refused: \(submitError)", .error)
+            line("The token was cleared when it was sent; enter it again to retry.", .muted)
+        } else {
+            line("Enter moves to the next field and deploys from the last; without a domain the business gets a "
+                 + "workers.dev address.", .muted)
+            if sandboxAccount != nil {
+                line("Sandbox: Ctrl-T fills in the stand-in's demo Cloudflare account and token.", .warning)
+            }
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import ArgumentParser
+import Foundation
+import TechFlunkyClient
+import TechFlunkyCore
+import TechFlunkyTUI
+
+extension ListingSort: ExpressibleByArgument {}
+
+/// `techflunky listings`
+struct ListingsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "listings", abstract: "Browse and search the catalog.")
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+
+    @Option(name: .long, help: "Full-text search.") var search: String?
+    @Option(name: .long, help: "Only this category.") var category: String?
+    @Option(name: .long, help: ArgumentHelp("Order: \(ListingSort.allCases.map(\.rawValue).joined(separator: ", ")).")) var sort: ListingSort?
+    @Option(name: .long, help: "How many listings (pages are fetched as needed).") var limit: Int = ListingQuery.defaultLimit
+    @Option(name: .long, help: "Minimum asking price in minor units (cents).") var minPrice: Int64?
+    @Option(name: .long, help: "Maximum asking price in minor units (cents).") var maxPrice: Int64?
+
+    func validate() throws {
+        guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
+    }
+
+    func run() async throws {
+        try await connection.withClient { client in try await list(client) }
+    }
+
+    private func list(_ client: PlatformClient) async throws {
+        var query = ListingQuery(q: search, category: category, minPrice: minPrice, maxPrice: maxPrice, sort: sort,
+                                 limit: min(limit, ListingQuery.maxLimit))
+        var page = try await client.listings(query)
+        var items = page.items
+        while items.count < limit, let cursor = page.nextCursor, !page.items.isEmpty {
+            query.cursor = cursor
+            query.limit = min(limit - items.count, ListingQuery.maxLimit)
+            page = try await client.listings(query)
+            items += page.items
+        }
+        let result = ListingPage(items: Array(items.prefix(limit)), nextCursor: items.count > limit ? nil : page.nextCursor, total: page.total)
+        let out = TerminalOutput()
+        if output.json { return try out.json(result) }
+        if result.items.isEmpty {
+            out.line("No listings match.")
+            return
+        }
+        out.table([
+            .init(title: "SLUG", maxWidth: 32), .init(title: "PRICE", alignRight: true), .init(title: "PROFIT/MO", alignRight: true),
+            .init(title: "MULTIPLE", alignRight: true), .init(title: "CATEGORY", maxWidth: 16), .init(title: "TITLE", maxWidth: 60),
+        ], result.items.map { item in
+            [item.slug, item.askingPrice.formattedWhole, item.monthlyProfit.formattedWhole, DisplayFormat.multiple(item.multiple),
+             item.category, item.title]
+        })
+        TerminalOutput.note("\(result.items.count) of \(result.total) listing\(result.total == 1 ? "" : "s")")
+    }
+}
+
+/// `techflunky show SLUG`
+struct ShowCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one listing: metrics, package, assets, seller.")
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+    @Argument(help: "The listing's slug.") var slug: String
+
+    func run() async throws {
+        try await connection.withClient { client in try await show(client) }
+    }
+
+    private func show(_ client: PlatformClient) async throws {
+        let listing = try await client.listing(slug: slug)
+        let out = TerminalOutput()
+        if output.json { return try out.json(listing) }
+        let s = listing.summary
+        out.line(out.paint(TerminalOutput.clean(s.title), .bold) + "  " + out.paint(TerminalOutput.clean(s.tagline), .dim))
+        out.line()
+        let fee = FeeSplitText.describe(s.askingPrice)
+        out.fields([
+            ("Price", s.askingPrice.formatted + "  " + fee),
+            ("Revenue", s.monthlyRevenue.formatted + " / month"),
+            ("Profit", s.monthlyProfit.formatted + " / month"),
+            ("Multiple", DisplayFormat.multiple(s.multiple)),
+            ("Age", DisplayFormat.age(months: s.ageMonths)),
+            ("Visitors", DisplayFormat.grouped(s.monthlyVisitors) + " / month"),
+            ("Category", s.category),
+            ("Stack", s.techStack.joined(separator: ", ")),
+            ("Seller", s.seller.displayName),
+            ("Status", listing.status.rawValue),
+        ])
+        out.line()
+        for paragraph in TextLayout.wrap(SafeText.sanitize(listing.description, keepNewlines: true), width: 78) {
+            out.line(paragraph)
+        }
+        let cf = listing.package.cloudflare
+        out.line()
+        out.line(out.paint("Package \(TerminalOutput.clean(listing.package.name)) \(TerminalOutput.clean(listing.package.version))", .bold))
+        for worker in cf.workers { out.line("  worker    \(TerminalOutput.clean(worker.name))  (\(TerminalOutput.clean(worker.main)))") }
+        for db in cf.d1Databases { out.line("  d1        \(TerminalOutput.clean(db.name))  (\(db.migrations.count) migration\(db.migrations.count == 1 ? "" : "s"))") }
+        for bucket in cf.r2Buckets { out.line("  r2        \(TerminalOutput.clean(bucket.name))") }
+        for record in cf.dnsRecords { out.line("  dns       \(TerminalOutput.clean(record.type)) \(TerminalOutput.clean(record.name))") }
+        if !listing.assets.isEmpty {
+            out.line()
+            out.line(out.paint("Assets", .bold))
+            let kinds = listing.assets.map { TerminalOutput.clean($0.kind) }
+            let paths = listing.assets.map { TerminalOutput.clean($0.path) }
+            let kindWidth = kinds.map { DisplayWidth.of($0) }.max() ?? 0
+            let pathWidth = min(60, paths.map { DisplayWidth.of($0) }.max() ?? 0)
+            for (index, asset) in listing.assets.enumerated() {
+                out.line("  " + TextLayout.fit(kinds[index], to: kindWidth) + "  " + TextLayout.fit(paths[index], to: pathWidth)
+                         + "  " + TextLayout.fit(DisplayFormat.bytes(asset.bytes), to: 8, alignRight: true))
+            }
+        }
+    }
+}
+
+/// The buyer-facing fee split of a price, as the checkout shows it.
+enum FeeSplitText {
+    static func describe(_ price: Money) -> String {
+        guard let split = try? FeePolicy.standard.split(price) else { return "" }
+        return "(platform fee \(split.platformFee.formatted), seller gets \(split.sellerShare.formatted))"
+    }
+}

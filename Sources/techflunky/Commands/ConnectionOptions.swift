@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TechFlunkyClient
+import TechFlunkyHTTP
+
+/// `--api URL`, shared by every scripting command. Resolution order: `--api`, `TECHFLUNKY_API`,
+/// `api` in `$XDG_CONFIG_HOME/techflunky/config.toml`; with none of them, the local sandbox
+/// marketplace (the embedded default: attached to if another techflunky runs it, started in this
+/// process for the command's length otherwise, signed in as the demo account).
+struct ConnectionOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The platform's base URL (default: TECHFLUNKY_API, then `api` in config.toml, then the local sandbox).", valueName: "url"))
+    var api: String?
+
+    /// A configured platform; fails with what to do when none is named (for login and logout, which
+    /// have no meaning on the sandbox, where the demo account is always signed in).
+    func configuredPlatform() throws -> (PlatformClient, ClientConfiguration) {
+        let configuration = try ClientConfiguration.resolve(apiFlag: api)
+        guard let url = configuration.apiURL else {
+            throw ClientError.configuration("""
+                no platform configured: pass --api URL, set TECHFLUNKY_API, or put api = "URL" in \
+                \(configuration.directory.configFile.path). (The local sandbox needs no login: it signs in as the demo account.)
+                """)
+        }
+        return (PlatformClient(baseURL: url, token: configuration.token, transport: Self.sharedTransport), configuration)
+    }
+
+    /// Runs `body` with a client for the configured platform or the local sandbox, and shuts a
+    /// sandbox started for this command down afterwards, whatever `body` does. With `signedIn`, fails
+    /// early (with what to do) when there is no session.
+    func withClient<T>(signedIn: Bool = false, _ body: (PlatformClient) async throws -> T) async throws -> T {
+        let configuration = try ClientConfiguration.resolve(apiFlag: api)
+        if let url = configuration.apiURL {
+            let client = PlatformClient(baseURL: url, token: configuration.token, transport: Self.sharedTransport)
+            if signedIn, client.token == nil {
+                throw ClientError.signedOut(message: "no session for \(url)")
+            }
+            return try await body(client)
+        }
+        let embedded = EmbeddedMarketplace()
+        let sink = try FileLogHandler.Sink(url: embedded.logFile)
+        let logger = Logger(label: "techflunky") { label in FileLogHandler(label: label, sink: sink) }
+        let session: EmbeddedMarketplace.Session
+        do {
+            session = try await embedded.open(logger: logger) { TerminalOutput.note($0) }
+        } catch {
+            throw ClientError.configuration("could not start the local sandbox (\(error)); pass --api URL to use another platform")
+        }
+        let client = PlatformClient(baseURL: session.apiURL, token: configuration.token ?? session.token, transport: Self.sharedTransport)
+        do {
+            let result = try await body(client)
+            await embedded.close(session)
+            return result
+        } catch {
+            await embedded.close(session)
+            throw error
+        }
+    }
+
+    static let sharedTransport = CurlHTTPClient()
+}
+
+/// `--json`: machine output on stdout (the API's own wire JSON), instead of text for people.
+struct OutputOptions: ParsableArguments {
+    @Flag(name: .long, help: "Print JSON instead of text.")
+    var json = false
+}

@@ -1,0 +1,150 @@
+import ArgumentParser
+import Foundation
+import TechFlunkyClient
+import TechFlunkyCore
+
+/// `techflunky deploy ORDER --account-id ID [--domain D]`
+struct DeployCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "deploy",
+        abstract: "Deploy a paid order into your Cloudflare account.",
+        discussion: """
+            The Cloudflare API token comes from CLOUDFLARE_API_TOKEN, from the first line of standard input with \
+            --token-stdin, or from a prompt that does not echo — never from a flag, which `ps` would show. The \
+            platform holds it in memory for this run only.
+            """
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+    @Argument(help: "The order id (see `techflunky orders`).") var order: String
+    @Option(name: .long, help: "Your Cloudflare account id.") var accountId: String
+    @Option(name: .long, help: "A custom domain (default: a workers.dev subdomain).") var domain: String?
+    @Flag(name: .long, help: "Read the Cloudflare API token from the first line of standard input.") var tokenStdin = false
+    @Flag(name: .long, help: "Follow the deployment until it ends (exit codes as `watch`).") var watch = false
+
+    func run() async throws {
+        let token = try CloudflareToken.read(fromStandardInput: tokenStdin)
+        let code = try await connection.withClient(signedIn: true) { client in try await deploy(client, token: token) }
+        if code != .success { throw code }
+    }
+
+    private func deploy(_ client: PlatformClient, token: String) async throws -> ExitCode {
+        let accepted = try await client.deploy(DeployRequest(orderId: order, cloudflare: CloudflareCredentials(accountId: accountId, apiToken: token),
+                                                             domain: domain))
+        let out = TerminalOutput()
+        if output.json && !watch {
+            try out.json(accepted)
+            return .success
+        }
+        if !output.json {
+            out.line("Deployment \(TerminalOutput.clean(accepted.deploymentId)) \(accepted.state.rawValue).")
+            if !watch { out.line("Follow it with: techflunky watch \(TerminalOutput.clean(accepted.deploymentId))") }
+        }
+        guard watch else { return .success }
+        return try await DeploymentProgressPrinter(json: output.json).follow(client: client, deploymentId: accepted.deploymentId)
+    }
+}
+
+enum CloudflareToken {
+    static func read(fromStandardInput: Bool) throws -> String {
+        let token: String
+        if fromStandardInput {
+            token = SecretInput.firstLineOfStandardInput()
+        } else if let env = ProcessInfo.processInfo.environment["CLOUDFLARE_API_TOKEN"], !env.isEmpty {
+            token = env
+        } else {
+            token = try SecretInput.prompt("Cloudflare API token: ", hint: "set CLOUDFLARE_API_TOKEN or pipe it with --token-stdin")
+        }
+        let trimmed = token.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty else { throw ValidationError("the Cloudflare API token is empty") }
+        return trimmed
+    }
+}
+
+/// `techflunky watch DEPLOYMENT`
+struct WatchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "watch",
+        abstract: "Follow a deployment's progress until it ends.",
+        discussion: """
+            Prints each step as it runs (NDJSON events with --json). Reconnects by itself if the connection \
+            drops, without repeating or skipping an event. Exit codes: 0 succeeded, 1 failed or rolled back, \
+            2 usage, 3 interrupted (retry with the token again).
+            """
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+    @Argument(help: "The deployment id.") var deployment: String
+
+    func run() async throws {
+        let code = try await connection.withClient(signedIn: true) { client in
+            try await DeploymentProgressPrinter(json: output.json).follow(client: client, deploymentId: deployment)
+        }
+        if code != .success { throw code }
+    }
+}
+
+/// Prints a deployment's events as they arrive and turns its final state into the exit code.
+struct DeploymentProgressPrinter {
+    let json: Bool
+    let out = TerminalOutput()
+
+    /// Follows the stream to its end; returns the exit code to throw (0 succeeded, 1 failed, 3 interrupted).
+    func follow(client: PlatformClient, deploymentId: String) async throws -> ExitCode {
+        var finalState: DeploymentState?
+        for try await update in client.deploymentEvents(id: deploymentId) {
+            switch update {
+            case let .event(event):
+                if json { try out.json(event, pretty: false) } else { print(event) }
+                if event.isFinal { finalState = event.state }
+            case let .reconnecting(since, _, reason):
+                TerminalOutput.note("reconnecting… (unreachable since \(TerminalOutput.date(since)): \(reason))")
+            case .reconnected:
+                TerminalOutput.note("reconnected")
+            case let .resynchronized(snapshot):
+                if !json { out.line(out.paint("(resynchronised: deployment \(snapshot.state.rawValue))", .dim)) }
+                if snapshot.state.isFinal { finalState = snapshot.state }
+            }
+        }
+        switch finalState {
+        case .succeeded: return .success
+        case .interrupted: return ExitCode(3)
+        default: return .failure
+        }
+    }
+
+    private func print(_ event: DeploymentEvent) {
+        let stepLabel = event.step.map { "[\($0.number)/\(DeploymentStepKind.allCases.count)] \($0.title)" } ?? ""
+        switch event.kind {
+        case .deployment:
+            let state = event.state?.rawValue ?? "?"
+            let tone: TerminalOutput.Tone = event.state == .succeeded ? .green : (event.state == .failed || event.state == .interrupted ? .red : .bold)
+            var text = out.paint("deployment \(state)", tone)
+            if let url = event.url { text += "  " + out.paint(TerminalOutput.clean(url), .cyan) }
+            if let message = event.message { text += "  " + TerminalOutput.clean(message) }
+            out.line(text)
+        case .step:
+            let state = event.stepState ?? .pending
+            let (mark, tone): (String, TerminalOutput.Tone) = switch state {
+            case .running: ("…", .yellow)
+            case .succeeded: ("✓", .green)
+            case .failed: ("✗", .red)
+            case .skipped: ("-", .dim)
+            case .pending: (" ", .dim)
+            }
+            var text = out.paint(mark, tone) + " " + stepLabel + " " + out.paint(state.rawValue, tone)
+            if let message = event.message, message != event.step?.title { text += ": " + TerminalOutput.clean(message) }
+            if let code = event.errorCode { text += " (Cloudflare error \(code))" }
+            out.line(text)
+        case .log:
+            out.line("    " + out.paint(TerminalOutput.clean(event.message), .dim))
+        case .resource:
+            if let resource = event.resource {
+                let verb = resource.created ? "created" : "adopted"
+                out.line("    \(verb) \(TerminalOutput.clean(resource.kind)) \(TerminalOutput.clean(resource.name))")
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import TechFlunkyClient
+import TechFlunkyCore
+import TechFlunkyTUI
+
+/// Text for people on stdout: aligned columns by display width, colour only on a terminal and only
+/// when `NO_COLOR` is unset or empty (no-color.org) and `TERM` is not `dumb`. Every piece of API
+/// text goes through `SafeText` before it is printed.
+struct TerminalOutput {
+    enum Tone: String {
+        case bold = "1", dim = "2", green = "32", red = "31", yellow = "33", cyan = "36"
+    }
+
+    let colour: Bool
+
+    init(environment: [String: String] = ProcessInfo.processInfo.environment, isTerminal: Bool = isatty(STDOUT_FILENO) == 1) {
+        let noColor = !(environment["NO_COLOR"] ?? "").isEmpty
+        colour = isTerminal && !noColor && environment["TERM"] != "dumb"
+    }
+
+    func paint(_ text: String, _ tone: Tone) -> String {
+        colour ? "\u{1B}[\(tone.rawValue)m\(text)\u{1B}[0m" : text
+    }
+
+    /// API text on one line, safe for the terminal.
+    static func clean(_ text: String?) -> String { SafeText.sanitize(text ?? "") }
+
+    func line(_ text: String = "") {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
+    /// Notes for people go to stderr, so stdout stays parseable.
+    static func note(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    /// Prints any wire value as JSON (pretty, sorted keys, RFC 3339 dates).
+    func json<T: Encodable>(_ value: T, pretty: Bool = true) throws {
+        let data = try WireJSON.encode(value, pretty: pretty)
+        FileHandle.standardOutput.write(data + Data("\n".utf8))
+    }
+
+    struct Column {
+        var title: String
+        var alignRight = false
+        /// Cells at most (longer cells end in `…`).
+        var maxWidth = 48
+    }
+
+    /// Rows under a header, each column as wide as its widest cell; cells are sanitised here.
+    func table(_ columns: [Column], _ rows: [[String]]) {
+        let cleanRows = rows.map { $0.map { SafeText.sanitize($0) } }
+        let widths = columns.indices.map { i in
+            min(columns[i].maxWidth, max(DisplayWidth.of(columns[i].title), cleanRows.map { DisplayWidth.of($0[i]) }.max() ?? 0))
+        }
+        func render(_ cells: [String]) -> String {
+            var parts: [String] = []
+            for (i, cell) in cells.enumerated() {
+                let last = i == cells.count - 1
+                parts.append(last && !columns[i].alignRight ? TextLayout.truncate(cell, to: widths[i])
+                                                            : TextLayout.fit(cell, to: widths[i], alignRight: columns[i].alignRight))
+            }
+            return parts.joined(separator: "  ")
+        }
+        line(paint(render(columns.map(\.title)), .bold))
+        for row in cleanRows { line(render(row)) }
+    }
+
+    /// `label   value` lines with the labels aligned.
+    func fields(_ pairs: [(String, String)]) {
+        let width = pairs.map { DisplayWidth.of($0.0) }.max() ?? 0
+        for (label, value) in pairs {
+            line(paint(TextLayout.fit(label, to: width), .dim) + "  " + SafeText.sanitize(value))
+        }
+    }
+
+    static func date(_ date: Date?) -> String {
+        guard let date else { return "—" }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        return formatter.string(from: date)
+    }
+}

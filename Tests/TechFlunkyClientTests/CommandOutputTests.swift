@@ -1,0 +1,345 @@
+import Foundation
+import Hummingbird
+import TechFlunkyClient
+import TechFlunkyCore
+import TechFlunkyHTTP
+import XCTest
+
+/// The scripting commands as a script or a person runs them: the real binary against the live
+/// platform (or a fake one), checking exit codes, text and JSON output, and the token file.
+final class CommandOutputTests: XCTestCase {
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    private var home: URL!
+
+    override func setUpWithError() throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.binary) else {
+            throw XCTSkip("build the techflunky product first (swift build --build-tests builds it)")
+        }
+        home = FileManager.default.temporaryDirectory.appendingPathComponent("tf-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+    }
+
+    override func tearDown() {
+        try? FileManager.default.removeItem(at: home)
+    }
+
+    static var binary: String {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug/techflunky").path
+    }
+
+    func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Run {
+        try Self.run(arguments, home: home, stdin: stdin, environment: environment)
+    }
+
+    static func run(_ arguments: [String], home: URL, stdin: String? = nil, environment: [String: String] = [:]) throws -> Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for key in ["TECHFLUNKY_API", "TECHFLUNKY_TOKEN", "NO_COLOR", "CLOUDFLARE_API_TOKEN"] { env[key] = nil }
+        env["HOME"] = home.path
+        env["XDG_CONFIG_HOME"] = home.appendingPathComponent("config").path
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        // Read both pipes concurrently so neither fills up and blocks the child.
+        let errData = LockedBox()
+        let reader = Thread { errData.set(err.fileHandleForReading.readDataToEndOfFile()) }
+        reader.start()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        while !errData.isSet { usleep(1000) }
+        return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                   stderr: String(decoding: errData.get(), as: UTF8.self))
+    }
+
+    func testListingsJSONIsTheWirePageAndPaginatesPastOnePage() async throws {
+        try await LivePlatform.with(syntheticListings: 120) { platform in
+            let fifty = try self.run(["listings", "--api", platform.baseURL, "--limit", "50", "--json"])
+            XCTAssertEqual(fifty.status, 0, fifty.stderr)
+            let page = try WireJSON.decode(ListingPage.self, from: Data(fifty.stdout.utf8))
+            XCTAssertEqual(page.items.count, 50)
+            XCTAssertEqual(page.total, 120)
+
+            let all = try self.run(["listings", "--api", platform.baseURL, "--limit", "150", "--json"])
+            XCTAssertEqual(all.status, 0, all.stderr)
+            let whole = try WireJSON.decode(ListingPage.self, from: Data(all.stdout.utf8))
+            XCTAssertEqual(whole.items.count, 120)
+            XCTAssertEqual(Set(whole.items.map(\.slug)).count, 120)
+            XCTAssertNil(whole.nextCursor)
+        }
+    }
+
+    func testListingsTextIsAlignedAndPlainWhenNotATerminal() async throws {
+        try await LivePlatform.with(syntheticListings: 12) { platform in
+            let result = try self.run(["listings", "--api", platform.baseURL, "--limit", "5", "--sort", "price_desc"])
+            XCTAssertEqual(result.status, 0, result.stderr)
+            let lines = result.stdout.split(separator: "\n").map(String.init)
+            XCTAssertEqual(lines.count, 6, result.stdout)
+            XCTAssertTrue(lines[0].hasPrefix("SLUG"), lines[0])
+            XCTAssertFalse(result.stdout.contains("\u{1B}"), "no colour when stdout is not a terminal")
+            // Columns line up: PRICE's right edge is at the same column on every line.
+            let priceEnd = lines[0].range(of: "PRICE")!.upperBound.utf16Offset(in: lines[0])
+            for line in lines.dropFirst() {
+                let index = line.index(line.startIndex, offsetBy: priceEnd - 1)
+                XCTAssertTrue(line[index].isNumber, "price column misaligned: \(line)")
+            }
+            XCTAssertTrue(result.stderr.contains("5 of 12 listings"), result.stderr)
+        }
+    }
+
+    func testLoginWhoamiLogoutKeepTheTokenFilePrivate() async throws {
+        try await LivePlatform.with { platform in
+            _ = try await PlatformClient(baseURL: platform.baseURL).signup(email: "grace@example.com", password: "a long enough password", displayName: "Grace")
+            let login = try self.run(["login", "--api", platform.baseURL, "--email", "grace@example.com", "--password-stdin"],
+                                     stdin: "a long enough password\n")
+            XCTAssertEqual(login.status, 0, login.stderr)
+            XCTAssertTrue(login.stdout.contains("Signed in"), login.stdout)
+            XCTAssertFalse(login.stdout.contains("a long enough password"))
+
+            let tokenFile = self.home.appendingPathComponent("config/techflunky/session.json").path
+            let attributes = try FileManager.default.attributesOfItem(atPath: tokenFile)
+            XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o600)
+
+            // TECHFLUNKY_API works as well as --api.
+            let whoami = try self.run(["whoami", "--json"], environment: ["TECHFLUNKY_API": platform.baseURL])
+            XCTAssertEqual(whoami.status, 0, whoami.stderr)
+            XCTAssertEqual(try WireJSON.decode(MeResponse.self, from: Data(whoami.stdout.utf8)).account.email, "grace@example.com")
+
+            let text = try self.run(["whoami", "--api", platform.baseURL])
+            XCTAssertTrue(text.stdout.contains("grace@example.com"), text.stdout)
+            XCTAssertTrue(text.stdout.contains("(sandbox)"), text.stdout)
+
+            let logout = try self.run(["logout", "--api", platform.baseURL])
+            XCTAssertEqual(logout.status, 0, logout.stderr)
+            let after = try self.run(["whoami", "--api", platform.baseURL])
+            XCTAssertEqual(after.status, 1)
+            XCTAssertTrue(after.stderr.contains("techflunky login"), after.stderr)
+
+            let wrong = try self.run(["login", "--api", platform.baseURL, "--email", "grace@example.com", "--password-stdin"], stdin: "nope nope nope\n")
+            XCTAssertEqual(wrong.status, 1)
+            XCTAssertFalse(wrong.stderr.contains("techflunky login"), "a wrong password is not 'signed out': \(wrong.stderr)")
+        }
+    }
+
+    func testShowAndMissingListing() async throws {
+        try await LivePlatform.with(syntheticListings: 3) { platform in
+            let page = try await PlatformClient(baseURL: platform.baseURL).listings(ListingQuery(limit: 1))
+            let slug = page.items[0].slug
+            let shown = try self.run(["show", slug, "--api", platform.baseURL])
+            XCTAssertEqual(shown.status, 0, shown.stderr)
+            XCTAssertTrue(shown.stdout.contains(page.items[0].title), shown.stdout)
+            XCTAssertTrue(shown.stdout.contains("platform fee"), shown.stdout)
+            let missing = try self.run(["show", "no-such-thing", "--api", platform.baseURL])
+            XCTAssertEqual(missing.status, 1)
+            XCTAssertTrue(missing.stderr.contains("not found"), missing.stderr)
+        }
+    }
+
+    func testHostileTextFromTheAPIIsSanitisedAndDownServerIsNamed() async throws {
+        let hostile = Fixtures.summary(1, title: "Evil\u{1B}]0;pwned\u{07}\r\u{1B}[2KFake")
+        try await LoopbackServer.run({ router in
+            router.get("api/listings") { _, _ in try Response.wire(ListingPage(items: [hostile], nextCursor: nil, total: 1)) }
+        }) { [home] base in
+            let home = home!
+            let text = try Self.run(["listings", "--api", base], home: home)
+            XCTAssertEqual(text.status, 0, text.stderr)
+            XCTAssertFalse(text.stdout.contains("\u{1B}"), text.stdout)
+            XCTAssertFalse(text.stdout.contains("\r"), text.stdout)
+            XCTAssertTrue(text.stdout.contains("Evil?]0;pwned? ?[2KFake"), text.stdout)
+            // JSON stays faithful (escaped by the encoder), for machines.
+            let json = try Self.run(["listings", "--api", base, "--json"], home: home)
+            XCTAssertEqual(try WireJSON.decode(ListingPage.self, from: Data(json.stdout.utf8)).items[0].title, hostile.title)
+        }
+        let down = try run(["listings", "--api", "http://127.0.0.1:\(try PlatformClientErrorTests.freePort())"])
+        XCTAssertEqual(down.status, 1)
+        XCTAssertTrue(down.stderr.contains("cannot reach the TechFlunky platform at http://127.0.0.1:"), down.stderr)
+    }
+
+    func testPackageValidateListsEveryProblemWithItsPathAndExitsOne() throws {
+        let package = home.appendingPathComponent("mini")
+        let manifest = """
+            {"id": "pkg_mini", "name": "Mini", "slug": "mini-shop", "version": "1.0.0",
+             "cloudflare": {
+               "workers": [{"name": "mini-api", "main": "workers/api/index.js", "compatibility_date": "2024-09-01",
+                            "bindings": [{"type": "d1", "name": "DB", "database": "mini-db"}]}],
+               "d1_databases": [{"name": "mini-db", "migrations": ["migrations/0001_init.sql"]}],
+               "r2_buckets": [], "dns_records": []},
+             "businessAssets": {}}
+            """
+        try FileManager.default.createDirectory(at: package.appendingPathComponent("workers/api"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: package.appendingPathComponent("migrations"), withIntermediateDirectories: true)
+        try manifest.write(to: package.appendingPathComponent("techflunky.json"), atomically: true, encoding: .utf8)
+        try "export default { fetch() { return new Response('ok') } }".write(to: package.appendingPathComponent("workers/api/index.js"), atomically: true, encoding: .utf8)
+        try "CREATE TABLE t (id INTEGER);".write(to: package.appendingPathComponent("migrations/0001_init.sql"), atomically: true, encoding: .utf8)
+
+        let valid = try run(["package", "validate", package.path])
+        XCTAssertEqual(valid.status, 0, valid.stdout + valid.stderr)
+        XCTAssertTrue(valid.stdout.contains("valid"), valid.stdout)
+
+        // Two problems at once: a bad slug and a migration the bundle lacks.
+        try manifest.replacingOccurrences(of: "mini-shop", with: "Mini Shop!")
+            .write(to: package.appendingPathComponent("techflunky.json"), atomically: true, encoding: .utf8)
+        try FileManager.default.removeItem(at: package.appendingPathComponent("migrations/0001_init.sql"))
+        let invalid = try run(["package", "validate", package.path, "--json"])
+        XCTAssertEqual(invalid.status, 1, invalid.stderr)
+        let report = try JSONDecoder().decode(PackageReport.self, from: Data(invalid.stdout.utf8))
+        XCTAssertFalse(report.valid)
+        XCTAssertEqual(Set(report.problems.map(\.path)), ["slug", "cloudflare.d1_databases[0].migrations[0]"])
+
+        let text = try run(["package", "validate", package.path])
+        XCTAssertEqual(text.status, 1)
+        XCTAssertTrue(text.stdout.contains("2 problems"), text.stdout)
+        XCTAssertTrue(text.stdout.contains("cloudflare.d1_databases[0].migrations[0]: "), text.stdout)
+
+        try "{ not json".write(to: package.appendingPathComponent("techflunky.json"), atomically: true, encoding: .utf8)
+        XCTAssertEqual(try run(["package", "validate", package.path]).status, 1)
+    }
+
+    func testPackagePublishUploadsListingAndEveryFileOnlyWhenValid() async throws {
+        let package = home.appendingPathComponent("shop")
+        try FileManager.default.createDirectory(at: package.appendingPathComponent("workers/api"), withIntermediateDirectories: true)
+        try """
+            {"id": "pkg_shop", "name": "Shop", "slug": "tiny-shop", "version": "1.0.0",
+             "cloudflare": {"workers": [{"name": "shop-api", "main": "workers/api/index.js", "compatibility_date": "2024-09-01", "bindings": []}],
+                            "d1_databases": [], "r2_buckets": [], "dns_records": []},
+             "businessAssets": {}}
+            """.write(to: package.appendingPathComponent("techflunky.json"), atomically: true, encoding: .utf8)
+        let worker = Data("export default { fetch() { return new Response('\u{00E9}') } }".utf8)
+        try worker.write(to: package.appendingPathComponent("workers/api/index.js"))
+        let listing = PublishListingRequest(title: "Tiny Shop", tagline: "Small", description: "A tiny shop.", category: "E-commerce",
+                                            askingPrice: .usd(1_000_000), monthlyRevenue: .usd(50_000), monthlyProfit: .usd(20_000),
+                                            ageMonths: 6, techStack: ["Workers"], monthlyVisitors: 100)
+        try WireJSON.encode(listing).write(to: package.appendingPathComponent("listing.json"))
+
+        let received = LockedValue<ListingUploadRequest?>(nil)
+        let home = self.home!
+        try await LoopbackServer.run({ router in
+            router.post("api/seller/listings") { request, context in
+                var request = request
+                let upload = try WireJSON.decode(ListingUploadRequest.self, from: Data(buffer: try await request.collectBody(upTo: 1 << 22)))
+                received.withValue { $0 = upload }
+                let summary = Fixtures.summary(9, title: upload.listing.title)
+                let manifest = try WireJSON.decode(PackageManifest.self, from: upload.bundle!.manifestData!)
+                return try Response.wire(Listing(summary: summary, description: upload.listing.description, package: manifest, assets: [],
+                                                 updatedAt: Fixtures.date), status: .created)
+            }
+        }) { base in
+            let published = try Self.run(["package", "publish", package.path, "--api", base], home: home, environment: ["TECHFLUNKY_TOKEN": "t"])
+            XCTAssertEqual(published.status, 0, published.stderr)
+            XCTAssertTrue(published.stdout.contains("Published Tiny Shop"), published.stdout)
+        }
+        let upload = try XCTUnwrap(received.withValue { $0 })
+        XCTAssertEqual(upload.listing, listing)
+        XCTAssertEqual(upload.bundle?.paths, ["techflunky.json", "workers/api/index.js"])
+        XCTAssertEqual(upload.bundle?.files.first { $0.path == "workers/api/index.js" }?.content, worker)
+
+        // A broken package is not uploaded at all.
+        received.withValue { $0 = nil }
+        try FileManager.default.removeItem(at: package.appendingPathComponent("workers/api/index.js"))
+        try await LoopbackServer.run({ router in
+            router.post("api/seller/listings") { _, _ in
+                received.withValue { $0 = ListingUploadRequest(listing: listing, bundle: nil) }
+                return Response(status: .created)
+            }
+        }) { base in
+            let refused = try Self.run(["package", "publish", package.path, "--api", base], home: home, environment: ["TECHFLUNKY_TOKEN": "t"])
+            XCTAssertEqual(refused.status, 1)
+            XCTAssertTrue(refused.stdout.contains("cloudflare.workers[0].main"), refused.stdout)
+            XCTAssertTrue(refused.stdout.contains("nothing was uploaded"), refused.stdout)
+        }
+        XCTAssertNil(received.withValue { $0 })
+    }
+
+    private struct PackageReport: Decodable {
+        var valid: Bool
+        var problems: [ManifestProblem]
+    }
+
+    func testBuyPayDeployAndWatchAsAScriptWould() async throws {
+        try await LiveMarketplace.with { market in
+            let buyer = PlatformClient(baseURL: market.baseURL)
+            let token = try await buyer.signup(email: "script@example.com", password: "a long script password", displayName: "Script").token
+            let slug = try await buyer.listings(ListingQuery(sort: .priceAsc, limit: 1)).items[0].slug
+            let env = ["TECHFLUNKY_API": market.baseURL, "TECHFLUNKY_TOKEN": token]
+
+            let bought = try self.run(["buy", slug, "--pay-with-test-card", "--json"], environment: env)
+            XCTAssertEqual(bought.status, 0, bought.stderr)
+            let lines = bought.stdout.split(separator: "\n")
+            XCTAssertEqual(lines.count, 2, bought.stdout)
+            let session = try WireJSON.decode(CheckoutSessionResponse.self, from: Data(lines[0].utf8))
+            let order = try WireJSON.decode(Order.self, from: Data(lines[1].utf8))
+            XCTAssertEqual(order.id, session.orderId)
+            XCTAssertTrue(order.isDeployable)
+
+            // The token comes on stdin, never as a flag.
+            let deployed = try self.run(["deploy", order.id, "--account-id", LiveMarketplace.cloudflareAccountId, "--token-stdin", "--json"],
+                                        stdin: LiveMarketplace.cloudflareToken + "\n", environment: env)
+            XCTAssertEqual(deployed.status, 0, deployed.stderr)
+            let accepted = try WireJSON.decode(DeployAccepted.self, from: Data(deployed.stdout.utf8))
+            XCTAssertFalse(deployed.stdout.contains(LiveMarketplace.cloudflareToken))
+
+            let watched = try self.run(["watch", accepted.deploymentId, "--json"], environment: env)
+            let events = try watched.stdout.split(separator: "\n").map { try WireJSON.decode(DeploymentEvent.self, from: Data($0.utf8)) }
+            XCTAssertEqual(events.map(\.seq), Array(1...events.count), "NDJSON: every event once, in order")
+            let final = try XCTUnwrap(events.last)
+            XCTAssertTrue(final.isFinal)
+            let expected: Int32 = switch final.state {
+            case .succeeded: 0
+            case .interrupted: 3
+            default: 1
+            }
+            XCTAssertEqual(watched.status, expected, "exit code follows the final state \(String(describing: final.state))")
+
+            let text = try self.run(["watch", accepted.deploymentId], environment: env)
+            XCTAssertEqual(text.status, expected)
+            XCTAssertTrue(text.stdout.contains("[1/9] Verify Cloudflare credentials"), text.stdout)
+            XCTAssertTrue(text.stdout.contains("deployment \(final.state!.rawValue)"), text.stdout)
+        }
+    }
+
+    func testWithNothingConfiguredCommandsRunOnTheLocalSandbox() throws {
+        let env = ["XDG_DATA_HOME": home.appendingPathComponent("data").path]
+        let first = try run(["listings", "--limit", "3", "--json"], environment: env)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertEqual(try WireJSON.decode(ListingPage.self, from: Data(first.stdout.utf8)).items.count, 3)
+        XCTAssertTrue(first.stderr.contains("first start"), "progress goes to stderr, not into the JSON: \(first.stderr)")
+        // The second run reuses the same data: the demo account's orders are there, signed in by itself.
+        let orders = try run(["orders", "--json"], environment: env)
+        XCTAssertEqual(orders.status, 0, orders.stderr)
+        XCTAssertFalse(try WireJSON.decode(OrdersResponse.self, from: Data(orders.stdout.utf8)).orders.isEmpty)
+        XCTAssertFalse(orders.stderr.contains("first start"))
+    }
+
+    func testUsageErrorsExitTwoAndNoPlatformIsExplained() throws {
+        XCTAssertEqual(try run(["watch"]).status, 2)
+        XCTAssertEqual(try run(["listings", "--limit", "0", "--api", "http://127.0.0.1:1"]).status, 2)
+        // Login needs a named platform (the local sandbox signs in by itself).
+        let unconfigured = try run(["login", "--password-stdin", "--email", "a@b.c"], stdin: "pw\n")
+        XCTAssertEqual(unconfigured.status, 1)
+        XCTAssertTrue(unconfigured.stderr.contains("TECHFLUNKY_API"), unconfigured.stderr)
+    }
+}
+
+/// Data handed from a reader thread to the test.
+private final class LockedBox: @unchecked Sendable {
+    // @unchecked: `data` and `done` are only touched under `lock`.
+    private let lock = NSLock()
+    private var data = Data()
+    private var done = false
+    func set(_ value: Data) { lock.withLock { data = value; done = true } }
+    var isSet: Bool { lock.withLock { done } }
+    func get() -> Data { lock.withLock { data } }
+}

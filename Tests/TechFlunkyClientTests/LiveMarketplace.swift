@@ -1,0 +1,65 @@
+import Foundation
+import Logging
+import TechFlunkyCore
+import TechFlunkyHTTP
+import TechFlunkyPlatform
+import TechFlunkySandbox
+
+/// The whole marketplace on loopback for client tests: the Stripe and Cloudflare stand-ins and the
+/// platform wired to them (as the embedded default wires them), with the demo catalog.
+final class LiveMarketplace: Sendable {
+    let platform: RunningPlatform
+    let sandbox: SandboxServer
+    let directory: URL
+
+    var baseURL: String { platform.baseURL }
+
+    static let cloudflareAccountId = "7d3e0a1f5b9c4e2a8f6d1c3b5a7e9f01"
+    static let cloudflareToken = "tfsandbox_demo_token_4mZ8qP2vL6xR9tK3wN7c"
+
+    static func with<T: Sendable>(_ body: (LiveMarketplace) async throws -> T) async throws -> T {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tf-market-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var logger = Logger(label: "test.marketplace")
+        logger.logLevel = .critical
+        let secret = "whsec_client_tests_\(UUID().uuidString.prefix(8))"
+        let key = "sk_test_client_tests"
+        let clock = MovableClock(offsetSeconds: 0)
+        let sandbox = try await SandboxServer.start(SandboxConfiguration(
+            dataDir: directory.appendingPathComponent("sandbox"), stripeWebhookSecret: secret, stripeSecretKey: key,
+            logger: logger, clock: SandboxClock(base: { clock.now() })))
+        let platform: RunningPlatform
+        do {
+            platform = try await PlatformServer.start(PlatformConfiguration(
+                dbPath: directory.appendingPathComponent("platform.sqlite").path, dataDir: directory.path,
+                stripeAPIBase: sandbox.stripeAPIBase, stripeSecretKey: key, stripeWebhookSecret: secret,
+                cloudflareAPIBase: sandbox.cloudflareAPIBase, sandboxMode: true, clock: clock, holdScanInterval: 0,
+                seedDemoCatalog: true, httpTransport: CurlHTTPClient(), logger: logger))
+        } catch {
+            await sandbox.stop()
+            throw error
+        }
+        await sandbox.setStripeWebhook(url: platform.baseURL + "/api/checkout/webhook", secret: secret)
+        let market = LiveMarketplace(platform: platform, sandbox: sandbox, directory: directory)
+        do {
+            let result = try await body(market)
+            await market.stop()
+            return result
+        } catch {
+            await market.stop()
+            throw error
+        }
+    }
+
+    private init(platform: RunningPlatform, sandbox: SandboxServer, directory: URL) {
+        self.platform = platform
+        self.sandbox = sandbox
+        self.directory = directory
+    }
+
+    private func stop() async {
+        await platform.stop()
+        await sandbox.stop()
+        try? FileManager.default.removeItem(at: directory)
+    }
+}

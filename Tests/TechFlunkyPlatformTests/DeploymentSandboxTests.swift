@@ -1,0 +1,194 @@
+import Foundation
+import GRDB
+import Logging
+import TechFlunkyCore
+import TechFlunkyHTTP
+import TechFlunkySandbox
+import XCTest
+
+@testable import TechFlunkyPlatform
+
+/// The orchestrator against the Cloudflare stand-in (TechFlunkySandbox) over real loopback HTTP
+/// with libcurl: the wire formats, fault injection and the real SQLite files of D1.
+final class DeploymentSandboxTests: XCTestCase {
+    struct Rig {
+        let sandbox: SandboxServer
+        let token: String
+        let accountId: String
+        let deploy: DeploymentTestRig
+        let client: CloudflareClient
+        let network: DeploymentFaultyTransport
+    }
+
+    /// `fast` lifts the per-account pacing (and the stand-in's own limit) so dozens of deployments
+    /// into one account finish quickly; the pacing itself is tested in `CloudflareClientTests`.
+    func makeRig(fast: Bool = false) async throws -> Rig {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("deploy-sbx-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        var logger = Logger(label: "test.sandbox")
+        logger.logLevel = .error
+        var sandboxConfiguration = SandboxConfiguration(dataDir: dir.appendingPathComponent("sandbox"), logger: logger)
+        if fast { sandboxConfiguration.cloudflareRateLimit = 1_000_000 }
+        let sandbox = try await SandboxServer.start(sandboxConfiguration)
+        let accountId = SandboxServer.demoCloudflareAccountId
+        let token = try sandbox.createCloudflareToken(accountId: accountId)
+        let curl = CurlHTTPClient()
+        let http = DeploymentFaultyTransport(inner: curl)
+        let logs = DeploymentLogCapture()
+        let deploy = try DeploymentTestRig.make(
+            transport: http, dir: dir.appendingPathComponent("platform"), logs: logs,
+            configuration: .init(cloudflareAPIBase: sandbox.cloudflareAPIBase, transport: http,
+                                 retry: .init(maxAttempts: 3, baseDelay: 0.01, maxDelay: 0.05),
+                                 rateLimiter: fast ? CloudflareRateLimiter(policy: .init(refillPerSecond: 10_000, capacity: 10_000)) : CloudflareRateLimiter(),
+                                 smokeCheck: .init(attempts: 2, delay: 0.01,
+                                                   rewrite: DeploymentOrchestrator.sandboxSmokeCheckRewrite(sandboxBaseURL: sandbox.baseURL))))
+        let client = CloudflareClient(baseURL: sandbox.cloudflareAPIBase, accountId: accountId, token: CloudflareAPIToken(token), transport: curl)
+        return Rig(sandbox: sandbox, token: token, accountId: accountId, deploy: deploy, client: client, network: http)
+    }
+
+    func credentials(_ rig: Rig) -> CloudflareCredentials { CloudflareCredentials(accountId: rig.accountId, apiToken: rig.token) }
+
+    func run(_ rig: Rig, order: String, domain: String? = nil) async throws -> Deployment {
+        let d = try await rig.deploy.orchestrator.start(
+            DeployRequest(orderId: order, cloudflare: credentials(rig), domain: domain), buyerId: "acct_buyer")
+        await rig.deploy.orchestrator.waitUntilIdle(d.id)
+        return try await rig.deploy.orchestrator.deployment(id: d.id, buyerId: "acct_buyer")
+    }
+
+    /// Names of everything in the sandbox account that a deployment can create.
+    func inventory(_ rig: Rig, scripts: [String], hostnames: [String] = [], records: [(String, String)] = []) async throws -> [String] {
+        var out = try await rig.client.listD1Databases().map { "d1:\($0.name)" }
+        out += try await rig.client.listR2Buckets().map { "r2:\($0.name)" }
+        for s in scripts where try await rig.client.workerExists(name: s) {
+            out.append("worker:\(s)")
+            if try await rig.client.workerSubdomainEnabled(script: s) { out.append("dev:\(s)") }
+            out += try await rig.client.listWorkerSecrets(script: s).map { "secret:\(s)/\($0.name)" }
+        }
+        if let zone = try await rig.client.findZone(name: SandboxServer.demoZone) {
+            for h in hostnames where try await rig.client.findCustomHostname(zoneId: zone.id, hostname: h) != nil { out.append("host:\(h)") }
+            for (type, name) in records { out += try await rig.client.findDNSRecords(zoneId: zone.id, type: type, name: name).map { "dns:\($0.type) \($0.name) \($0.content)" } }
+        }
+        return out.sorted()
+    }
+
+    /// Bundles to deploy: the test bundle plus every package of the demo catalog.
+    func bundles() throws -> [URL] {
+        var found: [URL] = []
+        let catalog = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/TechFlunkyPlatform/Resources/DemoCatalog")
+        for entry in (try? FileManager.default.contentsOfDirectory(at: catalog, includingPropertiesForKeys: nil)) ?? [] {
+            if FileManager.default.fileExists(atPath: entry.appendingPathComponent("techflunky.json").path) { found.append(entry) }
+        }
+        return found.sorted { $0.path < $1.path }
+    }
+
+    func testEveryDemoPackageDeploysAndItsMigrationsRanInTheSQLiteFile() async throws {
+        let rig = try await makeRig(fast: true)
+        defer { Task { await rig.sandbox.stop() } }
+        var dirs = try bundles()
+        let own = rig.deploy.dir.appendingPathComponent("bundle-test")
+        try DeploymentTestBundle.write(to: own)
+        dirs.insert(own, at: 0)
+        for (i, dir) in dirs.enumerated() {
+            let orderId = "ord_\(String(format: "%04d", i))demo\(UUID().uuidString.prefix(4).lowercased())"
+            let manifest = try DeploymentPackage.load(from: dir).manifest
+            await rig.deploy.orders.add(DeployableOrder(id: orderId, buyerId: "acct_buyer", listingSlug: manifest.slug, state: .paid, bundleDirectory: dir))
+            let d = try await run(rig, order: orderId)
+            XCTAssertEqual(d.state, .succeeded, "\(manifest.slug): \(d.lastMessage ?? "")")
+            for spec in manifest.cloudflare.d1Databases {
+                let name = DeploymentNaming.resourceName(namespace: DeploymentNaming.namespace(orderId: orderId), name: spec.name)
+                let resource = try XCTUnwrap(d.resources.first { $0.kind == "d1_database" && $0.name == name }, "\(manifest.slug): \(name)")
+                let file = rig.sandbox.d1DatabaseFile(uuid: resource.id)
+                let queue = try DatabaseQueue(path: file.path)
+                let applied = try await queue.read { try String.fetchAll($0, sql: "SELECT name FROM d1_migrations ORDER BY id") }
+                XCTAssertEqual(applied, spec.migrations.map { DeploymentMigrations.name(of: $0) }, "\(manifest.slug): \(name)")
+                let tables = try await queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT IN ('d1_migrations', 'sqlite_sequence')") ?? 0 }
+                if !spec.migrations.isEmpty { XCTAssertGreaterThan(tables, 0, "\(manifest.slug): the migrations created tables") }
+                try queue.close()
+            }
+        }
+    }
+
+    func testFaultAtEachStepThenRetrySucceedsWithNoDuplicateResource() async throws {
+        let rig = try await makeRig(fast: true)
+        defer { Task { await rig.sandbox.stop() } }
+        let faults: [(DeploymentStepKind, String)] = [
+            (.verifyCredentials, "GET /accounts/*"),
+            (.createDatabases, "POST /accounts/*/d1/database/*/query"),
+            (.createBuckets, "PUT /accounts/*/r2/buckets/*/cors"),
+            (.uploadWorkers, "PUT /accounts/*/workers/scripts/*"),
+            (.configureDomain, "POST /zones/*/custom_hostnames"),
+            (.configureDNS, "POST /zones/*/dns_records"),
+            (.configureEnvironment, "PUT /accounts/*/workers/scripts/*/secrets"),
+            (.postDeploy, "network:/workers.dev/"),
+        ]
+        for (i, (step, match)) in faults.enumerated() {
+            let orderId = "ord_\(String(format: "%02d", i))fault\(UUID().uuidString.prefix(4).lowercased())"
+            try await rig.deploy.addPaidOrder(orderId)
+            let ns = DeploymentNaming.namespace(orderId: orderId)
+            let domain = "shop\(i).\(SandboxServer.demoZone)"
+            rig.sandbox.faults.clear()
+            if match.hasPrefix("network:") {
+                rig.network.arm(String(match.dropFirst("network:".count)))
+            } else {
+                rig.sandbox.injectFault(SandboxFault(match: match, status: 500, code: 10013, message: "injected", times: nil))
+            }
+            let failed = try await run(rig, order: orderId, domain: domain)
+            XCTAssertEqual(failed.state, .failed, "\(step)")
+            XCTAssertEqual(failed.step(step)?.state, .failed, "\(step): \(failed.lastMessage ?? "")")
+            rig.sandbox.faults.clear()
+            rig.network.arm(nil)
+            _ = try await rig.deploy.orchestrator.retry(deploymentId: failed.id, buyerId: "acct_buyer", credentials: credentials(rig))
+            await rig.deploy.orchestrator.waitUntilIdle(failed.id)
+            let done = try await rig.deploy.orchestrator.deployment(id: failed.id, buyerId: "acct_buyer")
+            XCTAssertEqual(done.state, .succeeded, "\(step): \(done.lastMessage ?? "")")
+            let mine = try await inventory(rig, scripts: ["\(ns)-api"], hostnames: [domain], records: [("CNAME", "www.\(domain)")])
+                .filter { $0.contains(ns) || $0.contains(domain) }
+            XCTAssertEqual(mine, ["d1:\(ns)-main", "dev:\(ns)-api", "dns:CNAME www.\(domain) \(domain)", "host:\(domain)",
+                                  "r2:\(ns)-assets", "secret:\(ns)-api/SESSION_SECRET", "worker:\(ns)-api"], "\(step)")
+            let frozen = await rig.deploy.orders.frozen[orderId]
+            XCTAssertNil(frozen, "\(step): success lifts any freeze")
+        }
+    }
+
+    func testRollbackLeavesTheSandboxAccountAsItWas() async throws {
+        let rig = try await makeRig()
+        defer { Task { await rig.sandbox.stop() } }
+        let orderId = "ord_rollback01"
+        try await rig.deploy.addPaidOrder(orderId)
+        let ns = DeploymentNaming.namespace(orderId: orderId)
+        let domain = "rb.\(SandboxServer.demoZone)"
+        let probe: () async throws -> [String] = {
+            try await self.inventory(rig, scripts: ["\(ns)-api"], hostnames: [domain], records: [("CNAME", "www.\(domain)")])
+        }
+        let before = try await probe()
+        let d = try await run(rig, order: orderId, domain: domain)
+        XCTAssertEqual(d.state, .succeeded, d.lastMessage ?? "")
+        let during = try await probe()
+        XCTAssertNotEqual(during, before)
+        _ = try await rig.deploy.orchestrator.rollback(deploymentId: d.id, buyerId: "acct_buyer", credentials: credentials(rig))
+        await rig.deploy.orchestrator.waitUntilIdle(d.id)
+        let rolled = try await rig.deploy.orchestrator.deployment(id: d.id, buyerId: "acct_buyer")
+        XCTAssertEqual(rolled.state, .rolledBack, rolled.lastMessage ?? "")
+        let after = try await probe()
+        XCTAssertEqual(after, before)
+    }
+
+    func testTokenAppearsNowhereAfterADeployment() async throws {
+        let rig = try await makeRig()
+        defer { Task { await rig.sandbox.stop() } }
+        try await rig.deploy.addPaidOrder("ord_secret0001")
+        let d = try await run(rig, order: "ord_secret0001")
+        XCTAssertEqual(d.state, .succeeded, d.lastMessage ?? "")
+        let events = try await rig.deploy.store.events(deploymentId: d.id, after: 0)
+        XCTAssertFalse(String(decoding: try WireJSON.encode(events), as: UTF8.self).contains(rig.token))
+        try rig.deploy.queue.close()
+        let needle = Data(rig.token.utf8)
+        let files = FileManager.default.enumerator(at: rig.deploy.dir, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []
+        XCTAssertTrue(files.contains { $0.lastPathComponent == "platform.sqlite" })
+        for file in files {
+            XCTAssertNil(((try? Data(contentsOf: file)) ?? Data()).range(of: needle), "token in \(file.path)")
+        }
+        XCTAssertFalse(rig.deploy.logs.text.contains(rig.token))
+    }
+}

@@ -1,0 +1,159 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import TechFlunkyCore
+import XCTest
+@testable import TechFlunkyPlatform
+
+final class StripeWebhookRoutesTests: XCTestCase {
+    func testPaymentStartsTheHoldAndAReplayIsANoOp() async throws {
+        let harness = try PlatformTestHarness()
+        defer { harness.cleanUp() }
+        let services = try harness.services()
+        _ = try await Webhook.pendingOrder(services)
+        let clock = harness.clock
+        try await harness.withRouter(services) { client, services in
+            let first = try await Webhook.post(client, Webhook.completed("evt_1"), now: Date())
+            XCTAssertEqual(first.status, .ok)
+            let paid = try await services.orders.order(id: "ord_test")!
+            XCTAssertEqual(paid.state, .inReview)
+            XCTAssertEqual(paid.chargeId, "ch_1")
+            XCTAssertEqual(paid.holdUntil, paid.paidAt?.addingTimeInterval(3 * 86_400))
+
+            clock.advance(by: 60)
+            let replay = try await Webhook.post(client, Webhook.completed("evt_1"), now: Date())
+            XCTAssertEqual(replay.status, .ok)
+            XCTAssertEqual(try replay.decoded(WebhookReceipt.self), WebhookReceipt(received: true, duplicate: true))
+            let again = try await services.orders.order(id: "ord_test")!
+            XCTAssertEqual(again.paidAt, paid.paidAt, "a repeated event changes nothing")
+        }
+    }
+
+    func testUnpaidCompletionDoesNotMarkPaid() async throws {
+        let harness = try PlatformTestHarness()
+        defer { harness.cleanUp() }
+        let services = try harness.services()
+        _ = try await Webhook.pendingOrder(services)
+        try await harness.withRouter(services) { client, services in
+            _ = try await Webhook.post(client, Webhook.completed("evt_u", paid: false), now: Date())
+            let order = try await services.orders.order(id: "ord_test")
+            XCTAssertEqual(order?.state, .pendingPayment)
+            XCTAssertEqual(order?.paymentIntentId, "pi_1")
+        }
+    }
+
+    /// The refund arrives before the payment it refunds; the order still ends refunded, never releasable.
+    func testOutOfOrderRefundBeforePaymentEndsRefunded() async throws {
+        let harness = try PlatformTestHarness()
+        defer { harness.cleanUp() }
+        let services = try harness.services()
+        _ = try await Webhook.pendingOrder(services)
+        try await harness.withRouter(services) { client, services in
+            _ = try await Webhook.post(client, Webhook.refunded("evt_r"), now: Date())
+            _ = try await Webhook.post(client, Webhook.completed("evt_c"), now: Date())
+            let expired = Webhook.event("evt_x", "checkout.session.expired", #"{"id":"cs_test_1","client_reference_id":"ord_test"}"#)
+            _ = try await Webhook.post(client, expired, now: Date())
+            let order = try await services.orders.order(id: "ord_test")!
+            XCTAssertEqual(order.state, .refunded)
+            let due = try await services.orders.dueForRelease(now: services.clock.now().addingTimeInterval(10 * 86_400))
+            XCTAssertTrue(due.isEmpty)
+        }
+    }
+
+    func testExpiredSessionExpiresAPendingOrderButNotAPaidOne() async throws {
+        let harness = try PlatformTestHarness()
+        defer { harness.cleanUp() }
+        let services = try harness.services()
+        _ = try await Webhook.pendingOrder(services)
+        try await harness.withRouter(services) { client, services in
+            _ = try await Webhook.post(client, Webhook.completed("evt_c"), now: Date())
+            _ = try await Webhook.post(client, Webhook.event("evt_x", "checkout.session.expired", #"{"id":"cs_test_1","client_reference_id":"ord_test"}"#), now: Date())
+            let order = try await services.orders.order(id: "ord_test")
+            XCTAssertEqual(order?.state, .inReview)
+        }
+    }
+
+    func testDisputeFreezesTheHold() async throws {
+        let harness = try PlatformTestHarness()
+        defer { harness.cleanUp() }
+        let services = try harness.services()
+        _ = try await Webhook.pendingOrder(services)
+        try await harness.withRouter(services) { client, services in
+            _ = try await Webhook.post(client, Webhook.completed("evt_c"), now: Date())
+            let dispute = Webhook.event("evt_d", "charge.dispute.created", #"{"id":"du_1","object":"dispute","charge":{"id":"ch_1","transfer_group":"ord_test"},"payment_intent":"pi_1"}"#)
+            let response = try await Webhook.post(client, dispute, now: Date())
+            XCTAssertEqual(response.status, .ok)
+            let order = try await services.orders.order(id: "ord_test")!
+            XCTAssertEqual(order.state, .disputed)
+            XCTAssertEqual(order.payout(now: services.clock.now(), sellerCanReceive: true)?.state, .disputed)
+        }
+    }
+
+    func testBadSignaturesAreRefusedAndChangeNothing() async throws {
+        let harness = try PlatformTestHarness()
+        defer { harness.cleanUp() }
+        let services = try harness.services()
+        _ = try await Webhook.pendingOrder(services)
+        try await harness.withRouter(services) { client, services in
+            let wrongSecret = try await Webhook.post(client, Webhook.completed("evt_1"), now: Date(), secret: "whsec_wrong")
+            XCTAssertEqual(wrongSecret.status, .badRequest)
+            XCTAssertEqual(wrongSecret.errorBody?.error.field, "Stripe-Signature")
+            // Stale against both the wall clock and the platform's (sandbox) clock.
+            let stale = try await Webhook.post(client, Webhook.completed("evt_1"), now: min(Date(), services.clock.now()).addingTimeInterval(-3600))
+            XCTAssertEqual(stale.status, .badRequest)
+            let unsigned = try await client.execute(uri: "/api/checkout/webhook", method: .post, body: ByteBuffer(string: Webhook.completed("evt_1")))
+            XCTAssertEqual(unsigned.status, .badRequest)
+            let order = try await services.orders.order(id: "ord_test")
+            XCTAssertEqual(order?.state, .pendingPayment)
+        }
+    }
+
+    func testAccountUpdatedRecordsOnboardingFlags() async throws {
+        let harness = try PlatformTestHarness()
+        defer { harness.cleanUp() }
+        let services = try harness.services()
+        let seller = try await CatalogFixtures.seller(services)
+        try await services.accounts.setStripeAccount(accountId: seller.id, stripeAccountId: "acct_1")
+        try await harness.withRouter(services) { client, services in
+            let body = Webhook.event("evt_a", "account.updated", #"{"id":"acct_1","object":"account","details_submitted":true,"charges_enabled":true,"payouts_enabled":true}"#)
+            _ = try await Webhook.post(client, body, now: Date())
+            let state = try await services.accounts.sellerState(accountId: seller.id)
+            XCTAssertTrue(state.onboardingComplete)
+        }
+    }
+}
+
+enum Webhook {
+    /// A pending order for `buyer` of a listing by `seller`, with a checkout session id.
+    static func pendingOrder(_ services: PlatformServices, session: String = "cs_test_1") async throws -> StoredOrder {
+        let seller = try await CatalogFixtures.seller(services)
+        let buyer = try await CatalogFixtures.seller(services, email: "buyer@example.com")
+        try await CatalogFixtures.list(services, slug: "shop", seller: seller, CatalogFixtures.details(title: "Shop", price: 10_000))
+        let listing = try await services.catalog.listingForSale(slug: "shop")!
+        let order = StoredOrder(id: "ord_test", listing: listing, buyerId: buyer.id, split: try FeePolicy.standard.split(listing.askingPrice), now: services.clock.now())
+        try await services.orders.insert(order)
+        try await services.orders.attachCheckoutSession(orderId: order.id, sessionId: session, url: "https://example/checkout", expiresAt: services.clock.now().addingTimeInterval(3600))
+        return order
+    }
+
+    static func event(_ id: String, _ type: String, _ object: String) -> String {
+        #"{"id":"\#(id)","object":"event","type":"\#(type)","created":1,"data":{"object":\#(object)}}"#
+    }
+
+    static func completed(_ id: String, paid: Bool = true) -> String {
+        Webhook.event(id, "checkout.session.completed", #"{"id":"cs_test_1","object":"checkout.session","client_reference_id":"ord_test","payment_status":"\#(paid ? "paid" : "unpaid")","payment_intent":{"id":"pi_1","latest_charge":"ch_1"}}"#)
+    }
+
+    static func refunded(_ id: String) -> String {
+        Webhook.event(id, "charge.refunded", #"{"id":"ch_1","object":"charge","refunded":true,"amount_refunded":10000,"payment_intent":"pi_1","transfer_group":"ord_test"}"#)
+    }
+
+    static func post(_ client: any TestClientProtocol, _ body: String, now: Date, secret: String = "whsec_test_secret") async throws -> TestResponse {
+        let t = Int64(now.timeIntervalSince1970)
+        let signature = StripeSignature.sign(payload: Data(body.utf8), timestamp: t, secret: secret)
+        return try await client.execute(uri: "/api/checkout/webhook", method: .post,
+                                        headers: [.init("Stripe-Signature")!: "t=\(t),v1=\(signature)", .contentType: "application/json"],
+                                        body: ByteBuffer(string: body))
+    }
+
+}

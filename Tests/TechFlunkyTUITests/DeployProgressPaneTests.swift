@@ -1,0 +1,236 @@
+import Foundation
+import TechFlunkyCore
+import XCTest
+@testable import TechFlunkyTUI
+
+final class DeployProgressPaneTests: XCTestCase {
+    typealias F = CheckoutFixtures
+    let t0 = CheckoutFixtures.t0
+
+    private func snapshot(state: DeploymentState = .queued, lastEventId: Int = 0) -> Deployment {
+        Deployment(id: "dep_1", orderId: "ord_1", listingSlug: "invoice-bot", accountId: F.accountId, domain: nil, state: state,
+                   steps: DeploymentStepKind.allCases.map { DeploymentStep(kind: $0) }, resources: [], url: nil,
+                   lastMessage: nil, lastEventId: lastEventId, createdAt: t0, updatedAt: t0)
+    }
+
+    /// A pane that loaded the snapshot and follows the stream; returns the subscription id.
+    private func attachedPane() -> (DeployProgressPane, PaneContext, SubscriptionID) {
+        var pane = DeployProgressPane(deploymentId: "dep_1", listingTitle: "InvoiceBot", initialState: .queued)
+        var ctx = F.context()
+        let start = F.requests(pane.start(&ctx))
+        XCTAssertEqual(start.map(\.1), [.deployment(id: "dep_1")])
+        let follow = pane.receive(.response(start[0].0, .success(.deployment(snapshot()))), &ctx)
+        guard case let .subscribe(sub, .deploymentEvents("dep_1", 0))? = follow.first else {
+            XCTFail("expected a subscription after the snapshot, got \(follow)")
+            return (pane, ctx, SubscriptionID(0))
+        }
+        return (pane, ctx, sub)
+    }
+
+    private var seq = 0
+    private func event(_ kind: DeploymentEvent.Kind, step: DeploymentStepKind? = nil, stepState: StepState? = nil,
+                       state: DeploymentState? = nil, message: String? = nil, code: Int? = nil, at: TimeInterval, url: String? = nil) -> DeploymentEvent {
+        seq += 1
+        return DeploymentEvent(seq: seq, deploymentId: "dep_1", kind: kind, at: t0.addingTimeInterval(at), state: state, step: step,
+                               stepState: stepState, message: message, errorCode: code, url: url)
+    }
+
+    /// Steps before `running` succeed (one second each, with a log line); `running` starts.
+    private func events(upTo running: DeploymentStepKind) -> [DeploymentEvent] {
+        var out = [event(.deployment, state: .running, at: 0)]
+        for kind in DeploymentStepKind.allCases {
+            let t = Double(kind.number - 1)
+            out.append(event(.step, step: kind, stepState: .running, at: t))
+            out.append(event(.log, step: kind, message: "working on \(kind.rawValue)", at: t + 0.5))
+            if kind == running { break }
+            out.append(event(.step, step: kind, stepState: .succeeded, at: t + 1))
+        }
+        return out
+    }
+
+    private func deliver(_ events: [DeploymentEvent], to pane: inout DeployProgressPane, _ ctx: inout PaneContext,
+                         sub: SubscriptionID) -> [PaneCommand] {
+        events.flatMap { pane.receive(.subscription(sub, .deployment(.event($0))), &ctx) }
+    }
+
+    func testEachStepRunningShowsASpinnerTheStepsBeforeDoneAndItsElapsedTime() {
+        for running in DeploymentStepKind.allCases {
+            seq = 0
+            var (pane, ctx, sub) = attachedPane()
+            _ = deliver(events(upTo: running), to: &pane, &ctx, sub: sub)
+            let now = t0.addingTimeInterval(Double(running.number - 1) + 2.5)
+            let text = F.render(pane, width: 90, height: 24, now: now, frame: 0)
+            let rows = text.split(separator: "\n").map(String.init)
+            for kind in DeploymentStepKind.allCases {
+                guard let row = rows.first(where: { $0.contains("\(kind.number)  \(kind.title)") }) else {
+                    return XCTFail("step \(kind.number) missing:\n\(text)")
+                }
+                XCTAssertEqual(rows.filter { $0.contains("\(kind.number)  \(kind.title)") }.count, 1, "step \(kind.number) shows once")
+                if kind.number < running.number {
+                    XCTAssertTrue(row.hasPrefix("  ✔ "), row)
+                    XCTAssertTrue(row.hasSuffix("1.0s"), row)
+                } else if kind == running {
+                    XCTAssertTrue(row.hasPrefix("  ⠋"), row)
+                    XCTAssertTrue(row.hasSuffix("2.5s"), "elapsed while running: \(row)")
+                } else {
+                    XCTAssertTrue(row.hasPrefix("  ○"), row)
+                }
+            }
+            XCTAssertTrue(text.contains("\(running.number - 1)/9 steps"), text)
+            XCTAssertTrue(text.contains("Log · \(running.title)"), "the running step's log is shown")
+            XCTAssertTrue(text.contains("working on \(running.rawValue)"))
+        }
+    }
+
+    func testRendersARunningDeploymentWithTheReconnectingIndicator() {
+        var (pane, ctx, sub) = attachedPane()
+        _ = deliver(events(upTo: .createDatabases), to: &pane, &ctx, sub: sub)
+        _ = pane.receive(.subscription(sub, .deployment(.reconnecting(reason: "connection refused"))), &ctx)
+        assertRendered(F.render(pane, width: 90, height: 20, now: t0.addingTimeInterval(3), frame: 2), """
+             InvoiceBot  deploying                                                    ⟳ reconnecting…
+             deployment dep_1 · account 012345…cdef
+             ███████████······································· 2/9 steps
+
+              ✔ 1  Verify Cloudflare credentials                                                 1.0s
+              ✔ 2  Create namespace                                                              1.0s
+              ⠹ 3  Create D1 databases and run migrations                                        1.0s
+              ○ 4  Create R2 buckets and CORS
+              ○ 5  Upload Workers with bindings
+              ○ 6  Custom domain or workers.dev
+              ○ 7  DNS records
+              ○ 8  Environment variables and secrets
+              ○ 9  Post-deploy scripts and smoke check
+
+             Log · Create D1 databases and run migrations
+               working on create_databases
+
+
+
+
+            """)
+        _ = pane.receive(.subscription(sub, .deployment(.reconnected)), &ctx)
+        XCTAssertFalse(F.render(pane, width: 90, height: 20).contains("reconnecting"))
+    }
+
+    func testRepeatedEventsAfterAReconnectShowEveryStepOnceAndAGapReloadsTheSnapshot() {
+        var (pane, ctx, sub) = attachedPane()
+        let all = events(upTo: .createBuckets)
+        _ = deliver(Array(all.prefix(5)), to: &pane, &ctx, sub: sub)
+        _ = deliver(Array(all.prefix(8)), to: &pane, &ctx, sub: sub)  // a replay overlapping what arrived
+        XCTAssertEqual(pane.model.lastEventId, 8)
+        XCTAssertEqual(pane.model.steps[0].log, ["working on verify_credentials"])
+        // A jump: stop following, fetch the snapshot, never apply the later event.
+        let skipped = DeploymentEvent(seq: 12, deploymentId: "dep_1", kind: .step, at: t0, step: .postDeploy, stepState: .running)
+        let commands = pane.receive(.subscription(sub, .deployment(.event(skipped))), &ctx)
+        XCTAssertEqual(pane.model.steps[8].state, .pending)
+        guard case .unsubscribe(sub)? = commands.first, case .request(_, .deployment(id: "dep_1"))? = commands.last else {
+            return XCTFail("expected unsubscribe and a snapshot request, got \(commands)")
+        }
+    }
+
+    func testFailureShowsMessageAndCodeAndRetryAsksForTheTokenAgain() {
+        var (pane, ctx, sub) = attachedPane()
+        var evs = events(upTo: .uploadWorkers)
+        evs.append(event(.step, step: .uploadWorkers, stepState: .failed, message: "Script startup exceeded CPU limit", code: 10021, at: 5.2))
+        evs.append(event(.deployment, state: .failed, message: "Upload Workers with bindings failed", at: 5.2))
+        let afterFinal = deliver(evs, to: &pane, &ctx, sub: sub)
+        XCTAssertTrue(afterFinal.contains { if case .unsubscribe(sub) = $0 { true } else { false } }, "the stream ends at a final state")
+        let text = F.render(pane, width: 90, height: 24, now: t0.addingTimeInterval(60))
+        XCTAssertTrue(text.contains("InvoiceBot  failed"), text)
+        XCTAssertTrue(text.contains("  ✖ 5  Upload Workers with bindings"), text)
+        XCTAssertTrue(text.contains("✖ Step 5 (Upload Workers with bindings) failed: Script startup exceeded CPU limit"), text)
+        XCTAssertTrue(text.contains("Cloudflare error 10021"))
+        XCTAssertTrue(text.contains("Press r to retry from this step or x to roll back"))
+
+        _ = F.press(.char("r"), &pane, &ctx)
+        XCTAssertTrue(pane.capturesText)
+        F.type(F.token, &pane, &ctx)
+        let prompt = F.render(pane, width: 90, height: 24)
+        XCTAssertTrue(prompt.contains("Retry: API token"), prompt)
+        XCTAssertFalse(prompt.contains(F.token))
+        let sent = F.requests(F.press(.enter, &pane, &ctx))
+        XCTAssertEqual(sent.map(\.1), [.retryDeployment(id: "dep_1", credentials: CloudflareCredentials(accountId: F.accountId, apiToken: F.token))])
+        XCTAssertNil(pane.prompt)
+        XCTAssertFalse(String(reflecting: pane).contains(F.token), "the token is not kept after sending")
+        // Accepted: follow the stream again from the last event.
+        let follow = pane.receive(.response(sent[0].0, .success(.deployAccepted(DeployAccepted(deploymentId: "dep_1", state: .running)))), &ctx)
+        guard case let .subscribe(_, .deploymentEvents("dep_1", after))? = follow.first else { return XCTFail("\(follow)") }
+        XCTAssertEqual(after, pane.model.lastEventId)
+    }
+
+    func testRollbackNeedsConfirmationThenTheToken() {
+        var (pane, ctx, sub) = attachedPane()
+        var evs = events(upTo: .verifyCredentials)
+        evs.append(event(.step, step: .verifyCredentials, stepState: .failed, message: "Invalid API Token", code: 1000, at: 1))
+        evs.append(event(.deployment, state: .failed, at: 1))
+        _ = deliver(evs, to: &pane, &ctx, sub: sub)
+        _ = F.press(.char("x"), &pane, &ctx)
+        XCTAssertEqual(pane.prompt, .confirmRollback)
+        XCTAssertTrue(F.render(pane, width: 90, height: 24).contains("Roll back?"))
+        _ = F.press(.char("n"), &pane, &ctx)
+        XCTAssertNil(pane.prompt, "n keeps the deployment")
+        _ = F.press(.char("x"), &pane, &ctx)
+        _ = F.press(.char("y"), &pane, &ctx)
+        F.type("short", &pane, &ctx)
+        XCTAssertTrue(F.requests(F.press(.enter, &pane, &ctx)).isEmpty, "a token that cannot be one is not sent")
+        for _ in 0..<5 { _ = F.press(.backspace, &pane, &ctx) }
+        F.type(F.token, &pane, &ctx)
+        let sent = F.requests(F.press(.enter, &pane, &ctx))
+        XCTAssertEqual(sent.map(\.1), [.rollbackDeployment(id: "dep_1", credentials: CloudflareCredentials(accountId: F.accountId, apiToken: F.token))])
+        // Accepted: follow again; rolling back, then rolled back — the failure and its retry hint give way.
+        let follow = pane.receive(.response(sent[0].0, .success(.deployAccepted(DeployAccepted(deploymentId: "dep_1", state: .rollingBack)))), &ctx)
+        guard case let .subscribe(again, _)? = follow.first else { return XCTFail("\(follow)") }
+        _ = deliver([event(.deployment, state: .rollingBack, at: 2)], to: &pane, &ctx, sub: again)
+        XCTAssertTrue(F.render(pane, width: 90, height: 24).contains("Rolling back: removing what this deployment created"))
+        _ = deliver([event(.deployment, state: .rolledBack, at: 3)], to: &pane, &ctx, sub: again)
+        let text = F.render(pane, width: 90, height: 24)
+        XCTAssertTrue(text.contains("InvoiceBot  rolled back"), text)
+        XCTAssertTrue(text.contains("Rolled back: what this deployment created has been removed"))
+        XCTAssertFalse(text.contains("Press r to retry"))
+    }
+
+    func testInTheSandboxCtrlTSendsTheDemoTokenForTheDemoAccount() {
+        var pane = DeployProgressPane(deploymentId: "dep_1", listingTitle: "InvoiceBot")
+        var ctx = F.context()
+        ctx.environment.sandboxCloudflare = CloudflareCredentials(accountId: F.accountId, apiToken: "tfsandbox_demo_token_abcdefghij")
+        let load = F.requests(pane.start(&ctx))[0].0
+        _ = pane.receive(.response(load, .success(.deployment(snapshot(state: .failed, lastEventId: 9)))), &ctx)
+        _ = F.press(.char("r"), &pane, &ctx)
+        let sent = F.requests(F.press(.ctrl("t"), &pane, &ctx))
+        XCTAssertEqual(sent.map(\.1), [.retryDeployment(id: "dep_1", credentials: CloudflareCredentials(accountId: F.accountId, apiToken: "tfsandbox_demo_token_abcdefghij"))])
+        XCTAssertNil(pane.prompt)
+    }
+
+    func testRendersRolledBackAndLive() {
+        var (pane, ctx, sub) = attachedPane()
+        var evs = events(upTo: .postDeploy)
+        evs.append(event(.step, step: .postDeploy, stepState: .succeeded, at: 9))
+        evs.append(event(.deployment, state: .succeeded, at: 9, url: "https://invoice-bot.example-buyer.workers.dev"))
+        _ = deliver(evs, to: &pane, &ctx, sub: sub)
+        let live = F.render(pane, width: 90, height: 24)
+        XCTAssertTrue(live.contains("InvoiceBot  live"), live)
+        XCTAssertTrue(live.contains("9/9 steps"))
+        XCTAssertTrue(live.contains("✔ Live at https://invoice-bot.example-buyer.workers.dev"))
+
+        var rolled = DeployProgressPane(deploymentId: "dep_1", listingTitle: "InvoiceBot")
+        var c2 = F.context()
+        let load = F.requests(rolled.start(&c2))[0].0
+        let follow = rolled.receive(.response(load, .success(.deployment(snapshot(state: .rolledBack, lastEventId: 40)))), &c2)
+        XCTAssertTrue(follow.isEmpty, "nothing to follow once rolled back")
+        let text = F.render(rolled, width: 90, height: 24)
+        XCTAssertTrue(text.contains("InvoiceBot  rolled back"), text)
+        XCTAssertTrue(text.contains("Rolled back: what this deployment created has been removed from your account."))
+        XCTAssertTrue(F.press(.char("r"), &rolled, &c2).contains { if case .status = $0 { true } else { false } },
+                      "retry is disabled with a reason")
+    }
+
+    func testDetachStopsFollowingAndLeavesThePane() {
+        var (pane, ctx, sub) = attachedPane()
+        let commands = F.press(.char("d"), &pane, &ctx)
+        XCTAssertTrue(commands.contains { if case .unsubscribe(sub) = $0 { true } else { false } })
+        XCTAssertTrue(commands.contains { if case .pop = $0 { true } else { false } })
+        var (other, c2, sub2) = attachedPane()
+        let esc = F.press(.escape, &other, &c2)
+        XCTAssertTrue(esc.contains { if case .unsubscribe(sub2) = $0 { true } else { false } }, "Esc detaches too")
+    }
+}
