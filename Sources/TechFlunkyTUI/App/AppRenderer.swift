@@ -103,6 +103,7 @@ public enum AppRenderer {
         }
         section(state.topPane.title, state.topPane.hints)
         section("Everywhere", AppUpdate.globalKeyMap(state).map(\.hint))
+        lines.append(StyledLine("Ctrl-Z suspends (fg resumes). Mouse: click a tab or row, wheel scrolls.", .muted))
         lines.append(StyledLine("Esc or ? closes this help", .muted))
         return lines
     }
