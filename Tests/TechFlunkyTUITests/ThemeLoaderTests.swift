@@ -20,6 +20,14 @@ final class ThemeLoaderTests: XCTestCase {
         XCTAssertEqual(set.themes[0], Theme.builtinDark)
     }
 
+    func testThemesAreFoundNextToTheBuiltBinaryAndInTheUserConfig() {
+        let repo = URL(fileURLWithPath: repoThemes).deletingLastPathComponent()
+        let dirs = ThemeLoader.searchDirectories(environment: ["XDG_CONFIG_HOME": "/cfg", "TECHFLUNKY_THEMES": "/explicit"],
+                                                 executablePath: repo.appendingPathComponent(".build/debug/techflunky").path,
+                                                 currentDirectory: "/nowhere")
+        XCTAssertEqual(dirs, [repoThemes, "/nowhere/themes", "/explicit", "/cfg/techflunky/themes"])
+    }
+
     func testBadThemeFileNamesFileAndKeyAndDefaultIsUsed() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("themes-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

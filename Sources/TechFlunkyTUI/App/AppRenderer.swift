@@ -21,7 +21,8 @@ public enum AppRenderer {
 
     /// The pane's hints first, then the global ones.
     public static func footerHints(_ state: AppState) -> [KeyHint] {
-        state.topPane.hints + AppUpdate.globalKeyMap(state).map(\.hint)
+        // While a pane takes typed text, global keys type characters instead: do not advertise them.
+        state.topPane.capturesText ? state.topPane.hints : state.topPane.hints + AppUpdate.globalKeyMap(state).map(\.hint)
     }
 
     static func renderTooSmall(into canvas: inout Canvas, _ state: AppState) {
@@ -102,6 +103,7 @@ public enum AppRenderer {
         }
         section(state.topPane.title, state.topPane.hints)
         section("Everywhere", AppUpdate.globalKeyMap(state).map(\.hint))
+        lines.append(StyledLine("Ctrl-Z suspends (fg resumes). Mouse: click a tab or row, wheel scrolls.", .muted))
         lines.append(StyledLine("Esc or ? closes this help", .muted))
         return lines
     }

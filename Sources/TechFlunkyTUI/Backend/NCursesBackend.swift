@@ -53,6 +53,14 @@ final class NCursesBackend {
         // cbreak, not raw: Ctrl-C raises SIGINT (the loop quits through the normal path) and Ctrl-Z raises SIGTSTP,
         // which ncurses' own handler turns into endwin, stop, and a full repaint on resume.
         cbreak()
+        // cbreak keeps XON/XOFF flow control, where Ctrl-S would freeze the screen until Ctrl-Q: turn it off and
+        // let ncurses remember that as the program's mode (restored after Ctrl-Z and resize).
+        var modes = termios()
+        if tcgetattr(STDIN_FILENO, &modes) == 0 {
+            modes.c_iflag &= ~tcflag_t(IXON)
+            tcsetattr(STDIN_FILENO, TCSANOW, &modes)
+            def_prog_mode()
+        }
         noecho()
         nonl()
         keypad(tf_stdscr(), true)

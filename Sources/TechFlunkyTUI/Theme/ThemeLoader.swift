@@ -28,7 +28,7 @@ public enum ThemeLoader {
     /// `themes/` in the repository checkout the executable was built in, `./themes`, and
     /// `$XDG_CONFIG_HOME/techflunky/themes` (default `~/.config/techflunky/themes`).
     public static func searchDirectories(environment: [String: String] = ProcessInfo.processInfo.environment,
-                                         executablePath: String? = CommandLine.arguments.first,
+                                         executablePath: String? = ThemeLoader.currentExecutable(),
                                          currentDirectory: String = FileManager.default.currentDirectoryPath) -> [String] {
         var dirs: [String] = []
         if let exe = executablePath, let checkout = repositoryThemes(near: exe) { dirs.append(checkout) }
@@ -39,6 +39,13 @@ public enum ThemeLoader {
         if let config { dirs.append(((config as NSString).appendingPathComponent("techflunky") as NSString).appendingPathComponent("themes")) }
         var seen = Set<String>()
         return dirs.map { ($0 as NSString).standardizingPath }.filter { seen.insert($0).inserted }
+    }
+
+    /// The running binary's real path (`/proc/self/exe`), so a `techflunky` found through PATH or a symlink still
+    /// finds the checkout it was built in.
+    public static func currentExecutable() -> String? {
+        if let real = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return real }
+        return Bundle.main.executablePath ?? CommandLine.arguments.first
     }
 
     /// Walks up from the executable (`.build/debug/techflunky`) to a directory holding `themes/dark.toml`.
