@@ -62,18 +62,10 @@ struct ServeCommand: AsyncParsableCommand {
         var standIns: SandboxServer?
         if sandbox {
             let clock = MovableClock()
-            let secret = "whsec_sandbox_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-            let key = "sk_test_sandbox"
-            let server = try await SandboxServer.start(SandboxConfiguration(
-                dataDir: URL(fileURLWithPath: dataDir).appendingPathComponent("sandbox"), stripeWebhookSecret: secret,
-                stripeSecretKey: key, clock: SandboxClock(base: { clock.now() })))
-            standIns = server
-            configuration.sandboxMode = true
-            configuration.clock = clock
-            configuration.stripeAPIBase = server.stripeAPIBase
-            configuration.stripeSecretKey = key
-            configuration.stripeWebhookSecret = secret
-            configuration.cloudflareAPIBase = server.cloudflareAPIBase
+            let started = try await StandIns.start(dataDir: URL(fileURLWithPath: dataDir), clock: clock,
+                                                   logger: Logger(label: "techflunky.sandbox"))
+            started.configure(&configuration, clock: clock)
+            standIns = started.server
         }
         let host = host
         let running = standIns

@@ -33,39 +33,28 @@ struct LocalMarketplace: Sendable {
         let fm = FileManager.default
         try fm.createDirectory(at: options.dataDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let clock = MovableClock(offsetSeconds: options.clockOffset)
-        // One secret per start, known only to this process: the stand-in signs with it, the platform checks it.
-        let webhookSecret = "whsec_" + randomHex(24)
-        let stripeKey = "sk_test_" + randomHex(24)
         var sandboxLogger = options.logger
         sandboxLogger[metadataKey: "component"] = "sandbox"
-        let sandbox = try await SandboxServer.start(SandboxConfiguration(
-            dataDir: options.dataDir.appendingPathComponent("sandbox"),
-            stripeWebhookSecret: webhookSecret,
-            stripeSecretKey: stripeKey,
-            host: "127.0.0.1",
-            logger: sandboxLogger,
-            clock: SandboxClock(base: { clock.now() })
-        ))
+        let standIns = try await StandIns.start(dataDir: options.dataDir, clock: clock, logger: sandboxLogger)
+        let sandbox = standIns.server
+        let webhookSecret = standIns.webhookSecret
+        let stripeKey = standIns.stripeSecretKey
         var platformLogger = options.logger
         platformLogger[metadataKey: "component"] = "platform"
+        var configuration = PlatformConfiguration(
+            host: options.host,
+            port: options.port,
+            dbPath: options.dataDir.appendingPathComponent("platform.sqlite").path,
+            dataDir: options.dataDir.path,
+            seedDemoCatalog: options.seedDemoCatalog,
+            syntheticListings: options.syntheticListings,
+            httpTransport: CurlHTTPClient(),
+            logger: platformLogger
+        )
+        standIns.configure(&configuration, clock: clock)
         let platform: RunningPlatform
         do {
-            platform = try await PlatformServer.start(PlatformConfiguration(
-                host: options.host,
-                port: options.port,
-                dbPath: options.dataDir.appendingPathComponent("platform.sqlite").path,
-                dataDir: options.dataDir.path,
-                stripeAPIBase: sandbox.stripeAPIBase,
-                stripeSecretKey: stripeKey,
-                stripeWebhookSecret: webhookSecret,
-                cloudflareAPIBase: sandbox.cloudflareAPIBase,
-                sandboxMode: true,
-                clock: clock,
-                seedDemoCatalog: options.seedDemoCatalog,
-                syntheticListings: options.syntheticListings,
-                httpTransport: CurlHTTPClient(),
-                logger: platformLogger
-            ))
+            platform = try await PlatformServer.start(configuration)
         } catch {
             await sandbox.stop()
             throw error
@@ -82,5 +71,38 @@ struct LocalMarketplace: Sendable {
     static func randomHex(_ bytes: Int) -> String {
         var rng = SystemRandomNumberGenerator()
         return (0..<bytes).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &rng)) }.joined()
+    }
+}
+
+/// The Stripe and Cloudflare stand-ins for one platform, with the Stripe key and webhook secret they share
+/// (fresh for each start, known only to this process). Used by the embedded default and `serve --sandbox`.
+struct StandIns: Sendable {
+    let server: SandboxServer
+    let stripeSecretKey: String
+    let webhookSecret: String
+
+    /// Starts the stand-ins on a loopback port, their state under `<dataDir>/sandbox`, on the platform's clock.
+    static func start(dataDir: URL, clock: MovableClock, logger: Logger) async throws -> StandIns {
+        let webhookSecret = "whsec_" + LocalMarketplace.randomHex(24)
+        let stripeKey = "sk_test_" + LocalMarketplace.randomHex(24)
+        let server = try await SandboxServer.start(SandboxConfiguration(
+            dataDir: dataDir.appendingPathComponent("sandbox"),
+            stripeWebhookSecret: webhookSecret,
+            stripeSecretKey: stripeKey,
+            host: "127.0.0.1",
+            logger: logger,
+            clock: SandboxClock(base: { clock.now() })
+        ))
+        return StandIns(server: server, stripeSecretKey: stripeKey, webhookSecret: webhookSecret)
+    }
+
+    /// Points a platform configuration at these stand-ins, in sandbox mode, on `clock`.
+    func configure(_ configuration: inout PlatformConfiguration, clock: MovableClock) {
+        configuration.sandboxMode = true
+        configuration.clock = clock
+        configuration.stripeAPIBase = server.stripeAPIBase
+        configuration.stripeSecretKey = stripeSecretKey
+        configuration.stripeWebhookSecret = webhookSecret
+        configuration.cloudflareAPIBase = server.cloudflareAPIBase
     }
 }
