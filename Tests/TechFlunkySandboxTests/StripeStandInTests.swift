@@ -140,7 +140,12 @@ final class StripeStandInTests: XCTestCase {
             XCTAssertEqual(deliveries.count, 3)
             let ids = Set(deliveries.compactMap { try? JSONValue.decode($0.body)["id"]?.stringValue })
             XCTAssertEqual(ids.count, 1, "the same event is retried")
-            let log = try await sandbox.request(.get, "/sandbox/stripe/events")
+            // The stand-in records the delivery after the receiver has answered: wait for it, briefly.
+            var log = try await sandbox.request(.get, "/sandbox/stripe/events")
+            for _ in 0..<50 where log.json["data"]?.arrayValue?.first?["delivered"] != true {
+                try await Task.sleep(for: .milliseconds(100))
+                log = try await sandbox.request(.get, "/sandbox/stripe/events")
+            }
             XCTAssertEqual(log.json["data"]?.arrayValue?.first?["delivered"], true)
             XCTAssertEqual(log.json["data"]?.arrayValue?.first?["attempts"], 3)
         } catch { XCTFail("\(error)") }
