@@ -73,7 +73,8 @@ final class TerminalUIEndToEndTests: XCTestCase {
         try tmux.send("q")
         try tmux.waitFor("/ search")
         try tmux.send("q")
-        screen = try tmux.waitFor("[exit 0]")
+        // The shell prints the exit status, then stty's settings: wait for both.
+        screen = try tmux.waitUntil("the exit status and stty's settings") { $0.contains("[exit 0]") && $0.contains("baud") }
         let stty = screen.split(separator: "\n").first { $0.hasPrefix("speed") || $0.contains("baud") } ?? ""
         XCTAssertFalse(stty.isEmpty, screen)
         try tmux.type("echo shell-is-$((40+2))")
