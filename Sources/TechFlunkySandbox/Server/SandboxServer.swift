@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 import Synchronization
 
 /// The offline Stripe and Cloudflare stand-ins, served in-process by one Hummingbird application on a
@@ -27,10 +28,14 @@ public final class SandboxServer: Sendable {
     let stripe: StripeStandIn
     let cloudflare: CloudflareStandIn
     private let task: Mutex<Task<Void, Error>?>
+    /// Runs the application so `stop()` can shut it down gracefully (listener closed first, open
+    /// connections finished) instead of cancelling it mid-accept, which NIO traps on.
+    private let group: ServiceGroup
     private let sweeper: Mutex<Task<Void, Never>?>
 
     private init(baseURL: String, port: Int, faults: FaultInjector, clock: SandboxClock, stripe: StripeStandIn,
-                 cloudflare: CloudflareStandIn, task: Task<Void, Error>) {
+                 cloudflare: CloudflareStandIn, task: Task<Void, Error>, group: ServiceGroup) {
+        self.group = group
         self.cloudflare = cloudflare
         self.baseURL = baseURL
         self.port = port
@@ -64,10 +69,13 @@ public final class SandboxServer: Sendable {
                 return quiet
             }()
         )
+        var groupConfiguration = ServiceGroupConfiguration(services: [app], logger: configuration.logger)
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(2)
+        let group = ServiceGroup(configuration: groupConfiguration)
         let task = Task {
             // If the server cannot bind, nothing yields a port: end the stream so `start` reports it.
             defer { portContinuation.finish() }
-            try await app.run()
+            try await group.run()
         }
         var port = 0
         for await p in portStream { port = p }
@@ -80,7 +88,7 @@ public final class SandboxServer: Sendable {
         parts.stripe.publicBase = base
         await parts.deliverer.start()
         let server = SandboxServer(baseURL: base, port: port, faults: parts.faults, clock: parts.clock, stripe: parts.stripe,
-                                   cloudflare: parts.cloudflare, task: task)
+                                   cloudflare: parts.cloudflare, task: task, group: group)
         server.sweeper.withLock {
             $0 = Task {
                 while !Task.isCancelled {
@@ -108,7 +116,7 @@ public final class SandboxServer: Sendable {
         sweeper.withLock { $0?.cancel() }
         await stripe.deliverer.stop()
         let t = task.withLock { t -> Task<Void, Error>? in defer { t = nil }; return t }
-        t?.cancel()
+        await group.triggerGracefulShutdown()
         _ = await t?.result
     }
 
