@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import TechFlunkyCore
 
 /// A platform started in this process: where it listens, and how to stop it.
@@ -9,12 +10,16 @@ public final class RunningPlatform: Sendable {
     public let host: String
     public let services: PlatformServices
     private let task: Task<Void, Error>
+    /// Runs the HTTP server so `stop()` shuts it down gracefully (listener closed first, open requests
+    /// given up to two seconds) rather than cancelling it mid-accept, which NIO traps on.
+    private let serverGroup: ServiceGroup
 
-    init(port: Int, host: String, services: PlatformServices, task: Task<Void, Error>) {
+    init(port: Int, host: String, services: PlatformServices, task: Task<Void, Error>, serverGroup: ServiceGroup) {
         self.port = port
         self.host = host
         self.services = services
         self.task = task
+        self.serverGroup = serverGroup
     }
 
     /// `http://127.0.0.1:<port>` (no trailing slash).
@@ -22,7 +27,8 @@ public final class RunningPlatform: Sendable {
 
     /// Stops accepting connections, lets in-flight requests finish, stops background work, and waits.
     public func stop() async {
-        task.cancel()
+        await serverGroup.triggerGracefulShutdown()
+        // The server returning ends the background work (the task group cancels the rest).
         _ = try? await task.value
     }
 }
@@ -49,10 +55,13 @@ public enum PlatformServer {
             continuation.yield(port)
             continuation.finish()
         }
+        var groupConfiguration = ServiceGroupConfiguration(services: [app], logger: services.logger)
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(2)
+        let serverGroup = ServiceGroup(configuration: groupConfiguration)
         let task = Task {
             defer { continuation.finish() }
             try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await app.run() }
+                group.addTask { try await serverGroup.run() }
                 group.addTask { try await runBackgroundWork(services) }
                 try await group.next()
                 group.cancelAll()
@@ -65,7 +74,7 @@ public enum PlatformServer {
             throw PlatformServerError.didNotStart(detail)
         }
         services.logger.info("platform listening", metadata: ["host": "\(configuration.host)", "port": "\(port)"])
-        return RunningPlatform(port: port, host: configuration.host, services: services, task: task)
+        return RunningPlatform(port: port, host: configuration.host, services: services, task: task, serverGroup: serverGroup)
     }
 
     /// `techflunky serve`: runs in the foreground until SIGINT or SIGTERM, then shuts down gracefully.
