@@ -55,7 +55,7 @@ struct SandboxCommand: AsyncParsableCommand {
             if embedded.isOwnedElsewhere, let data = try? Data(contentsOf: embedded.instanceFile),
                let instance = try? JSONDecoder().decode(EmbeddedMarketplace.Instance.self, from: data) {
                 let client = PlatformClient(baseURL: instance.apiURL)
-                client.token = try await client.login(email: DemoCatalogLoader.demoEmail, password: DemoCatalogLoader.demoPassword).token
+                try await EmbeddedMarketplace.signInDemo(client)
                 let clock = try await client.advanceSandboxClock(seconds: seconds)
                 print("sandbox clock moved \(duration) ahead: now \(clock.now.formatted(date: .abbreviated, time: .shortened)) (\(SandboxCommand.describe(offset: clock.offsetSeconds)))")
             } else {

@@ -30,7 +30,7 @@ struct DemoWorld {
     func build() async throws -> Summary {
         var summary = Summary()
         let demo = PlatformClient(baseURL: marketplace.apiURL, transport: http)
-        demo.token = try await demo.login(email: DemoCatalogLoader.demoEmail, password: DemoCatalogLoader.demoPassword).token
+        try await EmbeddedMarketplace.signInDemo(demo)
         let me = try await demo.me()
 
         // The seller side: onboarded, so releases can be transferred.
@@ -70,8 +70,8 @@ struct DemoWorld {
             do {
                 let order = try await purchase(listing, as: buyer)
                 switch step.outcome {
-                case "refunded": try await trigger("refund", order: order)
-                case "disputed": try await trigger("dispute", order: order)
+                case "refunded": try await trigger("refund", order: order, seller: demo)
+                case "disputed": try await trigger("dispute", order: order, seller: demo)
                 default: break
                 }
                 summary.sales[order.id] = step.outcome
@@ -128,7 +128,7 @@ struct DemoWorld {
     }
 
     /// A refund or dispute on the order's charge, as `stripe trigger` would cause; waits for the webhook.
-    private func trigger(_ event: String, order: Order) async throws {
+    private func trigger(_ event: String, order: Order, seller: PlatformClient) async throws {
         guard let sessionId = order.checkoutSessionId else { throw EmbeddedError.demoWorld("order \(order.id) has no checkout session") }
         let session = try await stripeGET("/v1/checkout/sessions/\(sessionId)?expand[]=payment_intent")
         guard let intent = session["payment_intent"] as? [String: Any], let charge = intent["latest_charge"] as? String else {
@@ -136,8 +136,6 @@ struct DemoWorld {
         }
         _ = try await sandboxPOST("/sandbox/trigger/\(event)", ["charge": charge])
         let expected: OrderState = event == "refund" ? .refunded : .disputed
-        let seller = PlatformClient(baseURL: marketplace.apiURL, transport: http)
-        seller.token = try await seller.login(email: DemoCatalogLoader.demoEmail, password: DemoCatalogLoader.demoPassword).token
         for _ in 0..<200 {
             let payouts = try await seller.payouts()
             if let p = payouts.payouts.first(where: { $0.orderId == order.id }), p.state.rawValue == expected.rawValue { return }

@@ -51,6 +51,14 @@ struct EmbeddedMarketplace {
         self.dataDir = dataDir
     }
 
+    /// Signs the demo account (buyer and seller) in on `client` and returns the session token.
+    @discardableResult
+    static func signInDemo(_ client: PlatformClient) async throws -> String {
+        let token = try await client.login(email: DemoCatalogLoader.demoEmail, password: DemoCatalogLoader.demoPassword).token
+        client.token = token
+        return token
+    }
+
     static func defaultDataDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
         if let xdg = environment["XDG_DATA_HOME"], xdg.hasPrefix("/") {
             return URL(fileURLWithPath: xdg).appendingPathComponent("techflunky")
@@ -93,8 +101,8 @@ struct EmbeddedMarketplace {
         try saveClock(marketplace.clock.offsetSeconds)
         try write(Instance(pid: getpid(), apiURL: marketplace.apiURL, sandboxURL: marketplace.sandbox.baseURL), to: instanceFile)
         let client = PlatformClient(baseURL: marketplace.apiURL)
-        let auth = try await client.login(email: DemoCatalogLoader.demoEmail, password: DemoCatalogLoader.demoPassword)
-        return Session(apiURL: marketplace.apiURL, token: auth.token, owned: marketplace, dataDir: dataDir)
+        let token = try await EmbeddedMarketplace.signInDemo(client)
+        return Session(apiURL: marketplace.apiURL, token: token, owned: marketplace, dataDir: dataDir)
     }
 
     /// Persists the clock and removes the instance file; call when the UI has closed.
@@ -157,8 +165,8 @@ struct EmbeddedMarketplace {
             if let data = try? Data(contentsOf: instanceFile), let instance = try? JSONDecoder().decode(Instance.self, from: data) {
                 let client = PlatformClient(baseURL: instance.apiURL)
                 if (try? await client.health()) != nil {
-                    let auth = try await client.login(email: DemoCatalogLoader.demoEmail, password: DemoCatalogLoader.demoPassword)
-                    return Session(apiURL: instance.apiURL, token: auth.token, owned: nil, dataDir: dataDir)
+                    let token = try await EmbeddedMarketplace.signInDemo(client)
+                    return Session(apiURL: instance.apiURL, token: token, owned: nil, dataDir: dataDir)
                 }
             }
             // The owner may still be starting.
