@@ -76,6 +76,8 @@ public struct SQLiteCatalogStore: CatalogStore {
         let finalFilterCount = filters.count
         let finalFilterArguments = filterArguments
         let finalAfter = after
+        // Read before the snapshot opens: see `CatalogGeneration.current`.
+        let generation = database.catalogGeneration.current
 
         return try await database.pool.read { db in
             // The count: FTS-only when there are no filters beyond "active" (the index holds active listings only).
@@ -90,7 +92,7 @@ public struct SQLiteCatalogStore: CatalogStore {
                 countSQL = "SELECT count(*) FROM listings l WHERE \(filterSQL)"
             }
             _ = countArguments.append(contentsOf: StatementArguments(finalFilterArguments))
-            let total = try cache.count(db, sql: countSQL, arguments: countArguments)
+            let total = try cache.count(db, generation: generation, sql: countSQL, arguments: countArguments)
 
             var rows: [Row]
             var next: ListingCursor?
@@ -236,7 +238,6 @@ public struct SQLiteCatalogStore: CatalogStore {
             try await database.pool.write { db in
                 try Self.insertStatement(db).execute(arguments: Self.arguments(id: id, listing: listing, manifest: manifest, assets: assets, now: now))
             }
-            countCache.invalidate()
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
             throw PlatformError.conflict("a listing with the slug `\(listing.slug)` already exists; choose another slug", field: "slug")
         }
@@ -258,7 +259,6 @@ public struct SQLiteCatalogStore: CatalogStore {
                     Self.multiple(details), details.ageMonths, Self.techStackText(details.techStack), details.monthlyVisitors,
                     manifestText, assetsText, StoredTime.encode(now), slug, sellerId,
                 ])
-            countCache.invalidate()
             return db.changesCount > 0
         }
     }
@@ -267,7 +267,6 @@ public struct SQLiteCatalogStore: CatalogStore {
         try await database.pool.write { db in
             try db.execute(sql: "UPDATE listings SET status = 'withdrawn', updated_at = ? WHERE slug = ? AND seller_id = ? AND status != 'withdrawn'",
                            arguments: [StoredTime.encode(now), slug, sellerId])
-            countCache.invalidate()
             return db.changesCount > 0
         }
     }

@@ -8,6 +8,8 @@ import GRDB
 public final class PlatformDatabase: Sendable {
     public let pool: DatabasePool
     public let path: String
+    /// Bumped by every committed change to what listing pages show; see `CatalogGeneration`.
+    public let catalogGeneration = CatalogGeneration()
 
     /// Opens (creating if needed) the database file at `path` and applies every pending migration.
     public init(path: String) throws {
@@ -20,6 +22,7 @@ public final class PlatformDatabase: Sendable {
         pool = try DatabasePool(path: path, configuration: configuration)
         self.path = path
         try Self.migrator().migrate(pool)
+        pool.add(transactionObserver: catalogGeneration, extent: .databaseLifetime)
     }
 
     /// Every concern's migrations, in the order they were introduced. Add new ones at the end; never edit
