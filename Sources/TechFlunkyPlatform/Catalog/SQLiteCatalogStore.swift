@@ -307,18 +307,39 @@ public struct SQLiteCatalogStore: CatalogStore {
         return Double(d.askingPrice.minorUnits) / Double(d.monthlyProfit.minorUnits * 12)
     }
 
+    /// Reads the `summaryColumns` by position (they come first in every query that selects them): looking
+    /// a column up by name lowercases and compares every column name, which cost more than the query.
     static func summary(from row: Row) -> ListingSummary {
-        let currency = Currency(code: row["currency"])
-        let stack: String = row["tech_stack"]
+        let currency = Currency(code: row[6])
         return ListingSummary(
-            id: row["id"], slug: row["slug"], title: row["title"], tagline: row["tagline"], category: row["category"],
-            askingPrice: Money(minorUnits: row["price"], currency: currency),
-            monthlyRevenue: Money(minorUnits: row["revenue"], currency: currency),
-            monthlyProfit: Money(minorUnits: row["profit"], currency: currency),
-            ageMonths: row["age_months"],
-            techStack: (try? JSONDecoder().decode([String].self, from: Data(stack.utf8))) ?? [],
-            monthlyVisitors: row["visitors"],
-            seller: SellerSummary(id: row["seller_id"], displayName: row["seller_name"]),
-            createdAt: StoredTime.decode(row["created_at"] as Int64))
+            id: row[1], slug: row[2], title: row[3], tagline: row[4], category: row[5],
+            askingPrice: Money(minorUnits: row[7], currency: currency),
+            monthlyRevenue: Money(minorUnits: row[8], currency: currency),
+            monthlyProfit: Money(minorUnits: row[9], currency: currency),
+            ageMonths: row[10],
+            techStack: techStack(fromStored: row[11]),
+            monthlyVisitors: row[12],
+            seller: SellerSummary(id: row[14], displayName: row[15]),
+            createdAt: StoredTime.decode(row[13] as Int64))
+    }
+
+    /// The stored tech stack, a JSON array of strings (`techStackText`). Names without escapes (all of them in
+    /// practice) are split out directly; anything else goes through the JSON decoder.
+    static func techStack(fromStored text: String) -> [String] {
+        let utf8 = text.utf8
+        if utf8.first == UInt8(ascii: "["), utf8.last == UInt8(ascii: "]"), !utf8.contains(UInt8(ascii: "\\")) {
+            let inner = text.dropFirst().dropLast()
+            if inner.isEmpty { return [] }
+            var names: [String] = []
+            var ok = true
+            for part in inner.split(separator: ",", omittingEmptySubsequences: false) {
+                guard part.count >= 2, part.first == "\"", part.last == "\"" else { ok = false; break }
+                let name = part.dropFirst().dropLast()
+                guard !name.contains("\"") else { ok = false; break }
+                names.append(String(name))
+            }
+            if ok { return names }
+        }
+        return (try? JSONDecoder().decode([String].self, from: Data(text.utf8))) ?? []
     }
 }
