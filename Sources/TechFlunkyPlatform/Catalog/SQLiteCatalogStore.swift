@@ -46,6 +46,9 @@ public struct SQLiteCatalogStore: CatalogStore {
     /// query over a million listings as fast as a narrow one. Queries with fewer matches are ranked exactly.
     public static let defaultRelevanceWindow = 500
 
+    /// Above this many matches a filtered page walks the sort's index instead of the filter's (see `search`).
+    static let sortIndexThreshold = 2000
+
     public func search(_ query: ListingQuery) async throws -> ListingPage {
         let match = FullTextQuery.make(query.q)
         var sort = query.sort ?? (match != nil ? .relevance : .newest)
@@ -70,6 +73,13 @@ public struct SQLiteCatalogStore: CatalogStore {
         if let minPrice = query.minPrice { filters.append("l.price >= ?"); filterArguments.append(minPrice) }
         if let maxPrice = query.maxPrice { filters.append("l.price <= ?"); filterArguments.append(maxPrice) }
         let filterSQL = filters.joined(separator: " AND ")
+        // The same filters with their columns hidden from the planner (`+column`), leaving it only the sort's
+        // index. The price stays visible when the sort is by price: that index serves both the range and the order.
+        let sortsByPrice = sort == .priceAsc || sort == .priceDesc
+        let sortIndexFilterSQL = filters.map { filter in
+            let hidden = filter.replacingOccurrences(of: "l.category", with: "+l.category")
+            return sortsByPrice ? hidden : hidden.replacingOccurrences(of: "l.price", with: "+l.price")
+        }.joined(separator: " AND ")
         let plan = Self.plan(for: sort)
         let cache = countCache
         let finalSort = sort
@@ -118,10 +128,15 @@ public struct SQLiteCatalogStore: CatalogStore {
                     else { _ = arguments.append(contentsOf: [after.k ?? 0, after.i]) }
                 }
                 _ = arguments.append(contentsOf: [limit + 1])
+                // Without statistics SQLite takes a price range or category for selective and sorts every match,
+                // 230 ms for a price floor over 100,000 listings. The count says which plan wins: when many
+                // listings match, walking the sort's index finds a page of them in a few hundred rows; when few
+                // do, reading just those through the filter's index and sorting them is cheaper.
+                let pageFilterSQL = total > Self.sortIndexThreshold ? sortIndexFilterSQL : filterSQL
                 rows = try Row.fetchAll(db, sql: """
                     SELECT \(Self.summaryColumns), \(plan.key) AS sort_key
                     FROM listings l JOIN accounts a ON a.id = l.seller_id
-                    WHERE \(source)\(filterSQL) \(keyset)
+                    WHERE \(source)\(pageFilterSQL) \(keyset)
                     ORDER BY \(plan.key) \(direction), l.seq \(direction) LIMIT ?
                     """, arguments: arguments)
                 if rows.count > limit, let last = rows.prefix(limit).last {
