@@ -46,7 +46,7 @@ final class SearchScalingTests: XCTestCase {
             try await CatalogFixtures.list(services, slug: "garden-\(n)", seller: seller,
                                            CatalogFixtures.details(title: n < 2 ? "Garden Rare \(n)" : "Garden Shop \(n)"))
         }
-        let store = SQLiteCatalogStore(database: services.database, matchCountLimit: 5)
+        let store = SQLiteCatalogStore(database: services.database, relevanceWindow: 3, matchCountLimit: 5)
         let broad = try await store.search(ListingQuery(q: "garden", limit: 3))
         XCTAssertEqual(broad.total, 5)
         XCTAssertTrue(broad.totalIsLowerBound)
@@ -71,6 +71,9 @@ final class SearchScalingTests: XCTestCase {
         XCTAssertFalse(narrow.totalIsLowerBound)
         let narrowJSON = String(decoding: try WireJSON.encode(narrow), as: UTF8.self)
         XCTAssertFalse(narrowJSON.contains("totalIsLowerBound"), "absent when exact")
+        let wholeWindow = try await SQLiteCatalogStore(database: services.database, matchCountLimit: 5).search(ListingQuery(q: "garden", limit: 3))
+        XCTAssertEqual(wholeWindow.total, 8, "a ranking window that held every match has counted them exactly")
+        XCTAssertFalse(wholeWindow.totalIsLowerBound)
         let browse = try await store.search(ListingQuery(limit: 3))
         XCTAssertEqual(browse.total, 8, "plain browsing is always counted exactly")
         XCTAssertFalse(browse.totalIsLowerBound)

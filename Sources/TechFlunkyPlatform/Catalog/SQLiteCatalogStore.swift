@@ -108,30 +108,40 @@ public struct SQLiteCatalogStore: CatalogStore {
 
         return try await database.pool.read { db in
             // The count: FTS-only when there are no filters beyond "active" (the index holds active listings only).
-            let countSQL: String
-            var countArguments = StatementArguments()
-            if let match {
-                let matches = finalFilterCount == 1
-                    ? "SELECT 1 FROM listings_fts WHERE listings_fts MATCH ?"
-                    : "SELECT 1 FROM listings_fts JOIN listings l ON l.seq = listings_fts.rowid WHERE listings_fts MATCH ? AND \(filterSQL)"
-                countSQL = "SELECT count(*) FROM (\(matches) LIMIT \(countLimit + 1))"
-                _ = countArguments.append(contentsOf: [match])
-            } else {
-                countSQL = "SELECT count(*) FROM listings l WHERE \(filterSQL)"
+            func countMatches() throws -> (total: Int, isLowerBound: Bool) {
+                let countSQL: String
+                var countArguments = StatementArguments()
+                if let match {
+                    let matches = finalFilterCount == 1
+                        ? "SELECT 1 FROM listings_fts WHERE listings_fts MATCH ?"
+                        : "SELECT 1 FROM listings_fts JOIN listings l ON l.seq = listings_fts.rowid WHERE listings_fts MATCH ? AND \(filterSQL)"
+                    countSQL = "SELECT count(*) FROM (\(matches) LIMIT \(countLimit + 1))"
+                    _ = countArguments.append(contentsOf: [match])
+                } else {
+                    countSQL = "SELECT count(*) FROM listings l WHERE \(filterSQL)"
+                }
+                _ = countArguments.append(contentsOf: StatementArguments(finalFilterArguments))
+                let counted = try cache.count(db, generation: generation, sql: countSQL, arguments: countArguments)
+                return match != nil && counted > countLimit ? (countLimit, true) : (counted, false)
             }
-            _ = countArguments.append(contentsOf: StatementArguments(finalFilterArguments))
-            let counted = try cache.count(db, generation: generation, sql: countSQL, arguments: countArguments)
-            let totalIsLowerBound = match != nil && counted > countLimit
-            let total = totalIsLowerBound ? countLimit : counted
 
             var rows: [Row]
             var next: ListingCursor?
+            var total = 0, totalIsLowerBound = false
             if finalSort == .relevance, let match {
                 let top = try finalAfter?.w ?? (Int64.fetchOne(db, sql: "SELECT max(seq) FROM listings") ?? 0)
                 let shares = try Self.termShares(db, terms: terms, below: top, cache: cache, generation: generation)
-                (rows, next) = try Self.relevancePage(db, window: relevanceWindow, match: match, shares: shares, top: top, filterSQL: filterSQL,
-                                                      filterArguments: finalFilterArguments, after: finalAfter, limit: limit, fingerprint: fingerprint)
+                let page = try Self.relevancePage(db, window: relevanceWindow, match: match, shares: shares, top: top, filterSQL: filterSQL,
+                                                  filterArguments: finalFilterArguments, after: finalAfter, limit: limit, fingerprint: fingerprint)
+                (rows, next) = (page.rows, page.next)
+                // A first page whose window was not full has seen every match: no need to count them again.
+                if finalAfter == nil, let seen = page.windowCount, seen < relevanceWindow {
+                    (total, totalIsLowerBound) = (seen, false)
+                } else {
+                    (total, totalIsLowerBound) = try countMatches()
+                }
             } else {
+                (total, totalIsLowerBound) = try countMatches()
                 let comparison = plan.ascending ? ">" : "<"
                 let direction = plan.ascending ? "ASC" : "DESC"
                 var arguments = StatementArguments()
@@ -187,45 +197,57 @@ public struct SQLiteCatalogStore: CatalogStore {
     /// matches, newest first.
     static func relevancePage(_ db: Database, window relevanceWindow: Int, match: String, shares: [Double], top: Int64, filterSQL: String,
                               filterArguments: [any DatabaseValueConvertible & Sendable],
-                              after: ListingCursor?, limit: Int, fingerprint: String) throws -> ([Row], ListingCursor?) {
+                              after: ListingCursor?, limit: Int, fingerprint: String) throws -> (rows: [Row], next: ListingCursor?, windowCount: Int?) {
         let rank = "\(ListingRankFunction.name)(listings_fts\(String(repeating: ", ?", count: shares.count)))"
-        // The index holds active listings only, so without other filters the window needs no listing lookups.
-        let candidates = filterArguments.isEmpty ? """
-            SELECT listings_fts.rowid AS seq, \(rank) AS score
-            FROM listings_fts WHERE listings_fts MATCH ? AND listings_fts.rowid <= ?
-            ORDER BY listings_fts.rowid DESC LIMIT \(relevanceWindow)
-            """ : """
-            SELECT listings_fts.rowid AS seq, \(rank) AS score
-            FROM listings_fts JOIN listings l ON l.seq = listings_fts.rowid
-            WHERE listings_fts MATCH ? AND listings_fts.rowid <= ? AND \(filterSQL)
-            ORDER BY listings_fts.rowid DESC LIMIT \(relevanceWindow)
-            """
-        var windowArguments = StatementArguments(shares)
-        _ = windowArguments.append(contentsOf: [match, top])
-        _ = windowArguments.append(contentsOf: StatementArguments(filterArguments))
         var rows: [Row] = []
-        var phase = after?.p ?? 1
-        if phase == 1 {
+        var windowCount: Int?
+        let olderThan: Int64
+        if (after?.p ?? 1) == 1 {
+            // The window is read once, ranked here, and only the page's listings are fetched: its size says whether
+            // older matches follow (and, on a first page, is the exact total), its oldest member where they start.
+            // The index holds active listings only, so without other filters the window needs no listing lookups.
+            let candidatesSQL = filterArguments.isEmpty ? """
+                SELECT listings_fts.rowid, \(rank)
+                FROM listings_fts WHERE listings_fts MATCH ? AND listings_fts.rowid <= ?
+                ORDER BY listings_fts.rowid DESC LIMIT \(relevanceWindow)
+                """ : """
+                SELECT listings_fts.rowid, \(rank)
+                FROM listings_fts JOIN listings l ON l.seq = listings_fts.rowid
+                WHERE listings_fts MATCH ? AND listings_fts.rowid <= ? AND \(filterSQL)
+                ORDER BY listings_fts.rowid DESC LIMIT \(relevanceWindow)
+                """
+            var windowArguments = StatementArguments(shares)
+            _ = windowArguments.append(contentsOf: [match, top])
+            _ = windowArguments.append(contentsOf: StatementArguments(filterArguments))
+            var candidates: [(seq: Int64, score: Double)] = []
+            candidates.reserveCapacity(relevanceWindow)
+            let cursor = try Row.fetchCursor(db, sql: candidatesSQL, arguments: windowArguments)
+            while let row = try cursor.next() { candidates.append((row[0], row[1])) }
+            windowCount = candidates.count
             // Within the fixed window the position is kept, not the score: BM25 scores shift as listings are added
-            // (document frequencies change) while the window's members and, for one term, their order do not.
+            // (term shares change) while the window's members and, for one term, their order do not.
+            let ranked = candidates.sorted { ($0.score, $0.seq) < ($1.score, $1.seq) }
             let offset = after?.o ?? 0
-            var arguments = windowArguments
-            _ = arguments.append(contentsOf: [limit + 1, offset])
-            rows = try Row.fetchAll(db, sql: """
-                SELECT \(summaryColumns), c.score AS sort_key
-                FROM (\(candidates)) c JOIN listings l ON l.seq = c.seq JOIN accounts a ON a.id = l.seller_id
-                ORDER BY c.score ASC, c.seq ASC LIMIT ? OFFSET ?
-                """, arguments: arguments)
-            if rows.count > limit, let last = rows.prefix(limit).last {
-                return (rows, ListingCursor(s: ListingSort.relevance.rawValue, k: nil, ki: nil, i: last["seq"], f: fingerprint, w: top, p: 1, o: offset + limit))
+            let slice = Array(ranked.dropFirst(offset).prefix(limit + 1))
+            if !slice.isEmpty {
+                let fetched = try Row.fetchAll(db, sql: """
+                    SELECT \(summaryColumns) FROM listings l JOIN accounts a ON a.id = l.seller_id
+                    WHERE l.seq IN (\(Array(repeating: "?", count: slice.count).joined(separator: ", ")))
+                    """, arguments: StatementArguments(slice.map(\.seq)))
+                let bySeq = Dictionary(fetched.map { ($0[0] as Int64, $0) }, uniquingKeysWith: { first, _ in first })
+                rows = slice.compactMap { bySeq[$0.seq] }
             }
-            phase = 2
+            if rows.count > limit, let last = rows.prefix(limit).last {
+                return (rows, ListingCursor(s: ListingSort.relevance.rawValue, k: nil, ki: nil, i: last["seq"], f: fingerprint, w: top, p: 1, o: offset + limit),
+                        windowCount)
+            }
+            // Older matches follow only when the window was full; they start below its oldest member.
+            guard candidates.count >= relevanceWindow, let oldest = candidates.last?.seq else { return (rows, nil, windowCount) }
+            olderThan = oldest
+        } else {
+            olderThan = after!.i
         }
-        // Phase 2 starts below the window's oldest candidate (only when the window was full).
-        let bounds = try Row.fetchOne(db, sql: "SELECT count(*) AS n, min(seq) AS floor FROM (\(candidates))", arguments: windowArguments)
-        guard let bounds, (bounds["n"] as Int) >= relevanceWindow, let floor = bounds["floor"] as Int64? else { return (rows, nil) }
-        let start = after?.p == 2 ? after!.i : floor
-        var arguments: StatementArguments = [match, start]
+        var arguments: StatementArguments = [match, olderThan]
         _ = arguments.append(contentsOf: StatementArguments(filterArguments))
         _ = arguments.append(contentsOf: [limit + 1 - rows.count])
         let older = try Row.fetchAll(db, sql: """
@@ -234,11 +256,15 @@ public struct SQLiteCatalogStore: CatalogStore {
             WHERE listings_fts MATCH ? AND listings_fts.rowid < ? AND \(filterSQL)
             ORDER BY listings_fts.rowid DESC LIMIT ?
             """, arguments: arguments)
+        let fromWindow = rows.count
         rows += older
-        if rows.count > limit, let last = rows.prefix(limit).last {
-            return (rows, ListingCursor(s: ListingSort.relevance.rawValue, k: nil, ki: nil, i: last["seq"], f: fingerprint, w: top, p: 2))
+        if rows.count > limit {
+            // The next page continues below the last older match served, or right below the window when this page
+            // ended inside it (continuing below a window member would serve the rest of the window again).
+            let resume: Int64 = limit <= fromWindow ? olderThan : rows[limit - 1]["seq"]
+            return (rows, ListingCursor(s: ListingSort.relevance.rawValue, k: nil, ki: nil, i: resume, f: fingerprint, w: top, p: 2), windowCount)
         }
-        return (rows, nil)
+        return (rows, nil, windowCount)
     }
 
     /// Each term's share of the catalog (the fraction of listings that contain it), measured over the newest
