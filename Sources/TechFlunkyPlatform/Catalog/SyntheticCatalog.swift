@@ -30,7 +30,7 @@ public enum SyntheticCatalog {
         let manifest = String(decoding: try JSONEncoder().encode(templateManifest), as: UTF8.self)
         let now = StoredTime.encode(services.clock.now())
         let sellerId = seller!.id
-        return try await services.database.pool.write { db in
+        let added = try await services.database.pool.write { db -> Int in
             let existing = try Int.fetchOne(db, sql: "SELECT count(*) FROM listings WHERE seller_id = ?", arguments: [sellerId]) ?? 0
             guard existing < count else { return 0 }
             let statement = try SQLiteCatalogStore.insertStatement(db)
@@ -55,6 +55,8 @@ public enum SyntheticCatalog {
             }
             return count - existing
         }
+        if added > 0 { try await SQLiteCatalogStore.optimizeSearchIndex(services.database) }
+        return added
     }
 
     static let templateManifest = PackageManifest(

@@ -188,6 +188,7 @@ enum PlatformSchema {
                     INSERT INTO listings_fts(rowid, title, tagline, description, category, tech_stack)
                     SELECT new.seq, new.title, new.tagline, new.description, new.category, new.tech_stack WHERE new.status = 'active';
                 END;
+                INSERT INTO listings_fts(listings_fts) VALUES ('optimize');
                 """)
         }
     }
