@@ -6,19 +6,26 @@ public enum TextLayout {
     /// The longest prefix of `text` that fits `width` cells, ending in `…` when something was cut.
     public static func truncate(_ text: String, to width: Int) -> String {
         guard width > 0 else { return "" }
-        // One pass that stops as soon as the text is known not to fit, so a 10,000-character title costs
-        // no more than a short one.
+        let cut = cutPoint(text, width: width)
+        return cut.truncated ? String(text[..<cut.end]) + String(ellipsis) : text
+    }
+
+    /// Where `truncate` cuts: if `text` fits `width` cells, its end and width (`truncated` false); otherwise the end
+    /// and width of the longest prefix that fits `width - 1` cells, leaving room for the ellipsis. One pass that stops
+    /// as soon as the text is known not to fit, so a 10,000-character title costs no more than a short one.
+    static func cutPoint(_ text: String, width: Int) -> (end: String.Index, width: Int, truncated: Bool) {
         var used = 0
         var keepEnd = text.startIndex  // end of the prefix that fits in width-1 cells
+        var keepWidth = 0
         var i = text.startIndex
         while i < text.endIndex {
-            let w = DisplayWidth.of(text[i])
-            if used + w > width { return String(text[..<keepEnd]) + String(ellipsis) }
-            used += w
-            i = text.index(after: i)
-            if used <= width - 1 { keepEnd = i }
+            let step = DisplayWidth.step(text, at: i)
+            if used + step.width > width { return (keepEnd, keepWidth, true) }
+            used += step.width
+            i = step.next
+            if used <= width - 1 { keepEnd = i; keepWidth = used }
         }
-        return text
+        return (text.endIndex, used, false)
     }
 
     /// `text` truncated or padded with spaces to exactly `width` cells; `alignRight` pads on the left.
