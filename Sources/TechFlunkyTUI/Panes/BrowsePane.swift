@@ -407,10 +407,11 @@ public struct BrowsePane: Pane {
         } else {
             let rows = items, first = firstRow
             // Rows above the first held page show as loading until their page is fetched again.
-            TableWidget(columns: BrowsePane.columns, rowCount: rowCount,
-                        row: { $0 >= first ? BrowsePane.cells(rows[$0 - first]) : ["…"] },
-                        rowStyle: { $0 >= first ? .text : .muted })
-                .render(into: &canvas, area: tableArea, state: table)
+            var widget = TableWidget(columns: BrowsePane.columns, rowCount: rowCount,
+                                     row: { $0 >= first ? BrowsePane.cells(rows[$0 - first]) : ["…"] },
+                                     rowStyle: { $0 >= first ? .text : .muted })
+            widget.selectionLook = .gutterMarker
+            widget.render(into: &canvas, area: tableArea, state: table)
         }
         renderPositionRow(into: &canvas, area: Rect(x: area.x, y: bottom, width: area.width, height: 1),
                           rowsOnScreen: BrowsePane.tableRows(area), ctx)
