@@ -80,9 +80,10 @@ public struct Canvas: Hashable, Sendable {
         let ellipsisWidth = cut.truncated ? Canvas.ellipsisWidth : 0
         let pad = w - cut.width - ellipsisWidth
         let utf8 = safe.utf8
-        let hasText = cut.end > safe.startIndex
+        let cutEnd = utf8.index(utf8.startIndex, offsetBy: cut.end)
+        let hasText = cut.end > 0
         let firstIsASCII = !hasText || utf8[utf8.startIndex] < 0x80
-        let lastIsASCII = !hasText || utf8[utf8.index(before: cut.end)] < 0x80
+        let lastIsASCII = !hasText || utf8[utf8.index(before: cutEnd)] < 0x80
         let joinsSafely = pad >= 0 && (cut.truncated || pad == 0 || alignRight || lastIsASCII)
             && (!cut.truncated || lastIsASCII) && (!alignRight || pad == 0 || firstIsASCII)
         guard joinsSafely else {
@@ -94,7 +95,7 @@ public struct Canvas: Hashable, Sendable {
         guard end > x else { return }
         var col = x
         if alignRight, !putBlanks(pad, col: &col, end: end, y: y, style: style) { return }
-        let text = cut.truncated ? String(safe[..<cut.end]) : safe
+        let text = cut.truncated ? String(safe[..<cutEnd]) : safe
         guard put(text, col: &col, origin: x, end: end, y: y, style: style) else { return }
         if cut.truncated, !put(String(TextLayout.ellipsis), col: &col, origin: x, end: end, y: y, style: style) { return }
         if !alignRight { _ = putBlanks(pad, col: &col, end: end, y: y, style: style) }
@@ -112,45 +113,59 @@ public struct Canvas: Hashable, Sendable {
     private mutating func put(_ safe: String, col: inout Int, origin: Int, end: Int, y: Int, style: CellStyle) -> Bool {
         let ascii = Canvas.asciiGraphemes
         let row = y * width
-        var i = safe.startIndex
-        while i < safe.endIndex {
-            let step = DisplayWidth.step(safe, at: i)
-            defer { i = step.next }
-            if let byte = step.ascii {
-                guard col < end else { return false }
-                if col >= 0 { setNarrow(row + col, x: col, y: y, Cell(grapheme: ascii[Int(byte)], width: 1, style: style)) }
-                col += 1
-                continue
+        var fits = true
+        var at = col
+        DisplayWidth.forEachGrapheme(safe) { w, bytes, byte in
+            if let byte {
+                guard at < end else { fits = false; return false }
+                if at >= 0 { setNarrow(row + at, x: at, y: y, Cell(grapheme: ascii[Int(byte)], width: 1, style: style)) }
+                at += 1
+                return true
             }
-            let w = step.width
+            let utf8 = safe.utf8
+            let grapheme = safe[utf8.index(utf8.startIndex, offsetBy: bytes.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: bytes.upperBound)]
             if w == 0 {
                 // A zero-width grapheme (a lone combining mark) joins the cell before it.
-                if col > origin, col - 1 >= 0 {
-                    var lead = col - 1
+                if at > origin, at - 1 >= 0 {
+                    var lead = at - 1
                     if cells[row + lead].isContinuation, lead > 0 { lead -= 1 }
-                    cells[row + lead].grapheme += safe[i..<step.next]
+                    cells[row + lead].grapheme += grapheme
                 }
-                continue
+                return true
             }
-            if col + w > end {
-                if w == 2, col < end, col >= 0 { set(x: col, y: y, Cell(style: style)); col += 1 }
+            if at + w > end {
+                if w == 2, at < end, at >= 0 { set(x: at, y: y, Cell(style: style)); at += 1 }
+                fits = false
                 return false
             }
-            if col >= 0 { set(x: col, y: y, Cell(grapheme: String(safe[i..<step.next]), width: UInt8(w), style: style)) }
-            col += w
+            if at >= 0 { set(x: at, y: y, Cell(grapheme: String(grapheme), width: UInt8(w), style: style)) }
+            at += w
+            return true
         }
-        return true
+        col = at
+        return fits
     }
 
     /// Draws `count` blanks from `col`, as many as fit before `end`; false if not all did.
     private mutating func putBlanks(_ count: Int, col: inout Int, end: Int, y: Int, style: CellStyle) -> Bool {
         let row = y * width
-        for _ in 0..<max(0, count) {
-            guard col < end else { return false }
-            if col >= 0 { setNarrow(row + col, x: col, y: y, Cell(style: style)) }
-            col += 1
+        let blank = Cell(style: style)
+        let n = max(0, min(count, end - col))
+        if col >= 0, n > 0 {
+            // Padding is most of a table row, usually over blanks of the same style: with no wide grapheme in the way,
+            // store only the cells that differ, without a uniqueness check per cell.
+            let range = (row + col)..<(row + col + n)
+            let allNarrow = cells.withUnsafeBufferPointer { buf in range.allSatisfy { buf[$0].width == 1 } }
+            if allNarrow {
+                cells.withUnsafeMutableBufferPointer { buf in for i in range where buf[i] != blank { buf[i] = blank } }
+            } else {
+                for x in col..<(col + n) { setNarrow(row + x, x: x, y: y, blank) }
+            }
+        } else {
+            for x in col..<(col + n) where x >= 0 { setNarrow(row + x, x: x, y: y, blank) }
         }
-        return true
+        col += n
+        return n == max(0, count)
     }
 
     /// Sets a one-cell-wide cell at index `i` = (x, y): a plain store when the old cell was one cell wide too, which

@@ -7,25 +7,28 @@ public enum TextLayout {
     public static func truncate(_ text: String, to width: Int) -> String {
         guard width > 0 else { return "" }
         let cut = cutPoint(text, width: width)
-        return cut.truncated ? String(text[..<cut.end]) + String(ellipsis) : text
+        guard cut.truncated else { return text }
+        return String(text[..<text.utf8.index(text.utf8.startIndex, offsetBy: cut.end)]) + String(ellipsis)
     }
 
-    /// Where `truncate` cuts: if `text` fits `width` cells, its end and width (`truncated` false); otherwise the end
-    /// and width of the longest prefix that fits `width - 1` cells, leaving room for the ellipsis. One pass that stops
-    /// as soon as the text is known not to fit, so a 10,000-character title costs no more than a short one.
-    static func cutPoint(_ text: String, width: Int) -> (end: String.Index, width: Int, truncated: Bool) {
+    /// Where `truncate` cuts, in UTF-8 bytes: if `text` fits `width` cells, its length and width (`truncated` false);
+    /// otherwise the length and width of the longest prefix that fits `width - 1` cells, leaving room for the
+    /// ellipsis. One pass that stops as soon as the text is known not to fit, so a 10,000-character title costs no
+    /// more than a short one.
+    static func cutPoint(_ text: String, width: Int) -> (end: Int, width: Int, truncated: Bool) {
         var used = 0
-        var keepEnd = text.startIndex  // end of the prefix that fits in width-1 cells
+        var keepEnd = 0  // end of the prefix that fits in width-1 cells
         var keepWidth = 0
-        var i = text.startIndex
-        while i < text.endIndex {
-            let step = DisplayWidth.step(text, at: i)
-            if used + step.width > width { return (keepEnd, keepWidth, true) }
-            used += step.width
-            i = step.next
-            if used <= width - 1 { keepEnd = i; keepWidth = used }
+        var end = 0
+        var truncated = false
+        DisplayWidth.forEachGrapheme(text) { w, bytes, _ in
+            if used + w > width { truncated = true; return false }
+            used += w
+            end = bytes.upperBound
+            if used <= width - 1 { keepEnd = end; keepWidth = used }
+            return true
         }
-        return (text.endIndex, used, false)
+        return truncated ? (keepEnd, keepWidth, true) : (end, used, false)
     }
 
     /// `text` truncated or padded with spaces to exactly `width` cells; `alignRight` pads on the left.
