@@ -76,6 +76,8 @@ struct ServeCommand: AsyncParsableCommand {
                 print("sandbox stand-ins (Stripe, Cloudflare) on \(running.baseURL)")
             }
             print("techflunky platform listening on http://\(host):\(port)")
+            // Scripts and supervisors read these lines from a pipe or file, where stdout is block-buffered.
+            fflush(nil)  // every output stream; naming `stdout` is a data-race error in Swift 6
         }
         if let standIns { await standIns.stop() }
     }

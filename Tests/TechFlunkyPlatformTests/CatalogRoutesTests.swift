@@ -244,3 +244,67 @@ final class TechStackEncodingTests: XCTestCase {
         }
     }
 }
+
+final class FilteredPageTests: XCTestCase {
+    /// Filtered pages are read through the sort's index when many listings match and through the filter's
+    /// index when few do (`SQLiteCatalogStore.sortIndexThreshold`); both give exactly the listings, in the
+    /// order, that filtering and sorting everything in memory gives, page after page.
+    func testFilteredSortedPagesMatchAnInMemoryFilterAndSortOnEitherSideOfTheThreshold() async throws {
+        let harness = try PlatformTestHarness()
+        defer { harness.cleanUp() }
+        let services = try harness.services()
+        _ = try await SyntheticCatalog.fill(count: SQLiteCatalogStore.sortIndexThreshold + 600, services: services)
+        var everything: [ListingSummary] = []
+        var cursor: String?
+        repeat {
+            let page = try await services.catalog.search(ListingQuery(cursor: cursor, limit: 100))
+            everything += page.items
+            cursor = page.nextCursor
+        } while cursor != nil
+        XCTAssertEqual(everything.count, SQLiteCatalogStore.sortIndexThreshold + 600)
+        let prices = everything.map(\.askingPrice.minorUnits).sorted()
+        let busiest = Dictionary(grouping: everything, by: \.category).max { $0.value.count < $1.value.count }!.key
+
+        let cases: [(name: String, query: ListingQuery, keep: (ListingSummary) -> Bool)] = [
+            ("price floor, most match", ListingQuery(minPrice: prices[prices.count / 10], sort: .newest), { $0.askingPrice.minorUnits >= prices[prices.count / 10] }),
+            ("price ceiling, few match", ListingQuery(maxPrice: prices[40], sort: .revenue), { $0.askingPrice.minorUnits <= prices[40] }),
+            ("price range by price", ListingQuery(minPrice: prices[100], maxPrice: prices[2000], sort: .priceDesc),
+             { (prices[100]...prices[2000]).contains($0.askingPrice.minorUnits) }),
+            ("category by profit", ListingQuery(category: busiest, sort: .profit), { $0.category == busiest }),
+            ("category and price floor, newest", ListingQuery(category: busiest, minPrice: prices[300], sort: .newest),
+             { $0.category == busiest && $0.askingPrice.minorUnits >= prices[300] }),
+        ]
+        let order: [ListingSort: (ListingSummary, ListingSummary) -> Bool] = [
+            .newest: { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) },
+            .revenue: { $0.monthlyRevenue.minorUnits > $1.monthlyRevenue.minorUnits },
+            .profit: { $0.monthlyProfit.minorUnits > $1.monthlyProfit.minorUnits },
+            .priceDesc: { $0.askingPrice.minorUnits > $1.askingPrice.minorUnits },
+        ]
+        var regimes = Set<Bool>()
+        for (name, query, keep) in cases {
+            let expected = everything.filter(keep)
+            regimes.insert(expected.count > SQLiteCatalogStore.sortIndexThreshold)
+            var served: [ListingSummary] = []
+            var next: String?
+            var total = -1
+            repeat {
+                var q = query
+                q.limit = 100
+                q.cursor = next
+                let page = try await services.catalog.search(q)
+                served += page.items
+                next = page.nextCursor
+                total = page.total
+            } while next != nil
+            XCTAssertEqual(total, expected.count, name)
+            XCTAssertEqual(Set(served.map(\.id)), Set(expected.map(\.id)), name)
+            XCTAssertEqual(served.count, expected.count, "\(name): nothing served twice")
+            let sorter = order[query.sort!]!
+            for (a, b) in zip(served, served.dropFirst()) where sorter(b, a) {
+                XCTFail("\(name): \(a.slug) served before \(b.slug)")
+                break
+            }
+        }
+        XCTAssertEqual(regimes, [true, false], "the cases cover both plans")
+    }
+}

@@ -119,13 +119,42 @@ public struct MeResponse: Codable, Sendable, Hashable {
 public struct ListingPage: Codable, Sendable, Hashable {
     public var items: [ListingSummary]
     public var nextCursor: String?
-    /// How many listings match the query in all.
+    /// How many listings match the query in all, or, when `totalIsLowerBound`, at least how many.
     public var total: Int
+    /// True when a full-text search matched more listings than the server counts (10,000): show "10,000+".
+    /// Absent from the JSON when false.
+    public var totalIsLowerBound: Bool
 
-    public init(items: [ListingSummary], nextCursor: String?, total: Int) {
+    public init(items: [ListingSummary], nextCursor: String?, total: Int, totalIsLowerBound: Bool = false) {
         self.items = items
         self.nextCursor = nextCursor
         self.total = total
+        self.totalIsLowerBound = totalIsLowerBound
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case items, nextCursor, total, totalIsLowerBound
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        items = try c.decode([ListingSummary].self, forKey: .items)
+        nextCursor = try c.decodeIfPresent(String.self, forKey: .nextCursor)
+        total = try c.decode(Int.self, forKey: .total)
+        totalIsLowerBound = try c.decodeIfPresent(Bool.self, forKey: .totalIsLowerBound) ?? false
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(items, forKey: .items)
+        try c.encodeIfPresent(nextCursor, forKey: .nextCursor)
+        try c.encode(total, forKey: .total)
+        if totalIsLowerBound { try c.encode(true, forKey: .totalIsLowerBound) }
+    }
+
+    /// `total` for people: "1,234" or "10,000+".
+    public var totalText: String {
+        (total < 0 ? "-" : "") + Money.grouped(UInt64(total.magnitude)) + (totalIsLowerBound ? "+" : "")
     }
 }
 

@@ -5,8 +5,13 @@ import TechFlunkyCore
 /// `GET /api/listings`, `GET /api/listings/{slug}`, `GET /api/categories`: public, no sign-in needed.
 enum CatalogRoutes {
     static func register(on api: RouterGroup<PlatformRequestContext>, services: PlatformServices) {
-        api.get("listings") { request, _ -> ListingPage in
-            try await services.catalog.search(try parseQuery(request.uri.queryParameters))
+        api.get("listings") { request, _ -> Response in
+            let query = try parseQuery(request.uri.queryParameters)
+            let generation = services.database.catalogGeneration.current
+            let body = try await services.listingPages.body(for: query, generation: generation) {
+                ByteBuffer(bytes: try WireJSON.encode(try await services.catalog.search(query)))
+            }
+            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body))
         }
 
         api.get("listings/:slug") { _, context -> Listing in

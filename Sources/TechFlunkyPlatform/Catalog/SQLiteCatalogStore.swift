@@ -11,10 +11,13 @@ public struct SQLiteCatalogStore: CatalogStore {
     static let noMultiple = 1e15
 
     let relevanceWindow: Int
+    let matchCountLimit: Int
 
-    public init(database: PlatformDatabase, relevanceWindow: Int = SQLiteCatalogStore.defaultRelevanceWindow) {
+    public init(database: PlatformDatabase, relevanceWindow: Int = SQLiteCatalogStore.defaultRelevanceWindow,
+                matchCountLimit: Int = SQLiteCatalogStore.defaultMatchCountLimit) {
         self.database = database
         self.relevanceWindow = max(1, relevanceWindow)
+        self.matchCountLimit = max(1, matchCountLimit)
     }
 
     struct SortPlan {
@@ -31,8 +34,8 @@ public struct SQLiteCatalogStore: CatalogStore {
         case .revenue: SortPlan(key: "l.revenue", ascending: false, integerKey: true)
         case .profit: SortPlan(key: "l.profit", ascending: false, integerKey: true)
         case .multiple: SortPlan(key: "l.multiple", ascending: true, integerKey: false)
-        // bm25 is lower for better matches; weights favour title, then tagline and tech stack.
-        case .relevance: SortPlan(key: "bm25(listings_fts, 10.0, 6.0, 1.0, 3.0, 4.0)", ascending: true, integerKey: false)
+        // Relevance pages are built by `relevancePage` (lower scores first); this plan never reaches SQL.
+        case .relevance: SortPlan(key: "score", ascending: true, integerKey: false)
         }
     }
 
@@ -41,13 +44,29 @@ public struct SQLiteCatalogStore: CatalogStore {
         l.tech_stack, l.visitors, l.created_at, l.seller_id, a.display_name AS seller_name
         """
 
-    /// Relevance ranks (bm25) at most this many of the newest matches (500); further matches follow newest first.
-    /// Scoring is what costs in FTS5 (every match's position lists are read), so a bound keeps a broad
-    /// query over a million listings as fast as a narrow one. Queries with fewer matches are ranked exactly.
+    /// Relevance ranks (BM25, `ListingRankFunction`) at most this many of the newest matches (500); further matches
+    /// follow newest first. Scoring reads each match's position lists, so a bound keeps a broad query over a
+    /// million listings as fast as a narrow one. Queries with fewer matches are ranked in full.
     public static let defaultRelevanceWindow = 500
 
+    /// Full-text matches are counted up to this many; past it `total` says "at least" (`totalIsLowerBound`).
+    /// Counting walks every match, and a word in every listing of a million is a million steps (40 ms) for a
+    /// figure a person reads as "lots". Filters and plain browsing are always counted exactly.
+    public static let defaultMatchCountLimit = 10_000
+
+    /// A sorted search whose matches are at least this share of the catalog walks the sort's index and checks
+    /// each listing against the match (a few dozen checks find a page); sparser ones collect their matches first.
+    static let probeShare = 0.2
+
+    /// How many of the newest listings a term's share of the catalog is measured over, for ranking.
+    static let termShareSample: Int64 = 20_000
+
+    /// Above this many matches a filtered page walks the sort's index instead of the filter's (see `search`).
+    static let sortIndexThreshold = 2000
+
     public func search(_ query: ListingQuery) async throws -> ListingPage {
-        let match = FullTextQuery.make(query.q)
+        let terms = FullTextQuery.terms(query.q)
+        let match = terms.isEmpty ? nil : terms.joined(separator: " ")
         var sort = query.sort ?? (match != nil ? .relevance : .newest)
         if sort == .relevance && match == nil { sort = .newest }
         let limit = query.limit ?? ListingQuery.defaultLimit
@@ -70,40 +89,65 @@ public struct SQLiteCatalogStore: CatalogStore {
         if let minPrice = query.minPrice { filters.append("l.price >= ?"); filterArguments.append(minPrice) }
         if let maxPrice = query.maxPrice { filters.append("l.price <= ?"); filterArguments.append(maxPrice) }
         let filterSQL = filters.joined(separator: " AND ")
+        // The same filters with their columns hidden from the planner (`+column`), leaving it only the sort's
+        // index. The price stays visible when the sort is by price: that index serves both the range and the order.
+        let sortsByPrice = sort == .priceAsc || sort == .priceDesc
+        let sortIndexFilterSQL = filters.map { filter in
+            let hidden = filter.replacingOccurrences(of: "l.category", with: "+l.category")
+            return sortsByPrice ? hidden : hidden.replacingOccurrences(of: "l.price", with: "+l.price")
+        }.joined(separator: " AND ")
         let plan = Self.plan(for: sort)
         let cache = countCache
         let finalSort = sort
         let finalFilterCount = filters.count
         let finalFilterArguments = filterArguments
         let finalAfter = after
+        let countLimit = matchCountLimit
+        // Read before the snapshot opens: see `CatalogGeneration.current`.
+        let generation = database.catalogGeneration.current
 
         return try await database.pool.read { db in
             // The count: FTS-only when there are no filters beyond "active" (the index holds active listings only).
             let countSQL: String
             var countArguments = StatementArguments()
             if let match {
-                countSQL = finalFilterCount == 1
-                    ? "SELECT count(*) FROM listings_fts WHERE listings_fts MATCH ?"
-                    : "SELECT count(*) FROM listings_fts JOIN listings l ON l.seq = listings_fts.rowid WHERE listings_fts MATCH ? AND \(filterSQL)"
+                let matches = finalFilterCount == 1
+                    ? "SELECT 1 FROM listings_fts WHERE listings_fts MATCH ?"
+                    : "SELECT 1 FROM listings_fts JOIN listings l ON l.seq = listings_fts.rowid WHERE listings_fts MATCH ? AND \(filterSQL)"
+                countSQL = "SELECT count(*) FROM (\(matches) LIMIT \(countLimit + 1))"
                 _ = countArguments.append(contentsOf: [match])
             } else {
                 countSQL = "SELECT count(*) FROM listings l WHERE \(filterSQL)"
             }
             _ = countArguments.append(contentsOf: StatementArguments(finalFilterArguments))
-            let total = try cache.count(db, sql: countSQL, arguments: countArguments)
+            let counted = try cache.count(db, generation: generation, sql: countSQL, arguments: countArguments)
+            let totalIsLowerBound = match != nil && counted > countLimit
+            let total = totalIsLowerBound ? countLimit : counted
 
             var rows: [Row]
             var next: ListingCursor?
             if finalSort == .relevance, let match {
-                (rows, next) = try Self.relevancePage(db, window: relevanceWindow, match: match, filterSQL: filterSQL, filterArguments: finalFilterArguments,
-                                                      after: finalAfter, limit: limit, fingerprint: fingerprint)
+                let top = try finalAfter?.w ?? (Int64.fetchOne(db, sql: "SELECT max(seq) FROM listings") ?? 0)
+                let shares = try Self.termShares(db, terms: terms, below: top, cache: cache, generation: generation)
+                (rows, next) = try Self.relevancePage(db, window: relevanceWindow, match: match, shares: shares, top: top, filterSQL: filterSQL,
+                                                      filterArguments: finalFilterArguments, after: finalAfter, limit: limit, fingerprint: fingerprint)
             } else {
                 let comparison = plan.ascending ? ">" : "<"
                 let direction = plan.ascending ? "ASC" : "DESC"
                 var arguments = StatementArguments()
                 let source: String
                 if let match {
-                    source = "l.seq IN (SELECT rowid FROM listings_fts WHERE listings_fts MATCH ?) AND "
+                    // Collecting a million matches to sort them costs a quarter of a second; when most listings
+                    // match, walking the sort's index and checking each costs a few milliseconds. Neither wins
+                    // everywhere, so a sample of the newest listings says how dense the matches are.
+                    var dense = false
+                    if totalIsLowerBound {
+                        let top = try Int64.fetchOne(db, sql: "SELECT max(seq) FROM listings") ?? 0
+                        dense = try Self.termShares(db, terms: [match], below: top, cache: cache, generation: generation)[0] >= Self.probeShare
+                    }
+                    source = dense
+                        ? "EXISTS (SELECT 1 FROM listings_fts WHERE listings_fts MATCH ? AND listings_fts.rowid = l.seq) AND "
+                        : "l.seq IN (SELECT rowid FROM listings_fts WHERE listings_fts MATCH ?) AND "
                     _ = arguments.append(contentsOf: [match])
                 } else {
                     source = ""
@@ -116,10 +160,15 @@ public struct SQLiteCatalogStore: CatalogStore {
                     else { _ = arguments.append(contentsOf: [after.k ?? 0, after.i]) }
                 }
                 _ = arguments.append(contentsOf: [limit + 1])
+                // Without statistics SQLite takes a price range or category for selective and sorts every match,
+                // 230 ms for a price floor over 100,000 listings. The count says which plan wins: when many
+                // listings match, walking the sort's index finds a page of them in a few hundred rows; when few
+                // do, reading just those through the filter's index and sorting them is cheaper.
+                let pageFilterSQL = total > Self.sortIndexThreshold ? sortIndexFilterSQL : filterSQL
                 rows = try Row.fetchAll(db, sql: """
                     SELECT \(Self.summaryColumns), \(plan.key) AS sort_key
                     FROM listings l JOIN accounts a ON a.id = l.seller_id
-                    WHERE \(source)\(filterSQL) \(keyset)
+                    WHERE \(source)\(pageFilterSQL) \(keyset)
                     ORDER BY \(plan.key) \(direction), l.seq \(direction) LIMIT ?
                     """, arguments: arguments)
                 if rows.count > limit, let last = rows.prefix(limit).last {
@@ -128,33 +177,36 @@ public struct SQLiteCatalogStore: CatalogStore {
                     next = cursor
                 }
             }
-            return ListingPage(items: rows.prefix(limit).map(Self.summary(from:)), nextCursor: next?.encoded(), total: total)
+            return ListingPage(items: rows.prefix(limit).map(Self.summary(from:)), nextCursor: next?.encoded(), total: total,
+                               totalIsLowerBound: totalIsLowerBound)
         }
     }
 
     /// Relevance pages. Phase 1: the newest `relevanceWindow` matches (no newer than the window's top, fixed
-    /// on the first page so listings added meanwhile do not shift pages) in bm25 order. Phase 2: the older
+    /// on the first page so listings added meanwhile do not shift pages) in BM25 order. Phase 2: the older
     /// matches, newest first.
-    static func relevancePage(_ db: Database, window relevanceWindow: Int, match: String, filterSQL: String, filterArguments: [any DatabaseValueConvertible & Sendable],
+    static func relevancePage(_ db: Database, window relevanceWindow: Int, match: String, shares: [Double], top: Int64, filterSQL: String,
+                              filterArguments: [any DatabaseValueConvertible & Sendable],
                               after: ListingCursor?, limit: Int, fingerprint: String) throws -> ([Row], ListingCursor?) {
-        let top = try after?.w ?? (Int64.fetchOne(db, sql: "SELECT max(seq) FROM listings") ?? 0)
+        let rank = "\(ListingRankFunction.name)(listings_fts\(String(repeating: ", ?", count: shares.count)))"
         // The index holds active listings only, so without other filters the window needs no listing lookups.
         let candidates = filterArguments.isEmpty ? """
-            SELECT listings_fts.rowid AS seq, bm25(listings_fts, 10.0, 6.0, 1.0, 3.0, 4.0) AS score
+            SELECT listings_fts.rowid AS seq, \(rank) AS score
             FROM listings_fts WHERE listings_fts MATCH ? AND listings_fts.rowid <= ?
             ORDER BY listings_fts.rowid DESC LIMIT \(relevanceWindow)
             """ : """
-            SELECT listings_fts.rowid AS seq, bm25(listings_fts, 10.0, 6.0, 1.0, 3.0, 4.0) AS score
+            SELECT listings_fts.rowid AS seq, \(rank) AS score
             FROM listings_fts JOIN listings l ON l.seq = listings_fts.rowid
             WHERE listings_fts MATCH ? AND listings_fts.rowid <= ? AND \(filterSQL)
             ORDER BY listings_fts.rowid DESC LIMIT \(relevanceWindow)
             """
-        var windowArguments: StatementArguments = [match, top]
+        var windowArguments = StatementArguments(shares)
+        _ = windowArguments.append(contentsOf: [match, top])
         _ = windowArguments.append(contentsOf: StatementArguments(filterArguments))
         var rows: [Row] = []
         var phase = after?.p ?? 1
         if phase == 1 {
-            // Within the fixed window the position is kept, not the score: bm25 scores shift as listings are added
+            // Within the fixed window the position is kept, not the score: BM25 scores shift as listings are added
             // (document frequencies change) while the window's members and, for one term, their order do not.
             let offset = after?.o ?? 0
             var arguments = windowArguments
@@ -187,6 +239,23 @@ public struct SQLiteCatalogStore: CatalogStore {
             return (rows, ListingCursor(s: ListingSort.relevance.rawValue, k: nil, ki: nil, i: last["seq"], f: fingerprint, w: top, p: 2))
         }
         return (rows, nil)
+    }
+
+    /// Each term's share of the catalog (the fraction of listings that contain it), measured over the newest
+    /// `termShareSample` listings at or below `top`: BM25 weighs rare terms above common ones, and a sample
+    /// gives that weight for a fraction of a millisecond where counting every listing took tens (see
+    /// `ListingRankFunction`). Exact whenever the catalog is no larger than the sample. Cached per generation.
+    static func termShares(_ db: Database, terms: [String], below top: Int64, cache: ListingCountCache, generation: UInt64) throws -> [Double] {
+        let floor = top - termShareSample
+        let sampled = try cache.count(db, generation: generation, sql: "SELECT count(*) FROM listings WHERE seq > ? AND seq <= ? AND status = 'active'",
+                                      arguments: [floor, top])
+        guard sampled > 0 else { return terms.map { _ in 0 } }
+        return try terms.map { term in
+            let containing = try cache.count(db, generation: generation,
+                                             sql: "SELECT count(*) FROM listings_fts WHERE listings_fts MATCH ? AND rowid > ? AND rowid <= ?",
+                                             arguments: [term, floor, top])
+            return Double(containing) / Double(sampled)
+        }
     }
 
     public func listing(slug: String) async throws -> Listing? {
@@ -236,7 +305,6 @@ public struct SQLiteCatalogStore: CatalogStore {
             try await database.pool.write { db in
                 try Self.insertStatement(db).execute(arguments: Self.arguments(id: id, listing: listing, manifest: manifest, assets: assets, now: now))
             }
-            countCache.invalidate()
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
             throw PlatformError.conflict("a listing with the slug `\(listing.slug)` already exists; choose another slug", field: "slug")
         }
@@ -258,7 +326,6 @@ public struct SQLiteCatalogStore: CatalogStore {
                     Self.multiple(details), details.ageMonths, Self.techStackText(details.techStack), details.monthlyVisitors,
                     manifestText, assetsText, StoredTime.encode(now), slug, sellerId,
                 ])
-            countCache.invalidate()
             return db.changesCount > 0
         }
     }
@@ -267,7 +334,6 @@ public struct SQLiteCatalogStore: CatalogStore {
         try await database.pool.write { db in
             try db.execute(sql: "UPDATE listings SET status = 'withdrawn', updated_at = ? WHERE slug = ? AND seller_id = ? AND status != 'withdrawn'",
                            arguments: [StoredTime.encode(now), slug, sellerId])
-            countCache.invalidate()
             return db.changesCount > 0
         }
     }
@@ -308,18 +374,39 @@ public struct SQLiteCatalogStore: CatalogStore {
         return Double(d.askingPrice.minorUnits) / Double(d.monthlyProfit.minorUnits * 12)
     }
 
+    /// Reads the `summaryColumns` by position (they come first in every query that selects them): looking
+    /// a column up by name lowercases and compares every column name, which cost more than the query.
     static func summary(from row: Row) -> ListingSummary {
-        let currency = Currency(code: row["currency"])
-        let stack: String = row["tech_stack"]
+        let currency = Currency(code: row[6])
         return ListingSummary(
-            id: row["id"], slug: row["slug"], title: row["title"], tagline: row["tagline"], category: row["category"],
-            askingPrice: Money(minorUnits: row["price"], currency: currency),
-            monthlyRevenue: Money(minorUnits: row["revenue"], currency: currency),
-            monthlyProfit: Money(minorUnits: row["profit"], currency: currency),
-            ageMonths: row["age_months"],
-            techStack: (try? JSONDecoder().decode([String].self, from: Data(stack.utf8))) ?? [],
-            monthlyVisitors: row["visitors"],
-            seller: SellerSummary(id: row["seller_id"], displayName: row["seller_name"]),
-            createdAt: StoredTime.decode(row["created_at"] as Int64))
+            id: row[1], slug: row[2], title: row[3], tagline: row[4], category: row[5],
+            askingPrice: Money(minorUnits: row[7], currency: currency),
+            monthlyRevenue: Money(minorUnits: row[8], currency: currency),
+            monthlyProfit: Money(minorUnits: row[9], currency: currency),
+            ageMonths: row[10],
+            techStack: techStack(fromStored: row[11]),
+            monthlyVisitors: row[12],
+            seller: SellerSummary(id: row[14], displayName: row[15]),
+            createdAt: StoredTime.decode(row[13] as Int64))
+    }
+
+    /// The stored tech stack, a JSON array of strings (`techStackText`). Names without escapes (all of them in
+    /// practice) are split out directly; anything else goes through the JSON decoder.
+    static func techStack(fromStored text: String) -> [String] {
+        let utf8 = text.utf8
+        if utf8.first == UInt8(ascii: "["), utf8.last == UInt8(ascii: "]"), !utf8.contains(UInt8(ascii: "\\")) {
+            let inner = text.dropFirst().dropLast()
+            if inner.isEmpty { return [] }
+            var names: [String] = []
+            var ok = true
+            for part in inner.split(separator: ",", omittingEmptySubsequences: false) {
+                guard part.count >= 2, part.first == "\"", part.last == "\"" else { ok = false; break }
+                let name = part.dropFirst().dropLast()
+                guard !name.contains("\"") else { ok = false; break }
+                names.append(String(name))
+            }
+            if ok { return names }
+        }
+        return (try? JSONDecoder().decode([String].self, from: Data(text.utf8))) ?? []
     }
 }

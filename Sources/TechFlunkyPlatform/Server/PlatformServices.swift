@@ -13,6 +13,8 @@ public struct PlatformServices: Sendable {
     public let accounts: any AccountStore
     let loginThrottle = LoginThrottle()
     public let catalog: any CatalogStore
+    /// Encoded `GET /api/listings` pages until the catalog changes.
+    let listingPages = ListingPageCache()
     public let packages: PackageStore
     public let orders: any OrderStore
     /// What the deployment orchestrator reads and freezes orders through.

@@ -39,7 +39,8 @@ struct ListingsCommand: AsyncParsableCommand {
             page = try await client.listings(query)
             items += page.items
         }
-        let result = ListingPage(items: Array(items.prefix(limit)), nextCursor: items.count > limit ? nil : page.nextCursor, total: page.total)
+        let result = ListingPage(items: Array(items.prefix(limit)), nextCursor: items.count > limit ? nil : page.nextCursor, total: page.total,
+                                 totalIsLowerBound: page.totalIsLowerBound)
         let out = TerminalOutput()
         if output.json { return try out.json(result) }
         if result.items.isEmpty {
@@ -53,7 +54,7 @@ struct ListingsCommand: AsyncParsableCommand {
             [item.slug, item.askingPrice.formattedWhole, item.monthlyProfit.formattedWhole, DisplayFormat.multiple(item.multiple),
              item.category, item.title]
         })
-        TerminalOutput.note("\(result.items.count) of \(result.total) listing\(result.total == 1 ? "" : "s")")
+        TerminalOutput.note("\(result.items.count) of \(result.totalText) listing\(result.total == 1 && !result.totalIsLowerBound ? "" : "s")")
     }
 }
 
