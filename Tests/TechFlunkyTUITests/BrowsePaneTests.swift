@@ -173,3 +173,53 @@ final class BrowsePaneTests: XCTestCase {
         XCTAssertFalse(screen.contains("Listing 99999 "))
     }
 }
+
+/// Scrolling far holds only the pages near the selection; pages dropped on the way are fetched again on the way back.
+final class BrowsePanePageDroppingTests: XCTestCase {
+    func testScrollingFarDownHoldsABoundedNumberOfPages() async {
+        var d = UIDriver(service: InMemoryMarketplace(count: 12_345), width: 120, height: 30)
+        await d.start()
+        for _ in 0..<100 { await d.press(.pageDown) }
+        // 23 rows a screen: the selection is row 2,300 (0-based; 2,301st), the last one on screen.
+        XCTAssertTrue(d.screen.contains("2,279–2,301 of 12,345"), d.screen)
+        XCTAssertTrue(d.screen.contains("Business number 2300"), d.screen)
+        XCTAssertLessThanOrEqual(d.browse.items.count, BrowsePane.keptPages * BrowsePane.pageSize)
+        XCTAssertGreaterThan(d.browse.firstRow, 0)
+        XCTAssertEqual(d.browse.items.first?.title, "Business number \(d.browse.firstRow)")
+    }
+
+    func testScrollingBackUpFetchesDroppedPagesWithTheirCursorsAndKeepsRowsInPlace() async {
+        let service = InMemoryMarketplace(count: 12_345)
+        var d = UIDriver(service: service, width: 120, height: 30)
+        await d.start()
+        for _ in 0..<100 { await d.press(.pageDown) }
+        let before = await service.queries.count
+        for _ in 0..<100 { await d.press(.pageUp) }
+        XCTAssertTrue(d.screen.contains("1–23 of 12,345"), d.screen)
+        XCTAssertTrue(d.screen.contains("Business number 0"), d.screen)
+        XCTAssertEqual(d.browse.firstRow, 0)
+        XCTAssertEqual(d.browse.items.first?.title, "Business number 0")
+        XCTAssertLessThanOrEqual(d.browse.items.count, BrowsePane.keptPages * BrowsePane.pageSize)
+        // Held rows are the listings at their own positions, all the way through.
+        for (i, item) in d.browse.items.enumerated() { XCTAssertEqual(item.title, "Business number \(i)") }
+        // Going back fetched earlier pages again by the cursors they were first fetched with, down to the first page.
+        let back = await service.queries.dropFirst(before).map(\.cursor)
+        XCTAssertEqual(back.last, .some(nil))
+        XCTAssertTrue(back.contains("50"), "\(back)")
+        // And going down again works from the pages held.
+        for _ in 0..<20 { await d.press(.pageDown) }
+        XCTAssertTrue(d.screen.contains("439–461 of 12,345"), d.screen)
+        XCTAssertTrue(d.screen.contains("Business number 460"), d.screen)
+    }
+
+    func testFirstFromFarDownStartsTheResultsAgain() async {
+        var d = UIDriver(service: InMemoryMarketplace(count: 12_345), width: 120, height: 30)
+        await d.start()
+        for _ in 0..<100 { await d.press(.pageDown) }
+        await d.press(.char("g"))
+        XCTAssertEqual(d.browse.firstRow, 0)
+        XCTAssertEqual(d.browse.table.selected, 0)
+        XCTAssertTrue(d.screen.contains("1–23 of 12,345"), d.screen)
+        XCTAssertTrue(d.screen.contains("Business number 0"), d.screen)
+    }
+}

@@ -215,11 +215,15 @@ final class TmuxTerminal {
     /// Titles in the browse table (the rows under the header row).
     func tableTitles() throws -> [String] { TmuxTerminal.titles(in: try screen()) }
 
+    /// The titles in the table: the rows under the header, each after the selection gutter the header is indented by
+    /// (the position row below the table is indented by less).
     static func titles(in screen: String) -> [String] {
         let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
-        guard let header = lines.firstIndex(where: { $0.hasPrefix("Title") }) else { return [] }
-        return lines[(header + 1)...].prefix { !$0.trimmingCharacters(in: .whitespaces).isEmpty && !$0.hasPrefix(" ") }
-            .map { String($0.prefix(40)).trimmingCharacters(in: .whitespaces) }
+        guard let header = lines.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix("Title") }) else { return [] }
+        let gutter = lines[header].prefix { $0 == " " }.count
+        return lines[(header + 1)...]
+            .prefix { $0.count > gutter && $0.prefix(gutter).allSatisfy { $0 == " " } && $0.dropFirst(gutter).first != " " }
+            .map { String($0.dropFirst(gutter).prefix(40)).trimmingCharacters(in: .whitespaces) }
     }
 
     @discardableResult

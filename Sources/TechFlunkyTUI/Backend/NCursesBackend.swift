@@ -26,14 +26,19 @@ final class NCursesBackend {
     enum ColorMode { case none, basic, full }
 
     private var previous: Canvas?
+    /// How each cell of `previous` was drawn: a blank's look depends on its neighbours, so an unchanged cell may need
+    /// drawing again.
+    private var previousLooks: [Look] = []
     private(set) var colorMode = ColorMode.none
     private var pairs: [PairKey: Int32] = [:]
-    private var roleCache: [StyleRole: (attrs: attr_t, pair: Int32)] = [:]
+    /// How each cell style is drawn: for text, and for a blank (see `look(for:theme:)`).
+    private var lookCache: [CellStyle: (text: Look, blank: Look)] = [:]
     private var cachedTheme: Theme?
     private var noColor: Bool
     private(set) var isActive = false
 
     private struct PairKey: Hashable { let fg: Int16; let bg: Int16 }
+    private struct Look: Equatable { var attrs: attr_t; var pair: Int32 }
 
     init(noColor: Bool) {
         self.noColor = noColor
@@ -151,27 +156,32 @@ final class NCursesBackend {
     func draw(_ canvas: Canvas, theme: Theme) {
         if cachedTheme != theme {
             cachedTheme = theme
-            roleCache = [:]
+            lookCache = [:]
             previous = nil
         }
         let full = previous == nil || previous!.width != canvas.width || previous!.height != canvas.height
-        if full { werase(tf_stdscr()) }
+        if full {
+            werase(tf_stdscr())
+            previousLooks = Array(repeating: Look(attrs: 0, pair: -1), count: canvas.width * canvas.height)
+        }
         let maxX = min(canvas.width, width), maxY = min(canvas.height, height)
         var wide: [wchar_t] = []
         wide.reserveCapacity(8)
         for y in 0..<maxY {
-            for x in 0..<maxX {
-                let cell = canvas[x, y]
-                if cell.isContinuation { continue }
-                if !full, let prev = previous, prev[x, y] == cell,
-                   cell.width == 1 || x + 1 >= prev.width || prev[x + 1, y] == canvas[x + 1, y] { continue }
-                let look = style(for: cell.style, theme: theme)
-                wide.removeAll(keepingCapacity: true)
-                for s in cell.grapheme.unicodeScalars { wide.append(wchar_t(bitPattern: s.value)) }
-                if wide.isEmpty { wide.append(32) }
-                _ = wide.withUnsafeBufferPointer { buf in
-                    tf_put_cell(Int32(y), Int32(x), buf.baseAddress, Int32(buf.count), look.attrs, look.pair)
+            var x = 0
+            while x < maxX {
+                // A run of blanks of one style: drawn as plain blanks (see `look(for:theme:)`) where that lets ncurses
+                // skip them — long runs, and runs at either end of the row. Short gaps between words keep the words'
+                // look, or ncurses would switch colours around every one of them.
+                var end = x + 1
+                let isBlank = canvas[x, y].grapheme == " "
+                if isBlank {
+                    let style = canvas[x, y].style
+                    while end < maxX, canvas[end, y].grapheme == " ", canvas[end, y].style == style { end += 1 }
                 }
+                let plain = isBlank && (end - x >= NCursesBackend.plainBlankRun || x == 0 || end == maxX)
+                for cx in x..<end { drawCell(canvas, x: cx, y: y, full: full, plainBlank: plain, theme: theme, wide: &wide) }
+                x = end
             }
         }
         previous = canvas
@@ -179,37 +189,58 @@ final class NCursesBackend {
         doupdate()
     }
 
-    private func style(for cellStyle: CellStyle, theme: Theme) -> (attrs: attr_t, pair: Int32) {
-        var base = roleCache[cellStyle.role] ?? roleStyle(cellStyle.role, theme: theme)
-        roleCache[cellStyle.role] = base
-        if cellStyle.bold { base.attrs |= tf_a_bold() }
-        if cellStyle.underline { base.attrs |= tf_a_underline() }
-        if cellStyle.reverse { base.attrs |= tf_a_reverse() }
-        return base
+    /// Blank runs at least this long are drawn as plain blanks: ncurses moves over them for less than it takes to
+    /// write them.
+    static let plainBlankRun = 8
+
+    private func drawCell(_ canvas: Canvas, x: Int, y: Int, full: Bool, plainBlank: Bool, theme: Theme, wide: inout [wchar_t]) {
+        let cell = canvas[x, y]
+        if cell.isContinuation { return }
+        let looks = look(for: cell.style, theme: theme)
+        let look = plainBlank ? looks.blank : looks.text
+        let i = y * canvas.width + x
+        if !full, let prev = previous, prev[x, y] == cell, previousLooks[i] == look,
+           cell.width == 1 || x + 1 >= prev.width || prev[x + 1, y] == canvas[x + 1, y] { return }
+        previousLooks[i] = look
+        wide.removeAll(keepingCapacity: true)
+        for s in cell.grapheme.unicodeScalars { wide.append(wchar_t(bitPattern: s.value)) }
+        if wide.isEmpty { wide.append(32) }
+        _ = wide.withUnsafeBufferPointer { buf in
+            tf_put_cell(Int32(y), Int32(x), buf.baseAddress, Int32(buf.count), look.attrs, look.pair)
+        }
     }
 
-    private func roleStyle(_ role: StyleRole, theme: Theme) -> (attrs: attr_t, pair: Int32) {
-        let s = theme.style(for: role)
+    /// The attributes and colour pair of a style, for text and for a blank. A space shows only its background (and
+    /// reverse or underline), so a blank drops its foreground colour and bold/dim: blanks of every style on the
+    /// terminal's own background then equal the blanks ncurses clears lines to, and it skips them (a cursor move)
+    /// instead of writing spaces and switching colours around them — most of a table row is blank.
+    private func look(for cellStyle: CellStyle, theme: Theme) -> (text: Look, blank: Look) {
+        if let cached = lookCache[cellStyle] { return cached }
+        let s = theme.style(for: cellStyle.role)
         var attrs = tf_a_normal()
-        if s.bold { attrs |= tf_a_bold() }
-        if s.underline { attrs |= tf_a_underline() }
-        if s.reverse { attrs |= tf_a_reverse() }
+        if s.bold || cellStyle.bold { attrs |= tf_a_bold() }
+        if s.underline || cellStyle.underline { attrs |= tf_a_underline() }
+        if s.reverse || cellStyle.reverse { attrs |= tf_a_reverse() }
         if s.dim { attrs |= tf_a_dim() }
-        switch colorMode {
-        case .none:
+        if colorMode == .none {
             // Without colour, roles that only differed by colour must still be told apart.
-            switch role {
+            switch cellStyle.role {
             case .selection, .header: attrs |= tf_a_reverse()
             case .accent, .error, .stepFailed, .stepRunning, .holdDisputed: attrs |= tf_a_bold()
             case .muted, .border, .stepPending, .stepSkipped: attrs |= tf_a_dim()
             default: break
             }
-            return (attrs, 0)
-        case .basic:
-            return (attrs, pair(fg: number(s.fg8 ?? s.fg.basic), bg: number(s.bg8 ?? s.bg.basic)))
-        case .full:
-            return (attrs, pair(fg: number(s.fg), bg: number(s.bg)))
         }
+        let (fg, bg): (Int16, Int16) = switch colorMode {
+        case .none: (-1, -1)
+        case .basic: (number(s.fg8 ?? s.fg.basic), number(s.bg8 ?? s.bg.basic))
+        case .full: (number(s.fg), number(s.bg))
+        }
+        let text = Look(attrs: attrs, pair: pair(fg: fg, bg: bg))
+        // Reversed, the foreground (and bold, on terminals that brighten it) is what a blank shows: keep it all.
+        let blank = attrs & tf_a_reverse() != 0 ? text : Look(attrs: attrs & tf_a_underline(), pair: pair(fg: -1, bg: bg))
+        lookCache[cellStyle] = (text, blank)
+        return (text, blank)
     }
 
     private func number(_ c: ThemeColor) -> Int16 {

@@ -61,35 +61,118 @@ public struct Canvas: Hashable, Sendable {
         guard y >= 0, y < height, x < width else { return 0 }
         let limit = min(maxWidth ?? (width - x), width - x)
         guard limit > 0 else { return 0 }
-        let safe = TextSanitizer.line(text)
         var col = x
-        let end = x + limit
-        for ch in safe {
-            let w = DisplayWidth.of(ch)
-            if w == 0 {
-                // A zero-width grapheme (a lone combining mark) joins the cell before it.
-                if col > x, col - 1 >= 0 {
-                    var lead = col - 1
-                    if cells[y * width + lead].isContinuation, lead > 0 { lead -= 1 }
-                    cells[y * width + lead].grapheme.append(ch)
-                }
-                continue
-            }
-            if col + w > end {
-                if w == 2, col < end, col >= 0 { set(x: col, y: y, Cell(style: style)); col += 1 }
-                break
-            }
-            if col >= 0 { set(x: col, y: y, Cell(grapheme: String(ch), width: UInt8(w), style: style)) }
-            col += w
-        }
+        _ = put(TextSanitizer.line(text), col: &col, origin: x, end: x + limit, y: y, style: style)
         return col - x
     }
 
     /// Writes text truncated with an ellipsis and padded to exactly `width` cells.
+    ///
+    /// Draws what `write(TextLayout.fit(text, to: width, alignRight:), …, maxWidth: width)` draws, without building
+    /// the padded string: the text, the ellipsis and the padding are drawn as pieces. Joining them into one string
+    /// could only change its graphemes where a non-ASCII scalar meets the joint (a Prepend before it, an Extend after
+    /// it), so in those rare cases the string is built after all.
     public mutating func writeFitted(_ text: String, x: Int, y: Int, width w: Int, style: CellStyle = .text,
                                      alignRight: Bool = false) {
         guard w > 0 else { return }
-        write(TextLayout.fit(TextSanitizer.line(text), to: w, alignRight: alignRight), x: x, y: y, maxWidth: w, style: style)
+        let safe = TextSanitizer.line(text)
+        let cut = TextLayout.cutPoint(safe, width: w)
+        let ellipsisWidth = cut.truncated ? Canvas.ellipsisWidth : 0
+        let pad = w - cut.width - ellipsisWidth
+        let utf8 = safe.utf8
+        let cutEnd = utf8.index(utf8.startIndex, offsetBy: cut.end)
+        let hasText = cut.end > 0
+        let firstIsASCII = !hasText || utf8[utf8.startIndex] < 0x80
+        let lastIsASCII = !hasText || utf8[utf8.index(before: cutEnd)] < 0x80
+        let joinsSafely = pad >= 0 && (cut.truncated || pad == 0 || alignRight || lastIsASCII)
+            && (!cut.truncated || lastIsASCII) && (!alignRight || pad == 0 || firstIsASCII)
+        guard joinsSafely else {
+            write(TextLayout.fit(safe, to: w, alignRight: alignRight), x: x, y: y, maxWidth: w, style: style)
+            return
+        }
+        guard y >= 0, y < height, x < width else { return }
+        let end = x + min(w, width - x)
+        guard end > x else { return }
+        var col = x
+        if alignRight, !putBlanks(pad, col: &col, end: end, y: y, style: style) { return }
+        let text = cut.truncated ? String(safe[..<cutEnd]) : safe
+        guard put(text, col: &col, origin: x, end: end, y: y, style: style) else { return }
+        if cut.truncated, !put(String(TextLayout.ellipsis), col: &col, origin: x, end: end, y: y, style: style) { return }
+        if !alignRight { _ = putBlanks(pad, col: &col, end: end, y: y, style: style) }
+    }
+
+    /// The ellipsis's width under the current locale (1 wherever it is UTF-8).
+    private static let ellipsisWidth = DisplayWidth.of(TextLayout.ellipsis)
+
+    /// Printable ASCII as one-character strings, so drawing ASCII builds no string per cell.
+    private static let asciiGraphemes: [String] = (0..<128).map { String(Unicode.Scalar(UInt8($0))) }
+
+    /// Draws sanitised text from `col` up to `end`, as the grapheme loop of `write` always has: a zero-width
+    /// grapheme joins the cell before it (unless at `origin`), and a wide grapheme that would straddle `end` becomes a
+    /// space. Returns false once the text did not fit (the caller draws nothing more).
+    private mutating func put(_ safe: String, col: inout Int, origin: Int, end: Int, y: Int, style: CellStyle) -> Bool {
+        let ascii = Canvas.asciiGraphemes
+        let row = y * width
+        var fits = true
+        var at = col
+        DisplayWidth.forEachGrapheme(safe) { w, bytes, byte in
+            if let byte {
+                guard at < end else { fits = false; return false }
+                if at >= 0 { setNarrow(row + at, x: at, y: y, Cell(grapheme: ascii[Int(byte)], width: 1, style: style)) }
+                at += 1
+                return true
+            }
+            let utf8 = safe.utf8
+            let grapheme = safe[utf8.index(utf8.startIndex, offsetBy: bytes.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: bytes.upperBound)]
+            if w == 0 {
+                // A zero-width grapheme (a lone combining mark) joins the cell before it.
+                if at > origin, at - 1 >= 0 {
+                    var lead = at - 1
+                    if cells[row + lead].isContinuation, lead > 0 { lead -= 1 }
+                    cells[row + lead].grapheme += grapheme
+                }
+                return true
+            }
+            if at + w > end {
+                if w == 2, at < end, at >= 0 { set(x: at, y: y, Cell(style: style)); at += 1 }
+                fits = false
+                return false
+            }
+            if at >= 0 { set(x: at, y: y, Cell(grapheme: String(grapheme), width: UInt8(w), style: style)) }
+            at += w
+            return true
+        }
+        col = at
+        return fits
+    }
+
+    /// Draws `count` blanks from `col`, as many as fit before `end`; false if not all did.
+    private mutating func putBlanks(_ count: Int, col: inout Int, end: Int, y: Int, style: CellStyle) -> Bool {
+        let row = y * width
+        let blank = Cell(style: style)
+        let n = max(0, min(count, end - col))
+        if col >= 0, n > 0 {
+            // Padding is most of a table row, usually over blanks of the same style: with no wide grapheme in the way,
+            // store only the cells that differ, without a uniqueness check per cell.
+            let range = (row + col)..<(row + col + n)
+            let allNarrow = cells.withUnsafeBufferPointer { buf in range.allSatisfy { buf[$0].width == 1 } }
+            if allNarrow {
+                cells.withUnsafeMutableBufferPointer { buf in for i in range where buf[i] != blank { buf[i] = blank } }
+            } else {
+                for x in col..<(col + n) { setNarrow(row + x, x: x, y: y, blank) }
+            }
+        } else {
+            for x in col..<(col + n) where x >= 0 { setNarrow(row + x, x: x, y: y, blank) }
+        }
+        col += n
+        return n == max(0, count)
+    }
+
+    /// Sets a one-cell-wide cell at index `i` = (x, y): a plain store when the old cell was one cell wide too, which
+    /// is what `set` would do then.
+    @inline(__always)
+    private mutating func setNarrow(_ i: Int, x: Int, y: Int, _ cell: Cell) {
+        if cells[i].width == 1 { cells[i] = cell } else { set(x: x, y: y, cell) }
     }
 
     /// Draws a box border with an optional title in the top edge.

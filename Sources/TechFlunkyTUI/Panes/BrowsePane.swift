@@ -4,6 +4,10 @@ import TechFlunkyCore
 /// The catalog: a table of listings with `/` search as you type, category and price filters, sorts, and pages
 /// loaded ahead as you scroll. Only the rows on screen are laid out, so holding 100,000 listings costs the
 /// same to draw as holding 100.
+///
+/// Only pages near the selection are held: scrolling far down drops pages from the top (and scrolling back up
+/// drops them from the bottom), and a dropped page is fetched again, with the cursor it was first fetched with,
+/// when the selection comes near it. Without this the UI's memory grew with every page scrolled past.
 public struct BrowsePane: Pane {
     public enum Action: Sendable, Hashable {
         case up, down, pageUp, pageDown, top, bottom, open
@@ -28,15 +32,25 @@ public struct BrowsePane: Pane {
     ]
     public static let sorts: [ListingSort] = [.newest, .priceAsc, .priceDesc, .revenue, .profit, .multiple]
     public static let pageSize = 50
+    /// Pages held at most (when the screen is small enough that this covers a few screens either way).
+    public static let keptPages = 8
     /// How long typing must pause before a search is sent.
     public static let searchDebounce: Duration = .milliseconds(150)
 
     public let kind = PaneKind.browse
     public let title = "Browse"
 
+    /// The rows held: results `firstRow ..< firstRow + items.count` of the current query (0-based).
     public private(set) var items: [ListingSummary] = []
+    public private(set) var firstRow = 0
     public private(set) var total: Int?
+    /// The cursor of the page after the last one held (nil: none).
     public private(set) var nextCursor: String?
+    /// Every page of the current query fetched so far, in order, and which of them are held in `items`.
+    var pages: [PageMark] = []
+    var heldPages: Range<Int> = 0..<0
+    /// The request fetching a dropped page before the first one held, if one is in flight.
+    var previousPageRequest: RequestID?
     public private(set) var table = TableState()
     public private(set) var load = LoadState.idle
     public private(set) var search = TextInput(placeholder: "press / to search")
@@ -59,6 +73,23 @@ public struct BrowsePane: Pane {
         items = preloaded
         self.total = total
         self.nextCursor = nextCursor
+        pages = [PageMark(cursor: nil, count: preloaded.count)]
+        heldPages = 0..<1
+    }
+
+    /// One page of results: the cursor it was fetched with (nil: the first page) and how many rows it held, so a
+    /// dropped page can be fetched again and the rows after it keep their positions.
+    struct PageMark: Sendable, Hashable {
+        var cursor: String?
+        var count: Int
+    }
+
+    /// Rows of the query the table can show: everything up to the last row held.
+    var rowCount: Int { firstRow + items.count }
+
+    /// The listing at result row `row`, if held.
+    func listing(at row: Int) -> ListingSummary? {
+        row >= firstRow && row < rowCount ? items[row - firstRow] : nil
     }
 
     public var capturesText: Bool { searching }
@@ -120,11 +151,13 @@ public struct BrowsePane: Pane {
         case .down: return move(by: 1, &ctx)
         case .pageUp: return move(by: -visibleRows, &ctx)
         case .pageDown: return move(by: visibleRows, &ctx)
-        case .top: return move(by: -table.selected, &ctx)
-        case .bottom: return move(by: items.count - 1 - table.selected, &ctx)
+        case .top:
+            // Far down, fetching back page by page would take many round trips: start the results again instead.
+            if firstRow > 0 { return reload(&ctx) }
+            return move(by: -table.selected, &ctx)
+        case .bottom: return move(by: rowCount - 1 - table.selected, &ctx)
         case .open:
-            guard table.selected < items.count else { return [] }
-            let summary = items[table.selected]
+            guard let summary = listing(at: table.selected) else { return [] }
             return [.push(ListingDetailPane(summary: summary))]
         case .search:
             searching = true
@@ -169,7 +202,11 @@ public struct BrowsePane: Pane {
             sort = .newest
             return reload(&ctx)
         case .reload:
-            if case let .failed(_, appending) = load, appending { return loadMore(&ctx) }
+            if case let .failed(_, appending) = load, appending {
+                load = .idle
+                let commands = loadAheadIfNeeded(&ctx)
+                return commands.isEmpty ? loadMore(&ctx) : commands
+            }
             return reload(&ctx)
         }
     }
@@ -201,16 +238,29 @@ public struct BrowsePane: Pane {
             guard case let .loading(current, appending) = load, current == id else { return [] }  // stale: a newer query won
             switch result {
             case let .success(.listings(page)):
-                if appending { items += page.items } else { items = page.items; table = TableState() }
+                if id == previousPageRequest {
+                    previousPageRequest = nil
+                    receivePreviousPage(page)
+                } else if appending {
+                    receiveNextPage(page)
+                } else {
+                    items = page.items
+                    table = TableState()
+                    firstRow = 0
+                    pages = [PageMark(cursor: nil, count: page.items.count)]
+                    heldPages = 0..<1
+                    nextCursor = page.nextCursor
+                }
                 total = page.total
-                nextCursor = page.nextCursor
                 load = .idle
-                table.clamp(count: items.count, visibleRows: visibleRows)
+                table.clamp(count: rowCount, visibleRows: visibleRows)
                 return loadAheadIfNeeded(&ctx)
             case let .failure(failure):
+                if id == previousPageRequest { previousPageRequest = nil }
                 load = .failed(failure.message, appending: appending)
                 return []
             case .success:
+                if id == previousPageRequest { previousPageRequest = nil }
                 load = .failed("unexpected answer from the platform", appending: appending)
                 return []
             }
@@ -219,7 +269,7 @@ public struct BrowsePane: Pane {
             switch event {
             case let .click(_, y):
                 let row = table.offset + (y - tableTop)
-                guard y >= tableTop, row >= 0, row < items.count else { return [] }
+                guard y >= tableTop, listing(at: row) != nil else { return [] }
                 if row == table.selected { return perform(.open, &ctx) }
                 return move(by: row - table.selected, &ctx)
             case .wheelUp: return move(by: -3, &ctx)
@@ -237,6 +287,7 @@ public struct BrowsePane: Pane {
         let id = ctx.newRequestID()
         load = .loading(id, appending: false)
         nextCursor = nil
+        previousPageRequest = nil
         return [.request(id, .listings(query))]
     }
 
@@ -249,16 +300,68 @@ public struct BrowsePane: Pane {
         return [.request(id, .listings(q))]
     }
 
-    /// Asks for the next page while two screens of rows are still ahead, so scrolling rarely waits.
+    /// Fetches again the dropped page just before the first one held.
+    mutating func loadPrevious(_ ctx: inout PaneContext) -> [PaneCommand] {
+        guard heldPages.lowerBound > 0 else { return [] }
+        let id = ctx.newRequestID()
+        load = .loading(id, appending: true)
+        previousPageRequest = id
+        var q = query
+        q.cursor = pages[heldPages.lowerBound - 1].cursor
+        return [.request(id, .listings(q))]
+    }
+
+    /// Asks for the next page while two screens of rows are still ahead, so scrolling rarely waits; likewise for a
+    /// dropped page above, two screens before the selection reaches it.
     mutating func loadAheadIfNeeded(_ ctx: inout PaneContext) -> [PaneCommand] {
-        guard load == .idle, nextCursor != nil, table.selected + 2 * visibleRows >= items.count else { return [] }
-        return loadMore(&ctx)
+        guard load == .idle else { return [] }
+        if nextCursor != nil, table.selected + 2 * visibleRows >= rowCount { return loadMore(&ctx) }
+        if heldPages.lowerBound > 0, table.selected - 2 * visibleRows < firstRow { return loadPrevious(&ctx) }
+        return []
+    }
+
+    /// A page after the last one held arrived: hold it, then let go of pages far above the selection.
+    mutating func receiveNextPage(_ page: ListingPage) {
+        let index = heldPages.upperBound
+        let mark = PageMark(cursor: nextCursor, count: page.items.count)
+        if index < pages.count { pages[index] = mark } else { pages.append(mark) }
+        items += page.items
+        heldPages = heldPages.lowerBound..<(index + 1)
+        nextCursor = page.nextCursor
+        // Drop from the top while a page lies wholly more than three screens above the selection (loading back
+        // starts at two, so a dropped page is not wanted again at once).
+        while heldPages.count > BrowsePane.keptPages {
+            let first = pages[heldPages.lowerBound].count
+            guard firstRow + first + 3 * visibleRows <= table.selected else { break }
+            items.removeFirst(first)
+            firstRow += first
+            heldPages = (heldPages.lowerBound + 1)..<heldPages.upperBound
+        }
+    }
+
+    /// The dropped page before the first one held arrived again: hold it, then let go of pages far below.
+    mutating func receivePreviousPage(_ page: ListingPage) {
+        let index = heldPages.lowerBound - 1
+        pages[index].count = page.items.count
+        items.insert(contentsOf: page.items, at: 0)
+        heldPages = index..<heldPages.upperBound
+        // From the counts of the pages before it, not by subtraction: if the results changed meanwhile and the page
+        // came back shorter or longer, rows still start where their pages say.
+        firstRow = pages[..<index].reduce(0) { $0 + $1.count }
+        while heldPages.count > BrowsePane.keptPages {
+            let lastIndex = heldPages.upperBound - 1
+            let last = pages[lastIndex].count
+            guard rowCount - last >= table.selected + 3 * visibleRows + 1 else { break }
+            items.removeLast(last)
+            nextCursor = pages[lastIndex].cursor
+            heldPages = heldPages.lowerBound..<lastIndex
+        }
     }
 
     mutating func move(by delta: Int, _ ctx: inout PaneContext) -> [PaneCommand] {
         guard !items.isEmpty else { return [] }
         table.selected += delta
-        table.clamp(count: items.count, visibleRows: visibleRows)
+        table.clamp(count: rowCount, visibleRows: visibleRows)
         return loadAheadIfNeeded(&ctx)
     }
 
@@ -302,9 +405,13 @@ public struct BrowsePane: Pane {
                              x: area.x + 2, y: y, maxWidth: area.width - 4, style: .muted)
             }
         } else {
-            let rows = items
-            TableWidget(columns: BrowsePane.columns, rowCount: rows.count, row: { BrowsePane.cells(rows[$0]) })
-                .render(into: &canvas, area: tableArea, state: table)
+            let rows = items, first = firstRow
+            // Rows above the first held page show as loading until their page is fetched again.
+            var widget = TableWidget(columns: BrowsePane.columns, rowCount: rowCount,
+                                     row: { $0 >= first ? BrowsePane.cells(rows[$0 - first]) : ["…"] },
+                                     rowStyle: { $0 >= first ? .text : .muted })
+            widget.selectionLook = .gutterMarker
+            widget.render(into: &canvas, area: tableArea, state: table)
         }
         renderPositionRow(into: &canvas, area: Rect(x: area.x, y: bottom, width: area.width, height: 1),
                           rowsOnScreen: BrowsePane.tableRows(area), ctx)
@@ -343,8 +450,8 @@ public struct BrowsePane: Pane {
             text = total.map { "0 of \(DisplayFormat.grouped($0))" } ?? ""
         } else {
             let first = table.offset + 1
-            let last = min(items.count, table.offset + rowsOnScreen)
-            text = "\(DisplayFormat.grouped(first))–\(DisplayFormat.grouped(last)) of \(DisplayFormat.grouped(total ?? items.count))"
+            let last = min(rowCount, table.offset + rowsOnScreen)
+            text = "\(DisplayFormat.grouped(first))–\(DisplayFormat.grouped(last)) of \(DisplayFormat.grouped(total ?? rowCount))"
         }
         switch load {
         case .loading(_, appending: true): text += "  " + SpinnerWidget.frame(ctx.frame) + " loading more…"

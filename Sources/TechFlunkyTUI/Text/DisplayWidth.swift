@@ -29,8 +29,37 @@ public enum DisplayWidth {
     /// Cells a string takes.
     public static func of(_ s: String) -> Int {
         var total = 0
-        for c in s { total += of(c) }
+        forEachGrapheme(s) { width, _, _ in total += width; return true }
         return total
+    }
+
+    /// Calls `body` with each grapheme of `s` in order: its width, its UTF-8 byte offsets, and its byte when it is a
+    /// single printable ASCII byte (so callers can skip building a `Character`). Stops when `body` returns false.
+    ///
+    /// Same widths as `of(Character)` over `s`, but cheap for ASCII: per UAX #29 a grapheme can only continue past a
+    /// scalar if the next scalar extends it (Extend, ZWJ, SpacingMark — never ASCII) or the pair is CR LF, or the
+    /// scalar is a Prepend (never ASCII). So a printable ASCII byte followed by an ASCII byte or the end is a whole
+    /// grapheme of one cell, and only text next to non-ASCII goes through grapheme segmentation and `wcwidth`. Every
+    /// render measures and draws mostly-ASCII table text, where `Character` iteration was most of the frame's cost.
+    @inline(__always)
+    static func forEachGrapheme(_ s: String, _ body: (_ width: Int, _ bytes: Range<Int>, _ ascii: UInt8?) -> Bool) {
+        var contiguous = s
+        contiguous.withUTF8 { utf8 in
+            let n = utf8.count
+            var i = 0
+            while i < n {
+                let b = utf8[i]
+                if b >= 0x20, b < 0x7F, i + 1 == n || utf8[i + 1] < 0x80 {
+                    guard body(1, i..<(i + 1), b) else { return }
+                    i += 1
+                    continue
+                }
+                let ch = s[s.utf8.index(s.utf8.startIndex, offsetBy: i)]
+                let length = ch.utf8.count
+                guard body(of(ch), i..<(i + length), nil) else { return }
+                i += length
+            }
+        }
     }
 
     private static func wide(_ c: Character) -> Int {

@@ -6,19 +6,29 @@ public enum TextLayout {
     /// The longest prefix of `text` that fits `width` cells, ending in `…` when something was cut.
     public static func truncate(_ text: String, to width: Int) -> String {
         guard width > 0 else { return "" }
-        // One pass that stops as soon as the text is known not to fit, so a 10,000-character title costs
-        // no more than a short one.
+        let cut = cutPoint(text, width: width)
+        guard cut.truncated else { return text }
+        return String(text[..<text.utf8.index(text.utf8.startIndex, offsetBy: cut.end)]) + String(ellipsis)
+    }
+
+    /// Where `truncate` cuts, in UTF-8 bytes: if `text` fits `width` cells, its length and width (`truncated` false);
+    /// otherwise the length and width of the longest prefix that fits `width - 1` cells, leaving room for the
+    /// ellipsis. One pass that stops as soon as the text is known not to fit, so a 10,000-character title costs no
+    /// more than a short one.
+    static func cutPoint(_ text: String, width: Int) -> (end: Int, width: Int, truncated: Bool) {
         var used = 0
-        var keepEnd = text.startIndex  // end of the prefix that fits in width-1 cells
-        var i = text.startIndex
-        while i < text.endIndex {
-            let w = DisplayWidth.of(text[i])
-            if used + w > width { return String(text[..<keepEnd]) + String(ellipsis) }
+        var keepEnd = 0  // end of the prefix that fits in width-1 cells
+        var keepWidth = 0
+        var end = 0
+        var truncated = false
+        DisplayWidth.forEachGrapheme(text) { w, bytes, _ in
+            if used + w > width { truncated = true; return false }
             used += w
-            i = text.index(after: i)
-            if used <= width - 1 { keepEnd = i }
+            end = bytes.upperBound
+            if used <= width - 1 { keepEnd = end; keepWidth = used }
+            return true
         }
-        return text
+        return truncated ? (keepEnd, keepWidth, true) : (end, used, false)
     }
 
     /// `text` truncated or padded with spaces to exactly `width` cells; `alignRight` pads on the left.

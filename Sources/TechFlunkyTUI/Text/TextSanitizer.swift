@@ -28,6 +28,10 @@ public enum TextSanitizer {
     }
 
     static func needsWork(_ text: String) -> Bool {
+        // Printable ASCII needs nothing: check the bytes first, the scalars only when there is more.
+        var copy = text
+        let printableASCII = copy.withUTF8 { utf8 in utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F } }
+        if printableASCII { return false }
         for s in text.unicodeScalars where isUnsafe(s.value) { return true }
         return false
     }

@@ -50,6 +50,17 @@ public struct TableWidget: Sendable {
     /// The cells of row `i` (only called for rows on screen), and an optional style per row.
     public var row: @Sendable (Int) -> [String]
     public var rowStyle: @Sendable (Int) -> CellStyle
+    /// How the selected row is shown: highlighted whole (the default), or by a marker in a two-cell gutter left of
+    /// the columns, its text drawn as any other row's (see `SelectionLook`).
+    public var selectionLook = SelectionLook.highlight
+
+    public enum SelectionLook: Sendable, Hashable {
+        case highlight
+        /// A block of the selection colour in the gutter. Moving the selection then changes two gutter cells, not
+        /// two whole rows, so a one-row scroll sends a terminal the new row and little else (the Browse list
+        /// scrolls most).
+        case gutterMarker
+    }
 
     public init(columns: [TableColumn], rowCount: Int, row: @escaping @Sendable (Int) -> [String],
                 rowStyle: @escaping @Sendable (Int) -> CellStyle = { _ in .text }) {
@@ -94,8 +105,10 @@ public struct TableWidget: Sendable {
 
     public func render(into canvas: inout Canvas, area: Rect, state: TableState) {
         guard area.height >= 1, area.width >= 1 else { return }
-        let layout = TableWidget.layout(columns, width: area.width)
-        var x = area.x
+        let gutter = selectionLook == .gutterMarker && area.width > 2 ? 2 : 0
+        let left = area.x + gutter
+        let layout = TableWidget.layout(columns, width: area.width - gutter)
+        var x = left
         canvas.fill(Rect(x: area.x, y: area.y, width: area.width, height: 1), style: .header)
         for (i, w) in layout {
             canvas.writeFitted(columns[i].title, x: x, y: area.y, width: w, style: CellStyle(.header, bold: true),
@@ -109,10 +122,16 @@ public struct TableWidget: Sendable {
             guard r < rowCount else { break }
             let y = area.y + 1 + line
             let selected = r == state.selected
-            let base = selected ? CellStyle(.selection, bold: true) : rowStyle(r)
-            if selected { canvas.fill(Rect(x: area.x, y: y, width: area.width, height: 1), style: base) }
+            let base: CellStyle
+            if gutter > 0 {
+                base = rowStyle(r)
+                if selected { canvas.fill(Rect(x: area.x, y: y, width: gutter, height: 1), style: .selection) }
+            } else {
+                base = selected ? CellStyle(.selection, bold: true) : rowStyle(r)
+                if selected { canvas.fill(Rect(x: area.x, y: y, width: area.width, height: 1), style: base) }
+            }
             let cells = row(r)
-            x = area.x
+            x = left
             for (i, w) in layout {
                 let text = i < cells.count ? cells[i] : ""
                 canvas.writeFitted(text, x: x, y: y, width: w, style: base, alignRight: columns[i].alignRight)
