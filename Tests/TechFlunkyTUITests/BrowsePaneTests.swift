@@ -21,6 +21,18 @@ final class BrowsePaneTests: XCTestCase {
         XCTAssertTrue(screen.contains("? help"))
     }
 
+    func testASearchCountedOnlySoFarSaysAtLeast() async {
+        let service = InMemoryMarketplace(count: 12_345)
+        await service.setSearchCountLimit(10_000)
+        var d = UIDriver(service: service, width: 120, height: 30)
+        await d.start()
+        XCTAssertTrue(d.screen.contains("1–23 of 12,345"), "browsing is counted exactly:\n\(d.screen)")
+        await d.press(.char("/"))
+        await d.type("Business")
+        await d.fireTimers()
+        XCTAssertTrue(d.screen.contains("1–23 of 10,000+"), d.screen)
+    }
+
     func testNarrowTerminalDropsLowPriorityColumnsButKeepsTitleAndPrice() async {
         var d = UIDriver(service: InMemoryMarketplace(count: 10), width: 50, height: 20)
         await d.start()

@@ -45,6 +45,9 @@ actor InMemoryMarketplace: MarketplaceService {
     init(listings: [ListingSummary]) { catalog = listings }
 
     func setFailNext(_ failure: ServiceFailure?) { failNext = failure }
+    /// Like the platform, count search matches only up to this many and then say "at least".
+    var searchCountLimit: Int?
+    func setSearchCountLimit(_ limit: Int?) { searchCountLimit = limit }
 
     func me() async throws -> MeResponse {
         MeResponse(account: Account(id: "acct_1", email: "demo@techflunky.test", displayName: "Demo Buyer",
@@ -72,6 +75,9 @@ actor InMemoryMarketplace: MarketplaceService {
         let limit = min(query.limit ?? ListingQuery.defaultLimit, ListingQuery.maxLimit)
         let end = min(rows.count, start + limit)
         let items = start < end ? Array(rows[start..<end]) : []
+        if query.q != nil, let cap = searchCountLimit, rows.count > cap {
+            return ListingPage(items: items, nextCursor: end < rows.count ? String(end) : nil, total: cap, totalIsLowerBound: true)
+        }
         return ListingPage(items: items, nextCursor: end < rows.count ? String(end) : nil, total: rows.count)
     }
 

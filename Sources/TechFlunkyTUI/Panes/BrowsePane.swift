@@ -44,6 +44,8 @@ public struct BrowsePane: Pane {
     public private(set) var items: [ListingSummary] = []
     public private(set) var firstRow = 0
     public private(set) var total: Int?
+    /// The server counted only so far ("10,000+"): `total` is at least this.
+    public private(set) var totalIsLowerBound = false
     /// The cursor of the page after the last one held (nil: none).
     public private(set) var nextCursor: String?
     /// Every page of the current query fetched so far, in order, and which of them are held in `items`.
@@ -252,6 +254,7 @@ public struct BrowsePane: Pane {
                     nextCursor = page.nextCursor
                 }
                 total = page.total
+                totalIsLowerBound = page.totalIsLowerBound
                 load = .idle
                 table.clamp(count: rowCount, visibleRows: visibleRows)
                 return loadAheadIfNeeded(&ctx)
@@ -447,11 +450,13 @@ public struct BrowsePane: Pane {
     func renderPositionRow(into canvas: inout Canvas, area: Rect, rowsOnScreen: Int, _ ctx: RenderContext) {
         var text: String
         if items.isEmpty {
-            text = total.map { "0 of \(DisplayFormat.grouped($0))" } ?? ""
+            text = total.map { "0 of \(DisplayFormat.grouped($0))\(totalIsLowerBound ? "+" : "")" } ?? ""
         } else {
             let first = table.offset + 1
             let last = min(rowCount, table.offset + rowsOnScreen)
-            text = "\(DisplayFormat.grouped(first))–\(DisplayFormat.grouped(last)) of \(DisplayFormat.grouped(total ?? rowCount))"
+            // Past a lower-bound count the rows already seen are the better "at least".
+            let of = totalIsLowerBound ? "\(DisplayFormat.grouped(max(total ?? 0, rowCount)))+" : DisplayFormat.grouped(total ?? rowCount)
+            text = "\(DisplayFormat.grouped(first))–\(DisplayFormat.grouped(last)) of \(of)"
         }
         switch load {
         case .loading(_, appending: true): text += "  " + SpinnerWidget.frame(ctx.frame) + " loading more…"
