@@ -20,9 +20,6 @@ public final class PlatformDatabase: Sendable {
         configuration.busyMode = .timeout(10)
         configuration.label = "techflunky.platform"
         configuration.prepareDatabase { db in
-            // Read pages straight from the mapped file instead of copying each into the 2 MB page cache: full-text
-            // queries walk long posting lists, and over 1,000,000 listings this makes them about 40 % faster.
-            try db.execute(sql: "PRAGMA mmap_size = \(PlatformDatabase.mmapSize)")
             try ListingRankFunction.register(db)
         }
         pool = try DatabasePool(path: path, configuration: configuration)
@@ -30,9 +27,6 @@ public final class PlatformDatabase: Sendable {
         try Self.migrator().migrate(pool)
         pool.add(transactionObserver: catalogGeneration, extent: .databaseLifetime)
     }
-
-    /// How much of the file is mapped (SQLite clamps it to its compiled-in ceiling, 2 GiB on Debian and Ubuntu).
-    static let mmapSize: Int64 = 2_000_000_000
 
     /// Every concern's migrations, in the order they were introduced. Add new ones at the end; never edit
     /// a shipped one (the migrator records which ran).
