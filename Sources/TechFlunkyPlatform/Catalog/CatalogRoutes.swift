@@ -11,7 +11,7 @@ enum CatalogRoutes {
             let body = try await services.listingPages.body(for: query, generation: generation) {
                 ByteBuffer(bytes: try WireJSON.encode(try await services.catalog.search(query)))
             }
-            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body))
+            return Response(status: .ok, headers: [.contentType: jsonContentType], body: .init(byteBuffer: body))
         }
 
         api.get("listings/:slug") { _, context -> Listing in
@@ -26,6 +26,8 @@ enum CatalogRoutes {
             CategoriesResponse(categories: try await services.catalog.categories())
         }
     }
+
+    static let jsonContentType = "application/json; charset=utf-8"
 
     static func parseQuery(_ parameters: Parameters) throws -> ListingQuery {
         func integer(_ name: String) throws -> Int64? {

@@ -13,6 +13,7 @@ final class ListingPageCache: Sendable {
         var generation: UInt64 = 0
         var pages: [ListingQuery: ByteBuffer] = [:]
         var bytes = 0
+        var fastHits = 0
     }
     private let entries = Mutex(Entries())
     private let maxEntries: Int
@@ -29,7 +30,7 @@ final class ListingPageCache: Sendable {
         let seen = entries.withLock { entries -> ByteBuffer? in
             if entries.generation != generation {
                 guard generation > entries.generation else { return nil }
-                entries = Entries(generation: generation)
+                entries = Entries(generation: generation, fastHits: entries.fastHits)
             }
             return entries.pages[query]
         }
@@ -46,6 +47,18 @@ final class ListingPageCache: Sendable {
         }
         return body
     }
+
+    /// The remembered bytes only, if `generation` is still the cache's (the connection fast path).
+    func cached(for query: ListingQuery, generation: UInt64) -> ByteBuffer? {
+        entries.withLock { entries in
+            guard entries.generation == generation, let page = entries.pages[query] else { return nil }
+            entries.fastHits += 1
+            return page
+        }
+    }
+
+    /// How many pages `cached(for:generation:)` has served (diagnostics, tests).
+    var fastHits: Int { entries.withLock { $0.fastHits } }
 
     var count: Int { entries.withLock { $0.pages.count } }
 

@@ -33,8 +33,10 @@ public enum PlatformApplication {
     public static func build(services: PlatformServices,
                              onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let configuration = services.configuration
+        let pages = services.listingPages, generation = services.database.catalogGeneration
         return Application(
             router: buildRouter(services: services),
+            server: .http1(additionalChannelHandlers: [ListingPageFastPath(pages: pages, generation: generation)]),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
             logger: services.logger
