@@ -77,6 +77,9 @@ final class SearchScalingTests: XCTestCase {
         let browse = try await store.search(ListingQuery(limit: 3))
         XCTAssertEqual(browse.total, 8, "plain browsing is always counted exactly")
         XCTAssertFalse(browse.totalIsLowerBound)
+        let filtered = try await store.search(ListingQuery(category: "Productivity", limit: 3))
+        XCTAssertEqual(filtered.total, 5, "filters are counted up to the limit too")
+        XCTAssertTrue(filtered.totalIsLowerBound)
     }
 
     /// A sorted search over a term most listings contain walks the sort's index and checks each listing; a sparse

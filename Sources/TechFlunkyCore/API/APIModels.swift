@@ -121,7 +121,7 @@ public struct ListingPage: Codable, Sendable, Hashable {
     public var nextCursor: String?
     /// How many listings match the query in all, or, when `totalIsLowerBound`, at least how many.
     public var total: Int
-    /// True when a full-text search matched more listings than the server counts (10,000): show "10,000+".
+    /// True when a search or filter matched more listings than the server counts (10,000): show "10,000+".
     /// Absent from the JSON when false.
     public var totalIsLowerBound: Bool
 
