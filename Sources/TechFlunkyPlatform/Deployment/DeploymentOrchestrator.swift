@@ -281,8 +281,7 @@ public actor DeploymentOrchestrator {
                     if Task.isCancelled || error is CancellationError { return }
                     let (message, code) = Self.explain(error)
                     try await recorder.stepFinished(kind, state: .failed, message: message, errorCode: code)
-                    try await recorder.setState(.failed, message: "Step \(kind.number) (\(kind.title)) failed: \(message)")
-                    logger.warning("deployment step failed", metadata: ["deployment": "\(id)", "step": "\(kind.rawValue)", "code": "\(code.map(String.init) ?? "-")"])
+                    // The hold is frozen before the failure is announced: whoever sees "failed" sees the payout waiting.
                     if kind.isPackageStep {
                         let orderId = await recorder.deployment.orderId
                         do {
@@ -291,16 +290,19 @@ public actor DeploymentOrchestrator {
                             logger.error("could not freeze payout hold", metadata: ["order": "\(orderId)", "error": "\(error)"])
                         }
                     }
+                    try await recorder.setState(.failed, message: "Step \(kind.number) (\(kind.title)) failed: \(message)")
+                    logger.warning("deployment step failed", metadata: ["deployment": "\(id)", "step": "\(kind.rawValue)", "code": "\(code.map(String.init) ?? "-")"])
                     return
                 }
             }
-            let url = await recorder.deployment.url
-            try await recorder.setState(.succeeded, message: url.map { "Live at \($0)" } ?? "Deployed")
-            logger.info("deployment succeeded", metadata: ["deployment": "\(id)"])
+            // Likewise the freeze is lifted before success is announced.
             let orderId = await recorder.deployment.orderId
             do { try await orders.unfreezePayoutHold(orderId: orderId) } catch {
                 logger.error("could not lift payout freeze", metadata: ["order": "\(orderId)", "error": "\(error)"])
             }
+            let url = await recorder.deployment.url
+            try await recorder.setState(.succeeded, message: url.map { "Live at \($0)" } ?? "Deployed")
+            logger.info("deployment succeeded", metadata: ["deployment": "\(id)"])
         } catch {
             // The store refused a write (or the run was cancelled): nothing more can be recorded.
             if !(Task.isCancelled || error is CancellationError) {
