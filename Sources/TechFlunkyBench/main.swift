@@ -1,4 +1,4 @@
-// techflunky-bench: the in-process benchmarks `scripts/bench` runs (render, search). Each prints one
+// techflunky-bench: the in-process benchmarks `scripts/bench` runs (render, search) and its SSE watcher (watch). Each prints one
 // JSON object on its last line. Figures only — nothing here asserts a time.
 import Foundation
 import Logging
@@ -95,7 +95,9 @@ case "search":
     let queries = args.count > 3 ? Int(args[3]) ?? 1_000 : 1_000
     let dir = args.count > 4 ? args[4] : FileManager.default.temporaryDirectory.appendingPathComponent("tf-bench-search-\(count)").path
     try await benchSearch(count: count, queries: queries, dataDir: dir)
+case "watch" where args.count == 6:
+    try watchEvents(port: UInt16(args[2]) ?? 0, path: args[3], token: args[4], count: Int(args[5]) ?? 1)
 default:
-    FileHandle.standardError.write(Data("usage: techflunky-bench render [RUNS] | search [LISTINGS] [QUERIES] [DATADIR]\n".utf8))
+    FileHandle.standardError.write(Data("usage: techflunky-bench render [RUNS] | search [LISTINGS] [QUERIES] [DATADIR] | watch PORT PATH TOKEN COUNT\n".utf8))
     exit(2)
 }
