@@ -96,7 +96,8 @@ final class SearchScalingTests: XCTestCase {
                                            CatalogFixtures.details(title: title, price: Int64((n * 7919) % 100 + 1) * 100_00))
         }
         let limited = SQLiteCatalogStore(database: services.database, matchCountLimit: 5)
-        for (text, expected) in [("shop", 60), ("rare", 6)] {
+        // With the limit of 5, "shop" is dense and "rare" in between; the exact store reads "rare"'s six directly.
+        for (text, expected) in [("shop", 60), ("rare", 6), ("nowhere", 0)] {
             for sort in [ListingSort.priceAsc, .priceDesc, .newest] {
                 var served: [ListingSummary] = []
                 var cursor: String?
