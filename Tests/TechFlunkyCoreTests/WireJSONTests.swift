@@ -151,3 +151,25 @@ final class ListingUploadTests: XCTestCase {
         XCTAssertEqual(String(decoding: try WireJSON.encode(WebhookReceipt()), as: UTF8.self), #"{"duplicate":false,"received":true}"#)
     }
 }
+
+final class WireDateTests: XCTestCase {
+    func testDatesAreWrittenToTheNearestMillisecondInUTC() {
+        XCTAssertEqual(WireJSON.formatDate(Date(timeIntervalSince1970: 0)), "1970-01-01T00:00:00.000Z")
+        XCTAssertEqual(WireJSON.formatDate(Date(timeIntervalSince1970: 1_795_730_852.1236)), "2026-11-26T22:07:32.124Z")
+        XCTAssertEqual(WireJSON.formatDate(Date(timeIntervalSince1970: 1_795_730_852.9996)), "2026-11-26T22:07:33.000Z", "rounds into the next second")
+        XCTAssertEqual(WireJSON.formatDate(Date(timeIntervalSince1970: -0.5)), "1969-12-31T23:59:59.500Z")
+        XCTAssertEqual(WireJSON.formatDate(Date(timeIntervalSince1970: 951_782_400)), "2000-02-29T00:00:00.000Z")
+    }
+
+    /// What is read back is written out the same: an event replayed from storage equals the one sent live.
+    func testWrittenDatesSurviveAReadAndWriteUnchanged() throws {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let millis = Int64.random(in: 0..<4_102_444_800_000, using: &generator)
+            let text = WireJSON.formatDate(Date(timeIntervalSince1970: Double(millis) / 1000))
+            let read = try XCTUnwrap(WireJSON.parseDate(text), text)
+            XCTAssertEqual(WireJSON.formatDate(read), text)
+            XCTAssertEqual((read.timeIntervalSince1970 * 1000).rounded(), Double(millis), text)
+        }
+    }
+}
