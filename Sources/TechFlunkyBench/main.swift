@@ -17,19 +17,6 @@ func percentile(_ xs: [Double], _ p: Double) -> Double {
     return s[min(s.count - 1, Int((p / 100 * Double(s.count)).rounded(.up)) - 1)]
 }
 
-/// SplitMix64: a small seedable generator.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-}
-
 func ms(_ d: Duration) -> Double { Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15 }
 
 func emit(_ object: [String: Any]) {
@@ -72,7 +59,7 @@ func benchSearch(count: Int, queries: Int, dataDir: String) async throws {
                  "saas", "tool", "studio", "hub", "kit", "tracker", "builder", "manager", "platform", "monitor", "assistant",
                  "freelancers", "agencies", "schools", "clinics", "restaurants", "creators", "shops"]
     // The same 1,000 queries on every run, so runs (and machines) compare.
-    var rng = SeededGenerator(seed: 0x7ec4_f1a2)
+    var rng = SplitMix64(seed: 0x7ec4_f1a2)
     var texts: [String] = []
     for i in 0..<queries {
         let a = words.randomElement(using: &rng)!, b = words.randomElement(using: &rng)!
