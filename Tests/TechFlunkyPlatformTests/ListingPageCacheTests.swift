@@ -89,3 +89,22 @@ final class ListingPageCacheTests: XCTestCase {
         XCTAssertEqual(generation.current, start + 2, "many changes in one transaction are one step")
     }
 }
+
+final class GenerationCacheTests: XCTestCase {
+    func testValuesLiveForOneGenerationAndStaleOnesAreNeverStored() {
+        let cache = GenerationCache<String, Int>(maxEntries: 10, maxCost: 10, cost: { $0 })
+        cache.store(1, for: "a", generation: 0)
+        XCTAssertEqual(cache.value(for: "a", generation: 0), 1)
+        XCTAssertNil(cache.value(for: "a", generation: 1), "a newer generation drops everything")
+        cache.store(2, for: "a", generation: 0)
+        XCTAssertNil(cache.value(for: "a", generation: 1), "computed before the change: not stored")
+        XCTAssertNil(cache.value(for: "a", generation: 0), "an old generation never reads")
+        cache.store(6, for: "b", generation: 1)
+        cache.store(6, for: "c", generation: 1)
+        XCTAssertNil(cache.value(for: "b", generation: 1), "over the cost budget: started empty again")
+        XCTAssertEqual(cache.value(for: "c", generation: 1), 6)
+        cache.store(11, for: "d", generation: 1)
+        XCTAssertNil(cache.value(for: "d", generation: 1), "a value over the whole budget is not kept")
+        XCTAssertEqual(cache.count, 1)
+    }
+}
