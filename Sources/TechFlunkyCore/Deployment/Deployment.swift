@@ -1,7 +1,10 @@
 import Foundation
 
 public enum DeploymentState: String, Codable, Sendable, CaseIterable {
-    case queued, running, succeeded, failed, interrupted
+    /// `provisioned`: every resource is in place and the Worker answers on workers.dev, but the custom
+    /// domain's certificate is still being issued; the run goes on checking and turns `succeeded` (live)
+    /// when the smoke check passes on the hostname.
+    case queued, running, provisioned, succeeded, failed, interrupted
     case rollingBack = "rolling_back"
     case rolledBack = "rolled_back"
 
@@ -10,7 +13,9 @@ public enum DeploymentState: String, Codable, Sendable, CaseIterable {
 }
 
 public enum StepState: String, Codable, Sendable, CaseIterable {
-    case pending, running, succeeded, failed, skipped
+    /// `waiting`: the step has done its part and waits on Cloudflare (a custom domain's certificate);
+    /// not a failure.
+    case pending, running, waiting, succeeded, failed, skipped
 }
 
 /// The nine steps, in an order that respects bindings: a worker binds only a database or bucket that exists.
@@ -47,7 +52,8 @@ public enum DeploymentStepKind: String, Codable, Sendable, CaseIterable {
 
 /// A Cloudflare resource a step created (or adopted), recorded so a retry adopts it and a rollback removes it.
 public struct CreatedResource: Codable, Sendable, Hashable {
-    /// `d1_database`, `r2_bucket`, `worker_script`, `workers_subdomain`, `custom_hostname`, `dns_record`, `worker_secret`.
+    /// `d1_database`, `r2_bucket`, `worker_script`, `workers_subdomain`, `worker_domain` (a Workers Custom Domain),
+    /// `dns_record`, `worker_secret`; `custom_hostname` only in deployments made before custom domains.
     public var kind: String
     /// Cloudflare's id (uuid, record id) or the name where the API addresses by name.
     public var id: String

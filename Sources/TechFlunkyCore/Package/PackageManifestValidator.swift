@@ -247,7 +247,7 @@ private struct Check {
     mutating func worker(_ w: WorkerSpec, at path: String, databases: Set<String>, buckets: Set<String>) {
         file(w.main, at: "\(path).main", kinds: ["js", "mjs"])
         for (i, module) in (w.modules ?? []).enumerated() {
-            file(module, at: "\(path).modules[\(i)]", kinds: ["js", "mjs", "cjs", "wasm", "txt", "bin", "json"])
+            file(module, at: "\(path).modules[\(i)]", kinds: ["js", "mjs", "cjs", "wasm", "txt", "bin"])
         }
         if !Check.isCalendarDate(w.compatibilityDate) {
             report("\(path).compatibility_date", "must be a real date written YYYY-MM-DD, such as 2024-09-23 (got \(quoted(w.compatibilityDate)))")

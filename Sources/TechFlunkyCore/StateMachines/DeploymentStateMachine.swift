@@ -1,6 +1,7 @@
 import Foundation
 
-// Deployment: queued → running → succeeded | failed | interrupted. A failed or interrupted run goes
+// Deployment: queued → running → succeeded | failed | interrupted; with a custom domain, running →
+// provisioned (Worker up, certificate pending) → succeeded (live) | failed | interrupted. A failed or interrupted run goes
 // back to running on retry (interrupted: the buyer gave the token again after a restart). A rollback
 // (from failed, interrupted or succeeded) goes rolling_back → rolled_back; a rollback that cannot finish
 // ends failed or interrupted and may be retried. A queued run whose process restarts before it starts
@@ -11,7 +12,8 @@ extension DeploymentState: StateMachineState {
     public var allowedNextStates: Set<DeploymentState> {
         switch self {
         case .queued: [.running, .interrupted]
-        case .running: [.succeeded, .failed, .interrupted]
+        case .running: [.provisioned, .succeeded, .failed, .interrupted]
+        case .provisioned: [.succeeded, .failed, .interrupted]
         case .succeeded: [.rollingBack]
         case .failed: [.running, .rollingBack]
         case .interrupted: [.running, .rollingBack]
@@ -26,7 +28,8 @@ extension DeploymentState: StateMachineState {
     public var canRollBack: Bool { canTransition(to: .rollingBack) }
 }
 
-// Step: pending → running → succeeded | failed; pending → skipped (nothing to do, e.g. no buckets).
+// Step: pending → running → succeeded | failed; running ⇄ waiting (on Cloudflare, e.g. a certificate)
+// → succeeded | failed; pending → skipped (nothing to do, e.g. no buckets).
 // failed → running on retry. running → pending when the run is interrupted mid-step, so a resumed
 // run starts that step again (steps are idempotent and adopt what they already created).
 extension StepState: StateMachineState {
@@ -35,7 +38,8 @@ extension StepState: StateMachineState {
     public var allowedNextStates: Set<StepState> {
         switch self {
         case .pending: [.running, .skipped]
-        case .running: [.succeeded, .failed, .pending]
+        case .running: [.waiting, .succeeded, .failed, .pending]
+        case .waiting: [.running, .succeeded, .failed, .pending]
         case .failed: [.running]
         case .succeeded, .skipped: []
         }

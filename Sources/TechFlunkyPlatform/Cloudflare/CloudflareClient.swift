@@ -82,6 +82,12 @@ public struct CloudflareClient: Sendable, CustomStringConvertible {
         try await call(.GET, account, operation: "read Cloudflare account \(accountId)")
     }
 
+    /// The accounts this token can reach (`GET /accounts`): how a wrong account id is told apart from a
+    /// missing permission.
+    public func listAccounts() async throws -> [CloudflareAccount] {
+        try await call(.GET, "/accounts", query: [("per_page", "50")], operation: "list the accounts the token can reach")
+    }
+
     // MARK: D1
 
     public func createD1Database(name: String) async throws -> CloudflareD1Database {
@@ -118,6 +124,47 @@ public struct CloudflareClient: Sendable, CustomStringConvertible {
     }
 
     // MARK: R2
+
+    /// Whether the token may write R2 in this account, without creating anything: CORS of a bucket that
+    /// cannot exist answers 404 (no such bucket) to a token that may write and 403 to one that may not.
+    public func probeR2Write() async throws {
+        let rule = CORSRule(allowed: .init(origins: ["https://example.com"], methods: ["GET"]))
+        try await probe(.PUT, "\(account)/r2/buckets/\(Self.probeName())/cors",
+                        body: try JSONEncoder().encode(CloudflareR2CORSPolicy(rules: [rule])), operation: "check R2 write access")
+    }
+
+    /// Whether the token may write D1 (deleting a database that cannot exist).
+    public func probeD1Write() async throws {
+        try await probe(.DELETE, "\(account)/d1/database/\(UUID().uuidString.lowercased())", operation: "check D1 write access")
+    }
+
+    /// Whether the token may write Workers scripts (deleting a script that cannot exist).
+    public func probeWorkersWrite() async throws {
+        try await probe(.DELETE, "\(account)/workers/scripts/\(Self.probeName())", operation: "check Workers write access")
+    }
+
+    /// Whether the token may edit DNS in the zone (deleting a record that cannot exist).
+    public func probeDNSWrite(zoneId: String) async throws {
+        try await probe(.DELETE, "/zones/\(Self.segment(zoneId))/dns_records/\(Self.randomHex(16))", operation: "check DNS write access")
+    }
+
+    /// A fresh random name for each probe, so a probe can never touch something that exists.
+    static func probeName() -> String { "tf-probe-" + randomHex(8) }
+
+    static func randomHex(_ bytes: Int) -> String {
+        var g = SystemRandomNumberGenerator()
+        return (0..<bytes).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &g)) }.joined()
+    }
+
+    /// Sends a write to a resource that does not exist: "not found" proves the permission, a refusal
+    /// throws it.
+    private func probe(_ method: HTTPMethod, _ path: String, body: Data? = nil, operation: String) async throws {
+        do {
+            let _: CloudflareJSONValue? = try await callOptional(method, path, body: body, idempotent: true, operation: operation)
+        } catch let error as CloudflareError where error.isNotFound {
+            return
+        }
+    }
 
     public func createR2Bucket(name: String) async throws -> CloudflareR2Bucket {
         try await call(.POST, "\(account)/r2/buckets", body: json(["name": name]), operation: "create R2 bucket \(name)")
@@ -228,7 +275,7 @@ public struct CloudflareClient: Sendable, CustomStringConvertible {
             operation: "delete secret \(name) of Worker \(script)")
     }
 
-    // MARK: Zones, DNS, custom hostnames
+    // MARK: Zones, DNS, custom domains
 
     /// The zone with exactly this name in the account, or nil.
     public func findZone(name: String) async throws -> CloudflareZone? {
@@ -259,21 +306,33 @@ public struct CloudflareClient: Sendable, CustomStringConvertible {
             .DELETE, "/zones/\(Self.segment(zoneId))/dns_records/\(Self.segment(recordId))", operation: "delete DNS record \(recordId)")
     }
 
-    public func createCustomHostname(zoneId: String, hostname: String) async throws -> CloudflareCustomHostname {
-        struct SSL: Encodable { var method = "http"; var type = "dv" }
-        struct Body: Encodable { var hostname: String; var ssl = SSL() }
-        return try await call(.POST, "/zones/\(Self.segment(zoneId))/custom_hostnames",
-                              body: try JSONEncoder().encode(Body(hostname: hostname)),
-                              operation: "create custom hostname \(hostname)")
+    /// The zones of this account (`GET /zones?account.id=`), to name them when a domain is in none.
+    public func listZones() async throws -> [CloudflareZone] {
+        try await call(.GET, "/zones", query: [("account.id", accountId), ("per_page", "50")], operation: "list the account's zones")
     }
 
-    public func findCustomHostname(zoneId: String, hostname: String) async throws -> CloudflareCustomHostname? {
-        let list: [CloudflareCustomHostname] = try await call(
-            .GET, "/zones/\(Self.segment(zoneId))/custom_hostnames", query: [("hostname", hostname)],
-            operation: "look up custom hostname \(hostname)")
+    /// Attaches `hostname` to the Worker `service` as a Workers Custom Domain (PUT: repeating it is safe).
+    /// Cloudflare makes the hostname's DNS record and certificate.
+    public func attachWorkerDomain(hostname: String, service: String, zoneId: String) async throws -> CloudflareWorkerDomain {
+        struct Body: Encodable { var hostname: String; var service: String; var zone_id: String; var environment = "production" }
+        return try await call(.PUT, "\(account)/workers/domains",
+                              body: try JSONEncoder().encode(Body(hostname: hostname, service: service, zone_id: zoneId)),
+                              operation: "attach \(hostname) to Worker \(service)")
+    }
+
+    /// The Workers Custom Domain for exactly this hostname, or nil.
+    public func findWorkerDomain(hostname: String) async throws -> CloudflareWorkerDomain? {
+        let list: [CloudflareWorkerDomain] = try await call(
+            .GET, "\(account)/workers/domains", query: [("hostname", hostname)], operation: "look up custom domain \(hostname)")
         return list.first { $0.hostname.lowercased() == hostname.lowercased() }
     }
 
+    public func detachWorkerDomain(id: String) async throws {
+        let _: CloudflareJSONValue? = try await callOptional(
+            .DELETE, "\(account)/workers/domains/\(Self.segment(id))", operation: "detach custom domain \(id)")
+    }
+
+    /// Removes a Cloudflare-for-SaaS custom hostname that deployments made before custom domains created.
     public func deleteCustomHostname(zoneId: String, id: String) async throws {
         let _: CloudflareJSONValue? = try await callOptional(
             .DELETE, "/zones/\(Self.segment(zoneId))/custom_hostnames/\(Self.segment(id))", operation: "delete custom hostname \(id)")
@@ -346,7 +405,8 @@ public struct CloudflareClient: Sendable, CustomStringConvertible {
                 do {
                     let envelope = try JSONDecoder().decode(CloudflareEnvelope<R>.self, from: response.body)
                     if envelope.success { return (envelope, response.status) }
-                    throw CloudflareError.fromResponse(operation: operation, status: response.status, errors: envelope.errors)
+                    throw CloudflareError.fromResponse(operation: operation, status: response.status, errors: envelope.errors,
+                                                       needs: CloudflareTokenPermission.needed(method: method.rawValue, path: path))
                 } catch let error as CloudflareError {
                     throw error
                 } catch {
@@ -368,7 +428,8 @@ public struct CloudflareClient: Sendable, CustomStringConvertible {
                 try await pause(backoff(attempt))
                 continue
             }
-            throw CloudflareError.fromResponse(operation: operation, status: response.status, errors: errors)
+            throw CloudflareError.fromResponse(operation: operation, status: response.status, errors: errors,
+                                               needs: CloudflareTokenPermission.needed(method: method.rawValue, path: path))
         }
     }
 
@@ -393,8 +454,8 @@ public struct CloudflareClient: Sendable, CustomStringConvertible {
 
     /// Percent-encodes one path segment (names come from packages and buyers: untrusted).
     static func segment(_ s: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
+        // RFC 3986 unreserved characters only: `CharacterSet.alphanumerics` would let non-ASCII letters through.
+        let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
         return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? s
     }
 

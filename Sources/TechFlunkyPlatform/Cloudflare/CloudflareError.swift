@@ -55,18 +55,29 @@ public struct CloudflareError: Error, Sendable, Hashable, CustomStringConvertibl
         self.message = message
     }
 
+    /// The permission the refused call needed, as Cloudflare's dashboard names it, when the refusal was one.
+    public var missingPermission: CloudflareTokenPermission?
+
+    /// Whether Cloudflare refused the call for want of a permission (not a bad token).
+    public var isPermissionRefusal: Bool { missingPermission != nil }
+
     /// Turns Cloudflare's answer into a typed error with an actionable message.
-    static func fromResponse(operation: String, status: Int, errors: [CloudflareAPIMessage], retryAfter: Double? = nil)
-        -> CloudflareError
+    static func fromResponse(operation: String, status: Int, errors: [CloudflareAPIMessage], retryAfter: Double? = nil,
+                             needs permission: CloudflareTokenPermission? = nil) -> CloudflareError
     {
         let reason: Reason = status == 429 ? .rateLimited(retryAfter: retryAfter) : .api
-        let advice = CloudflareErrorCode.advice(status: status, errors: errors, operation: operation)
+        let refused = CloudflareErrorCode.isPermissionRefusal(status: status, errors: errors)
+        let advice = refused && permission != nil
+            ? "the API token lacks the permission “\(permission!.rawValue)”; edit the token in the Cloudflare dashboard (My Profile → API Tokens) to add it, or create one with \(CloudflareTokenPermission.deploymentSummary)"
+            : CloudflareErrorCode.advice(status: status, errors: errors, operation: operation)
         let detail = errors.isEmpty
             ? "HTTP \(status)"
             : errors.map { "\($0.code): \($0.message)" }.joined(separator: "; ")
-        return CloudflareError(
+        var error = CloudflareError(
             operation: operation, reason: reason, status: status, errors: errors,
             message: "Could not \(operation) — \(advice) (Cloudflare said \(detail))")
+        if refused { error.missingPermission = permission }
+        return error
     }
 
     static func transport(operation: String, _ error: Error) -> CloudflareError {
@@ -92,6 +103,13 @@ public enum CloudflareErrorCode {
     public static let d1DatabaseExists = 7502
     public static let d1DatabaseNotFound = 7404
     public static let r2BucketExists = 10004
+    /// R2's own error table's "bucket already exists"; the v4 API is commonly seen answering 10004.
+    public static let r2BucketAlreadyExists = 10073
+    public static let r2BucketExistsCodes: Set<Int> = [r2BucketExists, r2BucketAlreadyExists]
+    /// Cloudflare for SaaS is not enabled on the zone ("No quota has been allocated for this zone").
+    public static let customHostnameNoQuota = 1404
+    /// A Workers Custom Domain on a hostname that already has A/AAAA/CNAME records.
+    public static let workerDomainHostnameTaken = 100117
     public static let r2InvalidBucketName = 10005
     public static let r2NoSuchBucket = 10006
     public static let workerNotFound = 10007
@@ -104,8 +122,15 @@ public enum CloudflareErrorCode {
 
     static let notFound: Set<Int> = [d1DatabaseNotFound, r2NoSuchBucket, workerNotFound, dnsRecordNotFound, 7000, 1551, 1436]
 
-    static let requiredPermissions =
-        "Account: D1 Edit, Workers R2 Storage Edit, Workers Scripts Edit, Account Settings Read; Zone: DNS Edit, SSL and Certificates Edit (for a custom domain)"
+    static let requiredPermissions = CloudflareTokenPermission.deploymentSummary
+
+    /// A refusal for want of a permission: 403 with Cloudflare's authentication/authorization codes (a
+    /// rejected token is 401 or code 1000, and is not this).
+    static func isPermissionRefusal(status: Int, errors: [CloudflareAPIMessage]) -> Bool {
+        let codes = Set(errors.map(\.code))
+        if codes.contains(invalidToken) || codes.contains(invalidAccessToken) { return false }
+        return status == 403 && (codes.isEmpty || codes.contains(authentication) || codes.contains(unauthorized))
+    }
 
     static func advice(status: Int, errors: [CloudflareAPIMessage], operation: String) -> String {
         let codes = Set(errors.map(\.code))
@@ -123,7 +148,13 @@ public enum CloudflareErrorCode {
         if codes.contains(d1DatabaseExists) {
             return "a D1 database with this name already exists in the account; delete it or retry so the platform adopts it"
         }
-        if codes.contains(r2BucketExists) {
+        if codes.contains(customHostnameNoQuota) {
+            return "the zone has no Cloudflare for SaaS quota, so it cannot hold custom hostnames; deploy to a hostname in one of your own zones instead (it becomes a Workers Custom Domain)"
+        }
+        if codes.contains(workerDomainHostnameTaken) {
+            return "the hostname already has DNS records (A, AAAA or CNAME) that are not the Worker's; delete them in the zone's DNS settings or choose another hostname, then retry"
+        }
+        if !codes.isDisjoint(with: r2BucketExistsCodes) {
             return "an R2 bucket with this name already exists; delete it or retry so the platform adopts it"
         }
         if codes.contains(r2InvalidBucketName) {
@@ -148,5 +179,31 @@ public enum CloudflareErrorCode {
             return "Cloudflare refused the request as invalid; if this persists the package needs fixing by the seller"
         }
         return "Cloudflare refused the request"
+    }
+}
+
+/// A permission of a Cloudflare API token, named as the dashboard's token editor names it.
+public enum CloudflareTokenPermission: String, Sendable, Hashable, CaseIterable {
+    case accountSettingsRead = "Account Settings: Read"
+    case d1Edit = "D1: Edit"
+    case r2Edit = "Workers R2 Storage: Edit"
+    case workersEdit = "Workers Scripts: Edit"
+    case zoneRead = "Zone: Read"
+    case dnsEdit = "DNS: Edit"
+
+    /// Every permission a deployment may use, for messages.
+    public static let deploymentSummary =
+        "Account › Account Settings: Read, D1: Edit, Workers R2 Storage: Edit, Workers Scripts: Edit; and for a custom domain Zone › Zone: Read, DNS: Edit"
+
+    /// The permission a call needs, from its method and API path (after `/client/v4`).
+    public static func needed(method: String, path: String) -> CloudflareTokenPermission? {
+        let write = method != "GET"
+        if path.contains("/d1/") || path.hasSuffix("/d1/database") { return write ? .d1Edit : .d1Edit }
+        if path.contains("/r2/") { return .r2Edit }
+        if path.contains("/workers/") { return .workersEdit }
+        if path.contains("/dns_records") { return write ? .dnsEdit : .zoneRead }
+        if path.hasPrefix("/zones") { return .zoneRead }
+        if path.hasPrefix("/accounts/") && !path.contains("/tokens/") { return .accountSettingsRead }
+        return nil
     }
 }

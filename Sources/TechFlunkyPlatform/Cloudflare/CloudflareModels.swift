@@ -95,35 +95,120 @@ public struct CloudflareDNSRecord: Codable, Sendable, Hashable {
     public var id: String
     public var type: String
     public var name: String
-    public var content: String
+    /// For CAA and SRV this is Cloudflare's formatted, read-only rendering of `data`.
+    public var content: String?
+    /// The record's components for the types that have them (CAA `{flags, tag, value}`, SRV
+    /// `{priority, weight, port, target}`).
+    public var data: CloudflareJSONValue?
     public var ttl: Int?
     public var proxied: Bool?
     public var priority: Int?
 }
 
-/// What the platform sends to create or update a DNS record.
+/// What the platform sends to create or update a DNS record: `content` for most types, `data` for CAA
+/// and SRV, whose `content` Cloudflare treats as read-only.
 public struct CloudflareDNSRecordInput: Codable, Sendable, Hashable {
     public var type: String
     public var name: String
-    public var content: String
+    public var content: String?
+    public var data: CloudflareJSONValue?
     public var ttl: Int
     public var proxied: Bool?
     public var priority: Int?
 
-    public init(type: String, name: String, content: String, ttl: Int, proxied: Bool? = nil, priority: Int? = nil) {
+    public init(type: String, name: String, content: String? = nil, data: CloudflareJSONValue? = nil, ttl: Int,
+                proxied: Bool? = nil, priority: Int? = nil) {
         self.type = type
         self.name = name
         self.content = content
+        self.data = data
         self.ttl = ttl
         self.proxied = proxied
         self.priority = priority
     }
+
+    /// The record for a package's DNS line, with its content already filled in: CAA's `flags tag "value"`
+    /// and SRV's `weight port target` (with `priority`) become `data`. Nil when the content does not parse
+    /// (the package validator refuses such content before a package is published).
+    public static func fromPackage(type rawType: String, name: String, content: String, ttl: Int, proxied: Bool?,
+                                   priority: Int?) -> CloudflareDNSRecordInput? {
+        let type = rawType.uppercased()
+        switch type {
+        case "CAA":
+            let parts = content.split(separator: " ", maxSplits: 2).map(String.init)
+            guard parts.count == 3, let flags = UInt8(parts[0]) else { return nil }
+            var value = parts[2]
+            if value.count >= 2 && value.hasPrefix("\"") && value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
+            return CloudflareDNSRecordInput(type: type, name: name, data: .object([
+                "flags": .int(Int64(flags)), "tag": .string(parts[1]), "value": .string(value),
+            ]), ttl: ttl)
+        case "SRV":
+            let parts = content.split(separator: " ").map(String.init)
+            guard parts.count == 3, let weight = UInt16(parts[0]), let port = UInt16(parts[1]) else { return nil }
+            return CloudflareDNSRecordInput(type: type, name: name, data: .object([
+                "priority": .int(Int64(priority ?? 0)), "weight": .int(Int64(weight)), "port": .int(Int64(port)),
+                "target": .string(parts[2]),
+            ]), ttl: ttl)
+        default:
+            return CloudflareDNSRecordInput(type: type, name: name, content: content, ttl: ttl, proxied: proxied,
+                                            priority: type == "MX" ? priority : nil)
+        }
+    }
+
+    /// Whether an existing record already says what this input says (by `data` where the type has it).
+    public func matches(_ record: CloudflareDNSRecord) -> Bool {
+        guard record.type.uppercased() == type else { return false }
+        if let data {
+            guard let other = record.data else { return false }
+            return CloudflareDNSRecordInput.sameComponents(data, other)
+        }
+        return record.content == content
+    }
+
+    /// The value to show in logs: the content, or the data's components.
+    public var display: String {
+        if let content { return content }
+        guard case let .object(fields)? = data else { return "" }
+        return fields.keys.sorted().map { "\($0)=\(fields[$0].map(CloudflareDNSRecordInput.text) ?? "")" }.joined(separator: " ")
+    }
+
+    static func text(_ value: CloudflareJSONValue) -> String {
+        switch value {
+        case let .string(s): s
+        case let .int(i): String(i)
+        case let .double(d): d.rounded() == d && abs(d) < 1e15 ? String(Int64(d)) : String(d)
+        case let .bool(b): String(b)
+        default: ""
+        }
+    }
+
+    /// Compares two component objects field by field, numbers by value and text case-insensitively
+    /// (Cloudflare may echo `0` as `0.0` or a tag in another case).
+    static func sameComponents(_ a: CloudflareJSONValue, _ b: CloudflareJSONValue) -> Bool {
+        guard case let .object(x) = a, case let .object(y) = b else { return false }
+        for (key, value) in x {
+            guard let other = y[key] else { return false }
+            if text(value).lowercased() != text(other).lowercased() { return false }
+        }
+        return true
+    }
 }
 
-public struct CloudflareCustomHostname: Codable, Sendable, Hashable {
+/// A Workers Custom Domain (`/accounts/{a}/workers/domains`): a hostname in one of the account's zones
+/// routed to a Worker; Cloudflare makes its DNS record and certificate.
+public struct CloudflareWorkerDomain: Codable, Sendable, Hashable {
     public var id: String
     public var hostname: String
-    public var status: String?
+    public var service: String?
+    public var zoneId: String?
+    public var zoneName: String?
+    public var environment: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, hostname, service, environment
+        case zoneId = "zone_id"
+        case zoneName = "zone_name"
+    }
 }
 
 /// `{id}` answers of deletes.

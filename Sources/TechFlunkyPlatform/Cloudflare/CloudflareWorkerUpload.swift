@@ -49,7 +49,8 @@ public struct CloudflareWorkerUpload: Sendable, Hashable {
         var list: [[String: String]] = []
         for b in bindings {
             switch b {
-            case let .d1(name, id): list.append(["type": "d1", "name": name, "id": id])
+            // `database_id`: the metadata's `id` for D1 is deprecated.
+            case let .d1(name, id): list.append(["type": "d1", "name": name, "database_id": id])
             case let .r2Bucket(name, bucket): list.append(["type": "r2_bucket", "name": name, "bucket_name": bucket])
             case let .plainText(name, text): list.append(["type": "plain_text", "name": name, "text": text])
             case let .secretText(name, text): list.append(["type": "secret_text", "name": name, "text": text])
@@ -71,8 +72,22 @@ public struct CloudflareWorkerUpload: Sendable, Hashable {
         var body = MultipartFormBody()
         body.add(name: "metadata", contentType: "application/json", data: try metadataJSON())
         for module in modules {
-            body.add(name: module.name, filename: module.name, contentType: "application/javascript+module", data: module.source)
+            body.add(name: module.name, filename: module.name, contentType: Self.contentType(ofModule: module.name), data: module.source)
         }
         return body
+    }
+
+    /// The part's content type by the module's kind, as wrangler sends them: ES modules (`.js`, `.mjs`),
+    /// CommonJS (`.cjs`), WebAssembly, text and data modules.
+    public static func contentType(ofModule name: String) -> String {
+        let ext = name.split(separator: "/").last.flatMap { $0.contains(".") ? $0.split(separator: ".").last : nil }
+            .map { $0.lowercased() } ?? ""
+        switch ext {
+        case "cjs": return "application/javascript"
+        case "wasm": return "application/wasm"
+        case "txt", "html", "md", "csv", "sql": return "text/plain"
+        case "bin": return "application/octet-stream"
+        default: return "application/javascript+module"
+        }
     }
 }

@@ -22,10 +22,17 @@ public actor DeploymentOrchestrator {
         /// which answers workers.dev hosts itself under its own base URL, maps the second.
         public var rewrite: @Sendable (_ publicURL: String, _ workersDevURL: String?) -> String
 
-        public init(attempts: Int = 5, delay: Double = 0.5,
+        /// Longest wait for a custom domain's certificate before step 9 fails (a retry checks again).
+        public var certificateWait: Double
+        /// Seconds between checks of the custom domain while its certificate is pending.
+        public var certificatePoll: Double
+
+        public init(attempts: Int = 5, delay: Double = 0.5, certificateWait: Double = 900, certificatePoll: Double = 5,
                     rewrite: @escaping @Sendable (_ publicURL: String, _ workersDevURL: String?) -> String = { url, _ in url }) {
             self.attempts = attempts
             self.delay = delay
+            self.certificateWait = certificateWait
+            self.certificatePoll = certificatePoll
             self.rewrite = rewrite
         }
     }
@@ -172,9 +179,9 @@ public actor DeploymentOrchestrator {
     public func recoverInterrupted() async throws -> [String] {
         recovered = true
         var ids: [String] = []
-        for stored in try await store.deployments(inStates: [.queued, .running, .rollingBack]) where runs[stored.deployment.id] == nil {
+        for stored in try await store.deployments(inStates: [.queued, .running, .provisioned, .rollingBack]) where runs[stored.deployment.id] == nil {
             let recorder = DeploymentRecorder(stored: stored, store: store, publisher: publisher, clock: clock)
-            for step in stored.deployment.steps where step.state == .running {
+            for step in stored.deployment.steps where step.state == .running || step.state == .waiting {
                 try await recorder.stepFinished(step.kind, state: .failed,
                                                 message: "Interrupted by a platform restart; give your token again to resume")
             }
@@ -262,8 +269,10 @@ public actor DeploymentOrchestrator {
         let id = await recorder.id
         do {
             let before = await recorder.deployment
+            // After a rollback emptied the deployment (a refused permission), a retry starts over.
+            let startOver = !resume || before.resources.isEmpty
             let steps: [DeploymentStepKind] = DeploymentStepKind.allCases.filter { kind in
-                guard resume else { return true }
+                guard !startOver else { return true }
                 if kind == .verifyCredentials { return true }
                 let state = before.step(kind)?.state ?? .pending
                 return state != .succeeded && state != .skipped
@@ -281,6 +290,18 @@ public actor DeploymentOrchestrator {
                     if Task.isCancelled || error is CancellationError { return }
                     let (message, code) = Self.explain(error)
                     try await recorder.stepFinished(kind, state: .failed, message: message, errorCode: code)
+                    // A permission Cloudflare could not be asked about up front was refused: remove what this
+                    // run made, so the buyer's account is as it was while they fix the token.
+                    if let refusal = error as? CloudflareError, refusal.isPermissionRefusal, kind != .verifyCredentials,
+                       await recorder.deployment.resources.contains(where: \.created) {
+                        let failures = try await removeCreated(client: runner.client, recorder: recorder)
+                        let undone = failures.isEmpty
+                            ? "What it had created was removed; fix the token and retry."
+                            : "Removing what it had created failed too (\(failures.joined(separator: "; "))); roll back after fixing the token."
+                        try await recorder.setState(.failed, message: "Step \(kind.number) (\(kind.title)) failed: \(message) \(undone)")
+                        logger.warning("deployment refused a permission; rolled back", metadata: ["deployment": "\(id)", "step": "\(kind.rawValue)"])
+                        return
+                    }
                     // The hold is frozen before the failure is announced: whoever sees "failed" sees the payout waiting.
                     if kind.isPackageStep {
                         let orderId = await recorder.deployment.orderId
@@ -316,22 +337,8 @@ public actor DeploymentOrchestrator {
         do {
             try await recorder.setState(.rollingBack, message: "Removing what this deployment created")
             let created = await recorder.deployment.resources.filter(\.created)
-            var failures: [String] = []
-            for resource in created.reversed() {
-                do {
-                    try await remove(resource, client: client)
-                    try await recorder.removeResource(resource)
-                } catch let error as CloudflareError where error.isNotFound {
-                    try await recorder.removeResource(resource)
-                } catch {
-                    if Task.isCancelled || error is CancellationError { return }
-                    failures.append(Self.explain(error).0)
-                }
-            }
-            // What was adopted stays in the account; forget it so a new deployment starts clean.
-            for resource in await recorder.deployment.resources where !resource.created {
-                try await recorder.removeResource(resource)
-            }
+            let failures = try await removeCreated(client: client, recorder: recorder)
+            if Task.isCancelled { return }
             if failures.isEmpty {
                 try await recorder.setState(.rolledBack, message: "Rolled back: \(created.count) resource\(created.count == 1 ? "" : "s") removed")
             } else {
@@ -343,6 +350,27 @@ public actor DeploymentOrchestrator {
                 logger.error("rollback stopped: could not record its state", metadata: ["deployment": "\(id)", "error": "\(error)"])
             }
         }
+    }
+
+    /// Removes what the deployment created, newest first, and forgets what it adopted (that stays in the
+    /// account). Answers the failures, one line each.
+    private static func removeCreated(client: CloudflareClient, recorder: DeploymentRecorder) async throws -> [String] {
+        var failures: [String] = []
+        for resource in await recorder.deployment.resources.filter(\.created).reversed() {
+            do {
+                try await remove(resource, client: client)
+                try await recorder.removeResource(resource)
+            } catch let error as CloudflareError where error.isNotFound {
+                try await recorder.removeResource(resource)
+            } catch {
+                if Task.isCancelled || error is CancellationError { return failures }
+                failures.append(Self.explain(error).0)
+            }
+        }
+        for resource in await recorder.deployment.resources where !resource.created {
+            try await recorder.removeResource(resource)
+        }
+        return failures
     }
 
     private static func remove(_ resource: CreatedResource, client: CloudflareClient) async throws {
@@ -358,6 +386,7 @@ public actor DeploymentOrchestrator {
         case "worker_secret":
             let (script, name) = split(resource.id)
             try await client.deleteWorkerSecret(script: script, name: name)
+        case "worker_domain": try await client.detachWorkerDomain(id: resource.id)
         case "custom_hostname":
             let (zone, id) = split(resource.id)
             try await client.deleteCustomHostname(zoneId: zone, id: id)

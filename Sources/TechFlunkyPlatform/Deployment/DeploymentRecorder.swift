@@ -66,6 +66,20 @@ actor DeploymentRecorder {
         }
     }
 
+    /// The step has done its part and waits on Cloudflare (a certificate): shown as a state, not a failure.
+    func stepWaiting(_ kind: DeploymentStepKind, _ message: String) async throws {
+        try await record(kind: .step) { d, e in
+            d.updateStep(kind) { s in
+                s.state = .waiting
+                s.message = message
+            }
+            d.lastMessage = message
+            e.step = kind
+            e.stepState = .waiting
+            e.message = message
+        }
+    }
+
     func stepFinished(_ kind: DeploymentStepKind, state: StepState, message: String?, errorCode: Int? = nil) async throws {
         try await record(kind: .step) { d, e in
             let now = e.at

@@ -44,29 +44,42 @@ struct DeploymentStepRunner: Sendable {
             throw DeploymentStepFailure("The API token is \(status.status); create an active token and retry.", code: CloudflareErrorCode.invalidToken)
         }
         try await recorder.log(step, "API token is active")
+        // A wrong account id and a missing permission both answer 403 on the account itself: the list of
+        // accounts the token reaches tells them apart.
+        if let accounts = try? await client.listAccounts(), !accounts.isEmpty, !accounts.contains(where: { $0.id == client.accountId }) {
+            let reached = accounts.prefix(5).map { "\($0.name ?? "unnamed") (\($0.id))" }.joined(separator: ", ")
+            throw DeploymentStepFailure(
+                "The account id \(client.accountId) is not an account this token can reach; it reaches \(reached). Check the account id (Cloudflare dashboard: Account home → ⋯ → Copy account ID) and retry.",
+                code: CloudflareErrorCode.unauthorized)
+        }
         let account = try await client.getAccount()
         try await recorder.log(step, "Account \(account.name ?? account.id) is reachable")
-        // Read-only probes of every service later steps write to: a token without the permission
-        // fails here, before anything is created.
+        // Write access to every service later steps write to, proved without creating anything: a write to
+        // a resource that cannot exist answers "not found" to a token that may write, 403 to one that may not.
         if !manifest.cloudflare.d1Databases.isEmpty {
-            _ = try await client.listD1Databases()
-            try await recorder.log(step, "D1 access confirmed")
+            try await client.probeD1Write()
+            try await recorder.log(step, "\(CloudflareTokenPermission.d1Edit.rawValue) ✓")
         }
         if !manifest.cloudflare.r2Buckets.isEmpty {
-            _ = try await client.listR2Buckets()
-            try await recorder.log(step, "R2 access confirmed")
+            try await client.probeR2Write()
+            try await recorder.log(step, "\(CloudflareTokenPermission.r2Edit.rawValue) ✓")
         }
         if !manifest.cloudflare.workers.isEmpty {
+            try await client.probeWorkersWrite()
             let sub = try await client.workersSubdomain()
             if domain == nil && sub == nil {
                 throw DeploymentStepFailure(
                     "The account has no workers.dev subdomain; open Workers & Pages in the Cloudflare dashboard once to create it, or give a custom domain, then retry.")
             }
-            try await recorder.log(step, "Workers access confirmed")
+            try await recorder.log(step, "\(CloudflareTokenPermission.workersEdit.rawValue) ✓")
         }
         if let domain {
             let zone = try await zone(for: domain)
-            try await recorder.log(step, "Zone \(zone.name) found for \(domain)")
+            try await recorder.log(step, "Zone \(zone.name) holds \(domain)")
+            if !packageRecords.isEmpty {
+                try await client.probeDNSWrite(zoneId: zone.id)
+                try await recorder.log(step, "\(CloudflareTokenPermission.dnsEdit.rawValue) on \(zone.name) ✓")
+            }
         }
         return .succeeded("Credentials verified")
     }
@@ -168,7 +181,7 @@ struct DeploymentStepRunner: Sendable {
                 do {
                     _ = try await client.createR2Bucket(name: bucketName)
                     try await recorder.addResource(CreatedResource(kind: "r2_bucket", id: bucketName, name: bucketName, created: true, step: step))
-                } catch let error as CloudflareError where error.has(code: CloudflareErrorCode.r2BucketExists) {
+                } catch let error as CloudflareError where !error.errors.map(\.code).allSatisfy({ !CloudflareErrorCode.r2BucketExistsCodes.contains($0) }) {
                     try await recorder.addResource(CreatedResource(kind: "r2_bucket", id: bucketName, name: bucketName, created: false, step: step))
                 }
             }
@@ -238,12 +251,27 @@ struct DeploymentStepRunner: Sendable {
 
     // MARK: 6. Domain
 
+    /// The package's CNAMEs to `{{workers_dev}}`: hostnames meant to reach the main Worker. A CNAME to
+    /// workers.dev does not route to a Worker on Cloudflare, so each becomes a Workers Custom Domain.
+    private var workerHostnameRecords: [DNSRecordSpec] {
+        manifest.cloudflare.dnsRecords.filter { $0.type.uppercased() == "CNAME" && $0.content.trimmingCharacters(in: .whitespaces) == "{{workers_dev}}" }
+    }
+
+    /// The records step 7 creates: the package's records but those that became custom domains.
+    private var packageRecords: [DNSRecordSpec] {
+        manifest.cloudflare.dnsRecords.filter { r in !workerHostnameRecords.contains(r) }
+    }
+
+    private func fqdn(_ name: String, in domain: String) -> String {
+        name == "@" || name.isEmpty ? domain : "\(name).\(domain)"
+    }
+
     private func configureDomain() async throws -> Outcome {
         let step = DeploymentStepKind.configureDomain
         guard let worker = routedWorker else { return .skipped("No Worker to expose") }
         let scriptName = await name(worker.name)
-        // workers.dev is turned on whenever the account has a subdomain: it is the URL that works
-        // at once (a custom hostname waits for DNS and a certificate) and what smoke checks can reach.
+        // workers.dev is turned on whenever the account has a subdomain: it is the URL that works at once
+        // (a custom domain waits for its certificate) and where step 9 first checks the Worker.
         // Workers that smoke checks call get it too, so step 9 can reach them.
         let sub = try await client.workersSubdomain()
         if sub != nil {
@@ -262,16 +290,13 @@ struct DeploymentStepRunner: Sendable {
         }
         if let domain {
             let zone = try await zone(for: domain)
-            if let existing = try await client.findCustomHostname(zoneId: zone.id, hostname: domain) {
-                if await recorded("custom_hostname", name: domain) == nil {
-                    try await recorder.addResource(CreatedResource(kind: "custom_hostname", id: "\(zone.id)/\(existing.id)", name: domain, created: false, step: step))
-                }
-            } else {
-                let made = try await client.createCustomHostname(zoneId: zone.id, hostname: domain)
-                try await recorder.addResource(CreatedResource(kind: "custom_hostname", id: "\(zone.id)/\(made.id)", name: domain, created: true, step: step))
+            let hostnames = [domain] + workerHostnameRecords.map { fqdn($0.name, in: domain) }.filter { $0 != domain }
+            for hostname in hostnames {
+                try await attach(hostname, to: scriptName, zone: zone, step: step)
             }
             try await recorder.setURL("https://\(domain)")
-            return .succeeded("\(domain) is a custom hostname for \(scriptName)")
+            let also = hostnames.count > 1 ? " (and \(hostnames.dropFirst().joined(separator: ", ")))" : ""
+            return .succeeded("\(domain)\(also) attached to \(scriptName) as a custom domain; Cloudflare is issuing the certificate")
         }
         guard let sub else {
             throw DeploymentStepFailure("The account has no workers.dev subdomain; create it in the Cloudflare dashboard (Workers & Pages) or give a custom domain, then retry.")
@@ -281,6 +306,23 @@ struct DeploymentStepRunner: Sendable {
         return .succeeded("\(scriptName) answers on workers.dev")
     }
 
+    /// Makes `hostname` a Workers Custom Domain of `script`, adopting one that already routes there.
+    private func attach(_ hostname: String, to script: String, zone: CloudflareZone, step: DeploymentStepKind) async throws {
+        if let existing = try await client.findWorkerDomain(hostname: hostname) {
+            guard existing.service == nil || existing.service == script else {
+                throw DeploymentStepFailure(
+                    "\(hostname) is already a custom domain of the Worker \(existing.service ?? "?"); detach it in the dashboard (Workers & Pages → that Worker → Settings → Domains & Routes) or choose another hostname, then retry.",
+                    code: CloudflareErrorCode.workerDomainHostnameTaken)
+            }
+            if await recorded("worker_domain", name: hostname) == nil {
+                try await recorder.addResource(CreatedResource(kind: "worker_domain", id: existing.id, name: hostname, created: false, step: step))
+            }
+            return
+        }
+        let made = try await client.attachWorkerDomain(hostname: hostname, service: script, zoneId: zone.id)
+        try await recorder.addResource(CreatedResource(kind: "worker_domain", id: made.id, name: hostname, created: true, step: step))
+    }
+
     /// The zone the domain lives in: the domain itself or its nearest parent in the account.
     private func zone(for domain: String) async throws -> CloudflareZone {
         var labels = domain.lowercased().split(separator: ".").map(String.init)
@@ -288,41 +330,51 @@ struct DeploymentStepRunner: Sendable {
             if let zone = try await client.findZone(name: labels.joined(separator: ".")) { return zone }
             labels.removeFirst()
         }
-        throw DeploymentStepFailure("No zone for \(domain) in this Cloudflare account; add the domain to the account (or check the token's zone access) and retry.")
+        let zones = ((try? await client.listZones()) ?? []).map(\.name).sorted()
+        let known = zones.isEmpty
+            ? "the token sees no zone in this account (add the domain to the account, or give the token Zone › Zone: Read on it)"
+            : "its zones are \(zones.prefix(10).joined(separator: ", "))\(zones.count > 10 ? ", …" : "")"
+        throw DeploymentStepFailure("No zone for \(domain) in this Cloudflare account: \(known). Use a hostname in one of them, or add the domain to the account, and retry.")
     }
 
     // MARK: 7. DNS
 
     private func configureDNS() async throws -> Outcome {
         let step = DeploymentStepKind.configureDNS
-        let specs = manifest.cloudflare.dnsRecords
-        if specs.isEmpty { return .skipped("The package has no DNS records") }
+        let specs = packageRecords
+        if manifest.cloudflare.dnsRecords.isEmpty { return .skipped("The package has no DNS records") }
         guard let domain else { return .skipped("No custom domain given, so no DNS records to create") }
+        for spec in workerHostnameRecords {
+            try await recorder.log(step, "\(fqdn(spec.name, in: domain)) is a custom domain of the Worker (step 6), not a CNAME")
+        }
+        if specs.isEmpty { return .succeeded("No DNS records beyond the custom domains") }
         let zone = try await zone(for: domain)
         let workersDev = await workersDevHost()
         for spec in specs {
-            let fqdn = spec.name == "@" || spec.name.isEmpty ? domain : "\(spec.name).\(domain)"
+            let fqdn = fqdn(spec.name, in: domain)
             let content = spec.content
                 .replacingOccurrences(of: "{{workers_dev}}", with: workersDev ?? domain)
                 .replacingOccurrences(of: "{{domain}}", with: domain)
-            let input = CloudflareDNSRecordInput(type: spec.type.uppercased(), name: fqdn, content: content, ttl: spec.ttl,
-                                                 proxied: spec.proxied, priority: spec.priority)
+            guard let input = CloudflareDNSRecordInput.fromPackage(type: spec.type, name: fqdn, content: content, ttl: spec.ttl,
+                                                                   proxied: spec.proxied, priority: spec.priority) else {
+                throw DeploymentStepFailure("The package's \(spec.type) record \(spec.name) has content that does not parse (\(content)); the seller must fix the package.")
+            }
             let label = "\(input.type) \(fqdn)"
             let existing = try await client.findDNSRecords(zoneId: zone.id, type: input.type, name: fqdn)
             let ours = await recorder.deployment.resources.first { $0.kind == "dns_record" && $0.name == label }
             if let ours, let record = existing.first(where: { "\(zone.id)/\($0.id)" == ours.id }) {
-                if record.content != content {
+                if !input.matches(record) {
                     _ = try await client.updateDNSRecord(zoneId: zone.id, recordId: record.id, input)
-                    try await recorder.log(step, "\(label): updated to \(content)")
+                    try await recorder.log(step, "\(label): updated to \(input.display)")
                 }
                 continue
             }
-            if let same = existing.first(where: { $0.content == content }) {
+            if let same = existing.first(where: { input.matches($0) }) {
                 try await recorder.addResource(CreatedResource(kind: "dns_record", id: "\(zone.id)/\(same.id)", name: label, created: false, step: step))
                 continue
             }
-            if let other = existing.first, ["CNAME"].contains(input.type) || ["CNAME"].contains(other.type) {
-                throw DeploymentStepFailure("\(label) already exists pointing at \(other.content); remove it from the zone and retry.",
+            if let other = existing.first, input.type == "CNAME" || other.type.uppercased() == "CNAME" {
+                throw DeploymentStepFailure("\(label) already exists pointing at \(other.content ?? "another target"); remove it from the zone and retry.",
                                             code: CloudflareErrorCode.dnsRecordExists)
             }
             do {
@@ -330,7 +382,7 @@ struct DeploymentStepRunner: Sendable {
                 try await recorder.addResource(CreatedResource(kind: "dns_record", id: "\(zone.id)/\(made.id)", name: label, created: true, step: step))
             } catch let error as CloudflareError where error.has(code: CloudflareErrorCode.dnsRecordExists) {
                 let again = try await client.findDNSRecords(zoneId: zone.id, type: input.type, name: fqdn)
-                guard let same = again.first(where: { $0.content == content }) else { throw error }
+                guard let same = again.first(where: { input.matches($0) }) else { throw error }
                 try await recorder.addResource(CreatedResource(kind: "dns_record", id: "\(zone.id)/\(same.id)", name: label, created: false, step: step))
             }
         }
@@ -383,11 +435,25 @@ struct DeploymentStepRunner: Sendable {
             checks = [SmokeCheckSpec(worker: worker.name, path: "/health", expectStatus: 200)]
         }
         let sub = try? await client.workersSubdomain()
+        var onDomain: [(check: SmokeCheckSpec, path: String)] = []
         for check in checks {
             let path = check.path.hasPrefix("/") ? check.path : "/" + check.path
             let workersDev = sub.map { "https://\(DeploymentNaming.resourceName(namespace: ns, name: check.worker)).\($0.subdomain).workers.dev" }
+            if domain != nil && check.worker == routedWorker?.name {
+                // The Worker itself first, where it answers at once; the hostname waits for its certificate.
+                if let workersDev { try await smoke(url: workersDev + path, workersDevURL: workersDev + path, check: check, step: step) }
+                onDomain.append((check, path))
+                continue
+            }
             let base = check.worker == routedWorker?.name ? url : (workersDev ?? url)
             try await smoke(url: base + path, workersDevURL: workersDev.map { $0 + path }, check: check, step: step)
+        }
+        if let domain, !onDomain.isEmpty {
+            try await recorder.setState(.provisioned, message: "Provisioned: the Worker is up; waiting for the certificate of \(domain)")
+            try await recorder.stepWaiting(step, "Waiting for Cloudflare to issue the certificate of \(domain)")
+            for (check, path) in onDomain {
+                try await awaitCertificate(url: url + path, domain: domain, check: check, step: step)
+            }
         }
         return .succeeded("Live: \(checks.count) smoke check\(checks.count == 1 ? "" : "s") passed at \(url)")
     }
@@ -396,16 +462,12 @@ struct DeploymentStepRunner: Sendable {
         let target = smokeCheck.rewrite(url, workersDevURL)
         var last = ""
         for attempt in 1...max(1, smokeCheck.attempts) {
-            do {
-                let response = try await transport.send(HTTPRequest(method: .GET, url: target, timeouts: HTTPTimeouts(connect: 5, total: 15)))
-                let body = String(decoding: response.body, as: UTF8.self)
-                if response.status == check.expectStatus && (check.expectBody.map { body.contains($0) } ?? true) {
-                    try await recorder.log(step, "GET \(url) → \(response.status) ✓")
-                    return
-                }
-                last = "answered \(response.status)\(check.expectBody.map { " without “\($0)”" } ?? "") (expected \(check.expectStatus))"
-            } catch let error as HTTPError {
-                last = error.description
+            switch await probe(target, check) {
+            case .passed(let status):
+                try await recorder.log(step, "GET \(url) → \(status) ✓")
+                return
+            case let .answered(text), let .unreachable(text):
+                last = text
             }
             if attempt < smokeCheck.attempts {
                 try await recorder.log(step, "GET \(url): \(last); trying again")
@@ -413,6 +475,65 @@ struct DeploymentStepRunner: Sendable {
             }
         }
         throw DeploymentStepFailure("Smoke check GET \(url) \(last). The business is provisioned but not live; retry, or ask the seller if it persists.")
+    }
+
+    /// Checks the hostname until it answers as the check expects. While the certificate is being issued
+    /// the hostname does not complete a TLS handshake (or Cloudflare answers 52x): that is waiting, not
+    /// failing, up to `certificateWait`. A wrong answer from the Worker itself fails after `attempts`.
+    private func awaitCertificate(url: String, domain: String, check: SmokeCheckSpec, step: DeploymentStepKind) async throws {
+        let target = smokeCheck.rewrite(url, nil)
+        let started = ContinuousClock.now
+        var wrongAnswers = 0
+        var lastReport = started
+        var last = ""
+        while true {
+            switch await probe(target, check) {
+            case .passed(let status):
+                try await recorder.log(step, "GET \(url) → \(status) ✓ (certificate active)")
+                return
+            case let .answered(text):
+                wrongAnswers += 1
+                last = text
+                if wrongAnswers >= max(1, smokeCheck.attempts) {
+                    throw DeploymentStepFailure("Smoke check GET \(url) \(last). The Worker answers on the custom domain but not as the package expects; retry, or ask the seller if it persists.")
+                }
+            case let .unreachable(text):
+                last = text
+            }
+            let waited = started.duration(to: .now)
+            if waited >= .seconds(smokeCheck.certificateWait) {
+                throw DeploymentStepFailure("The certificate of \(domain) was not active after \(Int(smokeCheck.certificateWait)) s (last: \(last)). The Worker is up; retry later to check again.")
+            }
+            if lastReport.duration(to: .now) >= .seconds(30) {
+                lastReport = .now
+                try await recorder.log(step, "Still waiting for the certificate of \(domain) (\(Int(waited.components.seconds)) s)")
+            }
+            try await Task.sleep(nanoseconds: UInt64(smokeCheck.certificatePoll * 1e9))
+        }
+    }
+
+    private enum SmokeResult {
+        case passed(Int)
+        /// The business answered, but not as expected.
+        case answered(String)
+        /// No answer from the business: no TLS yet, or Cloudflare's own 52x.
+        case unreachable(String)
+    }
+
+    private func probe(_ target: String, _ check: SmokeCheckSpec) async -> SmokeResult {
+        do {
+            let response = try await transport.send(HTTPRequest(method: .GET, url: target, timeouts: HTTPTimeouts(connect: 5, total: 15)))
+            let body = String(decoding: response.body, as: UTF8.self)
+            if response.status == check.expectStatus && (check.expectBody.map { body.contains($0) } ?? true) {
+                return .passed(response.status)
+            }
+            let text = "answered \(response.status)\(check.expectBody.map { " without “\($0)”" } ?? "") (expected \(check.expectStatus))"
+            return (520...530).contains(response.status) ? .unreachable(text) : .answered(text)
+        } catch let error as HTTPError {
+            return .unreachable(error.description)
+        } catch {
+            return .unreachable(String(describing: error))
+        }
     }
 }
 

@@ -15,10 +15,15 @@ public final class CloudflareStandIn: Sendable {
     public static let demoZone = "example-buyer.dev"
     public static let demoSubdomain = "techflunky-demo"
 
+    /// Who owns a token: a user (verified at `/user/tokens/verify`) or an account (only at
+    /// `/accounts/{id}/tokens/verify`; the user endpoint answers code 1000 for it).
+    enum TokenOwner: String, Sendable { case user, account }
+
     struct Token: Sendable {
         var id: String
         var accountId: String
         var permissions: Set<CloudflarePermission>
+        var owner: TokenOwner = .user
 
         func has(_ p: CloudflarePermission) -> Bool { permissions.contains { $0.grants(p) } }
     }
@@ -28,15 +33,26 @@ public final class CloudflareStandIn: Sendable {
     let clock: SandboxClock
     let rateLimit: Int
     private let requestLog = Mutex<[String: [Double]]>([:])
+    private let pace: Mutex<CloudflarePace>
 
-    init(database: SandboxDatabase, clock: SandboxClock, rateLimit: Int) throws {
+    init(database: SandboxDatabase, clock: SandboxClock, rateLimit: Int, pace: CloudflarePace = .instant) throws {
         self.database = database
         self.clock = clock
         self.rateLimit = rateLimit
+        self.pace = Mutex(pace)
         d1 = try D1DatabaseFiles(directory: database.directory.appendingPathComponent("d1"))
     }
 
     var timestamp: String { WireTime.iso(clock.now()) }
+
+    func setPace(_ new: CloudflarePace) { pace.withLock { $0 = new } }
+    var currentPace: CloudflarePace { pace.withLock { $0 } }
+
+    /// Waits as long as Cloudflare would take to answer this call.
+    func paced(method: String, path: String) async {
+        let seconds = CloudflarePace.draw(currentPace.latency(method: method, path: path))
+        if seconds > 0 { try? await Task.sleep(nanoseconds: UInt64(seconds * 1e9)) }
+    }
 
     // MARK: - Accounts and tokens
 
@@ -44,8 +60,9 @@ public final class CloudflareStandIn: Sendable {
         try database.writer.write { db in
             guard try SandboxDatabase.meta(db, "cloudflare_demo_seeded") == nil else { return }
             try self.insertAccount(db, id: Self.demoAccountId, name: Self.demoAccountName)
+            // Account-owned, as Cloudflare recommends for automation: the platform verifies it at the account.
             try self.insertToken(db, token: Self.demoToken, accountId: Self.demoAccountId, permissions: Set(CloudflarePermission.allCases),
-                                 name: "Demo deploy token")
+                                 name: "Demo deploy token", owner: .account)
             var account = try SandboxDatabase.getCloudflare(db, kind: "account", id: Self.demoAccountId)!.object
             account["workers_subdomain"] = .string(Self.demoSubdomain)
             try SandboxDatabase.putCloudflare(db, kind: "account", id: Self.demoAccountId, accountId: Self.demoAccountId,
@@ -69,13 +86,14 @@ public final class CloudflareStandIn: Sendable {
         try SandboxDatabase.putCloudflare(db, kind: "account", id: id, accountId: id, name: name, account)
     }
 
-    func createToken(accountId: String, permissions: Set<CloudflarePermission>, name: String = "sandbox token") throws -> String {
+    func createToken(accountId: String, permissions: Set<CloudflarePermission>, name: String = "sandbox token",
+                     owner: TokenOwner = .user) throws -> String {
         let token = Self.newTokenValue()
         try database.writer.write { db in
             guard try SandboxDatabase.getCloudflare(db, kind: "account", id: accountId) != nil else {
                 throw CloudflareAPIError.notFound(7003, "Could not route to /accounts/\(accountId), perhaps your object identifier is invalid?")
             }
-            try self.insertToken(db, token: token, accountId: accountId, permissions: permissions, name: name)
+            try self.insertToken(db, token: token, accountId: accountId, permissions: permissions, name: name, owner: owner)
         }
         return token
     }
@@ -86,11 +104,13 @@ public final class CloudflareStandIn: Sendable {
         }
     }
 
-    private func insertToken(_ db: Database, token: String, accountId: String, permissions: Set<CloudflarePermission>, name: String) throws {
+    private func insertToken(_ db: Database, token: String, accountId: String, permissions: Set<CloudflarePermission>, name: String,
+                             owner: TokenOwner = .user) throws {
         let names = permissions.map(\.rawValue).sorted()
-        try db.execute(sql: "INSERT INTO cf_token (id, digest, account_id, permissions, status, created) VALUES (?, ?, ?, ?, 'active', ?)",
+        try db.execute(sql: "INSERT INTO cf_token (id, digest, account_id, permissions, status, created, owner) VALUES (?, ?, ?, ?, 'active', ?, ?)",
                        arguments: [SandboxIDs.hex32(), SandboxIDs.sha256Hex(token), accountId,
-                                   String(decoding: JSONValue.array(names.map(JSONValue.string)).encoded(), as: UTF8.self), timestamp])
+                                   String(decoding: JSONValue.array(names.map(JSONValue.string)).encoded(), as: UTF8.self), timestamp,
+                                   owner.rawValue])
         _ = name
     }
 
@@ -111,15 +131,15 @@ public final class CloudflareStandIn: Sendable {
         }
         let digest = SandboxIDs.sha256Hex(String(parts[1]).trimmingCharacters(in: .whitespaces))
         let row = try database.writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT id, account_id, permissions, status FROM cf_token WHERE digest = ?", arguments: [digest])
+            try Row.fetchOne(db, sql: "SELECT id, account_id, permissions, status, owner FROM cf_token WHERE digest = ?", arguments: [digest])
                 .map { (id: $0["id"] as String, account: $0["account_id"] as String, permissions: $0["permissions"] as String,
-                        status: $0["status"] as String) }
+                        status: $0["status"] as String, owner: $0["owner"] as String) }
         }
         guard let row else { throw failure }
         let names = (try? JSONValue.decode(Data(row.permissions.utf8)).arrayValue) ?? []
         let permissions = Set(names.compactMap { $0.stringValue.flatMap(CloudflarePermission.init(rawValue:)) })
         if row.status != "active" && !verifying { throw failure }
-        return (Token(id: row.id, accountId: row.account, permissions: permissions), row.status)
+        return (Token(id: row.id, accountId: row.account, permissions: permissions, owner: TokenOwner(rawValue: row.owner) ?? .user), row.status)
     }
 
     /// Whether `token` may act on `accountId` with `permission` (Cloudflare answers 9109 otherwise).
@@ -196,6 +216,7 @@ public final class CloudflareStandIn: Sendable {
             },
             "dns": try names("dns") { "\($0["type"]?.stringValue ?? "") \($0["name"]?.stringValue ?? "") \($0["content"]?.stringValue ?? "")" },
             "custom_hostnames": try names("custom_hostname") { $0["hostname"]?.stringValue ?? "" },
+            "worker_domains": try names("worker_domain") { "\($0["hostname"]?.stringValue ?? "") → \($0["service"]?.stringValue ?? "")" },
         ]
     }
 
@@ -205,8 +226,8 @@ public final class CloudflareStandIn: Sendable {
         guard let name = body["name"]?.stringValue, !name.isEmpty else {
             throw CloudflareAPIError.badRequest(7400, "The request is malformed: name is required.")
         }
-        guard name.count <= 64, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
-            throw CloudflareAPIError.badRequest(7400, "Database name '\(name)' is invalid: use up to 64 letters, digits, '-' and '_'.")
+        guard name.count <= 64, name.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-" || $0 == "_") }) else {
+            throw CloudflareAPIError.badRequest(7400, "Database name '\(name)' is invalid: use up to 64 lower-case letters, digits, '-' and '_'.")
         }
         if try SandboxDatabase.findCloudflare(db, kind: "d1", accountId: accountId, name: name) != nil {
             throw CloudflareAPIError.badRequest(7502, "A database with that name already exists")
@@ -447,6 +468,10 @@ public final class CloudflareStandIn: Sendable {
     func deleteScript(_ db: Database, accountId: String, name: String) throws -> JSONValue {
         _ = try script(db, accountId: accountId, name: name)
         try SandboxDatabase.deleteCloudflare(db, kind: "script", id: "\(accountId)/\(name)")
+        // Its custom domains go with it, as on Cloudflare.
+        for d in try SandboxDatabase.listCloudflare(db, kind: "worker_domain", accountId: accountId) where d["service"]?.stringValue == name {
+            try SandboxDatabase.deleteCloudflare(db, kind: "worker_domain", id: d["id"]?.stringValue ?? "")
+        }
         return .null
     }
 
@@ -534,33 +559,121 @@ public final class CloudflareStandIn: Sendable {
         return ["enabled": s["workers_dev"] ?? false, "previews_enabled": s["previews_enabled"] ?? false]
     }
 
-    /// What `https://<script>.<subdomain>.workers.dev/health` answers in the sandbox: the stand-in cannot run
-    /// JavaScript, so it reports whether the Worker is deployed, enabled on workers.dev, and every binding
-    /// still resolves (the database or bucket exists).
-    /// A host that is not on workers.dev is followed through a sandbox DNS CNAME record pointing at one
-    /// (how a package's custom domain reaches its Worker).
-    func workerHealth(_ db: Database, host: String) throws -> (status: Int, body: JSONValue) {
-        var labels = host.lowercased().split(separator: ".")
-        if !(labels.count == 4 && labels[2] == "workers" && labels[3] == "dev") {
-            let target = try Data.fetchOne(db, sql: """
-                SELECT json FROM cf_object WHERE kind = 'dns' AND name = ? AND json_extract(json, '$.type') = 'CNAME'
-                """, arguments: [host.lowercased()]).flatMap { try? JSONValue.decode($0)["content"]?.stringValue }
-            guard let target else {
-                return (404, ["error": .string("\(host) is neither a <script>.<subdomain>.workers.dev host nor a CNAME to one in a sandbox zone")])
-            }
-            labels = target.lowercased().split(separator: ".")
-            guard labels.count == 4, labels[2] == "workers", labels[3] == "dev" else {
-                return (404, ["error": .string("\(host) points at \(target), which is not a workers.dev host")])
-            }
+    // MARK: - Workers Custom Domains
+
+    /// `PUT /accounts/{a}/workers/domains`: routes a hostname of one of the account's zones to a Worker.
+    /// Cloudflare makes the hostname's DNS record (so A/AAAA/CNAME records there conflict) and a
+    /// certificate, which becomes active after the pace's certificate delay.
+    func attachDomain(_ db: Database, accountId: String, body: JSONValue) throws -> JSONValue {
+        guard let hostname = body["hostname"]?.stringValue?.lowercased(), Self.validHostname(hostname), hostname.contains(".") else {
+            throw CloudflareAPIError.badRequest(100101, "hostname is required and must be a valid host name.")
         }
-        let scriptName = String(labels[0])
-        let sub = String(labels[1])
-        guard let accountId = try String.fetchOne(db, sql: """
-            SELECT account_id FROM cf_object WHERE kind = 'account' AND json_extract(json, '$.workers_subdomain') = ?
-            """, arguments: [sub]),
-            let s = try SandboxDatabase.findCloudflare(db, kind: "script", accountId: accountId, name: scriptName),
-            s["workers_dev"]?.boolValue == true else {
-            return (404, ["error": "There is nothing here yet (no Worker is published on this workers.dev host)."])
+        guard let service = body["service"]?.stringValue, !service.isEmpty else {
+            throw CloudflareAPIError.badRequest(100101, "service (the Worker's name) is required.")
+        }
+        guard let zoneId = body["zone_id"]?.stringValue, let zone = try SandboxDatabase.getCloudflare(db, kind: "zone", id: zoneId),
+              zone.accountId == accountId else {
+            throw CloudflareAPIError.badRequest(100102, "zone_id does not name a zone of this account.")
+        }
+        let zoneName = zone.object["name"]?.stringValue ?? ""
+        guard hostname == zoneName || hostname.hasSuffix("." + zoneName) else {
+            throw CloudflareAPIError.badRequest(100116, "Hostname \(hostname) does not belong to the zone \(zoneName).")
+        }
+        _ = try script(db, accountId: accountId, name: service)
+        let existing = try SandboxDatabase.listCloudflare(db, kind: "worker_domain", accountId: accountId)
+            .first { $0["hostname"]?.stringValue == hostname }
+        if let existing {
+            guard existing["service"]?.stringValue == service else {
+                throw CloudflareAPIError(status: 409, code: 100114,
+                                         message: "Hostname \(hostname) is already attached to the Worker \(existing["service"]?.stringValue ?? "?").")
+            }
+            return publicDomain(existing)
+        }
+        let records = try SandboxDatabase.listCloudflare(db, kind: "dns", parent: zoneId)
+        if records.contains(where: { $0["name"]?.stringValue == hostname && ["A", "AAAA", "CNAME"].contains($0["type"]?.stringValue ?? "") }) {
+            throw CloudflareAPIError(status: 409, code: 100117,
+                                     message: "Hostname already has externally managed DNS records (A, CNAME, etc). Either delete them, try a different hostname, or use the option 'override_existing_dns_record' to override.")
+        }
+        let id = SandboxIDs.hex32()
+        let ready = clock.now().addingTimeInterval(CloudflarePace.draw(currentPace.certificateDelay))
+        let domain: JSONValue = [
+            "id": .string(id), "hostname": .string(hostname), "service": .string(service), "zone_id": .string(zoneId),
+            "zone_name": .string(zoneName), "environment": .string(body["environment"]?.stringValue ?? "production"),
+            "cert_id": .string(SandboxIDs.uuid()), "_certificate_active_at": .string(WireTime.iso(ready)),
+        ]
+        try SandboxDatabase.putCloudflare(db, kind: "worker_domain", id: id, accountId: accountId, parent: zoneId, name: hostname, domain)
+        return publicDomain(domain)
+    }
+
+    func publicDomain(_ domain: JSONValue) -> JSONValue {
+        var d = domain
+        d["_certificate_active_at"] = nil
+        return d
+    }
+
+    func listDomains(_ db: Database, accountId: String, query: [String: String]) throws -> [JSONValue] {
+        try SandboxDatabase.listCloudflare(db, kind: "worker_domain", accountId: accountId).filter { d in
+            for key in ["hostname", "service", "zone_id", "zone_name", "environment"] {
+                if let wanted = query[key], !wanted.isEmpty, d[key]?.stringValue != (key == "hostname" ? wanted.lowercased() : wanted) { return false }
+            }
+            return true
+        }.map(publicDomain)
+    }
+
+    func domain(_ db: Database, accountId: String, id: String) throws -> JSONValue {
+        guard let found = try SandboxDatabase.getCloudflare(db, kind: "worker_domain", id: id), found.accountId == accountId else {
+            throw CloudflareAPIError.notFound(100100, "Domain not found.")
+        }
+        return found.object
+    }
+
+    func detachDomain(_ db: Database, accountId: String, id: String) throws -> JSONValue {
+        _ = try domain(db, accountId: accountId, id: id)
+        try SandboxDatabase.deleteCloudflare(db, kind: "worker_domain", id: id)
+        return .null
+    }
+
+    /// Whether the custom domain's certificate has been issued by now.
+    func certificateActive(_ domain: JSONValue) -> Bool {
+        guard let at = domain["_certificate_active_at"]?.stringValue.flatMap(WireTime.parse) else { return true }
+        return clock.now() >= at
+    }
+
+    /// What `https://<host>/health` answers in the sandbox, for `<script>.<subdomain>.workers.dev` or a Workers
+    /// Custom Domain: the stand-in cannot run JavaScript, so it reports whether the Worker is deployed,
+    /// reachable there, and every binding still resolves (the database or bucket exists). A custom domain
+    /// answers 525 (no TLS handshake) until its certificate is active. Any other host is not routed to a
+    /// Worker, a CNAME to workers.dev included, as on Cloudflare.
+    func workerHealth(_ db: Database, host: String) throws -> (status: Int, body: JSONValue) {
+        let labels = host.lowercased().split(separator: ".")
+        let scriptName: String
+        let accountId: String
+        let s: JSONValue
+        if labels.count == 4 && labels[2] == "workers" && labels[3] == "dev" {
+            scriptName = String(labels[0])
+            guard let account = try String.fetchOne(db, sql: """
+                SELECT account_id FROM cf_object WHERE kind = 'account' AND json_extract(json, '$.workers_subdomain') = ?
+                """, arguments: [String(labels[1])]),
+                let found = try SandboxDatabase.findCloudflare(db, kind: "script", accountId: account, name: scriptName),
+                found["workers_dev"]?.boolValue == true else {
+                return (404, ["error": "There is nothing here yet (no Worker is published on this workers.dev host)."])
+            }
+            accountId = account
+            s = found
+        } else {
+            guard let domain = try Data.fetchOne(db, sql: "SELECT json FROM cf_object WHERE kind = 'worker_domain' AND name = ?",
+                                                 arguments: [host.lowercased()]).flatMap({ try? JSONValue.decode($0) }) else {
+                return (404, ["error": .string("\(host) does not route to a Worker: it is neither a workers.dev host nor a Workers Custom Domain (a CNAME to workers.dev does not route to a Worker)")])
+            }
+            guard certificateActive(domain) else {
+                return (525, ["error": .string("SSL handshake failed: the certificate for \(host) is still being issued")])
+            }
+            scriptName = domain["service"]?.stringValue ?? ""
+            accountId = try SandboxDatabase.getCloudflare(db, kind: "worker_domain", id: domain["id"]?.stringValue ?? "")?.accountId ?? ""
+            guard let found = try SandboxDatabase.findCloudflare(db, kind: "script", accountId: accountId, name: scriptName) else {
+                return (404, ["error": "There is nothing here yet (the custom domain's Worker was deleted)."])
+            }
+            s = found
         }
         var missing: [JSONValue] = []
         var resolved: [String: JSONValue] = [:]
@@ -636,6 +749,36 @@ public final class CloudflareStandIn: Sendable {
     }
 
     static let recordTypes: Set<String> = ["A", "AAAA", "CNAME", "TXT", "MX", "NS", "CAA", "SRV"]
+    static let dataRecordTypes: Set<String> = ["CAA", "SRV"]
+
+    /// Checks a CAA or SRV record's `data` and answers its rendered `content` (and SRV's priority).
+    static func renderData(type: String, _ d: JSONValue) throws -> (String, Int?) {
+        func int(_ key: String, _ range: ClosedRange<Int64>) throws -> Int64 {
+            guard let v = d[key]?.intValue ?? d[key]?.doubleValue.flatMap({ $0.rounded() == $0 ? Int64($0) : nil }), range.contains(v) else {
+                throw CloudflareAPIError.badRequest(1004, "DNS Validation Error: \(type) data.\(key) must be an integer in \(range.lowerBound)...\(range.upperBound).")
+            }
+            return v
+        }
+        switch type {
+        case "CAA":
+            let flags = try int("flags", 0...255)
+            guard let tag = d["tag"]?.stringValue, ["issue", "issuewild", "iodef"].contains(tag.lowercased()) else {
+                throw CloudflareAPIError.badRequest(1004, "DNS Validation Error: CAA data.tag must be issue, issuewild or iodef.")
+            }
+            guard let value = d["value"]?.stringValue, !value.isEmpty else {
+                throw CloudflareAPIError.badRequest(1004, "DNS Validation Error: CAA data.value is required.")
+            }
+            return ("\(flags) \(tag.lowercased()) \"\(value)\"", nil)
+        default:
+            let priority = try int("priority", 0...65_535)
+            let weight = try int("weight", 0...65_535)
+            let port = try int("port", 0...65_535)
+            guard let target = d["target"]?.stringValue, target == "." || validHostname(target.lowercased()) else {
+                throw CloudflareAPIError.badRequest(1004, "DNS Validation Error: SRV data.target must be a host name.")
+            }
+            return ("\(weight) \(port) \(target)", Int(priority))
+        }
+    }
 
     /// Validates a record body (full for POST/PUT, merged over `existing` for PATCH) and answers the stored shape.
     func dnsRecord(_ db: Database, zone: JSONValue, body: JSONValue, existing: JSONValue?) throws -> JSONValue {
@@ -650,8 +793,21 @@ public final class CloudflareStandIn: Sendable {
         }
         if name == "@" { name = zoneName } else if name != zoneName && !name.hasSuffix("." + zoneName) { name += "." + zoneName }
         guard Self.validHostname(name) else { throw CloudflareAPIError.badRequest(9005, "DNS name is invalid.") }
-        guard let content = body["content"]?.stringValue ?? existing?["content"]?.stringValue, !content.isEmpty else {
-            throw CloudflareAPIError.badRequest(9007, "Content for \(type) record is required.")
+        // CAA and SRV are written through `data`; their `content` is Cloudflare's read-only rendering of it.
+        var data: JSONValue? = nil
+        var dataPriority: Int? = nil
+        let content: String
+        if Self.dataRecordTypes.contains(type) {
+            guard let d = body["data"] ?? existing?["data"], d.objectValue != nil else {
+                throw CloudflareAPIError.badRequest(1004, "DNS Validation Error: a \(type) record needs `data`; its `content` is read-only.")
+            }
+            (content, dataPriority) = try Self.renderData(type: type, d)
+            data = d
+        } else {
+            guard let c = body["content"]?.stringValue ?? existing?["content"]?.stringValue, !c.isEmpty else {
+                throw CloudflareAPIError.badRequest(9007, "Content for \(type) record is required.")
+            }
+            content = c
         }
         switch type {
         case "A":
@@ -670,8 +826,9 @@ public final class CloudflareStandIn: Sendable {
         default: break
         }
         let ttl = body["ttl"]?.intValue ?? existing?["ttl"]?.intValue ?? 1
-        guard ttl == 1 || (30...86_400).contains(ttl) else {
-            throw CloudflareAPIError.badRequest(9021, "Invalid TTL. Must be between 30 and 86,400 seconds, or 1 for Automatic.")
+        // 30 is allowed on Enterprise zones only; sandbox zones are on the Free plan.
+        guard ttl == 1 || (60...86_400).contains(ttl) else {
+            throw CloudflareAPIError.badRequest(9021, "Invalid TTL. Must be between 60 and 86,400 seconds, or 1 for Automatic.")
         }
         let proxiable = ["A", "AAAA", "CNAME"].contains(type)
         let proxied = body["proxied"]?.boolValue ?? existing?["proxied"]?.boolValue ?? false
@@ -681,8 +838,12 @@ public final class CloudflareStandIn: Sendable {
             guard let p = priority, (0...65_535).contains(p) else {
                 throw CloudflareAPIError.badRequest(9100, "MX records need a priority between 0 and 65535.")
             }
-        } else if type != "SRV" { priority = nil }
+        } else if type == "SRV" { priority = dataPriority.map(Int64.init) } else { priority = nil }
         let selfId = existing?["id"]?.stringValue
+        if ["A", "AAAA", "CNAME"].contains(type),
+           let domain = try SandboxDatabase.listCloudflare(db, kind: "worker_domain", parent: zoneId).first(where: { $0["hostname"]?.stringValue == name }) {
+            throw CloudflareAPIError.badRequest(81053, "An A, AAAA, or CNAME record with that host already exists. (\(name) is a Custom Domain of the Worker \(domain["service"]?.stringValue ?? "?").)")
+        }
         for other in try SandboxDatabase.listCloudflare(db, kind: "dns", parent: zoneId) where other["id"]?.stringValue != selfId {
             guard other["name"]?.stringValue == name else { continue }
             let otherType = other["type"]?.stringValue ?? ""
@@ -696,7 +857,7 @@ public final class CloudflareStandIn: Sendable {
         let now = timestamp
         return [
             "id": .string(selfId ?? SandboxIDs.hex32()), "zone_id": .string(zoneId), "zone_name": .string(zoneName),
-            "name": .string(name), "type": .string(type), "content": .string(content), "proxiable": .bool(proxiable),
+            "name": .string(name), "type": .string(type), "content": .string(content), "data": data ?? nil, "proxiable": .bool(proxiable),
             "proxied": .bool(proxied), "ttl": .int(ttl), "locked": false, "priority": .from(priority),
             "meta": ["auto_added": false, "managed_by_apps": false, "managed_by_argo_tunnel": false, "source": "primary"],
             "comment": body["comment"] ?? existing?["comment"] ?? nil, "tags": body["tags"] ?? existing?["tags"] ?? [],
@@ -726,6 +887,10 @@ public final class CloudflareStandIn: Sendable {
     }
 
     func createCustomHostname(_ db: Database, zone: JSONValue, body: JSONValue) throws -> JSONValue {
+        // Cloudflare for SaaS: an ordinary zone has no custom-hostname quota.
+        guard zone["_ssl_for_saas"]?.boolValue == true else {
+            throw CloudflareAPIError(status: 403, code: 1404, message: "No quota has been allocated for this zone. Please contact Cloudflare's team for additional quota.")
+        }
         guard let hostname = body["hostname"]?.stringValue?.lowercased(), Self.validHostname(hostname), hostname.contains(".") else {
             throw CloudflareAPIError.badRequest(1411, "The custom hostname is not a valid hostname.")
         }

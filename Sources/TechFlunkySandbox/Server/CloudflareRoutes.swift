@@ -165,6 +165,7 @@ struct CloudflareRoutes: Sendable {
             let account = context.parameters.get("account") ?? ""
             let name = context.parameters.get("script") ?? ""
             // Cloudflare answers the script's content, not an envelope.
+            await cf.paced(method: "GET", path: request.uri.path)
             do {
                 let (token, _) = try cf.authenticate(authorization: ResponseBuilding.header(request, "Authorization"))
                 try cf.countRequest(accountId: token.accountId)
@@ -244,6 +245,36 @@ struct CloudflareRoutes: Sendable {
             let secret = context.parameters.get("secret") ?? ""
             return await self.api(request, account: account, permission: .workersWrite) { db, _ in
                 Reply(result: try cf.deleteSecret(db, accountId: account, script: name, secret: secret))
+            }
+        }
+
+        // Workers Custom Domains.
+        v4.put("/accounts/:account/workers/domains") { request, context in
+            let account = context.parameters.get("account") ?? ""
+            let body = try await Self.jsonBody(request)
+            return await self.api(request, account: account, permission: .workersWrite) { db, _ in
+                Reply(result: try cf.attachDomain(db, accountId: account, body: try body.get()))
+            }
+        }
+        v4.get("/accounts/:account/workers/domains") { request, context in
+            let account = context.parameters.get("account") ?? ""
+            let query = Self.query(request)
+            return await self.api(request, account: account, permission: .workersRead) { db, _ in
+                Reply(result: .array(try cf.listDomains(db, accountId: account, query: query)))
+            }
+        }
+        v4.get("/accounts/:account/workers/domains/:domain") { request, context in
+            let account = context.parameters.get("account") ?? ""
+            let id = context.parameters.get("domain") ?? ""
+            return await self.api(request, account: account, permission: .workersRead) { db, _ in
+                Reply(result: cf.publicDomain(try cf.domain(db, accountId: account, id: id)))
+            }
+        }
+        v4.delete("/accounts/:account/workers/domains/:domain") { request, context in
+            let account = context.parameters.get("account") ?? ""
+            let id = context.parameters.get("domain") ?? ""
+            return await self.api(request, account: account, permission: .workersWrite) { db, _ in
+                Reply(result: try cf.detachDomain(db, accountId: account, id: id))
             }
         }
 
@@ -383,7 +414,8 @@ struct CloudflareRoutes: Sendable {
             if body["permissions"] == nil { permissions = CloudflarePermission.deployment }
             do {
                 let account = try body["accountId"]?.stringValue ?? cf.createAccount(name: body["accountName"]?.stringValue ?? "Sandbox account")
-                let token = try cf.createToken(accountId: account, permissions: permissions)
+                let owner = CloudflareStandIn.TokenOwner(rawValue: body["owner"]?.stringValue ?? "user") ?? .user
+                let token = try cf.createToken(accountId: account, permissions: permissions, owner: owner)
                 return ResponseBuilding.json(201, ["accountId": .string(account), "token": .string(token)])
             } catch let error as CloudflareAPIError {
                 return Self.failure(error)
@@ -416,10 +448,14 @@ struct CloudflareRoutes: Sendable {
     // MARK: - Plumbing
 
     private func verify(_ request: Request, account: String?) async -> Response {
+        await cloudflare.paced(method: "GET", path: request.uri.path)
         do {
             let (token, status) = try cloudflare.authenticate(authorization: ResponseBuilding.header(request, "Authorization"), verifying: true)
             try cloudflare.countRequest(accountId: token.accountId)
             if let account, account != token.accountId { throw CloudflareAPIError.invalidToken }
+            // Each endpoint knows only its own kind of token: an account-owned token is "invalid" to the user
+            // endpoint, and a user's token to the account endpoint.
+            if (account == nil) != (token.owner == .user) { throw CloudflareAPIError.invalidToken }
             return ResponseBuilding.json(200, CloudflareEnvelope.success(cloudflare.tokenVerifyResult(token, status: status),
                                                                          messages: [(10000, "This API Token is valid and active")]))
         } catch let error as CloudflareAPIError {
@@ -430,6 +466,7 @@ struct CloudflareRoutes: Sendable {
     }
 
     private func api(_ request: Request, account: String?, permission: CloudflarePermission?, _ operation: @escaping Operation) async -> Response {
+        await cloudflare.paced(method: request.method.rawValue, path: request.uri.path)
         do {
             let (token, _) = try cloudflare.authenticate(authorization: ResponseBuilding.header(request, "Authorization"))
             try cloudflare.countRequest(accountId: token.accountId)

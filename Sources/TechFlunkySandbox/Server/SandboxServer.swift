@@ -135,6 +135,16 @@ public final class SandboxServer: Sendable {
         try cloudflare.createToken(accountId: accountId, permissions: permissions)
     }
 
+    /// A new account-owned token (Cloudflare's recommended kind): `/user/tokens/verify` refuses it with code
+    /// 1000; `/accounts/{id}/tokens/verify` checks it.
+    public func createCloudflareAccountToken(accountId: String, permissions: Set<CloudflarePermission> = CloudflarePermission.deployment) throws -> String {
+        try cloudflare.createToken(accountId: accountId, permissions: permissions, owner: .account)
+    }
+
+    /// How long Cloudflare calls and certificates take from now on.
+    public func setCloudflarePace(_ pace: CloudflarePace) { cloudflare.setPace(pace) }
+    public var cloudflarePace: CloudflarePace { cloudflare.currentPace }
+
     /// Disables (or re-enables) a token, as revoking it in the dashboard would.
     public func setCloudflareTokenActive(_ token: String, _ active: Bool) throws {
         try cloudflare.setTokenStatus(token, status: active ? "active" : "disabled")
@@ -151,8 +161,8 @@ public final class SandboxServer: Sendable {
     }
 
     /// Where the sandbox answers a deployed Worker's public URL: `https://<host>/<path>` becomes
-    /// `{baseURL}/workers.dev/<host>/<path>` (host `<script>.<subdomain>.workers.dev`, or a name with a
-    /// sandbox CNAME to one). Other URLs are returned unchanged. Plug into the smoke check's URL rewrite.
+    /// `{baseURL}/workers.dev/<host>/<path>` (host `<script>.<subdomain>.workers.dev`, or a Workers Custom
+    /// Domain once its certificate is active; a CNAME to workers.dev does not route, as on Cloudflare). Other URLs are returned unchanged. Plug into the smoke check's URL rewrite.
     public func smokeCheckURL(for url: String) -> String {
         guard let components = URLComponents(string: url), components.scheme == "https" || components.scheme == "http",
               let host = components.host, !host.isEmpty, host != "127.0.0.1", host != "localhost" else { return url }
@@ -210,7 +220,8 @@ struct SandboxParts: Sendable {
         deliverer = StripeWebhookDeliverer(database: database, clock: clock, endpoint: endpoint, logger: configuration.logger,
                                            maxAttempts: configuration.webhookMaxAttempts)
         stripe = StripeStandIn(database: database, clock: clock, secretKey: configuration.stripeSecretKey, deliverer: deliverer)
-        cloudflare = try CloudflareStandIn(database: database, clock: clock, rateLimit: configuration.cloudflareRateLimit)
+        cloudflare = try CloudflareStandIn(database: database, clock: clock, rateLimit: configuration.cloudflareRateLimit,
+                                           pace: configuration.cloudflarePace)
         try cloudflare.seedDemo()
     }
 

@@ -48,6 +48,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
     public var stringValue: String? { if case let .string(s) = self { s } else { nil } }
     public var intValue: Int64? { if case let .int(i) = self { i } else { nil } }
     public var boolValue: Bool? { if case let .bool(b) = self { b } else { nil } }
+    public var doubleValue: Double? { if case let .double(d) = self { d } else { nil } }
     public var arrayValue: [JSONValue]? { if case let .array(a) = self { a } else { nil } }
     public var objectValue: [String: JSONValue]? { if case let .object(o) = self { o } else { nil } }
     public var isNull: Bool { if case .null = self { true } else { false } }

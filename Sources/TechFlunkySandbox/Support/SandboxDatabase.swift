@@ -90,6 +90,11 @@ public final class SandboxDatabase: Sendable {
                 );
                 """)
         }
+        // Whether a token is owned by a user (checked at /user/tokens/verify) or by an account
+        // (checked at /accounts/{id}/tokens/verify only).
+        m.registerMigration("v2-token-owner") { db in
+            try db.execute(sql: "ALTER TABLE cf_token ADD COLUMN owner TEXT NOT NULL DEFAULT 'user'")
+        }
         return m
     }
 

@@ -91,6 +91,9 @@ public struct DeployProgressModel: Sendable, Hashable {
                 steps[i].finishedAt = nil
                 steps[i].message = event.message
                 steps[i].errorCode = nil
+            case .waiting:
+                if steps[i].startedAt == nil { steps[i].startedAt = event.at }
+                steps[i].message = event.message ?? steps[i].message
             case .succeeded, .failed, .skipped:
                 if steps[i].startedAt == nil { steps[i].startedAt = event.at }
                 steps[i].finishedAt = event.at
@@ -119,7 +122,7 @@ public struct DeployProgressModel: Sendable, Hashable {
     }
 
     /// The step running now, if any.
-    public var runningStep: DeploymentStepKind? { steps.first { $0.state == .running }?.kind }
+    public var runningStep: DeploymentStepKind? { steps.first { $0.state == .running || $0.state == .waiting }?.kind }
 
     /// The step that failed, with its message and Cloudflare code.
     public var failedStep: DeploymentStep? { steps.first { $0.state == .failed } }
@@ -133,7 +136,7 @@ public struct DeployProgressModel: Sendable, Hashable {
     /// How long a step ran, or has run so far while it runs.
     public func elapsed(_ step: DeploymentStep, now: Date) -> TimeInterval? {
         guard let started = step.startedAt else { return nil }
-        return max(0, (step.finishedAt ?? (step.state == .running ? now : started)).timeIntervalSince(started))
+        return max(0, (step.finishedAt ?? (step.state == .running || step.state == .waiting ? now : started)).timeIntervalSince(started))
     }
 
     /// The step the pane selects by default: the running one, else the failed one, else the last that ran.

@@ -61,7 +61,7 @@ public struct DeployProgressPane: Pane {
     public var capturesText: Bool { if case .token = prompt { true } else { false } }
     public var isAnimating: Bool {
         switch model.state {
-        case .queued?, .running?, .rollingBack?, nil: true
+        case .queued?, .running?, .provisioned?, .rollingBack?, nil: true
         default: actionRequest != nil
         }
     }
@@ -264,6 +264,7 @@ public struct DeployProgressPane: Pane {
         switch state {
         case .pending: ("○", .stepPending)
         case .running: (SpinnerWidget.frame(frame), .stepRunning)
+        case .waiting: ("◷", .warning)
         case .succeeded: ("✔", .stepSucceeded)
         case .failed: ("✖", .stepFailed)
         case .skipped: ("–", .stepSkipped)
@@ -284,6 +285,7 @@ public struct DeployProgressPane: Pane {
         case nil: ("loading", .muted)
         case .queued?: ("queued", .stepPending)
         case .running?: ("deploying", .stepRunning)
+        case .provisioned?: ("provisioned · certificate pending", .warning)
         case .succeeded?: ("live", .success)
         case .failed?: ("failed", .error)
         case .interrupted?: ("interrupted", .warning)

@@ -140,6 +140,7 @@ public struct OrdersPane: Pane {
         var text: String = switch d.state {
         case .queued: "queued"
         case .running: "running" + (d.currentStep.map { " · step \($0.number)/9" } ?? "")
+        case .provisioned: "provisioned · certificate pending"
         case .succeeded: "live" + (d.url.map { " · " + $0 } ?? "")
         case .failed: "failed" + (d.currentStep.map { " at step \($0.number)" } ?? "")
         case .interrupted: "interrupted"
@@ -196,7 +197,7 @@ public struct OrdersPane: Pane {
             switch rows[i].deployments.first?.state {
             case .failed?: CellStyle.error
             case .succeeded?: CellStyle.text
-            case .running?, .queued?, .rollingBack?: CellStyle.accent
+            case .running?, .queued?, .rollingBack?, .provisioned?: CellStyle.accent
             default: rows[i].state == .pendingPayment || rows[i].state == .expired ? CellStyle.muted : CellStyle.text
             }
         }).render(into: &canvas, area: tableArea, state: table)

@@ -129,6 +129,7 @@ struct DeploymentProgressPrinter {
             let state = event.stepState ?? .pending
             let (mark, tone): (String, TerminalOutput.Tone) = switch state {
             case .running: ("…", .yellow)
+            case .waiting: ("◷", .yellow)
             case .succeeded: ("✓", .green)
             case .failed: ("✗", .red)
             case .skipped: ("-", .dim)
