@@ -32,8 +32,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Load the demo catalog and demo account into an empty database.") var demo = false
     @Flag(help: "Start the offline Stripe and Cloudflare stand-ins in this process and use them.") var sandbox = false
     @Option(help: "Fill this many generated listings (scale work).") var synthetic = 0
+    @Option(help: "With --sandbox: how long Cloudflare calls take, `realistic` (as on Cloudflare) or `instant`.")
+    var pace = "realistic"
 
     func validate() throws {
+        guard CloudflarePace(name: pace) != nil else { throw ValidationError("--pace must be realistic or instant") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard synthetic >= 0 else { throw ValidationError("--synthetic must not be negative") }
     }
@@ -65,7 +68,17 @@ struct ServeCommand: AsyncParsableCommand {
             let started = try await StandIns.start(dataDir: URL(fileURLWithPath: dataDir), clock: clock,
                                                    logger: Logger(label: "techflunky.sandbox"))
             started.configure(&configuration, clock: clock)
+            started.server.setCloudflarePace(CloudflarePace(name: pace) ?? .realistic)
             standIns = started.server
+        } else {
+            if let mode = StripeConfigurationCheck.mode(secretKey: configuration.stripeSecretKey) {
+                FileHandle.standardError.write(Data("techflunky serve: Stripe in \(mode) mode\(mode == "test" ? " (payments are not real)" : "")\n".utf8))
+            }
+            for problem in StripeConfigurationCheck.problems(secretKey: configuration.stripeSecretKey,
+                                                             webhookSecret: configuration.stripeWebhookSecret,
+                                                             apiBase: configuration.stripeAPIBase) {
+                FileHandle.standardError.write(Data("techflunky serve: Stripe: \(problem)\n".utf8))
+            }
         }
         let host = host
         let running = standIns

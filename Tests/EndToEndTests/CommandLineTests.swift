@@ -8,6 +8,7 @@ final class CommandLineTests: XCTestCase {
         p.executableURL = URL(fileURLWithPath: BuiltBinary.path)
         p.arguments = args
         var env = ProcessInfo.processInfo.environment
+        env["TECHFLUNKY_SANDBOX_PACE"] = "instant"
         for (k, v) in environment { env[k] = v }
         p.environment = env
         let out = Pipe()

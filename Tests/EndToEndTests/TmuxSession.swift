@@ -21,6 +21,8 @@ final class TmuxSession {
             "TERM": "xterm-256color",
             "LANG": "C.UTF-8",
             "LC_ALL": "C.UTF-8",
+            // The embedded sandbox paces Cloudflare realistically for people; the journeys run it instant.
+            "TECHFLUNKY_SANDBOX_PACE": "instant",
         ]
         for (k, v) in environment { env[k] = v }
         let exports = env.sorted { $0.key < $1.key }.map { "\($0.key)=\(TmuxSession.shellQuote($0.value))" }.joined(separator: " ")

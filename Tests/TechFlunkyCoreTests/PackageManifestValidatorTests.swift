@@ -173,15 +173,18 @@ final class PackageManifestValidatorTests: XCTestCase {
     func testDNSContentMatchesTheRecordType() {
         func record(_ r: DNSRecordSpec) -> [ManifestProblem] { problems { $0.cloudflare.dnsRecords = [r] } }
         let content = "cloudflare.dns_records[0].content"
-        XCTAssertEqual(record(DNSRecordSpec(type: "A", name: "@", content: "192.0.2.10")), [])
+        XCTAssertEqual(record(DNSRecordSpec(type: "A", name: "legacy", content: "192.0.2.10")), [])
+        // The buyer's hostname itself is the Worker's custom domain: no A/AAAA/CNAME may take it.
+        assertProblem(at: "cloudflare.dns_records[0].name", containing: "Workers Custom Domain",
+                      in: record(DNSRecordSpec(type: "A", name: "@", content: "192.0.2.10")))
         for bad in ["192.0.2", "256.1.1.1", "01.2.3.4", "{{workers_dev}}", "example.com"] {
-            assertProblem(at: content, containing: "IPv4", in: record(DNSRecordSpec(type: "A", name: "@", content: bad)))
+            assertProblem(at: content, containing: "IPv4", in: record(DNSRecordSpec(type: "A", name: "legacy", content: bad)))
         }
         for good in ["2001:db8::10", "::1", "2001:0db8:0000:0000:0000:ff00:0042:8329", "::ffff:192.0.2.1"] {
-            XCTAssertEqual(record(DNSRecordSpec(type: "AAAA", name: "@", content: good)), [], good)
+            XCTAssertEqual(record(DNSRecordSpec(type: "AAAA", name: "media", content: good)), [], good)
         }
         for bad in ["2001:db8:::1", "1:2:3:4:5:6:7:8:9", "192.0.2.10", "2001:db8::g"] {
-            assertProblem(at: content, containing: "IPv6", in: record(DNSRecordSpec(type: "AAAA", name: "@", content: bad)))
+            assertProblem(at: content, containing: "IPv6", in: record(DNSRecordSpec(type: "AAAA", name: "media", content: bad)))
         }
         XCTAssertEqual(record(DNSRecordSpec(type: "CNAME", name: "shop", content: "{{workers_dev}}")), [])
         assertProblem(at: content, containing: "host name", in: record(DNSRecordSpec(type: "CNAME", name: "shop", content: "not a host")))

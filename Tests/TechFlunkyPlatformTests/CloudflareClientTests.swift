@@ -92,8 +92,8 @@ final class CloudflareClientTests: XCTestCase {
             _ = try await makeClient(t).listR2Buckets()
             XCTFail("expected an error")
         } catch let error as CloudflareError {
-            XCTAssertTrue(error.message.contains("lacks a permission"), error.message)
-            XCTAssertTrue(error.message.contains("Workers R2 Storage Edit"), error.message)
+            XCTAssertTrue(error.message.contains("lacks the permission"), error.message)
+            XCTAssertTrue(error.message.contains("Workers R2 Storage: Edit"), error.message)
         }
     }
 
@@ -166,7 +166,7 @@ final class CloudflareClientTests: XCTestCase {
         XCTAssertTrue(body.contains("name=\"lib/db.js\"; filename=\"lib/db.js\"\r\nContent-Type: application/javascript+module"))
         XCTAssertTrue(body.contains(#""main_module":"index.js""#))
         XCTAssertTrue(body.contains(#""compatibility_date":"2024-09-23""#))
-        XCTAssertTrue(body.contains(#"{"id":"uuid-1","name":"DB","type":"d1"}"#))
+        XCTAssertTrue(body.contains(#"{"database_id":"uuid-1","name":"DB","type":"d1"}"#), "D1 bindings name database_id (id is deprecated)")
         XCTAssertTrue(body.contains(#"{"bucket_name":"tf-x-assets","name":"ASSETS","type":"r2_bucket"}"#))
         XCTAssertTrue(body.contains(#"{"name":"MODE","text":"prod","type":"plain_text"}"#))
     }
@@ -209,6 +209,60 @@ final class CloudflareClientTests: XCTestCase {
         let p = CloudflareRateLimiter.Policy.cloudflareDefault
         // Worst case in any 5-minute window: a full burst plus five minutes of refill.
         XCTAssertLessThan(p.capacity + p.refillPerSecond * 300, 1200)
+    }
+
+    func testModulePartsCarryTheContentTypeOfTheirKind() throws {
+        XCTAssertEqual(CloudflareWorkerUpload.contentType(ofModule: "index.js"), "application/javascript+module")
+        XCTAssertEqual(CloudflareWorkerUpload.contentType(ofModule: "lib/x.mjs"), "application/javascript+module")
+        XCTAssertEqual(CloudflareWorkerUpload.contentType(ofModule: "legacy.cjs"), "application/javascript")
+        XCTAssertEqual(CloudflareWorkerUpload.contentType(ofModule: "img/resize.wasm"), "application/wasm")
+        XCTAssertEqual(CloudflareWorkerUpload.contentType(ofModule: "templates/mail.txt"), "text/plain")
+        XCTAssertEqual(CloudflareWorkerUpload.contentType(ofModule: "model.bin"), "application/octet-stream")
+        let upload = CloudflareWorkerUpload(scriptName: "s", mainModule: "index.js", modules: [
+            .init(name: "index.js", source: Data("export default {}".utf8)), .init(name: "resize.wasm", source: Data([0, 0x61, 0x73, 0x6d])),
+        ], compatibilityDate: "2024-09-23", bindings: [])
+        let body = String(decoding: try upload.multipartBody().encoded(), as: UTF8.self)
+        XCTAssertTrue(body.contains("name=\"resize.wasm\"; filename=\"resize.wasm\"\r\nContent-Type: application/wasm"), body)
+    }
+
+    func testCAAAndSRVAreSentAsDataAndOtherTypesAsContent() throws {
+        let caa = try XCTUnwrap(CloudflareDNSRecordInput.fromPackage(type: "caa", name: "x.dev", content: "0 issuewild \"pki.goog\"", ttl: 3600, proxied: nil, priority: nil))
+        let caaJSON = String(decoding: try JSONEncoder().encode(caa), as: UTF8.self)
+        XCTAssertFalse(caaJSON.contains("\"content\""), caaJSON)
+        XCTAssertTrue(caaJSON.contains("\"tag\":\"issuewild\""), caaJSON)
+        XCTAssertTrue(caaJSON.contains("\"value\":\"pki.goog\""), caaJSON)
+        let srv = try XCTUnwrap(CloudflareDNSRecordInput.fromPackage(type: "SRV", name: "_sip._tcp.x.dev", content: "5 5060 sip.x.dev", ttl: 1, proxied: nil, priority: 10))
+        XCTAssertEqual(srv.data, .object(["priority": .int(10), "weight": .int(5), "port": .int(5060), "target": .string("sip.x.dev")]))
+        let mx = try XCTUnwrap(CloudflareDNSRecordInput.fromPackage(type: "MX", name: "x.dev", content: "mx.x.dev", ttl: 1, proxied: nil, priority: 5))
+        XCTAssertEqual(mx.content, "mx.x.dev")
+        XCTAssertEqual(mx.priority, 5)
+        XCTAssertNil(CloudflareDNSRecordInput.fromPackage(type: "CAA", name: "x.dev", content: "garbage", ttl: 1, proxied: nil, priority: nil))
+    }
+
+    func testCustomHostnameWithoutSaaSIsNotReportedAsAMissingPermission() {
+        let error = CloudflareError.fromResponse(operation: "create custom hostname shop.x.dev", status: 403,
+                                                 errors: [CloudflareAPIMessage(code: 1404, message: "No quota has been allocated for this zone.")],
+                                                 needs: .zoneRead)
+        XCTAssertFalse(error.isPermissionRefusal)
+        XCTAssertFalse(error.message.contains("lacks"), error.message)
+        XCTAssertTrue(error.message.contains("Cloudflare for SaaS"), error.message)
+    }
+
+    func testBothBucketExistsCodesAreRecognised() {
+        XCTAssertTrue(CloudflareErrorCode.r2BucketExistsCodes.isSuperset(of: [10004, 10073]))
+    }
+
+    func testStripeConfigurationProblemsAreNamed() {
+        XCTAssertEqual(StripeConfigurationCheck.problems(secretKey: "sk_live_abc", webhookSecret: "whsec_x", apiBase: "https://api.stripe.com"), [])
+        XCTAssertEqual(StripeConfigurationCheck.mode(secretKey: "sk_test_abc"), "test")
+        XCTAssertEqual(StripeConfigurationCheck.mode(secretKey: "rk_live_abc"), "live")
+        let missing = StripeConfigurationCheck.problems(secretKey: "", webhookSecret: "", apiBase: "https://api.stripe.com")
+        XCTAssertEqual(missing.count, 2)
+        XCTAssertTrue(missing[0].contains("STRIPE_SECRET_KEY is not set"))
+        XCTAssertTrue(missing[1].contains("connect") || missing[1].contains("Connected accounts"), missing[1])
+        XCTAssertTrue(StripeConfigurationCheck.problems(secretKey: "pk_live_x", webhookSecret: "whsec_x", apiBase: "https://api.stripe.com")[0].contains("publishable"))
+        XCTAssertTrue(StripeConfigurationCheck.problems(secretKey: "sk_live_x", webhookSecret: "secret", apiBase: "https://api.stripe.com")[0].contains("whsec_"))
+        XCTAssertTrue(StripeConfigurationCheck.problems(secretKey: "sk_live_x", webhookSecret: "whsec_x", apiBase: "http://127.0.0.1:9")[0].contains("127.0.0.1"))
     }
 }
 

@@ -28,7 +28,10 @@ final class CloudflareFakeAccount: HTTPTransport, @unchecked Sendable {
     private(set) var scripts: [String: (metadata: [String: Any], subdomain: Bool)] = [:]
     private(set) var secrets: [String: Set<String>] = [:]
     private(set) var dns: [String: (type: String, name: String, content: String)] = [:]
+    private(set) var dnsData: [String: Any] = [:]
+    /// Workers Custom Domains: id → (hostname, service).
     private(set) var hostnames: [String: String] = [:]
+    private(set) var domainServices: [String: String] = [:]
     private var faults: [Fault] = []
     private(set) var log: [String] = []
     private var counter = 0
@@ -99,7 +102,8 @@ final class CloudflareFakeAccount: HTTPTransport, @unchecked Sendable {
                 if faults[i].times <= 0 { faults.remove(at: i) }
                 return HTTPResponse(status: status, headers: [:], body: Data("injected".utf8))
             }
-            let script = host.hasSuffix(".workers.dev") ? String(host.split(separator: ".").first ?? "") : scripts.keys.sorted().first ?? ""
+            let script = host.hasSuffix(".workers.dev") ? String(host.split(separator: ".").first ?? "")
+                : hostnames.first(where: { $0.value == host }).flatMap { domainServices[$0.key] } ?? ""
             guard let s = scripts[script], (s.subdomain || !host.hasSuffix(".workers.dev")) else {
                 return HTTPResponse(status: 404, headers: [:], body: Data("no such worker".utf8))
             }
@@ -126,6 +130,8 @@ final class CloudflareFakeAccount: HTTPTransport, @unchecked Sendable {
             return ok(["id": "tok1", "status": "active"])
         } else if method == "GET", route("accounts/{account}/tokens/verify", parts) != nil {
             return ok(["id": "tok1", "status": "active"])
+        } else if method == "GET", route("accounts", parts) != nil {
+            return ok([["id": accountId, "name": "Buyer"]])
         } else if method == "GET", route("accounts/{account}", parts) != nil {
             return ok(["id": accountId, "name": "Buyer"])
         } else if method == "GET", route("accounts/{account}/d1/database", parts) != nil {
@@ -140,6 +146,7 @@ final class CloudflareFakeAccount: HTTPTransport, @unchecked Sendable {
             databases[id] = (name, try DatabaseQueue())
             return ok(["uuid": id, "name": name])
         } else if method == "DELETE", let c = route("accounts/*/d1/database/*", parts) {
+            if let e = need("d1") { return e }
             let id = c[1]
             guard databases.removeValue(forKey: id) != nil else { return fail(404, 7404, "not found") }
             return ok(nil)
@@ -180,6 +187,7 @@ final class CloudflareFakeAccount: HTTPTransport, @unchecked Sendable {
             let name = c[1]
             return buckets.removeValue(forKey: name) != nil ? ok(nil) : fail(404, 10006, "no bucket")
         } else if method == "PUT", let c = route("accounts/*/r2/buckets/*/cors", parts) {
+            if let e = need("r2") { return e }
             let name = c[1]
             guard buckets[name] != nil else { return fail(404, 10006, "no bucket") }
             buckets[name] = String(decoding: request.body ?? Data(), as: UTF8.self)
@@ -194,7 +202,7 @@ final class CloudflareFakeAccount: HTTPTransport, @unchecked Sendable {
                   let main = meta["main_module"] as? String, body.contains("name=\"\(main)\"")
             else { return fail(400, 10021, "bad multipart upload") }
             for b in meta["bindings"] as? [[String: String]] ?? [] {
-                if b["type"] == "d1", databases[b["id"] ?? ""] == nil { return fail(400, 10021, "binding \(b["name"] ?? "") to missing database") }
+                if b["type"] == "d1", databases[b["database_id"] ?? ""] == nil { return fail(400, 10021, "binding \(b["name"] ?? "") to missing database") }
                 if b["type"] == "r2_bucket", buckets[b["bucket_name"] ?? ""] == nil { return fail(400, 10021, "binding to missing bucket") }
             }
             scripts[name] = (meta, scripts[name]?.subdomain ?? false)
@@ -203,6 +211,7 @@ final class CloudflareFakeAccount: HTTPTransport, @unchecked Sendable {
             let name = c[1]
             return scripts[name] != nil ? ok(["bindings": []]) : fail(404, 10007, "workers.api.error.script_not_found")
         } else if method == "DELETE", let c = route("accounts/*/workers/scripts/*", parts) {
+            if let e = need("workers") { return e }
             let name = c[1]
             secrets[name] = nil
             return scripts.removeValue(forKey: name) != nil ? ok(nil) : fail(404, 10007, "workers.api.error.script_not_found")
@@ -232,24 +241,49 @@ final class CloudflareFakeAccount: HTTPTransport, @unchecked Sendable {
             return secrets[name]?.remove(secret) != nil ? ok(nil) : fail(404, 10056, "secret not found")
         } else if method == "GET", route("zones", parts) != nil {
             if let e = need("zone") { return e }
-            return ok(query["name"] == zone.name ? [["id": zone.id, "name": zone.name, "status": "active"]] : [])
+            return ok(query["name"] == nil || query["name"] == zone.name ? [["id": zone.id, "name": zone.name, "status": "active"]] : [])
+        } else if method == "PUT", route("accounts/{account}/workers/domains", parts) != nil {
+            if let e = need("workers") { return e }
+            let (hostname, service) = (json["hostname"] as? String ?? "", json["service"] as? String ?? "")
+            guard scripts[service] != nil else { return fail(404, 10007, "workers.api.error.script_not_found") }
+            if let id = hostnames.first(where: { $0.value == hostname })?.key {
+                return ok(["id": id, "hostname": hostname, "service": domainServices[id] ?? "", "zone_id": zone.id])
+            }
+            let id = nextId()
+            hostnames[id] = hostname
+            domainServices[id] = service
+            return ok(["id": id, "hostname": hostname, "service": service, "zone_id": zone.id, "zone_name": zone.name, "environment": "production"])
+        } else if method == "GET", route("accounts/{account}/workers/domains", parts) != nil {
+            return ok(hostnames.filter { query["hostname"] == nil || $0.value == query["hostname"] }
+                .map { ["id": $0.key, "hostname": $0.value, "service": domainServices[$0.key] ?? "", "zone_id": zone.id] })
+        } else if method == "DELETE", let c = route("accounts/*/workers/domains/*", parts) {
+            let id = c[1]
+            domainServices[id] = nil
+            return hostnames.removeValue(forKey: id) != nil ? ok(nil) : fail(404, 100100, "Domain not found.")
         } else if method == "GET", route("zones/{zone}/dns_records", parts) != nil {
             return ok(dns.filter { $0.value.type == query["type"] && $0.value.name == query["name"] }
-                .map { ["id": $0.key, "type": $0.value.type, "name": $0.value.name, "content": $0.value.content, "ttl": 1] })
+                .map { ["id": $0.key, "type": $0.value.type, "name": $0.value.name, "content": $0.value.content, "ttl": 1,
+                        "data": dnsData[$0.key] ?? NSNull()] })
         } else if method == "POST", route("zones/{zone}/dns_records", parts) != nil {
-            let (type, name, content) = (json["type"] as? String ?? "", json["name"] as? String ?? "", json["content"] as? String ?? "")
+            let (type, name) = (json["type"] as? String ?? "", json["name"] as? String ?? "")
+            // CAA and SRV carry `data`; their content is the rendering of it.
+            let data = json["data"] as? [String: Any]
+            if ["CAA", "SRV"].contains(type) && data == nil { return fail(400, 1004, "DNS Validation Error: data is required") }
+            let content = json["content"] as? String ?? data.map { d in d.keys.sorted().map { "\(d[$0] ?? "")" }.joined(separator: " ") } ?? ""
             if dns.values.contains(where: { $0.type == type && $0.name == name && $0.content == content }) {
                 return fail(400, 81057, "Record already exists.")
             }
             let id = nextId()
             dns[id] = (type, name, content)
-            return ok(["id": id, "type": type, "name": name, "content": content, "ttl": 1])
+            if let data { dnsData[id] = data }
+            return ok(["id": id, "type": type, "name": name, "content": content, "ttl": 1, "data": (data as Any?) ?? NSNull()])
         } else if method == "PUT", let c = route("zones/*/dns_records/*", parts) {
             let id = c[1]
             guard dns[id] != nil else { return fail(404, 81044, "Record does not exist.") }
             dns[id] = (json["type"] as? String ?? "", json["name"] as? String ?? "", json["content"] as? String ?? "")
             return ok(["id": id, "type": dns[id]!.type, "name": dns[id]!.name, "content": dns[id]!.content])
         } else if method == "DELETE", let c = route("zones/*/dns_records/*", parts) {
+            if let e = need("zone") { return e }
             let id = c[1]
             return dns.removeValue(forKey: id) != nil ? ok(["id": id]) : fail(404, 81044, "Record does not exist.")
         } else if method == "GET", route("zones/{zone}/custom_hostnames", parts) != nil {

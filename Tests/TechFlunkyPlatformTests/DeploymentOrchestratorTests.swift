@@ -91,7 +91,7 @@ final class DeploymentOrchestratorTests: XCTestCase {
             (.createDatabases, "POST", "/d1/database"),
             (.createBuckets, "POST", "/r2/buckets"),
             (.uploadWorkers, "PUT", "/workers/scripts/"),
-            (.configureDomain, "POST", "/custom_hostnames"),
+            (.configureDomain, "PUT", "/workers/domains"),
             (.configureDNS, "POST", "/dns_records"),
             (.configureEnvironment, "PUT", "/secrets"),
             (.postDeploy, "GET", "/health"),
@@ -156,7 +156,7 @@ final class DeploymentOrchestratorTests: XCTestCase {
 
     func testRestartMarksRunningDeploymentInterruptedAndRetryResumes() async throws {
         let cf = CloudflareFakeAccount(token: token)
-        let gate = GatedTransport(inner: cf, blockPathContaining: "/workers/scripts/")
+        let gate = GatedTransport(inner: cf, blockPathContaining: "/workers/scripts/tf-7f3a9c21-api")
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("deploy-restart-\(UUID().uuidString)")
         let rigA = try DeploymentTestRig.make(transport: gate, dir: dir)
         try await rigA.addPaidOrder()
@@ -229,7 +229,7 @@ final class DeploymentOrchestratorTests: XCTestCase {
         try await rig.addPaidOrder()
         let d = try await deploy(rig)
         XCTAssertEqual(d.step(.verifyCredentials)?.state, .failed)
-        XCTAssertTrue(d.lastMessage?.contains("Workers R2 Storage Edit") ?? false, d.lastMessage ?? "")
+        XCTAssertTrue(d.lastMessage?.contains("Workers R2 Storage: Edit") ?? false, d.lastMessage ?? "")
         XCTAssertEqual(cf.inventory, [])
     }
 

@@ -22,16 +22,18 @@ final class DeploymentSandboxTests: XCTestCase {
 
     /// `fast` lifts the per-account pacing (and the stand-in's own limit) so dozens of deployments
     /// into one account finish quickly; the pacing itself is tested in `CloudflareClientTests`.
-    func makeRig(fast: Bool = false) async throws -> Rig {
+    func makeRig(fast: Bool = false, pace: CloudflarePace = .instant, accountToken: Bool = false) async throws -> Rig {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("deploy-sbx-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         var logger = Logger(label: "test.sandbox")
         logger.logLevel = .error
         var sandboxConfiguration = SandboxConfiguration(dataDir: dir.appendingPathComponent("sandbox"), logger: logger)
         if fast { sandboxConfiguration.cloudflareRateLimit = 1_000_000 }
+        sandboxConfiguration.cloudflarePace = pace
         let sandbox = try await SandboxServer.start(sandboxConfiguration)
         let accountId = SandboxServer.demoCloudflareAccountId
-        let token = try sandbox.createCloudflareToken(accountId: accountId)
+        let token = accountToken ? try sandbox.createCloudflareAccountToken(accountId: accountId)
+            : try sandbox.createCloudflareToken(accountId: accountId)
         let curl = CurlHTTPClient()
         let http = DeploymentFaultyTransport(inner: curl)
         let logs = DeploymentLogCapture()
@@ -40,7 +42,7 @@ final class DeploymentSandboxTests: XCTestCase {
             configuration: .init(cloudflareAPIBase: sandbox.cloudflareAPIBase, transport: http,
                                  retry: .init(maxAttempts: 3, baseDelay: 0.01, maxDelay: 0.05),
                                  rateLimiter: fast ? CloudflareRateLimiter(policy: .init(refillPerSecond: 10_000, capacity: 10_000)) : CloudflareRateLimiter(),
-                                 smokeCheck: .init(attempts: 2, delay: 0.01,
+                                 smokeCheck: .init(attempts: 2, delay: 0.01, certificateWait: 30, certificatePoll: 0.1,
                                                    rewrite: DeploymentOrchestrator.sandboxSmokeCheckRewrite(sandboxBaseURL: sandbox.baseURL))))
         let client = CloudflareClient(baseURL: sandbox.cloudflareAPIBase, accountId: accountId, token: CloudflareAPIToken(token), transport: curl)
         return Rig(sandbox: sandbox, token: token, accountId: accountId, deploy: deploy, client: client, network: http)
@@ -65,8 +67,8 @@ final class DeploymentSandboxTests: XCTestCase {
             out += try await rig.client.listWorkerSecrets(script: s).map { "secret:\(s)/\($0.name)" }
         }
         if let zone = try await rig.client.findZone(name: SandboxServer.demoZone) {
-            for h in hostnames where try await rig.client.findCustomHostname(zoneId: zone.id, hostname: h) != nil { out.append("host:\(h)") }
-            for (type, name) in records { out += try await rig.client.findDNSRecords(zoneId: zone.id, type: type, name: name).map { "dns:\($0.type) \($0.name) \($0.content)" } }
+            for h in hostnames where try await rig.client.findWorkerDomain(hostname: h) != nil { out.append("host:\(h)") }
+            for (type, name) in records { out += try await rig.client.findDNSRecords(zoneId: zone.id, type: type, name: name).map { "dns:\($0.type) \($0.name) \($0.content ?? "")" } }
         }
         return out.sorted()
     }
@@ -93,8 +95,12 @@ final class DeploymentSandboxTests: XCTestCase {
             let orderId = "ord_\(String(format: "%04d", i))demo\(UUID().uuidString.prefix(4).lowercased())"
             let manifest = try DeploymentPackage.load(from: dir).manifest
             await rig.deploy.orders.add(DeployableOrder(id: orderId, buyerId: "acct_buyer", listingSlug: manifest.slug, state: .paid, bundleDirectory: dir))
-            let d = try await run(rig, order: orderId)
+            // Each on a hostname of the demo zone, so its custom domain and every DNS record (CAA through `data`) are made.
+            let d = try await run(rig, order: orderId, domain: "pkg\(i).\(SandboxServer.demoZone)")
             XCTAssertEqual(d.state, .succeeded, "\(manifest.slug): \(d.lastMessage ?? "")")
+            XCTAssertTrue(d.resources.contains { $0.kind == "worker_domain" && $0.name == "pkg\(i).\(SandboxServer.demoZone)" }, manifest.slug)
+            XCTAssertEqual(d.resources.filter { $0.kind == "dns_record" }.count,
+                           manifest.cloudflare.dnsRecords.filter { !($0.type == "CNAME" && $0.content == "{{workers_dev}}") }.count, manifest.slug)
             for spec in manifest.cloudflare.d1Databases {
                 let name = DeploymentNaming.resourceName(namespace: DeploymentNaming.namespace(orderId: orderId), name: spec.name)
                 let resource = try XCTUnwrap(d.resources.first { $0.kind == "d1_database" && $0.name == name }, "\(manifest.slug): \(name)")
@@ -115,9 +121,9 @@ final class DeploymentSandboxTests: XCTestCase {
         let faults: [(DeploymentStepKind, String)] = [
             (.verifyCredentials, "GET /accounts/*"),
             (.createDatabases, "POST /accounts/*/d1/database/*/query"),
-            (.createBuckets, "PUT /accounts/*/r2/buckets/*/cors"),
+            (.createBuckets, "POST /accounts/*/r2/buckets"),
             (.uploadWorkers, "PUT /accounts/*/workers/scripts/*"),
-            (.configureDomain, "POST /zones/*/custom_hostnames"),
+            (.configureDomain, "PUT /accounts/*/workers/domains"),
             (.configureDNS, "POST /zones/*/dns_records"),
             (.configureEnvironment, "PUT /accounts/*/workers/scripts/*/secrets"),
             (.postDeploy, "network:/workers.dev/"),
@@ -190,5 +196,127 @@ final class DeploymentSandboxTests: XCTestCase {
             XCTAssertNil(((try? Data(contentsOf: file)) ?? Data()).range(of: needle), "token in \(file.path)")
         }
         XCTAssertFalse(rig.deploy.logs.text.contains(rig.token))
+    }
+
+    // MARK: The real service's rules
+
+    func events(_ rig: Rig, _ id: String) async throws -> [DeploymentEvent] {
+        try await rig.deploy.store.events(deploymentId: id, after: 0)
+    }
+
+    func testCustomDomainIsAttachedAndProvisionedUntilItsCertificateThenLive() async throws {
+        let rig = try await makeRig(pace: .instant(certificateAfter: 2))
+        defer { Task { await rig.sandbox.stop() } }
+        try await rig.deploy.addPaidOrder("ord_domain0001")
+        let domain = "shop.\(SandboxServer.demoZone)"
+        let d = try await run(rig, order: "ord_domain0001", domain: domain)
+        XCTAssertEqual(d.state, .succeeded, d.lastMessage ?? "")
+        XCTAssertEqual(d.url, "https://\(domain)")
+        let attached = try await rig.client.findWorkerDomain(hostname: domain)
+        XCTAssertEqual(attached?.service, DeploymentNaming.resourceName(namespace: DeploymentNaming.namespace(orderId: "ord_domain0001"), name: "api"))
+        XCTAssertTrue(d.resources.contains { $0.kind == "worker_domain" && $0.name == domain && $0.created })
+        let all = try await events(rig, d.id)
+        let states = all.compactMap { $0.kind == .deployment ? $0.state : nil }
+        let provisioned = try XCTUnwrap(states.firstIndex(of: .provisioned), "\(states)")
+        XCTAssertEqual(states.last, .succeeded)
+        XCTAssertLessThan(provisioned, states.lastIndex(of: .succeeded)!)
+        XCTAssertTrue(all.contains { $0.step == .postDeploy && $0.stepState == .waiting }, "the wait is a step state")
+        XCTAssertFalse(all.contains { $0.stepState == .failed }, "waiting for a certificate is not a failure")
+        // Rollback detaches the custom domain.
+        _ = try await rig.deploy.orchestrator.rollback(deploymentId: d.id, buyerId: "acct_buyer", credentials: credentials(rig))
+        await rig.deploy.orchestrator.waitUntilIdle(d.id)
+        let gone = try await rig.client.findWorkerDomain(hostname: domain)
+        XCTAssertNil(gone)
+    }
+
+    func testAccountOwnedTokenIsVerifiedAtItsAccount() async throws {
+        let rig = try await makeRig(accountToken: true)
+        defer { Task { await rig.sandbox.stop() } }
+        try await rig.deploy.addPaidOrder("ord_acctok0001")
+        let d = try await run(rig, order: "ord_acctok0001")
+        XCTAssertEqual(d.state, .succeeded, d.lastMessage ?? "")
+    }
+
+    func testWrongAccountIdIsNamedAsSuchNotAsAMissingPermission() async throws {
+        let rig = try await makeRig()
+        defer { Task { await rig.sandbox.stop() } }
+        let other = try rig.sandbox.createCloudflareAccount(name: "Someone else")
+        let orderId = "ord_wrongacct01"
+        try await rig.deploy.addPaidOrder(orderId)
+        let started = try await rig.deploy.orchestrator.start(
+            DeployRequest(orderId: orderId, cloudflare: CloudflareCredentials(accountId: other, apiToken: rig.token)), buyerId: "acct_buyer")
+        await rig.deploy.orchestrator.waitUntilIdle(started.id)
+        let d = try await rig.deploy.orchestrator.deployment(id: started.id, buyerId: "acct_buyer")
+        XCTAssertEqual(d.step(.verifyCredentials)?.state, .failed)
+        let message = d.step(.verifyCredentials)?.message ?? ""
+        XCTAssertTrue(message.contains("not an account this token can reach"), message)
+        XCTAssertTrue(message.contains(SandboxServer.demoCloudflareAccountId), "names the account the token reaches: \(message)")
+        XCTAssertFalse(message.contains("lacks"), message)
+    }
+
+    func testDomainOutsideTheAccountsZonesNamesTheZones() async throws {
+        let rig = try await makeRig()
+        defer { Task { await rig.sandbox.stop() } }
+        try await rig.deploy.addPaidOrder("ord_nozone0001")
+        let d = try await run(rig, order: "ord_nozone0001", domain: "shop.example.com")
+        XCTAssertEqual(d.step(.verifyCredentials)?.state, .failed)
+        let message = d.step(.verifyCredentials)?.message ?? ""
+        XCTAssertTrue(message.contains("its zones are \(SandboxServer.demoZone)"), message)
+    }
+
+    func testTokenThatCanReadButNotWriteR2FailsBeforeAnythingIsCreated() async throws {
+        let rig = try await makeRig()
+        defer { Task { await rig.sandbox.stop() } }
+        var permissions = CloudflarePermission.deployment
+        permissions.remove(.r2Write)
+        permissions.insert(.r2Read)
+        let token = try rig.sandbox.createCloudflareToken(accountId: rig.accountId, permissions: permissions)
+        let before = try await rig.sandbox.cloudflareResources(accountId: rig.accountId)
+        try await rig.deploy.addPaidOrder("ord_readonly01")
+        let started = try await rig.deploy.orchestrator.start(
+            DeployRequest(orderId: "ord_readonly01", cloudflare: CloudflareCredentials(accountId: rig.accountId, apiToken: token)), buyerId: "acct_buyer")
+        await rig.deploy.orchestrator.waitUntilIdle(started.id)
+        let d = try await rig.deploy.orchestrator.deployment(id: started.id, buyerId: "acct_buyer")
+        XCTAssertEqual(d.step(.verifyCredentials)?.state, .failed, d.lastMessage ?? "")
+        XCTAssertTrue(d.lastMessage?.contains("Workers R2 Storage: Edit") ?? false, d.lastMessage ?? "")
+        XCTAssertEqual(d.step(.createDatabases)?.state, .pending)
+        let after = try await rig.sandbox.cloudflareResources(accountId: rig.accountId)
+        XCTAssertEqual(after, before, "nothing was created")
+    }
+
+    func testAPermissionRefusedAfterResourcesWereMadeRemovesThem() async throws {
+        let rig = try await makeRig()
+        defer { Task { await rig.sandbox.stop() } }
+        let before = try await rig.sandbox.cloudflareResources(accountId: rig.accountId)
+        try await rig.deploy.addPaidOrder("ord_refused001")
+        rig.sandbox.injectFault(SandboxFault(match: "PUT /accounts/*/workers/scripts/*/secrets", status: 403, code: 10000,
+                                             message: "Authentication error", times: nil))
+        let d = try await run(rig, order: "ord_refused001")
+        XCTAssertEqual(d.state, .failed)
+        XCTAssertEqual(d.step(.configureEnvironment)?.state, .failed)
+        XCTAssertTrue(d.lastMessage?.contains("Workers Scripts: Edit") ?? false, d.lastMessage ?? "")
+        XCTAssertTrue(d.lastMessage?.contains("was removed") ?? false, d.lastMessage ?? "")
+        XCTAssertEqual(d.resources, [])
+        let after = try await rig.sandbox.cloudflareResources(accountId: rig.accountId)
+        XCTAssertEqual(after, before, "the account is as it was")
+        // Fixed, a retry starts over and finishes.
+        rig.sandbox.faults.clear()
+        _ = try await rig.deploy.orchestrator.retry(deploymentId: d.id, buyerId: "acct_buyer", credentials: credentials(rig))
+        await rig.deploy.orchestrator.waitUntilIdle(d.id)
+        let done = try await rig.deploy.orchestrator.deployment(id: d.id, buyerId: "acct_buyer")
+        XCTAssertEqual(done.state, .succeeded, done.lastMessage ?? "")
+    }
+
+    func testCAARecordsAreWrittenThroughData() async throws {
+        let rig = try await makeRig()
+        defer { Task { await rig.sandbox.stop() } }
+        let found = try await rig.client.findZone(name: SandboxServer.demoZone)
+        let zone = try XCTUnwrap(found)
+        let input = try XCTUnwrap(CloudflareDNSRecordInput.fromPackage(type: "CAA", name: "caa.\(SandboxServer.demoZone)",
+                                                                       content: "0 issue \"letsencrypt.org\"", ttl: 3600, proxied: nil, priority: nil))
+        XCTAssertNil(input.content, "content is read-only for CAA")
+        let made = try await rig.client.createDNSRecord(zoneId: zone.id, input)
+        XCTAssertEqual(made.content, "0 issue \"letsencrypt.org\"")
+        XCTAssertTrue(input.matches(made))
     }
 }

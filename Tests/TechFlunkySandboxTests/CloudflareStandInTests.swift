@@ -36,13 +36,21 @@ final class CloudflareStandInTests: XCTestCase {
     func testTokenVerifyAcceptsTheDemoTokenAndRejectsUnknownOnes() async throws {
         let sandbox = try await LiveSandbox.start()
         do {
-            let ok = try await sandbox.cf(.get, "/user/tokens/verify")
+            // The demo token is account-owned: only the account's verify endpoint knows it.
+            let ok = try await sandbox.cf(.get, "/accounts/\(account)/tokens/verify")
             XCTAssertEqual(ok.status, 200)
             XCTAssertEqual(ok.json["success"], true)
             XCTAssertEqual(ok.json["result"]?["status"], "active")
             XCTAssertEqual(ok.json["errors"], JSONValue.array([]))
-            let acct = try await sandbox.cf(.get, "/accounts/\(account)/tokens/verify")
-            XCTAssertEqual(acct.json["result"]?["status"], "active")
+            let asUser = try await sandbox.cf(.get, "/user/tokens/verify")
+            XCTAssertEqual(asUser.status, 401, "an account-owned token is not a user token")
+            XCTAssertEqual(asUser.json["errors"]?.arrayValue?.first?["code"], 1000)
+            // A user's token is the other way round.
+            let userToken = try sandbox.server.createCloudflareToken(accountId: account)
+            let user = try await sandbox.cf(.get, "/user/tokens/verify", token: userToken)
+            XCTAssertEqual(user.json["result"]?["status"], "active")
+            let userAtAccount = try await sandbox.cf(.get, "/accounts/\(account)/tokens/verify", token: userToken)
+            XCTAssertEqual(userAtAccount.json["errors"]?.arrayValue?.first?["code"], 1000)
 
             let bad = try await sandbox.cf(.get, "/user/tokens/verify", token: "not-a-token")
             XCTAssertEqual(bad.status, 401)
@@ -94,6 +102,8 @@ final class CloudflareStandInTests: XCTestCase {
             let dup = try await sandbox.cf(.post, "/accounts/\(account)/d1/database", ["name": "shop-db"])
             XCTAssertEqual(dup.status, 400)
             XCTAssertEqual(dup.json["errors"]?.arrayValue?.first?["code"], 7502)
+            let upper = try await sandbox.cf(.post, "/accounts/\(account)/d1/database", ["name": "Shop-DB"])
+            XCTAssertEqual(upper.status, 400, "D1 names are lower-case")
 
             let found = try await sandbox.cf(.get, "/accounts/\(account)/d1/database?name=shop-db")
             XCTAssertEqual(found.json["result"]?.arrayValue?.first?["uuid"]?.stringValue, uuid)
@@ -225,14 +235,31 @@ final class CloudflareStandInTests: XCTestCase {
             let faulted = try await sandbox.request(.get, "/workers.dev/shop.\(CloudflareStandIn.demoSubdomain).workers.dev/health")
             XCTAssertEqual(faulted.status, 503)
 
-            // A custom domain reaches the Worker through a CNAME in a sandbox zone.
+            // A CNAME to workers.dev does not route to a Worker, as on Cloudflare...
             let zones = try await sandbox.cf(.get, "/zones?name=\(SandboxServer.demoZone)")
             let zone = try XCTUnwrap(zones.json["result"]?.arrayValue?.first?["id"]?.stringValue)
             _ = try await sandbox.cf(.post, "/zones/\(zone)/dns_records",
-                                     ["type": "CNAME", "name": "shop", "content": .string("shop.\(CloudflareStandIn.demoSubdomain).workers.dev")])
+                                     ["type": "CNAME", "name": "cname", "content": .string("shop.\(CloudflareStandIn.demoSubdomain).workers.dev")])
+            let viaCNAME = try await sandbox.request(.get, "/workers.dev/cname.\(SandboxServer.demoZone)/health")
+            XCTAssertEqual(viaCNAME.status, 404, "a CNAME to workers.dev must not reach the Worker")
+            // ...a Workers Custom Domain does (its certificate is active at once at the instant pace).
+            let attached = try await sandbox.cf(.put, "/accounts/\(account)/workers/domains",
+                                                ["hostname": .string("shop.\(SandboxServer.demoZone)"), "service": "shop",
+                                                 "zone_id": .string(zone), "environment": "production"])
+            XCTAssertEqual(attached.status, 200, "\(attached.json)")
+            XCTAssertEqual(attached.json["result"]?["zone_name"]?.stringValue, SandboxServer.demoZone)
+            XCTAssertNil(attached.json["result"]?["_certificate_active_at"], "private fields stay private")
             let viaDomain = try await sandbox.request(.get, "/workers.dev/shop.\(SandboxServer.demoZone)/health")
             XCTAssertEqual(viaDomain.status, 200)
             XCTAssertEqual(viaDomain.json["script"], "shop")
+            // The custom domain holds the hostname: an A record there conflicts, and a hostname with one cannot be attached.
+            let taken = try await sandbox.cf(.post, "/zones/\(zone)/dns_records", ["type": "A", "name": "shop", "content": "192.0.2.1", "ttl": 1])
+            XCTAssertEqual(taken.json["errors"]?.arrayValue?.first?["code"], 81053)
+            let overCNAME = try await sandbox.cf(.put, "/accounts/\(account)/workers/domains",
+                                                 ["hostname": .string("cname.\(SandboxServer.demoZone)"), "service": "shop",
+                                                  "zone_id": .string(zone), "environment": "production"])
+            XCTAssertEqual(overCNAME.status, 409)
+            XCTAssertEqual(overCNAME.json["errors"]?.arrayValue?.first?["code"], 100117)
             let unknown = try await sandbox.request(.get, "/workers.dev/nothing.\(SandboxServer.demoZone)/health")
             XCTAssertEqual(unknown.status, 404)
 
@@ -277,13 +304,24 @@ final class CloudflareStandInTests: XCTestCase {
             let gone = try await sandbox.cf(.get, "/zones/\(zone)/dns_records/\(id)")
             XCTAssertEqual(gone.json["errors"]?.arrayValue?.first?["code"], 81044)
 
+            // Custom hostnames are Cloudflare for SaaS: an ordinary zone has no quota for them.
             let host = try await sandbox.cf(.post, "/zones/\(zone)/custom_hostnames", ["hostname": "shop.buyer-brand.com", "ssl": ["method": "http", "type": "dv"]])
-            XCTAssertEqual(host.json["result"]?["status"], "pending")
-            let hostId = try XCTUnwrap(host.json["result"]?["id"]?.stringValue)
-            let dupHost = try await sandbox.cf(.post, "/zones/\(zone)/custom_hostnames", ["hostname": "shop.buyer-brand.com"])
-            XCTAssertEqual(dupHost.json["errors"]?.arrayValue?.first?["code"], 1406)
-            let removed = try await sandbox.cf(.delete, "/zones/\(zone)/custom_hostnames/\(hostId)")
-            XCTAssertEqual(removed.status, 200)
+            XCTAssertEqual(host.status, 403)
+            XCTAssertEqual(host.json["errors"]?.arrayValue?.first?["code"], 1404)
+
+            // CAA and SRV are written through `data`; `content` alone is refused, and the answer renders it.
+            let contentOnly = try await sandbox.cf(.post, "/zones/\(zone)/dns_records", ["type": "CAA", "name": "@", "content": "0 issue \"letsencrypt.org\""])
+            XCTAssertEqual(contentOnly.status, 400)
+            let caa = try await sandbox.cf(.post, "/zones/\(zone)/dns_records",
+                                           ["type": "CAA", "name": "@", "data": ["flags": 0, "tag": "issue", "value": "letsencrypt.org"], "ttl": 3600])
+            XCTAssertEqual(caa.status, 200, "\(caa.json)")
+            XCTAssertEqual(caa.json["result"]?["content"], "0 issue \"letsencrypt.org\"")
+            let srv = try await sandbox.cf(.post, "/zones/\(zone)/dns_records",
+                                           ["type": "SRV", "name": "_sip._tcp", "data": ["priority": 10, "weight": 5, "port": 5060, "target": "sip.example.com"], "ttl": 1])
+            XCTAssertEqual(srv.json["result"]?["priority"], 10)
+            // TTL 1 (automatic) or 60–86400: 30 is for Enterprise zones only.
+            let ttl30 = try await sandbox.cf(.post, "/zones/\(zone)/dns_records", ["type": "TXT", "name": "t", "content": "x", "ttl": 30])
+            XCTAssertEqual(ttl30.json["errors"]?.arrayValue?.first?["code"], 9021)
         } catch { XCTFail("\(error)") }
         await sandbox.stop()
     }
@@ -292,7 +330,7 @@ final class CloudflareStandInTests: XCTestCase {
         let sandbox = try await LiveSandbox.start(rateLimit: 3)
         do {
             for _ in 0..<3 {
-                let ok = try await sandbox.cf(.get, "/user/tokens/verify")
+                let ok = try await sandbox.cf(.get, "/accounts/\(account)/tokens/verify")
                 XCTAssertEqual(ok.status, 200)
             }
             let limited = try await sandbox.cf(.get, "/accounts/\(account)/d1/database")

@@ -611,9 +611,12 @@ DNS_PROFILES = {
         {"type": "TXT", "name": "@", "content": "v=spf1 -all", "ttl": 3600},
         {"type": "AAAA", "name": "media", "content": "2001:db8::80", "ttl": 300},
     ],
+    # A CNAME to {{workers_dev}} is how a package says "this hostname reaches the main Worker": the deployment
+    # makes it a Workers Custom Domain (a CNAME to workers.dev does not route to a Worker on Cloudflare), and the
+    # buyer's hostname itself is one too, so no package record may take A/AAAA/CNAME at "@".
     "apex-a": [
-        {"type": "A", "name": "@", "content": "192.0.2.44", "ttl": 300},
-        {"type": "CNAME", "name": "www", "content": "{{domain}}", "ttl": 1, "proxied": True},
+        {"type": "A", "name": "legacy", "content": "192.0.2.44", "ttl": 300},
+        {"type": "CNAME", "name": "www", "content": "{{workers_dev}}", "ttl": 1, "proxied": True},
     ],
 }
 

@@ -223,6 +223,10 @@ private struct Check {
         for (i, record) in cf.dnsRecords.enumerated() {
             dns(record, at: "cloudflare.dns_records[\(i)]")
             recordTypesByName[record.name.lowercased(), default: []].append((i, record.type.uppercased()))
+            // The buyer's hostname is a Workers Custom Domain of the package's Worker: Cloudflare keeps its DNS.
+            if ["@", ""].contains(record.name) && ["A", "AAAA", "CNAME"].contains(record.type.uppercased()) {
+                report("cloudflare.dns_records[\(i)].name", "an \(record.type.uppercased()) record at @ would take the buyer's hostname, which becomes a Workers Custom Domain of the package's Worker (Cloudflare makes its DNS record); give the record another name")
+            }
         }
         for (name, records) in recordTypesByName.sorted(by: { $0.key < $1.key }) where records.count > 1 {
             for (i, type) in records where type == "CNAME" {

@@ -359,7 +359,9 @@ struct DeploymentStepRunner: Sendable {
                                                                    proxied: spec.proxied, priority: spec.priority) else {
                 throw DeploymentStepFailure("The package's \(spec.type) record \(spec.name) has content that does not parse (\(content)); the seller must fix the package.")
             }
-            let label = "\(input.type) \(fqdn)"
+            // Several records may share a type and name (two MX): a record is known by its value too.
+            let sameName = specs.filter { $0.type.uppercased() == input.type && $0.name == spec.name }.count > 1
+            let label = sameName ? "\(input.type) \(fqdn) \(input.display)" : "\(input.type) \(fqdn)"
             let existing = try await client.findDNSRecords(zoneId: zone.id, type: input.type, name: fqdn)
             let ours = await recorder.deployment.resources.first { $0.kind == "dns_record" && $0.name == label }
             if let ours, let record = existing.first(where: { "\(zone.id)/\($0.id)" == ours.id }) {

@@ -1,4 +1,5 @@
 import Foundation
+import TechFlunkySandbox
 import Glibc
 import Logging
 import TechFlunkyClient
@@ -59,6 +60,11 @@ struct EmbeddedMarketplace {
         return token
     }
 
+    /// The embedded sandbox's pace: realistic unless `TECHFLUNKY_SANDBOX_PACE` says `instant`.
+    static func sandboxPace(environment: [String: String] = ProcessInfo.processInfo.environment) -> CloudflarePace {
+        environment["TECHFLUNKY_SANDBOX_PACE"].flatMap(CloudflarePace.init(name:)) ?? .realistic
+    }
+
     static func defaultDataDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
         if let xdg = environment["XDG_DATA_HOME"], xdg.hasPrefix("/") {
             return URL(fileURLWithPath: xdg).appendingPathComponent("techflunky")
@@ -98,6 +104,9 @@ struct EmbeddedMarketplace {
             if offset < 0 { marketplace.clock.advance(by: -offset) }
             try write(summary, to: worldFile)
         }
+        // The demo world is built at once; from here on Cloudflare calls take as long as on the real service,
+        // so a person watches the nine steps unfold (TECHFLUNKY_SANDBOX_PACE=instant for scripts and tests).
+        marketplace.sandbox.setCloudflarePace(Self.sandboxPace())
         try saveClock(marketplace.clock.offsetSeconds)
         try write(Instance(pid: getpid(), apiURL: marketplace.apiURL, sandboxURL: marketplace.sandbox.baseURL), to: instanceFile)
         let client = PlatformClient(baseURL: marketplace.apiURL)
