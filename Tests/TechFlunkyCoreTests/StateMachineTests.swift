@@ -38,7 +38,8 @@ final class StateMachineTests: XCTestCase {
     func testDeploymentTransitions() {
         assertTable([
             DeploymentState.queued: [.running, .interrupted],
-            .running: [.succeeded, .failed, .interrupted],
+            .running: [.provisioned, .succeeded, .failed, .interrupted],
+            .provisioned: [.succeeded, .failed, .interrupted],
             .succeeded: [.rollingBack],
             .failed: [.running, .rollingBack],
             .interrupted: [.running, .rollingBack],
@@ -50,7 +51,8 @@ final class StateMachineTests: XCTestCase {
     func testStepTransitions() {
         assertTable([
             StepState.pending: [.running, .skipped],
-            .running: [.succeeded, .failed, .pending],
+            .running: [.waiting, .succeeded, .failed, .pending],
+            .waiting: [.running, .succeeded, .failed, .pending],
             .failed: [.running],
             .succeeded: [],
             .skipped: [],

@@ -111,6 +111,23 @@ final class StripeWebhookRoutesTests: XCTestCase {
         }
     }
 
+    /// Payment events and connected accounts' events (`connect=true`) come from two endpoints, each with its own secret.
+    func testEitherOfTwoConfiguredSigningSecretsIsAccepted() async throws {
+        var harness = try PlatformTestHarness()
+        defer { harness.cleanUp() }
+        harness.configuration.stripeWebhookSecret = "whsec_payments_endpoint, whsec_test_secret"
+        let services = try harness.services()
+        _ = try await Webhook.pendingOrder(services)
+        try await harness.withRouter(services) { client, services in
+            let viaConnect = try await Webhook.post(client, Webhook.completed("evt_1"), now: Date(), secret: "whsec_test_secret")
+            XCTAssertEqual(viaConnect.status, .ok)
+            let viaPayments = try await Webhook.post(client, Webhook.completed("evt_2"), now: Date(), secret: "whsec_payments_endpoint")
+            XCTAssertEqual(viaPayments.status, .ok)
+            let neither = try await Webhook.post(client, Webhook.completed("evt_3"), now: Date(), secret: "whsec_other")
+            XCTAssertEqual(neither.status, .badRequest)
+        }
+    }
+
     func testBadSignaturesAreRefusedAndChangeNothing() async throws {
         let harness = try PlatformTestHarness()
         defer { harness.cleanUp() }

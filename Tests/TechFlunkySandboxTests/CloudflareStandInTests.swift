@@ -416,3 +416,44 @@ final class CloudflareStandInTests: XCTestCase {
         XCTAssertThrowsError(try MultipartFormData(body: body, contentType: "application/json"))
     }
 }
+
+final class CloudflarePaceTests: XCTestCase {
+    func testRealisticPaceTakesAboutAsLongAsCloudflareAndInstantNothing() {
+        let realistic = CloudflarePace.realistic
+        XCTAssertEqual(realistic.latency(method: "GET", path: "/client/v4/user/tokens/verify"), 0.25...0.5)
+        XCTAssertEqual(realistic.latency(method: "POST", path: "/client/v4/accounts/a/d1/database"), 0.8...1.4)
+        XCTAssertEqual(realistic.latency(method: "PUT", path: "/client/v4/accounts/a/workers/scripts/s"), 1.0...3.0)
+        XCTAssertGreaterThanOrEqual(realistic.certificateDelay.lowerBound, 10, "a certificate takes tens of seconds")
+        for path in ["/client/v4/user/tokens/verify", "/client/v4/accounts/a/d1/database", "/client/v4/accounts/a/workers/scripts/s"] {
+            XCTAssertEqual(CloudflarePace.instant.latency(method: "PUT", path: path), 0...0)
+        }
+        XCTAssertEqual(CloudflarePace(name: "instant"), .instant)
+        XCTAssertEqual(CloudflarePace(name: "Realistic"), .realistic)
+        XCTAssertNil(CloudflarePace(name: "fast"))
+    }
+
+    func testACertificateIsPendingUntilItsDelayHasPassed() async throws {
+        let clock = SandboxClock()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pace-\(UUID().uuidString)")
+        let sandbox = try await LiveSandbox.start(dataDir: dir, clock: clock)
+        sandbox.server.setCloudflarePace(.instant(certificateAfter: 60))
+        do {
+            let account = SandboxServer.demoCloudflareAccountId
+            let zones = try await sandbox.cf(.get, "/zones?name=\(SandboxServer.demoZone)")
+            let zone = try XCTUnwrap(zones.json["result"]?.arrayValue?.first?["id"]?.stringValue)
+            let upload = try await sandbox.uploadWorker(account: account, name: "paced",
+                                                        metadata: ["main_module": "index.js", "compatibility_date": "2024-09-23"],
+                                                        modules: [("index.js", "export default { fetch() { return new Response('ok') } }")])
+            XCTAssertEqual(upload.status, 200, "\(upload.json)")
+            _ = try await sandbox.cf(.put, "/accounts/\(account)/workers/domains",
+                                     ["hostname": .string("paced.\(SandboxServer.demoZone)"), "service": "paced", "zone_id": .string(zone), "environment": "production"])
+            let pending = try await sandbox.request(.get, "/workers.dev/paced.\(SandboxServer.demoZone)/health")
+            XCTAssertEqual(pending.status, 525, "no TLS handshake before the certificate is issued")
+            clock.advance(by: 61)
+            let live = try await sandbox.request(.get, "/workers.dev/paced.\(SandboxServer.demoZone)/health")
+            XCTAssertEqual(live.status, 200)
+        } catch { XCTFail("\(error)") }
+        await sandbox.stop()
+        try? FileManager.default.removeItem(at: dir)
+    }
+}

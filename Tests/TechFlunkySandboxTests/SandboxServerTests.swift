@@ -63,7 +63,7 @@ final class SandboxServerTests: XCTestCase {
         do {
             let gone = try await second.stripe(.get, "/v1/checkout/sessions/\(id)")
             XCTAssertEqual(gone.status, 404)
-            let verify = try await second.cf(.get, "/user/tokens/verify")
+            let verify = try await second.cf(.get, "/accounts/\(SandboxServer.demoCloudflareAccountId)/tokens/verify")
             XCTAssertEqual(verify.status, 200, "the demo token works again")
         } catch { XCTFail("\(error)") }
         await second.stop()
@@ -151,9 +151,9 @@ final class SandboxServerTests: XCTestCase {
     func testADelayOnlyFaultLetsTheCallThrough() async throws {
         let sandbox = try await LiveSandbox.start()
         do {
-            sandbox.server.injectFault(SandboxFault(match: "GET /user/tokens/verify", status: nil, times: 1, delayMs: 300))
+            sandbox.server.injectFault(SandboxFault(match: "GET /accounts/*/tokens/verify", status: nil, times: 1, delayMs: 300))
             let started = Date()
-            let r = try await sandbox.cf(.get, "/user/tokens/verify")
+            let r = try await sandbox.cf(.get, "/accounts/\(SandboxServer.demoCloudflareAccountId)/tokens/verify")
             XCTAssertEqual(r.status, 200)
             XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(started), 0.3)
             XCTAssertTrue(sandbox.server.faults.active.isEmpty, "a fault with times: 1 is used up")

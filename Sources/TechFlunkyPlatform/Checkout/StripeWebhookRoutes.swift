@@ -29,22 +29,32 @@ enum StripeWebhookRoutes {
         }
     }
 
+    /// Verifies `Stripe-Signature` against the configured signing secret, or any of several separated by
+    /// commas: a platform's payment events and its connected accounts' events (`connect=true`) come from two
+    /// endpoints with a secret each.
     static func verify(_ header: String?, payload: Data, services: PlatformServices) throws {
-        let secret = services.configuration.stripeWebhookSecret
-        guard !secret.isEmpty else {
+        let secrets = services.configuration.stripeWebhookSecret.split(separator: ",")
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !secrets.isEmpty else {
             throw PlatformError(.serviceUnavailable, code: APIErrorCode.paymentProvider, message: "webhooks are not configured (STRIPE_WEBHOOK_SECRET)")
         }
-        do {
-            try StripeSignature.verify(header: header, payload: payload, secret: secret, now: Date())
-        } catch let failure as StripeSignature.Failure {
-            // The sandbox signs with its own clock, which moves with the platform's; accept either there.
-            if services.configuration.sandboxMode, case .timestampOutsideTolerance = failure,
-               (try? StripeSignature.verify(header: header, payload: payload, secret: secret, now: services.clock.now())) != nil {
+        var firstFailure: StripeSignature.Failure?
+        for secret in secrets {
+            do {
+                try StripeSignature.verify(header: header, payload: payload, secret: secret, now: Date())
                 return
+            } catch let failure as StripeSignature.Failure {
+                // The sandbox signs with its own clock, which moves with the platform's; accept either there.
+                if services.configuration.sandboxMode, case .timestampOutsideTolerance = failure,
+                   (try? StripeSignature.verify(header: header, payload: payload, secret: secret, now: services.clock.now())) != nil {
+                    return
+                }
+                if firstFailure == nil { firstFailure = failure }
             }
-            services.logger.warning("webhook signature refused", metadata: ["reason": "\(failure)"])
-            throw PlatformError(.badRequest, code: APIErrorCode.badRequest, message: failure.description, field: "Stripe-Signature")
         }
+        let failure = firstFailure!
+        services.logger.warning("webhook signature refused", metadata: ["reason": "\(failure)"])
+        throw PlatformError(.badRequest, code: APIErrorCode.badRequest, message: failure.description, field: "Stripe-Signature")
     }
 
     /// What the event means for the platform. Looks things up at Stripe where the event alone is not enough.

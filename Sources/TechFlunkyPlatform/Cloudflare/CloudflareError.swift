@@ -134,6 +134,13 @@ public enum CloudflareErrorCode {
 
     static func advice(status: Int, errors: [CloudflareAPIMessage], operation: String) -> String {
         let codes = Set(errors.map(\.code))
+        // Refusals with codes of their own come first: a 403 with 1404 is not a missing permission.
+        if codes.contains(customHostnameNoQuota) {
+            return "the zone has no Cloudflare for SaaS quota, so it cannot hold custom hostnames; deploy to a hostname in one of your own zones instead (it becomes a Workers Custom Domain)"
+        }
+        if codes.contains(workerDomainHostnameTaken) {
+            return "the hostname already has DNS records (A, AAAA or CNAME) that are not the Worker's; delete them in the zone's DNS settings or choose another hostname, then retry"
+        }
         if status == 429 || codes.contains(rateLimited) {
             return "Cloudflare is rate-limiting this account; wait a few minutes and retry"
         }
@@ -147,12 +154,6 @@ public enum CloudflareErrorCode {
         }
         if codes.contains(d1DatabaseExists) {
             return "a D1 database with this name already exists in the account; delete it or retry so the platform adopts it"
-        }
-        if codes.contains(customHostnameNoQuota) {
-            return "the zone has no Cloudflare for SaaS quota, so it cannot hold custom hostnames; deploy to a hostname in one of your own zones instead (it becomes a Workers Custom Domain)"
-        }
-        if codes.contains(workerDomainHostnameTaken) {
-            return "the hostname already has DNS records (A, AAAA or CNAME) that are not the Worker's; delete them in the zone's DNS settings or choose another hostname, then retry"
         }
         if !codes.isDisjoint(with: r2BucketExistsCodes) {
             return "an R2 bucket with this name already exists; delete it or retry so the platform adopts it"

@@ -22,8 +22,8 @@ public enum StripeConfigurationCheck {
         let secret = webhookSecret.trimmingCharacters(in: .whitespacesAndNewlines)
         if secret.isEmpty {
             problems.append("STRIPE_WEBHOOK_SECRET is not set: every webhook will be refused and no order will be marked paid. Register https://<your host>/api/checkout/webhook in Stripe (Developers → Webhooks, with “Listen to events on Connected accounts” for account.updated) and set its signing secret (whsec_…).")
-        } else if !secret.hasPrefix("whsec_") {
-            problems.append("STRIPE_WEBHOOK_SECRET should be the endpoint's signing secret, which starts with whsec_.")
+        } else if secret.split(separator: ",").contains(where: { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("whsec_") }) {
+            problems.append("STRIPE_WEBHOOK_SECRET should be the endpoint's signing secret (or several, comma-separated), each starting with whsec_.")
         }
         if live, let url = URL(string: apiBase), let host = url.host, host != "api.stripe.com" {
             problems.append("a live key is configured but STRIPE_API_BASE points at \(host), not api.stripe.com.")
