@@ -33,6 +33,10 @@ final class CloudflareFakeAccount: HTTPTransport, @unchecked Sendable {
     private(set) var hostnames: [String: String] = [:]
     private(set) var domainServices: [String: String] = [:]
     private var faults: [Fault] = []
+    /// The code an existing bucket's create answers: 10004 as the v4 API is commonly seen, 10073 in R2's table.
+    var bucketExistsCode = 10004
+
+    func addBucket(_ name: String) { lock.withLock { buckets[name] = "" } }
     private(set) var log: [String] = []
     private var counter = 0
 
@@ -177,7 +181,7 @@ final class CloudflareFakeAccount: HTTPTransport, @unchecked Sendable {
             guard name.count >= 3, name.count <= 63, name.allSatisfy({ $0.isLowercase || $0.isNumber || $0 == "-" }) else {
                 return fail(400, 10005, "invalid bucket name")
             }
-            if buckets[name] != nil { return fail(409, 10004, "bucket exists") }
+            if buckets[name] != nil { return fail(409, bucketExistsCode, "The bucket you tried to create already exists, and you own it.") }
             buckets[name] = ""
             return ok(["name": name])
         } else if method == "GET", let c = route("accounts/*/r2/buckets/*", parts) {

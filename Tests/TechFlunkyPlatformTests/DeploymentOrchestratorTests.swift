@@ -62,6 +62,21 @@ final class DeploymentOrchestratorTests: XCTestCase {
         XCTAssertTrue(cf.inventory.contains("dns:CNAME www.shop.example-buyer.dev"))
     }
 
+    /// A bucket made between our look-up and our create answers "exists" with 10004 or R2's 10073: adopted either way.
+    func testBucketThatExistsIsAdoptedWhicheverCodeSaysSo() async throws {
+        for code in [10004, 10073] {
+            let cf = CloudflareFakeAccount(token: token)
+            cf.bucketExistsCode = code
+            cf.addBucket("tf-7f3a9c21-assets")
+            cf.inject("GET", "/r2/buckets/tf-7f3a9c21-assets", status: 404, code: 10006, times: 1)
+            let rig = try DeploymentTestRig.make(transport: cf)
+            try await rig.addPaidOrder()
+            let d = try await deploy(rig)
+            XCTAssertEqual(d.state, .succeeded, "\(code): \(d.lastMessage ?? "")")
+            XCTAssertEqual(d.resources.first { $0.kind == "r2_bucket" }?.created, false, "\(code): adopted, not created")
+        }
+    }
+
     func testDeployingTwiceAdoptsInsteadOfDuplicating() async throws {
         let cf = CloudflareFakeAccount(token: token)
         let rig = try DeploymentTestRig.make(transport: cf)
