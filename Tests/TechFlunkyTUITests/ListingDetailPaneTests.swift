@@ -40,6 +40,44 @@ final class ListingDetailPaneTests: XCTestCase {
         XCTAssertTrue(d.quit)
     }
 
+    func testEscNeverQuitsAndClearsAnAppliedSearch() async {
+        var d = UIDriver(service: InMemoryMarketplace(count: 3))
+        await d.start()
+        await d.press(.char("/"))
+        await d.type("tax")
+        await d.press(.enter)
+        await d.fireTimers()
+        XCTAssertEqual(d.browse.query.q, "tax")
+        await d.press(.escape)
+        XCTAssertFalse(d.quit, "Esc after a search must not quit")
+        XCTAssertNil(d.browse.query.q, "Esc clears the applied search")
+        await d.press(.escape, .escape)
+        XCTAssertFalse(d.quit, "Esc at the top never quits")
+        XCTAssertTrue(d.screen.contains("q quits"), d.screen)
+        await d.press(.char("q"))
+        XCTAssertTrue(d.quit, "q quits at the top when nothing would be lost")
+    }
+
+    func testQAsksFirstWhenTheDeployFormHoldsTypedInput() async {
+        var d = UIDriver(service: InMemoryMarketplace(count: 3))
+        await d.start()
+        var form = DeployFormPane(order: CheckoutFixtures.order(.paid))
+        var ctx = PaneContext(area: Rect(x: 0, y: 0, width: 100, height: 30), environment: UIEnvironment(platformLabel: "test"))
+        _ = form.handleText(Key.char("a"), &ctx)
+        _ = form.handleText(Key.enter, &ctx)
+        _ = form.handleText(Key.char("x"), &ctx)
+        d.state.tabs[1].panes.append(form)
+        XCTAssertNotNil(AppUpdate.quitWarning(d.state))
+        await d.press(.char("q"))
+        XCTAssertFalse(d.quit)
+        XCTAssertTrue(d.screen.contains("Quit TechFlunky?"), d.screen)
+        await d.press(.char("n"))
+        XCTAssertFalse(d.quit)
+        XCTAssertNil(d.state.confirmingQuit)
+        await d.press(.char("q"), .char("y"))
+        XCTAssertTrue(d.quit)
+    }
+
     func testBuyIsDisabledWithReasonWhileLoading() async {
         var d = UIDriver(service: InMemoryMarketplace(count: 3))
         await d.start()

@@ -16,6 +16,11 @@ public enum AppRenderer {
         renderStatus(into: &canvas, state)
         KeyHintBar(hints: footerHints(state)).render(into: &canvas, area: Rect(x: 0, y: state.height - 1, width: state.width, height: 1))
         if state.showingHelp { renderHelp(into: &canvas, state) }
+        if let warning = state.confirmingQuit {
+            let lines = TextLayout.wrap("Quit TechFlunky? \(warning).", width: max(10, min(60, state.width - 8)))
+                .map { StyledLine($0, .text) } + [StyledLine(""), StyledLine("y / Enter quit   any other key stays", .muted)]
+            ModalWidget(title: "Quit?", lines: lines).render(into: &canvas, area: state.paneArea)
+        }
         return canvas
     }
 

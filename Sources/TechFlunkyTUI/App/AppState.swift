@@ -16,6 +16,8 @@ public struct AppState: Sendable {
     public var tabs: [PaneStack]
     public var activeTab: TabKind
     public var showingHelp = false
+    /// Set while `q` asks whether to quit: why quitting would drop something.
+    public var confirmingQuit: String?
     public var helpScroll = 0
     public var status: StatusMessage?
     public var connection: ConnectionState = .connecting

@@ -6,7 +6,7 @@ import TechFlunkyCore
 public enum AppUpdate {
     /// What the global keys do (they apply on every pane, after the pane's own keys).
     public enum GlobalAction: Sendable, Hashable {
-        case help, back, quit, cycleTheme, tab(TabKind)
+        case help, back, quitOrBack, quit, cycleTheme, tab(TabKind)
     }
 
     /// The global key map: shown in the footer and the help screen after the pane's own keys.
@@ -14,7 +14,10 @@ public enum AppUpdate {
         let atRoot = state.activeStack.depth == 1
         return [
             KeyBinding([.char("?")], "help", .help),
-            KeyBinding([.char("q"), .escape], atRoot ? "quit" : "back", .back),
+            // Esc only ever backs out; q quits at the top (asking first when that would drop something); Q and
+            // Ctrl-C quit from anywhere.
+            KeyBinding([.escape], "back", .back, footer: !atRoot),
+            KeyBinding([.char("q")], atRoot ? "quit" : "back", .quitOrBack, footer: atRoot),
             KeyBinding([.char("Q"), .ctrl("c")], "quit", .quit, footer: !atRoot),
             KeyBinding([.char("t")], "theme", .cycleTheme),
             KeyBinding([.char("1")], "Browse tab", .tab(.browse), footer: false),
@@ -76,6 +79,13 @@ public enum AppUpdate {
 
     static func handleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
         if key == .ctrl("c") { return [.quit] }
+        if state.confirmingQuit != nil {
+            switch key {
+            case .char("y"), .char("Y"), .enter, .char("Q"): return [.quit]
+            default: state.confirmingQuit = nil
+            }
+            return []
+        }
         if state.showingHelp {
             switch key {
             case .char("?"), .escape, .char("q"), .enter: state.showingHelp = false
@@ -120,9 +130,22 @@ public enum AppUpdate {
             state.helpScroll = 0
             return []
         case .back:
-            if state.activeStack.depth == 1 { return [.quit] }
+            if state.activeStack.depth == 1 {
+                state.status = .info("Nothing to go back to: q quits")
+                return []
+            }
             state.activeStack.pop()
             return []
+        case .quitOrBack:
+            if state.activeStack.depth > 1 {
+                state.activeStack.pop()
+                return []
+            }
+            if let warning = quitWarning(state) {
+                state.confirmingQuit = warning
+                return []
+            }
+            return [.quit]
         case .quit:
             return [.quit]
         case .cycleTheme:
@@ -133,6 +156,16 @@ public enum AppUpdate {
             state.activeTab = tab
             return startTopPane(&state)
         }
+    }
+
+    /// What quitting would drop, from every pane of every tab (a deployment followed in Orders counts too).
+    static func quitWarning(_ state: AppState) -> String? {
+        for stack in state.tabs {
+            for pane in stack.panes.reversed() {
+                if let warning = pane.quitWarning { return warning }
+            }
+        }
+        return nil
     }
 
     // MARK: Mouse

@@ -14,6 +14,9 @@ public protocol Pane: Sendable {
     var capturesText: Bool { get }
     /// True while something animates (a spinner): the loop then sends `.tick` messages.
     var isAnimating: Bool { get }
+    /// Why quitting now would drop something the person cares about (a deployment being followed, typed
+    /// input): `q` then asks first. Nil when quitting loses nothing.
+    var quitWarning: String? { get }
 
     /// The key map, given the current state (so entries can be disabled with a reason).
     func keyMap() -> [KeyBinding<Action>]
@@ -30,6 +33,7 @@ public protocol Pane: Sendable {
 extension Pane {
     public var capturesText: Bool { false }
     public var isAnimating: Bool { false }
+    public var quitWarning: String? { nil }
     public mutating func start(_ ctx: inout PaneContext) -> [PaneCommand] { [] }
     public mutating func handleText(_ key: Key, _ ctx: inout PaneContext) -> [PaneCommand]? { nil }
     public mutating func receive(_ message: Message, _ ctx: inout PaneContext) -> [PaneCommand] { [] }

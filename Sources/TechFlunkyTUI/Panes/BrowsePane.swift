@@ -132,7 +132,10 @@ public struct BrowsePane: Pane {
             KeyBinding([.char("x")], "clear filters", .clearFilters, footer: hasFilters,
                        disabled: hasFilters ? nil : "no filters set"),
             KeyBinding([.char("r")], "reload", .reload, footer: isFailed),
-        ]
+        ] + (appliedQuery.isEmpty ? [] : [
+            // Esc backs out of an applied search (it never quits the app).
+            KeyBinding([.escape], "clear search", .cancelSearch, footer: false),
+        ])
     }
 
     var isFailed: Bool { if case .failed = load { true } else { false } }

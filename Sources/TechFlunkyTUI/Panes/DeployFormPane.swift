@@ -23,10 +23,13 @@ public struct DeployFormPane: Pane {
 
     /// The sandbox's demo account, when the platform is the embedded sandbox (see `UIEnvironment`).
     var sandboxAccount: CloudflareCredentials?
+    /// The account id the form opened with (remembered from an earlier deployment), which is not typed input.
+    let initialAccountId: String
 
     public init(order: Order, accountId: String = "") {
         orderId = order.id
         listingTitle = order.listingTitle
+        initialAccountId = accountId
         self.accountId = TextInput(text: accountId, placeholder: "32 hexadecimal digits", maxLength: 64)
     }
 
@@ -36,6 +39,11 @@ public struct DeployFormPane: Pane {
     }
 
     public var title: String { "Deploy" }
+
+    /// Typed input is lost on quit; the account id the form prefills is not "typed".
+    public var quitWarning: String? {
+        apiToken.text.isEmpty && domain.text.isEmpty && accountId.text == initialAccountId ? nil : "the deploy form holds what you typed"
+    }
     public var capturesText: Bool { true }
     public var isAnimating: Bool { submitRequest != nil }
 

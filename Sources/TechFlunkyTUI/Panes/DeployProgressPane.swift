@@ -66,6 +66,14 @@ public struct DeployProgressPane: Pane {
         }
     }
 
+    public var quitWarning: String? {
+        switch model.state {
+        case .queued?, .running?, .provisioned?, .rollingBack?:
+            "a deployment is being followed (it goes on without this window; re-attach from Orders)"
+        default: nil
+        }
+    }
+
     var canRetry: Bool { model.state == .failed || model.state == .interrupted }
     var canRollBack: Bool { [.failed, .interrupted, .succeeded].contains(model.state) }
 
