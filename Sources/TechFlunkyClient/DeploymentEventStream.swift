@@ -153,6 +153,13 @@ private struct DeploymentEventFollower: Sendable {
         }
     }
 
+    /// Whether `event` is the deployment's newest (so its final state is the real end). When the snapshot
+    /// cannot be had, the event is taken as the end, as before.
+    private func isNewest(_ event: DeploymentEvent) async throws -> Bool {
+        guard let snapshot = try? await client.deployment(id: deploymentId) else { return true }
+        return snapshot.lastEventId <= event.seq
+    }
+
     /// When a stream ends without the final event and nothing new came, the deployment may already
     /// be over (we resumed after its last event): the snapshot says so.
     private func finishedAlready() async throws -> Bool {
@@ -202,7 +209,9 @@ private struct DeploymentEventFollower: Sendable {
                     output.yield(.event(event))
                     lastSeq = event.seq
                     progressed = true
-                    if event.isFinal { return .finished }
+                    // A final event in the history is not the end when a retry (or rollback) followed it: the
+                    // run goes on in the same stream. It ends here only if it is the deployment's newest event.
+                    if event.isFinal, try await isNewest(event) { return .finished }
                 }
             }
         } catch let error as HTTPError {

@@ -1,4 +1,5 @@
 import Foundation
+import TechFlunkySandbox
 import Hummingbird
 import TechFlunkyClient
 import TechFlunkyCore
@@ -94,6 +95,28 @@ final class LiveMarketplaceFlowTests: XCTestCase {
             let snapshot = try await buyer.deployment(id: accepted.deploymentId)
             XCTAssertEqual(snapshot.lastEventId, direct.count)
             XCTAssertEqual(snapshot.state, direct.last?.state)
+        }
+    }
+
+    /// `watch` after a retry: the stream read from the start passes the old failure and ends at the real end.
+    func testFollowingFromTheStartAfterAFailedRunAndItsRetryEndsWhereTheDeploymentEnds() async throws {
+        try await LiveMarketplace.with { market in
+            market.sandbox.injectFault(SandboxFault(match: "PUT /accounts/*/workers/scripts/*", status: 500, code: 10013,
+                                                    message: "injected", times: nil))
+            let (buyer, _, accepted) = try await Self.buyAndDeploy(market)
+            for try await _ in buyer.deploymentEvents(id: accepted.deploymentId) {}
+            let failed = try await buyer.deployment(id: accepted.deploymentId)
+            XCTAssertEqual(failed.state, .failed, failed.lastMessage ?? "")
+            market.sandbox.faults.clear()
+            let credentials = CloudflareCredentials(accountId: LiveMarketplace.cloudflareAccountId, apiToken: LiveMarketplace.cloudflareToken)
+            _ = try await buyer.retryDeployment(id: accepted.deploymentId, cloudflare: credentials)
+            var seen: [DeploymentEvent] = []
+            for try await update in buyer.deploymentEvents(id: accepted.deploymentId) {
+                if case let .event(event) = update { seen.append(event) }
+            }
+            XCTAssertTrue(seen.contains { $0.state == .failed }, "the history includes the failure")
+            XCTAssertEqual(seen.last?.state, .succeeded, "the stream goes on past the old failure to the real end")
+            XCTAssertEqual(seen.map(\.seq), Array(1...seen.count), "every event once, in order")
         }
     }
 
