@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TechFlunkySandbox
 import Logging
 import TechFlunkyClient
 import TechFlunkyPlatform
@@ -49,7 +50,7 @@ struct UICommand: AsyncParsableCommand {
             let clockKeeper = embedded.persistClockPeriodically(session)
             let client = PlatformClient(baseURL: session.apiURL, token: session.token)
             let environment = UIEnvironment(platformLabel: "sandbox", accountLabel: DemoCatalogLoader.demoEmail, noColor: settings.noColor,
-                                            sandboxCloudflare: DemoWorld.sandboxCloudflareCredentials)
+                                            sandboxCloudflare: DemoWorld.sandboxCloudflareCredentials, sandboxZone: SandboxServer.demoZone)
             do {
                 try await runUI(service: PlatformMarketplaceService(client: client), environment: environment, themes: themes)
             } catch {

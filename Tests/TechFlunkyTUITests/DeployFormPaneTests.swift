@@ -17,11 +17,24 @@ final class DeployFormPaneTests: XCTestCase {
         return (pane, ctx)
     }
 
+    func testTheSandboxNamesItsZoneAndCtrlTFillsAHostnameInIt() {
+        var pane = DeployFormPane(order: F.order(.paid))
+        var ctx = F.context()
+        ctx.environment = UIEnvironment(platformLabel: "sandbox", sandboxCloudflare: CloudflareCredentials(accountId: F.accountId, apiToken: F.token),
+                                        sandboxZone: "example-buyer.dev")
+        _ = pane.start(&ctx)
+        XCTAssertTrue(F.render(pane, width: 120).contains("e.g. shop.example-buyer.dev (sandbox zone)"))
+        _ = F.press(.ctrl("t"), &pane, &ctx)
+        XCTAssertEqual(pane.domain.text, "\(F.order(.paid).listingSlug).example-buyer.dev")
+        XCTAssertEqual(pane.accountId.text, F.accountId)
+    }
+
     func testTheTokenIsNeverDrawnAndIsGoneFromTheStateOnceSent() {
         var (pane, ctx) = filledForm(domain: "Shop.Example.com")
         let typed = F.render(pane, width: 90, height: 16)
         XCTAssertFalse(typed.contains(F.token), "never echoed")
-        XCTAssertTrue(typed.contains(String(repeating: "•", count: F.token.count)))
+        XCTAssertTrue(typed.contains(String(repeating: "•", count: 12)), typed)
+        XCTAssertFalse(typed.contains(String(repeating: "•", count: 13)), "the mask has a fixed length: it does not tell the token's")
         XCTAssertTrue(String(reflecting: pane).contains(F.token), "held while typing (the check below can fail)")
 
         let commands = F.press(.enter, &pane, &ctx)

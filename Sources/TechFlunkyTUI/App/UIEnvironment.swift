@@ -12,12 +12,15 @@ public struct UIEnvironment: Sendable, Hashable {
     /// The embedded sandbox's demo Cloudflare account and token (public constants of the stand-in, not a buyer's
     /// secret): the deploy form offers them with one key so the demo journey needs no real account.
     public var sandboxCloudflare: CloudflareCredentials?
+    /// The zone of the sandbox's demo account: a custom domain must be a hostname in it.
+    public var sandboxZone: String?
 
     public init(platformLabel: String, accountLabel: String? = nil, noColor: Bool = false,
-                sandboxCloudflare: CloudflareCredentials? = nil) {
+                sandboxCloudflare: CloudflareCredentials? = nil, sandboxZone: String? = nil) {
         self.platformLabel = platformLabel
         self.accountLabel = accountLabel
         self.noColor = noColor
         self.sandboxCloudflare = sandboxCloudflare
+        self.sandboxZone = sandboxZone
     }
 }

@@ -23,18 +23,26 @@ public struct DeployFormPane: Pane {
 
     /// The sandbox's demo account, when the platform is the embedded sandbox (see `UIEnvironment`).
     var sandboxAccount: CloudflareCredentials?
+    var sandboxZone: String?
+    let listingSlug: String
     /// The account id the form opened with (remembered from an earlier deployment), which is not typed input.
     let initialAccountId: String
 
     public init(order: Order, accountId: String = "") {
         orderId = order.id
         listingTitle = order.listingTitle
+        listingSlug = order.listingSlug
         initialAccountId = accountId
         self.accountId = TextInput(text: accountId, placeholder: "32 hexadecimal digits", maxLength: 64)
     }
 
     public mutating func start(_ ctx: inout PaneContext) -> [PaneCommand] {
         sandboxAccount = ctx.environment.sandboxCloudflare
+        sandboxZone = ctx.environment.sandboxZone
+        if let zone = sandboxZone {
+            // The usual example.com placeholder would fail ("no zone"): name the zone a domain must be in.
+            domain = TextInput(text: domain.text, placeholder: "e.g. shop.\(zone) (sandbox zone)", maxLength: 253)
+        }
         return []
     }
 
@@ -73,6 +81,9 @@ public struct DeployFormPane: Pane {
             guard let demo = sandboxAccount else { return [] }
             accountId.setText(demo.accountId)
             apiToken.setText(demo.apiToken)
+            if let zone = sandboxZone, domain.text.isEmpty {
+                domain.setText("\(String(listingSlug.prefix(40))).\(zone)")
+            }
             problems = [:]
             focus = .domain
             return []
@@ -184,7 +195,8 @@ public struct DeployFormPane: Pane {
             line("Enter moves to the next field and deploys from the last; without a domain the business gets a "
                  + "workers.dev address.", .muted)
             if sandboxAccount != nil {
-                line("Sandbox: Ctrl-T fills in the stand-in's demo Cloudflare account and token.", .warning)
+                line("Sandbox: Ctrl-T fills in the stand-in's demo Cloudflare account and token"
+                     + (sandboxZone.map { ", and a hostname in its zone \($0) (clear it for workers.dev)." } ?? "."), .warning)
             }
         }
     }

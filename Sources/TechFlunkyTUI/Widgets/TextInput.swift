@@ -61,8 +61,10 @@ public struct TextInput: Sendable, Hashable {
         return true
     }
 
-    /// What is drawn: the text or one `•` per grapheme when masked.
-    public var displayText: String { masked ? String(repeating: "•", count: text.count) : text }
+    /// What is drawn: the text, or when masked a fixed run of `•` that says something was entered without
+    /// telling how long it is (a token's length narrows the guess).
+    public var displayText: String { masked ? (text.isEmpty ? "" : TextInput.mask) : text }
+    static let mask = String(repeating: "•", count: 12)
 
     /// Draws the field; the cursor cell is shown reversed when `focused`. Scrolls so the cursor stays visible.
     public func render(into canvas: inout Canvas, area: Rect, focused: Bool, style: CellStyle = .text) {
@@ -73,6 +75,8 @@ public struct TextInput: Sendable, Hashable {
             return
         }
         let shown = Array(displayText)
+        // A masked field's cursor sits after the mask: editing inside a secret one cannot see is guesswork.
+        let cursor = masked ? shown.count : self.cursor
         // Start far enough right that the cursor fits.
         var start = 0
         var widthToCursor = shown[0..<cursor].reduce(0) { $0 + DisplayWidth.of($1) }
