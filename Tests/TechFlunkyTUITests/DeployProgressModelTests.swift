@@ -30,6 +30,22 @@ final class DeployProgressModelTests: XCTestCase {
         XCTAssertEqual(model.lastEventId, 4)
     }
 
+    func testWhatAStepCreatedIsInItsLogAndARemovalLeavesTheResourceList() {
+        var model = DeployProgressModel(deploymentId: "dep_1")
+        model.apply(event(1, .deployment, state: .running))
+        let record = CreatedResource(kind: "dns_record", id: "z/1", name: "MX shop.x.dev", created: true, step: .configureDNS)
+        var created = event(2, .resource, step: .configureDNS, message: "Created dns_record MX shop.x.dev")
+        created.resource = record
+        XCTAssertEqual(model.apply(created), .applied)
+        let dns = model.steps.first { $0.kind == .configureDNS }
+        XCTAssertEqual(dns?.log, ["Created dns_record MX shop.x.dev"], "the DNS step shows what it created, not “(no output)”")
+        XCTAssertEqual(model.resources, [record])
+        var removed = event(3, .resource, step: .configureDNS, message: "Removed dns_record MX shop.x.dev")
+        removed.resource = record
+        model.apply(removed)
+        XCTAssertEqual(model.resources, [])
+    }
+
     func testAGapIsReportedAndNothingIsApplied() {
         var model = DeployProgressModel(deploymentId: "dep_1")
         model.apply(event(1, .deployment, state: .running))

@@ -114,7 +114,13 @@ public struct DeployProgressModel: Sendable, Hashable {
         case .resource:
             if let resource = event.resource {
                 resources.removeAll { $0.kind == resource.kind && $0.id == resource.id }
-                resources.append(resource)
+                // The platform announces a removal (rollback) with the same kind of event, worded "Removed …".
+                if !(event.message?.hasPrefix("Removed ") ?? false) { resources.append(resource) }
+            }
+            // What was created, adopted or removed belongs in the step's log too: it is what the step did.
+            if let message = event.message, let kind = event.step ?? event.resource?.step,
+               let i = steps.firstIndex(where: { $0.kind == kind }) {
+                steps[i].log.append(message)
             }
         }
         if let eventURL = event.url { url = eventURL }
