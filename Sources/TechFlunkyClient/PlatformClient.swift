@@ -109,6 +109,11 @@ public final class PlatformClient: Sendable {
         try await call(.POST, "/api/deploy/\(Self.segment(id))/retry", body: DeployCredentialsRequest(cloudflare: cloudflare))
     }
 
+    /// The secrets a deployment generated, once: the platform forgets them as it answers (410 after).
+    public func revealDeploymentSecrets(id: String) async throws -> GeneratedSecrets {
+        try await call(.POST, "/api/deploy/\(Self.segment(id))/secrets", body: EmptyBody())
+    }
+
     public func rollbackDeployment(id: String, cloudflare: CloudflareCredentials) async throws -> DeployAccepted {
         try await call(.POST, "/api/deploy/\(Self.segment(id))/rollback", body: DeployCredentialsRequest(cloudflare: cloudflare))
     }

@@ -29,6 +29,7 @@ struct TechFlunkyCommand: AsyncParsableCommand {
             BuyCommand.self,
             DeployCommand.self,
             WatchCommand.self,
+            SecretsCommand.self,
             OrdersCommand.self,
             PayoutsCommand.self,
             SellerCommand.self,

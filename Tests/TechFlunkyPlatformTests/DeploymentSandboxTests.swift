@@ -319,4 +319,33 @@ final class DeploymentSandboxTests: XCTestCase {
         XCTAssertEqual(made.content, "0 issue \"letsencrypt.org\"")
         XCTAssertTrue(input.matches(made))
     }
+
+    func testGeneratedSecretsAreShownOnceAndWrittenNowhere() async throws {
+        let rig = try await makeRig()
+        defer { Task { await rig.sandbox.stop() } }
+        try await rig.deploy.addPaidOrder("ord_secrets001")
+        let d = try await run(rig, order: "ord_secrets001")
+        XCTAssertEqual(d.state, .succeeded, d.lastMessage ?? "")
+        XCTAssertTrue(d.lastMessage?.contains("1 generated secret is ready to be shown once") ?? false, d.lastMessage ?? "")
+        let first = try await rig.deploy.orchestrator.revealSecrets(deploymentId: d.id, buyerId: "acct_buyer")
+        guard case let .secrets(secrets) = first else { return XCTFail("\(first)") }
+        XCTAssertEqual(secrets.map(\.name), ["SESSION_SECRET"])
+        let value = try XCTUnwrap(secrets.first?.value)
+        XCTAssertEqual(value.count, 64)
+        XCTAssertFalse("\(secrets)".contains(value), "a printed secret does not show its value")
+        let second = try await rig.deploy.orchestrator.revealSecrets(deploymentId: d.id, buyerId: "acct_buyer")
+        XCTAssertEqual(second, .gone, "shown once")
+        do {
+            _ = try await rig.deploy.orchestrator.revealSecrets(deploymentId: d.id, buyerId: "someone_else")
+            XCTFail("only the buyer")
+        } catch {}
+        // Nowhere on disk (platform and stand-in data, both under the rig's directory) and in no log line.
+        try rig.deploy.queue.close()
+        let needle = Data(value.utf8)
+        let root = rig.deploy.dir.deletingLastPathComponent()
+        for file in FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)?.compactMap({ $0 as? URL }) ?? [] {
+            XCTAssertNil(((try? Data(contentsOf: file)) ?? Data()).range(of: needle), "secret in \(file.path)")
+        }
+        XCTAssertFalse(rig.deploy.logs.text.contains(value))
+    }
 }

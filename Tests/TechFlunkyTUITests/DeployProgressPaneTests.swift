@@ -53,6 +53,30 @@ final class DeployProgressPaneTests: XCTestCase {
         events.flatMap { pane.receive(.subscription(sub, .deployment(.event($0))), &ctx) }
     }
 
+    func testAWatchedRunThatGoesLiveShowsItsGeneratedSecretsOnce() {
+        var (pane, ctx, sub) = attachedPane()
+        var commands = deliver(events(upTo: .postDeploy), to: &pane, &ctx, sub: sub)
+        XCTAssertTrue(F.requests(commands).isEmpty)
+        commands = deliver([event(.step, step: .postDeploy, stepState: .succeeded, at: 9),
+                            event(.deployment, state: .succeeded, message: "Live", at: 9, url: "https://x.workers.dev")], to: &pane, &ctx, sub: sub)
+        let asked = F.requests(commands)
+        XCTAssertEqual(asked.map(\.1), [.revealDeploymentSecrets(id: "dep_1")], "asked once, when the watched run went live")
+        let secret = GeneratedSecret(worker: "api", name: "ADMIN_PASSWORD", value: "c0ffee1234")
+        _ = pane.receive(.response(asked[0].0, .success(.generatedSecrets(GeneratedSecrets(secrets: [secret], note: "store them")))), &ctx)
+        let screen = F.render(pane, width: 100, height: 40)
+        XCTAssertTrue(screen.contains("api/ADMIN_PASSWORD  c0ffee1234"), screen)
+        XCTAssertTrue(screen.contains("shown this once"), screen)
+        XCTAssertNotNil(pane.quitWarning, "quitting asks first while the secrets are on screen")
+    }
+
+    func testReattachingToAFinishedRunDoesNotAskForSecrets() {
+        var pane = DeployProgressPane(deploymentId: "dep_1", listingTitle: "InvoiceBot")
+        var ctx = F.context()
+        let start = F.requests(pane.start(&ctx))
+        let after = pane.receive(.response(start[0].0, .success(.deployment(snapshot(state: .succeeded, lastEventId: 30)))), &ctx)
+        XCTAssertTrue(F.requests(after).isEmpty)
+    }
+
     func testEachStepRunningShowsASpinnerTheStepsBeforeDoneAndItsElapsedTime() {
         for running in DeploymentStepKind.allCases {
             seq = 0

@@ -282,6 +282,36 @@ public struct DeployAccepted: Codable, Sendable, Hashable {
     }
 }
 
+/// A secret a deployment generated for the buyer's Worker (an admin password, a signing key), shown to the
+/// buyer once by `POST /api/deploy/{id}/secrets` and kept nowhere: not in the database, the events or a log.
+public struct GeneratedSecret: Codable, Sendable, Hashable, CustomStringConvertible {
+    /// The package's Worker (its name in the package, not the namespaced script name).
+    public var worker: String
+    public var name: String
+    public var value: String
+
+    public init(worker: String, name: String, value: String) {
+        self.worker = worker
+        self.name = name
+        self.value = value
+    }
+
+    /// Never the value: a secret printed by accident (a log, `print(secret)`) must not leak.
+    public var description: String { "GeneratedSecret(\(worker)/\(name), value redacted)" }
+}
+
+/// The answer of `POST /api/deploy/{id}/secrets`.
+public struct GeneratedSecrets: Codable, Sendable, Hashable {
+    public var secrets: [GeneratedSecret]
+    /// What to do with them (store them now: they are not shown again).
+    public var note: String
+
+    public init(secrets: [GeneratedSecret], note: String) {
+        self.secrets = secrets
+        self.note = note
+    }
+}
+
 // MARK: Sellers
 
 public struct SellerAccountStatus: Codable, Sendable, Hashable {

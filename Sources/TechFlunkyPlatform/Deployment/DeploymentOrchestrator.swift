@@ -68,6 +68,8 @@ public actor DeploymentOrchestrator {
         }
     }
 
+    /// Secrets generated at deploy time, until the buyer takes them (memory only).
+    public let secretsVault = DeploymentSecretsVault()
     private let store: any DeploymentStore
     private let publisher: any DeploymentEventPublisher
     private let clock: any DeploymentClock
@@ -164,6 +166,15 @@ public actor DeploymentOrchestrator {
         return stored.deployment
     }
 
+    /// The secrets the deployment generated, handed to its buyer once and then forgotten.
+    public func revealSecrets(deploymentId: String, buyerId: String) async throws -> DeploymentSecretsVault.Taken {
+        let deployment = try await deployment(id: deploymentId, buyerId: buyerId)
+        let taken = await secretsVault.take(deploymentId)
+        // After a restart the vault is empty: secrets the deployment made are then gone, not "none".
+        if taken == .none, deployment.resources.contains(where: { $0.kind == "worker_secret" && $0.created }) { return .gone }
+        return taken
+    }
+
     /// The snapshot, for the buyer only.
     public func deployment(id: String, buyerId: String) async throws -> Deployment {
         try await ensureRecovered()
@@ -250,13 +261,15 @@ public actor DeploymentOrchestrator {
                                       transport: configuration.transport, limiter: configuration.rateLimiter, retry: configuration.retry)
         let runner = DeploymentStepRunner(client: client, package: package, recorder: recorder, orderId: stored.deployment.orderId,
                                           domain: stored.deployment.domain, transport: configuration.transport,
-                                          smokeCheck: configuration.smokeCheck)
+                                          smokeCheck: configuration.smokeCheck, secrets: secretsVault)
         let orders = self.orders
         let logger = self.logger
         runs[id] = Task {
             switch mode {
             case let .deploy(resume): await Self.deploy(runner: runner, recorder: recorder, orders: orders, logger: logger, resume: resume)
-            case .rollback: await Self.rollback(client: client, recorder: recorder, logger: logger)
+            case .rollback:
+                await secretsVault.discard(id)
+                await Self.rollback(client: client, recorder: recorder, logger: logger)
             }
             self.finished(id)
         }
@@ -322,7 +335,9 @@ public actor DeploymentOrchestrator {
                 logger.error("could not lift payout freeze", metadata: ["order": "\(orderId)", "error": "\(error)"])
             }
             let url = await recorder.deployment.url
-            try await recorder.setState(.succeeded, message: url.map { "Live at \($0)" } ?? "Deployed")
+            let waiting = await runner.secrets.waiting(id)
+            let secretsNote = waiting == 0 ? "" : "; \(waiting) generated secret\(waiting == 1 ? " is" : "s are") ready to be shown once"
+            try await recorder.setState(.succeeded, message: (url.map { "Live at \($0)" } ?? "Deployed") + secretsNote)
             logger.info("deployment succeeded", metadata: ["deployment": "\(id)"])
         } catch {
             // The store refused a write (or the run was cancelled): nothing more can be recorded.

@@ -58,6 +58,22 @@ enum DeploymentRoutes {
             return try json(.accepted, DeployAccepted(deploymentId: deployment.id, state: .running))
         }
 
+        // Generated secrets (admin password, signing keys): shown once, then the platform holds them nowhere.
+        api.post("deploy/:id/secrets") { _, context -> Response in
+            let account = try context.requireAccount()
+            let id = try context.parameters.require("id")
+            let taken = try await run { try await service.orchestrator.revealSecrets(deploymentId: id, buyerId: account.id) }
+            switch taken {
+            case let .secrets(secrets):
+                return try json(.ok, GeneratedSecrets(secrets: secrets, note: "Store these now (a password manager): they are not shown again and the platform keeps no copy."))
+            case .none:
+                return try json(.ok, GeneratedSecrets(secrets: [], note: "This deployment generated no secrets."))
+            case .gone:
+                throw PlatformError(.gone, code: "secrets_gone",
+                                    message: "The generated secrets were shown once and are not kept. Set new values in the Cloudflare dashboard (Workers & Pages → the Worker → Settings → Variables and Secrets).")
+            }
+        }
+
         api.post("deploy/:id/rollback") { request, context -> Response in
             let account = try context.requireAccount()
             let id = try context.parameters.require("id")

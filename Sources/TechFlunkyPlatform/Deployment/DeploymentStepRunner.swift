@@ -18,6 +18,8 @@ struct DeploymentStepRunner: Sendable {
     /// For smoke checks (plain GETs to the deployed business).
     let transport: any HTTPTransport
     let smokeCheck: DeploymentOrchestrator.SmokeCheckPolicy
+    /// Where generated secret values wait, in memory, to be shown to the buyer once.
+    let secrets: DeploymentSecretsVault
 
     private var manifest: PackageManifest { package.manifest }
 
@@ -415,14 +417,20 @@ struct DeploymentStepRunner: Sendable {
                     }
                     continue
                 }
-                // Generated here, sent once to Cloudflare, never stored or logged.
-                try await client.putWorkerSecret(script: scriptName, name: secret, value: DeploymentSecrets.generate())
+                // Generated here, sent once to Cloudflare and held in memory until the buyer takes it; never
+                // stored or logged.
+                let value = DeploymentSecrets.generate()
+                try await client.putWorkerSecret(script: scriptName, name: secret, value: value)
+                await secrets.deposit(await recorder.id, GeneratedSecret(worker: worker.name, name: secret, value: value))
                 try await recorder.addResource(CreatedResource(kind: "worker_secret", id: "\(scriptName)/\(secret)", name: secret, created: true, step: step))
                 set += 1
             }
         }
         if set == 0 && kept == 0 && vars == 0 { return .skipped("The package has no variables or secrets") }
         try await recorder.log(step, "\(vars) variable\(vars == 1 ? "" : "s") bound at upload; \(set) secret\(set == 1 ? "" : "s") generated, \(kept) kept")
+        if set > 0 {
+            try await recorder.log(step, "The generated secret\(set == 1 ? " is" : "s are") shown to you once when the deployment is live, and kept nowhere")
+        }
         return .succeeded("Environment ready")
     }
 

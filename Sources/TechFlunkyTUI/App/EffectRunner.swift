@@ -98,6 +98,7 @@ public struct EffectRunner: Sendable {
             .deployAccepted(try await service.retryDeployment(id: id, credentials: credentials))
         case let .rollbackDeployment(id, credentials):
             .deployAccepted(try await service.rollbackDeployment(id: id, credentials: credentials))
+        case let .revealDeploymentSecrets(id): .generatedSecrets(try await service.revealDeploymentSecrets(id: id))
         case .sellerAccount: .sellerAccount(try await service.sellerAccount())
         case .createSellerAccount: .sellerAccount(try await service.createSellerAccount())
         case .payouts: .payouts(try await service.payouts())

@@ -17,6 +17,8 @@ public protocol MarketplaceService: Sendable {
     func deployment(id: String) async throws -> Deployment
     func retryDeployment(id: String, credentials: CloudflareCredentials) async throws -> DeployAccepted
     func rollbackDeployment(id: String, credentials: CloudflareCredentials) async throws -> DeployAccepted
+    /// The secrets a deployment generated, once (the platform forgets them as it answers).
+    func revealDeploymentSecrets(id: String) async throws -> GeneratedSecrets
     /// A deployment's events after `after`, resuming across broken connections, each once and in order;
     /// the stream finishes after the final event.
     func deploymentUpdates(id: String, after: Int) -> AsyncThrowingStream<DeploymentWatchUpdate, any Error>
@@ -28,6 +30,10 @@ public protocol MarketplaceService: Sendable {
 }
 
 extension MarketplaceService {
+    public func revealDeploymentSecrets(id: String) async throws -> GeneratedSecrets {
+        throw ServiceFailure(message: "this platform does not hand out generated secrets")
+    }
+
     /// `sandboxPay` as the answer a request gets (it has no body of its own).
     func sandboxPayAnswer(orderId: String) async throws -> ServiceResponse {
         try await sandboxPay(orderId: orderId)

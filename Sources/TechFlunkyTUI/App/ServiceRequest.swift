@@ -30,6 +30,8 @@ public enum ServiceRequest: Hashable, Sendable {
     case deployment(id: String)
     case retryDeployment(id: String, credentials: CloudflareCredentials)
     case rollbackDeployment(id: String, credentials: CloudflareCredentials)
+    /// `POST /api/deploy/{id}/secrets`: answered once; the values live only in the pane that shows them.
+    case revealDeploymentSecrets(id: String)
     case sellerAccount
     /// Creates the Stripe Connect account if needed and returns a fresh onboarding link.
     case createSellerAccount
@@ -52,6 +54,7 @@ public enum ServiceResponse: Sendable, Hashable {
     /// Deploy, retry and rollback are accepted with the deployment id at once.
     case deployAccepted(DeployAccepted)
     case deployment(Deployment)
+    case generatedSecrets(GeneratedSecrets)
     case sellerAccount(SellerAccountStatus)
     case payouts(PayoutsResponse)
     case sandboxPaid

@@ -42,6 +42,13 @@ public struct DeployProgressPane: Pane {
     public private(set) var subscription: SubscriptionID?
     var snapshotRequest: RequestID?
     var actionRequest: RequestID?
+    /// Whether this pane watched the run going (not only its history): only then does it fetch the secrets
+    /// the run generated, which the platform hands over once.
+    var watchedRunning = false
+    var secretsRequest: RequestID?
+    var secretsRequested = false
+    /// The secrets the deployment generated, shown once in this pane and kept nowhere else.
+    public private(set) var generatedSecrets: [GeneratedSecret] = []
     var resubscribeTimer: TimerID?
     /// The embedded sandbox's demo token, offered (Ctrl-T) when this deployment went into its demo account.
     var sandboxDemo: CloudflareCredentials?
@@ -67,10 +74,11 @@ public struct DeployProgressPane: Pane {
     }
 
     public var quitWarning: String? {
+        if !generatedSecrets.isEmpty { return "the generated secrets on screen are not shown again (store them first)" }
         switch model.state {
         case .queued?, .running?, .provisioned?, .rollingBack?:
-            "a deployment is being followed (it goes on without this window; re-attach from Orders)"
-        default: nil
+            return "a deployment is being followed (it goes on without this window; re-attach from Orders)"
+        default: return nil
         }
     }
 
@@ -219,6 +227,10 @@ public struct DeployProgressPane: Pane {
                 break
             }
             return []
+        case let .response(id, result) where id == secretsRequest:
+            secretsRequest = nil
+            if case let .success(.generatedSecrets(answer)) = result { generatedSecrets = answer.secrets }
+            return []
         case let .subscription(id, update) where id == subscription:
             return receive(update, &ctx)
         case let .timerFired(id) where id == resubscribeTimer:
@@ -237,9 +249,17 @@ public struct DeployProgressPane: Pane {
                 // Never skip: start again from a snapshot.
                 return stopFollowing() + loadSnapshot(&ctx)
             }
+            if event.kind == .deployment, [.running, .provisioned].contains(event.state) { watchedRunning = true }
             if event.isFinal {
                 // The stream ends after a final event; a retry or rollback follows it again.
-                return stopFollowing()
+                var commands = stopFollowing()
+                if event.state == .succeeded, watchedRunning, !secretsRequested {
+                    secretsRequested = true
+                    let id = ctx.newRequestID()
+                    secretsRequest = id
+                    commands.append(.request(id, .revealDeploymentSecrets(id: model.deploymentId)))
+                }
+                return commands
             }
         case let .deployment(.reconnecting(reason)):
             stream = .reconnecting(reason)
@@ -370,6 +390,16 @@ public struct DeployProgressPane: Pane {
         } else if model.state == .succeeded {
             outcome.append(StyledLine([StyledSpan("✔ Live", CellStyle(.success, bold: true)),
                                        StyledSpan(model.url.map { " at " + TextSanitizer.line($0) } ?? "", .success)]))
+            if !generatedSecrets.isEmpty {
+                outcome.append(StyledLine("Generated secrets: shown this once, kept nowhere. Store them now (a password manager):",
+                                          CellStyle(.warning, bold: true)))
+                let nameWidth = generatedSecrets.map { DisplayWidth.of(TextSanitizer.line("\($0.worker)/\($0.name)")) }.max() ?? 0
+                for secret in generatedSecrets {
+                    let name = TextSanitizer.line("\(secret.worker)/\(secret.name)")
+                    outcome.append(StyledLine([StyledSpan("  " + name + String(repeating: " ", count: max(0, nameWidth - DisplayWidth.of(name))) + "  "),
+                                               StyledSpan(TextSanitizer.line(secret.value), CellStyle(.accent, bold: true))]))
+                }
+            }
         }
         if let notice { outcome += StyledLine.wrapped(notice, width: width, style: .error) }
         ParagraphWidget(lines: outcome).render(into: &canvas, area: Rect(x: x, y: y, width: width, height: max(0, area.maxY - y)),

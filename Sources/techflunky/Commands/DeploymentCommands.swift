@@ -86,6 +86,38 @@ struct WatchCommand: AsyncParsableCommand {
     }
 }
 
+/// `techflunky secrets DEPLOYMENT`: the secrets a deployment generated, shown once.
+struct SecretsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "secrets",
+        abstract: "Show, once, the secrets a deployment generated (admin password, signing keys).",
+        discussion: """
+            The platform keeps no copy: it hands them over once and forgets them, so store them now (a password \
+            manager). `watch` never prints them, so they do not end up in a CI log. A second call fails with \
+            what to do instead (set new values in the Cloudflare dashboard).
+            """
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+    @Argument(help: "The deployment id.") var deployment: String
+
+    func run() async throws {
+        try await connection.withClient(signedIn: true) { client in
+            let answer = try await client.revealDeploymentSecrets(id: deployment)
+            let out = TerminalOutput()
+            if output.json { return try out.json(answer) }
+            if answer.secrets.isEmpty { return out.line(TerminalOutput.clean(answer.note)) }
+            let width = answer.secrets.map { TerminalOutput.clean("\($0.worker)/\($0.name)").count }.max() ?? 0
+            for secret in answer.secrets {
+                let name = TerminalOutput.clean("\(secret.worker)/\(secret.name)")
+                out.line(name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + TerminalOutput.clean(secret.value))
+            }
+            out.line(out.paint(TerminalOutput.clean(answer.note), .dim))
+        }
+    }
+}
+
 /// Prints a deployment's events as they arrive and turns its final state into the exit code.
 struct DeploymentProgressPrinter {
     let json: Bool
@@ -106,6 +138,13 @@ struct DeploymentProgressPrinter {
             case let .resynchronized(snapshot):
                 if !json { out.line(out.paint("(resynchronised: deployment \(snapshot.state.rawValue))", .dim)) }
                 if snapshot.state.isFinal { finalState = snapshot.state }
+            }
+        }
+        if finalState == .succeeded, !json {
+            // Never printed here (a log of `watch` would keep them): only named, with how to see them once.
+            if let snapshot = try? await client.deployment(id: deploymentId),
+               snapshot.resources.contains(where: { $0.kind == "worker_secret" && $0.created }) {
+                out.line(out.paint("Secrets were generated for this deployment; show them once with: techflunky secrets \(TerminalOutput.clean(deploymentId))", .yellow))
             }
         }
         switch finalState {

@@ -46,6 +46,10 @@ struct PlatformMarketplaceService: MarketplaceService {
     func orders() async throws -> [Order] { try await mapped { try await client.orders() } }
     func deploy(_ request: DeployRequest) async throws -> DeployAccepted { try await mapped { try await client.deploy(request) } }
     func deployment(id: String) async throws -> Deployment { try await mapped { try await client.deployment(id: id) } }
+    func revealDeploymentSecrets(id: String) async throws -> GeneratedSecrets {
+        try await mapped { try await client.revealDeploymentSecrets(id: id) }
+    }
+
     func retryDeployment(id: String, credentials: CloudflareCredentials) async throws -> DeployAccepted {
         try await mapped { try await client.retryDeployment(id: id, cloudflare: credentials) }
     }
