@@ -15,8 +15,35 @@ struct SandboxCommand: AsyncParsableCommand {
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show where the sandbox keeps its data and whether it is running.")
 
+        @OptionGroup var output: OutputOptions
+
+        struct Report: Encodable {
+            var dataDir: String
+            var logFile: String
+            var seeded: Bool
+            var clockOffsetSeconds: Double?
+            var running: Bool
+            var pid: Int32?
+            var apiURL: String?
+            var sandboxURL: String?
+        }
+
         func run() async throws {
             let embedded = EmbeddedMarketplace()
+            if output.json {
+                var report = Report(dataDir: embedded.dataDir.path, logFile: embedded.logFile.path,
+                                    seeded: FileManager.default.fileExists(atPath: embedded.worldFile.path),
+                                    clockOffsetSeconds: embedded.readClock(), running: false)
+                if embedded.isOwnedElsewhere, let data = try? Data(contentsOf: embedded.instanceFile),
+                   let instance = try? JSONDecoder().decode(EmbeddedMarketplace.Instance.self, from: data) {
+                    report.running = true
+                    report.pid = instance.pid
+                    report.apiURL = instance.apiURL
+                    report.sandboxURL = instance.sandboxURL
+                }
+                try TerminalOutput().json(report)
+                return
+            }
             print("data:    \(embedded.dataDir.path)")
             print("logs:    \(embedded.logFile.path)")
             let seeded = FileManager.default.fileExists(atPath: embedded.worldFile.path)
@@ -82,11 +109,11 @@ struct SandboxCommand: AsyncParsableCommand {
                 return
             }
             if embedded.isOwnedElsewhere {
-                throw ValidationError("the sandbox is running in another terminal; quit it first")
+                throw CommandRefusal("the sandbox is running in another terminal; quit it first")
             }
             if !yes {
                 guard isatty(STDIN_FILENO) != 0 else {
-                    throw ValidationError("refusing to delete \(embedded.dataDir.path) without --yes when not at a terminal")
+                    throw CommandRefusal("refusing to delete \(embedded.dataDir.path) without --yes when not at a terminal")
                 }
                 print("Delete every order, deployment and setting of the sandbox in \(embedded.dataDir.path)? [y/N] ", terminator: "")
                 guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {

@@ -37,4 +37,27 @@ final class CommandLineTests: XCTestCase {
         let r = try run(["--no-such-flag"])
         XCTAssertEqual(r.status, 2, r.output)  // usage errors exit 2, as git and gh do
     }
+
+    func testSandboxStatusSpeaksJSON() throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("tf-cli-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: home) }
+        let r = try run(["sandbox", "status", "--json"], environment: ["XDG_DATA_HOME": home.path, "HOME": home.path])
+        XCTAssertEqual(r.status, 0, r.output)
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.output.utf8)) as? [String: Any], r.output)
+        XCTAssertEqual(json["running"] as? Bool, false)
+        XCTAssertEqual(json["dataDir"] as? String, home.appendingPathComponent("techflunky").path)
+    }
+
+    func testRefusalsExitOneWithoutTheUsageText() throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("tf-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: home.appendingPathComponent("techflunky"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: home) }
+        let reset = try run(["sandbox", "reset"], environment: ["XDG_DATA_HOME": home.path, "HOME": home.path])
+        XCTAssertEqual(reset.status, 1, reset.output)
+        XCTAssertTrue(reset.output.contains("without --yes"), reset.output)
+        XCTAssertFalse(reset.output.contains("USAGE") || reset.output.contains("Usage"), reset.output)
+        let rollback = try run(["rollback", "dep_x", "--api", "http://127.0.0.1:9"], environment: ["HOME": home.path, "XDG_CONFIG_HOME": home.path])
+        XCTAssertEqual(rollback.status, 1, rollback.output)
+        XCTAssertFalse(rollback.output.contains("USAGE") || rollback.output.contains("Usage"), rollback.output)
+    }
 }

@@ -41,6 +41,57 @@ struct LoginCommand: AsyncParsableCommand {
     }
 }
 
+/// `techflunky signup`: creates an account (one account buys and sells) and keeps its session like `login`.
+struct SignupCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "signup",
+        abstract: "Create an account and sign in; the session is kept like login's.",
+        discussion: "The password (at least 10 characters) is read without echo, twice, or from the first line of standard input with --password-stdin; never from a flag."
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+
+    @Option(name: .long, help: "Your email (asked for when left out).")
+    var email: String?
+
+    @Option(name: .long, help: "The name buyers and sellers see (asked for when left out).")
+    var name: String?
+
+    @Flag(name: .long, help: "Read the password from the first line of standard input.")
+    var passwordStdin = false
+
+    func run() async throws {
+        let (client, configuration) = try connection.configuredPlatform()
+        let email = try email ?? SecretInput.ask("Email: ", hint: "pass --email")
+        let name = try name ?? SecretInput.ask("Name: ", hint: "pass --name")
+        let password: String
+        if passwordStdin {
+            password = SecretInput.firstLineOfStandardInput()
+        } else {
+            password = try SecretInput.prompt("Password: ", hint: "pipe the password with --password-stdin")
+            let again = try SecretInput.prompt("Password again: ", hint: "pipe the password with --password-stdin")
+            guard again == password else { throw CommandRefusal("the two passwords differ; nothing was created") }
+        }
+        guard !email.isEmpty, !password.isEmpty, !name.isEmpty else { throw ValidationError("an email, a name and a password are needed") }
+        let auth = try await client.signup(email: email, password: password, displayName: name)
+        try SessionTokenStore(directory: configuration.directory).save(token: auth.token, for: client.baseURL)
+        let out = TerminalOutput()
+        if output.json {
+            try out.json(auth.account)
+        } else {
+            out.line("Welcome, \(TerminalOutput.clean(auth.account.displayName)): signed up and signed in to \(client.baseURL) as <\(TerminalOutput.clean(auth.account.email))>.")
+        }
+    }
+}
+
+/// A command that understood its arguments but will not do what was asked (exit 1, no usage text): the
+/// usage trailer is for calls that were wrong, not for refusals.
+struct CommandRefusal: Error, CustomStringConvertible {
+    let description: String
+    init(_ message: String) { description = message }
+}
+
 /// `techflunky logout`: revokes the session on the server and removes it from the token file.
 struct LogoutCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "logout", abstract: "Sign out and forget the saved session.")

@@ -86,6 +86,68 @@ struct WatchCommand: AsyncParsableCommand {
     }
 }
 
+/// `techflunky retry DEPLOYMENT`: resume a failed or interrupted deployment with the token again.
+struct RetryCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "retry",
+        abstract: "Resume a failed or interrupted deployment from where it stopped.",
+        discussion: "The token is read as for deploy (CLOUDFLARE_API_TOKEN, --token-stdin, or a prompt), never from a flag."
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+    @Argument(help: "The deployment id.") var deployment: String
+    @Flag(name: .long, help: "Read the Cloudflare API token from the first line of standard input.") var tokenStdin = false
+    @Flag(name: .long, help: "Follow the deployment until it ends (exit codes as `watch`).") var watch = false
+
+    func run() async throws {
+        let token = try CloudflareToken.read(fromStandardInput: tokenStdin)
+        let code = try await connection.withClient(signedIn: true) { client -> ExitCode in
+            let snapshot = try await client.deployment(id: deployment)
+            let accepted = try await client.retryDeployment(id: deployment, cloudflare: CloudflareCredentials(accountId: snapshot.accountId, apiToken: token))
+            return try await DeploymentProgressPrinter(json: output.json).announce(accepted, verb: "resumed", watch: watch, client: client)
+        }
+        if code != .success { throw code }
+    }
+}
+
+/// `techflunky rollback DEPLOYMENT`: remove what a deployment created.
+struct RollbackCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rollback",
+        abstract: "Remove what a deployment created in your Cloudflare account, newest first.",
+        discussion: "Asks for confirmation at a terminal unless --yes. The token is read as for deploy, never from a flag."
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+    @Argument(help: "The deployment id.") var deployment: String
+    @Flag(name: .long, help: "Read the Cloudflare API token from the first line of standard input.") var tokenStdin = false
+    @Flag(name: .shortAndLong, help: "Don't ask for confirmation.") var yes = false
+    @Flag(name: .long, help: "Follow the rollback until it ends.") var watch = false
+
+    func run() async throws {
+        if !yes {
+            guard isatty(STDIN_FILENO) != 0, !tokenStdin else {
+                throw CommandRefusal("refusing to roll back \(deployment) without --yes when not asked at a terminal")
+            }
+            FileHandle.standardError.write(Data("Remove what deployment \(deployment) created in your Cloudflare account? [y/N] ".utf8))
+            guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {
+                TerminalOutput.note("kept")
+                return
+            }
+        }
+        let token = try CloudflareToken.read(fromStandardInput: tokenStdin)
+        let code = try await connection.withClient(signedIn: true) { client -> ExitCode in
+            let snapshot = try await client.deployment(id: deployment)
+            let accepted = try await client.rollbackDeployment(id: deployment, cloudflare: CloudflareCredentials(accountId: snapshot.accountId, apiToken: token))
+            return try await DeploymentProgressPrinter(json: output.json).announce(accepted, verb: "rolling back", watch: watch, client: client,
+                                                                                  rollingBack: true)
+        }
+        if code != .success { throw code }
+    }
+}
+
 /// `techflunky secrets DEPLOYMENT`: the secrets a deployment generated, shown once.
 struct SecretsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -122,6 +184,21 @@ struct SecretsCommand: AsyncParsableCommand {
 struct DeploymentProgressPrinter {
     let json: Bool
     let out = TerminalOutput()
+
+    /// Says a retry or rollback was accepted and, with `watch`, follows it from the next event.
+    func announce(_ accepted: DeployAccepted, verb: String, watch: Bool, client: PlatformClient, rollingBack: Bool = false) async throws -> ExitCode {
+        if !watch {
+            if json { try out.json(accepted) } else {
+                out.line("Deployment \(TerminalOutput.clean(accepted.deploymentId)) \(verb).")
+                out.line("Follow it with: techflunky watch \(TerminalOutput.clean(accepted.deploymentId))")
+            }
+            return .success
+        }
+        let code = try await follow(client: client, deploymentId: accepted.deploymentId)
+        // A rollback ends `rolled_back`, which `follow` counts as not succeeded.
+        if rollingBack, let snapshot = try? await client.deployment(id: accepted.deploymentId), snapshot.state == .rolledBack { return .success }
+        return code
+    }
 
     /// Follows the stream to its end; returns the exit code to throw (0 succeeded, 1 failed, 3 interrupted).
     func follow(client: PlatformClient, deploymentId: String) async throws -> ExitCode {
