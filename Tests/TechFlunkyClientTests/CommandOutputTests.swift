@@ -82,6 +82,31 @@ final class CommandOutputTests: XCTestCase {
         }
     }
 
+    func testListingsTakeCategoriesInAnyCaseAndPricesInDollars() async throws {
+        try await LivePlatform.with(syntheticListings: 60) { platform in
+            let all = try WireJSON.decode(ListingPage.self, from: Data(try self.run(["listings", "--api", platform.baseURL, "--limit", "100", "--json"]).stdout.utf8))
+            let category = try XCTUnwrap(all.items.first?.category)
+            let lower = try self.run(["listings", "--api", platform.baseURL, "--category", category.lowercased(), "--limit", "100", "--json"])
+            XCTAssertEqual(lower.status, 0, lower.stderr)
+            let byCategory = try WireJSON.decode(ListingPage.self, from: Data(lower.stdout.utf8))
+            XCTAssertFalse(byCategory.items.isEmpty)
+            XCTAssertTrue(byCategory.items.allSatisfy { $0.category == category })
+            XCTAssertEqual(byCategory.items.count, all.items.filter { $0.category == category }.count)
+
+            let floor = try self.run(["listings", "--api", platform.baseURL, "--min-price", "50k", "--limit", "100", "--json"])
+            XCTAssertEqual(floor.status, 0, floor.stderr)
+            let expensive = try WireJSON.decode(ListingPage.self, from: Data(floor.stdout.utf8))
+            XCTAssertTrue(expensive.items.allSatisfy { $0.askingPrice.minorUnits >= 5_000_000 }, "50k means $50,000")
+            XCTAssertEqual(expensive.items.count, all.items.filter { $0.askingPrice.minorUnits >= 5_000_000 }.count)
+
+            let unknown = try self.run(["listings", "--api", platform.baseURL, "--category", "no-such-thing"])
+            XCTAssertEqual(unknown.status, 1)
+            XCTAssertTrue(unknown.stderr.contains(category), "names the categories there are: \(unknown.stderr)")
+            let badPrice = try self.run(["listings", "--api", platform.baseURL, "--min-price", "cheap"])
+            XCTAssertEqual(badPrice.status, 2)
+        }
+    }
+
     func testListingsTextIsAlignedAndPlainWhenNotATerminal() async throws {
         try await LivePlatform.with(syntheticListings: 12) { platform in
             let result = try self.run(["listings", "--api", platform.baseURL, "--limit", "5", "--sort", "price_desc"])

@@ -103,3 +103,17 @@ final class MoneyTests: XCTestCase {
         XCTAssertThrowsError(try WireJSON.decode(Money.self, from: Data(#"{"amount":100}"#.utf8)))
     }
 }
+
+final class MoneyParsingTests: XCTestCase {
+    func testTypedAmountsAreWholeUnitsWithSuffixes() {
+        XCTAssertEqual(Money.parseMajorUnits("50000"), 5_000_000)
+        XCTAssertEqual(Money.parseMajorUnits("$50,000"), 5_000_000)
+        XCTAssertEqual(Money.parseMajorUnits("50k"), 5_000_000)
+        XCTAssertEqual(Money.parseMajorUnits("1.5M"), 150_000_000)
+        XCTAssertEqual(Money.parseMajorUnits("99.99"), 9_999)
+        XCTAssertEqual(Money.parseMajorUnits("0.5"), 50)
+        for bad in ["", "-5", "1.234", "12x", "k", "1..2", "١٢", "99999999999999999999"] {
+            XCTAssertNil(Money.parseMajorUnits(bad), bad)
+        }
+    }
+}

@@ -186,3 +186,35 @@ public struct Money: Hashable, Sendable, Codable, Comparable, CustomStringConver
     // Wire form: {"amount": 123400, "currency": "USD"} — amount in minor units.
     enum CodingKeys: String, CodingKey { case minorUnits = "amount", currency }
 }
+
+extension Money {
+    /// An amount a person types, in whole units of a two-decimal currency (dollars), as minor units:
+    /// `50000`, `50,000`, `$50k`, `1.5m`, `99.99`. Nil for anything else (negative, more than two decimals,
+    /// unknown suffix, or an amount past what minor units can hold). Integer arithmetic only: no binary
+    /// floating point touches money.
+    public static func parseMajorUnits(_ text: String) -> Int64? {
+        var s = text.trimmingCharacters(in: .whitespaces).lowercased()
+        if s.hasPrefix("$") { s.removeFirst() }
+        s = s.replacingOccurrences(of: ",", with: "").replacingOccurrences(of: "_", with: "")
+        var multiplier: Int64 = 1
+        if let last = s.last, let m = ["k": Int64(1_000), "m": 1_000_000][String(last)] {
+            multiplier = m
+            s.removeLast()
+        }
+        let parts = s.split(separator: ".", omittingEmptySubsequences: false)
+        guard !s.isEmpty, parts.count <= 2, let wholeText = parts.first, !wholeText.isEmpty,
+              wholeText.allSatisfy(\.isASCII), wholeText.allSatisfy(\.isNumber), let whole = Int64(wholeText) else { return nil }
+        // The fraction is of a unit (`.5k` = 500), in hundredths of the multiplied unit at most.
+        var fractionHundredths: Int64 = 0
+        if parts.count == 2 {
+            let f = parts[1]
+            guard !f.isEmpty, f.count <= 2, f.allSatisfy(\.isASCII), f.allSatisfy(\.isNumber), let v = Int64(f) else { return nil }
+            fractionHundredths = f.count == 1 ? v * 10 : v
+        }
+        let (wholeMinor, o1) = whole.multipliedReportingOverflow(by: 100)
+        let (units, o2) = wholeMinor.addingReportingOverflow(fractionHundredths)
+        let (result, o3) = units.multipliedReportingOverflow(by: multiplier)
+        guard !o1, !o2, !o3 else { return nil }
+        return result
+    }
+}

@@ -14,14 +14,19 @@ struct ListingsCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     @Option(name: .long, help: "Full-text search.") var search: String?
-    @Option(name: .long, help: "Only this category.") var category: String?
+    @Option(name: .long, help: "Only this category (any case: saas finds SaaS).") var category: String?
     @Option(name: .long, help: ArgumentHelp("Order: \(ListingSort.allCases.map(\.rawValue).joined(separator: ", ")).")) var sort: ListingSort?
     @Option(name: .long, help: "How many listings (pages are fetched as needed).") var limit: Int = ListingQuery.defaultLimit
-    @Option(name: .long, help: "Minimum asking price in minor units (cents).") var minPrice: Int64?
-    @Option(name: .long, help: "Maximum asking price in minor units (cents).") var maxPrice: Int64?
+    @Option(name: .long, help: "Minimum asking price in dollars: 50000, 50k, 1.5m.") var minPrice: String?
+    @Option(name: .long, help: "Maximum asking price in dollars: 250000, 250k.") var maxPrice: String?
 
     func validate() throws {
         guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
+        for (flag, value) in [("--min-price", minPrice), ("--max-price", maxPrice)] {
+            if let value, Money.parseMajorUnits(value) == nil {
+                throw ValidationError("\(flag) is an amount in dollars such as 50000, 50k or 1.5m (got \(value))")
+            }
+        }
     }
 
     func run() async throws {
@@ -29,7 +34,17 @@ struct ListingsCommand: AsyncParsableCommand {
     }
 
     private func list(_ client: PlatformClient) async throws {
-        var query = ListingQuery(q: search, category: category, minPrice: minPrice, maxPrice: maxPrice, sort: sort,
+        // Categories are matched as a person types them: case does not matter, the platform's spelling is used.
+        var category = self.category
+        if let wanted = category {
+            let known = try await client.categories()
+            guard let match = known.first(where: { $0.name.caseInsensitiveCompare(wanted) == .orderedSame }) else {
+                throw CommandRefusal("no category \(wanted); the categories are \(known.map(\.name).joined(separator: ", "))")
+            }
+            category = match.name
+        }
+        var query = ListingQuery(q: search, category: category, minPrice: minPrice.flatMap(Money.parseMajorUnits),
+                                 maxPrice: maxPrice.flatMap(Money.parseMajorUnits), sort: sort,
                                  limit: min(limit, ListingQuery.maxLimit))
         var page = try await client.listings(query)
         var items = page.items
