@@ -89,24 +89,45 @@ final class BrowsePaneTests: XCTestCase {
         XCTAssertEqual(d.browse.items.map(\.title), ["Recipe box"])
     }
 
-    func testFiltersCycleAndClear() async {
+    func testCategoryPickerAndTypedPriceRangeFilterAndClear() async {
         let service = InMemoryMarketplace(count: 40)
         var d = UIDriver(service: service)
         await d.start()
         await d.press(.char("c"))
+        XCTAssertTrue(d.screen.contains("All categories"), d.screen)
+        XCTAssertTrue(d.screen.contains("Developer tools"), "the picker lists categories with counts: \(d.screen)")
+        await d.press(.down, .enter)
         XCTAssertEqual(d.browse.category, "Developer tools")
         XCTAssertTrue(d.browse.items.allSatisfy { $0.category == "Developer tools" })
         XCTAssertTrue(d.screen.contains("category: Developer tools"))
         await d.press(.char("s"))
         XCTAssertEqual(d.browse.sort, .priceAsc)
+        // A price range typed in dollars, with a suffix.
         await d.press(.char("p"))
+        XCTAssertTrue(d.screen.contains("Price range (dollars)"), d.screen)
+        await d.type("abc")
+        await d.press(.enter)
+        XCTAssertTrue(d.screen.contains("Type dollars"), "a bad amount is refused in place: \(d.screen)")
+        await d.press(.backspace, .backspace, .backspace)
+        await d.type("1")
+        await d.press(.tab)
+        await d.type("2.5k")
+        await d.press(.enter)
+        XCTAssertNil(d.browse.overlay)
         let last = await service.queries.last
-        XCTAssertEqual(last?.maxPrice, 99_999)
+        XCTAssertEqual(last?.minPrice, 100)
+        XCTAssertEqual(last?.maxPrice, 250_000)
         XCTAssertEqual(last?.sort, .priceAsc)
-        XCTAssertTrue(d.screen.contains("No listings match"), d.screen)
+        XCTAssertTrue(d.screen.contains("price: $1–$2,500") || d.screen.contains("price: $1"), d.screen)
         await d.press(.char("x"))
         XCTAssertNil(d.browse.category)
+        XCTAssertNil(d.browse.minPrice)
         XCTAssertEqual(d.browse.items.count, 40)
+        // Esc closes a picker without choosing.
+        await d.press(.char("c"), .down, .escape)
+        XCTAssertNil(d.browse.overlay)
+        XCTAssertNil(d.browse.category)
+        XCTAssertFalse(d.quit)
     }
 
     func testErrorStateOffersRetry() async {

@@ -13,6 +13,14 @@ public struct BrowsePane: Pane {
         case up, down, pageUp, pageDown, top, bottom, open
         case search, applySearch, cancelSearch
         case cycleCategory, cyclePrice, cycleSort, clearFilters, reload
+        case overlayUp, overlayDown, overlayChoose, overlayClose, overlayNextField
+    }
+
+    /// A picker over the table: categories with their counts, or a price range typed in dollars.
+    public enum Overlay: Sendable, Hashable {
+        /// Row 0 is "all categories", then `categories` in order.
+        case categories(selected: Int)
+        case price(from: TextInput, to: TextInput, editingTo: Bool, problem: String?)
     }
 
     /// Where the current query's results stand.
@@ -22,14 +30,6 @@ public struct BrowsePane: Pane {
         case failed(String, appending: Bool)
     }
 
-    /// Price bands the `p` key cycles through, in minor units of USD.
-    public static let priceBands: [(label: String, min: Int64?, max: Int64?)] = [
-        ("any price", nil, nil),
-        ("under $1K", nil, 99_999),
-        ("$1K–$10K", 100_000, 1_000_000),
-        ("$10K–$50K", 1_000_000, 5_000_000),
-        ("$50K+", 5_000_000, nil),
-    ]
     public static let sorts: [ListingSort] = [.newest, .priceAsc, .priceDesc, .revenue, .profit, .multiple]
     public static let pageSize = 50
     /// Pages held at most (when the screen is small enough that this covers a few screens either way).
@@ -61,7 +61,10 @@ public struct BrowsePane: Pane {
     public private(set) var appliedQuery = ""
     public private(set) var categories: [CategoryCount] = []
     public private(set) var category: String?
-    public private(set) var priceBand = 0
+    /// The price range, in minor units, inclusive; nil ends are open.
+    public private(set) var minPrice: Int64?
+    public private(set) var maxPrice: Int64?
+    public private(set) var overlay: Overlay?
     public private(set) var sort: ListingSort = .newest
     var pendingSearch: TimerID?
     var categoriesRequest: RequestID?
@@ -94,19 +97,48 @@ public struct BrowsePane: Pane {
         row >= firstRow && row < rowCount ? items[row - firstRow] : nil
     }
 
-    public var capturesText: Bool { searching }
+    public var capturesText: Bool {
+        if case .price? = overlay { return true }
+        return searching
+    }
     public var isAnimating: Bool { if case .loading = load { true } else { false } }
 
     public var query: ListingQuery {
-        let band = BrowsePane.priceBands[priceBand]
-        return ListingQuery(q: appliedQuery.isEmpty ? nil : appliedQuery, category: category, minPrice: band.min,
-                            maxPrice: band.max, sort: appliedQuery.isEmpty ? sort : (sort == .newest ? .relevance : sort),
+        return ListingQuery(q: appliedQuery.isEmpty ? nil : appliedQuery, category: category, minPrice: minPrice,
+                            maxPrice: maxPrice, sort: appliedQuery.isEmpty ? sort : (sort == .newest ? .relevance : sort),
                             limit: BrowsePane.pageSize)
     }
 
-    var hasFilters: Bool { !appliedQuery.isEmpty || category != nil || priceBand != 0 || sort != .newest }
+    var hasFilters: Bool { !appliedQuery.isEmpty || category != nil || minPrice != nil || maxPrice != nil || sort != .newest }
+
+    /// `any price`, `$50K–$250K`, `from $50K`, `up to $1K`.
+    public var priceLabel: String {
+        func dollars(_ minor: Int64) -> String { Money.usd(minor).formattedCompact }
+        switch (minPrice, maxPrice) {
+        case (nil, nil): return "any price"
+        case let (lo?, nil): return "from \(dollars(lo))"
+        case let (nil, hi?): return "up to \(dollars(hi))"
+        case let (lo?, hi?): return "\(dollars(lo))–\(dollars(hi))"
+        }
+    }
 
     public func keyMap() -> [KeyBinding<Action>] {
+        switch overlay {
+        case .categories?:
+            return [
+                KeyBinding([.up, .char("k")], "up", .overlayUp, footer: false),
+                KeyBinding([.down, .char("j")], "down", .overlayDown, footer: false),
+                KeyBinding([.enter], "choose", .overlayChoose),
+                KeyBinding([.escape, .char("q")], "cancel", .overlayClose),
+            ]
+        case .price?:
+            return [
+                KeyBinding([.enter], "apply", .overlayChoose),
+                KeyBinding([.tab], "other field", .overlayNextField),
+                KeyBinding([.escape], "cancel", .overlayClose),
+            ]
+        case nil: break
+        }
         if searching {
             return [
                 KeyBinding([.enter], "search", .applySearch),
@@ -127,7 +159,7 @@ public struct BrowsePane: Pane {
             KeyBinding([.char("/")], "search", .search),
             KeyBinding([.char("c")], "category", .cycleCategory,
                        disabled: categories.isEmpty ? "categories not loaded yet" : nil),
-            KeyBinding([.char("p")], "price", .cyclePrice),
+            KeyBinding([.char("p")], "price range", .cyclePrice),
             KeyBinding([.char("s")], "sort", .cycleSort),
             KeyBinding([.char("x")], "clear filters", .clearFilters, footer: hasFilters,
                        disabled: hasFilters ? nil : "no filters set"),
@@ -186,15 +218,50 @@ public struct BrowsePane: Pane {
             }
             return []
         case .cycleCategory:
-            if let current = category, let i = categories.firstIndex(where: { $0.name == current }) {
-                category = i + 1 < categories.count ? categories[i + 1].name : nil
-            } else {
-                category = categories.first?.name
-            }
-            return reload(&ctx)
+            let row = category.flatMap { c in categories.firstIndex { $0.name == c } }.map { $0 + 1 } ?? 0
+            overlay = .categories(selected: row)
+            return []
         case .cyclePrice:
-            priceBand = (priceBand + 1) % BrowsePane.priceBands.count
-            return reload(&ctx)
+            let from = TextInput(text: minPrice.map { BrowsePane.typed($0) } ?? "", placeholder: "any", maxLength: 16)
+            let to = TextInput(text: maxPrice.map { BrowsePane.typed($0) } ?? "", placeholder: "any", maxLength: 16)
+            overlay = .price(from: from, to: to, editingTo: false, problem: nil)
+            return []
+        case .overlayUp, .overlayDown:
+            if case let .categories(selected) = overlay {
+                let count = categories.count + 1
+                overlay = .categories(selected: (selected + (action == .overlayUp ? count - 1 : 1)) % count)
+            }
+            return []
+        case .overlayNextField:
+            if case let .price(from, to, editingTo, _) = overlay { overlay = .price(from: from, to: to, editingTo: !editingTo, problem: nil) }
+            return []
+        case .overlayClose:
+            overlay = nil
+            return []
+        case .overlayChoose:
+            switch overlay {
+            case let .categories(selected)?:
+                overlay = nil
+                category = selected == 0 ? nil : categories[selected - 1].name
+                return reload(&ctx)
+            case let .price(from, to, editingTo, _)?:
+                let lo = from.text.trimmingCharacters(in: .whitespaces), hi = to.text.trimmingCharacters(in: .whitespaces)
+                let min = lo.isEmpty ? nil : Money.parseMajorUnits(lo), max = hi.isEmpty ? nil : Money.parseMajorUnits(hi)
+                if (!lo.isEmpty && min == nil) || (!hi.isEmpty && max == nil) {
+                    overlay = .price(from: from, to: to, editingTo: editingTo, problem: "Type dollars: 50000, 50k or 1.5m")
+                    return []
+                }
+                if let min, let max, min > max {
+                    overlay = .price(from: from, to: to, editingTo: editingTo, problem: "“from” is above “to”")
+                    return []
+                }
+                overlay = nil
+                minPrice = min
+                maxPrice = max
+                return reload(&ctx)
+            case nil:
+                return []
+            }
         case .cycleSort:
             let i = BrowsePane.sorts.firstIndex(of: sort) ?? 0
             sort = BrowsePane.sorts[(i + 1) % BrowsePane.sorts.count]
@@ -203,7 +270,8 @@ public struct BrowsePane: Pane {
             appliedQuery = ""
             search.setText("")
             category = nil
-            priceBand = 0
+            minPrice = nil
+            maxPrice = nil
             sort = .newest
             return reload(&ctx)
         case .reload:
@@ -218,6 +286,11 @@ public struct BrowsePane: Pane {
 
     /// Typing in the search field: edit, then search once typing pauses (debounce); stale timers are ignored.
     public mutating func handleText(_ key: Key, _ ctx: inout PaneContext) -> [PaneCommand]? {
+        if case var .price(from, to, editingTo, _) = overlay {
+            if editingTo { _ = to.handle(key) } else { _ = from.handle(key) }
+            overlay = .price(from: from, to: to, editingTo: editingTo, problem: nil)
+            return []
+        }
         guard searching else { return nil }
         let before = search.text
         guard search.handle(key) else { return [] }
@@ -421,6 +494,45 @@ public struct BrowsePane: Pane {
         }
         renderPositionRow(into: &canvas, area: Rect(x: area.x, y: bottom, width: area.width, height: 1),
                           rowsOnScreen: BrowsePane.tableRows(area), ctx)
+        renderOverlay(into: &canvas, area: area)
+    }
+
+    /// An amount in minor units as a person would type it back: `50000`, `99.99`.
+    static func typed(_ minor: Int64) -> String {
+        minor % 100 == 0 ? String(minor / 100) : String(format: "%lld.%02lld", minor / 100, minor % 100)
+    }
+
+    func renderOverlay(into canvas: inout Canvas, area: Rect) {
+        switch overlay {
+        case nil: return
+        case let .categories(selected)?:
+            let total = categories.reduce(0) { $0 + $1.count }
+            let rows = [("All categories", total)] + categories.map { (TextSanitizer.line($0.name), $0.count) }
+            let nameWidth = rows.map { DisplayWidth.of($0.0) }.max() ?? 10
+            let lines = rows.enumerated().map { i, row in
+                let text = " " + row.0 + String(repeating: " ", count: max(0, nameWidth - DisplayWidth.of(row.0))) + "  "
+                    + String(repeating: " ", count: max(0, 5 - String(row.1).count)) + String(row.1) + " "
+                return StyledLine(text, i == selected ? CellStyle(.selection, bold: true) : .text)
+            }
+            let visible = max(1, area.height - 4)
+            let offset = min(max(0, selected - visible + 1), max(0, lines.count - visible))
+            ModalWidget(title: "Category", lines: lines).render(into: &canvas, area: area, scroll: ScrollState(offset: offset))
+        case let .price(from, to, editingTo, problem)?:
+            let box = area.centred(width: min(area.width - 2, 46), height: problem == nil ? 6 : 7)
+            guard box.width >= 24, box.height >= 5 else { return }
+            canvas.fill(box, style: .text)
+            canvas.box(box, title: "Price range (dollars)", style: .border)
+            let inner = box.inset(1).insetHorizontally(1)
+            canvas.writeFitted("From", x: inner.x, y: inner.y + 1, width: 6, style: editingTo ? .text : CellStyle(.accent, bold: true))
+            from.render(into: &canvas, area: Rect(x: inner.x + 6, y: inner.y + 1, width: max(4, inner.width / 2 - 7), height: 1),
+                        focused: !editingTo, style: CellStyle(.text, underline: true))
+            let toX = inner.x + inner.width / 2
+            canvas.writeFitted("to", x: toX, y: inner.y + 1, width: 4, style: editingTo ? CellStyle(.accent, bold: true) : .text)
+            to.render(into: &canvas, area: Rect(x: toX + 4, y: inner.y + 1, width: max(4, inner.maxX - toX - 4), height: 1),
+                      focused: editingTo, style: CellStyle(.text, underline: true))
+            canvas.writeFitted("50000, 50k, 1.5m · empty: no limit", x: inner.x, y: inner.y + 2, width: inner.width, style: .muted)
+            if let problem { canvas.writeFitted(problem, x: inner.x, y: inner.y + 3, width: inner.width, style: .error) }
+        }
     }
 
     func renderFilterRow(into canvas: inout Canvas, area: Rect, _ ctx: RenderContext) {
@@ -438,7 +550,7 @@ public struct BrowsePane: Pane {
         x += fieldWidth + 2
         let filters = [
             ("category", category ?? "all"),
-            ("price", BrowsePane.priceBands[priceBand].label),
+            ("price", priceLabel),
             ("sort", query.sort?.label ?? "newest"),
         ]
         for (name, value) in filters {
