@@ -26,6 +26,7 @@ final class ScriptedTransport: HTTPTransport, @unchecked Sendable {
             return queue.isEmpty ? nil : queue.removeFirst()
         }
         guard let next else { throw HTTPError.cannotConnect(url: request.url, detail: "no scripted response left") }
+        ContractRecording.record(fake: "ScriptedTransport", request, try? next.get())
         return try next.get()
     }
 

@@ -63,7 +63,14 @@ final class CloudflareFakeAccount: HTTPTransport, @unchecked Sendable {
     func stream(_ request: HTTPRequest) async throws -> HTTPStreamingResponse { throw HTTPError.invalidURL(request.url) }
 
     func send(_ request: HTTPRequest) async throws -> HTTPResponse {
-        try lock.withLock { try handle(request) }
+        do {
+            let response = try lock.withLock { try handle(request) }
+            ContractRecording.record(fake: "CloudflareFakeAccount", request, response)
+            return response
+        } catch {
+            ContractRecording.record(fake: "CloudflareFakeAccount", request, nil)
+            throw error
+        }
     }
 
     // MARK: Routing
