@@ -45,8 +45,10 @@ final class ContractLogFile: Sendable {
         self.fd = Mutex(fd)
     }
 
-    func append(_ object: [String: Any]) {
-        guard var line = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return }
+    func append(_ exchange: ContractExchange) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard var line = try? encoder.encode(exchange) else { return }
         line.append(0x0A)
         fd.withLock { fd in
             line.withUnsafeBytes { raw in
@@ -59,6 +61,39 @@ final class ContractLogFile: Sendable {
             }
         }
     }
+}
+
+/// One line of the log (the fields scripts/check-contract reads).
+struct ContractExchange: Encodable, Sendable {
+    struct Body: Encodable, Sendable {
+        var content_type: String
+        var length: Int
+        var body: String?
+        var body_base64: String?
+
+        /// Text bodies (JSON, forms, multipart as sent) as text; anything that is not UTF-8 as base64.
+        init(_ data: Data, contentType: String?) {
+            content_type = contentType ?? ""
+            length = data.count
+            if let text = String(data: data, encoding: .utf8) { body = text } else { body_base64 = data.base64EncodedString() }
+        }
+    }
+
+    var service: String
+    var source: String
+    var pid: Int32
+    var time: Double
+    var method: String
+    var path: String
+    var query: String
+    var request: Body
+    var user_agent: String
+    var stripe_version: String
+    /// The scheme only (`Bearer`, `Basic`; empty when absent): credentials are never recorded.
+    var auth: String
+    var status: Int?
+    var response: Body?
+    var thrown: String?
 }
 
 /// The middleware that feeds `ContractLog`. Installed outermost, so it sees the answer the client gets
@@ -79,56 +114,39 @@ struct ContractRecordingMiddleware: RouterMiddleware {
         }
         var request = request
         let requestBody = try await request.collectBody(upTo: ResponseBuilding.maxBody)
-        var entry: [String: Any] = [
-            "service": service,
-            "source": "stand-in",
-            "pid": Int(getpid()),
-            "time": Date().timeIntervalSince1970,
-            "method": request.method.rawValue,
-            "path": path,
-            "query": request.uri.query ?? "",
-            "request": Self.bodyFields(Data(requestBody.readableBytesView), contentType: ResponseBuilding.header(request, "Content-Type")),
-            "user_agent": ResponseBuilding.header(request, "User-Agent") ?? "",
-            "stripe_version": ResponseBuilding.header(request, "Stripe-Version") ?? "",
-            // The scheme only (`Bearer`, `Basic`; empty when absent): credentials are never recorded.
-            "auth": ContractLog.authScheme(ResponseBuilding.header(request, "Authorization")),
-        ]
+        var entry = ContractExchange(
+            service: service, source: "stand-in", pid: getpid(), time: Date().timeIntervalSince1970,
+            method: request.method.rawValue, path: path, query: request.uri.query ?? "",
+            request: .init(Data(requestBody.readableBytesView), contentType: ResponseBuilding.header(request, "Content-Type")),
+            user_agent: ResponseBuilding.header(request, "User-Agent") ?? "",
+            stripe_version: ResponseBuilding.header(request, "Stripe-Version") ?? "",
+            auth: ContractLog.authScheme(ResponseBuilding.header(request, "Authorization")))
         let response: Response
         do {
             response = try await next(request, context)
         } catch {
             // Hummingbird turns this into its own (non-vendor) answer: record it so the check reports it.
-            entry["status"] = (error as? HTTPResponseError)?.status.code ?? 500
-            entry["thrown"] = "\(error)"
+            entry.status = Int((error as? HTTPResponseError)?.status.code ?? 500)
+            entry.thrown = "\(error)"
             log.append(entry)
             throw error
         }
-        entry["status"] = Int(response.status.code)
+        entry.status = Int(response.status.code)
         let contentType = response.headers[.contentType]
         let log = self.log
         let collector = BodyCollector()
         let body = response.body
         var recorded = response
-        recorded.body = ResponseBody(contentLength: body.contentLength) { [entry] writer in
+        let pending = entry
+        recorded.body = ResponseBody(contentLength: body.contentLength) { writer in
             let tee = TeeWriter(parent: writer, collector: collector) { data in
-                var entry = entry
-                entry["response"] = ContractRecordingMiddleware.bodyFields(data, contentType: contentType)
+                var entry = pending
+                entry.response = .init(data, contentType: contentType)
                 log.append(entry)
             }
             try await body.write(tee)
         }
         return recorded
-    }
-
-    /// `{content_type, body}` for text bodies (JSON, forms, multipart as sent), `{content_type, body_base64}` otherwise.
-    static func bodyFields(_ data: Data, contentType: String?) -> [String: Any] {
-        var fields: [String: Any] = ["content_type": contentType ?? "", "length": data.count]
-        if let text = String(data: data, encoding: .utf8) {
-            fields["body"] = text
-        } else {
-            fields["body_base64"] = data.base64EncodedString()
-        }
-        return fields
     }
 }
 
