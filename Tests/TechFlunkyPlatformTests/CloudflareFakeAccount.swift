@@ -87,6 +87,12 @@ final class CloudflareFakeAccount: HTTPTransport, @unchecked Sendable {
                             body: try! JSONSerialization.data(withJSONObject: body))
     }
 
+    /// DNS record ids are 32 hex digits, as Cloudflare's (D1 and custom hostname ids are UUIDs).
+    private func nextRecordId() -> String {
+        counter += 1
+        return String(format: "%032x", counter)
+    }
+
     private func nextId() -> String {
         counter += 1
         return String(format: "%08x-0000-4000-8000-%012x", counter, counter)
@@ -248,7 +254,7 @@ final class CloudflareFakeAccount: HTTPTransport, @unchecked Sendable {
             if dns.values.contains(where: { $0.type == type && $0.name == name && $0.content == content }) {
                 return fail(400, 81057, "Record already exists.")
             }
-            let id = nextId()
+            let id = nextRecordId()
             dns[id] = (type, name, content)
             return ok(["id": id, "type": type, "name": name, "content": content, "ttl": 1])
         } else if method == "PUT", let c = route("zones/*/dns_records/*", parts) {
