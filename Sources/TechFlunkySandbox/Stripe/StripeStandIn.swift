@@ -203,6 +203,12 @@ public final class StripeStandIn: Sendable {
             }
             expiresAt = e
         }
+        // Enumerated parameters the session echoes back: Stripe refuses a value outside the enum.
+        for (key, allowed) in [("submit_type", ["auto", "book", "donate", "pay"]), ("billing_address_collection", ["auto", "required"])] {
+            if let value = form[key], !allowed.contains(value) {
+                throw StripeAPIError.invalid(key, "Invalid \(key): must be one of \(allowed.joined(separator: ", "))")
+            }
+        }
         for key in ["success_url", "cancel_url"] {
             if let url = form[key] { try Self.checkURL(url, param: key) }
         }
