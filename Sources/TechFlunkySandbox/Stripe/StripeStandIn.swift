@@ -8,7 +8,8 @@ import Synchronization
 /// transaction: a request that fails validation changes nothing. Events are written in the same
 /// transaction and delivered afterwards by `StripeWebhookDeliverer`.
 public final class StripeStandIn: Sendable {
-    public static let apiVersion = "2024-06-20"
+    /// The version the stand-in answers as: the reference document's (../shared/specs/stripe.openapi.json).
+    public static let apiVersion = "2023-08-16"
 
     struct Settings {
         var publicBase: String
