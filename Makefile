@@ -3,7 +3,11 @@
 #   make test   build and run every test (what CI runs)
 SWIFT ?= swift
 
-.PHONY: run test build release bootstrap spec bench clean
+.PHONY: run test build release bootstrap spec contract contract-self-test bench clean
+
+# Where `make test` records the suite's Stripe and Cloudflare exchanges (fresh each run; `make contract`
+# checks the last one again).
+CONTRACT_DIR := .build/contract/last
 
 bootstrap:
 	@scripts/bootstrap
@@ -20,10 +24,20 @@ build: bootstrap
 spec: bootstrap
 	@scripts/validate-openapi docs/openapi.yaml
 
-test: bootstrap spec
+# The contract check (scripts/check-contract): every exchange recorded during the tests is held to the
+# vendors' OpenAPI documents (../shared/specs, else contract/vendor); a violation fails the run.
+test: bootstrap spec contract-self-test
 	$(SWIFT) build --product techflunky
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	rm -rf $(CONTRACT_DIR) && mkdir -p $(CONTRACT_DIR)
+	TECHFLUNKY_CONTRACT_LOG=$(abspath $(CONTRACT_DIR)) $(SWIFT) test --skip-build
+	@scripts/check-contract $(CONTRACT_DIR)
+
+contract:
+	@scripts/check-contract --operations $(CONTRACT_DIR)
+
+contract-self-test: bootstrap
+	@scripts/check-contract --self-test --quiet
 
 bench:
 	@scripts/bootstrap --bench

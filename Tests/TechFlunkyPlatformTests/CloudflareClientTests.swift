@@ -26,6 +26,7 @@ final class ScriptedTransport: HTTPTransport, @unchecked Sendable {
             return queue.isEmpty ? nil : queue.removeFirst()
         }
         guard let next else { throw HTTPError.cannotConnect(url: request.url, detail: "no scripted response left") }
+        ContractRecording.record(fake: "ScriptedTransport", request, try? next.get())
         return try next.get()
     }
 
@@ -100,9 +101,9 @@ final class CloudflareClientTests: XCTestCase {
     func test429IsRetriedAfterRetryAfterEvenForPOST() async throws {
         let t = ScriptedTransport()
         t.enqueue(status: 429, json: #"{"success":false,"errors":[{"code":971,"message":"rate limited"}]}"#, headers: ["Retry-After": "0"])
-        t.enqueue(status: 200, json: #"{"success":true,"errors":[],"messages":[],"result":{"name":"b"}}"#)
-        let bucket = try await makeClient(t).createR2Bucket(name: "b")
-        XCTAssertEqual(bucket.name, "b")
+        t.enqueue(status: 200, json: #"{"success":true,"errors":[],"messages":[],"result":{"name":"assets"}}"#)
+        let bucket = try await makeClient(t).createR2Bucket(name: "assets")
+        XCTAssertEqual(bucket.name, "assets")
         XCTAssertEqual(t.requests.count, 2)
     }
 
@@ -130,7 +131,7 @@ final class CloudflareClientTests: XCTestCase {
         let t = ScriptedTransport()
         for _ in 0..<3 { t.enqueue(error: .timedOut(url: "x")) }
         do {
-            _ = try await makeClient(t).getR2Bucket(name: "b")
+            _ = try await makeClient(t).getR2Bucket(name: "assets")
             XCTFail("expected an error")
         } catch let error as CloudflareError {
             guard case .transport = error.reason else { return XCTFail("\(error.reason)") }

@@ -70,7 +70,14 @@ final class CloudflareFakeAccount: HTTPTransport, @unchecked Sendable {
     func stream(_ request: HTTPRequest) async throws -> HTTPStreamingResponse { throw HTTPError.invalidURL(request.url) }
 
     func send(_ request: HTTPRequest) async throws -> HTTPResponse {
-        try lock.withLock { try handle(request) }
+        do {
+            let response = try lock.withLock { try handle(request) }
+            ContractRecording.record(fake: "CloudflareFakeAccount", request, response)
+            return response
+        } catch {
+            ContractRecording.record(fake: "CloudflareFakeAccount", request, nil)
+            throw error
+        }
     }
 
     // MARK: Routing
@@ -85,6 +92,12 @@ final class CloudflareFakeAccount: HTTPTransport, @unchecked Sendable {
         let body: [String: Any] = ["success": false, "errors": [["code": code, "message": message]], "messages": [], "result": NSNull()]
         return HTTPResponse(status: status, headers: ["Content-Type": "application/json"],
                             body: try! JSONSerialization.data(withJSONObject: body))
+    }
+
+    /// DNS record ids are 32 hex digits, as Cloudflare's (D1 and custom hostname ids are UUIDs).
+    private func nextRecordId() -> String {
+        counter += 1
+        return String(format: "%032x", counter)
     }
 
     private func nextId() -> String {
@@ -277,7 +290,7 @@ final class CloudflareFakeAccount: HTTPTransport, @unchecked Sendable {
             if dns.values.contains(where: { $0.type == type && $0.name == name && $0.content == content }) {
                 return fail(400, 81057, "Record already exists.")
             }
-            let id = nextId()
+            let id = nextRecordId()
             dns[id] = (type, name, content)
             if let data { dnsData[id] = data }
             return ok(["id": id, "type": type, "name": name, "content": content, "ttl": 1, "data": (data as Any?) ?? NSNull()])

@@ -22,7 +22,9 @@ final class RecordingTransport: HTTPTransport, @unchecked Sendable {
 
     func send(_ request: TechFlunkyHTTP.HTTPRequest) async throws -> TechFlunkyHTTP.HTTPResponse {
         lock.withLock { recorded.append(request) }
-        return TechFlunkyHTTP.HTTPResponse(status: status, headers: ["Content-Type": "application/json"], body: Data(body.utf8))
+        let response = TechFlunkyHTTP.HTTPResponse(status: status, headers: ["Content-Type": "application/json"], body: Data(body.utf8))
+        ContractRecording.record(fake: "RecordingTransport", request, response)
+        return response
     }
 
     func stream(_ request: TechFlunkyHTTP.HTTPRequest) async throws -> HTTPStreamingResponse {

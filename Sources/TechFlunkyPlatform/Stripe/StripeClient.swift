@@ -7,7 +7,9 @@ import TechFlunkyHTTP
 /// keys, `Authorization: Bearer sk_…`, a pinned `Stripe-Version`, and an `Idempotency-Key` on every POST (the
 /// caller chooses stable keys where a repeat must not act twice, such as a hold's transfer).
 public struct StripeClient: Sendable {
-    public static let apiVersion = "2024-06-20"
+    /// The API version of the reference document (../shared/specs/stripe.openapi.json, API 2023-08-16), so
+    /// what we send and read is what the contract check holds us to.
+    public static let apiVersion = "2023-08-16"
     let base: String
     let secretKey: String
     let transport: (any HTTPTransport)?

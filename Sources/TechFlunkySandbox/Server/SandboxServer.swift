@@ -227,6 +227,8 @@ struct SandboxParts: Sendable {
 
     func router() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
+        // Off (not installed) unless TECHFLUNKY_CONTRACT_LOG is set; outermost, so it records what clients get.
+        if let log = ContractLog.shared { router.add(middleware: ContractRecordingMiddleware(log: log)) }
         router.add(middleware: UnknownRouteMiddleware())
         router.add(middleware: FaultMiddleware(faults: faults))
         StripeRoutes(stripe: stripe).register(on: router)

@@ -8,7 +8,8 @@ import Synchronization
 /// transaction: a request that fails validation changes nothing. Events are written in the same
 /// transaction and delivered afterwards by `StripeWebhookDeliverer`.
 public final class StripeStandIn: Sendable {
-    public static let apiVersion = "2024-06-20"
+    /// The version the stand-in answers as: the reference document's (../shared/specs/stripe.openapi.json).
+    public static let apiVersion = "2023-08-16"
 
     struct Settings {
         var publicBase: String
@@ -183,8 +184,9 @@ public final class StripeStandIn: Sendable {
                 "currency": .string(lineCurrency), "description": .string(name), "quantity": .int(quantity),
                 "price": [
                     "id": .string(SandboxIDs.stripe("price_")), "object": "price", "active": false, "billing_scheme": "per_unit",
-                    "created": .int(now), "currency": .string(lineCurrency), "livemode": false, "product": .string(productId),
-                    "type": "one_time", "unit_amount": .int(unitAmount), "unit_amount_decimal": .string(String(unitAmount)),
+                    "created": .int(now), "currency": .string(lineCurrency), "livemode": false, "metadata": [:],
+                    "product": .string(productId), "type": "one_time", "unit_amount": .int(unitAmount),
+                    "unit_amount_decimal": .string(String(unitAmount)),
                 ],
             ])
         }
@@ -201,6 +203,12 @@ public final class StripeStandIn: Sendable {
                 throw StripeAPIError.invalid("expires_at", "The `expires_at` timestamp must be less than 24 hours from Checkout Session creation.")
             }
             expiresAt = e
+        }
+        // Enumerated parameters the session echoes back: Stripe refuses a value outside the enum.
+        for (key, allowed) in [("submit_type", ["auto", "book", "donate", "pay"]), ("billing_address_collection", ["auto", "required"])] {
+            if let value = form[key], !allowed.contains(value) {
+                throw StripeAPIError.invalid(key, "Invalid \(key): must be one of \(allowed.joined(separator: ", "))")
+            }
         }
         for key in ["success_url", "cancel_url"] {
             if let url = form[key] { try Self.checkURL(url, param: key) }
@@ -228,12 +236,12 @@ public final class StripeStandIn: Sendable {
             "billing_address_collection": .from(form["billing_address_collection"]),
             "cancel_url": .from(form["cancel_url"]), "client_reference_id": .from(form["client_reference_id"]),
             "consent": nil, "consent_collection": nil, "created": .int(now), "currency": .string(currencyCode),
-            "custom_fields": [], "customer": nil, "customer_creation": "if_required", "customer_details": nil,
+            "custom_fields": [], "custom_text": ["shipping_address": nil, "submit": nil], "customer": nil, "customer_creation": "if_required", "customer_details": nil,
             "customer_email": .from(form["customer_email"]), "expires_at": .int(expiresAt), "invoice": nil,
             "livemode": false, "locale": .from(form["locale"]), "metadata": .object(metadata.mapValues(JSONValue.string)),
             "mode": "payment", "payment_intent": nil, "payment_link": nil, "payment_method_collection": "if_required",
             "payment_method_options": [:], "payment_method_types": ["card"], "payment_status": "unpaid",
-            "status": "open", "submit_type": .from(form["submit_type"]), "subscription": nil,
+            "shipping_options": [], "status": "open", "submit_type": .from(form["submit_type"]), "subscription": nil,
             "success_url": .from(form["success_url"]),
             "total_details": ["amount_discount": 0, "amount_shipping": 0, "amount_tax": 0],
             "ui_mode": "hosted", "url": .string("\(publicBase)/checkout/\(sessionId)"),
@@ -460,7 +468,18 @@ public final class StripeStandIn: Sendable {
             "requirements": ["alternatives": [], "current_deadline": nil, "currently_due": due,
                              "disabled_reason": "requirements.past_due", "errors": [], "eventually_due": due,
                              "past_due": due, "pending_verification": []],
-            "settings": ["payouts": ["debit_negative_balances": true, "schedule": ["delay_days": 2, "interval": "daily"]]],
+            // As Stripe answers for a new Express account (API 2023-08-16: branding, card_payments, dashboard
+            // and payments are always present).
+            "settings": [
+                "branding": ["icon": nil, "logo": nil, "primary_color": nil, "secondary_color": nil],
+                "card_payments": ["decline_on": ["avs_failure": false, "cvc_failure": false], "statement_descriptor_prefix": nil,
+                                  "statement_descriptor_prefix_kana": nil, "statement_descriptor_prefix_kanji": nil],
+                "dashboard": ["display_name": nil, "timezone": "Etc/UTC"],
+                "payments": ["statement_descriptor": nil, "statement_descriptor_kana": nil, "statement_descriptor_kanji": nil,
+                             "statement_descriptor_prefix_kana": nil, "statement_descriptor_prefix_kanji": nil],
+                "payouts": ["debit_negative_balances": true, "schedule": ["delay_days": 2, "interval": "daily"],
+                            "statement_descriptor": nil],
+            ],
             "tos_acceptance": ["date": nil], "type": .string(type),
         ]
         try SandboxDatabase.putStripe(db, account)
