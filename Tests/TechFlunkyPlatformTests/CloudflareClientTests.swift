@@ -175,8 +175,13 @@ final class CloudflareClientTests: XCTestCase {
     func testUntrustedNamesArePercentEncodedInPaths() async throws {
         let t = ScriptedTransport()
         t.enqueue(status: 200, json: #"{"success":true,"errors":[],"result":null}"#)
-        try await makeClient(t).deleteR2Bucket(name: "../zones?x=1")
-        XCTAssertEqual(t.requests.first?.url, "http://127.0.0.1:9/client/v4/accounts/acc123/r2/buckets/..%2Fzones%3Fx%3D1")
+        t.enqueue(status: 200, json: #"{"success":true,"errors":[],"result":null}"#)
+        // Secret names are free text to Cloudflare; a bucket's name has a pattern, so it cannot carry this.
+        try await makeClient(t).deleteWorkerSecret(script: "api", name: "../zones?x=1")
+        XCTAssertEqual(t.requests.first?.url, "http://127.0.0.1:9/client/v4/accounts/acc123/workers/scripts/api/secrets/..%2Fzones%3Fx%3D1")
+        // Non-ASCII letters are encoded too (CharacterSet.alphanumerics would let them through).
+        try await makeClient(t).deleteWorkerSecret(script: "api", name: "café")
+        XCTAssertEqual(t.requests.last?.url, "http://127.0.0.1:9/client/v4/accounts/acc123/workers/scripts/api/secrets/caf%C3%A9")
     }
 
     func testTokenNeverPrints() {

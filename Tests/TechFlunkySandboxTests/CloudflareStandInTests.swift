@@ -209,7 +209,8 @@ final class CloudflareStandInTests: XCTestCase {
 
             let settings = try await sandbox.cf(.get, "/accounts/\(account)/workers/scripts/shop/settings")
             let bindings = settings.json["result"]?["bindings"]?.arrayValue ?? []
-            XCTAssertEqual(Set(bindings.compactMap { $0["name"]?.stringValue }), ["DB", "ASSETS", "MODE", "API_KEY"])
+            // The settings document names a D1 binding's variable `binding` (its `name` is the database's).
+            XCTAssertEqual(Set(bindings.compactMap { ($0["binding"] ?? $0["name"])?.stringValue }), ["DB", "ASSETS", "MODE", "API_KEY"])
             XCTAssertFalse(settings.json.encoded().contains(Data("s3cr3t-value".utf8)), "a secret is never answered")
 
             let secret = try await sandbox.cf(.put, "/accounts/\(account)/workers/scripts/shop/secrets",

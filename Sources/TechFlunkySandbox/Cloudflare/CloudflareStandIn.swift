@@ -284,7 +284,7 @@ public final class CloudflareStandIn: Sendable {
         if try SandboxDatabase.findCloudflare(db, kind: "r2", accountId: accountId, name: name) != nil {
             throw CloudflareAPIError(status: 409, code: 10004, message: "The bucket you tried to create already exists, and you own it.")
         }
-        let hint = body["locationHint"]?.stringValue?.uppercased() ?? "ENAM"
+        let hint = body["locationHint"]?.stringValue?.lowercased() ?? "enam"
         let bucket: JSONValue = ["name": .string(name), "creation_date": .string(timestamp), "location": .string(hint),
                                  "storage_class": .string(body["storageClass"]?.stringValue ?? "Standard")]
         try SandboxDatabase.putCloudflare(db, kind: "r2", id: "\(accountId)/\(name)", accountId: accountId, name: name, bucket)
@@ -434,7 +434,7 @@ public final class CloudflareStandIn: Sendable {
         let script: JSONValue = [
             "id": .string(name), "etag": .string(etag), "handlers": ["fetch"], "created_on": existing?["created_on"] ?? .string(now),
             "modified_on": .string(now), "compatibility_date": metadata["compatibility_date"] ?? nil,
-            "compatibility_flags": metadata["compatibility_flags"] ?? [], "usage_model": "standard", "has_modules": .bool(metadata["main_module"] != nil),
+            "compatibility_flags": metadata["compatibility_flags"] ?? [], "has_modules": .bool(metadata["main_module"] != nil),
             "main_module": .string(main), "bindings": .array(bindings), "modules": .array(modules),
             "workers_dev": existing?["workers_dev"] ?? false,
         ]
@@ -455,14 +455,20 @@ public final class CloudflareStandIn: Sendable {
         return s
     }
 
-    func scriptSettings(_ script: JSONValue) -> JSONValue {
+    func scriptSettings(_ db: Database, _ script: JSONValue) -> JSONValue {
         let bindings = (script["bindings"]?.arrayValue ?? []).map { b -> JSONValue in
             var b = b
             b["digest"] = nil
+            // The settings document shapes a D1 binding as {binding: variable, id, name: database name, type}.
+            if b["type"]?.stringValue == "d1", let id = b["id"]?.stringValue {
+                b["binding"] = b["name"] ?? nil
+                let found = try? SandboxDatabase.getCloudflare(db, kind: "d1", id: id)?.object["name"]?.stringValue
+                b["name"] = .string(found ?? id)
+            }
             return b
         }
         return ["bindings": .array(bindings), "compatibility_date": script["compatibility_date"] ?? nil,
-                "compatibility_flags": script["compatibility_flags"] ?? [], "usage_model": "standard"]
+                "compatibility_flags": script["compatibility_flags"] ?? []]
     }
 
     func deleteScript(_ db: Database, accountId: String, name: String) throws -> JSONValue {
@@ -717,6 +723,9 @@ public final class CloudflareStandIn: Sendable {
             "name_servers": ["ada.ns.cloudflare.com", "bob.ns.cloudflare.com"],
             "created_on": .string(timestamp), "modified_on": .string(timestamp), "activated_on": .string(timestamp),
             "plan": ["id": "0feeeeeeeeeeeeeeeeeeeeeeeeeeeeee", "name": "Free Website", "is_subscribed": true],
+            "development_mode": 0, "original_name_servers": nil, "original_registrar": nil, "original_dnshost": nil,
+            "meta": ["step": 2, "custom_certificate_quota": 0, "page_rule_quota": 3, "phishing_detected": false],
+            "owner": ["id": .string(accountId), "type": "organization", "name": account?["name"] ?? "Sandbox account"],
         ]
         try SandboxDatabase.putCloudflare(db, kind: "zone", id: id, accountId: accountId, name: lower, zone)
         return zone
@@ -860,7 +869,7 @@ public final class CloudflareStandIn: Sendable {
             "name": .string(name), "type": .string(type), "content": .string(content), "data": data ?? nil, "proxiable": .bool(proxiable),
             "proxied": .bool(proxied), "ttl": .int(ttl), "locked": false, "priority": .from(priority),
             "meta": ["auto_added": false, "managed_by_apps": false, "managed_by_argo_tunnel": false, "source": "primary"],
-            "comment": body["comment"] ?? existing?["comment"] ?? nil, "tags": body["tags"] ?? existing?["tags"] ?? [],
+            "tags": body["tags"] ?? existing?["tags"] ?? [],
             "created_on": existing?["created_on"] ?? .string(now), "modified_on": .string(now),
         ]
     }
@@ -899,15 +908,16 @@ public final class CloudflareStandIn: Sendable {
                                               parent: zoneId, name: hostname) != nil {
             throw CloudflareAPIError(status: 409, code: 1406, message: "Duplicate custom hostname found.")
         }
-        let id = SandboxIDs.uuid()
-        let record: JSONValue = [
+        let id = SandboxIDs.hex32()
+        var record: JSONValue = [
             "id": .string(id), "hostname": .string(hostname), "status": "pending",
             "ssl": ["id": .string(SandboxIDs.uuid()), "type": "dv", "method": .string(body["ssl"]?["method"]?.stringValue ?? "http"),
                     "status": "pending_validation", "settings": body["ssl"]?["settings"] ?? [:], "wildcard": false,
                     "certificate_authority": "google"],
             "ownership_verification": ["type": "txt", "name": .string("_cf-custom-hostname.\(hostname)"), "value": .string(SandboxIDs.uuid())],
-            "created_at": .string(timestamp), "custom_metadata": body["custom_metadata"] ?? nil,
+            "created_at": .string(timestamp),
         ]
+        if let metadata = body["custom_metadata"], metadata.objectValue != nil { record["custom_metadata"] = metadata }
         try SandboxDatabase.putCloudflare(db, kind: "custom_hostname", id: id, accountId: zone["account"]?["id"]?.stringValue ?? "",
                                           parent: zoneId, name: hostname, record)
         return record

@@ -186,7 +186,7 @@ struct CloudflareRoutes: Sendable {
             let account = context.parameters.get("account") ?? ""
             let name = context.parameters.get("script") ?? ""
             return await self.api(request, account: account, permission: .workersRead) { db, _ in
-                Reply(result: cf.scriptSettings(try cf.script(db, accountId: account, name: name)))
+                Reply(result: cf.scriptSettings(db, try cf.script(db, accountId: account, name: name)))
             }
         }
         v4.delete("/accounts/:account/workers/scripts/:script") { request, context in
