@@ -67,6 +67,9 @@ final class DeployProgressPaneTests: XCTestCase {
         XCTAssertTrue(screen.contains("api/ADMIN_PASSWORD  c0ffee1234"), screen)
         XCTAssertTrue(screen.contains("shown this once"), screen)
         XCTAssertNotNil(pane.quitWarning, "quitting asks first while the secrets are on screen")
+        let copy = pane.perform(.copy, &ctx)
+        guard case let .copy(text)? = copy.first else { return XCTFail("\(copy)") }
+        XCTAssertEqual(text, "api/ADMIN_PASSWORD=c0ffee1234", "y copies the secrets")
     }
 
     func testReattachingToAFinishedRunDoesNotAskForSecrets() {

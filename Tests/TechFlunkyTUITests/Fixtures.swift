@@ -104,6 +104,8 @@ struct UIDriver {
     var pendingTimers: [TimerID] = []
     var holdRequests = false
     var quit = false
+    /// What `y` put on the clipboard (OSC 52), in order.
+    var copied: [String] = []
 
     init(service: any MarketplaceService, width: Int = 120, height: Int = 30) {
         self.service = service
@@ -138,6 +140,7 @@ struct UIDriver {
                 await send(.response(id, await Self.perform(request, service)))
             case let .timer(id, _): pendingTimers.append(id)
             case .quit: quit = true
+            case let .copyToClipboard(text): copied.append(text)
             case .subscribe, .unsubscribe: break
             }
         }

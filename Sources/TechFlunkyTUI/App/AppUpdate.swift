@@ -231,6 +231,9 @@ public enum AppUpdate {
                 if tab == state.activeTab.rawValue - 1 { effects += startTopPane(&state) }
             case .pop: state.tabs[tab].pop()
             case let .status(message): state.status = message
+            case let .copy(text):
+                effects.append(.copyToClipboard(text))
+                state.status = .info("Copied to the clipboard (y); if your terminal does not take OSC 52, select the text instead")
             case .quit: effects.append(.quit)
             }
         }

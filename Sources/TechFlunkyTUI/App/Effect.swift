@@ -8,5 +8,7 @@ public enum Effect: Sendable, Hashable {
     case subscribe(SubscriptionID, Subscription)
     /// Stop a subscription (the pane watching it went away).
     case unsubscribe(SubscriptionID)
+    /// Put text on the terminal's clipboard (OSC 52): what `y` copies, even over SSH and in tmux.
+    case copyToClipboard(String)
     case quit
 }

@@ -77,8 +77,8 @@ public struct EffectRunner: Sendable {
             })
         case let .unsubscribe(id):
             subscriptions.cancel(id)
-        case .quit:
-            break
+        case .quit, .copyToClipboard:
+            break  // the UI loop does these itself
         }
     }
 

@@ -58,6 +58,8 @@ public enum PaneCommand: Sendable {
     case push(any Pane)
     case pop
     case status(StatusMessage)
+    /// Put text on the terminal's clipboard (OSC 52).
+    case copy(String)
     case quit
 }
 

@@ -153,6 +153,18 @@ final class NCursesBackend {
     // MARK: Output
 
     /// Draws a frame: only cells that differ from the previous frame, then one `doupdate()`.
+    /// Sets the terminal's clipboard with OSC 52 (xterm, kitty, iTerm2, WezTerm, Windows Terminal; tmux passes
+    /// it on with `set-clipboard`). Written straight to the terminal between frames: the sequence moves no
+    /// cursor and draws nothing, so ncurses' idea of the screen stays true. The text is sanitised first and
+    /// base64-encoded, so it cannot carry a control sequence of its own.
+    func copyToClipboard(_ text: String) {
+        let payload = Data(TextSanitizer.multiline(text).utf8).base64EncodedString()
+        let sequence = "\u{1B}]52;c;\(payload)\u{07}"
+        sequence.utf8CString.withUnsafeBufferPointer { buffer in
+            _ = Glibc.write(STDOUT_FILENO, buffer.baseAddress, buffer.count - 1)
+        }
+    }
+
     func draw(_ canvas: Canvas, theme: Theme) {
         if cachedTheme != theme {
             cachedTheme = theme

@@ -41,6 +41,7 @@ public enum TUIApp {
             for effect in effects {
                 switch effect {
                 case .quit: running = false
+                case let .copyToClipboard(text): backend.copyToClipboard(text)
                 default: runner.run(effect)
                 }
             }

@@ -8,7 +8,7 @@ import TechFlunkyCore
 /// One purchase attempt has one idempotency key, made when the pane opens: pressing the key twice, or retrying
 /// after a failed request, sends the same key, so the platform creates one session and one order.
 public struct CheckoutPane: Pane {
-    public enum Action: Sendable, Hashable { case confirm, payWithTestCard, checkNow, deploy, startOver }
+    public enum Action: Sendable, Hashable { case confirm, payWithTestCard, checkNow, deploy, startOver, copyURL }
 
     /// Where the purchase stands.
     public enum Phase: Sendable, Hashable {
@@ -88,6 +88,7 @@ public struct CheckoutPane: Pane {
             keys.append(KeyBinding([.char("p")], "pay with test card", .payWithTestCard, footer: isSandbox,
                                    disabled: !isSandbox ? "only in the sandbox" : (payRequest != nil ? "paying…" : nil)))
             keys.append(KeyBinding([.char("r")], "check now", .checkNow))
+            keys.append(KeyBinding([.char("y")], "copy link", .copyURL, disabled: checkoutURL == nil ? "no link yet" : nil))
         case .paid:
             keys.append(KeyBinding([.enter, .char("d")], "deploy now", .deploy))
         case .closed:
@@ -108,6 +109,8 @@ public struct CheckoutPane: Pane {
 
     public mutating func perform(_ action: Action, _ ctx: inout PaneContext) -> [PaneCommand] {
         switch action {
+        case .copyURL:
+            return checkoutURL.map { [.copy($0)] } ?? []
         case .confirm:
             switch phase {
             case .review, .createFailed:

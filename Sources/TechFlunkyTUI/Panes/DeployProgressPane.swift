@@ -11,7 +11,7 @@ import TechFlunkyCore
 /// once. While the platform is unreachable the title says "reconnecting…".
 public struct DeployProgressPane: Pane {
     public enum Action: Sendable, Hashable {
-        case up, down, retry, rollback, detach, confirmRollback, cancelPrompt, submitToken, useSandboxToken
+        case up, down, retry, rollback, detach, confirmRollback, cancelPrompt, submitToken, useSandboxToken, copy
     }
 
     /// What the token prompt is for.
@@ -104,6 +104,8 @@ public struct DeployProgressPane: Pane {
                 KeyBinding([.char("x")], "roll back", .rollback,
                            disabled: busy ?? (canRollBack ? nil : "roll back once the deployment has stopped")),
                 KeyBinding([.char("d")], "detach", .detach),
+                KeyBinding([.char("y")], generatedSecrets.isEmpty ? "copy URL" : "copy secrets", .copy,
+                           disabled: generatedSecrets.isEmpty && model.url == nil ? "no URL yet" : nil),
                 // Leaving by Esc or q detaches too, so the stream stops with the pane (the footer's "back" says it).
                 KeyBinding([.escape, .char("q")], "back (detach)", .detach, footer: false),
             ]
@@ -143,6 +145,11 @@ public struct DeployProgressPane: Pane {
 
     public mutating func perform(_ action: Action, _ ctx: inout PaneContext) -> [PaneCommand] {
         switch action {
+        case .copy:
+            if !generatedSecrets.isEmpty {
+                return [.copy(generatedSecrets.map { "\($0.worker)/\($0.name)=\($0.value)" }.joined(separator: "\n"))]
+            }
+            return model.url.map { [.copy($0)] } ?? []
         case .up, .down:
             let current = (selectedStep ?? model.focusStep).number - 1
             let next = min(max(0, current + (action == .up ? -1 : 1)), DeploymentStepKind.allCases.count - 1)
