@@ -168,6 +168,18 @@ final class CommandOutputTests: XCTestCase {
         XCTAssertTrue(down.stderr.contains("cannot reach the TechFlunky platform at http://127.0.0.1:"), down.stderr)
     }
 
+    func testWatchGivesUpWhenThePlatformStaysUnreachable() throws {
+        let base = "http://127.0.0.1:\(try PlatformClientErrorTests.freePort())"
+        let started = Date()
+        let watched = try run(["watch", "dep_123", "--api", base, "--timeout", "2"], environment: ["TECHFLUNKY_TOKEN": "t"])
+        XCTAssertEqual(watched.status, 1, watched.stderr)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 30, "gave up in bounded time")
+        XCTAssertTrue(watched.stderr.contains("cannot reach the TechFlunky platform at \(base)"), watched.stderr)
+        XCTAssertTrue(watched.stderr.contains("no connection for 2 s"), watched.stderr)
+        XCTAssertTrue(watched.stderr.contains("Check --api"), "says what to check: \(watched.stderr)")
+        XCTAssertEqual(try run(["watch", "dep_123", "--timeout", "0"]).status, 2)
+    }
+
     func testPackageValidateListsEveryProblemWithItsPathAndExitsOne() throws {
         let package = home.appendingPathComponent("mini")
         let manifest = """
