@@ -158,7 +158,8 @@ final class CommandOutputTests: XCTestCase {
             XCTAssertEqual(text.status, 0, text.stderr)
             XCTAssertFalse(text.stdout.contains("\u{1B}"), text.stdout)
             XCTAssertFalse(text.stdout.contains("\r"), text.stdout)
-            XCTAssertTrue(text.stdout.contains("Evil?]0;pwned? ?[2KFake"), text.stdout)
+            // Escape sequences are removed whole (TextSanitizer, as in the UI); the carriage return becomes a space.
+            XCTAssertTrue(text.stdout.contains("Evil Fake"), text.stdout)
             // JSON stays faithful (escaped by the encoder), for machines.
             let json = try Self.run(["listings", "--api", base, "--json"], home: home)
             XCTAssertEqual(try WireJSON.decode(ListingPage.self, from: Data(json.stdout.utf8)).items[0].title, hostile.title)
@@ -166,6 +167,23 @@ final class CommandOutputTests: XCTestCase {
         let down = try run(["listings", "--api", "http://127.0.0.1:\(try PlatformClientErrorTests.freePort())"])
         XCTAssertEqual(down.status, 1)
         XCTAssertTrue(down.stderr.contains("cannot reach the TechFlunky platform at http://127.0.0.1:"), down.stderr)
+    }
+
+    func testSlugsAreNeverCutAndAPipeGetsWholeValues() async throws {
+        var summary = Fixtures.summary(1, title: "A title that is much longer than the sixty cells a terminal would show of it, to be cut there")
+        summary.slug = "a-very-long-slug-that-is-well-past-thirty-two-characters-long"
+        let long = summary
+        try await LoopbackServer.run({ router in
+            router.get("api/listings") { _, _ in try Response.wire(ListingPage(items: [long], nextCursor: nil, total: 1)) }
+        }) { [home] base in
+            for environment in [[:], ["COLUMNS": "300"]] {
+                let text = try Self.run(["listings", "--api", base], home: home!, environment: environment)
+                XCTAssertEqual(text.status, 0, text.stderr)
+                XCTAssertTrue(text.stdout.contains(long.slug + " "), text.stdout)
+                XCTAssertTrue(text.stdout.contains(long.title), "a pipe gets the whole title: \(text.stdout)")
+                XCTAssertFalse(text.stdout.contains("…"), text.stdout)
+            }
+        }
     }
 
     func testWatchGivesUpWhenThePlatformStaysUnreachable() throws {

@@ -48,7 +48,7 @@ struct ListingsCommand: AsyncParsableCommand {
             return
         }
         out.table([
-            .init(title: "SLUG", maxWidth: 32), .init(title: "PRICE", alignRight: true), .init(title: "PROFIT/MO", alignRight: true),
+            .init(title: "SLUG", maxWidth: nil), .init(title: "PRICE", alignRight: true), .init(title: "PROFIT/MO", alignRight: true),
             .init(title: "MULTIPLE", alignRight: true), .init(title: "CATEGORY", maxWidth: 16), .init(title: "TITLE", maxWidth: 60),
         ], result.items.map { item in
             [item.slug, item.askingPrice.formattedWhole, item.monthlyProfit.formattedWhole, DisplayFormat.multiple(item.multiple),
@@ -91,7 +91,7 @@ struct ShowCommand: AsyncParsableCommand {
             ("Status", listing.status.rawValue),
         ])
         out.line()
-        for paragraph in TextLayout.wrap(SafeText.sanitize(listing.description, keepNewlines: true), width: 78) {
+        for paragraph in TextLayout.wrap(TextSanitizer.multiline(listing.description), width: 78) {
             out.line(paragraph)
         }
         let cf = listing.package.cloudflare
