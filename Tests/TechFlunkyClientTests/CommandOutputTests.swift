@@ -186,6 +186,38 @@ final class CommandOutputTests: XCTestCase {
         }
     }
 
+    func testJSONOutputEscapesEveryScalarATerminalWouldActOn() async throws {
+        let hostile = Fixtures.summary(1, title: "C1\u{9B}31m csi \u{85} nel \u{7F} del \u{202E}rtl\u{202C} \u{061C}alm \u{2028} end ❤️")
+        try await LoopbackServer.run({ router in
+            router.get("api/listings") { _, _ in try Response.wire(ListingPage(items: [hostile], nextCursor: nil, total: 1)) }
+            router.get("api/listings/business-1") { _, _ in
+                let manifest = try WireJSON.decode(PackageManifest.self, from: Data("""
+                    {"id": "pkg_1", "name": "N\u{0085}", "slug": "business-1", "version": "1.0.0", "businessAssets": {},
+                     "cloudflare": {"workers": [], "d1_databases": [], "r2_buckets": [], "dns_records": []}}
+                    """.utf8))
+                return try Response.wire(Listing(summary: hostile, description: "d\u{9D}0;title\u{9C}", package: manifest, assets: [],
+                                                 updatedAt: Fixtures.date))
+            }
+        }) { [home] base in
+            for command in [["listings", "--json"], ["show", "business-1", "--json"]] {
+                let json = try Self.run(command + ["--api", base], home: home!)
+                XCTAssertEqual(json.status, 0, json.stderr)
+                let raw = json.stdout.unicodeScalars.filter { Self.terminalActsOn($0.value) }
+                XCTAssertEqual(raw.map { String($0.value, radix: 16) }, [], "\(command): raw controls in \(json.stdout.debugDescription)")
+                XCTAssertTrue(json.stdout.contains("\\u009B31m"), json.stdout)
+                XCTAssertTrue(json.stdout.contains("❤️"), "other text stays as it is: \(json.stdout)")
+            }
+            let page = try Self.run(["listings", "--json", "--api", base], home: home!)
+            XCTAssertEqual(try WireJSON.decode(ListingPage.self, from: Data(page.stdout.utf8)).items[0].title, hostile.title)
+        }
+    }
+
+    /// DEL, C1 controls, bidi controls and line separators: what `--json` must never print raw.
+    static func terminalActsOn(_ v: UInt32) -> Bool {
+        (0x7F...0x9F).contains(v) || v == 0x061C || v == 0x200E || v == 0x200F || (0x202A...0x202E).contains(v)
+            || (0x2066...0x2069).contains(v) || v == 0x2028 || v == 0x2029
+    }
+
     func testWatchGivesUpWhenThePlatformStaysUnreachable() throws {
         let base = "http://127.0.0.1:\(try PlatformClientErrorTests.freePort())"
         let started = Date()

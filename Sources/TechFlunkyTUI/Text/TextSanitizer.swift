@@ -19,7 +19,7 @@ public enum TextSanitizer {
 
     /// Whether a scalar may never be shown as it is.
     @inline(__always)
-    static func isUnsafe(_ v: UInt32) -> Bool {
+    public static func isUnsafe(_ v: UInt32) -> Bool {
         if v < 0x20 || (v >= 0x7F && v <= 0x9F) { return true }
         // The Arabic letter mark is a bidi control below the block of the others: test it before the early return.
         if v == 0x061C { return true }

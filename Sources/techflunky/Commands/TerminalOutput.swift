@@ -42,7 +42,26 @@ struct TerminalOutput {
     /// Prints any wire value as JSON (pretty, sorted keys, RFC 3339 dates).
     func json<T: Encodable>(_ value: T, pretty: Bool = true) throws {
         let data = try WireJSON.encode(value, pretty: pretty)
-        FileHandle.standardOutput.write(data + Data("\n".utf8))
+        FileHandle.standardOutput.write(Self.escapingTerminalControls(data) + Data("\n".utf8))
+    }
+
+    /// JSON with every scalar a terminal would act on written as `\uXXXX`. The encoder escapes C0 controls but
+    /// leaves DEL, C1 controls (U+009B is a CSI on many terminals), bidi overrides and line separators raw, so a
+    /// script that prints a field of `--json` output would hand the terminal a sequence. Outside strings JSON is
+    /// ASCII, so only string contents change, and they decode to the same text.
+    static func escapingTerminalControls(_ json: Data) -> Data {
+        guard json.contains(where: { $0 >= 0x7F }) else { return json }
+        let text = String(decoding: json, as: UTF8.self)
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            let v = scalar.value
+            if v >= 0x7F, TextSanitizer.isUnsafe(v) {
+                out.append(contentsOf: String(format: "\\u%04X", v).unicodeScalars)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return Data(String(out).utf8)
     }
 
     struct Column {
