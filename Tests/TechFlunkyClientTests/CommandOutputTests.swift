@@ -230,6 +230,23 @@ final class CommandOutputTests: XCTestCase {
         XCTAssertEqual(try run(["watch", "dep_123", "--timeout", "0"]).status, 2)
     }
 
+    func testUsageMistakesExitTwoWithTheirOwnMessage() throws {
+        let badURL = try run(["listings", "--api", "not-a-url"])
+        XCTAssertEqual(badURL.status, 2, badURL.stderr)
+        XCTAssertTrue(badURL.stderr.contains("is not an http(s) URL"), badURL.stderr)
+
+        let negative = try run(["listings", "--limit", "-5", "--api", "http://127.0.0.1:1"])
+        XCTAssertEqual(negative.status, 2, negative.stderr)
+        XCTAssertTrue(negative.stderr.contains("--limit must be a positive number"), negative.stderr)
+        XCTAssertFalse(negative.stderr.contains("Missing value"), negative.stderr)
+
+        let emptyToken = try run(["deploy", "ord_1", "--account-id", "acc", "--token-stdin", "--api", "http://127.0.0.1:1"], stdin: "\n")
+        XCTAssertEqual(emptyToken.status, 2, emptyToken.stderr)
+        XCTAssertTrue(emptyToken.stderr.contains("the Cloudflare API token is empty"), emptyToken.stderr)
+        XCTAssertTrue(emptyToken.stderr.contains("Usage: techflunky deploy"), "deploy's usage, not the top level's: \(emptyToken.stderr)")
+        XCTAssertFalse(emptyToken.stderr.contains("<subcommand>"), emptyToken.stderr)
+    }
+
     func testPackageValidateListsEveryProblemWithItsPathAndExitsOne() throws {
         let package = home.appendingPathComponent("mini")
         let manifest = """

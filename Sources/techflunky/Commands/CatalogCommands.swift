@@ -16,12 +16,13 @@ struct ListingsCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Full-text search.") var search: String?
     @Option(name: .long, help: "Only this category.") var category: String?
     @Option(name: .long, help: ArgumentHelp("Order: \(ListingSort.allCases.map(\.rawValue).joined(separator: ", ")).")) var sort: ListingSort?
-    @Option(name: .long, help: "How many listings (pages are fetched as needed).") var limit: Int = ListingQuery.defaultLimit
+    // Unconditional: `--limit -5` is a bad limit, not a missing value followed by an unknown option.
+    @Option(name: .long, parsing: .unconditional, help: "How many listings (pages are fetched as needed).") var limit: Int = ListingQuery.defaultLimit
     @Option(name: .long, help: "Minimum asking price in minor units (cents).") var minPrice: Int64?
     @Option(name: .long, help: "Maximum asking price in minor units (cents).") var maxPrice: Int64?
 
     func validate() throws {
-        guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
+        guard limit > 0 else { throw ValidationError("--limit must be a positive number (got \(limit))") }
     }
 
     func run() async throws {
