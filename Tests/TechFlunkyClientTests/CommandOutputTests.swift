@@ -283,6 +283,15 @@ final class CommandOutputTests: XCTestCase {
         XCTAssertTrue(text.stdout.contains("2 problems"), text.stdout)
         XCTAssertTrue(text.stdout.contains("cloudflare.d1_databases[0].migrations[0]: "), text.stdout)
 
+        // A broken listing.json is named as such, not as the manifest.
+        try manifest.write(to: package.appendingPathComponent("techflunky.json"), atomically: true, encoding: .utf8)
+        try "{ \"title\": ".write(to: package.appendingPathComponent("listing.json"), atomically: true, encoding: .utf8)
+        let brokenListing = try run(["package", "validate", package.path])
+        XCTAssertEqual(brokenListing.status, 1)
+        XCTAssertTrue(brokenListing.stdout.contains("listing.json is not valid JSON"), brokenListing.stdout)
+        XCTAssertFalse(brokenListing.stdout.contains("techflunky.json is not valid JSON"), brokenListing.stdout)
+        try FileManager.default.removeItem(at: package.appendingPathComponent("listing.json"))
+
         try "{ not json".write(to: package.appendingPathComponent("techflunky.json"), atomically: true, encoding: .utf8)
         XCTAssertEqual(try run(["package", "validate", package.path]).status, 1)
     }

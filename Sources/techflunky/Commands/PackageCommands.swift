@@ -137,10 +137,11 @@ struct PackageBundleReader {
         let listingURL = root.appendingPathComponent("listing.json")
         if let listing = FileManager.default.contents(atPath: listingURL.path) {
             do {
-                _ = try WireJSON.decode(PublishListingRequest.self, from: listing)
-            } catch let error as DecodingError {
-                let problem = PackageManifestValidator.problem(from: error)
-                problems.append(ManifestProblem(path: "listing.json" + (problem.path.isEmpty ? "" : ": " + problem.path), message: problem.message))
+                _ = try PackageManifestValidator.decode(PublishListingRequest.self, from: listing, file: "listing.json")
+            } catch {
+                for problem in error.problems {
+                    problems.append(ManifestProblem(path: "listing.json" + (problem.path.isEmpty ? "" : ": " + problem.path), message: problem.message))
+                }
             }
         }
         return problems
@@ -162,10 +163,9 @@ struct PackageBundleReader {
         }
         let listing: PublishListingRequest
         do {
-            listing = try WireJSON.decode(PublishListingRequest.self, from: listingData)
-        } catch let error as DecodingError {
-            let problem = PackageManifestValidator.problem(from: error)
-            throw ClientError.configuration("\(listingURL.path): \(problem)")
+            listing = try PackageManifestValidator.decode(PublishListingRequest.self, from: listingData, file: "listing.json")
+        } catch {
+            throw ClientError.configuration("\(listingURL.path): " + error.problems.map(\.description).joined(separator: "; "))
         }
         let paths = try files().filter { $0 != "listing.json" && !$0.split(separator: "/").contains { $0.hasPrefix(".") } }.sorted()
         guard paths.count <= PackageBundle.maxFiles else {
