@@ -40,6 +40,9 @@ struct TechFlunkyCommand: AsyncParsableCommand {
     /// Like argument-parser's own `main`, but a usage error exits 2 (as git and gh do), so scripts can tell
     /// "you called it wrong" from "it failed" (1) and "interrupted" (3).
     static func main() async {
+        // Everything techflunky writes (databases, logs, packages, the session token) is its user's alone, whatever
+        // umask it was started with; the platform and the sandbox also set their files' modes themselves.
+        umask(0o077)
         var parsed: ParsableCommand.Type?
         do {
             var command = try parseAsRoot()
