@@ -23,6 +23,7 @@ public enum PlatformApplication {
         StripeWebhookRoutes.register(on: api, services: services)
         OrderRoutes.register(on: api, services: services)
         SellerRoutes.register(on: api, services: services)
+        SellerOnboardingPages.register(on: router)
         PublishingRoutes.register(on: api, services: services)
         SandboxRoutes.register(on: api, services: services)
         DeploymentRoutes.register(on: api, services: services)
