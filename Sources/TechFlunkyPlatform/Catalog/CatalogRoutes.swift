@@ -38,7 +38,13 @@ enum CatalogRoutes {
             return value
         }
         var query = ListingQuery()
-        query.q = parameters.get("q").flatMap { $0.isEmpty ? nil : String($0.prefix(256)) }
+        if let q = parameters.get("q"), !q.isEmpty {
+            // Refused, not cut: a cut query would answer a different question than the one asked.
+            guard q.unicodeScalars.count <= ListingQuery.maxQueryLength else {
+                throw PlatformError.badRequest("`q` is longer than \(ListingQuery.maxQueryLength) characters; search for fewer words", field: "q")
+            }
+            query.q = q
+        }
         query.category = parameters.get("category").flatMap { $0.isEmpty ? nil : $0 }
         query.minPrice = try integer("minPrice")
         query.maxPrice = try integer("maxPrice")

@@ -8,6 +8,12 @@ import TechFlunkyCore
 /// Hummingbird's own errors (unknown route, body too large) by their status, anything else as a logged 500.
 struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        // No resource of this API answers TRACE or CONNECT: say so (405) rather than "no such endpoint" (404).
+        if Self.neverAllowed.contains(request.method) {
+            return Self.response(for: PlatformError(.methodNotAllowed, code: APIErrorCode.badRequest,
+                                                    message: "\(request.method.rawValue) is not allowed on this API",
+                                                    headers: [("Allow", "GET, HEAD, POST, PUT, DELETE")]))
+        }
         do {
             return try await next(request, context)
         } catch {
@@ -20,6 +26,8 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return Self.response(for: failure)
         }
     }
+
+    static var neverAllowed: Set<HTTPRequest.Method> { [.trace, .connect] }
 
     static func platformError(for error: Error) -> PlatformError {
         switch error {
