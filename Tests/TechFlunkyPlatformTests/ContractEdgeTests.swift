@@ -28,15 +28,25 @@ final class ContractEdgeTests: XCTestCase {
         }
     }
 
-    func testTraceAndConnectAreMethodNotAllowed() async throws {
+    func testAMethodAKnownPathDoesNotAnswerIs405WithAllow() async throws {
         let harness = try PlatformTestHarness()
         defer { harness.cleanUp() }
         try await harness.withRouter { client, _ in
-            for uri in ["/api/listings", "/healthz", "/api/me", "/nowhere"] {
-                let response = try await client.execute(uri: uri, method: .trace)
-                XCTAssertEqual(response.status, .methodNotAllowed, uri)
-                XCTAssertNotNil(response.headers[.allow], uri)
-                XCTAssertTrue(response.errorBody?.error.message.contains("TRACE") ?? false, uri)
+            let cases: [(HTTPRequest.Method, String, String)] = [
+                (.trace, "/api/listings", "GET"), (.trace, "/healthz", "GET"), (.trace, "/api/me", "GET"),
+                (.delete, "/api/listings", "GET"), (.post, "/api/listings/some-slug", "GET"),
+                (.get, "/api/seller/listings/some-slug", "PUT, DELETE"), (HTTPRequest.Method("QUERY")!, "/seller/onboarding/return", "GET"),
+            ]
+            for (method, uri, allow) in cases {
+                let response = try await client.execute(uri: uri, method: method)
+                XCTAssertEqual(response.status, .methodNotAllowed, "\(method) \(uri)")
+                XCTAssertEqual(response.headers[.allow], allow, "\(method) \(uri)")
+                XCTAssertTrue(response.errorBody?.error.message.contains(method.rawValue) ?? false, "\(method) \(uri)")
+            }
+            // A path nothing answers is still a 404, whatever the method.
+            for method: HTTPRequest.Method in [.trace, .get] {
+                let response = try await client.execute(uri: "/nowhere/at/all", method: method)
+                XCTAssertEqual(response.status, .notFound)
             }
         }
     }
@@ -55,13 +65,27 @@ final class ContractEdgeTests: XCTestCase {
         }
     }
 
+    func testANumberParameterGivenWithoutAValueIsRefusedNotIgnored() async throws {
+        let harness = try PlatformTestHarness()
+        defer { harness.cleanUp() }
+        try await harness.withRouter { client, _ in
+            for name in ["minPrice", "maxPrice", "limit", "sort"] {
+                let response = try await client.execute(uri: "/api/listings?\(name)=", method: .get)
+                XCTAssertEqual(response.status, .badRequest, name)
+                XCTAssertEqual(response.errorBody?.error.field, name)
+            }
+            let emptyText = try await client.execute(uri: "/api/listings?q=&category=", method: .get)
+            XCTAssertEqual(emptyText.status, .ok, "an empty text parameter is no filter")
+        }
+    }
+
     func testAnInvalidLastEventIdIsABadRequestNotAReplayOfEverything() async throws {
         let live = try await DeploymentRoutesTests.startLive()
         defer { Task { await live.stop() } }
         let accepted = try await Self.call(live, .POST, "/api/deploy", body: DeployRequest(orderId: live.paidOrder, cloudflare: live.cloudflare))
         XCTAssertEqual(accepted.status, 202)
         let id = try WireJSON.decode(DeployAccepted.self, from: accepted.body).deploymentId
-        for bad in ["abc", "-1", "1e3", "3 4", "99999999999999999999999"] {
+        for bad in ["abc", "-1", "1e3", "3 4", "٣"] {
             let response = try await live.http.send(TechFlunkyHTTP.HTTPRequest(url: live.platform.baseURL + "/api/deploy/\(id)/events",
                                                                 headers: ["Authorization": "Bearer \(live.buyerToken)", "Last-Event-ID": bad]))
             XCTAssertEqual(response.status, 400, "Last-Event-ID: \(bad)")
@@ -70,6 +94,11 @@ final class ContractEdgeTests: XCTestCase {
         let query = try await live.http.send(TechFlunkyHTTP.HTTPRequest(url: live.platform.baseURL + "/api/deploy/\(id)/events?lastEventId=x",
                                                          headers: ["Authorization": "Bearer \(live.buyerToken)"]))
         XCTAssertEqual(query.status, 400)
+        // Digits past Int's range are still a number: after every event there is (an empty stream that stays open).
+        let huge = try await live.http.stream(TechFlunkyHTTP.HTTPRequest(url: live.platform.baseURL + "/api/deploy/\(id)/events?lastEventId=99999999999999999999999",
+                                                                        headers: ["Authorization": "Bearer \(live.buyerToken)"],
+                                                                        timeouts: .streaming))
+        XCTAssertEqual(huge.status, 200)
         // A valid one still resumes (the stream's first frame is after it).
         let (events, _) = try await DeploymentRoutesTests.watchStream(live, id, after: 1, cut: 1)
         XCTAssertEqual(events.first?.seq, 2)

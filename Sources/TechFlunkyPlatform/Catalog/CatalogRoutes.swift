@@ -4,7 +4,7 @@ import TechFlunkyCore
 
 /// `GET /api/listings`, `GET /api/listings/{slug}`, `GET /api/categories`: public, no sign-in needed.
 enum CatalogRoutes {
-    static func register(on api: RouterGroup<PlatformRequestContext>, services: PlatformServices) {
+    static func register(on api: some RouterMethods<PlatformRequestContext>, services: PlatformServices) {
         api.get("listings") { request, _ -> Response in
             let query = try parseQuery(request.uri.queryParameters)
             let generation = services.database.catalogGeneration.current
@@ -30,8 +30,9 @@ enum CatalogRoutes {
     static let jsonContentType = "application/json; charset=utf-8"
 
     static func parseQuery(_ parameters: Parameters) throws -> ListingQuery {
+        // A parameter given with no value (`minPrice=`) is not a number: refused, not read as absent.
         func integer(_ name: String) throws -> Int64? {
-            guard let text = parameters.get(name), !text.isEmpty else { return nil }
+            guard let text = parameters.get(name) else { return nil }
             guard let value = Int64(text), value >= 0 else {
                 throw PlatformError.badRequest("`\(name)` must be a whole non-negative number of minor units (cents)", field: name)
             }
@@ -48,14 +49,14 @@ enum CatalogRoutes {
         query.category = parameters.get("category").flatMap { $0.isEmpty ? nil : $0 }
         query.minPrice = try integer("minPrice")
         query.maxPrice = try integer("maxPrice")
-        if let sort = parameters.get("sort"), !sort.isEmpty {
+        if let sort = parameters.get("sort") {
             guard let value = ListingSort(rawValue: sort) else {
                 throw PlatformError.badRequest("`sort` must be one of \(ListingSort.allCases.map(\.rawValue).joined(separator: ", "))", field: "sort")
             }
             query.sort = value
         }
         query.cursor = parameters.get("cursor").flatMap { $0.isEmpty ? nil : $0 }
-        if let limit = parameters.get("limit"), !limit.isEmpty {
+        if let limit = parameters.get("limit") {
             guard let value = Int(limit) else { throw PlatformError.badRequest("`limit` must be a number from 1 to \(ListingQuery.maxLimit)", field: "limit") }
             query.limit = value
         }

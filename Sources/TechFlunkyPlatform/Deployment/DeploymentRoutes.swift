@@ -6,7 +6,7 @@ import TechFlunkyCore
 /// `/api/deploy…`: start a deployment (202 at once), its snapshot, its live event stream (SSE), and
 /// retry / rollback. Only the order's buyer sees or drives a deployment; anyone else gets 404.
 enum DeploymentRoutes {
-    static func register(on api: RouterGroup<PlatformRequestContext>, services: PlatformServices) {
+    static func register(on api: some RouterMethods<PlatformRequestContext>, services: PlatformServices) {
         let service = DeploymentService.make(services: services)
         // Mark what a previous process left running as interrupted before the first request.
         Task { try? await service.orchestrator.ensureRecovered() }
@@ -91,11 +91,16 @@ enum DeploymentRoutes {
         let field = header != nil ? "Last-Event-ID" : "lastEventId"
         guard let raw = header ?? request.uri.queryParameters.get("lastEventId") else { return 0 }
         let text = raw.trimmingCharacters(in: .whitespaces)
-        guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let value = Int(text) else {
+        guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
             throw PlatformError.badRequest("`\(field)` must be the number of the last event received (digits only)", field: field)
         }
-        return value
+        // Any number past the largest a stream can reach (Int's range included) names a point after every event
+        // there is; capped so that arithmetic on sequence numbers cannot overflow.
+        return min(Int(text) ?? maxEventId, maxEventId)
     }
+
+    /// Beyond any deployment's event count (2^53, as JSON numbers stay exact), far below Int.max.
+    static let maxEventId = 1 << 53
 
     private static func run<T>(_ body: () async throws -> T) async throws -> T {
         do {

@@ -9,7 +9,7 @@ import TechFlunkyCore
 enum PublishingRoutes {
     static let maxFileBytes = 10 * 1024 * 1024
 
-    static func register(on api: RouterGroup<PlatformRequestContext>, services: PlatformServices) {
+    static func register(on api: some RouterMethods<PlatformRequestContext>, services: PlatformServices) {
         api.post("seller/listings") { request, context -> JSONResponse<Listing> in
             let account = try context.requireAccount()
             let upload = try await request.decodeJSON(ListingUploadRequest.self, context: context)

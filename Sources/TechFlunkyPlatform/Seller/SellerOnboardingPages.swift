@@ -24,7 +24,7 @@ enum SellerOnboardingPages {
         within a few minutes. You can close this page.
         """
 
-    static func register(on root: Router<PlatformRequestContext>) {
+    static func register(on root: some RouterMethods<PlatformRequestContext>) {
         root.get("seller/onboarding/return") { _, _ in CheckoutRoutes.page(returned) }
         root.get("seller/onboarding/refresh") { _, _ in CheckoutRoutes.page(refresh) }
     }
