@@ -1,9 +1,13 @@
 # TechFlunky — the two commands a newcomer needs:
 #   make run    build and open the terminal UI on the embedded sandbox marketplace
 #   make test   build and run every test (what CI runs)
+#   make fuzz   run each libFuzzer target for FUZZ_SECONDS (default 60); make schemathesis: the API against its contract
 SWIFT ?= swift
 
-.PHONY: run test build release bootstrap spec bench clean
+FUZZ_SECONDS ?= 60
+SCHEMATHESIS_SECONDS ?= 120
+
+.PHONY: run test build release bootstrap spec bench clean fuzz schemathesis
 
 bootstrap:
 	@scripts/bootstrap
@@ -25,9 +29,16 @@ test: bootstrap spec
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz
+
+schemathesis: bootstrap
+	$(SWIFT) build --product techflunky
+	SCHEMATHESIS_SECONDS=$(SCHEMATHESIS_SECONDS) scripts/schemathesis
+
 bench:
 	@scripts/bootstrap --bench
 	@scripts/bench
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz
