@@ -10,6 +10,9 @@ import Foundation
 enum MissingKeyDecoding {
     /// Enough rounds for every key of a real manifest to be missing; a bound so hostile input cannot loop.
     static let maxRounds = 400
+    /// Bytes decoded in all rounds at most: a large document (the server decodes uploads) gets fewer rounds, so
+    /// reporting its missing keys costs no more than decoding a few megabytes.
+    static let byteBudget = 16 << 20
 
     enum Outcome<T> {
         case success(T)
@@ -34,7 +37,8 @@ enum MissingKeyDecoding {
         var missing: [DecodingError] = []
         var standInPaths: [[PathStep]: Int] = [:]  // path → index of the stand-in being tried
         var error = first
-        for _ in 0..<maxRounds {
+        let rounds = max(1, min(maxRounds, byteBudget / max(data.count, 1)))
+        for _ in 0..<rounds {
             let path: [PathStep]
             let next: Int
             switch error {
