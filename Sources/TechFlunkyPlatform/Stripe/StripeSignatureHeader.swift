@@ -26,8 +26,10 @@ public enum StripeSignature {
     }
 
     /// The parts of a `Stripe-Signature` header that matter: the signed timestamp and every `v1` signature.
-    /// Items are `key=value` separated by commas, whitespace around either ignored; items without `=` and other
-    /// schemes (`v0`) are skipped; the last `t` wins. Pure, so it is fuzzed without the cryptography.
+    /// Items are `key=value` separated by commas, spaces and tabs around either ignored; items without `=` and other
+    /// schemes (`v0`) are skipped; the last `t` wins. The header is read as the characters it is sent as (Unicode
+    /// scalars), not as graphemes: a combining mark after a comma must not hide the comma. Pure, so it is fuzzed
+    /// without the cryptography.
     public struct Header: Equatable, Sendable {
         public var timestamp: Int64
         public var v1: [String]
@@ -41,17 +43,24 @@ public enum StripeSignature {
             guard let header, !header.isEmpty else { throw Failure.missingHeader }
             var timestamp: Int64?
             var signatures: [String] = []
-            for item in header.split(separator: ",") {
+            for item in header.unicodeScalars.split(separator: ",") {
                 let pair = item.split(separator: "=", maxSplits: 1)
                 guard pair.count == 2 else { continue }
-                let key = pair[0].trimmingCharacters(in: .whitespaces)
-                let value = pair[1].trimmingCharacters(in: .whitespaces)
+                let key = Self.trimmed(pair[0])
+                let value = Self.trimmed(pair[1])
                 if key == "t" { timestamp = Int64(value) } else if key == "v1" { signatures.append(value) }
             }
             guard let timestamp else { throw Failure.malformedHeader }
             guard !signatures.isEmpty else { throw Failure.noV1Signature }
             self.timestamp = timestamp
             self.v1 = signatures
+        }
+
+        /// A header item's key or value without the spaces and tabs around it.
+        private static func trimmed(_ part: Substring.UnicodeScalarView) -> String {
+            let blank: (Unicode.Scalar) -> Bool = { $0 == " " || $0 == "\t" }
+            guard let first = part.firstIndex(where: { !blank($0) }), let last = part.lastIndex(where: { !blank($0) }) else { return "" }
+            return String(String.UnicodeScalarView(part[first...last]))
         }
 
         /// The header Stripe would send for these values.
