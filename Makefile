@@ -29,7 +29,7 @@ test: bootstrap spec
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-fuzz:
+fuzz: bootstrap
 	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz
 
 schemathesis: bootstrap
