@@ -1,9 +1,13 @@
 # TechFlunky — the two commands a newcomer needs:
 #   make run    build and open the terminal UI on the embedded sandbox marketplace
 #   make test   build and run every test (what CI runs)
+#   make fuzz   run each libFuzzer target for FUZZ_SECONDS (default 60); make schemathesis: the API against its contract
 SWIFT ?= swift
 
-.PHONY: run test build release bootstrap spec contract contract-self-test bench clean
+FUZZ_SECONDS ?= 60
+SCHEMATHESIS_SECONDS ?= 120
+
+.PHONY: run test build release bootstrap spec contract contract-self-test bench clean fuzz schemathesis
 
 # Where `make test` records the suite's Stripe and Cloudflare exchanges (fresh each run; `make contract`
 # checks the last one again).
@@ -39,9 +43,16 @@ contract:
 contract-self-test: bootstrap
 	@scripts/check-contract --self-test --quiet
 
+fuzz: bootstrap
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz
+
+schemathesis: bootstrap
+	$(SWIFT) build --product techflunky
+	SCHEMATHESIS_SECONDS=$(SCHEMATHESIS_SECONDS) scripts/schemathesis
+
 bench:
 	@scripts/bootstrap --bench
 	@scripts/bench
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz

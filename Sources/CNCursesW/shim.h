@@ -105,6 +105,29 @@ static inline int tf_put_cell(int y, int x, const wchar_t *wch, int count, attr_
     return mvwadd_wch(stdscr, y, x, &c);
 }
 
+// Tests: a screen that draws into /dev/null instead of a terminal, so a canvas can be drawn through the backend and
+// read back from ncurses' own picture of the screen. Returns the screen (for tf_end_offscreen) or NULL.
+static inline SCREEN *tf_start_offscreen(const char *term, int lines, int cols) {
+    FILE *out = fopen("/dev/null", "w");
+    FILE *in = fopen("/dev/null", "r");
+    if (!out || !in) { if (out) fclose(out); if (in) fclose(in); return NULL; }
+    SCREEN *s = newterm(term, out, in);
+    if (!s) { fclose(out); fclose(in); return NULL; }
+    set_term(s);
+    resizeterm(lines, cols);
+    return s;
+}
+
+static inline void tf_end_offscreen(SCREEN *s) {
+    endwin();
+    delscreen(s);
+}
+
+// One row as ncurses holds it: the characters of every cell, the right halves of wide characters skipped.
+static inline int tf_row_text(int y, wchar_t *out, int n) {
+    return mvwinnwstr(stdscr, y, 0, out, n);
+}
+
 // Mouse: the last event's position and button state.
 static inline int tf_get_mouse(int *x, int *y, mmask_t *bstate) {
     MEVENT ev;

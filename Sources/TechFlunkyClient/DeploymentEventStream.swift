@@ -30,12 +30,17 @@ public struct DeploymentEventStream: AsyncSequence, Sendable {
         public var unreachableNotice: TimeInterval
         /// Reconnects that fail to close a gap in `seq` before falling back to the snapshot.
         public var gapAttempts: Int
+        /// How long the server may stay unreachable before the stream ends with `ClientError.cannotReach` (nil:
+        /// keep trying for ever, as the UI does while it shows "reconnecting…").
+        public var giveUpAfter: TimeInterval?
 
-        public init(initialBackoff: TimeInterval = 0.25, maxBackoff: TimeInterval = 10, unreachableNotice: TimeInterval = 5, gapAttempts: Int = 3) {
+        public init(initialBackoff: TimeInterval = 0.25, maxBackoff: TimeInterval = 10, unreachableNotice: TimeInterval = 5, gapAttempts: Int = 3,
+                    giveUpAfter: TimeInterval? = nil) {
             self.initialBackoff = initialBackoff
             self.maxBackoff = maxBackoff
             self.unreachableNotice = unreachableNotice
             self.gapAttempts = gapAttempts
+            self.giveUpAfter = giveUpAfter
         }
     }
 
@@ -107,7 +112,7 @@ private struct DeploymentEventFollower: Sendable {
                 do {
                     outcome = try await connectOnce(serverRetry: &serverRetry, garbage: &garbage)
                 } catch let error as ClientError where error.isTransient {
-                    outcome = .reconnect(progressed: false, reason: error.description, delay: nil)
+                    outcome = .reconnect(progressed: false, reason: Self.reason(error), delay: nil)
                 }
                 switch outcome {
                 case .finished:
@@ -142,7 +147,16 @@ private struct DeploymentEventFollower: Sendable {
                         return
                     }
                     let base = serverRetry ?? options.initialBackoff
-                    let backoff = delay ?? jittered(min(options.maxBackoff, base * pow(2, Double(max(0, failures - 1)))))
+                    var backoff = delay ?? jittered(min(options.maxBackoff, base * pow(2, Double(max(0, failures - 1)))))
+                    if !progressed, let limit = options.giveUpAfter, let since = unreachableSince {
+                        let left = limit - Date().timeIntervalSince(since)
+                        guard left > 0 else {
+                            throw ClientError.cannotReach(url: client.baseURL,
+                                                          detail: "no connection for \(Self.seconds(limit)), last: \(reason)")
+                        }
+                        // One more attempt at the limit, not a backoff past it.
+                        backoff = min(backoff, left)
+                    }
                     try await Self.sleep(progressed ? jittered(base) : backoff)
                 }
             }
@@ -160,6 +174,16 @@ private struct DeploymentEventFollower: Sendable {
         return snapshot.lastEventId <= event.seq
     }
 
+    /// Why a connection failed, without the advice around it (the outage notice and the final error add their own).
+    static func reason(_ error: ClientError) -> String {
+        if case let .cannotReach(_, detail) = error { return detail }
+        return error.description
+    }
+
+    static func seconds(_ t: TimeInterval) -> String {
+        t == t.rounded() ? "\(Int(t)) s" : String(format: "%.1f s", t)
+    }
+
     /// When a stream ends without the final event and nothing new came, the deployment may already
     /// be over (we resumed after its last event): the snapshot says so.
     private func finishedAlready() async throws -> Bool {
@@ -174,7 +198,7 @@ private struct DeploymentEventFollower: Sendable {
             response = try await client.transport.stream(request)
         } catch let error as HTTPError {
             if error == .cancelled { throw CancellationError() }
-            return .reconnect(progressed: false, reason: ClientError.from(error, base: client.baseURL).description, delay: nil)
+            return .reconnect(progressed: false, reason: Self.reason(ClientError.from(error, base: client.baseURL)), delay: nil)
         }
         guard response.status == 200 else {
             var body = Data()
@@ -216,7 +240,7 @@ private struct DeploymentEventFollower: Sendable {
             }
         } catch let error as HTTPError {
             if error == .cancelled { throw CancellationError() }
-            return .reconnect(progressed: progressed, reason: ClientError.from(error, base: client.baseURL).description, delay: nil)
+            return .reconnect(progressed: progressed, reason: Self.reason(ClientError.from(error, base: client.baseURL)), delay: nil)
         }
         return .reconnect(progressed: progressed, reason: "the server closed the event stream", delay: nil)
     }

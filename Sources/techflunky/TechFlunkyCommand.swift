@@ -44,8 +44,13 @@ struct TechFlunkyCommand: AsyncParsableCommand {
     /// Like argument-parser's own `main`, but a usage error exits 2 (as git and gh do), so scripts can tell
     /// "you called it wrong" from "it failed" (1) and "interrupted" (3).
     static func main() async {
+        // Everything techflunky writes (databases, logs, packages, the session token) is its user's alone, whatever
+        // umask it was started with; the platform and the sandbox also set their files' modes themselves.
+        umask(0o077)
+        var parsed: ParsableCommand.Type?
         do {
             var command = try parseAsRoot()
+            parsed = type(of: command)
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -53,10 +58,19 @@ struct TechFlunkyCommand: AsyncParsableCommand {
             }
         } catch {
             if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                FileHandle.standardError.write(Data((usageMessage(for: error, in: parsed) + "\n").utf8))
                 Foundation.exit(2)
             }
             exit(withError: error)
         }
+    }
+
+    /// The error with the usage of the command it came from. A usage error found while a subcommand runs (an empty
+    /// token read from stdin, say) reaches `main` after parsing, where argument-parser would show the top-level usage.
+    static func usageMessage(for error: Error, in command: ParsableCommand.Type?) -> String {
+        guard let command, command != TechFlunkyCommand.self else { return fullMessage(for: error) }
+        let usage = usageString(for: command)
+        let name = usage.split(separator: " ").prefix { !"[<-".contains($0.first ?? "-") }.joined(separator: " ")
+        return "Error: \(message(for: error))\nUsage: \(usage)\n  See '\(name) --help' for more information."
     }
 }

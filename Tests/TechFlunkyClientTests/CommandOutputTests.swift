@@ -183,7 +183,8 @@ final class CommandOutputTests: XCTestCase {
             XCTAssertEqual(text.status, 0, text.stderr)
             XCTAssertFalse(text.stdout.contains("\u{1B}"), text.stdout)
             XCTAssertFalse(text.stdout.contains("\r"), text.stdout)
-            XCTAssertTrue(text.stdout.contains("Evil?]0;pwned? ?[2KFake"), text.stdout)
+            // Escape sequences are removed whole (TextSanitizer, as in the UI); the carriage return becomes a space.
+            XCTAssertTrue(text.stdout.contains("Evil Fake"), text.stdout)
             // JSON stays faithful (escaped by the encoder), for machines.
             let json = try Self.run(["listings", "--api", base, "--json"], home: home)
             XCTAssertEqual(try WireJSON.decode(ListingPage.self, from: Data(json.stdout.utf8)).items[0].title, hostile.title)
@@ -191,6 +192,84 @@ final class CommandOutputTests: XCTestCase {
         let down = try run(["listings", "--api", "http://127.0.0.1:\(try PlatformClientErrorTests.freePort())"])
         XCTAssertEqual(down.status, 1)
         XCTAssertTrue(down.stderr.contains("cannot reach the TechFlunky platform at http://127.0.0.1:"), down.stderr)
+    }
+
+    func testSlugsAreNeverCutAndAPipeGetsWholeValues() async throws {
+        var summary = Fixtures.summary(1, title: "A title that is much longer than the sixty cells a terminal would show of it, to be cut there")
+        summary.slug = "a-very-long-slug-that-is-well-past-thirty-two-characters-long"
+        let long = summary
+        try await LoopbackServer.run({ router in
+            router.get("api/listings") { _, _ in try Response.wire(ListingPage(items: [long], nextCursor: nil, total: 1)) }
+        }) { [home] base in
+            for environment in [[:], ["COLUMNS": "300"]] {
+                let text = try Self.run(["listings", "--api", base], home: home!, environment: environment)
+                XCTAssertEqual(text.status, 0, text.stderr)
+                XCTAssertTrue(text.stdout.contains(long.slug + " "), text.stdout)
+                XCTAssertTrue(text.stdout.contains(long.title), "a pipe gets the whole title: \(text.stdout)")
+                XCTAssertFalse(text.stdout.contains("…"), text.stdout)
+            }
+        }
+    }
+
+    func testJSONOutputEscapesEveryScalarATerminalWouldActOn() async throws {
+        let hostile = Fixtures.summary(1, title: "C1\u{9B}31m csi \u{85} nel \u{7F} del \u{202E}rtl\u{202C} \u{061C}alm \u{2028} end ❤️")
+        try await LoopbackServer.run({ router in
+            router.get("api/listings") { _, _ in try Response.wire(ListingPage(items: [hostile], nextCursor: nil, total: 1)) }
+            router.get("api/listings/business-1") { _, _ in
+                let manifest = try WireJSON.decode(PackageManifest.self, from: Data("""
+                    {"id": "pkg_1", "name": "N\u{0085}", "slug": "business-1", "version": "1.0.0", "businessAssets": {},
+                     "cloudflare": {"workers": [], "d1_databases": [], "r2_buckets": [], "dns_records": []}}
+                    """.utf8))
+                return try Response.wire(Listing(summary: hostile, description: "d\u{9D}0;title\u{9C}", package: manifest, assets: [],
+                                                 updatedAt: Fixtures.date))
+            }
+        }) { [home] base in
+            for command in [["listings", "--json"], ["show", "business-1", "--json"]] {
+                let json = try Self.run(command + ["--api", base], home: home!)
+                XCTAssertEqual(json.status, 0, json.stderr)
+                let raw = json.stdout.unicodeScalars.filter { Self.terminalActsOn($0.value) }
+                XCTAssertEqual(raw.map { String($0.value, radix: 16) }, [], "\(command): raw controls in \(json.stdout.debugDescription)")
+                XCTAssertTrue(json.stdout.contains("\\u009B31m"), json.stdout)
+                XCTAssertTrue(json.stdout.contains("❤️"), "other text stays as it is: \(json.stdout)")
+            }
+            let page = try Self.run(["listings", "--json", "--api", base], home: home!)
+            XCTAssertEqual(try WireJSON.decode(ListingPage.self, from: Data(page.stdout.utf8)).items[0].title, hostile.title)
+        }
+    }
+
+    /// DEL, C1 controls, bidi controls and line separators: what `--json` must never print raw.
+    static func terminalActsOn(_ v: UInt32) -> Bool {
+        (0x7F...0x9F).contains(v) || v == 0x061C || v == 0x200E || v == 0x200F || (0x202A...0x202E).contains(v)
+            || (0x2066...0x2069).contains(v) || v == 0x2028 || v == 0x2029
+    }
+
+    func testWatchGivesUpWhenThePlatformStaysUnreachable() throws {
+        let base = "http://127.0.0.1:\(try PlatformClientErrorTests.freePort())"
+        let started = Date()
+        let watched = try run(["watch", "dep_123", "--api", base, "--timeout", "2"], environment: ["TECHFLUNKY_TOKEN": "t"])
+        XCTAssertEqual(watched.status, 1, watched.stderr)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 30, "gave up in bounded time")
+        XCTAssertTrue(watched.stderr.contains("cannot reach the TechFlunky platform at \(base)"), watched.stderr)
+        XCTAssertTrue(watched.stderr.contains("no connection for 2 s"), watched.stderr)
+        XCTAssertTrue(watched.stderr.contains("Check --api"), "says what to check: \(watched.stderr)")
+        XCTAssertEqual(try run(["watch", "dep_123", "--timeout", "0"]).status, 2)
+    }
+
+    func testUsageMistakesExitTwoWithTheirOwnMessage() throws {
+        let badURL = try run(["listings", "--api", "not-a-url"])
+        XCTAssertEqual(badURL.status, 2, badURL.stderr)
+        XCTAssertTrue(badURL.stderr.contains("is not an http(s) URL"), badURL.stderr)
+
+        let negative = try run(["listings", "--limit", "-5", "--api", "http://127.0.0.1:1"])
+        XCTAssertEqual(negative.status, 2, negative.stderr)
+        XCTAssertTrue(negative.stderr.contains("--limit must be a positive number"), negative.stderr)
+        XCTAssertFalse(negative.stderr.contains("Missing value"), negative.stderr)
+
+        let emptyToken = try run(["deploy", "ord_1", "--account-id", "acc", "--token-stdin", "--api", "http://127.0.0.1:1"], stdin: "\n")
+        XCTAssertEqual(emptyToken.status, 2, emptyToken.stderr)
+        XCTAssertTrue(emptyToken.stderr.contains("the Cloudflare API token is empty"), emptyToken.stderr)
+        XCTAssertTrue(emptyToken.stderr.contains("Usage: techflunky deploy"), "deploy's usage, not the top level's: \(emptyToken.stderr)")
+        XCTAssertFalse(emptyToken.stderr.contains("<subcommand>"), emptyToken.stderr)
     }
 
     func testPackageValidateListsEveryProblemWithItsPathAndExitsOne() throws {
@@ -228,6 +307,15 @@ final class CommandOutputTests: XCTestCase {
         XCTAssertEqual(text.status, 1)
         XCTAssertTrue(text.stdout.contains("2 problems"), text.stdout)
         XCTAssertTrue(text.stdout.contains("cloudflare.d1_databases[0].migrations[0]: "), text.stdout)
+
+        // A broken listing.json is named as such, not as the manifest.
+        try manifest.write(to: package.appendingPathComponent("techflunky.json"), atomically: true, encoding: .utf8)
+        try "{ \"title\": ".write(to: package.appendingPathComponent("listing.json"), atomically: true, encoding: .utf8)
+        let brokenListing = try run(["package", "validate", package.path])
+        XCTAssertEqual(brokenListing.status, 1)
+        XCTAssertTrue(brokenListing.stdout.contains("listing.json is not valid JSON"), brokenListing.stdout)
+        XCTAssertFalse(brokenListing.stdout.contains("techflunky.json is not valid JSON"), brokenListing.stdout)
+        try FileManager.default.removeItem(at: package.appendingPathComponent("listing.json"))
 
         try "{ not json".write(to: package.appendingPathComponent("techflunky.json"), atomically: true, encoding: .utf8)
         XCTAssertEqual(try run(["package", "validate", package.path]).status, 1)

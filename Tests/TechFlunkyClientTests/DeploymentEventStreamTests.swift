@@ -107,12 +107,18 @@ final class DeploymentEventStreamTests: XCTestCase {
 
     func testOutageIsReportedThenRecovered() async throws {
         let events = Fixtures.events(deploymentId: "dep_4", count: 6)
-        let started = Date()
+        // Timed from the first reconnect, not from the test's start: a slow start on a busy machine used the whole
+        // outage up before the client got there, and no outage was seen.
+        let outageStarted = LockedValue<Date?>(nil)
         try await LoopbackServer.run({ router in
             router.get("api/deploy/:id/events") { request, _ in
                 let after = Self.lastEventId(request)
-                // After event 3 the server is unavailable for half a second.
-                if after >= 3 && Date().timeIntervalSince(started) < 0.6 {
+                // After event 3 the server is unavailable for 0.6 s.
+                let started = outageStarted.withValue { value in
+                    if after >= 3, value == nil { value = Date() }
+                    return value
+                }
+                if after >= 3, let started, Date().timeIntervalSince(started) < 0.6 {
                     return Response(status: .serviceUnavailable)
                 }
                 let slice = events.filter { $0.seq > after && (after >= 3 || $0.seq <= 3) }

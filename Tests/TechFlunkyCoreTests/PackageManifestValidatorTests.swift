@@ -330,6 +330,36 @@ final class PackageManifestValidatorTests: XCTestCase {
         XCTAssertEqual(decodeProblems(json), [ManifestProblem(path: "cloudflare.workers[0].compatibility_date", message: "is required but missing")])
     }
 
+    func testEveryMissingKeyIsReportedAtOnce() throws {
+        var json = try manifestJSON(replacing: #""compatibility_date":"2024-09-23","#, with: "")
+        json = json.replacingOccurrences(of: #""version":"1.4.2""#, with: #""unused":"1.4.2""#)
+        json = json.replacingOccurrences(of: #""name":"#, with: #""unused":"#)  // every name key
+        let found = decodeProblems(json)
+        let paths = Set(found.map(\.path))
+        XCTAssertTrue(found.allSatisfy { $0.message == "is required but missing" }, "\(found)")
+        XCTAssertTrue(paths.isSuperset(of: ["version", "name", "cloudflare.workers[0].compatibility_date", "cloudflare.workers[0].name"]),
+                      "\(found)")
+        XCTAssertEqual(found.count, paths.count, "each missing key once: \(found)")
+    }
+
+    func testAWholeMissingObjectIsOneProblemNotOneForEachKeyInside() throws {
+        let data = try JSONSerialization.jsonObject(with: WireJSON.encode(Fixtures.manifest)) as! [String: Any]
+        var trimmed = data
+        trimmed["cloudflare"] = nil
+        trimmed["id"] = nil
+        let found = decodeProblems(String(decoding: try JSONSerialization.data(withJSONObject: trimmed), as: UTF8.self))
+        XCTAssertEqual(Set(found.map(\.path)), ["cloudflare", "id"], "\(found)")
+    }
+
+    func testAnotherFileIsNamedForItsOwnErrors() {
+        do {
+            _ = try PackageManifestValidator.decode(PublishListingRequest.self, from: Data("{ not json".utf8), file: "listing.json")
+            XCTFail("expected a problem")
+        } catch {
+            XCTAssertTrue(error.problems.first?.message.hasPrefix("listing.json is not valid JSON") ?? false, "\(error.problems)")
+        }
+    }
+
     func testWrongTypeNamesItsPath() throws {
         let json = try manifestJSON(replacing: #""ttl":3600"#, with: #""ttl":"an hour""#)
         XCTAssertEqual(decodeProblems(json), [ManifestProblem(path: "cloudflare.dns_records[1].ttl", message: "must be a whole number")])

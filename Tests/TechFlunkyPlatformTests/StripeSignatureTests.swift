@@ -30,6 +30,17 @@ final class StripeSignatureTests: XCTestCase {
         }
     }
 
+    /// Found by the stripe-signature fuzzer: the header was split into graphemes, so a combining mark after a comma
+    /// or an equals sign hid it, and the items around it ran together.
+    func testTheHeaderIsSplitOnItsCharactersNotOnGraphemes() throws {
+        let now = Date(timeIntervalSince1970: 1_492_774_577)
+        let header = "t=1492774577,\u{301}v0=x,v1=\(vector)"
+        XCTAssertNoThrow(try StripeSignature.verify(header: header, payload: payload, secret: secret, now: now))
+        let parsed = try StripeSignature.Header(parsing: "t=7,v1=\u{34A}ab, v1 =\tcd\t")
+        XCTAssertEqual(parsed, StripeSignature.Header(timestamp: 7, v1: ["\u{34A}ab", "cd"]))
+        XCTAssertEqual(try StripeSignature.Header(parsing: parsed.text), parsed)
+    }
+
     func testRejectsTamperingWrongSecretAndMissingParts() {
         let now = Date(timeIntervalSince1970: 1_492_774_577)
         let header = "t=1492774577,v1=\(vector)"

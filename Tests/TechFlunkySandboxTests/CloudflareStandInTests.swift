@@ -416,6 +416,15 @@ final class CloudflareStandInTests: XCTestCase {
         XCTAssertThrowsError(try MultipartFormData(body: Data("hello".utf8), contentType: "multipart/form-data; boundary=XyZ"))
         XCTAssertThrowsError(try MultipartFormData(body: body, contentType: "application/json"))
     }
+
+    /// Found by the multipart fuzzer (fuzz/targets/multipart.swift): headers whose blank line runs into the next
+    /// delimiter made the parser slice a negative range, a trap that would take the whole sandbox down.
+    func testHeadersRunningIntoTheNextDelimiterAreMalformedNotACrash() {
+        for body in ["--b\r\nX: y\r\n\r\n--b--", "--b\r\nContent-Disposition: form-data; name=a\r\n\r\n--b--\r\n",
+                     "--b\r\n\r\n\r\n--b--"] {
+            XCTAssertThrowsError(try MultipartFormData(body: Data(body.utf8), contentType: "multipart/form-data; boundary=b"), body.debugDescription)
+        }
+    }
 }
 
 final class CloudflarePaceTests: XCTestCase {

@@ -71,7 +71,7 @@ final class CanvasFastWriteTests: XCTestCase {
         return canvas
     }
 
-    /// The write loop as it was before the ASCII fast path.
+    /// The write loop as it was before the ASCII fast path (each grapheme drawn as its `TerminalGlyph` parts).
     @discardableResult
     static func referenceWrite(_ canvas: inout Canvas, _ text: String, x: Int, y: Int, maxWidth: Int?, style: CellStyle) -> Int {
         guard y >= 0, y < canvas.height, x < canvas.width else { return 0 }
@@ -86,17 +86,19 @@ final class CanvasFastWriteTests: XCTestCase {
                     var lead = col - 1
                     if canvas[lead, y].isContinuation, lead > 0 { lead -= 1 }
                     var cell = canvas[lead, y]
-                    cell.grapheme.append(ch)
+                    for part in TerminalGlyph.parts(ch) { cell.grapheme += part.text }
                     canvas.set(x: lead, y: y, cell)
                 }
                 continue
             }
-            if col + w > end {
-                if w == 2, col < end, col >= 0 { canvas.set(x: col, y: y, Cell(style: style)); col += 1 }
-                break
+            for part in TerminalGlyph.parts(ch) where part.width > 0 {
+                if col + part.width > end {
+                    if part.width == 2, col < end, col >= 0 { canvas.set(x: col, y: y, Cell(style: style)); col += 1 }
+                    return col - x
+                }
+                if col >= 0 { canvas.set(x: col, y: y, Cell(grapheme: part.text, width: UInt8(part.width), style: style)) }
+                col += part.width
             }
-            if col >= 0 { canvas.set(x: col, y: y, Cell(grapheme: String(ch), width: UInt8(w), style: style)) }
-            col += w
         }
         return col - x
     }

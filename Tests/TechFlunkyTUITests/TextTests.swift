@@ -24,6 +24,14 @@ final class TextSanitizerTests: XCTestCase {
         XCTAssertEqual(TextSanitizer.line("tab\there\nnew"), "tab here new")
     }
 
+    func testEveryBidiControlIsRemovedIncludingTheArabicLetterMark() {
+        for v: UInt32 in [0x061C, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069] {
+            let scalar = Unicode.Scalar(v)!
+            XCTAssertTrue(TextSanitizer.isUnsafe(v), "U+\(String(v, radix: 16))")
+            XCTAssertEqual(TextSanitizer.line("ab\(scalar)c"), "abc", "U+\(String(v, radix: 16))")
+        }
+    }
+
     func testMultilineKeepsLineBreaksOnly() {
         XCTAssertEqual(TextSanitizer.multiline("a\r\nb\rc\nd\u{1B}[2K"), "a\nb\nc\nd")
     }
@@ -39,7 +47,7 @@ final class DisplayWidthTests: XCTestCase {
         XCTAssertEqual(DisplayWidth.of("abc"), 3)
         XCTAssertEqual(DisplayWidth.of("日本"), 4)
         XCTAssertEqual(DisplayWidth.of(Character("👍🏽")), 2)
-        XCTAssertEqual(DisplayWidth.of(Character("❤️")), 2)
+        XCTAssertEqual(DisplayWidth.of(Character("❤️")), 1)  // drawn as ❤ (TerminalGlyph)
         XCTAssertEqual(DisplayWidth.of(Character("e\u{301}")), 1)
         XCTAssertEqual(DisplayWidth.of(Character("\u{301}")), 0)
         XCTAssertEqual(DisplayWidth.of("🇯🇵"), 2)

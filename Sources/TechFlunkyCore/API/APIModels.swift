@@ -181,6 +181,8 @@ public struct ListingQuery: Sendable, Hashable {
     }
 
     public static let maxLimit = 100
+    /// The longest full-text query the platform answers, in characters (Unicode scalars, as JSON Schema counts).
+    public static let maxQueryLength = 256
     public static let defaultLimit = 50
 
     /// Query items in a stable order, empty values left out.

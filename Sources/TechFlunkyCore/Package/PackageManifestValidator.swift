@@ -32,13 +32,17 @@ public struct PackageManifestValidator: Sendable {
 
     /// Decodes `techflunky.json`. A malformed document becomes the same problems form as a failed
     /// validation: the path of the bad value and what is wrong with it.
+    /// Every missing key is reported, not only the first.
     public static func decode(_ data: Data) throws(ManifestValidationError) -> PackageManifest {
-        do {
-            return try WireJSON.decoder().decode(PackageManifest.self, from: data)
-        } catch let error as DecodingError {
-            throw ManifestValidationError(problems: [problem(from: error)])
-        } catch {
-            throw ManifestValidationError(problems: [ManifestProblem(path: "", message: "techflunky.json could not be read: \(error)")])
+        try decode(PackageManifest.self, from: data, file: "techflunky.json")
+    }
+
+    /// Decodes one of a package's JSON files (`techflunky.json`, `listing.json`), every missing key and any other
+    /// decoding problem as problems naming `file`.
+    public static func decode<T: Decodable>(_ type: T.Type, from data: Data, file: String) throws(ManifestValidationError) -> T {
+        switch MissingKeyDecoding.decode(T.self, from: data, decoder: WireJSON.decoder()) {
+        case let .success(value): return value
+        case let .failure(errors): throw ManifestValidationError(problems: errors.map { problem(from: $0, file: file) })
         }
     }
 
@@ -51,7 +55,7 @@ public struct PackageManifestValidator: Sendable {
     }
 
     /// A decoding error as a manifest problem.
-    public static func problem(from error: DecodingError) -> ManifestProblem {
+    public static func problem(from error: DecodingError, file: String = "techflunky.json") -> ManifestProblem {
         switch error {
         case let .keyNotFound(key, context):
             return ManifestProblem(path: jsonPath(context.codingPath + [key]), message: "is required but missing")
@@ -63,11 +67,11 @@ public struct PackageManifestValidator: Sendable {
             if context.codingPath.isEmpty {
                 let detail = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
                     ?? context.debugDescription
-                return ManifestProblem(path: "", message: "techflunky.json is not valid JSON (\(detail))")
+                return ManifestProblem(path: "", message: "\(file) is not valid JSON (\(detail))")
             }
             return ManifestProblem(path: jsonPath(context.codingPath), message: context.debugDescription)
         @unknown default:
-            return ManifestProblem(path: "", message: "techflunky.json could not be decoded: \(error)")
+            return ManifestProblem(path: "", message: "\(file) could not be decoded: \(error)")
         }
     }
 

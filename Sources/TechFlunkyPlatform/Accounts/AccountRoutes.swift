@@ -4,7 +4,7 @@ import TechFlunkyCore
 
 /// `POST /api/auth/signup`, `POST /api/auth/login`, `POST /api/auth/logout`, `GET /api/me`.
 enum AccountRoutes {
-    static func register(on api: RouterGroup<PlatformRequestContext>, services: PlatformServices) {
+    static func register(on api: some RouterMethods<PlatformRequestContext>, services: PlatformServices) {
         api.post("auth/signup") { request, context -> JSONResponse<AuthResponse> in
             let body = try await request.decodeJSON(SignupRequest.self, context: context)
             let email = body.email.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -4,7 +4,7 @@ import TechFlunkyCore
 
 /// `GET /api/listings`, `GET /api/listings/{slug}`, `GET /api/categories`: public, no sign-in needed.
 enum CatalogRoutes {
-    static func register(on api: RouterGroup<PlatformRequestContext>, services: PlatformServices) {
+    static func register(on api: some RouterMethods<PlatformRequestContext>, services: PlatformServices) {
         api.get("listings") { request, _ -> Response in
             let query = try parseQuery(request.uri.queryParameters)
             let generation = services.database.catalogGeneration.current
@@ -30,26 +30,33 @@ enum CatalogRoutes {
     static let jsonContentType = "application/json; charset=utf-8"
 
     static func parseQuery(_ parameters: Parameters) throws -> ListingQuery {
+        // A parameter given with no value (`minPrice=`) is not a number: refused, not read as absent.
         func integer(_ name: String) throws -> Int64? {
-            guard let text = parameters.get(name), !text.isEmpty else { return nil }
+            guard let text = parameters.get(name) else { return nil }
             guard let value = Int64(text), value >= 0 else {
                 throw PlatformError.badRequest("`\(name)` must be a whole non-negative number of minor units (cents)", field: name)
             }
             return value
         }
         var query = ListingQuery()
-        query.q = parameters.get("q").flatMap { $0.isEmpty ? nil : String($0.prefix(256)) }
+        if let q = parameters.get("q"), !q.isEmpty {
+            // Refused, not cut: a cut query would answer a different question than the one asked.
+            guard q.unicodeScalars.count <= ListingQuery.maxQueryLength else {
+                throw PlatformError.badRequest("`q` is longer than \(ListingQuery.maxQueryLength) characters; search for fewer words", field: "q")
+            }
+            query.q = q
+        }
         query.category = parameters.get("category").flatMap { $0.isEmpty ? nil : $0 }
         query.minPrice = try integer("minPrice")
         query.maxPrice = try integer("maxPrice")
-        if let sort = parameters.get("sort"), !sort.isEmpty {
+        if let sort = parameters.get("sort") {
             guard let value = ListingSort(rawValue: sort) else {
                 throw PlatformError.badRequest("`sort` must be one of \(ListingSort.allCases.map(\.rawValue).joined(separator: ", "))", field: "sort")
             }
             query.sort = value
         }
         query.cursor = parameters.get("cursor").flatMap { $0.isEmpty ? nil : $0 }
-        if let limit = parameters.get("limit"), !limit.isEmpty {
+        if let limit = parameters.get("limit") {
             guard let value = Int(limit) else { throw PlatformError.badRequest("`limit` must be a number from 1 to \(ListingQuery.maxLimit)", field: "limit") }
             query.limit = value
         }

@@ -37,7 +37,7 @@ public struct PackageStore: Sendable {
     /// so a reader never sees half a bundle).
     public func install(slug: String, from source: URL) throws {
         let fm = FileManager.default
-        try fm.createDirectory(at: root, withIntermediateDirectories: true)
+        try PrivateFiles.directory(root)
         let staging = root.appendingPathComponent(".staging-\(slug)-\(UUID().uuidString)", isDirectory: true)
         try fm.copyItem(at: source, to: staging)
         let target = bundleDirectory(slug: slug)

@@ -7,7 +7,7 @@ import TechFlunkyCore
 enum CheckoutRoutes {
     static let idempotencyLifetime: TimeInterval = 24 * 3600
 
-    static func register(on api: RouterGroup<PlatformRequestContext>, root: Router<PlatformRequestContext>, services: PlatformServices) {
+    static func register(on api: some RouterMethods<PlatformRequestContext>, root: some RouterMethods<PlatformRequestContext>, services: PlatformServices) {
         api.post("checkout/create-session") { request, context -> Response in
             let account = try context.requireAccount()
             let raw = try await request.body.collect(upTo: 64 * 1024)

@@ -8,7 +8,7 @@ import TechFlunkyCore
 enum StripeWebhookRoutes {
     static let maxPayloadBytes = 1_048_576
 
-    static func register(on api: RouterGroup<PlatformRequestContext>, services: PlatformServices) {
+    static func register(on api: some RouterMethods<PlatformRequestContext>, services: PlatformServices) {
         api.post("checkout/webhook") { request, _ -> Response in
             let buffer = try await request.body.collect(upTo: maxPayloadBytes)
             let payload = Data(buffer.readableBytesView)

@@ -6,7 +6,7 @@ import TechFlunkyCore
 /// `/api/deploy…`: start a deployment (202 at once), its snapshot, its live event stream (SSE), and
 /// retry / rollback. Only the order's buyer sees or drives a deployment; anyone else gets 404.
 enum DeploymentRoutes {
-    static func register(on api: RouterGroup<PlatformRequestContext>, services: PlatformServices) {
+    static func register(on api: some RouterMethods<PlatformRequestContext>, services: PlatformServices) {
         let service = DeploymentService.make(services: services)
         // Mark what a previous process left running as interrupted before the first request.
         Task { try? await service.orchestrator.ensureRecovered() }
@@ -31,11 +31,9 @@ enum DeploymentRoutes {
         api.get("deploy/:id/events") { request, context -> Response in
             let account = try context.requireAccount()
             let id = try context.parameters.require("id")
+            let after = try lastEventId(request)
             _ = try await run { try await service.orchestrator.deployment(id: id, buyerId: account.id) }
-            let header = request.headers[HTTPFields.Element.Name("Last-Event-ID")!]
-            let query = request.uri.queryParameters.get("lastEventId")
-            let after = Int((header ?? query ?? "0").trimmingCharacters(in: .whitespaces)) ?? 0
-            let frames = service.events.frames(deploymentId: id, after: max(0, after))
+            let frames = service.events.frames(deploymentId: id, after: after)
             return Response(
                 status: .ok,
                 headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache",
@@ -102,6 +100,24 @@ enum DeploymentRoutes {
     }
 
     /// Runs an orchestrator call, turning its refusals into API errors.
+    /// Where a stream resumes: `Last-Event-ID` (or `lastEventId` in the query; the header wins), digits only. Anything
+    /// else is a 400: replaying the whole stream to a client that asked for "after X" would repeat every event.
+    private static func lastEventId(_ request: Request) throws -> Int {
+        let header = request.headers[HTTPFields.Element.Name("Last-Event-ID")!]
+        let field = header != nil ? "Last-Event-ID" : "lastEventId"
+        guard let raw = header ?? request.uri.queryParameters.get("lastEventId") else { return 0 }
+        let text = raw.trimmingCharacters(in: .whitespaces)
+        guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+            throw PlatformError.badRequest("`\(field)` must be the number of the last event received (digits only)", field: field)
+        }
+        // Any number past the largest a stream can reach (Int's range included) names a point after every event
+        // there is; capped so that arithmetic on sequence numbers cannot overflow.
+        return min(Int(text) ?? maxEventId, maxEventId)
+    }
+
+    /// Beyond any deployment's event count (2^53, as JSON numbers stay exact), far below Int.max.
+    static let maxEventId = 1 << 53
+
     private static func run<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()

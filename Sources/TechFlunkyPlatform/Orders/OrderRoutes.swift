@@ -4,7 +4,7 @@ import TechFlunkyCore
 
 /// `GET /api/orders` and `GET /api/orders/{id}`: the caller's own orders only (someone else's is 404).
 enum OrderRoutes {
-    static func register(on api: RouterGroup<PlatformRequestContext>, services: PlatformServices) {
+    static func register(on api: some RouterMethods<PlatformRequestContext>, services: PlatformServices) {
         // Read-only view of the deployments of each order, newest first.
         let deployments = GRDBDeploymentStore(database: services.database.pool)
         @Sendable func withDeployments(_ order: Order) async throws -> Order {

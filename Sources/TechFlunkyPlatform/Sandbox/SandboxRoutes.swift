@@ -8,7 +8,7 @@ import TechFlunkyHTTP
 enum SandboxRoutes {
     static let maximumAdvance: TimeInterval = 366 * 86_400
 
-    static func register(on api: RouterGroup<PlatformRequestContext>, services: PlatformServices) {
+    static func register(on api: some RouterMethods<PlatformRequestContext>, services: PlatformServices) {
         guard services.configuration.sandboxMode else { return }
 
         api.get("sandbox/clock") { _, context -> SandboxClockResponse in

@@ -9,7 +9,7 @@ import TechFlunkyCore
 enum PublishingRoutes {
     static let maxFileBytes = 10 * 1024 * 1024
 
-    static func register(on api: RouterGroup<PlatformRequestContext>, services: PlatformServices) {
+    static func register(on api: some RouterMethods<PlatformRequestContext>, services: PlatformServices) {
         api.post("seller/listings") { request, context -> JSONResponse<Listing> in
             let account = try context.requireAccount()
             let upload = try await request.decodeJSON(ListingUploadRequest.self, context: context)
@@ -131,14 +131,16 @@ enum PublishingRoutes {
         }
         let staging = FileManager.default.temporaryDirectory.appendingPathComponent("techflunky-upload-\(UUID().uuidString)", isDirectory: true)
         do {
+            try PrivateFiles.directory(staging)
             for file in bundle.files {
                 let target = staging.appendingPathComponent(file.path)
                 // Belt and braces: the resolved target must still be inside the staging directory.
                 guard target.standardizedFileURL.path.hasPrefix(staging.standardizedFileURL.path + "/") else {
                     throw PlatformError.validation("`\(file.path)` leaves the bundle", field: "bundle.files")
                 }
-                try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try PrivateFiles.directory(target.deletingLastPathComponent())
                 try file.content.write(to: target, options: .withoutOverwriting)
+                try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: target.path)
             }
         } catch {
             try? FileManager.default.removeItem(at: staging)

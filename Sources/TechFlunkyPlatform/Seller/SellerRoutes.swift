@@ -4,7 +4,7 @@ import TechFlunkyCore
 
 /// `POST /api/seller/create-account`, `GET /api/seller/account`, `GET /api/seller/payouts`: the caller's own only.
 enum SellerRoutes {
-    static func register(on api: RouterGroup<PlatformRequestContext>, services: PlatformServices) {
+    static func register(on api: some RouterMethods<PlatformRequestContext>, services: PlatformServices) {
         api.post("seller/create-account") { request, context -> SellerAccountStatus in
             let account = try context.requireAccount()
             var state = try await services.accounts.sellerState(accountId: account.id)

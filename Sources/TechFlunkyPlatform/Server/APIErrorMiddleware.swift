@@ -7,9 +7,19 @@ import TechFlunkyCore
 /// status: typed `PlatformError`s as they are, malformed JSON as 400 with the decoder's explanation,
 /// Hummingbird's own errors (unknown route, body too large) by their status, anything else as a logged 500.
 struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// Every route, for telling a wrong method on a known path (405) from an unknown path (404).
+    var routes: RouteTable?
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound && error.body == nil {
+            // The router found no route for this method and path: if the path has others, the method is the mistake.
+            let allowed = routes?.methods(for: request.uri.path) ?? []
+            guard !allowed.isEmpty else { return Self.response(for: Self.platformError(for: error)) }
+            return Self.response(for: PlatformError(.methodNotAllowed, code: APIErrorCode.badRequest,
+                                                    message: "\(request.method.rawValue) is not allowed here; use \(allowed.map(\.rawValue).joined(separator: " or "))",
+                                                    headers: [("Allow", allowed.map(\.rawValue).joined(separator: ", "))]))
         } catch {
             let failure = Self.platformError(for: error)
             if failure.status.code >= 500 {

@@ -8,21 +8,24 @@ import TechFlunkyCore
 public enum PlatformApplication {
     public static func buildRouter(services: PlatformServices) -> Router<PlatformRequestContext> {
         let router = Router(context: PlatformRequestContext.self)
-        router.add(middleware: APIErrorMiddleware<PlatformRequestContext>())
+        let table = RouteTable()
+        router.add(middleware: APIErrorMiddleware<PlatformRequestContext>(routes: table))
         router.add(middleware: BearerAuthMiddleware(accounts: services.accounts, clock: services.clock))
+        let root = RecordedRoutes(base: router, prefix: "", table: table)
 
-        router.get("healthz") { _, _ -> Response in
+        root.get("healthz") { _, _ -> Response in
             Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(bytes: (try? WireJSON.encode(HealthResponse())) ?? Data())))
         }
 
-        let api = router.group("api")
+        let api = RecordedRoutes(base: router.group("api"), prefix: "/api", table: table)
         AccountRoutes.register(on: api, services: services)
         CatalogRoutes.register(on: api, services: services)
-        CheckoutRoutes.register(on: api, root: router, services: services)
+        CheckoutRoutes.register(on: api, root: root, services: services)
         StripeWebhookRoutes.register(on: api, services: services)
         OrderRoutes.register(on: api, services: services)
         SellerRoutes.register(on: api, services: services)
+        SellerOnboardingPages.register(on: root)
         PublishingRoutes.register(on: api, services: services)
         SandboxRoutes.register(on: api, services: services)
         DeploymentRoutes.register(on: api, services: services)

@@ -14,7 +14,8 @@ public final class PlatformDatabase: Sendable {
     /// Opens (creating if needed) the database file at `path` and applies every pending migration.
     public init(path: String) throws {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try PrivateFiles.directory(directory)
+        try PrivateFiles.databaseFile(path)
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)

@@ -10,7 +10,7 @@ final class D1DatabaseFiles: Sendable {
 
     init(directory: URL) throws {
         self.directory = directory
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try PrivateFiles.directory(directory)
     }
 
     func url(for uuid: String) -> URL { directory.appendingPathComponent("\(uuid).sqlite") }
@@ -26,6 +26,7 @@ final class D1DatabaseFiles: Sendable {
             try db.execute(sql: "PRAGMA journal_mode = WAL")
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
+        try PrivateFiles.databaseFile(url(for: uuid).path)
         let q = try DatabaseQueue(path: url(for: uuid).path, configuration: config)
         return open.withLock { cache in
             if let existing = cache[uuid] { return existing }

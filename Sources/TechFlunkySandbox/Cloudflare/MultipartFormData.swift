@@ -65,7 +65,8 @@ struct MultipartFormData: Sendable {
             from += 2
             var to = end
             if to >= 2, bytes[to - 2] == 13, bytes[to - 1] == 10 { to -= 2 }
-            guard let headerEnd = Self.find(Array("\r\n\r\n".utf8), in: bytes, from: from), headerEnd <= to else {
+            // The blank line must end before the part does (headers running into the next delimiter are no part).
+            guard let headerEnd = Self.find(Array("\r\n\r\n".utf8), in: bytes, from: from), headerEnd + 4 <= to else {
                 throw Failure.malformed("part without a blank line after its headers")
             }
             let headerText = String(decoding: bytes[from..<headerEnd], as: UTF8.self)

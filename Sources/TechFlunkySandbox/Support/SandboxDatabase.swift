@@ -9,7 +9,8 @@ public final class SandboxDatabase: Sendable {
     public let directory: URL
 
     public init(directory: URL) throws {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try PrivateFiles.directory(directory)
+        try PrivateFiles.databaseFile(directory.appendingPathComponent("sandbox.sqlite").path)
         self.directory = directory
         var config = Configuration()
         config.foreignKeysEnabled = true

@@ -214,12 +214,55 @@ final class NCursesBackend {
         if !full, let prev = previous, prev[x, y] == cell, previousLooks[i] == look,
            cell.width == 1 || x + 1 >= prev.width || prev[x + 1, y] == canvas[x + 1, y] { return }
         previousLooks[i] = look
+        // Every cell of the glyph must be written, and ncurses must agree on how many there are: the canvas only holds
+        // parts that `wcwidth` measures as it does (`TerminalGlyph`), but a cell built by hand could still disagree,
+        // and a cell ncurses draws narrower or wider than the canvas shifts the rest of the row on the terminal.
+        let cells = Int(cell.width)
+        let measured = cell.grapheme.utf8.count == 1 ? 1 : TerminalGlyph.ncursesWidth(cell.grapheme)
+        if measured == cells {
+            put(cell.grapheme, x: x, y: y, look: look, wide: &wide)
+        } else if measured >= 1, measured < cells {
+            put(cell.grapheme, x: x, y: y, look: look, wide: &wide)
+            for pad in (x + measured)..<min(x + cells, canvas.width) { put(" ", x: pad, y: y, look: look, wide: &wide) }
+        } else {
+            put("\u{FFFD}", x: x, y: y, look: look, wide: &wide)
+            for pad in (x + 1)..<min(x + max(cells, 1), canvas.width) { put(" ", x: pad, y: y, look: look, wide: &wide) }
+        }
+    }
+
+    private func put(_ grapheme: String, x: Int, y: Int, look: Look, wide: inout [wchar_t]) {
         wide.removeAll(keepingCapacity: true)
-        for s in cell.grapheme.unicodeScalars { wide.append(wchar_t(bitPattern: s.value)) }
+        for s in grapheme.unicodeScalars { wide.append(wchar_t(bitPattern: s.value)) }
         if wide.isEmpty { wide.append(32) }
         _ = wide.withUnsafeBufferPointer { buf in
             tf_put_cell(Int32(y), Int32(x), buf.baseAddress, Int32(buf.count), look.attrs, look.pair)
         }
+    }
+
+    // MARK: Tests
+
+    /// Runs `body` with a backend drawing into an ncurses screen of `width` × `height` that writes to /dev/null, so
+    /// tests can draw canvases and read back what ncurses believes is on the terminal (`screenRow`).
+    static func withOffscreenScreen<T>(width: Int, height: Int, _ body: (NCursesBackend) throws -> T) throws -> T {
+        DisplayWidth.prepareLocale()
+        guard let screen = tf_start_offscreen("xterm-256color", Int32(height), Int32(width)) else {
+            throw TerminalError.initialisationFailed
+        }
+        defer { tf_end_offscreen(screen) }
+        let backend = NCursesBackend(noColor: true)
+        backend.isActive = true
+        return try body(backend)
+    }
+
+    /// One row as ncurses holds it: the text of each cell, the right halves of wide characters skipped (what
+    /// `Canvas.rowText` gives for the canvas).
+    func screenRow(_ y: Int) -> String {
+        var buf = [wchar_t](repeating: 0, count: width * 6 + 1)
+        let n = buf.withUnsafeMutableBufferPointer { tf_row_text(Int32(y), $0.baseAddress, Int32($0.count - 1)) }
+        guard n > 0 else { return "" }
+        var scalars = String.UnicodeScalarView()
+        for c in buf.prefix(Int(n)) { if let s = Unicode.Scalar(UInt32(bitPattern: c)) { scalars.append(s) } }
+        return String(scalars)
     }
 
     /// The attributes and colour pair of a style, for text and for a blank. A space shows only its background (and

@@ -129,17 +129,21 @@ public struct Canvas: Hashable, Sendable {
                 if at > origin, at - 1 >= 0 {
                     var lead = at - 1
                     if cells[row + lead].isContinuation, lead > 0 { lead -= 1 }
-                    cells[row + lead].grapheme += grapheme
+                    for part in TerminalGlyph.parts(Character(String(grapheme))) { cells[row + lead].grapheme += part.text }
                 }
                 return true
             }
-            if at + w > end {
-                if w == 2, at < end, at >= 0 { set(x: at, y: y, Cell(style: style)); at += 1 }
-                fits = false
-                return false
+            // Emoji sequences are drawn as the parts every terminal measures alike (`TerminalGlyph`), one or two
+            // cells each.
+            for part in TerminalGlyph.parts(Character(String(grapheme))) where part.width > 0 {
+                if at + part.width > end {
+                    if part.width == 2, at < end, at >= 0 { set(x: at, y: y, Cell(style: style)); at += 1 }
+                    fits = false
+                    return false
+                }
+                if at >= 0 { set(x: at, y: y, Cell(grapheme: part.text, width: UInt8(part.width), style: style)) }
+                at += part.width
             }
-            if at >= 0 { set(x: at, y: y, Cell(grapheme: String(grapheme), width: UInt8(w), style: style)) }
-            at += w
             return true
         }
         col = at

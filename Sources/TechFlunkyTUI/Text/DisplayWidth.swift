@@ -5,9 +5,9 @@ import Glibc
 
 /// How many terminal cells text takes, per grapheme (`Character`), by the C library's `wcwidth`.
 ///
-/// Width is per grapheme, not per scalar: 👍🏽 (thumb + skin-tone modifier) is two cells, not four; ❤️ (heart +
-/// VS16) is two; é written as e + combining acute is one; a combining mark alone is zero. CJK and emoji
-/// are two.
+/// Width is per grapheme as it is drawn (see `TerminalGlyph` for emoji sequences): 👍🏽 is drawn as 👍, two cells;
+/// ❤️ (heart + VS16) as ❤, one; a ZWJ family as its four people, eight; é written as e + combining acute is one; a
+/// combining mark alone is zero. CJK and most emoji are two.
 public enum DisplayWidth {
     /// `wcwidth` answers -1 for everything beyond ASCII under the C locale. The backend calls
     /// `setlocale(LC_ALL, "")` before ncurses starts; tests and benchmarks never do, so make sure once that
@@ -62,24 +62,15 @@ public enum DisplayWidth {
         }
     }
 
+    /// The cells a grapheme takes as it is drawn (`TerminalGlyph.parts`): what `wcwidth`, and so ncurses and the
+    /// terminal, give each part.
     private static func wide(_ c: Character) -> Int {
-        _ = localeReady
-        let scalars = c.unicodeScalars
-        var base = -2
-        var anyWide = false
-        for s in scalars {
-            if s.value == 0xFE0F { return 2 }  // emoji presentation selector: shown as an emoji, two cells
-            let w = Int(tf_wcwidth(wchar_t(bitPattern: s.value)))
-            if base == -2 { base = w }
-            if w == 2 { anyWide = true }
-            if s.properties.isEmojiPresentation { anyWide = true }
-        }
-        if anyWide { return 2 }
-        if base == 0 {
-            // A grapheme that starts with a zero-width scalar (a lone combining mark) takes no cell.
-            return 0
-        }
-        // Unassigned or unknown scalars (-1) still take a cell on every terminal we draw to.
-        return base < 0 ? 1 : base
+        var total = 0
+        for part in TerminalGlyph.parts(c) { total += part.width }
+        return total
     }
+
+    /// Makes sure the C library measures UTF-8 before the first `wcwidth`.
+    @inline(__always)
+    static func prepareLocale() { _ = localeReady }
 }

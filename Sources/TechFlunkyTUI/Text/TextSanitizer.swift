@@ -19,11 +19,13 @@ public enum TextSanitizer {
 
     /// Whether a scalar may never be shown as it is.
     @inline(__always)
-    static func isUnsafe(_ v: UInt32) -> Bool {
+    public static func isUnsafe(_ v: UInt32) -> Bool {
         if v < 0x20 || (v >= 0x7F && v <= 0x9F) { return true }
+        // The Arabic letter mark is a bidi control below the block of the others: test it before the early return.
+        if v == 0x061C { return true }
         if v < 0x200B { return false }
         return (v >= 0x200B && v <= 0x200C) || (v >= 0x200E && v <= 0x200F) || (v >= 0x202A && v <= 0x202E)
-            || (v >= 0x2066 && v <= 0x2069) || v == 0x2028 || v == 0x2029 || v == 0x061C || v == 0xFEFF
+            || (v >= 0x2066 && v <= 0x2069) || v == 0x2028 || v == 0x2029 || v == 0xFEFF
             || (v >= 0xFFF9 && v <= 0xFFFB)
     }
 

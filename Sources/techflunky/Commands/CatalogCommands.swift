@@ -16,12 +16,13 @@ struct ListingsCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Full-text search.") var search: String?
     @Option(name: .long, help: "Only this category (any case: saas finds SaaS).") var category: String?
     @Option(name: .long, help: ArgumentHelp("Order: \(ListingSort.allCases.map(\.rawValue).joined(separator: ", ")).")) var sort: ListingSort?
-    @Option(name: .long, help: "How many listings (pages are fetched as needed).") var limit: Int = ListingQuery.defaultLimit
+    // Unconditional: `--limit -5` is a bad limit, not a missing value followed by an unknown option.
+    @Option(name: .long, parsing: .unconditional, help: "How many listings (pages are fetched as needed).") var limit: Int = ListingQuery.defaultLimit
     @Option(name: .long, help: "Minimum asking price in dollars: 50000, 50k, 1.5m.") var minPrice: String?
     @Option(name: .long, help: "Maximum asking price in dollars: 250000, 250k.") var maxPrice: String?
 
     func validate() throws {
-        guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
+        guard limit > 0 else { throw ValidationError("--limit must be a positive number (got \(limit))") }
         for (flag, value) in [("--min-price", minPrice), ("--max-price", maxPrice)] {
             if let value, Money.parseMajorUnits(value) == nil {
                 throw ValidationError("\(flag) is an amount in dollars such as 50000, 50k or 1.5m (got \(value))")
@@ -63,7 +64,7 @@ struct ListingsCommand: AsyncParsableCommand {
             return
         }
         out.table([
-            .init(title: "SLUG", maxWidth: 32), .init(title: "PRICE", alignRight: true), .init(title: "PROFIT/MO", alignRight: true),
+            .init(title: "SLUG", maxWidth: nil), .init(title: "PRICE", alignRight: true), .init(title: "PROFIT/MO", alignRight: true),
             .init(title: "MULTIPLE", alignRight: true), .init(title: "CATEGORY", maxWidth: 16), .init(title: "TITLE", maxWidth: 60),
         ], result.items.map { item in
             [item.slug, item.askingPrice.formattedWhole, item.monthlyProfit.formattedWhole, DisplayFormat.multiple(item.multiple),
@@ -106,7 +107,7 @@ struct ShowCommand: AsyncParsableCommand {
             ("Status", listing.status.rawValue),
         ])
         out.line()
-        for paragraph in TextLayout.wrap(SafeText.sanitize(listing.description, keepNewlines: true), width: 78) {
+        for paragraph in TextLayout.wrap(TextSanitizer.multiline(listing.description), width: 78) {
             out.line(paragraph)
         }
         let cf = listing.package.cloudflare

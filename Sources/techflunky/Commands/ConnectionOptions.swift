@@ -12,6 +12,16 @@ struct ConnectionOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The platform's base URL (default: TECHFLUNKY_API, then `api` in config.toml, then the local sandbox).", valueName: "url"))
     var api: String?
 
+    /// A malformed `--api` is a mistake in how the command was called (exit 2), found before anything runs.
+    func validate() throws {
+        guard let api, !api.trimmingCharacters(in: .whitespaces).isEmpty else { return }
+        do {
+            _ = try ClientConfiguration.normalize(api.trimmingCharacters(in: .whitespaces), source: .flag)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+
     /// A configured platform; fails with what to do when none is named (for login and logout, which
     /// have no meaning on the sandbox, where the demo account is always signed in).
     func configuredPlatform() throws -> (PlatformClient, ClientConfiguration) {

@@ -69,7 +69,8 @@ struct WatchCommand: AsyncParsableCommand {
         abstract: "Follow a deployment's progress until it ends.",
         discussion: """
             Prints each step as it runs (NDJSON events with --json). Reconnects by itself if the connection \
-            drops, without repeating or skipping an event. Exit codes: 0 succeeded, 1 failed or rolled back, \
+            drops, without repeating or skipping an event; gives up when the platform stays unreachable for \
+            --timeout seconds (default 60). Exit codes: 0 succeeded, 1 failed, rolled back or unreachable, \
             2 usage, 3 interrupted (retry with the token again).
             """
     )
@@ -77,10 +78,17 @@ struct WatchCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
     @Argument(help: "The deployment id.") var deployment: String
+    @Option(name: .long, parsing: .unconditional,
+            help: ArgumentHelp("Give up (exit 1) when the platform stays unreachable this long.", valueName: "seconds"))
+    var timeout: Double = DeploymentProgressPrinter.defaultTimeout
+
+    func validate() throws {
+        guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds") }
+    }
 
     func run() async throws {
         let code = try await connection.withClient(signedIn: true) { client in
-            try await DeploymentProgressPrinter(json: output.json).follow(client: client, deploymentId: deployment)
+            try await DeploymentProgressPrinter(json: output.json, giveUpAfter: timeout).follow(client: client, deploymentId: deployment)
         }
         if code != .success { throw code }
     }
@@ -182,7 +190,12 @@ struct SecretsCommand: AsyncParsableCommand {
 
 /// Prints a deployment's events as they arrive and turns its final state into the exit code.
 struct DeploymentProgressPrinter {
+    /// Seconds without a connection before `watch` gives up: long enough for a server restart, short enough that a
+    /// script waiting on a platform that is gone fails.
+    static let defaultTimeout: Double = 60
+
     let json: Bool
+    var giveUpAfter: Double = defaultTimeout
     let out = TerminalOutput()
 
     /// Says a retry or rollback was accepted and, with `watch`, follows it from the next event.
@@ -201,9 +214,10 @@ struct DeploymentProgressPrinter {
     }
 
     /// Follows the stream to its end; returns the exit code to throw (0 succeeded, 1 failed, 3 interrupted).
+    /// Throws `ClientError.cannotReach` (exit 1) when the platform stays unreachable for `giveUpAfter` seconds.
     func follow(client: PlatformClient, deploymentId: String) async throws -> ExitCode {
         var finalState: DeploymentState?
-        for try await update in client.deploymentEvents(id: deploymentId) {
+        for try await update in client.deploymentEvents(id: deploymentId, options: .init(giveUpAfter: giveUpAfter)) {
             switch update {
             case let .event(event):
                 if json { try out.json(event, pretty: false) } else { print(event) }

@@ -120,10 +120,29 @@ struct PayoutsCommand: AsyncParsableCommand {
     }
 }
 
-/// `techflunky seller onboard`
+/// `techflunky seller onboard`, `techflunky seller status`
 struct SellerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "seller", abstract: "Selling: Stripe onboarding.",
-                                                    subcommands: [SellerOnboardCommand.self])
+                                                    subcommands: [SellerOnboardCommand.self, SellerStatusCommand.self])
+}
+
+/// The seller's Stripe account as it stands (what the onboarding return page tells them to check).
+struct SellerStatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "Show where your Stripe seller account stands.")
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        let status = try await connection.withClient(signedIn: true) { try await $0.sellerAccount() }
+        let out = TerminalOutput()
+        if output.json { return try out.json(status) }
+        SellerOnboardCommand.print(status, out: out)
+        if !status.onboardingComplete, status.onboardingURL == nil {
+            out.line()
+            out.line("Run `techflunky seller onboard` for a link to finish onboarding.")
+        }
+    }
 }
 
 struct SellerOnboardCommand: AsyncParsableCommand {
@@ -136,6 +155,10 @@ struct SellerOnboardCommand: AsyncParsableCommand {
         let status = try await connection.withClient(signedIn: true) { try await $0.createSellerAccount() }
         let out = TerminalOutput()
         if output.json { return try out.json(status) }
+        Self.print(status, out: out)
+    }
+
+    static func print(_ status: SellerAccountStatus, out: TerminalOutput) {
         out.fields([
             ("Stripe account", status.stripeAccountId ?? "—"),
             ("Details", status.detailsSubmitted ? "submitted" : "not submitted"),

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TechFlunkyClient
 import TechFlunkyCore
+import TechFlunkyTUI
 
 /// `techflunky package validate DIR` and `techflunky package publish DIR`.
 struct PackageCommand: AsyncParsableCommand {
@@ -37,7 +38,7 @@ struct PackageValidateCommand: AsyncParsableCommand {
         } else {
             out.line(out.paint("✗", .red) + " \(directory): \(problems.count) problem\(problems.count == 1 ? "" : "s")")
             for problem in problems {
-                out.line("  " + out.paint(problem.path.isEmpty ? "(document)" : SafeText.sanitize(problem.path), .bold) + ": " + SafeText.sanitize(problem.message))
+                out.line("  " + out.paint(problem.path.isEmpty ? "(document)" : TextSanitizer.line(problem.path), .bold) + ": " + TextSanitizer.line(problem.message))
             }
         }
         if !problems.isEmpty { throw ExitCode.failure }
@@ -68,7 +69,7 @@ struct PackagePublishCommand: AsyncParsableCommand {
         guard problems.isEmpty else {
             out.line(out.paint("✗", .red) + " \(directory): \(problems.count) problem\(problems.count == 1 ? "" : "s"); nothing was uploaded")
             for problem in problems {
-                out.line("  " + out.paint(problem.path.isEmpty ? "(document)" : SafeText.sanitize(problem.path), .bold) + ": " + SafeText.sanitize(problem.message))
+                out.line("  " + out.paint(problem.path.isEmpty ? "(document)" : TextSanitizer.line(problem.path), .bold) + ": " + TextSanitizer.line(problem.message))
             }
             throw ExitCode.failure
         }
@@ -82,9 +83,9 @@ struct PackagePublishCommand: AsyncParsableCommand {
         do {
             listing = update ? try await client.updateListing(slug: try bundle.manifest().slug, upload) : try await client.publishListing(upload)
         } catch let ClientError.rejected(status, detail) where !(detail.problems ?? []).isEmpty {
-            out.line(out.paint("✗", .red) + " the platform refused the package (HTTP \(status)): \(SafeText.sanitize(detail.message))")
+            out.line(out.paint("✗", .red) + " the platform refused the package (HTTP \(status)): \(TextSanitizer.line(detail.message))")
             for problem in detail.problems ?? [] {
-                out.line("  " + out.paint(SafeText.sanitize(problem.path), .bold) + ": " + SafeText.sanitize(problem.message))
+                out.line("  " + out.paint(TextSanitizer.line(problem.path), .bold) + ": " + TextSanitizer.line(problem.message))
             }
             throw ExitCode.failure
         }
@@ -136,10 +137,11 @@ struct PackageBundleReader {
         let listingURL = root.appendingPathComponent("listing.json")
         if let listing = FileManager.default.contents(atPath: listingURL.path) {
             do {
-                _ = try WireJSON.decode(PublishListingRequest.self, from: listing)
-            } catch let error as DecodingError {
-                let problem = PackageManifestValidator.problem(from: error)
-                problems.append(ManifestProblem(path: "listing.json" + (problem.path.isEmpty ? "" : ": " + problem.path), message: problem.message))
+                _ = try PackageManifestValidator.decode(PublishListingRequest.self, from: listing, file: "listing.json")
+            } catch {
+                for problem in error.problems {
+                    problems.append(ManifestProblem(path: "listing.json" + (problem.path.isEmpty ? "" : ": " + problem.path), message: problem.message))
+                }
             }
         }
         return problems
@@ -161,10 +163,9 @@ struct PackageBundleReader {
         }
         let listing: PublishListingRequest
         do {
-            listing = try WireJSON.decode(PublishListingRequest.self, from: listingData)
-        } catch let error as DecodingError {
-            let problem = PackageManifestValidator.problem(from: error)
-            throw ClientError.configuration("\(listingURL.path): \(problem)")
+            listing = try PackageManifestValidator.decode(PublishListingRequest.self, from: listingData, file: "listing.json")
+        } catch {
+            throw ClientError.configuration("\(listingURL.path): " + error.problems.map(\.description).joined(separator: "; "))
         }
         let paths = try files().filter { $0 != "listing.json" && !$0.split(separator: "/").contains { $0.hasPrefix(".") } }.sorted()
         guard paths.count <= PackageBundle.maxFiles else {

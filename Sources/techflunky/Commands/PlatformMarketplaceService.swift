@@ -31,7 +31,7 @@ struct PlatformMarketplaceService: MarketplaceService {
         case .notFound: APIErrorCode.notFound
         default: nil
         }
-        return ServiceFailure(message: SafeText.sanitize(error.description), code: code, isConnectionFailure: unreachable)
+        return ServiceFailure(message: TextSanitizer.line(error.description), code: code, isConnectionFailure: unreachable)
     }
 
     func me() async throws -> MeResponse { try await mapped { try await client.me() } }
@@ -65,7 +65,7 @@ struct PlatformMarketplaceService: MarketplaceService {
                     for try await update in events {
                         switch update {
                         case let .event(event): continuation.yield(.event(event))
-                        case let .reconnecting(_, _, reason): continuation.yield(.reconnecting(reason: SafeText.sanitize(reason)))
+                        case let .reconnecting(_, _, reason): continuation.yield(.reconnecting(reason: TextSanitizer.line(reason)))
                         case .reconnected: continuation.yield(.reconnected)
                         case let .resynchronized(snapshot): continuation.yield(.resynchronized(snapshot))
                         }

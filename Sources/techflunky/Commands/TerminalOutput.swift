@@ -5,17 +5,22 @@ import TechFlunkyTUI
 
 /// Text for people on stdout: aligned columns by display width, colour only on a terminal and only
 /// when `NO_COLOR` is unset or empty (no-color.org) and `TERM` is not `dumb`. Every piece of API
-/// text goes through `SafeText` before it is printed.
+/// text goes through the UI's `TextSanitizer` before it is printed (escape sequences removed whole, controls shown
+/// as visible pictures, bidi controls dropped). Columns are cut to fit only on a terminal: a pipe gets every value
+/// whole.
 struct TerminalOutput {
     enum Tone: String {
         case bold = "1", dim = "2", green = "32", red = "31", yellow = "33", cyan = "36"
     }
 
     let colour: Bool
+    /// Whether long cells are cut with `…` (on a terminal) or printed whole (in a pipe, for scripts).
+    let truncates: Bool
 
     init(environment: [String: String] = ProcessInfo.processInfo.environment, isTerminal: Bool = isatty(STDOUT_FILENO) == 1) {
         let noColor = !(environment["NO_COLOR"] ?? "").isEmpty
         colour = isTerminal && !noColor && environment["TERM"] != "dumb"
+        truncates = isTerminal
     }
 
     func paint(_ text: String, _ tone: Tone) -> String {
@@ -23,7 +28,7 @@ struct TerminalOutput {
     }
 
     /// API text on one line, safe for the terminal.
-    static func clean(_ text: String?) -> String { SafeText.sanitize(text ?? "") }
+    static func clean(_ text: String?) -> String { TextSanitizer.line(text ?? "") }
 
     func line(_ text: String = "") {
         FileHandle.standardOutput.write(Data((text + "\n").utf8))
@@ -37,27 +42,49 @@ struct TerminalOutput {
     /// Prints any wire value as JSON (pretty, sorted keys, RFC 3339 dates).
     func json<T: Encodable>(_ value: T, pretty: Bool = true) throws {
         let data = try WireJSON.encode(value, pretty: pretty)
-        FileHandle.standardOutput.write(data + Data("\n".utf8))
+        FileHandle.standardOutput.write(Self.escapingTerminalControls(data) + Data("\n".utf8))
+    }
+
+    /// JSON with every scalar a terminal would act on written as `\uXXXX`. The encoder escapes C0 controls but
+    /// leaves DEL, C1 controls (U+009B is a CSI on many terminals), bidi overrides and line separators raw, so a
+    /// script that prints a field of `--json` output would hand the terminal a sequence. Outside strings JSON is
+    /// ASCII, so only string contents change, and they decode to the same text.
+    static func escapingTerminalControls(_ json: Data) -> Data {
+        guard json.contains(where: { $0 >= 0x7F }) else { return json }
+        let text = String(decoding: json, as: UTF8.self)
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            let v = scalar.value
+            if v >= 0x7F, TextSanitizer.isUnsafe(v) {
+                out.append(contentsOf: String(format: "\\u%04X", v).unicodeScalars)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return Data(String(out).utf8)
     }
 
     struct Column {
         var title: String
         var alignRight = false
-        /// Cells at most (longer cells end in `…`).
-        var maxWidth = 48
+        /// Cells at most on a terminal (longer cells end in `…`); nil for an identifier, which is never cut (a cut
+        /// slug names nothing).
+        var maxWidth: Int? = 48
     }
 
     /// Rows under a header, each column as wide as its widest cell; cells are sanitised here.
     func table(_ columns: [Column], _ rows: [[String]]) {
-        let cleanRows = rows.map { $0.map { SafeText.sanitize($0) } }
+        let cleanRows = rows.map { $0.map { TextSanitizer.line($0) } }
         let widths = columns.indices.map { i in
-            min(columns[i].maxWidth, max(DisplayWidth.of(columns[i].title), cleanRows.map { DisplayWidth.of($0[i]) }.max() ?? 0))
+            let widest = max(DisplayWidth.of(columns[i].title), cleanRows.map { DisplayWidth.of($0[i]) }.max() ?? 0)
+            guard truncates, let limit = columns[i].maxWidth else { return widest }
+            return min(limit, widest)
         }
         func render(_ cells: [String]) -> String {
             var parts: [String] = []
             for (i, cell) in cells.enumerated() {
                 let last = i == cells.count - 1
-                parts.append(last && !columns[i].alignRight ? TextLayout.truncate(cell, to: widths[i])
+                parts.append(last && !columns[i].alignRight ? (truncates ? TextLayout.truncate(cell, to: widths[i]) : cell)
                                                             : TextLayout.fit(cell, to: widths[i], alignRight: columns[i].alignRight))
             }
             return parts.joined(separator: "  ")
@@ -70,7 +97,7 @@ struct TerminalOutput {
     func fields(_ pairs: [(String, String)]) {
         let width = pairs.map { DisplayWidth.of($0.0) }.max() ?? 0
         for (label, value) in pairs {
-            line(paint(TextLayout.fit(label, to: width), .dim) + "  " + SafeText.sanitize(value))
+            line(paint(TextLayout.fit(label, to: width), .dim) + "  " + TextSanitizer.line(value))
         }
     }
 
