@@ -38,7 +38,9 @@ public enum ClientError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .notFound(message):
             "not found: \(message)"
         case let .rejected(_, error):
-            error.field.map { "\(error.message) (field \($0))" } ?? error.message
+            // The refused field stays on the error for code (`field`); people read the message, which names
+            // the thing in their words (an API name such as `listingSlug` is not theirs).
+            error.message
         case let .serverError(status, message):
             "the platform failed (HTTP \(status)): \(message)"
         case let .undecodable(url, expected, detail):

@@ -20,6 +20,16 @@ final class ThemeLoaderTests: XCTestCase {
         XCTAssertEqual(set.themes[0], Theme.builtinDark)
     }
 
+    func testTheLightThemePaintsItsOwnBackgroundUnderEveryRole() throws {
+        let light = try ThemeLoader.load(path: repoThemes + "/light.toml")
+        let text = light.style(for: .text)
+        XCTAssertNotEqual(text.bg, .terminalDefault, "light text on a dark terminal needs its own background")
+        for role in [StyleRole.muted, .error, .accent, .success, .warning] {
+            XCTAssertEqual(light.style(for: role).bg, text.bg, "\(role) sits on the theme's background")
+        }
+        XCTAssertNotEqual(light.style(for: .selection).bg, text.bg, "a role with its own background keeps it")
+    }
+
     func testThemesAreFoundNextToTheBuiltBinaryAndInTheUserConfig() {
         let repo = URL(fileURLWithPath: repoThemes).deletingLastPathComponent()
         let dirs = ThemeLoader.searchDirectories(environment: ["XDG_CONFIG_HOME": "/cfg", "TECHFLUNKY_THEMES": "/explicit"],

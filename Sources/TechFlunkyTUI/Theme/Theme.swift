@@ -62,7 +62,14 @@ public struct Theme: Hashable, Sendable {
 
     public func style(for role: StyleRole) -> RoleStyle {
         if role == .qrCode { return styles[role] ?? Theme.qrCodeStyle }
-        return styles[role] ?? styles[.text] ?? RoleStyle()
+        guard var style = styles[role] else { return styles[.text] ?? RoleStyle() }
+        // A theme that paints its own background (light on a dark terminal) paints it under every role that
+        // does not choose one, or text in those roles would sit on the terminal's background.
+        if style.bg == .terminalDefault, let text = styles[.text], text.bg != .terminalDefault, !style.reverse {
+            style.bg = text.bg
+            if style.bg8 == nil { style.bg8 = text.bg8 }
+        }
+        return style
     }
 
     /// Black ink on white for QR codes in every theme (a light-on-dark code scans badly on many phones).
