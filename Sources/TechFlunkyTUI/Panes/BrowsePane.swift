@@ -456,11 +456,14 @@ public struct BrowsePane: Pane {
         TableColumn("Profit/mo", .fixed(9), alignRight: true, dropPriority: 4),
         TableColumn("Age", .fixed(7), alignRight: true, dropPriority: 6),
         TableColumn("Multiple", .fixed(8), alignRight: true, dropPriority: 5),
+        // When the listing went up: the default sort is newest, so the order of the rows should show.
+        TableColumn("Listed", .fixed(6), alignRight: true, dropPriority: 1),
     ]
 
-    static func cells(_ l: ListingSummary) -> [String] {
+    static func cells(_ l: ListingSummary, now: Date = Date()) -> [String] {
         [l.title, l.category, l.askingPrice.formattedWhole, l.monthlyRevenue.formattedCompact,
-         l.monthlyProfit.formattedCompact, DisplayFormat.shortAge(months: l.ageMonths), DisplayFormat.multiple(l.multiple)]
+         l.monthlyProfit.formattedCompact, DisplayFormat.shortAge(months: l.ageMonths), DisplayFormat.multiple(l.multiple),
+         DisplayFormat.since(l.createdAt, now: now)]
     }
 
     public func render(into canvas: inout Canvas, area: Rect, _ ctx: RenderContext) {
@@ -487,7 +490,7 @@ public struct BrowsePane: Pane {
             let rows = items, first = firstRow
             // Rows above the first held page show as loading until their page is fetched again.
             var widget = TableWidget(columns: BrowsePane.columns, rowCount: rowCount,
-                                     row: { $0 >= first ? BrowsePane.cells(rows[$0 - first]) : ["…"] },
+                                     row: { $0 >= first ? BrowsePane.cells(rows[$0 - first], now: ctx.now) : ["…"] },
                                      rowStyle: { $0 >= first ? .text : .muted })
             widget.selectionLook = .gutterMarker
             widget.render(into: &canvas, area: tableArea, state: table)

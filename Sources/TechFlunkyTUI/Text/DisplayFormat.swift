@@ -1,3 +1,4 @@
+import Foundation
 import TechFlunkyCore
 
 /// How numbers, ages and ratios are written in tables and details.
@@ -28,6 +29,18 @@ public enum DisplayFormat {
     }
 
     /// `2.4×` or `–` when there is no profit.
+    /// How long ago, compactly: `today`, `3d`, `5w`, `4mo`, `2y`.
+    public static func since(_ date: Date, now: Date) -> String {
+        let days = Int(now.timeIntervalSince(date) / 86_400)
+        switch days {
+        case ..<1: return "today"
+        case ..<14: return "\(days)d"
+        case ..<60: return "\(days / 7)w"
+        case ..<730: return "\(days / 30)mo"
+        default: return "\(days / 365)y"
+        }
+    }
+
     public static func multiple(_ m: Double?) -> String {
         guard let m, m.isFinite else { return "–" }
         let tenths = Int((m * 10).rounded())
