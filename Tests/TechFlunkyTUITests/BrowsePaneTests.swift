@@ -89,6 +89,25 @@ final class BrowsePaneTests: XCTestCase {
         XCTAssertEqual(d.browse.items.map(\.title), ["Recipe box"])
     }
 
+    func testListingsTheBuyerOwnsAreMarkedInBrowseAndDetail() async {
+        let service = InMemoryMarketplace(count: 5)
+        let first = await service.catalog[0]
+        var order = CheckoutFixtures.order(.inReview)
+        order.listingSlug = first.slug
+        await service.setBought([order])
+        var d = UIDriver(service: service)
+        await d.start()
+        XCTAssertEqual(d.browse.ownedSlugs, [first.slug])
+        XCTAssertTrue(d.screen.contains("✓ " + first.title.prefix(20)), d.screen)
+        let row = d.browse.items.firstIndex { $0.slug == first.slug }!
+        for _ in 0..<row { await d.press(.down) }
+        await d.press(.enter)
+        XCTAssertTrue(d.screen.contains("You own this business"), d.screen)
+        await d.press(.char("b"))
+        XCTAssertEqual(d.state.topPane.kind, .listingDetail, "b does not start a second purchase")
+        XCTAssertTrue(d.screen.contains("you already own this business"), d.screen)
+    }
+
     func testCategoryPickerAndTypedPriceRangeFilterAndClear() async {
         let service = InMemoryMarketplace(count: 40)
         var d = UIDriver(service: service)

@@ -83,8 +83,8 @@ extension InMemoryMarketplace {
 
     func createCheckoutSession(listingSlug: String, idempotencyKey: String) async throws -> CheckoutSessionResponse { throw notHere("checkout") }
     func order(id: String) async throws -> Order { throw notHere("orders") }
-    /// Nobody has bought anything from the in-memory catalog.
-    func orders() async throws -> [Order] { [] }
+    /// What the test says the buyer bought (nothing unless `setBought`).
+    func orders() async throws -> [Order] { bought }
     func deploy(_ request: DeployRequest) async throws -> DeployAccepted { throw notHere("deploy") }
     func deployment(id: String) async throws -> Deployment { throw notHere("deployments") }
     func retryDeployment(id: String, credentials: CloudflareCredentials) async throws -> DeployAccepted { throw notHere("retry") }

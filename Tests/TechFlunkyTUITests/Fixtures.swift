@@ -40,6 +40,8 @@ actor InMemoryMarketplace: MarketplaceService {
     var catalog: [ListingSummary]
     private(set) var queries: [ListingQuery] = []
     var failNext: ServiceFailure?
+    private(set) var bought: [Order] = []
+    func setBought(_ orders: [Order]) { bought = orders }
 
     init(count: Int) { catalog = (0..<count).map { Fixtures.summary($0) } }
     init(listings: [ListingSummary]) { catalog = listings }

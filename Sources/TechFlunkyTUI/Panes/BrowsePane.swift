@@ -68,6 +68,9 @@ public struct BrowsePane: Pane {
     public private(set) var sort: ListingSort = .newest
     var pendingSearch: TimerID?
     var categoriesRequest: RequestID?
+    var ordersRequest: RequestID?
+    /// Listings the signed-in buyer has bought (paid orders), marked in the table and the detail.
+    public private(set) var ownedSlugs: Set<String> = []
     /// Rows of the table on screen, remembered from the last update for paging.
     var visibleRows = 20
 
@@ -176,7 +179,9 @@ public struct BrowsePane: Pane {
         visibleRows = BrowsePane.tableRows(ctx.area)
         let id = ctx.newRequestID()
         categoriesRequest = id
-        var commands: [PaneCommand] = [.request(id, .categories)]
+        let orders = ctx.newRequestID()
+        ordersRequest = orders
+        var commands: [PaneCommand] = [.request(id, .categories), .request(orders, .orders)]
         if items.isEmpty { commands += reload(&ctx) }
         return commands
     }
@@ -195,7 +200,7 @@ public struct BrowsePane: Pane {
         case .bottom: return move(by: rowCount - 1 - table.selected, &ctx)
         case .open:
             guard let summary = listing(at: table.selected) else { return [] }
-            return [.push(ListingDetailPane(summary: summary))]
+            return [.push(ListingDetailPane(summary: summary, owned: ownedSlugs.contains(summary.slug)))]
         case .search:
             searching = true
             search.setText(appliedQuery)
@@ -308,6 +313,12 @@ public struct BrowsePane: Pane {
             guard search.text != appliedQuery else { return [] }
             appliedQuery = search.text
             return reload(&ctx)
+        case let .response(id, result) where id == ordersRequest:
+            ordersRequest = nil
+            if case let .success(.orders(orders)) = result {
+                ownedSlugs = Set(orders.filter { $0.state.isPaid }.map(\.listingSlug))
+            }
+            return []
         case let .response(id, result) where id == categoriesRequest:
             categoriesRequest = nil
             if case let .success(.categories(response)) = result { categories = response }
@@ -460,8 +471,8 @@ public struct BrowsePane: Pane {
         TableColumn("Listed", .fixed(6), alignRight: true, dropPriority: 1),
     ]
 
-    static func cells(_ l: ListingSummary, now: Date = Date()) -> [String] {
-        [l.title, l.category, l.askingPrice.formattedWhole, l.monthlyRevenue.formattedCompact,
+    static func cells(_ l: ListingSummary, now: Date = Date(), owned: Bool = false) -> [String] {
+        [(owned ? "✓ " : "") + l.title, l.category, l.askingPrice.formattedWhole, l.monthlyRevenue.formattedCompact,
          l.monthlyProfit.formattedCompact, DisplayFormat.shortAge(months: l.ageMonths), DisplayFormat.multiple(l.multiple),
          DisplayFormat.since(l.createdAt, now: now)]
     }
@@ -487,10 +498,10 @@ public struct BrowsePane: Pane {
                              x: area.x + 2, y: y, maxWidth: area.width - 4, style: .muted)
             }
         } else {
-            let rows = items, first = firstRow
+            let rows = items, first = firstRow, owned = ownedSlugs
             // Rows above the first held page show as loading until their page is fetched again.
             var widget = TableWidget(columns: BrowsePane.columns, rowCount: rowCount,
-                                     row: { $0 >= first ? BrowsePane.cells(rows[$0 - first], now: ctx.now) : ["…"] },
+                                     row: { $0 >= first ? BrowsePane.cells(rows[$0 - first], now: ctx.now, owned: owned.contains(rows[$0 - first].slug)) : ["…"] },
                                      rowStyle: { $0 >= first ? .text : .muted })
             widget.selectionLook = .gutterMarker
             widget.render(into: &canvas, area: tableArea, state: table)

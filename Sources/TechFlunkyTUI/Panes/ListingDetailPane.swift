@@ -16,18 +16,23 @@ public struct ListingDetailPane: Pane {
     var pageHeight = 10
     var contentWidth = 80
     let feePolicy: FeePolicy
+    /// The signed-in buyer already bought this business (known from their orders).
+    public let owned: Bool
 
-    public init(summary: ListingSummary, listing: Listing? = nil, feePolicy: FeePolicy = .standard) {
+    public init(summary: ListingSummary, listing: Listing? = nil, feePolicy: FeePolicy = .standard, owned: Bool = false) {
         self.summary = summary
         self.listing = listing
         self.feePolicy = feePolicy
+        self.owned = owned
     }
 
     public var title: String { summary.title }
     public var isAnimating: Bool { listing == nil && failure == nil }
 
     public func keyMap() -> [KeyBinding<Action>] {
-        let buyDisabled: String? = if listing == nil {
+        let buyDisabled: String? = if owned {
+            "you already own this business: deploy it from Orders (2)"
+        } else if listing == nil {
             "the listing is still loading"
         } else if let l = listing, l.status != .active {
             "this listing is \(l.status.rawValue)"
@@ -101,6 +106,7 @@ public struct ListingDetailPane: Pane {
         let s = listing?.summary ?? summary
         out += StyledLine.wrapped(s.title, width: width, style: CellStyle(.accent, bold: true))
         if !s.tagline.isEmpty { out += StyledLine.wrapped(s.tagline, width: width, style: .muted) }
+        if owned { out += StyledLine.wrapped("✓ You own this business: deploy it from Orders (2).", width: width, style: CellStyle(.success, bold: true)) }
         out.append(.blank)
         func metric(_ name: String, _ value: String, _ style: CellStyle = .text) -> StyledLine {
             StyledLine([StyledSpan(TextLayout.fit(name, to: 18), .muted), StyledSpan(value, style)])
