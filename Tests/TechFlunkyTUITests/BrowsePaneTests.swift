@@ -89,6 +89,14 @@ final class BrowsePaneTests: XCTestCase {
         XCTAssertEqual(d.browse.items.map(\.title), ["Recipe box"])
     }
 
+    func testHelpShowsEveryKeyWhole() async {
+        var d = UIDriver(service: InMemoryMarketplace(count: 3), width: 100, height: 40)
+        await d.start()
+        await d.press(.char("?"))
+        XCTAssertTrue(d.screen.contains("PgDn/Ctrl-F/Space"), "the longest key is not cut: \(d.screen)")
+        XCTAssertTrue(d.screen.contains("Q/Ctrl-C"), d.screen)
+    }
+
     func testListingsTheBuyerOwnsAreMarkedInBrowseAndDetail() async {
         let service = InMemoryMarketplace(count: 5)
         let first = await service.catalog[0]

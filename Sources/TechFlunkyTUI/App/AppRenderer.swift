@@ -94,10 +94,12 @@ public enum AppRenderer {
 
     static func helpLines(_ state: AppState) -> [StyledLine] {
         var lines: [StyledLine] = []
+        let paneHints = state.topPane.hints, globalHints = AppUpdate.globalKeyMap(state).map(\.hint)
+        // One key column for both sections, as wide as the longest key (`PgDn/Ctrl-F/Space`), up to half the screen.
+        let keyWidth = min(max(8, state.width / 2), ((paneHints + globalHints).map { DisplayWidth.of($0.keys) }.max() ?? 0) + 2)
         func section(_ title: String, _ hints: [KeyHint]) {
             guard !hints.isEmpty else { return }
             lines.append(StyledLine(title, CellStyle(.header, bold: true)))
-            let keyWidth = min(16, (hints.map { DisplayWidth.of($0.keys) }.max() ?? 0) + 2)
             for hint in hints {
                 var spans = [StyledSpan(TextLayout.fit(hint.keys, to: keyWidth), CellStyle(.accent, bold: true)),
                              StyledSpan(hint.description, hint.disabledReason == nil ? .text : .muted)]
@@ -106,8 +108,8 @@ public enum AppRenderer {
             }
             lines.append(.blank)
         }
-        section(state.topPane.title, state.topPane.hints)
-        section("Everywhere", AppUpdate.globalKeyMap(state).map(\.hint))
+        section(state.topPane.title, paneHints)
+        section("Everywhere", globalHints)
         lines.append(StyledLine("Ctrl-Z suspends (fg resumes). Mouse: click a tab or row, wheel scrolls.", .muted))
         lines.append(StyledLine("Esc or ? closes this help", .muted))
         return lines
