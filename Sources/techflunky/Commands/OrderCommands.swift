@@ -41,6 +41,7 @@ struct BuyCommand: AsyncParsableCommand {
             ])
             out.line()
             out.line("Pay here: " + out.paint(TerminalOutput.clean(session.checkoutURL), .cyan))
+            out.qrCode(session.checkoutURL)
         }
         if payWithTestCard { try await client.sandboxPay(orderId: session.orderId) }
         guard waiting else { return }
@@ -170,6 +171,7 @@ struct SellerOnboardCommand: AsyncParsableCommand {
         } else if let link = status.onboardingURL {
             out.line()
             out.line("Finish onboarding here: " + out.paint(TerminalOutput.clean(link), .cyan))
+            out.qrCode(link)
         }
     }
 }
