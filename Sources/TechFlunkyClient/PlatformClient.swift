@@ -105,8 +105,8 @@ public final class PlatformClient: Sendable {
         try await call(.GET, "/api/deploy", query: [("deploymentId", id)])
     }
 
-    public func retryDeployment(id: String, cloudflare: CloudflareCredentials) async throws -> DeployAccepted {
-        try await call(.POST, "/api/deploy/\(Self.segment(id))/retry", body: DeployCredentialsRequest(cloudflare: cloudflare))
+    public func retryDeployment(id: String, cloudflare: CloudflareCredentials, domain: String? = nil) async throws -> DeployAccepted {
+        try await call(.POST, "/api/deploy/\(Self.segment(id))/retry", body: DeployCredentialsRequest(cloudflare: cloudflare, domain: domain))
     }
 
     /// The secrets a deployment generated, once: the platform forgets them as it answers (410 after).

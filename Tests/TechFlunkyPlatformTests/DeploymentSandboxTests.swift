@@ -348,4 +348,31 @@ final class DeploymentSandboxTests: XCTestCase {
         }
         XCTAssertFalse(rig.deploy.logs.text.contains(value))
     }
+
+    func testARetryCanCorrectTheAccountIdAndTheDomain() async throws {
+        let rig = try await makeRig()
+        defer { Task { await rig.sandbox.stop() } }
+        let other = try rig.sandbox.createCloudflareAccount(name: "Typo")
+        try await rig.deploy.addPaidOrder("ord_correct001")
+        let started = try await rig.deploy.orchestrator.start(
+            DeployRequest(orderId: "ord_correct001", cloudflare: CloudflareCredentials(accountId: other, apiToken: rig.token),
+                          domain: "shop.example.com"), buyerId: "acct_buyer")
+        await rig.deploy.orchestrator.waitUntilIdle(started.id)
+        let wrong = try await rig.deploy.orchestrator.deployment(id: started.id, buyerId: "acct_buyer")
+        XCTAssertEqual(wrong.state, .failed)
+        // Both corrected in the retry: the right account and a hostname in its zone.
+        let domain = "fixed.\(SandboxServer.demoZone)"
+        _ = try await rig.deploy.orchestrator.retry(deploymentId: started.id, buyerId: "acct_buyer", credentials: credentials(rig), domain: domain)
+        await rig.deploy.orchestrator.waitUntilIdle(started.id)
+        let done = try await rig.deploy.orchestrator.deployment(id: started.id, buyerId: "acct_buyer")
+        XCTAssertEqual(done.state, .succeeded, done.lastMessage ?? "")
+        XCTAssertEqual(done.accountId, rig.accountId)
+        XCTAssertEqual(done.url, "https://\(domain)")
+        // Once the domain is attached, moving to another needs a rollback first; so does another account.
+        do {
+            _ = try await rig.deploy.orchestrator.retry(deploymentId: started.id, buyerId: "acct_buyer", credentials: credentials(rig),
+                                                       domain: "else.\(SandboxServer.demoZone)")
+            XCTFail("a succeeded deployment is not retried, and an attached domain is not moved")
+        } catch {}
+    }
 }

@@ -17,6 +17,26 @@ final class DeployFormPaneTests: XCTestCase {
         return (pane, ctx)
     }
 
+    func testACorrectingFormRetriesWithTheNewAccountAndDomain() {
+        var pane = DeployFormPane(retrying: "dep_1", orderId: "ord_1", listingTitle: "Shop", listingSlug: "shop",
+                                  accountId: "ffffffffffffffffffffffffffffffff", domain: "shop.example.com")
+        var ctx = F.context()
+        XCTAssertEqual(pane.focus, .apiToken, "the account and domain are prefilled; the token is asked again")
+        F.type(F.token, &pane, &ctx)
+        _ = F.press(.tab, &pane, &ctx)
+        for _ in 0..<40 { _ = F.press(.backspace, &pane, &ctx) }
+        F.type("fixed.example-buyer.dev", &pane, &ctx)
+        let sent = F.requests(F.press(.enter, &pane, &ctx))
+        XCTAssertEqual(sent.map(\.1), [.retryDeploymentCorrected(
+            id: "dep_1", credentials: CloudflareCredentials(accountId: "ffffffffffffffffffffffffffffffff", apiToken: F.token),
+            domain: "fixed.example-buyer.dev")])
+        XCTAssertEqual(pane.apiToken.text, "", "the token leaves with the request")
+        let after = pane.receive(.response(sent[0].0, .success(.deployAccepted(DeployAccepted(deploymentId: "dep_1", state: .running)))), &ctx)
+        guard after.count == 3, case .pop = after[0], case .pop = after[1], case .push = after[2] else {
+            return XCTFail("the form and the failed run's pane make way for a fresh one: \(after)")
+        }
+    }
+
     func testTheSandboxNamesItsZoneAndCtrlTFillsAHostnameInIt() {
         var pane = DeployFormPane(order: F.order(.paid))
         var ctx = F.context()

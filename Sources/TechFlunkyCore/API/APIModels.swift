@@ -270,7 +270,13 @@ public struct DeployRequest: Codable, Sendable, Hashable {
 /// `POST /api/deploy/{id}/retry` and `/rollback`: the token again.
 public struct DeployCredentialsRequest: Codable, Sendable, Hashable {
     public var cloudflare: CloudflareCredentials
-    public init(cloudflare: CloudflareCredentials) { self.cloudflare = cloudflare }
+    /// Retry only: a corrected custom domain (`""` for workers.dev); absent keeps the deployment's. Accepted
+    /// while the deployment holds no custom domain or DNS record it made (roll back first otherwise).
+    public var domain: String?
+    public init(cloudflare: CloudflareCredentials, domain: String? = nil) {
+        self.cloudflare = cloudflare
+        self.domain = domain
+    }
 }
 
 /// 202 answer of deploy, retry and rollback.

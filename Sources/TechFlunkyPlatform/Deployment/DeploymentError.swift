@@ -24,7 +24,7 @@ public enum DeploymentError: Error, Sendable, Hashable, CustomStringConvertible 
         case let .busy(id, state): "deployment \(id) is \(state.rawValue) now; wait for it to finish"
         case let .wrongState(id, state, action): "deployment \(id) is \(state.rawValue), so it cannot \(action)"
         case let .accountMismatch(expected):
-            "this deployment went into Cloudflare account \(expected); give a token for that account"
+            "this deployment already made resources in Cloudflare account \(expected); give a token for that account, or roll it back first to deploy into another"
         case let .packageUnavailable(detail): "the package cannot be deployed: \(detail)"
         case let .orderBusy(id): "a deployment of order \(id) is being started already"
         }

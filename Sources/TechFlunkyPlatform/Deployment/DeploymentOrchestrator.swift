@@ -132,9 +132,31 @@ public actor DeploymentOrchestrator {
 
     /// Resumes a failed or interrupted deployment from its first unfinished step (step 1 always
     /// runs again: the token is new).
-    public func retry(deploymentId: String, buyerId: String, credentials: CloudflareCredentials) async throws -> Deployment {
+    ///
+    /// A retry may correct what the first attempt got wrong: another account id while the deployment has
+    /// created nothing (a wrong id fails in step 1), and another custom domain (`""`: workers.dev) while it
+    /// holds no custom domain or DNS record of its own.
+    public func retry(deploymentId: String, buyerId: String, credentials: CloudflareCredentials, domain: String? = nil) async throws -> Deployment {
         try await ensureRecovered()
-        let stored = try await owned(deploymentId, buyerId: buyerId, credentials: credentials)
+        var stored = try await owned(deploymentId, buyerId: buyerId, credentials: credentials, allowOtherAccount: true)
+        if credentials.accountId != stored.deployment.accountId {
+            guard !stored.deployment.resources.contains(where: \.created) else {
+                throw DeploymentError.accountMismatch(expected: stored.deployment.accountId)
+            }
+            stored.deployment.accountId = credentials.accountId
+        }
+        if let domain {
+            let corrected = try Self.normalizedDomain(domain)
+            if corrected != stored.deployment.domain {
+                let holdsDomain = stored.deployment.resources.contains { ["worker_domain", "dns_record", "custom_hostname"].contains($0.kind) && $0.created }
+                guard !holdsDomain else {
+                    throw DeploymentError.invalidRequest(field: "domain", message: "this deployment already attached \(stored.deployment.domain ?? "its domain"); roll it back before deploying to another domain")
+                }
+                stored.deployment.domain = corrected
+                // The URL came from the old domain; step 6 sets it again.
+                stored.deployment.url = nil
+            }
+        }
         let state = stored.deployment.state
         guard state == .failed || state == .interrupted else {
             throw DeploymentError.wrongState(deploymentId: deploymentId, state: state, action: "be retried (only failed or interrupted ones can)")
@@ -234,13 +256,14 @@ public actor DeploymentOrchestrator {
         case rollback
     }
 
-    private func owned(_ id: String, buyerId: String, credentials: CloudflareCredentials) async throws -> StoredDeployment {
+    private func owned(_ id: String, buyerId: String, credentials: CloudflareCredentials,
+                       allowOtherAccount: Bool = false) async throws -> StoredDeployment {
         guard let stored = try await store.load(id: id), stored.buyerId == buyerId else {
             throw DeploymentError.notFound("deployment \(id)")
         }
         if runs[id] != nil { throw DeploymentError.busy(deploymentId: id, state: stored.deployment.state) }
         try Self.validate(credentials)
-        guard credentials.accountId == stored.deployment.accountId else {
+        guard allowOtherAccount || credentials.accountId == stored.deployment.accountId else {
             throw DeploymentError.accountMismatch(expected: stored.deployment.accountId)
         }
         return stored

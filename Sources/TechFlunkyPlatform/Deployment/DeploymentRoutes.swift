@@ -51,7 +51,7 @@ enum DeploymentRoutes {
             let id = try context.parameters.require("id")
             let body = try await decode(DeployCredentialsRequest.self, request, context)
             let deployment = try await run {
-                try await service.orchestrator.retry(deploymentId: id, buyerId: account.id, credentials: body.cloudflare)
+                try await service.orchestrator.retry(deploymentId: id, buyerId: account.id, credentials: body.cloudflare, domain: body.domain)
             }
             return try json(.accepted, DeployAccepted(deploymentId: deployment.id, state: .running))
         }

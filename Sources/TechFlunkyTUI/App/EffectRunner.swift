@@ -96,6 +96,8 @@ public struct EffectRunner: Sendable {
         case let .deployment(id): .deployment(try await service.deployment(id: id))
         case let .retryDeployment(id, credentials):
             .deployAccepted(try await service.retryDeployment(id: id, credentials: credentials))
+        case let .retryDeploymentCorrected(id, credentials, domain):
+            .deployAccepted(try await service.retryDeployment(id: id, credentials: credentials, domain: domain))
         case let .rollbackDeployment(id, credentials):
             .deployAccepted(try await service.rollbackDeployment(id: id, credentials: credentials))
         case let .revealDeploymentSecrets(id): .generatedSecrets(try await service.revealDeploymentSecrets(id: id))

@@ -19,6 +19,8 @@ public protocol MarketplaceService: Sendable {
     func rollbackDeployment(id: String, credentials: CloudflareCredentials) async throws -> DeployAccepted
     /// The secrets a deployment generated, once (the platform forgets them as it answers).
     func revealDeploymentSecrets(id: String) async throws -> GeneratedSecrets
+    /// A retry that corrects the account id or the domain.
+    func retryDeployment(id: String, credentials: CloudflareCredentials, domain: String) async throws -> DeployAccepted
     /// A deployment's events after `after`, resuming across broken connections, each once and in order;
     /// the stream finishes after the final event.
     func deploymentUpdates(id: String, after: Int) -> AsyncThrowingStream<DeploymentWatchUpdate, any Error>
@@ -30,6 +32,10 @@ public protocol MarketplaceService: Sendable {
 }
 
 extension MarketplaceService {
+    public func retryDeployment(id: String, credentials: CloudflareCredentials, domain: String) async throws -> DeployAccepted {
+        throw ServiceFailure(message: "this platform cannot correct a deployment's account or domain")
+    }
+
     public func revealDeploymentSecrets(id: String) async throws -> GeneratedSecrets {
         throw ServiceFailure(message: "this platform does not hand out generated secrets")
     }

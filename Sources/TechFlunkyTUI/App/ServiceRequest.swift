@@ -29,6 +29,8 @@ public enum ServiceRequest: Hashable, Sendable {
     case deploy(DeployRequest)
     case deployment(id: String)
     case retryDeployment(id: String, credentials: CloudflareCredentials)
+    /// A retry that also corrects the account id or the custom domain (`""`: workers.dev).
+    case retryDeploymentCorrected(id: String, credentials: CloudflareCredentials, domain: String)
     case rollbackDeployment(id: String, credentials: CloudflareCredentials)
     /// `POST /api/deploy/{id}/secrets`: answered once; the values live only in the pane that shows them.
     case revealDeploymentSecrets(id: String)

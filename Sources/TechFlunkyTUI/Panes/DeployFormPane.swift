@@ -27,13 +27,29 @@ public struct DeployFormPane: Pane {
     let listingSlug: String
     /// The account id the form opened with (remembered from an earlier deployment), which is not typed input.
     let initialAccountId: String
+    /// Set when the form corrects a failed deployment (its id): submitting retries it instead of starting one.
+    public let retrying: String?
 
     public init(order: Order, accountId: String = "") {
         orderId = order.id
         listingTitle = order.listingTitle
         listingSlug = order.listingSlug
         initialAccountId = accountId
+        retrying = nil
         self.accountId = TextInput(text: accountId, placeholder: "32 hexadecimal digits", maxLength: 64)
+    }
+
+    /// A form that retries the failed deployment `deploymentId` with a corrected account id or domain (prefilled
+    /// with what it used) and the token again.
+    public init(retrying deploymentId: String, orderId: String, listingTitle: String, listingSlug: String, accountId: String, domain: String?) {
+        self.orderId = orderId
+        self.listingTitle = listingTitle
+        self.listingSlug = listingSlug
+        initialAccountId = accountId
+        retrying = deploymentId
+        self.accountId = TextInput(text: accountId, placeholder: "32 hexadecimal digits", maxLength: 64)
+        self.domain = TextInput(text: domain ?? "", placeholder: "empty: workers.dev", maxLength: 253)
+        focus = .apiToken
     }
 
     public mutating func start(_ ctx: inout PaneContext) -> [PaneCommand] {
@@ -120,8 +136,12 @@ public struct DeployFormPane: Pane {
         let id = ctx.newRequestID()
         submitRequest = id
         apiToken = TextInput(masked: true, placeholder: "paste your API token", maxLength: 256)
-        let request = DeployRequest(orderId: orderId, cloudflare: CloudflareCredentials(accountId: accountValue, apiToken: tokenValue),
-                                    domain: domainValue)
+        let credentials = CloudflareCredentials(accountId: accountValue, apiToken: tokenValue)
+        if let retrying {
+            // The domain is always sent: an emptied field means workers.dev now.
+            return [.request(id, .retryDeploymentCorrected(id: retrying, credentials: credentials, domain: domainValue ?? ""))]
+        }
+        let request = DeployRequest(orderId: orderId, cloudflare: credentials, domain: domainValue)
         return [.request(id, .deploy(request))]
     }
 
@@ -132,7 +152,8 @@ public struct DeployFormPane: Pane {
         case let .success(.deployAccepted(accepted)):
             let progress = DeployProgressPane(deploymentId: accepted.deploymentId, listingTitle: listingTitle,
                                               initialState: accepted.state)
-            return [.pop, .push(progress)]
+            // A correction replaces the failed run's pane under this form too.
+            return retrying == nil ? [.pop, .push(progress)] : [.pop, .pop, .push(progress)]
         case let .failure(failure):
             submitError = failure.message
             if failure.code == APIErrorCode.validation || failure.code == APIErrorCode.badRequest {

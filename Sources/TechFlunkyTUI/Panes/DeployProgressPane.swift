@@ -11,7 +11,7 @@ import TechFlunkyCore
 /// once. While the platform is unreachable the title says "reconnecting…".
 public struct DeployProgressPane: Pane {
     public enum Action: Sendable, Hashable {
-        case up, down, retry, rollback, detach, confirmRollback, cancelPrompt, submitToken, useSandboxToken, copy
+        case up, down, retry, rollback, detach, confirmRollback, cancelPrompt, submitToken, useSandboxToken, copy, correct
     }
 
     /// What the token prompt is for.
@@ -83,6 +83,11 @@ public struct DeployProgressPane: Pane {
     }
 
     var canRetry: Bool { model.state == .failed || model.state == .interrupted }
+    /// Whether a retry may change the account or domain: nothing of a custom domain made yet (the platform
+    /// refuses otherwise, and says to roll back).
+    var canCorrect: Bool {
+        canRetry && !model.resources.contains { ["worker_domain", "dns_record", "custom_hostname"].contains($0.kind) && $0.created }
+    }
     var canRollBack: Bool { [.failed, .interrupted, .succeeded].contains(model.state) }
 
     public func keyMap() -> [KeyBinding<Action>] {
@@ -104,6 +109,8 @@ public struct DeployProgressPane: Pane {
                 KeyBinding([.char("x")], "roll back", .rollback,
                            disabled: busy ?? (canRollBack ? nil : "roll back once the deployment has stopped")),
                 KeyBinding([.char("d")], "detach", .detach),
+                KeyBinding([.char("e")], "retry with another account or domain", .correct, footer: canCorrect,
+                           disabled: canCorrect ? nil : "only a failed deployment that created nothing in the domain can be corrected"),
                 KeyBinding([.char("y")], generatedSecrets.isEmpty ? "copy URL" : "copy secrets", .copy,
                            disabled: generatedSecrets.isEmpty && model.url == nil ? "no URL yet" : nil),
                 // Leaving by Esc or q detaches too, so the stream stops with the pane (the footer's "back" says it).
@@ -145,6 +152,10 @@ public struct DeployProgressPane: Pane {
 
     public mutating func perform(_ action: Action, _ ctx: inout PaneContext) -> [PaneCommand] {
         switch action {
+        case .correct:
+            guard canCorrect, let accountId = model.accountId else { return [] }
+            return [.push(DeployFormPane(retrying: model.deploymentId, orderId: model.orderId ?? "", listingTitle: listingTitle,
+                                         listingSlug: model.listingSlug ?? "", accountId: accountId, domain: model.domain))]
         case .copy:
             if !generatedSecrets.isEmpty {
                 return [.copy(generatedSecrets.map { "\($0.worker)/\($0.name)=\($0.value)" }.joined(separator: "\n"))]

@@ -105,6 +105,8 @@ struct RetryCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
     @Argument(help: "The deployment id.") var deployment: String
+    @Option(name: .long, help: "A corrected account id (while the deployment has created nothing).") var accountId: String?
+    @Option(name: .long, help: "A corrected custom domain; \"\" for workers.dev (while it holds no domain of its own).") var domain: String?
     @Flag(name: .long, help: "Read the Cloudflare API token from the first line of standard input.") var tokenStdin = false
     @Flag(name: .long, help: "Follow the deployment until it ends (exit codes as `watch`).") var watch = false
 
@@ -112,7 +114,8 @@ struct RetryCommand: AsyncParsableCommand {
         let token = try CloudflareToken.read(fromStandardInput: tokenStdin)
         let code = try await connection.withClient(signedIn: true) { client -> ExitCode in
             let snapshot = try await client.deployment(id: deployment)
-            let accepted = try await client.retryDeployment(id: deployment, cloudflare: CloudflareCredentials(accountId: snapshot.accountId, apiToken: token))
+            let credentials = CloudflareCredentials(accountId: accountId ?? snapshot.accountId, apiToken: token)
+            let accepted = try await client.retryDeployment(id: deployment, cloudflare: credentials, domain: domain)
             return try await DeploymentProgressPrinter(json: output.json).announce(accepted, verb: "resumed", watch: watch, client: client)
         }
         if code != .success { throw code }

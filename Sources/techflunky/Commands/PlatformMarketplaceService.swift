@@ -50,6 +50,10 @@ struct PlatformMarketplaceService: MarketplaceService {
         try await mapped { try await client.revealDeploymentSecrets(id: id) }
     }
 
+    func retryDeployment(id: String, credentials: CloudflareCredentials, domain: String) async throws -> DeployAccepted {
+        try await mapped { try await client.retryDeployment(id: id, cloudflare: credentials, domain: domain) }
+    }
+
     func retryDeployment(id: String, credentials: CloudflareCredentials) async throws -> DeployAccepted {
         try await mapped { try await client.retryDeployment(id: id, cloudflare: credentials) }
     }
