@@ -51,7 +51,7 @@ final class ListingPageFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             if let head = held {
                 held = nil
                 if let body = cachedBody(for: head) {
-                    respond(with: body, context)
+                    respond(with: body, requestID: PlatformRequestID.resolve(head.headerFields[.requestID]), context)
                     return
                 }
                 pass(.head(head), context)
@@ -83,9 +83,11 @@ final class ListingPageFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         return pages.cached(for: query, generation: generation.current)
     }
 
-    private func respond(with body: ByteBuffer, _ context: ChannelHandlerContext) {
+    private func respond(with body: ByteBuffer, requestID: String, _ context: ChannelHandlerContext) {
         var fields = HTTPFields()
         fields[.contentType] = CatalogRoutes.jsonContentType
+        // As `RequestIDMiddleware` answers on the router's path; a cache hit logs nothing, so the id is only echoed.
+        fields[.requestID] = requestID
         fields[.contentLength] = String(body.readableBytes)
         fields[.date] = date.now()
         context.write(wrapOutboundOut(.head(HTTPResponse(status: .ok, headerFields: fields))), promise: nil)

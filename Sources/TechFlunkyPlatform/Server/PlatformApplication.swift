@@ -3,11 +3,12 @@ import Hummingbird
 import Logging
 import TechFlunkyCore
 
-/// Builds the router: error envelope and bearer auth on everything, `GET /healthz`, and each concern's
+/// Builds the router: request ids, error envelope and bearer auth on everything, `GET /healthz`, and each concern's
 /// routes under `/api`.
 public enum PlatformApplication {
     public static func buildRouter(services: PlatformServices) -> Router<PlatformRequestContext> {
         let router = Router(context: PlatformRequestContext.self)
+        router.add(middleware: RequestIDMiddleware<PlatformRequestContext>())
         router.add(middleware: APIErrorMiddleware<PlatformRequestContext>())
         router.add(middleware: BearerAuthMiddleware(accounts: services.accounts, clock: services.clock))
 

@@ -32,7 +32,9 @@ public struct PlatformServices: Sendable {
         self.configuration = configuration
         self.database = database
         self.clock = configuration.clock
-        self.logger = configuration.logger
+        // Every line the platform writes while answering a request carries the request's id.
+        let logger = RequestIDLogHandler.wrap(configuration.logger)
+        self.logger = logger
         self.passwordHasher = PasswordHasher(rounds: configuration.passwordRounds)
         self.accounts = SQLiteAccountStore(database: database)
         self.catalog = SQLiteCatalogStore(database: database)
@@ -41,8 +43,8 @@ public struct PlatformServices: Sendable {
         self.orders = orderStore
         self.orderAccess = orderStore
         self.stripe = StripeClient(base: configuration.stripeAPIBase, secretKey: configuration.stripeSecretKey,
-                                   transport: configuration.httpTransport, logger: configuration.logger)
-        self.holds = PayoutHoldService(orders: orderStore, stripe: stripe, clock: configuration.clock, logger: configuration.logger)
+                                   transport: configuration.httpTransport, logger: logger)
+        self.holds = PayoutHoldService(orders: orderStore, stripe: stripe, clock: configuration.clock, logger: logger)
     }
 }
 
