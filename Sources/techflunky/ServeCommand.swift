@@ -34,10 +34,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Fill this many generated listings (scale work).") var synthetic = 0
     @Option(help: "With --sandbox: how long Cloudflare calls take, `realistic` (as on Cloudflare) or `instant`.")
     var pace = "realistic"
+    @Option(help: "Serve Prometheus metrics at GET /metrics on this port (off unless given; 0 lets the system choose).")
+    var metricsPort: Int?
+    @Option(help: "Address of the metrics listener (loopback by default; see docs/operations.md before opening it).")
+    var metricsHost = "127.0.0.1"
 
     func validate() throws {
         guard CloudflarePace(name: pace) != nil else { throw ValidationError("--pace must be realistic or instant") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        if let metricsPort, !(0...65535).contains(metricsPort) { throw ValidationError("--metrics-port must be between 0 and 65535") }
         guard synthetic >= 0 else { throw ValidationError("--synthetic must not be negative") }
     }
 
@@ -62,6 +67,8 @@ struct ServeCommand: AsyncParsableCommand {
             syntheticListings: synthetic,
             httpTransport: CurlHTTPClient()
         )
+        configuration.metricsPort = metricsPort
+        configuration.metricsHost = metricsHost
         var standIns: SandboxServer?
         if sandbox {
             let clock = MovableClock()

@@ -9,6 +9,7 @@ public enum PlatformApplication {
     public static func buildRouter(services: PlatformServices) -> Router<PlatformRequestContext> {
         let router = Router(context: PlatformRequestContext.self)
         router.add(middleware: RequestIDMiddleware<PlatformRequestContext>())
+        router.add(middleware: HTTPMetricsMiddleware<PlatformRequestContext>(metrics: services.metrics))
         router.add(middleware: APIErrorMiddleware<PlatformRequestContext>())
         router.add(middleware: BearerAuthMiddleware(accounts: services.accounts, clock: services.clock))
 
@@ -37,7 +38,7 @@ public enum PlatformApplication {
         let pages = services.listingPages, generation = services.database.catalogGeneration
         return Application(
             router: buildRouter(services: services),
-            server: .http1(additionalChannelHandlers: [ListingPageFastPath(pages: pages, generation: generation)]),
+            server: .http1(additionalChannelHandlers: [ListingPageFastPath(pages: pages, generation: generation, metrics: services.metrics)]),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
             logger: services.logger

@@ -49,6 +49,12 @@ public struct PlatformConfiguration: Sendable, CustomStringConvertible {
     public var httpTransport: (any HTTPTransport)?
     public var logger: Logger
 
+    /// Port of the `GET /metrics` listener; nil (the default) serves no metrics. 0 lets the kernel choose
+    /// (read it back from `RunningPlatform.metricsPort`).
+    public var metricsPort: Int?
+    /// Address of the metrics listener: loopback unless the operator opens it to a scraper elsewhere.
+    public var metricsHost: String = "127.0.0.1"
+
     public init(
         host: String = "127.0.0.1",
         port: Int = 0,

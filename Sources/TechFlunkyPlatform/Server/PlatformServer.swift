@@ -9,13 +9,16 @@ public final class RunningPlatform: Sendable {
     public let port: Int
     public let host: String
     public let services: PlatformServices
+    /// Where `GET /metrics` answers, when the configuration asked for it.
+    public let metricsPort: Int?
     private let task: Task<Void, Error>
     /// Runs the HTTP server so `stop()` shuts it down gracefully (listener closed first, open requests
     /// given up to two seconds) rather than cancelling it mid-accept, which NIO traps on.
     private let serverGroup: ServiceGroup
 
-    init(port: Int, host: String, services: PlatformServices, task: Task<Void, Error>, serverGroup: ServiceGroup) {
+    init(port: Int, host: String, services: PlatformServices, metricsPort: Int?, task: Task<Void, Error>, serverGroup: ServiceGroup) {
         self.port = port
+        self.metricsPort = metricsPort
         self.host = host
         self.services = services
         self.task = task
@@ -55,11 +58,24 @@ public enum PlatformServer {
             continuation.yield(port)
             continuation.finish()
         }
-        var groupConfiguration = ServiceGroupConfiguration(services: [app], logger: services.logger)
+        var serviceList: [any Service] = [app]
+        let (metricsPorts, metricsContinuation) = AsyncStream<Int>.makeStream()
+        if let metricsPort = configuration.metricsPort {
+            serviceList.append(MetricsServer.build(services: services, host: configuration.metricsHost, port: metricsPort) { port in
+                metricsContinuation.yield(port)
+                metricsContinuation.finish()
+            })
+        } else {
+            metricsContinuation.finish()
+        }
+        var groupConfiguration = ServiceGroupConfiguration(services: serviceList, logger: services.logger)
         groupConfiguration.maximumGracefulShutdownDuration = .seconds(2)
         let serverGroup = ServiceGroup(configuration: groupConfiguration)
         let task = Task {
-            defer { continuation.finish() }
+            defer {
+                continuation.finish()
+                metricsContinuation.finish()
+            }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await serverGroup.run() }
                 group.addTask { try await runBackgroundWork(services) }
@@ -73,8 +89,19 @@ public enum PlatformServer {
             do { try await task.value; detail = "it stopped at once" } catch { detail = "\(error)" }
             throw PlatformServerError.didNotStart(detail)
         }
+        var metricsIterator = metricsPorts.makeAsyncIterator()
+        let metricsPort = await metricsIterator.next()
+        if configuration.metricsPort != nil, metricsPort == nil {
+            await serverGroup.triggerGracefulShutdown()
+            let detail: String
+            do { try await task.value; detail = "it stopped at once" } catch { detail = "\(error)" }
+            throw PlatformServerError.didNotStart("the metrics listener on \(configuration.metricsHost):\(configuration.metricsPort ?? 0): \(detail)")
+        }
         services.logger.info("platform listening", metadata: ["host": "\(configuration.host)", "port": "\(port)"])
-        return RunningPlatform(port: port, host: configuration.host, services: services, task: task, serverGroup: serverGroup)
+        if let metricsPort {
+            services.logger.info("metrics listening", metadata: ["host": "\(configuration.metricsHost)", "port": "\(metricsPort)"])
+        }
+        return RunningPlatform(port: port, host: configuration.host, services: services, metricsPort: metricsPort, task: task, serverGroup: serverGroup)
     }
 
     /// `techflunky serve`: runs in the foreground until SIGINT or SIGTERM, then shuts down gracefully.
@@ -84,6 +111,14 @@ public enum PlatformServer {
         let app = PlatformApplication.build(services: services, onServerRunning: onListening)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.runService() }
+            if let metricsPort = configuration.metricsPort {
+                let host = configuration.metricsHost
+                let metrics = MetricsServer.build(services: services, host: host, port: metricsPort) { port in
+                    services.logger.info("metrics listening", metadata: ["host": "\(host)", "port": "\(port)"])
+                }
+                // Runs until the API server returns (after a signal) and the group cancels the rest.
+                group.addTask { try await metrics.run() }
+            }
             group.addTask { try await runBackgroundWork(services) }
             // The server returning (after a signal) ends the background work too.
             try await group.next()

@@ -21,6 +21,8 @@ public struct PlatformServices: Sendable {
     public let orderAccess: any DeploymentOrderAccess
     public let stripe: StripeClient
     public let holds: PayoutHoldService
+    /// Counters and histograms for `GET /metrics`, in a registry of this platform's own.
+    public let metrics: PlatformMetrics
 
     /// Opens the database (migrating it) and wires the stores.
     public static func open(_ configuration: PlatformConfiguration) throws -> PlatformServices {
@@ -44,7 +46,9 @@ public struct PlatformServices: Sendable {
         self.orderAccess = orderStore
         self.stripe = StripeClient(base: configuration.stripeAPIBase, secretKey: configuration.stripeSecretKey,
                                    transport: configuration.httpTransport, logger: logger)
-        self.holds = PayoutHoldService(orders: orderStore, stripe: stripe, clock: configuration.clock, logger: logger)
+        let metrics = PlatformMetrics()
+        self.metrics = metrics
+        self.holds = PayoutHoldService(orders: orderStore, stripe: stripe, clock: configuration.clock, logger: logger, metrics: metrics)
     }
 }
 
