@@ -38,11 +38,19 @@ struct ServeCommand: AsyncParsableCommand {
     var metricsPort: Int?
     @Option(help: "Address of the metrics listener (loopback by default; see docs/operations.md before opening it).")
     var metricsHost = "127.0.0.1"
+    @Option(help: "Take a backup at start and then every --backup-every into this directory (see `techflunky admin restore`).")
+    var backupDir: String?
+    @Option(help: "How often to back up with --backup-dir, e.g. 24h, 6h, 30m.") var backupEvery = "24h"
+    @Option(help: "How many backups to keep in --backup-dir (oldest removed first).") var backupKeep = 14
 
     func validate() throws {
         guard CloudflarePace(name: pace) != nil else { throw ValidationError("--pace must be realistic or instant") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         if let metricsPort, !(0...65535).contains(metricsPort) { throw ValidationError("--metrics-port must be between 0 and 65535") }
+        guard ((try? SandboxDuration.seconds(backupEvery)) ?? 0) >= 60 else {
+            throw ValidationError("--backup-every must be a duration of at least a minute, such as 24h, 6h or 30m")
+        }
+        guard backupKeep >= 1 else { throw ValidationError("--backup-keep must be at least 1") }
         guard synthetic >= 0 else { throw ValidationError("--synthetic must not be negative") }
     }
 
@@ -69,6 +77,10 @@ struct ServeCommand: AsyncParsableCommand {
         )
         configuration.metricsPort = metricsPort
         configuration.metricsHost = metricsHost
+        if let backupDir {
+            configuration.backupSchedule = BackupSchedule(directory: URL(fileURLWithPath: backupDir),
+                                                          interval: (try? SandboxDuration.seconds(backupEvery)) ?? 86_400, keep: backupKeep)
+        }
         var standIns: SandboxServer?
         if sandbox {
             let clock = MovableClock()

@@ -33,6 +33,7 @@ struct TechFlunkyCommand: AsyncParsableCommand {
             PayoutsCommand.self,
             SellerCommand.self,
             PackageCommand.self,
+            AdminCommand.self,
         ],
         defaultSubcommand: UICommand.self
     )

@@ -55,6 +55,9 @@ public struct PlatformConfiguration: Sendable, CustomStringConvertible {
     /// Address of the metrics listener: loopback unless the operator opens it to a scraper elsewhere.
     public var metricsHost: String = "127.0.0.1"
 
+    /// Scheduled backups (`serve --backup-dir`); nil takes none.
+    public var backupSchedule: BackupSchedule?
+
     public init(
         host: String = "127.0.0.1",
         port: Int = 0,

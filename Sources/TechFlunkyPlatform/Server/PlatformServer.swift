@@ -147,8 +147,19 @@ public enum PlatformServer {
         }
     }
 
-    /// The hold scheduler and other periodic work; returns when cancelled.
+    /// The hold scheduler, scheduled backups and other periodic work; returns when cancelled.
     static func runBackgroundWork(_ services: PlatformServices) async throws {
+        if let schedule = services.configuration.backupSchedule {
+            let configuration = services.configuration
+            async let backups: Void = schedule.run(databasePath: configuration.dbPath, dataDir: configuration.dataDir, logger: services.logger)
+            try await runHoldScans(services)
+            await backups
+        } else {
+            try await runHoldScans(services)
+        }
+    }
+
+    static func runHoldScans(_ services: PlatformServices) async throws {
         let interval = services.configuration.holdScanInterval
         while !Task.isCancelled {
             if interval > 0 {
