@@ -33,6 +33,7 @@ struct TechFlunkyCommand: AsyncParsableCommand {
             PayoutsCommand.self,
             SellerCommand.self,
             PackageCommand.self,
+            AccountCommand.self,
             AdminCommand.self,
         ],
         defaultSubcommand: UICommand.self

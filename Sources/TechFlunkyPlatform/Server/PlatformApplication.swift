@@ -20,6 +20,7 @@ public enum PlatformApplication {
 
         let api = router.group("api")
         AccountRoutes.register(on: api, services: services)
+        AccountDataRoutes.register(on: api, services: services)
         CatalogRoutes.register(on: api, services: services)
         CheckoutRoutes.register(on: api, root: router, services: services)
         StripeWebhookRoutes.register(on: api, services: services)
