@@ -69,6 +69,8 @@ let package = Package(
                 // `GET /metrics`: swift-metrics' API, recorded into a Prometheus registry the platform owns.
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                // `serve --tls-cert/--tls-key`: TLS 1.3 through swift-nio-ssl.
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
             ],
             exclude: ["README.md"],
             resources: [.copy("Resources/DemoCatalog")]

@@ -34,6 +34,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Fill this many generated listings (scale work).") var synthetic = 0
     @Option(help: "With --sandbox: how long Cloudflare calls take, `realistic` (as on Cloudflare) or `instant`.")
     var pace = "realistic"
+    @Option(help: "Serve HTTPS (TLS 1.3 only) with this PEM certificate chain; needs --tls-key.") var tlsCert: String?
+    @Option(help: "The PEM private key of --tls-cert (keep it mode 0600).") var tlsKey: String?
     @Option(help: "Serve Prometheus metrics at GET /metrics on this port (off unless given; 0 lets the system choose).")
     var metricsPort: Int?
     @Option(help: "Address of the metrics listener (loopback by default; see docs/operations.md before opening it).")
@@ -46,6 +48,7 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         guard CloudflarePace(name: pace) != nil else { throw ValidationError("--pace must be realistic or instant") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together: give both, or neither for plain HTTP") }
         if let metricsPort, !(0...65535).contains(metricsPort) { throw ValidationError("--metrics-port must be between 0 and 65535") }
         guard ((try? SandboxDuration.seconds(backupEvery)) ?? 0) >= 60 else {
             throw ValidationError("--backup-every must be a duration of at least a minute, such as 24h, 6h or 30m")
@@ -76,6 +79,7 @@ struct ServeCommand: AsyncParsableCommand {
             httpTransport: CurlHTTPClient()
         )
         configuration.metricsPort = metricsPort
+        if let tlsCert, let tlsKey { configuration.tls = PlatformTLS(certificatePath: tlsCert, privateKeyPath: tlsKey) }
         configuration.metricsHost = metricsHost
         if let backupDir {
             configuration.backupSchedule = BackupSchedule(directory: URL(fileURLWithPath: backupDir),
@@ -107,7 +111,7 @@ struct ServeCommand: AsyncParsableCommand {
                 await running.setStripeWebhook(url: "http://\(host):\(port)/api/checkout/webhook", secret: webhookSecret)
                 print("sandbox stand-ins (Stripe, Cloudflare) on \(running.baseURL)")
             }
-            print("techflunky platform listening on http://\(host):\(port)")
+            print("techflunky platform listening on \(tlsCert == nil ? "http" : "https")://\(host):\(port)")
             // Scripts and supervisors read these lines from a pipe or file, where stdout is block-buffered.
             fflush(nil)  // every output stream; naming `stdout` is a data-race error in Swift 6
         }

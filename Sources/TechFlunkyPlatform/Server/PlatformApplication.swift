@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import TechFlunkyCore
 
@@ -32,14 +34,20 @@ public enum PlatformApplication {
         return router
     }
 
-    /// The Hummingbird application on `configuration.host:port`.
+    /// The Hummingbird application on `configuration.host:port`, over TLS 1.3 when `configuration.tls` is set.
+    /// Throws when the certificate or key cannot be read.
     public static func build(services: PlatformServices,
-                             onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+                             onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
         let configuration = services.configuration
         let pages = services.listingPages, generation = services.database.catalogGeneration
+        var server = HTTPServerBuilder.http1(
+            additionalChannelHandlers: [ListingPageFastPath(pages: pages, generation: generation, metrics: services.metrics)])
+        if let tls = configuration.tls {
+            server = try .tls(server, tlsConfiguration: tls.configuration())
+        }
         return Application(
             router: buildRouter(services: services),
-            server: .http1(additionalChannelHandlers: [ListingPageFastPath(pages: pages, generation: generation, metrics: services.metrics)]),
+            server: server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
             logger: services.logger

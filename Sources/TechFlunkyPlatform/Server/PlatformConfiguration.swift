@@ -55,6 +55,10 @@ public struct PlatformConfiguration: Sendable, CustomStringConvertible {
     /// Address of the metrics listener: loopback unless the operator opens it to a scraper elsewhere.
     public var metricsHost: String = "127.0.0.1"
 
+    /// HTTPS (TLS 1.3 only) on `host:port` instead of plain HTTP; nil for plain HTTP (loopback, or behind a
+    /// terminating proxy).
+    public var tls: PlatformTLS?
+
     /// Scheduled backups (`serve --backup-dir`); nil takes none.
     public var backupSchedule: BackupSchedule?
 

@@ -25,8 +25,10 @@ public final class RunningPlatform: Sendable {
         self.serverGroup = serverGroup
     }
 
-    /// `http://127.0.0.1:<port>` (no trailing slash).
-    public var baseURL: String { "http://\(host.contains(":") ? "[\(host)]" : host):\(port)" }
+    /// `http://127.0.0.1:<port>`, `https://…` with TLS (no trailing slash).
+    public var baseURL: String {
+        "\(services.configuration.tls == nil ? "http" : "https")://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+    }
 
     /// Stops accepting connections, lets in-flight requests finish, stops background work, and waits.
     public func stop() async {
@@ -54,7 +56,7 @@ public enum PlatformServer {
         let services = try PlatformServices.open(configuration)
         try await prepare(services)
         let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let app = PlatformApplication.build(services: services) { port in
+        let app = try PlatformApplication.build(services: services) { port in
             continuation.yield(port)
             continuation.finish()
         }
@@ -108,7 +110,7 @@ public enum PlatformServer {
     public static func run(_ configuration: PlatformConfiguration, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let services = try PlatformServices.open(configuration)
         try await prepare(services)
-        let app = PlatformApplication.build(services: services, onServerRunning: onListening)
+        let app = try PlatformApplication.build(services: services, onServerRunning: onListening)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.runService() }
             if let metricsPort = configuration.metricsPort {
