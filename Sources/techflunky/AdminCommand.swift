@@ -6,9 +6,10 @@ import TechFlunkyPlatform
 struct AdminCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin",
-        abstract: "Operate a platform's data: backups and restores.",
+        abstract: "Operate a platform's data: backups and restores, sealed secrets and their key.",
         discussion: "See docs/operations.md.",
-        subcommands: [AdminBackupCommand.self, AdminRestoreCommand.self]
+        subcommands: [AdminBackupCommand.self, AdminRestoreCommand.self, AdminSecretsCommand.self, AdminGenerateKeyCommand.self,
+                      AdminRotateKeyCommand.self]
     )
 }
 

@@ -34,6 +34,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Fill this many generated listings (scale work).") var synthetic = 0
     @Option(help: "With --sandbox: how long Cloudflare calls take, `realistic` (as on Cloudflare) or `instant`.")
     var pace = "realistic"
+    @Option(help: "The key of <data-dir>/secrets.json, where `techflunky admin secrets set` seals the Stripe secrets (default: TECHFLUNKY_SECRETS_KEY).")
+    var secretsKeyFile: String?
     @Option(help: "Serve HTTPS (TLS 1.3 only) with this PEM certificate chain; needs --tls-key.") var tlsCert: String?
     @Option(help: "The PEM private key of --tls-cert (keep it mode 0600).") var tlsKey: String?
     @Option(help: "Serve Prometheus metrics at GET /metrics on this port (off unless given; 0 lets the system choose).")
@@ -65,14 +67,21 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let dataDir = dataDir ?? Self.defaultDataDir(environment)
+        // Sealed secrets fill in what the environment does not set (the environment wins, for one-off overrides).
+        let sealed: [String: String]
+        do {
+            sealed = try SecretStore(dataDir: dataDir).secretsForServe(key: SecretKey.resolve(file: secretsKeyFile, environment: environment))
+        } catch let error as SecretsError {
+            throw CommandFailure(error.description)
+        }
         var configuration = PlatformConfiguration(
             host: host,
             port: port,
             dbPath: dbPath ?? URL(fileURLWithPath: dataDir).appendingPathComponent("platform.sqlite").path,
             dataDir: dataDir,
             stripeAPIBase: environment["STRIPE_API_BASE"] ?? "https://api.stripe.com",
-            stripeSecretKey: environment["STRIPE_SECRET_KEY"] ?? "",
-            stripeWebhookSecret: environment["STRIPE_WEBHOOK_SECRET"] ?? "",
+            stripeSecretKey: environment["STRIPE_SECRET_KEY"] ?? sealed["STRIPE_SECRET_KEY"] ?? "",
+            stripeWebhookSecret: environment["STRIPE_WEBHOOK_SECRET"] ?? sealed["STRIPE_WEBHOOK_SECRET"] ?? "",
             cloudflareAPIBase: environment["CLOUDFLARE_API_BASE"] ?? "https://api.cloudflare.com/client/v4",
             seedDemoCatalog: demo || sandbox,
             syntheticListings: synthetic,

@@ -58,6 +58,8 @@ final class PlatformBackupTests: XCTestCase {
             for _ in 0..<2_000 where committed.all.count < count { try await Task.sleep(for: .milliseconds(5)) }
             XCTAssertGreaterThanOrEqual(committed.all.count, count, "the writer is running")
         }
+        let secretsKey = SecretKey.generate()
+        try SecretStore(dataDir: services.configuration.dataDir).set("STRIPE_SECRET_KEY", "sk_test_in_backup", key: secretsKey)
         try await waitFor(50)
         let before = committed.all
         let backup = fixture.harness.directory.appendingPathComponent("backups/one")
@@ -97,6 +99,8 @@ final class PlatformBackupTests: XCTestCase {
         }
         XCTAssertEqual(Array(after.prefix(inBackup)), restoredIds, "the copy is the database as of one commit: a prefix of the writes, no gaps")
         XCTAssertEqual(try reopened.packages.manifest(slug: "shop").slug, "shop", "the bundle came back")
+        XCTAssertEqual(try SecretStore(dataDir: restored.path).open(key: secretsKey), ["STRIPE_SECRET_KEY": "sk_test_in_backup"],
+                       "the sealed secrets came back")
         let listing = try await reopened.catalog.listing(slug: "shop")
         XCTAssertNotNil(listing, "the listing came back")
         await platform.stop()

@@ -9,7 +9,8 @@ import GRDB
 /// copy is the database as of one commit), then `packages/`, the package bundles, then `backup.json`, the
 /// manifest with every file's SHA-256 and the copy's row count per table. The bundles are copied after the
 /// database so every bundle the copied catalog refers to is already on disk (a bundle is installed before its
-/// listing is committed). The manifest is written last: a backup without one was interrupted.
+/// listing is committed). `secrets.json` (sealed; its key is never in the data directory) comes along when
+/// there is one. The manifest is written last: a backup without one was interrupted.
 ///
 /// A restore verifies everything before it writes anything: the manifest, every checksum, `PRAGMA
 /// integrity_check` and the row counts. It restores only into a new or empty directory, through a staging
@@ -49,6 +50,14 @@ public enum PlatformBackup {
             try fm.copyItem(at: source, to: target)
             try restrict(target)
             files.append(try describe(target, as: "\(BackupManifest.packagesDirectoryName)/\(relative)"))
+        }
+        // The sealed secrets travel with the data (they are useless without their key, which never does).
+        let secrets = SecretStore(dataDir: dataDir)
+        if secrets.exists {
+            let target = destination.appendingPathComponent(SecretStore.fileName)
+            try fm.copyItem(at: secrets.path, to: target)
+            try restrict(target)
+            files.append(try describe(target, as: SecretStore.fileName))
         }
         let manifest = BackupManifest(format: BackupManifest.currentFormat, createdAt: now, files: files, tableRows: tableRows)
         let manifestURL = destination.appendingPathComponent(BackupManifest.fileName)
