@@ -33,6 +33,6 @@ public struct DeploymentService: Sendable {
             store: store, publisher: MeteredDeploymentPublisher(wrapping: hub, metrics: services.metrics), clock: PlatformDeploymentClock(services.clock), orders: services.orderAccess,
             configuration: .init(cloudflareAPIBase: configuration.cloudflareAPIBase, transport: http, smokeCheck: smoke),
             logger: services.logger)
-        return DeploymentService(store: store, hub: hub, orchestrator: orchestrator)
+        return DeploymentService(store: store, hub: hub, orchestrator: orchestrator, heartbeatInterval: configuration.sseHeartbeatInterval)
     }
 }

@@ -59,6 +59,10 @@ public struct PlatformConfiguration: Sendable, CustomStringConvertible {
     /// terminating proxy).
     public var tls: PlatformTLS?
 
+    /// Seconds between SSE heartbeats on deployment event streams. A watcher that went away is noticed at a
+    /// write, so this also bounds how long `techflunky_sse_watchers` counts a gone one (about two intervals).
+    public var sseHeartbeatInterval: Double = 10
+
     /// Scheduled backups (`serve --backup-dir`); nil takes none.
     public var backupSchedule: BackupSchedule?
 
