@@ -66,6 +66,8 @@ final class PlatformMetricsTests: XCTestCase {
         try await live.eventually("onboarding") { try await services.accounts.sellerState(accountId: seller.account.id).onboardingComplete }
         let buyer = try await live.signUp("buyer@example.com")
         for _ in 0..<3 { _ = try await live.call(.GET, "/api/listings/shop") }
+        for _ in 0..<2 { _ = try await live.call(.GET, "/api/listings?limit=5") }
+        XCTAssertEqual(services.listingPages.fastHits, 1, "the second page came from the cache on the connection")
         _ = try await live.call(.GET, "/api/listings/nothing-here")
         let created = try await live.call(.POST, "/api/checkout/create-session", token: buyer.token, json: #"{"listingSlug":"shop"}"#)
         let session = try WireJSON.decode(CheckoutSessionResponse.self, from: created.body)
@@ -117,6 +119,8 @@ final class PlatformMetricsTests: XCTestCase {
         XCTAssertEqual(text.value("techflunky_http_requests_total", ["method": "GET", "route": "/api/listings/{slug}", "status": "404"]), 1)
         XCTAssertEqual(text.value("techflunky_http_requests_total", ["method": "POST", "route": "/api/checkout/webhook", "status": "400"]), 2)
         XCTAssertEqual(text.value("techflunky_http_request_duration_seconds_count", ["method": "GET", "route": "/api/listings/{slug}"]), 4)
+        XCTAssertEqual(text.value("techflunky_http_requests_total", ["method": "GET", "route": "/api/listings", "status": "200"]), 2,
+                       "a page-cache hit counts in the route's series")
         XCTAssertTrue(text.text.contains("# TYPE techflunky_http_request_duration_seconds histogram"), text.text)
 
         // The metrics listener serves only /metrics; the API port serves no metrics.

@@ -57,7 +57,7 @@ final class ListingPageFastPath: ChannelDuplexHandler, RemovableChannelHandler {
                 if let body = cachedBody(for: head) {
                     // Counted as the route would count it; the time is the lookup's, which is what a hit costs.
                     let started = ContinuousClock.now
-                    defer { metrics?.httpRequest(method: "GET", route: Self.routeTemplate, status: 200, duration: ContinuousClock.now - started) }
+                    defer { metrics?.cachedListingPage(duration: ContinuousClock.now - started) }
                     respond(with: body, requestID: PlatformRequestID.resolve(head.headerFields[.requestID]), context)
                     return
                 }
