@@ -71,6 +71,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 // `serve --tls-cert/--tls-key`: TLS 1.3 through swift-nio-ssl.
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HummingbirdHTTP2", package: "hummingbird"),
             ],
             exclude: ["README.md"],
             resources: [.copy("Resources/DemoCatalog")]

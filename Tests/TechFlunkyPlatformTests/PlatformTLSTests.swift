@@ -60,8 +60,15 @@ final class PlatformTLSTests: XCTestCase {
         XCTAssertEqual(health.status, 200)
         XCTAssertEqual(health.headers["X-Request-Id"], "tls-1")
         XCTAssertEqual(try WireJSON.decode(HealthResponse.self, from: health.body).status, "ok")
-        let page = try await trusting.send(HTTPRequest(method: .GET, url: platform.baseURL + "/api/listings?limit=1"))
-        XCTAssertEqual(page.status, 200, "the page-cache handler works under TLS too")
+        for _ in 0..<2 {
+            let page = try await trusting.send(HTTPRequest(method: .GET, url: platform.baseURL + "/api/listings?limit=1"))
+            XCTAssertEqual(page.status, 200)
+            XCTAssertNotNil(page.headers["X-Request-Id"])
+        }
+        XCTAssertEqual(platform.services.listingPages.fastHits, 1, "the page cache answers on an HTTP/2 stream too")
+        XCTAssertEqual(trusting.responsesByHTTPVersion["2"], 3, "HTTP/2 over TLS: \(trusting.responsesByHTTPVersion)")
+        let http1 = try Self.run("curl", ["-sS", "-o", "/dev/null", "--cacert", pki.ca, "--http1.1", platform.baseURL + "/healthz"], in: harness.directory)
+        XCTAssertEqual(http1, 0, "HTTP/1.1 over TLS still answers")
 
         for (name, client) in [("the system's CAs", CurlHTTPClient(configuration: .init(retry: .never))),
                                ("another CA", CurlHTTPClient(configuration: .init(retry: .never, caBundlePath: pki.otherCA)))] {

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdCore
+import HummingbirdHTTP2
 import HummingbirdTLS
 import Logging
 import TechFlunkyCore
@@ -40,10 +41,14 @@ public enum PlatformApplication {
                              onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
         let configuration = services.configuration
         let pages = services.listingPages, generation = services.database.catalogGeneration
-        var server = HTTPServerBuilder.http1(
-            additionalChannelHandlers: [ListingPageFastPath(pages: pages, generation: generation, metrics: services.metrics)])
+        let metrics = services.metrics
+        let server: HTTPServerBuilder
         if let tls = configuration.tls {
-            server = try .tls(server, tlsConfiguration: tls.configuration())
+            // HTTP/2 or HTTP/1.1 by ALPN; the page-cache handler sits in each HTTP/2 stream's pipeline as in a connection's.
+            server = try .http2Upgrade(tlsConfiguration: tls.configuration(),
+                                       additionalChannelHandlers: [ListingPageFastPath(pages: pages, generation: generation, metrics: metrics)])
+        } else {
+            server = .http1(additionalChannelHandlers: [ListingPageFastPath(pages: pages, generation: generation, metrics: metrics)])
         }
         return Application(
             router: buildRouter(services: services),

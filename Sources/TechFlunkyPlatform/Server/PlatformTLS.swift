@@ -1,7 +1,7 @@
 import Foundation
 import HummingbirdTLS
 
-/// `serve --tls-cert PEM --tls-key PEM`: HTTPS with TLS 1.3 only. Clients that cannot speak 1.3 are refused
+/// `serve --tls-cert PEM --tls-key PEM`: HTTPS with TLS 1.3 only, HTTP/2 or HTTP/1.1 by ALPN. Clients that cannot speak 1.3 are refused
 /// in the handshake; a terminating proxy in front of a plain `--port` is the way to serve older ones.
 public struct PlatformTLS: Sendable, Hashable {
     /// PEM: the server's certificate first, then any intermediates.
@@ -36,7 +36,6 @@ public struct PlatformTLS: Sendable, Hashable {
         var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
         configuration.minimumTLSVersion = .tlsv13
         configuration.maximumTLSVersion = .tlsv13
-        configuration.applicationProtocols = ["http/1.1"]
         return configuration
     }
 }
