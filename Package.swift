@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
     ],
     targets: [
         // System libraries, each with a header of typed static-inline shims for what Swift cannot import.
@@ -72,6 +73,8 @@ let package = Package(
                 // `serve --tls-cert/--tls-key`: TLS 1.3 through swift-nio-ssl.
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdHTTP2", package: "hummingbird"),
+                // The per-handshake certificate callback, so SIGHUP can swap a renewed certificate in.
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             exclude: ["README.md"],
             resources: [.copy("Resources/DemoCatalog")]

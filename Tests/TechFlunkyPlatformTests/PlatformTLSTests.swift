@@ -94,6 +94,55 @@ final class PlatformTLSTests: XCTestCase {
         await platform.stop()
     }
 
+    /// The subject of the certificate a new TLS 1.3 connection is shown (openssl's own client).
+    static func presentedSubject(port: Int, ca: String, in directory: URL) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["openssl", "s_client", "-connect", "127.0.0.1:\(port)", "-tls1_3", "-CAfile", ca, "-verify_return_error"]
+        process.currentDirectoryURL = directory
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return text.split(separator: "\n").first { $0.hasPrefix("subject=") }.map(String.init) ?? text
+    }
+
+    /// A renewed certificate is picked up by `reload()` (what SIGHUP calls): new connections get it, an open
+    /// connection goes on, and a broken file leaves the one in use.
+    func testAReloadedCertificateIsShownToNewConnectionsWithoutDroppingOpenOnes() async throws {
+        var harness = try PlatformTestHarness()
+        defer { harness.cleanUp() }
+        let pki = try makePKI(in: harness.directory)
+        harness.configuration.tls = PlatformTLS(certificatePath: pki.certificate, privateKeyPath: pki.key)
+        let platform = try await PlatformServer.start(harness.configuration)
+        let client = CurlHTTPClient(configuration: .init(retry: .never, caBundlePath: pki.ca))
+        let before = try await client.send(HTTPRequest(method: .GET, url: platform.baseURL + "/healthz"))
+        XCTAssertEqual(before.status, 200)
+        XCTAssertTrue(try Self.presentedSubject(port: platform.port, ca: pki.ca, in: harness.directory).contains("CN = 127.0.0.1"))
+
+        // Renew: same CA, a new subject, written over the files serve was started with.
+        let renew = ["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "server.key", "-out", "server.csr",
+                     "-subj", "/CN=renewed.localhost"]
+        XCTAssertEqual(try Self.run("openssl", renew, in: harness.directory), 0)
+        XCTAssertEqual(try Self.run("openssl", ["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+                                                "-out", "server.pem", "-days", "2", "-extfile", "server.ext"], in: harness.directory), 0)
+        let certificates = try XCTUnwrap(platform.services.tlsCertificates)
+        try certificates.reload()
+        XCTAssertTrue(try Self.presentedSubject(port: platform.port, ca: pki.ca, in: harness.directory).contains("CN = renewed.localhost"))
+        let after = try await client.send(HTTPRequest(method: .GET, url: platform.baseURL + "/healthz"))
+        XCTAssertEqual(after.status, 200)
+        XCTAssertEqual(client.connectionsOpened, 1, "the open connection went on through the reload")
+
+        try Data("not a certificate".utf8).write(to: URL(fileURLWithPath: pki.certificate))
+        XCTAssertThrowsError(try certificates.reload()) { XCTAssertTrue("\($0)".contains("--tls-cert"), "\($0)") }
+        XCTAssertTrue(try Self.presentedSubject(port: platform.port, ca: pki.ca, in: harness.directory).contains("CN = renewed.localhost"),
+                      "a broken file leaves the certificate in use")
+        await platform.stop()
+    }
+
     func testAMissingCertificateStopsTheStartWithTheFlagsName() async throws {
         var harness = try PlatformTestHarness()
         defer { harness.cleanUp() }

@@ -43,9 +43,9 @@ public enum PlatformApplication {
         let pages = services.listingPages, generation = services.database.catalogGeneration
         let metrics = services.metrics
         let server: HTTPServerBuilder
-        if let tls = configuration.tls {
+        if let certificates = services.tlsCertificates {
             // HTTP/2 or HTTP/1.1 by ALPN; the page-cache handler sits in each HTTP/2 stream's pipeline as in a connection's.
-            server = try .http2Upgrade(tlsConfiguration: tls.configuration(),
+            server = try .http2Upgrade(tlsConfiguration: certificates.serverConfiguration(),
                                        additionalChannelHandlers: [ListingPageFastPath(pages: pages, generation: generation, metrics: metrics)])
         } else {
             server = .http1(additionalChannelHandlers: [ListingPageFastPath(pages: pages, generation: generation, metrics: metrics)])

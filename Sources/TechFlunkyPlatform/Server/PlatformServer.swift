@@ -111,6 +111,23 @@ public enum PlatformServer {
         let services = try PlatformServices.open(configuration)
         try await prepare(services)
         let app = try PlatformApplication.build(services: services, onServerRunning: onListening)
+        // SIGHUP reloads a renewed certificate: new connections get it, open ones keep theirs.
+        let reload = services.tlsCertificates.map { certificates in
+            let logger = services.logger
+            signal(SIGHUP, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+            source.setEventHandler {
+                do {
+                    try certificates.reload()
+                    logger.notice("TLS certificate reloaded", metadata: ["certificate": "\(certificates.tls.certificatePath)"])
+                } catch {
+                    logger.error("TLS certificate not reloaded; the previous one stays in use", metadata: ["error": "\(error)"])
+                }
+            }
+            source.resume()
+            return source
+        }
+        defer { reload?.cancel() }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.runService() }
             if let metricsPort = configuration.metricsPort {

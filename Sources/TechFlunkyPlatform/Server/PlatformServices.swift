@@ -23,14 +23,19 @@ public struct PlatformServices: Sendable {
     public let holds: PayoutHoldService
     /// Counters and histograms for `GET /metrics`, in a registry of this platform's own.
     public let metrics: PlatformMetrics
+    /// The TLS port's certificate, reloadable (`serve` reloads it on SIGHUP); nil for plain HTTP.
+    public let tlsCertificates: TLSCertificates?
 
     /// Opens the database (migrating it) and wires the stores.
     public static func open(_ configuration: PlatformConfiguration) throws -> PlatformServices {
+        // The certificate first: a missing one should stop the start before anything else is opened.
+        let certificates = try configuration.tls.map(TLSCertificates.init)
         let database = try PlatformDatabase(path: configuration.dbPath)
-        return PlatformServices(configuration: configuration, database: database)
+        return PlatformServices(configuration: configuration, database: database, tlsCertificates: certificates)
     }
 
-    init(configuration: PlatformConfiguration, database: PlatformDatabase) {
+    init(configuration: PlatformConfiguration, database: PlatformDatabase, tlsCertificates: TLSCertificates? = nil) {
+        self.tlsCertificates = tlsCertificates
         self.configuration = configuration
         self.database = database
         self.clock = configuration.clock

@@ -1,8 +1,11 @@
 import Foundation
-import HummingbirdTLS
+import NIOCore
+import NIOSSL
+import Synchronization
 
-/// `serve --tls-cert PEM --tls-key PEM`: HTTPS with TLS 1.3 only, HTTP/2 or HTTP/1.1 by ALPN. Clients that cannot speak 1.3 are refused
-/// in the handshake; a terminating proxy in front of a plain `--port` is the way to serve older ones.
+/// `serve --tls-cert PEM --tls-key PEM`: HTTPS with TLS 1.3 only, HTTP/2 or HTTP/1.1 by ALPN. Clients that
+/// cannot speak 1.3 are refused in the handshake; a terminating proxy in front of a plain `--port` is the way
+/// to serve older ones.
 public struct PlatformTLS: Sendable, Hashable {
     /// PEM: the server's certificate first, then any intermediates.
     public var certificatePath: String
@@ -18,8 +21,8 @@ public struct PlatformTLS: Sendable, Hashable {
         public let description: String
     }
 
-    /// The server configuration, or an error naming the file and what to do.
-    func configuration() throws -> TLSConfiguration {
+    /// The certificate chain and key, or an error naming the file and what to do.
+    func load() throws -> (chain: [NIOSSLCertificate], key: NIOSSLPrivateKey) {
         let chain: [NIOSSLCertificate]
         do {
             chain = try NIOSSLCertificate.fromPEMFile(certificatePath)
@@ -33,9 +36,46 @@ public struct PlatformTLS: Sendable, Hashable {
         } catch {
             throw LoadError(description: "cannot read the private key \(privateKeyPath) (\(error)); --tls-key needs the certificate's PEM private key, unencrypted")
         }
-        var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+        return (chain, key)
+    }
+}
+
+/// The certificate the TLS port presents, swappable while serving: each handshake asks for the current one,
+/// so `reload()` (on SIGHUP) changes what new connections get and leaves open ones alone.
+public final class TLSCertificates: Sendable {
+    public let tls: PlatformTLS
+    private let current: Mutex<NIOSSLContextConfigurationOverride>
+    private let initial: (chain: [NIOSSLCertificate], key: NIOSSLPrivateKey)
+
+    init(_ tls: PlatformTLS) throws {
+        self.tls = tls
+        let loaded = try tls.load()
+        initial = loaded
+        current = Mutex(Self.override(loaded))
+    }
+
+    /// Reads the files again. A file that does not load leaves the certificate in use as it was.
+    public func reload() throws {
+        let loaded = try tls.load()
+        current.withLock { $0 = Self.override(loaded) }
+    }
+
+    /// TLS 1.3 only, presenting whatever `reload()` last loaded.
+    func serverConfiguration() -> TLSConfiguration {
+        var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: initial.chain.map { .certificate($0) },
+                                                                     privateKey: .privateKey(initial.key))
         configuration.minimumTLSVersion = .tlsv13
         configuration.maximumTLSVersion = .tlsv13
+        configuration.sslContextCallback = { [self] _, promise in
+            promise.succeed(current.withLock { $0 })
+        }
         return configuration
+    }
+
+    private static func override(_ loaded: (chain: [NIOSSLCertificate], key: NIOSSLPrivateKey)) -> NIOSSLContextConfigurationOverride {
+        var override = NIOSSLContextConfigurationOverride()
+        override.certificateChain = loaded.chain.map { .certificate($0) }
+        override.privateKey = .privateKey(loaded.key)
+        return override
     }
 }
