@@ -20,14 +20,19 @@ public final class CurlHTTPClient: HTTPTransport {
         public var allowInsecureTLSOnLoopback: Bool
         /// Sent as `User-Agent` unless the request sets its own.
         public var userAgent: String
+        /// A PEM file of the certificate authorities to trust instead of the system's (a private CA, or a
+        /// test one): `--cacert` / `TECHFLUNKY_CACERT`. Verification stays on either way.
+        public var caBundlePath: String?
 
         public init(timeouts: HTTPTimeouts = .standard, maxResponseBytes: Int = 32 << 20, retry: RetryPolicy = .standard,
-                    allowInsecureTLSOnLoopback: Bool = false, userAgent: String = "techflunky/\(TechFlunkyVersion.current)") {
+                    allowInsecureTLSOnLoopback: Bool = false, userAgent: String = "techflunky/\(TechFlunkyVersion.current)",
+                    caBundlePath: String? = nil) {
             self.timeouts = timeouts
             self.maxResponseBytes = maxResponseBytes
             self.retry = retry
             self.allowInsecureTLSOnLoopback = allowInsecureTLSOnLoopback
             self.userAgent = userAgent
+            self.caBundlePath = caBundlePath
         }
     }
 
@@ -122,7 +127,8 @@ public final class CurlHTTPClient: HTTPTransport {
         var request = request
         if request.headers["User-Agent"] == nil { request.headers["User-Agent"] = configuration.userAgent }
         return CurlTransfer(id: ids.next(), request: request, timeouts: request.timeouts ?? defaultTimeouts,
-                            maxResponseBytes: cap, insecureTLS: configuration.allowInsecureTLSOnLoopback)
+                            maxResponseBytes: cap, insecureTLS: configuration.allowInsecureTLSOnLoopback,
+                            caBundlePath: configuration.caBundlePath)
     }
 
     private static func sleep(_ seconds: TimeInterval) async throws {

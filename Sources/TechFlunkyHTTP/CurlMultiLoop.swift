@@ -199,6 +199,8 @@ final class CurlMultiLoop: @unchecked Sendable {
         let insecure = transfer.insecureTLS && Self.isLoopback(url)
         check(tf_curl_easy_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, insecure ? 0 : 1))
         check(tf_curl_easy_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, insecure ? 0 : 2))
+        // A private CA replaces the system's store (libcurl copies the path).
+        if let caBundle = transfer.caBundlePath { check(tf_curl_easy_setopt_string(easy, CURLOPT_CAINFO, caBundle)) }
 
         let timeouts = transfer.timeouts
         check(tf_curl_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(timeouts.connect * 1000)))

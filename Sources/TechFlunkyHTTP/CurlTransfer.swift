@@ -24,6 +24,7 @@ final class CurlTransfer: @unchecked Sendable {
     /// Bytes of body accepted before the transfer is aborted; nil for no cap (event streams).
     let maxResponseBytes: Int?
     let insecureTLS: Bool
+    let caBundlePath: String?
 
     // Loop-thread state.
     var delivery: Delivery?
@@ -40,12 +41,13 @@ final class CurlTransfer: @unchecked Sendable {
     private let cancelLock = NSLock()
     private var cancelled = false
 
-    init(id: Int, request: HTTPRequest, timeouts: HTTPTimeouts, maxResponseBytes: Int?, insecureTLS: Bool) {
+    init(id: Int, request: HTTPRequest, timeouts: HTTPTimeouts, maxResponseBytes: Int?, insecureTLS: Bool, caBundlePath: String? = nil) {
         self.id = id
         self.request = request
         self.timeouts = timeouts
         self.maxResponseBytes = maxResponseBytes
         self.insecureTLS = insecureTLS
+        self.caBundlePath = caBundlePath
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
     }

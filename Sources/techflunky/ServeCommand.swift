@@ -34,10 +34,28 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Fill this many generated listings (scale work).") var synthetic = 0
     @Option(help: "With --sandbox: how long Cloudflare calls take, `realistic` (as on Cloudflare) or `instant`.")
     var pace = "realistic"
+    @Option(help: "The key of <data-dir>/secrets.json, where `techflunky admin secrets set` seals the Stripe secrets (default: TECHFLUNKY_SECRETS_KEY).")
+    var secretsKeyFile: String?
+    @Option(help: "Serve HTTPS (TLS 1.3 only) with this PEM certificate chain; needs --tls-key.") var tlsCert: String?
+    @Option(help: "The PEM private key of --tls-cert (keep it mode 0600).") var tlsKey: String?
+    @Option(help: "Serve Prometheus metrics at GET /metrics on this port (off unless given; 0 lets the system choose).")
+    var metricsPort: Int?
+    @Option(help: "Address of the metrics listener (loopback by default; see docs/operations.md before opening it).")
+    var metricsHost = "127.0.0.1"
+    @Option(help: "Take a backup at start and then every --backup-every into this directory (see `techflunky admin restore`).")
+    var backupDir: String?
+    @Option(help: "How often to back up with --backup-dir, e.g. 24h, 6h, 30m.") var backupEvery = "24h"
+    @Option(help: "How many backups to keep in --backup-dir (oldest removed first).") var backupKeep = 14
 
     func validate() throws {
         guard CloudflarePace(name: pace) != nil else { throw ValidationError("--pace must be realistic or instant") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together: give both, or neither for plain HTTP") }
+        if let metricsPort, !(0...65535).contains(metricsPort) { throw ValidationError("--metrics-port must be between 0 and 65535") }
+        guard ((try? SandboxDuration.seconds(backupEvery)) ?? 0) >= 60 else {
+            throw ValidationError("--backup-every must be a duration of at least a minute, such as 24h, 6h or 30m")
+        }
+        guard backupKeep >= 1 else { throw ValidationError("--backup-keep must be at least 1") }
         guard synthetic >= 0 else { throw ValidationError("--synthetic must not be negative") }
     }
 
@@ -49,19 +67,33 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let dataDir = dataDir ?? Self.defaultDataDir(environment)
+        // Sealed secrets fill in what the environment does not set (the environment wins, for one-off overrides).
+        let sealed: [String: String]
+        do {
+            sealed = try SecretStore(dataDir: dataDir).secretsForServe(key: SecretKey.resolve(file: secretsKeyFile, environment: environment))
+        } catch let error as SecretsError {
+            throw CommandFailure(error.description)
+        }
         var configuration = PlatformConfiguration(
             host: host,
             port: port,
             dbPath: dbPath ?? URL(fileURLWithPath: dataDir).appendingPathComponent("platform.sqlite").path,
             dataDir: dataDir,
             stripeAPIBase: environment["STRIPE_API_BASE"] ?? "https://api.stripe.com",
-            stripeSecretKey: environment["STRIPE_SECRET_KEY"] ?? "",
-            stripeWebhookSecret: environment["STRIPE_WEBHOOK_SECRET"] ?? "",
+            stripeSecretKey: environment["STRIPE_SECRET_KEY"] ?? sealed["STRIPE_SECRET_KEY"] ?? "",
+            stripeWebhookSecret: environment["STRIPE_WEBHOOK_SECRET"] ?? sealed["STRIPE_WEBHOOK_SECRET"] ?? "",
             cloudflareAPIBase: environment["CLOUDFLARE_API_BASE"] ?? "https://api.cloudflare.com/client/v4",
             seedDemoCatalog: demo || sandbox,
             syntheticListings: synthetic,
             httpTransport: CurlHTTPClient()
         )
+        configuration.metricsPort = metricsPort
+        if let tlsCert, let tlsKey { configuration.tls = PlatformTLS(certificatePath: tlsCert, privateKeyPath: tlsKey) }
+        configuration.metricsHost = metricsHost
+        if let backupDir {
+            configuration.backupSchedule = BackupSchedule(directory: URL(fileURLWithPath: backupDir),
+                                                          interval: (try? SandboxDuration.seconds(backupEvery)) ?? 86_400, keep: backupKeep)
+        }
         var standIns: SandboxServer?
         if sandbox {
             let clock = MovableClock()
@@ -88,7 +120,7 @@ struct ServeCommand: AsyncParsableCommand {
                 await running.setStripeWebhook(url: "http://\(host):\(port)/api/checkout/webhook", secret: webhookSecret)
                 print("sandbox stand-ins (Stripe, Cloudflare) on \(running.baseURL)")
             }
-            print("techflunky platform listening on http://\(host):\(port)")
+            print("techflunky platform listening on \(tlsCert == nil ? "http" : "https")://\(host):\(port)")
             // Scripts and supervisors read these lines from a pipe or file, where stdout is block-buffered.
             fflush(nil)  // every output stream; naming `stdout` is a data-race error in Swift 6
         }

@@ -37,6 +37,8 @@ struct TechFlunkyCommand: AsyncParsableCommand {
             PayoutsCommand.self,
             SellerCommand.self,
             PackageCommand.self,
+            AccountCommand.self,
+            AdminCommand.self,
         ],
         defaultSubcommand: UICommand.self
     )

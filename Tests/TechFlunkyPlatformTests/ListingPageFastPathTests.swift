@@ -57,6 +57,25 @@ final class ListingPageFastPathTests: XCTestCase {
         await running.stop()
     }
 
+    /// A hit answered on the connection echoes `X-Request-Id` (or makes one up) as the router's path does.
+    func testCachedPagesEchoTheRequestId() async throws {
+        let harness = try PlatformTestHarness()
+        defer { harness.cleanUp() }
+        let running = try await PlatformServer.start(harness.configuration)
+        let seller = try await CatalogFixtures.seller(running.services)
+        try await CatalogFixtures.list(running.services, slug: "alpha", seller: seller, CatalogFixtures.details(title: "Alpha"))
+        let get = "GET /api/listings?limit=5 HTTP/1.1\r\nHost: x\r\nX-Request-Id: page-%d\r\n\r\n"
+        let miss = try exchange(port: running.port, String(format: get, 1), replies: 1)[0]
+        XCTAssertEqual(miss.headers["x-request-id"], "page-1")
+        let hits = try exchange(port: running.port, String(format: get, 2), replies: 1)
+            + exchange(port: running.port, "GET /api/listings?limit=5 HTTP/1.1\r\nHost: x\r\nX-Request-Id: bad id\r\n\r\n", replies: 1)
+        XCTAssertEqual(running.services.listingPages.fastHits, 2, "both answered on the connection")
+        XCTAssertEqual(hits[0].headers["x-request-id"], "page-2")
+        let generated = try XCTUnwrap(hits[1].headers["x-request-id"])
+        XCTAssertEqual(generated.count, 32, "an id with a space is replaced")
+        await running.stop()
+    }
+
     /// Sends `requests` on one connection and reads `replies` responses (Content-Length framed).
     func exchange(port: Int, _ requests: String, replies: Int) throws -> [Reply] {
         let fd = try connectLoopback(port: port)

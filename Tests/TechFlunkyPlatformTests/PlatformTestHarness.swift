@@ -33,7 +33,7 @@ struct PlatformTestHarness {
     /// Runs `body` against the router in process.
     func withRouter<T: Sendable>(_ services: PlatformServices? = nil, _ body: @Sendable (any TestClientProtocol, PlatformServices) async throws -> T) async throws -> T {
         let services = try services ?? self.services()
-        let app = Application(router: PlatformApplication.buildRouter(services: services), logger: configuration.logger)
+        let app = Application(router: PlatformApplication.buildRouter(services: services), logger: services.logger)
         return try await app.test(.router) { client in try await body(client, services) }
     }
 

@@ -187,12 +187,13 @@ enum Webhook {
         Webhook.event(id, "charge.refunded", #"{"id":"ch_1","object":"charge","refunded":true,"amount_refunded":10000,"payment_intent":"pi_1","transfer_group":"ord_test"}"#)
     }
 
-    static func post(_ client: any TestClientProtocol, _ body: String, now: Date, secret: String = "whsec_test_secret") async throws -> TestResponse {
+    static func post(_ client: any TestClientProtocol, _ body: String, now: Date, secret: String = "whsec_test_secret",
+                     requestID: String? = nil) async throws -> TestResponse {
         let t = Int64(now.timeIntervalSince1970)
         let signature = StripeSignature.sign(payload: Data(body.utf8), timestamp: t, secret: secret)
-        return try await client.execute(uri: "/api/checkout/webhook", method: .post,
-                                        headers: [.init("Stripe-Signature")!: "t=\(t),v1=\(signature)", .contentType: "application/json"],
-                                        body: ByteBuffer(string: body))
+        var headers: HTTPFields = [.init("Stripe-Signature")!: "t=\(t),v1=\(signature)", .contentType: "application/json"]
+        if let requestID { headers[.requestID] = requestID }
+        return try await client.execute(uri: "/api/checkout/webhook", method: .post, headers: headers, body: ByteBuffer(string: body))
     }
 
 }

@@ -91,6 +91,7 @@ enum CheckoutRoutes {
             throw PlatformError.paymentProvider(error.description)
         }
         try await services.orders.attachCheckoutSession(orderId: order.id, sessionId: session.id, url: session.url, expiresAt: session.expiresAt)
+        services.metrics.checkoutCreated()
         services.logger.info("checkout session created", metadata: ["order": "\(order.id)", "listing": "\(listing.slug)", "amount": "\(split.amount.minorUnits)"])
         return CheckoutSessionResponse(orderId: order.id, sessionId: session.id, checkoutURL: session.url, amount: split.amount,
                                        platformFee: split.platformFee, sellerShare: split.sellerShare,

@@ -14,12 +14,19 @@ enum StripeWebhookRoutes {
             let payload = Data(buffer.readableBytesView)
             try verify(request.headers[values: HTTPFields.Element.Name("Stripe-Signature")!].first, payload: payload, services: services)
             guard let event = try? StripeJSON.parse(payload), let id = event["id"].string, let type = event["type"].string else {
+                services.metrics.webhookRejected(reason: "not_an_event")
                 throw PlatformError.badRequest("the event is not a Stripe event object")
             }
+            services.metrics.webhookReceived(type: type)
             let fact = try await fact(for: type, object: event["data"]["object"], services: services)
             let outcome = try await services.orders.apply(eventId: id, eventType: type, fact: fact,
                                                           holdInterval: services.configuration.feePolicy.holdInterval, now: services.clock.now())
             services.logger.info("stripe event", metadata: ["event": "\(id)", "type": "\(type)", "outcome": "\(outcome)"])
+            if outcome == .duplicate { services.metrics.webhookDeduplicated() }
+            if case .paid = fact, case let .applied(_, before, after) = outcome, before == OrderState.pendingPayment.rawValue || before == OrderState.expired.rawValue,
+               after == OrderState.inReview.rawValue || after == OrderState.paid.rawValue {
+                services.metrics.checkoutPaid()
+            }
             if case let .applied(orderId?, before, "refunded") = outcome, before == OrderState.released.rawValue,
                let order = try await services.orders.order(id: orderId), let transfer = order.transferId {
                 await services.holds.reverse(transferId: transfer, orderId: orderId)
@@ -36,6 +43,7 @@ enum StripeWebhookRoutes {
         let secrets = services.configuration.stripeWebhookSecret.split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard !secrets.isEmpty else {
+            services.metrics.webhookRejected(reason: "not_configured")
             throw PlatformError(.serviceUnavailable, code: APIErrorCode.paymentProvider, message: "webhooks are not configured (STRIPE_WEBHOOK_SECRET)")
         }
         var firstFailure: StripeSignature.Failure?
@@ -54,6 +62,7 @@ enum StripeWebhookRoutes {
         }
         let failure = firstFailure!
         services.logger.warning("webhook signature refused", metadata: ["reason": "\(failure)"])
+        services.metrics.webhookRejected(reason: failure.metricsReason)
         throw PlatformError(.badRequest, code: APIErrorCode.badRequest, message: failure.description, field: "Stripe-Signature")
     }
 
@@ -112,6 +121,18 @@ enum StripeWebhookRoutes {
                                           chargesEnabled: object["charges_enabled"].bool ?? false, payoutsEnabled: object["payouts_enabled"].bool ?? false)
         default:
             return .ignored
+        }
+    }
+}
+
+extension StripeSignature.Failure {
+    /// The bounded label `techflunky_webhooks_rejected_total` counts this failure under.
+    var metricsReason: String {
+        switch self {
+        case .missingHeader: "missing_signature"
+        case .malformedHeader, .noV1Signature: "malformed_signature"
+        case .timestampOutsideTolerance: "stale_timestamp"
+        case .mismatch: "signature_mismatch"
         }
     }
 }

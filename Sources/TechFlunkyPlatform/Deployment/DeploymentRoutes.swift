@@ -39,6 +39,8 @@ enum DeploymentRoutes {
                 headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache",
                           HTTPFields.Element.Name("X-Accel-Buffering")!: "no"],
                 body: ResponseBody { writer in
+                    services.metrics.sseWatchers(change: 1)
+                    defer { services.metrics.sseWatchers(change: -1) }
                     for await chunk in frames {
                         try await writer.write(ByteBuffer(string: chunk))
                     }

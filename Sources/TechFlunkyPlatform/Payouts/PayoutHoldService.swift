@@ -12,6 +12,7 @@ public actor PayoutHoldService {
     let stripe: StripeClient
     let clock: any PlatformClock
     let logger: Logger
+    let metrics: PlatformMetrics
 
     public struct ReleaseReport: Sendable, Equatable {
         public var released: [String] = []
@@ -19,11 +20,12 @@ public actor PayoutHoldService {
         public var failed: [String: String] = [:]
     }
 
-    init(orders: any OrderStore, stripe: StripeClient, clock: any PlatformClock, logger: Logger) {
+    init(orders: any OrderStore, stripe: StripeClient, clock: any PlatformClock, logger: Logger, metrics: PlatformMetrics) {
         self.orders = orders
         self.stripe = stripe
         self.clock = clock
         self.logger = logger
+        self.metrics = metrics
     }
 
     /// Releases every hold that is due now.
@@ -43,6 +45,7 @@ public actor PayoutHoldService {
                                                                sourceTransaction: charge)
                 if try await orders.markReleased(orderId: order.id, transferId: transfer, now: now) {
                     report.released.append(order.id)
+                    metrics.payoutReleased(order.sellerShare)
                     logger.info("payout released", metadata: ["order": "\(order.id)", "transfer": "\(transfer)", "net": "\(order.sellerShare.minorUnits)"])
                 } else if let current = try await orders.order(id: order.id), current.refundedAt != nil {
                     // Refunded while the transfer was in flight: take the money back.
@@ -50,6 +53,7 @@ public actor PayoutHoldService {
                 }
             } catch {
                 report.failed[order.id] = "\(error)"
+                metrics.payoutReleaseFailed()
                 logger.warning("payout release failed; will retry", metadata: ["order": "\(order.id)", "error": "\(error)"])
             }
         }

@@ -49,6 +49,23 @@ public struct PlatformConfiguration: Sendable, CustomStringConvertible {
     public var httpTransport: (any HTTPTransport)?
     public var logger: Logger
 
+    /// Port of the `GET /metrics` listener; nil (the default) serves no metrics. 0 lets the kernel choose
+    /// (read it back from `RunningPlatform.metricsPort`).
+    public var metricsPort: Int?
+    /// Address of the metrics listener: loopback unless the operator opens it to a scraper elsewhere.
+    public var metricsHost: String = "127.0.0.1"
+
+    /// HTTPS (TLS 1.3 only) on `host:port` instead of plain HTTP; nil for plain HTTP (loopback, or behind a
+    /// terminating proxy).
+    public var tls: PlatformTLS?
+
+    /// Seconds between SSE heartbeats on deployment event streams. A watcher that went away is noticed at a
+    /// write, so this also bounds how long `techflunky_sse_watchers` counts a gone one (about two intervals).
+    public var sseHeartbeatInterval: Double = 10
+
+    /// Scheduled backups (`serve --backup-dir`); nil takes none.
+    public var backupSchedule: BackupSchedule?
+
     public init(
         host: String = "127.0.0.1",
         port: Int = 0,

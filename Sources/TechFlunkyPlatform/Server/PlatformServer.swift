@@ -9,21 +9,26 @@ public final class RunningPlatform: Sendable {
     public let port: Int
     public let host: String
     public let services: PlatformServices
+    /// Where `GET /metrics` answers, when the configuration asked for it.
+    public let metricsPort: Int?
     private let task: Task<Void, Error>
     /// Runs the HTTP server so `stop()` shuts it down gracefully (listener closed first, open requests
     /// given up to two seconds) rather than cancelling it mid-accept, which NIO traps on.
     private let serverGroup: ServiceGroup
 
-    init(port: Int, host: String, services: PlatformServices, task: Task<Void, Error>, serverGroup: ServiceGroup) {
+    init(port: Int, host: String, services: PlatformServices, metricsPort: Int?, task: Task<Void, Error>, serverGroup: ServiceGroup) {
         self.port = port
+        self.metricsPort = metricsPort
         self.host = host
         self.services = services
         self.task = task
         self.serverGroup = serverGroup
     }
 
-    /// `http://127.0.0.1:<port>` (no trailing slash).
-    public var baseURL: String { "http://\(host.contains(":") ? "[\(host)]" : host):\(port)" }
+    /// `http://127.0.0.1:<port>`, `https://…` with TLS (no trailing slash).
+    public var baseURL: String {
+        "\(services.configuration.tls == nil ? "http" : "https")://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+    }
 
     /// Stops accepting connections, lets in-flight requests finish, stops background work, and waits.
     public func stop() async {
@@ -51,15 +56,28 @@ public enum PlatformServer {
         let services = try PlatformServices.open(configuration)
         try await prepare(services)
         let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let app = PlatformApplication.build(services: services) { port in
+        let app = try PlatformApplication.build(services: services) { port in
             continuation.yield(port)
             continuation.finish()
         }
-        var groupConfiguration = ServiceGroupConfiguration(services: [app], logger: services.logger)
+        var serviceList: [any Service] = [app]
+        let (metricsPorts, metricsContinuation) = AsyncStream<Int>.makeStream()
+        if let metricsPort = configuration.metricsPort {
+            serviceList.append(MetricsServer.build(services: services, host: configuration.metricsHost, port: metricsPort) { port in
+                metricsContinuation.yield(port)
+                metricsContinuation.finish()
+            })
+        } else {
+            metricsContinuation.finish()
+        }
+        var groupConfiguration = ServiceGroupConfiguration(services: serviceList, logger: services.logger)
         groupConfiguration.maximumGracefulShutdownDuration = .seconds(2)
         let serverGroup = ServiceGroup(configuration: groupConfiguration)
         let task = Task {
-            defer { continuation.finish() }
+            defer {
+                continuation.finish()
+                metricsContinuation.finish()
+            }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await serverGroup.run() }
                 group.addTask { try await runBackgroundWork(services) }
@@ -73,17 +91,53 @@ public enum PlatformServer {
             do { try await task.value; detail = "it stopped at once" } catch { detail = "\(error)" }
             throw PlatformServerError.didNotStart(detail)
         }
+        var metricsIterator = metricsPorts.makeAsyncIterator()
+        let metricsPort = await metricsIterator.next()
+        if configuration.metricsPort != nil, metricsPort == nil {
+            await serverGroup.triggerGracefulShutdown()
+            let detail: String
+            do { try await task.value; detail = "it stopped at once" } catch { detail = "\(error)" }
+            throw PlatformServerError.didNotStart("the metrics listener on \(configuration.metricsHost):\(configuration.metricsPort ?? 0): \(detail)")
+        }
         services.logger.info("platform listening", metadata: ["host": "\(configuration.host)", "port": "\(port)"])
-        return RunningPlatform(port: port, host: configuration.host, services: services, task: task, serverGroup: serverGroup)
+        if let metricsPort {
+            services.logger.info("metrics listening", metadata: ["host": "\(configuration.metricsHost)", "port": "\(metricsPort)"])
+        }
+        return RunningPlatform(port: port, host: configuration.host, services: services, metricsPort: metricsPort, task: task, serverGroup: serverGroup)
     }
 
     /// `techflunky serve`: runs in the foreground until SIGINT or SIGTERM, then shuts down gracefully.
     public static func run(_ configuration: PlatformConfiguration, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let services = try PlatformServices.open(configuration)
         try await prepare(services)
-        let app = PlatformApplication.build(services: services, onServerRunning: onListening)
+        let app = try PlatformApplication.build(services: services, onServerRunning: onListening)
+        // SIGHUP reloads a renewed certificate: new connections get it, open ones keep theirs.
+        let reload = services.tlsCertificates.map { certificates in
+            let logger = services.logger
+            signal(SIGHUP, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+            source.setEventHandler {
+                do {
+                    try certificates.reload()
+                    logger.notice("TLS certificate reloaded", metadata: ["certificate": "\(certificates.tls.certificatePath)"])
+                } catch {
+                    logger.error("TLS certificate not reloaded; the previous one stays in use", metadata: ["error": "\(error)"])
+                }
+            }
+            source.resume()
+            return source
+        }
+        defer { reload?.cancel() }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.runService() }
+            if let metricsPort = configuration.metricsPort {
+                let host = configuration.metricsHost
+                let metrics = MetricsServer.build(services: services, host: host, port: metricsPort) { port in
+                    services.logger.info("metrics listening", metadata: ["host": "\(host)", "port": "\(port)"])
+                }
+                // Runs until the API server returns (after a signal) and the group cancels the rest.
+                group.addTask { try await metrics.run() }
+            }
             group.addTask { try await runBackgroundWork(services) }
             // The server returning (after a signal) ends the background work too.
             try await group.next()
@@ -112,8 +166,19 @@ public enum PlatformServer {
         }
     }
 
-    /// The hold scheduler and other periodic work; returns when cancelled.
+    /// The hold scheduler, scheduled backups and other periodic work; returns when cancelled.
     static func runBackgroundWork(_ services: PlatformServices) async throws {
+        if let schedule = services.configuration.backupSchedule {
+            let configuration = services.configuration
+            async let backups: Void = schedule.run(databasePath: configuration.dbPath, dataDir: configuration.dataDir, logger: services.logger)
+            try await runHoldScans(services)
+            await backups
+        } else {
+            try await runHoldScans(services)
+        }
+    }
+
+    static func runHoldScans(_ services: PlatformServices) async throws {
         let interval = services.configuration.holdScanInterval
         while !Task.isCancelled {
             if interval > 0 {

@@ -21,18 +21,27 @@ public struct PlatformServices: Sendable {
     public let orderAccess: any DeploymentOrderAccess
     public let stripe: StripeClient
     public let holds: PayoutHoldService
+    /// Counters and histograms for `GET /metrics`, in a registry of this platform's own.
+    public let metrics: PlatformMetrics
+    /// The TLS port's certificate, reloadable (`serve` reloads it on SIGHUP); nil for plain HTTP.
+    public let tlsCertificates: TLSCertificates?
 
     /// Opens the database (migrating it) and wires the stores.
     public static func open(_ configuration: PlatformConfiguration) throws -> PlatformServices {
+        // The certificate first: a missing one should stop the start before anything else is opened.
+        let certificates = try configuration.tls.map(TLSCertificates.init)
         let database = try PlatformDatabase(path: configuration.dbPath)
-        return PlatformServices(configuration: configuration, database: database)
+        return PlatformServices(configuration: configuration, database: database, tlsCertificates: certificates)
     }
 
-    init(configuration: PlatformConfiguration, database: PlatformDatabase) {
+    init(configuration: PlatformConfiguration, database: PlatformDatabase, tlsCertificates: TLSCertificates? = nil) {
+        self.tlsCertificates = tlsCertificates
         self.configuration = configuration
         self.database = database
         self.clock = configuration.clock
-        self.logger = configuration.logger
+        // Every line the platform writes while answering a request carries the request's id.
+        let logger = RequestIDLogHandler.wrap(configuration.logger)
+        self.logger = logger
         self.passwordHasher = PasswordHasher(rounds: configuration.passwordRounds)
         self.accounts = SQLiteAccountStore(database: database)
         self.catalog = SQLiteCatalogStore(database: database)
@@ -41,8 +50,10 @@ public struct PlatformServices: Sendable {
         self.orders = orderStore
         self.orderAccess = orderStore
         self.stripe = StripeClient(base: configuration.stripeAPIBase, secretKey: configuration.stripeSecretKey,
-                                   transport: configuration.httpTransport, logger: configuration.logger)
-        self.holds = PayoutHoldService(orders: orderStore, stripe: stripe, clock: configuration.clock, logger: configuration.logger)
+                                   transport: configuration.httpTransport, logger: logger)
+        let metrics = PlatformMetrics()
+        self.metrics = metrics
+        self.holds = PayoutHoldService(orders: orderStore, stripe: stripe, clock: configuration.clock, logger: logger, metrics: metrics)
     }
 }
 

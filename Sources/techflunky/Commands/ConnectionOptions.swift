@@ -12,6 +12,16 @@ struct ConnectionOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The platform's base URL (default: TECHFLUNKY_API, then `api` in config.toml, then the local sandbox).", valueName: "url"))
     var api: String?
 
+    @Option(name: .long, help: ArgumentHelp("PEM file of the certificate authorities to trust for the platform's HTTPS instead of the system's (default: TECHFLUNKY_CACERT).", valueName: "file"))
+    var cacert: String?
+
+    /// The shared client, or one trusting `--cacert` / `TECHFLUNKY_CACERT` (certificates are verified either way).
+    var transport: CurlHTTPClient {
+        let environment = ProcessInfo.processInfo.environment["TECHFLUNKY_CACERT"].flatMap { $0.isEmpty ? nil : $0 }
+        guard let path = cacert ?? environment else { return Self.sharedTransport }
+        return CurlHTTPClient(configuration: .init(caBundlePath: path))
+    }
+
     /// A malformed `--api` is a mistake in how the command was called (exit 2), found before anything runs.
     func validate() throws {
         guard let api, !api.trimmingCharacters(in: .whitespaces).isEmpty else { return }
@@ -32,7 +42,7 @@ struct ConnectionOptions: ParsableArguments {
                 \(configuration.directory.configFile.path). (The local sandbox needs no login: it signs in as the demo account.)
                 """)
         }
-        return (PlatformClient(baseURL: url, token: configuration.token, transport: Self.sharedTransport), configuration)
+        return (PlatformClient(baseURL: url, token: configuration.token, transport: transport), configuration)
     }
 
     /// Runs `body` with a client for the configured platform or the local sandbox, and shuts a
@@ -41,7 +51,7 @@ struct ConnectionOptions: ParsableArguments {
     func withClient<T>(signedIn: Bool = false, _ body: (PlatformClient) async throws -> T) async throws -> T {
         let configuration = try ClientConfiguration.resolve(apiFlag: api)
         if let url = configuration.apiURL {
-            let client = PlatformClient(baseURL: url, token: configuration.token, transport: Self.sharedTransport)
+            let client = PlatformClient(baseURL: url, token: configuration.token, transport: transport)
             if signedIn, client.token == nil {
                 throw ClientError.signedOut(message: "no session for \(url)")
             }
@@ -56,7 +66,7 @@ struct ConnectionOptions: ParsableArguments {
         } catch {
             throw ClientError.configuration("could not start the local sandbox (\(error)); pass --api URL to use another platform")
         }
-        let client = PlatformClient(baseURL: session.apiURL, token: configuration.token ?? session.token, transport: Self.sharedTransport)
+        let client = PlatformClient(baseURL: session.apiURL, token: configuration.token ?? session.token, transport: transport)
         do {
             let result = try await body(client)
             await embedded.close(session)

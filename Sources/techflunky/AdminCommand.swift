@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import TechFlunkyPlatform
+
+/// `techflunky admin`: operator commands that work on a platform's data directory directly.
+struct AdminCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "admin",
+        abstract: "Operate a platform's data: backups and restores, sealed secrets and their key.",
+        discussion: "See docs/operations.md.",
+        subcommands: [AdminBackupCommand.self, AdminRestoreCommand.self, AdminSecretsCommand.self, AdminGenerateKeyCommand.self,
+                      AdminRotateKeyCommand.self]
+    )
+}
+
+/// `techflunky admin backup`: a consistent copy while the server may be running.
+struct AdminBackupCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backup",
+        abstract: "Back up a platform's database and package bundles into a new directory.",
+        discussion: """
+            Safe while `techflunky serve` is running: the database is copied with SQLite's VACUUM INTO, as of one \
+            commit. The backup directory (mode 0700, files 0600) holds platform.sqlite, packages/ and backup.json, \
+            the manifest with every file's SHA-256 and the row count of every table. Copy it off the machine.
+            """
+    )
+
+    @Option(help: "The data directory `techflunky serve` uses.") var dataDir: String
+    @Option(name: .customLong("db"), help: "The database file, when serve was given --db (default: <data-dir>/platform.sqlite).")
+    var dbPath: String?
+    @Option(help: "The backup directory to write; it must not exist or be empty.") var to: String
+
+    func run() throws {
+        let database = dbPath ?? URL(fileURLWithPath: dataDir).appendingPathComponent("platform.sqlite").path
+        let manifest: BackupManifest
+        do {
+            manifest = try PlatformBackup.create(databasePath: database, dataDir: dataDir, to: URL(fileURLWithPath: to))
+        } catch let error as BackupError {
+            throw CommandFailure(error.description)
+        }
+        let rows = manifest.tableRows.values.reduce(0, +)
+        let bytes = manifest.files.reduce(Int64(0)) { $0 + $1.bytes }
+        print("Backed up \(database) (\(rows) rows in \(manifest.tableRows.count) tables) and \(manifest.files.count - 1) bundle files, "
+              + "\(ByteCountFormatter.string(fromByteCount: bytes, countStyle: .file)), to \(to)")
+    }
+}
+
+/// `techflunky admin restore`: verifies a backup, then restores it into an empty data directory.
+struct AdminRestoreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "restore",
+        abstract: "Verify a backup and restore it into a new or empty data directory.",
+        discussion: """
+            Verifies before writing anything: the manifest, every file's SHA-256, SQLite's integrity check and the \
+            row count of every table. A damaged backup is refused and nothing is written. The data directory must \
+            not exist or be empty (move the current one aside first); then start `techflunky serve --data-dir` on it.
+            With --verify-only, checks the backup and writes nothing.
+            """
+    )
+
+    @Option(help: "The backup directory `techflunky admin backup` (or serve --backup-dir) wrote.") var from: String
+    @Option(help: "The data directory to restore into (new or empty).") var dataDir: String?
+    @Flag(help: "Only check the backup.") var verifyOnly = false
+
+    func validate() throws {
+        if !verifyOnly, dataDir == nil { throw ValidationError("give --data-dir (a new or empty directory), or --verify-only") }
+    }
+
+    func run() throws {
+        do {
+            if verifyOnly || dataDir == nil {
+                let manifest = try PlatformBackup.verify(URL(fileURLWithPath: from))
+                print("\(from) is intact: \(manifest.files.count) files, \(manifest.tableRows.values.reduce(0, +)) rows, taken \(manifest.createdAt).")
+                return
+            }
+            let target = dataDir ?? ""
+            let manifest = try PlatformBackup.restore(from: URL(fileURLWithPath: from), into: URL(fileURLWithPath: target))
+            print("Restored the backup of \(manifest.createdAt) into \(target). Start it with: techflunky serve --data-dir \(target)")
+        } catch let error as BackupError {
+            throw CommandFailure(error.description)
+        }
+    }
+}
