@@ -3,6 +3,8 @@
 #   make test   build and run every test (what CI runs)
 #   make fuzz   run each libFuzzer target for FUZZ_SECONDS (default 60); make schemathesis: the API against its contract
 SWIFT ?= swift
+# bash, for `set -o pipefail` where the suite is piped through tee.
+SHELL := /bin/bash
 
 FUZZ_SECONDS ?= 60
 SCHEMATHESIS_SECONDS ?= 120
@@ -34,8 +36,9 @@ test: bootstrap spec contract-self-test
 	$(SWIFT) build --product techflunky
 	$(SWIFT) build --build-tests
 	rm -rf $(CONTRACT_DIR) && mkdir -p $(CONTRACT_DIR)
-	TECHFLUNKY_CONTRACT_LOG=$(abspath $(CONTRACT_DIR)) $(SWIFT) test --skip-build
+	set -o pipefail; TECHFLUNKY_CONTRACT_LOG=$(abspath $(CONTRACT_DIR)) $(SWIFT) test --skip-build 2>&1 | tee $(CONTRACT_DIR)/suite.log
 	@scripts/check-contract $(CONTRACT_DIR)
+	@scripts/check-log-secrets $(CONTRACT_DIR)/suite.log
 
 contract:
 	@scripts/check-contract --operations $(CONTRACT_DIR)
