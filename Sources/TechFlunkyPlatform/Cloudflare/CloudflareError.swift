@@ -32,6 +32,8 @@ public struct CloudflareError: Error, Sendable, Hashable, CustomStringConvertibl
 
     public func has(code: Int) -> Bool { errors.contains { $0.code == code } }
 
+    public func has(anyOf codes: Set<Int>) -> Bool { errors.contains { codes.contains($0.code) } }
+
     /// Worth trying again later without any change by the buyer.
     public var isTransient: Bool {
         switch reason {
@@ -67,9 +69,11 @@ public struct CloudflareError: Error, Sendable, Hashable, CustomStringConvertibl
     {
         let reason: Reason = status == 429 ? .rateLimited(retryAfter: retryAfter) : .api
         let refused = CloudflareErrorCode.isPermissionRefusal(status: status, errors: errors)
-        let advice = refused && permission != nil
-            ? "the API token lacks the permission “\(permission!.rawValue)”; edit the token in the Cloudflare dashboard (My Profile → API Tokens) to add it, or create one with \(CloudflareTokenPermission.deploymentSummary)"
-            : CloudflareErrorCode.advice(status: status, errors: errors, operation: operation)
+        let advice = if refused, let permission {
+            "the API token lacks the permission “\(permission.rawValue)”; edit the token in the Cloudflare dashboard (My Profile → API Tokens) to add it, or create one with \(CloudflareTokenPermission.deploymentSummary)"
+        } else {
+            CloudflareErrorCode.advice(status: status, errors: errors, operation: operation)
+        }
         let detail = errors.isEmpty
             ? "HTTP \(status)"
             : errors.map { "\($0.code): \($0.message)" }.joined(separator: "; ")
@@ -198,11 +202,11 @@ public enum CloudflareTokenPermission: String, Sendable, Hashable, CaseIterable 
 
     /// The permission a call needs, from its method and API path (after `/client/v4`).
     public static func needed(method: String, path: String) -> CloudflareTokenPermission? {
-        let write = method != "GET"
-        if path.contains("/d1/") || path.hasSuffix("/d1/database") { return write ? .d1Edit : .d1Edit }
+        // Reads are asked of the Edit permission too: a deployment needs to write wherever it reads.
+        if path.contains("/d1/") { return .d1Edit }
         if path.contains("/r2/") { return .r2Edit }
         if path.contains("/workers/") { return .workersEdit }
-        if path.contains("/dns_records") { return write ? .dnsEdit : .zoneRead }
+        if path.contains("/dns_records") { return method == "GET" ? .zoneRead : .dnsEdit }
         if path.hasPrefix("/zones") { return .zoneRead }
         if path.hasPrefix("/accounts/") && !path.contains("/tokens/") { return .accountSettingsRead }
         return nil

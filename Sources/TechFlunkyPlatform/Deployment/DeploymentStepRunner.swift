@@ -183,7 +183,7 @@ struct DeploymentStepRunner: Sendable {
                 do {
                     _ = try await client.createR2Bucket(name: bucketName)
                     try await recorder.addResource(CreatedResource(kind: "r2_bucket", id: bucketName, name: bucketName, created: true, step: step))
-                } catch let error as CloudflareError where !error.errors.map(\.code).allSatisfy({ !CloudflareErrorCode.r2BucketExistsCodes.contains($0) }) {
+                } catch let error as CloudflareError where error.has(anyOf: CloudflareErrorCode.r2BucketExistsCodes) {
                     try await recorder.addResource(CreatedResource(kind: "r2_bucket", id: bucketName, name: bucketName, created: false, step: step))
                 }
             }

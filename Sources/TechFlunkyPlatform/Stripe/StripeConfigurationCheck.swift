@@ -8,13 +8,13 @@ public enum StripeConfigurationCheck {
     public static func problems(secretKey: String, webhookSecret: String, apiBase: String) -> [String] {
         var problems: [String] = []
         let key = secretKey.trimmingCharacters(in: .whitespacesAndNewlines)
-        let live = key.hasPrefix("sk_live_") || key.hasPrefix("rk_live_")
-        let test = key.hasPrefix("sk_test_") || key.hasPrefix("rk_test_")
+        let keyMode = Self.mode(secretKey: key)
+        let live = keyMode == "live"
         if key.isEmpty {
             problems.append("STRIPE_SECRET_KEY is not set: checkouts and payouts will fail. Set it to the platform account's secret key (sk_live_… in production, sk_test_… to try it).")
         } else if key.hasPrefix("pk_") {
             problems.append("STRIPE_SECRET_KEY holds a publishable key (pk_…); the server needs the secret key (sk_…) from Developers → API keys.")
-        } else if !live && !test {
+        } else if keyMode == nil {
             problems.append("STRIPE_SECRET_KEY does not look like a Stripe secret key (sk_live_…, sk_test_…, or a restricted rk_…).")
         } else if key != secretKey {
             problems.append("STRIPE_SECRET_KEY has spaces or a line break around it; Stripe will refuse it. Remove them.")

@@ -14,20 +14,22 @@ struct TerminalOutput {
     }
 
     let colour: Bool
-    /// Whether long cells are cut with `…` (on a terminal) or printed whole (in a pipe, for scripts).
-    let truncates: Bool
+    /// Whether standard output is a terminal: long cells are then cut with `…` (in a pipe they are printed whole,
+    /// for scripts) and a link gets a QR code.
+    let isTerminal: Bool
+    var truncates: Bool { isTerminal }
 
     init(environment: [String: String] = ProcessInfo.processInfo.environment, isTerminal: Bool = isatty(STDOUT_FILENO) == 1) {
         let noColor = !(environment["NO_COLOR"] ?? "").isEmpty
         colour = isTerminal && !noColor && environment["TERM"] != "dumb"
-        truncates = isTerminal
+        self.isTerminal = isTerminal
     }
 
     /// A QR code of `url` for a phone to scan, when standard output is a terminal wide enough for it (never
     /// into a pipe or a file, where it would be noise). Dark modules on a light field, as scanners expect,
     /// whatever the terminal's colours (or as plain blocks, which scan on a light terminal, under NO_COLOR).
     func qrCode(_ url: String) {
-        guard truncates, let code = try? QRCode.encode(url) else { return }
+        guard isTerminal, let code = try? QRCode.encode(url) else { return }
         let rows = QRHalfBlockRenderer.lines(code)
         var size = winsize()
         let columns = ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 ? Int(size.ws_col) : 80
