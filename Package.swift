@@ -76,9 +76,12 @@ let package = Package(
                 // The per-handshake certificate callback, so SIGHUP can swap a renewed certificate in.
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
-            exclude: ["README.md"],
-            resources: [.copy("Resources/DemoCatalog")]
+            exclude: ["README.md"]
         ),
+
+        // The generated demo catalog (scripts/demo_catalog), data only: linked by the executable and the tests,
+        // never by the platform, which is handed the directory (`PlatformConfiguration.demoCatalog`).
+        .target(name: "TechFlunkyDemoCatalog", resources: [.copy("DemoCatalog")]),
 
         // Offline Stripe and Cloudflare stand-ins speaking their wire formats.
         .target(
@@ -111,7 +114,7 @@ let package = Package(
             name: "techflunky",
             dependencies: [
                 "TechFlunkyCore", "TechFlunkyHTTP", "TechFlunkyClient", "TechFlunkyPlatform",
-                "TechFlunkySandbox", "TechFlunkyTUI",
+                "TechFlunkySandbox", "TechFlunkyTUI", "TechFlunkyDemoCatalog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -133,11 +136,11 @@ let package = Package(
             .product(name: "HummingbirdHTTP2", package: "hummingbird"),
         ]),
         .testTarget(name: "TechFlunkyClientTests", dependencies: [
-            "TechFlunkyClient", "TechFlunkyPlatform", "TechFlunkySandbox", "TechFlunkyCore",
+            "TechFlunkyClient", "TechFlunkyPlatform", "TechFlunkySandbox", "TechFlunkyCore", "TechFlunkyDemoCatalog",
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .testTarget(name: "TechFlunkyPlatformTests", dependencies: [
-            "TechFlunkyPlatform", "TechFlunkySandbox", "TechFlunkyHTTP", "TechFlunkyCore",
+            "TechFlunkyPlatform", "TechFlunkySandbox", "TechFlunkyHTTP", "TechFlunkyCore", "TechFlunkyDemoCatalog",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),

@@ -154,8 +154,8 @@ public enum PlatformServer {
         if configuration.stripeWebhookSecret.isEmpty {
             services.logger.warning("no webhook secret: Stripe events will be refused (set STRIPE_WEBHOOK_SECRET)")
         }
-        if services.configuration.seedDemoCatalog {
-            try await DemoCatalogLoader.seedIfNeeded(services: services)
+        if let catalog = services.configuration.demoCatalog {
+            try await DemoCatalogLoader.seedIfNeeded(services: services, from: catalog)
         }
         if services.configuration.syntheticListings > 0 {
             let started = Date()
