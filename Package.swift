@@ -88,15 +88,14 @@ let package = Package(
             name: "TechFlunkySandbox",
             dependencies: [
                 "TechFlunkyCore",
+                // Webhook delivery goes out through the project's one HTTP client.
+                "TechFlunkyHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                // Webhook delivery needs an outbound HTTP/1.1 client; the sandbox may not import TechFlunkyHTTP.
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
 
