@@ -2,6 +2,7 @@ import CNCursesW
 import Foundation
 #if canImport(Glibc)
 import Glibc
+import TechFlunkyText
 #endif
 
 /// A reason the terminal UI cannot start.

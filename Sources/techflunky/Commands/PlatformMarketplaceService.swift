@@ -1,6 +1,7 @@
 import Foundation
 import TechFlunkyClient
 import TechFlunkyCore
+import TechFlunkyText
 import TechFlunkyTUI
 
 /// The terminal UI's `MarketplaceService` on the real platform client: every call goes through
