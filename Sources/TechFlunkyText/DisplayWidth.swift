@@ -21,7 +21,7 @@ public enum DisplayWidth {
     }()
 
     /// Cells one grapheme takes: 0, 1 or 2.
-    @inline(__always)
+    @inlinable
     public static func of(_ c: Character) -> Int {
         if let ascii = c.asciiValue { return ascii >= 0x20 && ascii < 0x7F ? 1 : 0 }
         return wide(c)
@@ -42,7 +42,10 @@ public enum DisplayWidth {
     /// scalar is a Prepend (never ASCII). So a printable ASCII byte followed by an ASCII byte or the end is a whole
     /// grapheme of one cell, and only text next to non-ASCII goes through grapheme segmentation and `wcwidth`. Every
     /// render measures and draws mostly-ASCII table text, where `Character` iteration was most of the frame's cost.
-    @inline(__always)
+    ///
+    /// Inlinable: the canvas calls it for every string it draws, so it is compiled into the caller as it was when the
+    /// text layer lived in the TUI module.
+    @inlinable
     public static func forEachGrapheme(_ s: String, _ body: (_ width: Int, _ bytes: Range<Int>, _ ascii: UInt8?) -> Bool) {
         var contiguous = s
         contiguous.withUTF8 { utf8 in
@@ -65,7 +68,8 @@ public enum DisplayWidth {
 
     /// The cells a grapheme takes as it is drawn (`TerminalGlyph.parts`): what `wcwidth`, and so ncurses and the
     /// terminal, give each part.
-    private static func wide(_ c: Character) -> Int {
+    @usableFromInline
+    static func wide(_ c: Character) -> Int {
         var total = 0
         for part in TerminalGlyph.parts(c) { total += part.width }
         return total

@@ -33,4 +33,23 @@ final class HostileTextCanvasTests: XCTestCase {
             }
         }
     }
+
+    /// The whole screen of the browse pane with every corpus entry as a listing title, as `AppRenderer` draws it.
+    func testTheBrowsePaneDrawsEveryEntryAsItsDrawnText() async throws {
+        let entries = try corpus()
+        let listings = entries.enumerated().map { index, entry in Fixtures.summary(index + 1, title: entry.text) }
+        var driver = UIDriver(service: InMemoryMarketplace(listings: listings), width: 200, height: 40)
+        await driver.start()
+        let canvas = AppRenderer.render(driver.state)
+        for cell in canvas.cells {
+            XCTAssertEqual(cell.grapheme.unicodeScalars.filter { TextSanitizer.isUnsafe($0.value) }.map(\.value), [], "\(cell)")
+        }
+        let screen = canvas.text
+        for entry in entries {
+            XCTAssertTrue(screen.contains(entry.drawn), "\(entry.name): \(entry.drawn.debugDescription) in\n\(screen)")
+        }
+        for payload in ["pwned", "evil.example", "cm0gLXJm", "#0;2;0", "[31m"] {
+            XCTAssertFalse(screen.contains(payload), "\(payload) on screen")
+        }
+    }
 }

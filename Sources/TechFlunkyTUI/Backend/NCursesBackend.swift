@@ -1,8 +1,8 @@
 import CNCursesW
 import Foundation
+import TechFlunkyText
 #if canImport(Glibc)
 import Glibc
-import TechFlunkyText
 #endif
 
 /// A reason the terminal UI cannot start.
