@@ -121,7 +121,7 @@ let package = Package(
         .executableTarget(
             name: "TechFlunkyBench",
             dependencies: [
-                "TechFlunkyCore", "TechFlunkyPlatform", "TechFlunkyTUI",
+                "TechFlunkyCore", "TechFlunkyClient", "TechFlunkyHTTP", "TechFlunkyPlatform", "TechFlunkyTUI",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
