@@ -146,7 +146,8 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
-        .testTarget(name: "TechFlunkyTUITests", dependencies: ["TechFlunkyTUI", "TechFlunkyClient", "TechFlunkyCore"]),
+        .testTarget(name: "TechFlunkyTUITests", dependencies: ["TechFlunkyTUI", "TechFlunkyClient", "TechFlunkyCore"],
+                    exclude: ["Goldens"]),
         // Drives the real binary in tmux; needs the `techflunky` product built first.
         .testTarget(name: "EndToEndTests", dependencies: ["TechFlunkyCore", "TechFlunkySandbox"]),
     ]
