@@ -126,7 +126,7 @@ let package = Package(
         .executableTarget(
             name: "TechFlunkyBench",
             dependencies: [
-                "TechFlunkyCore", "TechFlunkyPlatform", "TechFlunkyTUI",
+                "TechFlunkyCore", "TechFlunkyClient", "TechFlunkyHTTP", "TechFlunkyPlatform", "TechFlunkyTUI",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -152,7 +152,8 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
-        .testTarget(name: "TechFlunkyTUITests", dependencies: ["TechFlunkyTUI", "TechFlunkyText", "TechFlunkyClient", "TechFlunkyCore"]),
+        .testTarget(name: "TechFlunkyTUITests", dependencies: ["TechFlunkyTUI", "TechFlunkyText", "TechFlunkyClient", "TechFlunkyCore"],
+                    exclude: ["Goldens"]),
         // Drives the real binary in tmux; needs the `techflunky` product built first.
         .testTarget(name: "EndToEndTests", dependencies: ["TechFlunkyCore", "TechFlunkySandbox"]),
     ]

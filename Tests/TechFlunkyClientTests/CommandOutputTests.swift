@@ -61,7 +61,10 @@ final class CommandOutputTests: XCTestCase {
         reader.start()
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        while !errData.isSet { usleep(1000) }
+        // The child has exited, so its stderr ends soon; a descendant holding it open fails the test, not hangs it.
+        guard errData.wait(seconds: 30) else {
+            throw CommandRunError("stderr of `techflunky \(arguments.joined(separator: " "))` still open 30 s after it exited")
+        }
         return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                    stderr: String(decoding: errData.get(), as: UTF8.self))
     }
@@ -531,11 +534,20 @@ final class CommandOutputTests: XCTestCase {
 
 /// Data handed from a reader thread to the test.
 private final class LockedBox: @unchecked Sendable {
-    // @unchecked: `data` and `done` are only touched under `lock`.
+    // @unchecked: `data` is only touched under `lock`; `ready` is a semaphore (thread-safe itself).
     private let lock = NSLock()
     private var data = Data()
-    private var done = false
-    func set(_ value: Data) { lock.withLock { data = value; done = true } }
-    var isSet: Bool { lock.withLock { done } }
+    private let ready = DispatchSemaphore(value: 0)
+    func set(_ value: Data) {
+        lock.withLock { data = value }
+        ready.signal()
+    }
+    /// Waits up to `seconds` for `set`; false when it did not come.
+    func wait(seconds: Double) -> Bool { ready.wait(timeout: .now() + seconds) == .success }
     func get() -> Data { lock.withLock { data } }
+}
+
+private struct CommandRunError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

@@ -176,7 +176,8 @@ final class DeploymentOrchestratorTests: XCTestCase {
         let rigA = try DeploymentTestRig.make(transport: gate, dir: dir)
         try await rigA.addPaidOrder()
         let d = try await rigA.orchestrator.start(request(), buyerId: "acct_buyer")
-        await gate.waitUntilBlocked()
+        let blocked = await gate.waitUntilBlocked()
+        XCTAssertTrue(blocked, "the run never reached the gated request")
         await rigA.orchestrator.abandonRuns()  // the process "dies" mid-step 5
         let mid = try await rigA.store.load(id: d.id)
         XCTAssertEqual(mid?.deployment.state, .running)
@@ -327,8 +328,14 @@ final class GatedTransport: HTTPTransport, @unchecked Sendable {
 
     func open() { lock.withLock { isOpen = true } }
 
-    func waitUntilBlocked() async {
-        while !lock.withLock({ blocked }) { try? await Task.sleep(nanoseconds: 2_000_000) }
+    /// Waits (up to `seconds`) until a request reached the gate; false when none did.
+    func waitUntilBlocked(seconds: Double = 30) async -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while !lock.withLock({ blocked }) {
+            guard Date() < deadline else { return false }
+            try? await Task.sleep(nanoseconds: 2_000_000)
+        }
+        return true
     }
 
     func send(_ request: HTTPRequest) async throws -> HTTPResponse {

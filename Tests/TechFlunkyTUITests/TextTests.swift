@@ -63,7 +63,7 @@ final class TextInputTests: XCTestCase {
         var t = TextInput(masked: true)
         for c in "cf-token-123" { t.handle(.char(c)) }
         var canvas = Canvas(width: 20, height: 1)
-        t.render(into: &canvas, area: canvas.bounds, focused: true)
+        TextFieldWidget(t, focused: true).render(into: &canvas, area: canvas.bounds)
         XCTAssertFalse(canvas.text.contains("token"))
         XCTAssertTrue(canvas.text.hasPrefix("••••••••••••"))
     }

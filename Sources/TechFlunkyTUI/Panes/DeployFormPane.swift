@@ -201,8 +201,8 @@ public struct DeployFormPane: Pane {
             canvas.write((focused ? "› " : "  ") + label, x: x, y: y, maxWidth: labelWidth,
                          style: focused ? CellStyle(.accent, bold: true) : .text)
             let inputWidth = max(4, min(48, width - labelWidth))
-            input.render(into: &canvas, area: Rect(x: x + labelWidth, y: y, width: inputWidth, height: 1), focused: focused,
-                         style: CellStyle(.text, underline: true))
+            TextFieldWidget(input, focused: focused, style: CellStyle(.text, underline: true))
+                .render(into: &canvas, area: Rect(x: x + labelWidth, y: y, width: inputWidth, height: 1))
             y += 1
             if let problem = problems[field] {
                 for wrapped in TextLayout.wrap("✖ " + problem, width: max(1, width - labelWidth)) where y < area.maxY {

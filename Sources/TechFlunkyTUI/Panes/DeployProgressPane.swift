@@ -369,9 +369,9 @@ public struct DeployProgressPane: Pane {
         if let domain = model.domain { target += " · \(domain)" }
         canvas.writeFitted(target, x: x, y: y, width: width, style: .muted)
         y += 1
-        ProgressBarWidget(fraction: model.fractionComplete, label: "\(model.completedCount)/9 steps")
-            .render(into: &canvas, area: Rect(x: x, y: y, width: min(width, 60), height: 1),
-                    style: CellStyle(model.state == .failed ? .stepFailed : .stepSucceeded))
+        ProgressBarWidget(fraction: model.fractionComplete, label: "\(model.completedCount)/9 steps",
+                          style: CellStyle(model.state == .failed ? .stepFailed : .stepSucceeded))
+            .render(into: &canvas, area: Rect(x: x, y: y, width: min(width, 60), height: 1))
         y += 2
 
         // The nine steps.
@@ -422,8 +422,7 @@ public struct DeployProgressPane: Pane {
             }
         }
         if let notice { outcome += StyledLine.wrapped(notice, width: width, style: .error) }
-        ParagraphWidget(lines: outcome).render(into: &canvas, area: Rect(x: x, y: y, width: width, height: max(0, area.maxY - y)),
-                                               state: ScrollState())
+        ParagraphWidget(lines: outcome).render(into: &canvas, area: Rect(x: x, y: y, width: width, height: max(0, area.maxY - y)))
         y += outcome.count + (outcome.isEmpty ? 0 : 1)
 
         // The selected step's log, newest lines last.
@@ -466,8 +465,8 @@ public struct DeployProgressPane: Pane {
             canvas.writeFitted("Your Cloudflare API token for account \(model.accountId.map { String($0.prefix(6)) + "…" } ?? "?"):",
                                x: inner.x, y: inner.y, width: inner.width, style: .text)
             canvas.writeFitted("It is sent once and not kept.", x: inner.x, y: inner.y + 1, width: inner.width, style: .muted)
-            input.render(into: &canvas, area: Rect(x: inner.x, y: inner.y + 3, width: inner.width, height: 1), focused: true,
-                         style: CellStyle(.text, underline: true))
+            TextFieldWidget(input, focused: true, style: CellStyle(.text, underline: true))
+                .render(into: &canvas, area: Rect(x: inner.x, y: inner.y + 3, width: inner.width, height: 1))
             if let problem {
                 canvas.writeFitted("✖ " + problem, x: inner.x, y: inner.y + 4, width: inner.width, style: .error)
             }

@@ -185,7 +185,7 @@ public struct OrdersPane: Pane {
         ]
         let rows = orders
         let tableArea = Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: inner.height - (failure == nil ? 1 : 2))
-        TableWidget(columns: columns, rowCount: rows.count, row: { i in
+        TableWidget(columns: columns, rowCount: rows.count, state: table, row: { i in
             let o = rows[i]
             return [DisplayFormat.day(o.createdAt), o.listingTitle, o.amount.formatted, OrdersPane.paymentLabel(o.state),
                     OrdersPane.deploymentLabel(o)]
@@ -196,7 +196,7 @@ public struct OrdersPane: Pane {
             case .running?, .queued?, .rollingBack?, .provisioned?: CellStyle.accent
             default: rows[i].state == .pendingPayment || rows[i].state == .expired ? CellStyle.muted : CellStyle.text
             }
-        }).render(into: &canvas, area: tableArea, state: table)
+        }).render(into: &canvas, area: tableArea)
         if let failure {
             canvas.writeFitted("Refresh failed: \(failure)", x: inner.x, y: area.maxY - 1, width: inner.width, style: .warning)
         }
