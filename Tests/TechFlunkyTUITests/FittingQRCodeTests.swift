@@ -1,3 +1,5 @@
+import TechFlunkyText
+import TechFlunkyClient
 import XCTest
 @testable import TechFlunkyTUI
 

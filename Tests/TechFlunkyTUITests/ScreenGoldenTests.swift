@@ -1,4 +1,6 @@
 import Foundation
+import TechFlunkyText
+import TechFlunkyClient
 import TechFlunkyCore
 import XCTest
 @testable import TechFlunkyTUI

@@ -1,3 +1,4 @@
+import TechFlunkyText
 /// A QR code drawn from the top-left of its area as half-block rows (quiet zone included) in the fixed
 /// dark-on-light `qrCode` style. The rows are made once, when the widget value is made; a pane keeps it in its
 /// model (see `FittingQRCode`) rather than encoding on every frame.

@@ -1,3 +1,4 @@
+import TechFlunkyText
 /// A one-line text field drawn from its `TextInput` (text, cursor, mask, placeholder): the placeholder when empty
 /// and not focused; otherwise the text, scrolled so the cursor stays visible, with the cursor cell reversed
 /// when `focused`.

@@ -1,3 +1,4 @@
+import TechFlunkyText
 /// The one shape of every widget, as in Ratatui: a value configured by its properties and drawn into a
 /// rectangle of the canvas. A widget keeps nothing between frames; what a person changes (a table's selection,
 /// a paragraph's scroll offset, a text field's text and cursor) lives in the pane's model and is handed to the
