@@ -36,9 +36,9 @@ final class WireJSONTests: XCTestCase {
                                                     amount: .usd(10_000), platformFee: .usd(1_500), sellerShare: .usd(8_500),
                                                     holdDays: 3, expiresAt: Fixtures.later))
         try assertRoundTrip(OrdersResponse(orders: [Fixtures.order]))
-        try assertRoundTrip(CloudflareCredentials(accountId: "acc", apiToken: "tok"))
-        try assertRoundTrip(DeployRequest(orderId: "ord_1", cloudflare: .init(accountId: "acc", apiToken: "tok"), domain: "x.example.com"))
-        try assertRoundTrip(DeployCredentialsRequest(cloudflare: .init(accountId: "acc", apiToken: "tok")))
+        try assertRoundTrip(CloudflareCredentials(accountId: "acc", apiToken: CloudflareAPIToken("tok")))
+        try assertRoundTrip(DeployRequest(orderId: "ord_1", cloudflare: .init(accountId: "acc", apiToken: CloudflareAPIToken("tok")), domain: "x.example.com"))
+        try assertRoundTrip(DeployCredentialsRequest(cloudflare: .init(accountId: "acc", apiToken: CloudflareAPIToken("tok"))))
         try assertRoundTrip(DeployAccepted(deploymentId: "dep_1", state: .queued))
         try assertRoundTrip(sellerStatus)
         try assertRoundTrip(PayoutTotal(state: .inReview, count: 2, amount: .usd(17_000)))
@@ -106,7 +106,7 @@ final class WireJSONTests: XCTestCase {
     }
 
     func testSecretsNeverShowInDescriptions() {
-        let request = DeployRequest(orderId: "ord_1", cloudflare: .init(accountId: "acc_9", apiToken: "cf-SECRET-token"), domain: nil)
+        let request = DeployRequest(orderId: "ord_1", cloudflare: .init(accountId: "acc_9", apiToken: CloudflareAPIToken("cf-SECRET-token")), domain: nil)
         var dumped = ""
         dump(request, to: &dumped)
         for text in [String(describing: request), String(reflecting: request), "\(request.cloudflare)", dumped] {

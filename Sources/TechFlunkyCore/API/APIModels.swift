@@ -245,10 +245,10 @@ public struct OrdersResponse: Codable, Sendable, Hashable {
 
 public struct CloudflareCredentials: Codable, Sendable, Hashable {
     public var accountId: String
-    /// The buyer's API token. Held in memory for one run; never stored or logged.
-    public var apiToken: String
+    /// The buyer's API token (a plain string in JSON). Held in memory for one run; never stored or logged.
+    public var apiToken: CloudflareAPIToken
 
-    public init(accountId: String, apiToken: String) {
+    public init(accountId: String, apiToken: CloudflareAPIToken) {
         self.accountId = accountId
         self.apiToken = apiToken
     }

@@ -5,7 +5,7 @@ import Foundation
 // `description`, `debugDescription` or `Mirror`. These conformances show the secret as `<redacted>`;
 // JSON encoding (the only place the real value belongs) is unaffected.
 
-/// What redacted secrets print as.
+/// What redacted secrets print as: the one spelling (`CloudflareAPIToken` prints it too).
 public let redactedSecret = "<redacted>"
 
 extension CloudflareCredentials: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {

@@ -8,11 +8,11 @@ actor DeploymentRecorder {
     private(set) var stored: StoredDeployment
     private let store: any DeploymentStore
     private let publisher: any DeploymentEventPublisher
-    private let clock: any DeploymentClock
+    private let clock: any PlatformClock
     /// Log lines kept per step in the snapshot (the event log keeps them all).
     static let stepLogLimit = 200
 
-    init(stored: StoredDeployment, store: any DeploymentStore, publisher: any DeploymentEventPublisher, clock: any DeploymentClock) {
+    init(stored: StoredDeployment, store: any DeploymentStore, publisher: any DeploymentEventPublisher, clock: any PlatformClock) {
         self.stored = stored
         self.store = store
         self.publisher = publisher

@@ -30,7 +30,7 @@ public struct DeploymentService: Sendable {
             smoke.rewrite = DeploymentOrchestrator.sandboxSmokeCheckRewrite(sandboxBaseURL: configuration.cloudflareAPIBase)
         }
         let orchestrator = DeploymentOrchestrator(
-            store: store, publisher: MeteredDeploymentPublisher(wrapping: hub, metrics: services.metrics), clock: PlatformDeploymentClock(services.clock), orders: services.orderAccess,
+            store: store, publisher: MeteredDeploymentPublisher(wrapping: hub, metrics: services.metrics), clock: services.clock, orders: services.orderAccess,
             configuration: .init(cloudflareAPIBase: configuration.cloudflareAPIBase, transport: http, smokeCheck: smoke),
             logger: services.logger)
         return DeploymentService(store: store, hub: hub, orchestrator: orchestrator, heartbeatInterval: configuration.sseHeartbeatInterval)

@@ -3,7 +3,7 @@ import GRDB
 import Logging
 
 /// Delivers Stripe events to the platform's webhook endpoint, signed as Stripe signs them, and retries a
-/// failed delivery with exponential backoff (0.5 s, 1 s, 2 s … capped at 60 s; real Stripe stretches the
+/// failed delivery with Core's `RetryPolicy` (0.5 s, 1 s, 2 s … capped at 60 s, no jitter; real Stripe stretches the
 /// same idea over three days). Pending deliveries live in SQLite, so a restart resumes them.
 public actor StripeWebhookDeliverer {
     public struct Endpoint: Sendable {
@@ -98,7 +98,7 @@ public actor StripeWebhookDeliverer {
         }
         let attempt = attempts + 1
         let giveUp = !delivered && attempt >= maxAttempts
-        let delay = min(60, baseDelay * pow(2, Double(attempts)))
+        let delay = RetryPolicy(maxAttempts: maxAttempts, baseDelay: baseDelay, maxDelay: 60, jitter: .none).backoff(afterAttempt: attempt)
         let now = clock.now().timeIntervalSince1970
         let (wasDelivered, lastOutcome) = (delivered, outcome)
         do {

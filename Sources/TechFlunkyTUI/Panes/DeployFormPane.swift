@@ -96,7 +96,7 @@ public struct DeployFormPane: Pane {
         case .useSandboxAccount:
             guard let demo = sandboxAccount else { return [] }
             accountId.setText(demo.accountId)
-            apiToken.setText(demo.apiToken)
+            apiToken.setText(demo.apiToken.secretValue)
             if let zone = sandboxZone, domain.text.isEmpty {
                 domain.setText("\(String(listingSlug.prefix(40))).\(zone)")
             }
@@ -122,9 +122,9 @@ public struct DeployFormPane: Pane {
         guard submitRequest == nil else { return [] }
         problems = [:]
         submitError = nil
-        let account = DeployFormValidation.accountId(accountId.text)
-        let token = DeployFormValidation.apiToken(apiToken.text)
-        let host = DeployFormValidation.domain(domain.text)
+        let account = DeployRequestValidator.accountId(accountId.text)
+        let token = DeployRequestValidator.apiToken(apiToken.text)
+        let host = DeployRequestValidator.domain(domain.text)
         if case let .failure(p) = account { problems[.accountId] = p.message }
         if case let .failure(p) = token { problems[.apiToken] = p.message }
         if case let .failure(p) = host { problems[.domain] = p.message }
