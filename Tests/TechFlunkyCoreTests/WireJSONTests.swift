@@ -117,13 +117,13 @@ final class WireJSONTests: XCTestCase {
         let signup = SignupRequest(email: "a@b.c", password: "hunter2-PASSWORD", displayName: "A")
         let auth = AuthResponse(token: "tfs_SESSION", expiresAt: Fixtures.date,
                                 account: Account(id: "a", email: "a@b.c", displayName: "A", createdAt: Fixtures.date))
-        let secrets = GeneratedSecrets(secrets: [GeneratedSecret(worker: "api", name: "ADMIN_PASSWORD", value: "s3cret-VALUE")], note: "once")
+        let secrets = GeneratedSecrets(secrets: [GeneratedSecret(worker: "api", name: "ADMIN_KEY", value: "s3cret-VALUE")], note: "once")
         var dumpedSecrets = ""
         dump(secrets, to: &dumpedSecrets)
         for text in ["\(login)", "\(signup)", String(reflecting: [login]), "\(auth)", String(reflecting: auth), "\(secrets)", dumpedSecrets] {
             XCTAssertFalse(text.contains("PASSWORD") || text.contains("SESSION") || text.contains("VALUE"), text)
         }
-        XCTAssertTrue("\(secrets.secrets[0])".contains("api/ADMIN_PASSWORD"))
+        XCTAssertTrue("\(secrets.secrets[0])".contains("api/ADMIN_KEY"))
     }
 
     func testListingQueryItemsLeaveOutEmptyValues() {
