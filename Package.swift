@@ -76,24 +76,26 @@ let package = Package(
                 // The per-handshake certificate callback, so SIGHUP can swap a renewed certificate in.
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
-            exclude: ["README.md"],
-            resources: [.copy("Resources/DemoCatalog")]
+            exclude: ["README.md"]
         ),
+
+        // The generated demo catalog (scripts/demo_catalog), data only: linked by the executable and the tests,
+        // never by the platform, which is handed the directory (`PlatformConfiguration.demoCatalog`).
+        .target(name: "TechFlunkyDemoCatalog", resources: [.copy("DemoCatalog")]),
 
         // Offline Stripe and Cloudflare stand-ins speaking their wire formats.
         .target(
             name: "TechFlunkySandbox",
             dependencies: [
                 "TechFlunkyCore",
+                // Webhook delivery goes out through the project's one HTTP client.
+                "TechFlunkyHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                // Webhook delivery needs an outbound HTTP/1.1 client; the sandbox may not import TechFlunkyHTTP.
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
 
@@ -111,7 +113,7 @@ let package = Package(
             name: "techflunky",
             dependencies: [
                 "TechFlunkyCore", "TechFlunkyHTTP", "TechFlunkyClient", "TechFlunkyPlatform",
-                "TechFlunkySandbox", "TechFlunkyTUI",
+                "TechFlunkySandbox", "TechFlunkyTUI", "TechFlunkyDemoCatalog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -133,11 +135,11 @@ let package = Package(
             .product(name: "HummingbirdHTTP2", package: "hummingbird"),
         ]),
         .testTarget(name: "TechFlunkyClientTests", dependencies: [
-            "TechFlunkyClient", "TechFlunkyPlatform", "TechFlunkySandbox", "TechFlunkyCore",
+            "TechFlunkyClient", "TechFlunkyPlatform", "TechFlunkySandbox", "TechFlunkyCore", "TechFlunkyDemoCatalog",
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .testTarget(name: "TechFlunkyPlatformTests", dependencies: [
-            "TechFlunkyPlatform", "TechFlunkySandbox", "TechFlunkyHTTP", "TechFlunkyCore",
+            "TechFlunkyPlatform", "TechFlunkySandbox", "TechFlunkyHTTP", "TechFlunkyCore", "TechFlunkyDemoCatalog",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),

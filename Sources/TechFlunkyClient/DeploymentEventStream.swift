@@ -2,22 +2,10 @@ import Foundation
 import TechFlunkyCore
 import TechFlunkyHTTP
 
-/// What a deployment event stream yields: the events themselves, in order, each exactly once, and
-/// word about the connection so a UI can say "reconnecting…".
-public enum DeploymentStreamUpdate: Sendable, Hashable {
-    case event(DeploymentEvent)
-    /// The platform has been unreachable for `Options.unreachableNotice` or longer; yielded once per outage.
-    case reconnecting(since: Date, attempts: Int, reason: String)
-    /// The connection is back after a `reconnecting`.
-    case reconnected
-    /// The server could not replay events after `afterSeq` (the gap persisted across reconnects); here
-    /// is the whole current state instead. Events continue from `deployment.lastEventId`.
-    case resynchronized(Deployment)
-}
-
-/// `GET /api/deploy/{id}/events` as an `AsyncSequence` that survives broken connections: it
-/// reconnects with exponential backoff and jitter, resumes with `Last-Event-ID`, drops any event
-/// it has already yielded, treats a jump in `seq` as a gap (reconnecting from the last event seen),
+/// `GET /api/deploy/{id}/events` as an `AsyncSequence` of `DeploymentStreamUpdate` (Core) that survives broken
+/// connections: it reconnects with exponential backoff and jitter, resumes with `Last-Event-ID`, drops any event
+/// it has already yielded, treats a jump in `seq` as a gap (`DeploymentEvent.order`; reconnecting from the last
+/// event seen),
 /// and ends after the deployment's final event. It throws only what retrying cannot fix: signed
 /// out, not found, another 4xx, or a stream that keeps sending what is not an event.
 public struct DeploymentEventStream: AsyncSequence, Sendable {
@@ -57,6 +45,12 @@ public struct DeploymentEventStream: AsyncSequence, Sendable {
     }
 
     public func makeAsyncIterator() -> AsyncThrowingStream<Element, Error>.Iterator {
+        updates().makeAsyncIterator()
+    }
+
+    /// The same updates as a stream of their own (what a `MarketplaceService` hands out); the reconnect loop
+    /// runs until the stream finishes or its consumer goes away.
+    public func updates() -> AsyncThrowingStream<Element, Error> {
         let (stream, continuation) = AsyncThrowingStream<Element, Error>.makeStream(bufferingPolicy: .unbounded)
         let follower = DeploymentEventFollower(client: client, deploymentId: deploymentId, lastSeq: afterSeq, options: options, output: continuation)
         let task = Task {
@@ -64,7 +58,7 @@ public struct DeploymentEventStream: AsyncSequence, Sendable {
             await follower.run()
         }
         continuation.onTermination = { _ in task.cancel() }
-        return stream.makeAsyncIterator()
+        return stream
     }
 }
 
@@ -229,8 +223,11 @@ private struct DeploymentEventFollower: Sendable {
                         }
                         continue
                     }
-                    if event.seq <= lastSeq { continue }  // already yielded (replayed after a reconnect)
-                    if event.seq != lastSeq + 1 { return .gap(expected: lastSeq + 1, got: event.seq) }
+                    switch event.order(after: lastSeq) {
+                    case .duplicate: continue  // already yielded (replayed after a reconnect)
+                    case let .gap(expected, received): return .gap(expected: expected, got: received)
+                    case .next: break
+                    }
                     output.yield(.event(event))
                     lastSeq = event.seq
                     progressed = true

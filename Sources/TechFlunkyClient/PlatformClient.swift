@@ -175,9 +175,7 @@ public final class PlatformClient: Sendable {
     }
 
     /// Pays an order's checkout session with the test card, as the hosted page's button does (the
-    /// webhook that marks the order paid follows on its own: poll `order(id:)`). Returns nothing, so
-    /// the signature matches the UI's `MarketplaceService` requirement exactly — a different return
-    /// type would let the protocol's "unsupported" default win silently.
+    /// webhook that marks the order paid follows on its own: poll `order(id:)`).
     public func sandboxPay(orderId: String) async throws {
         let _: Order = try await call(.POST, "/api/sandbox/pay", body: SandboxPayRequest(orderId: orderId))
     }

@@ -1,6 +1,7 @@
 // TechFlunkySandbox: offline, stateful stand-ins for the Stripe and Cloudflare APIs that speak their
 // real wire formats, with fault injection, for the embedded default and for tests.
-// May import Hummingbird, GRDB, Crypto, Logging, NIO and TechFlunkyCore (re-exported, below) — never the platform.
+// May import Hummingbird, GRDB, Crypto, Logging, NIO, TechFlunkyHTTP (webhook delivery) and TechFlunkyCore
+// (re-exported, below) — never the platform.
 //
 // Entry point: `SandboxServer.start(SandboxConfiguration(dataDir:…))` serves both on one loopback port.
 // State is one SQLite file (`sandbox.sqlite`) plus one file per D1 database (`d1/<uuid>.sqlite`).

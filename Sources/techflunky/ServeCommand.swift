@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import TechFlunkyDemoCatalog
 import TechFlunkyHTTP
 import TechFlunkyPlatform
 import TechFlunkySandbox
@@ -83,7 +84,7 @@ struct ServeCommand: AsyncParsableCommand {
             stripeSecretKey: environment["STRIPE_SECRET_KEY"] ?? sealed["STRIPE_SECRET_KEY"] ?? "",
             stripeWebhookSecret: environment["STRIPE_WEBHOOK_SECRET"] ?? sealed["STRIPE_WEBHOOK_SECRET"] ?? "",
             cloudflareAPIBase: environment["CLOUDFLARE_API_BASE"] ?? "https://api.cloudflare.com/client/v4",
-            seedDemoCatalog: demo || sandbox,
+            demoCatalog: demo || sandbox ? DemoCatalog.directory : nil,
             syntheticListings: synthetic,
             httpTransport: CurlHTTPClient()
         )

@@ -9,7 +9,8 @@ import TechFlunkyTUI
 /// `techflunky [ui] [--api URL] [--theme NAME]`: the terminal UI.
 ///
 /// The platform is `--api`, else `TECHFLUNKY_API`, else `api` in the config file (`ClientConfiguration`), else the
-/// embedded default (sandbox and platform started in this process — wired by `makeEmbeddedService`). The session
+/// embedded default (sandbox and platform started in this process, `EmbeddedMarketplace`). The UI talks to the
+/// platform through `PlatformClient`, the `MarketplaceService` of TechFlunkyClient. The session
 /// token is `TECHFLUNKY_TOKEN` or the one `techflunky login` stored for that URL.
 struct UICommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,19 +30,20 @@ struct UICommand: AsyncParsableCommand {
     var theme: String?
 
     func run() async throws {
-        let settings = UISettings.resolve(api: api, theme: theme)
-        var themes = ThemeLoader.loadThemes(directories: ThemeLoader.searchDirectories(), selected: settings.theme)
-        if let problem = settings.configProblem {
-            themes.problem = themes.problem.map { $0 + " · " + problem } ?? "Config problem: " + problem
-        }
+        // One resolution of the configuration (flag, environment, config file); the UI reads its bits from it.
         let client: ClientConfiguration
         do {
             client = try ClientConfiguration.resolve(apiFlag: api)
         } catch let error as ClientError {
             throw ValidationError(error.description)
         }
+        let settings = UISettings.resolve(theme: theme, configuration: client)
+        var themes = ThemeLoader.loadThemes(directories: ThemeLoader.searchDirectories(), selected: settings.theme)
+        if let problem = settings.configProblem {
+            themes.problem = themes.problem.map { $0 + " · " + problem } ?? "Config problem: " + problem
+        }
         if let url = client.apiURL {
-            let service = PlatformMarketplaceService(client: PlatformClient(baseURL: url, token: client.token))
+            let service = PlatformClient(baseURL: url, token: client.token)
             let environment = UIEnvironment(platformLabel: UISettings.platformLabel(for: url), noColor: settings.noColor)
             try await runUI(service: service, environment: environment, themes: themes)
         } else {
@@ -52,7 +54,7 @@ struct UICommand: AsyncParsableCommand {
             let environment = UIEnvironment(platformLabel: "sandbox", accountLabel: DemoCatalogLoader.demoEmail, noColor: settings.noColor,
                                             sandboxCloudflare: DemoWorld.sandboxCloudflareCredentials, sandboxZone: SandboxServer.demoZone)
             do {
-                try await runUI(service: PlatformMarketplaceService(client: client), environment: environment, themes: themes)
+                try await runUI(service: client, environment: environment, themes: themes)
             } catch {
                 clockKeeper?.cancel()
                 await embedded.close(session)

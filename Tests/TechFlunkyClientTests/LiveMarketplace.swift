@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import TechFlunkyCore
+import TechFlunkyDemoCatalog
 import TechFlunkyHTTP
 import TechFlunkyPlatform
 import TechFlunkySandbox
@@ -34,7 +35,7 @@ final class LiveMarketplace: Sendable {
                 dbPath: directory.appendingPathComponent("platform.sqlite").path, dataDir: directory.path,
                 stripeAPIBase: sandbox.stripeAPIBase, stripeSecretKey: key, stripeWebhookSecret: secret,
                 cloudflareAPIBase: sandbox.cloudflareAPIBase, sandboxMode: true, clock: clock, holdScanInterval: 0,
-                seedDemoCatalog: true, httpTransport: CurlHTTPClient(), logger: logger))
+                demoCatalog: DemoCatalog.directory, httpTransport: CurlHTTPClient(), logger: logger))
         } catch {
             await sandbox.stop()
             throw error

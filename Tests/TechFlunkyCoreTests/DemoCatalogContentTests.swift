@@ -2,13 +2,13 @@ import Foundation
 import XCTest
 @testable import TechFlunkyCore
 
-/// Reads every bundle of the shipped demo catalog (Sources/TechFlunkyPlatform/Resources/DemoCatalog)
+/// Reads every bundle of the shipped demo catalog (Sources/TechFlunkyDemoCatalog/DemoCatalog)
 /// and holds it to the same rules a seller's upload meets. Core has no SQLite, so migrations are checked
 /// for presence and shape here; scripts/demo_catalog/generate.py runs them, and the deploy tests apply them.
 final class DemoCatalogContentTests: XCTestCase {
     static let catalogURL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Sources/TechFlunkyPlatform/Resources/DemoCatalog")
+        .appendingPathComponent("Sources/TechFlunkyDemoCatalog/DemoCatalog")
 
     struct Bundle {
         var slug: String

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import TechFlunkyCore
+import TechFlunkyDemoCatalog
 import TechFlunkyHTTP
 import XCTest
 
@@ -14,8 +15,7 @@ final class DeploymentBenchmarkTests: XCTestCase {
         guard ProcessInfo.processInfo.environment["TECHFLUNKY_BENCHMARK"] == "1" else {
             throw XCTSkip("a benchmark: run with TECHFLUNKY_BENCHMARK=1")
         }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let catalog = root.appendingPathComponent("Sources/TechFlunkyPlatform/Resources/DemoCatalog")
+        let catalog = try XCTUnwrap(DemoCatalog.directory, "the TechFlunkyDemoCatalog resource bundle")
         let demo = try FileManager.default.contentsOfDirectory(at: catalog, includingPropertiesForKeys: nil)
             .filter { FileManager.default.fileExists(atPath: $0.appendingPathComponent("techflunky.json").path) }
             .sorted { $0.path < $1.path }.first

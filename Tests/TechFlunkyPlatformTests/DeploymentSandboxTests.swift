@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Logging
 import TechFlunkyCore
+import TechFlunkyDemoCatalog
 import TechFlunkyHTTP
 import TechFlunkySandbox
 import XCTest
@@ -76,8 +77,7 @@ final class DeploymentSandboxTests: XCTestCase {
     /// Bundles to deploy: the test bundle plus every package of the demo catalog.
     func bundles() throws -> [URL] {
         var found: [URL] = []
-        let catalog = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Sources/TechFlunkyPlatform/Resources/DemoCatalog")
+        let catalog = try XCTUnwrap(DemoCatalog.directory, "the TechFlunkyDemoCatalog resource bundle")
         for entry in (try? FileManager.default.contentsOfDirectory(at: catalog, includingPropertiesForKeys: nil)) ?? [] {
             if FileManager.default.fileExists(atPath: entry.appendingPathComponent("techflunky.json").path) { found.append(entry) }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import TechFlunkyCore
 import XCTest
 @testable import TechFlunkyPlatform
 
@@ -18,6 +19,27 @@ final class PlatformServerTests: XCTestCase {
         XCTAssertTrue(envelope.contains(#""code":"not_found""#))
         await running.stop()
         XCTAssertThrowsError(try rawGET(port: running.port, path: "/healthz"), "nothing listens after stop")
+    }
+
+    /// A deployment a previous process left running is `interrupted` by the time `start` returns, before any
+    /// request reaches the orchestrator (recovery is a start-up step, not a task racing the first request).
+    func testStartMarksDeploymentsLeftRunningInterruptedBeforeItAcceptsRequests() async throws {
+        let harness = try PlatformTestHarness()
+        defer { harness.cleanUp() }
+        let before = try harness.services()
+        let now = before.clock.now()
+        let left = Deployment(id: "dep_left", orderId: "ord_left", listingSlug: "shop", accountId: "cf", domain: nil, state: .running,
+                              steps: DeploymentStepKind.allCases.enumerated().map { DeploymentStep(kind: $1, state: $0 == 0 ? .running : .pending) },
+                              resources: [], url: nil, lastMessage: "Deploying", lastEventId: 1, createdAt: now, updatedAt: now)
+        try await before.deployments.store.insert(
+            StoredDeployment(deployment: left, buyerId: "acc_buyer"),
+            events: [DeploymentEvent(seq: 1, deploymentId: left.id, kind: .deployment, at: now, state: .running, message: "Deploying")])
+
+        let running = try await PlatformServer.start(harness.configuration)
+        let stored = try await GRDBDeploymentStore(database: before.database.pool).load(id: left.id)
+        await running.stop()
+        XCTAssertEqual(stored?.deployment.state, .interrupted)
+        XCTAssertEqual(stored?.deployment.steps.first?.state, .failed)
     }
 }
 

@@ -1,4 +1,5 @@
 import XCTest
+import TechFlunkyClient
 import TechFlunkyCore
 @testable import TechFlunkyTUI
 

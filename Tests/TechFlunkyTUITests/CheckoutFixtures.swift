@@ -1,4 +1,5 @@
 import Foundation
+import TechFlunkyClient
 import TechFlunkyCore
 import XCTest
 @testable import TechFlunkyTUI
@@ -81,20 +82,24 @@ extension InMemoryMarketplace {
         ServiceFailure(message: "\(what) is not part of the in-memory catalog", code: "not_in_test_double")
     }
 
-    func createCheckoutSession(listingSlug: String, idempotencyKey: String) async throws -> CheckoutSessionResponse { throw notHere("checkout") }
-    func order(id: String) async throws -> Order { throw notHere("orders") }
-    /// What the test says the buyer bought (nothing unless `setBought`).
-    func orders() async throws -> [Order] { bought }
-    func deploy(_ request: DeployRequest) async throws -> DeployAccepted { throw notHere("deploy") }
-    func deployment(id: String) async throws -> Deployment { throw notHere("deployments") }
-    func retryDeployment(id: String, credentials: CloudflareCredentials) async throws -> DeployAccepted { throw notHere("retry") }
-    func rollbackDeployment(id: String, credentials: CloudflareCredentials) async throws -> DeployAccepted { throw notHere("rollback") }
-    nonisolated func deploymentUpdates(id: String, after: Int) -> AsyncThrowingStream<DeploymentWatchUpdate, any Error> {
+    /// The catalog's answers as `PlatformClient.perform` gives them; what the catalog does not hold is refused, so
+    /// a request added to `ServiceRequest` needs nothing here.
+    func perform(_ request: ServiceRequest) async throws -> ServiceResponse {
+        switch request {
+        case .me: .me(try await me())
+        case let .listings(query): .listings(try await listings(query))
+        case let .listing(slug): .listing(try await listing(slug: slug))
+        case .categories: .categories(try await categories())
+        // What the test says the buyer bought (nothing unless `setBought`).
+        case .orders: .orders(bought)
+        case .payouts: .payouts(PayoutsResponse(payouts: [], totals: [], now: Date(timeIntervalSince1970: 1_700_000_000)))
+        // Checkout, deployments, seller accounts, the sandbox, and any request added later.
+        // Named by its case only: a deploy request carries the buyer's token.
+        default: throw notHere(String(String(describing: request).prefix { $0 != "(" }))
+        }
+    }
+
+    nonisolated func deploymentUpdates(id: String, after: Int) -> AsyncThrowingStream<DeploymentStreamUpdate, any Error> {
         AsyncThrowingStream { $0.finish(throwing: ServiceFailure(message: "deployment events are not part of the in-memory catalog")) }
     }
-    func sellerAccount() async throws -> SellerAccountStatus { throw notHere("seller accounts") }
-    func createSellerAccount() async throws -> SellerAccountStatus { throw notHere("seller accounts") }
-    func payouts() async throws -> PayoutsResponse { PayoutsResponse(payouts: [], totals: [], now: Date(timeIntervalSince1970: 1_700_000_000)) }
-    func sandboxPay(orderId: String) async throws { throw notHere("sandbox payment") }
-    func advanceSandboxClock(seconds: Double) async throws -> SandboxClockResponse { throw notHere("the sandbox clock") }
 }

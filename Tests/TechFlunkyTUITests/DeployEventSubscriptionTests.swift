@@ -1,41 +1,27 @@
 import Foundation
 import Synchronization
+import TechFlunkyClient
 import TechFlunkyCore
 import XCTest
 @testable import TechFlunkyTUI
 
 /// A service whose only live part is a deployment event stream the test feeds by hand.
 final class HandFedDeploymentService: MarketplaceService {
-    let continuation = Mutex<AsyncThrowingStream<DeploymentWatchUpdate, any Error>.Continuation?>(nil)
+    let continuation = Mutex<AsyncThrowingStream<DeploymentStreamUpdate, any Error>.Continuation?>(nil)
     let terminated = Mutex(false)
     let asked = Mutex<[(String, Int)]>([])
 
-    private struct NotHere: Error {}
-
-    func deploymentUpdates(id: String, after: Int) -> AsyncThrowingStream<DeploymentWatchUpdate, any Error> {
+    func deploymentUpdates(id: String, after: Int) -> AsyncThrowingStream<DeploymentStreamUpdate, any Error> {
         asked.withLock { $0.append((id, after)) }
-        let (stream, continuation) = AsyncThrowingStream<DeploymentWatchUpdate, any Error>.makeStream()
+        let (stream, continuation) = AsyncThrowingStream<DeploymentStreamUpdate, any Error>.makeStream()
         continuation.onTermination = { [self] _ in self.terminated.withLock { $0 = true } }
         self.continuation.withLock { $0 = continuation }
         return stream
     }
 
-    func me() async throws -> MeResponse { throw NotHere() }
-    func listings(_ query: ListingQuery) async throws -> ListingPage { throw NotHere() }
-    func listing(slug: String) async throws -> Listing { throw NotHere() }
-    func categories() async throws -> [CategoryCount] { throw NotHere() }
-    func createCheckoutSession(listingSlug: String, idempotencyKey: String) async throws -> CheckoutSessionResponse { throw NotHere() }
-    func order(id: String) async throws -> Order { throw NotHere() }
-    func orders() async throws -> [Order] { throw NotHere() }
-    func deploy(_ request: DeployRequest) async throws -> DeployAccepted { throw NotHere() }
-    func deployment(id: String) async throws -> Deployment { throw NotHere() }
-    func retryDeployment(id: String, credentials: CloudflareCredentials) async throws -> DeployAccepted { throw NotHere() }
-    func rollbackDeployment(id: String, credentials: CloudflareCredentials) async throws -> DeployAccepted { throw NotHere() }
-    func sellerAccount() async throws -> SellerAccountStatus { throw NotHere() }
-    func createSellerAccount() async throws -> SellerAccountStatus { throw NotHere() }
-    func payouts() async throws -> PayoutsResponse { throw NotHere() }
-    func sandboxPay(orderId: String) async throws { throw NotHere() }
-    func advanceSandboxClock(seconds: Double) async throws -> SandboxClockResponse { throw NotHere() }
+    func perform(_ request: ServiceRequest) async throws -> ServiceResponse {
+        throw ServiceFailure(message: "only the deployment feed is live here")
+    }
 }
 
 final class DeployEventSubscriptionTests: XCTestCase {
@@ -67,13 +53,13 @@ final class DeployEventSubscriptionTests: XCTestCase {
         XCTAssertEqual(service.asked.withLock { $0.map(\.1) }, [4], "resumes after the given event")
         service.continuation.withLock { c in
             c?.yield(.event(event(5)))
-            c?.yield(.reconnecting(reason: "connection reset"))
+            c?.yield(.reconnecting(since: CheckoutFixtures.t0, attempts: 3, reason: "connection reset"))
             c?.yield(.reconnected)
             c?.yield(.event(event(6)))
             c?.finish()
         }
         let got = updates(await collect(queue, count: 5), id)
-        XCTAssertEqual(got, [.deployment(.event(event(5))), .deployment(.reconnecting(reason: "connection reset")),
+        XCTAssertEqual(got, [.deployment(.event(event(5))), .deployment(.reconnecting(since: CheckoutFixtures.t0, attempts: 3, reason: "connection reset")),
                              .deployment(.reconnected), .deployment(.event(event(6))), .finished])
         for _ in 0..<200 where runner.subscriptions.count > 0 { try? await Task.sleep(for: .milliseconds(5)) }
         XCTAssertEqual(runner.subscriptions.count, 0)

@@ -1,4 +1,5 @@
 import Foundation
+import TechFlunkyClient
 import TechFlunkyCore
 import XCTest
 @testable import TechFlunkyTUI
@@ -131,6 +132,18 @@ final class DeployFormPaneTests: XCTestCase {
         let text = F.render(pane, width: 100, height: 14)
         XCTAssertTrue(text.contains("The platform refused: This order is already being deployed"), text)
         XCTAssertTrue(text.contains("enter it again"))
+    }
+
+    func testARefusalNamingAFieldFocusesThatField() {
+        for (field, expected) in [("domain", DeployFormPane.Field.domain), ("cloudflare.accountId", .accountId),
+                                  ("cloudflare.apiToken", .apiToken)] {
+            var (pane, ctx) = filledForm()
+            let request = F.requests(F.press(.enter, &pane, &ctx))[0].0
+            // The message names no field: the form goes by the platform's `error.field`, not by the words.
+            _ = pane.receive(.response(request, .failure(ServiceFailure(message: "not accepted", code: APIErrorCode.validation,
+                                                                        field: field))), &ctx)
+            XCTAssertEqual(pane.focus, expected, field)
+        }
     }
 
     func testInTheEmbeddedSandboxCtrlTFillsTheDemoAccount() {

@@ -112,7 +112,7 @@ final class DeployProgressPaneTests: XCTestCase {
     func testRendersARunningDeploymentWithTheReconnectingIndicator() {
         var (pane, ctx, sub) = attachedPane()
         _ = deliver(events(upTo: .createDatabases), to: &pane, &ctx, sub: sub)
-        _ = pane.receive(.subscription(sub, .deployment(.reconnecting(reason: "connection refused"))), &ctx)
+        _ = pane.receive(.subscription(sub, .deployment(.reconnecting(since: t0, attempts: 2, reason: "connection refused"))), &ctx)
         assertRendered(F.render(pane, width: 90, height: 20, now: t0.addingTimeInterval(3), frame: 2), """
              InvoiceBot  deploying                                                    ⟳ reconnecting…
              deployment dep_1 · account 012345…cdef

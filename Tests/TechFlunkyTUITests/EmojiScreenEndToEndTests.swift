@@ -125,7 +125,7 @@ final class EmojiScreenEndToEndTests: XCTestCase {
 
     /// A listing upload of the demo catalog's ReceiptBot package under another slug and title.
     static func upload(slug: String, title: String) throws -> ListingUploadRequest {
-        let root = TerminalUIEndToEndTests.repoRoot.appendingPathComponent("Sources/TechFlunkyPlatform/Resources/DemoCatalog/receiptbot")
+        let root = TerminalUIEndToEndTests.repoRoot.appendingPathComponent("Sources/TechFlunkyDemoCatalog/DemoCatalog/receiptbot")
         var listing = try WireJSON.decode(PublishListingRequest.self, from: Data(contentsOf: root.appendingPathComponent("listing.json")))
         listing.title = title
         listing.description = "A listing for the emoji screen test, found by searching for zebracorn."

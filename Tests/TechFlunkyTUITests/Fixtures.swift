@@ -1,4 +1,5 @@
 import Foundation
+import TechFlunkyClient
 import TechFlunkyCore
 @testable import TechFlunkyTUI
 
@@ -85,7 +86,7 @@ actor InMemoryMarketplace: MarketplaceService {
 
     func listing(slug: String) async throws -> Listing {
         guard let s = catalog.first(where: { $0.slug == slug }) else {
-            throw APIErrorBody(code: APIErrorCode.notFound, message: "no listing \(slug)")
+            throw ServiceFailure(message: "no listing \(slug)", code: APIErrorCode.notFound)
         }
         return Fixtures.listing(s)
     }
@@ -149,9 +150,7 @@ struct UIDriver {
     }
 
     static func perform(_ request: ServiceRequest, _ service: any MarketplaceService) async -> Result<ServiceResponse, ServiceFailure> {
-        do { return .success(try await EffectRunner.perform(request, on: service)) } catch {
-            return .failure(EffectRunner.defaultDescription(error))
-        }
+        await EffectRunner.perform(request, on: service)
     }
 
     var screen: String { AppRenderer.render(state).text }

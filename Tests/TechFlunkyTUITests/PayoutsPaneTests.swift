@@ -1,4 +1,5 @@
 import Foundation
+import TechFlunkyClient
 import TechFlunkyCore
 import XCTest
 @testable import TechFlunkyTUI

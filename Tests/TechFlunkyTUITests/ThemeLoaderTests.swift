@@ -1,3 +1,5 @@
+import Foundation
+import TechFlunkyClient
 import XCTest
 @testable import TechFlunkyTUI
 
@@ -75,17 +77,36 @@ final class ThemeLoaderTests: XCTestCase {
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("techflunky"), withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         try "api = \"http://config:1\"\ntheme = \"mono\"\n".write(to: dir.appendingPathComponent("techflunky/config.toml"), atomically: true, encoding: .utf8)
-        let env = ["XDG_CONFIG_HOME": dir.path, "NO_COLOR": "1"]
-        var s = UISettings.resolve(api: nil, theme: nil, environment: env)
-        XCTAssertEqual(s.apiURL, "http://config:1")
+        let env = ["XDG_CONFIG_HOME": dir.path, "HOME": dir.path, "NO_COLOR": "1"]
+        // One resolution: the platform's URL is the client's, the theme and NO_COLOR the UI's bits of it.
+        var config = try ClientConfiguration.resolve(apiFlag: nil, environment: env)
+        var s = UISettings.resolve(theme: nil, configuration: config, environment: env)
+        XCTAssertEqual(config.apiURL, "http://config:1")
         XCTAssertEqual(s.theme, "mono")
         XCTAssertTrue(s.noColor)
-        s = UISettings.resolve(api: nil, theme: "light", environment: env.merging(["TECHFLUNKY_API": "http://env:2", "NO_COLOR": ""]) { $1 })
-        XCTAssertEqual(s.apiURL, "http://env:2")
+        XCTAssertNil(s.configProblem)
+        var other = env.merging(["TECHFLUNKY_API": "http://env:2", "NO_COLOR": ""]) { $1 }
+        config = try ClientConfiguration.resolve(apiFlag: nil, environment: other)
+        s = UISettings.resolve(theme: "light", configuration: config, environment: other)
+        XCTAssertEqual(config.apiURL, "http://env:2")
         XCTAssertEqual(s.theme, "light")
         XCTAssertFalse(s.noColor)
-        s = UISettings.resolve(api: "http://flag:3", theme: nil, environment: env.merging(["TECHFLUNKY_API": "http://env:2"]) { $1 })
-        XCTAssertEqual(s.apiURL, "http://flag:3")
+        other = env.merging(["TECHFLUNKY_API": "http://env:2"]) { $1 }
+        config = try ClientConfiguration.resolve(apiFlag: "http://flag:3", environment: other)
+        XCTAssertEqual(config.apiURL, "http://flag:3")
         XCTAssertEqual(UISettings.platformLabel(for: "http://127.0.0.1:8080/api"), "127.0.0.1:8080")
+    }
+
+    func testABrokenConfigFileIsAProblemShownWhenTheURLComesFromElsewhere() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cfg-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("techflunky"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "theme = \n".write(to: dir.appendingPathComponent("techflunky/config.toml"), atomically: true, encoding: .utf8)
+        let env = ["XDG_CONFIG_HOME": dir.path, "HOME": dir.path]
+        let config = try ClientConfiguration.resolve(apiFlag: "http://flag:3", environment: env)
+        let s = UISettings.resolve(theme: nil, configuration: config, environment: env)
+        XCTAssertNil(s.theme)
+        XCTAssertTrue(s.configProblem?.contains("config.toml") ?? false, s.configProblem ?? "no problem reported")
+        XCTAssertThrowsError(try ClientConfiguration.resolve(apiFlag: nil, environment: env), "the URL had to come from the broken file")
     }
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generates the demo catalog: Sources/TechFlunkyPlatform/Resources/DemoCatalog/<slug>/ for every
+"""Generates the demo catalog: Sources/TechFlunkyDemoCatalog/DemoCatalog/<slug>/ for every
 business in listings.py — listing.json, techflunky.json, worker ES modules, SQL migrations and
 business assets (markdown).
 
@@ -24,7 +24,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 from listings import L, SELLERS  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-OUT = os.path.join(ROOT, "Sources", "TechFlunkyPlatform", "Resources", "DemoCatalog")
+OUT = os.path.join(ROOT, "Sources", "TechFlunkyDemoCatalog", "DemoCatalog")
 COMPAT_DATES = ["2024-09-23", "2024-11-11", "2025-01-29", "2025-04-01", "2025-06-17"]
 
 

@@ -41,7 +41,7 @@ enum AccountData {
             let deployments = try String.fetchAll(db, sql: "SELECT id FROM deployments WHERE buyer_id = ? ORDER BY created_at", arguments: [account.id])
             return (sessions, listings, deployments)
         }
-        let store = GRDBDeploymentStore(database: services.database.pool)
+        let store = services.deployments.store
         var deployments: [ExportedDeployment] = []
         for id in deploymentIds {
             guard let stored = try await store.load(id: id) else { continue }

@@ -5,14 +5,13 @@ import TechFlunkyCore
 /// `GET /api/account/export` and `DELETE /api/account`: the signed-in person's own data, to take away or erase.
 enum AccountDataRoutes {
     static func register(on api: some RouterMethods<PlatformRequestContext>, services: PlatformServices) {
-        api.get("account/export") { _, context -> Response in
+        api.get("account/export") { _, context -> EditedResponse<AccountExport> in
             let account = try context.requireAccount()
             let export = try await AccountData.export(account, services: services)
             services.logger.info("account exported", metadata: ["account": "\(account.id)"])
-            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8",
-                                                   .contentDisposition: "attachment; filename=\"techflunky-account-\(account.id).json\"",
-                                                   .cacheControl: "no-store"],
-                            body: .init(byteBuffer: ByteBuffer(bytes: try WireJSON.encode(export))))
+            return EditedResponse(headers: [.contentDisposition: "attachment; filename=\"techflunky-account-\(account.id).json\"",
+                                            .cacheControl: "no-store"],
+                                  response: export)
         }
 
         api.delete("account") { request, context -> AccountErasureReceipt in
@@ -24,5 +23,3 @@ enum AccountDataRoutes {
         }
     }
 }
-
-extension AccountErasureReceipt: ResponseGenerator, ResponseEncodable {}

@@ -5,7 +5,7 @@ import TechFlunkyCore
 /// `POST /api/auth/signup`, `POST /api/auth/login`, `POST /api/auth/logout`, `GET /api/me`.
 enum AccountRoutes {
     static func register(on api: some RouterMethods<PlatformRequestContext>, services: PlatformServices) {
-        api.post("auth/signup") { request, context -> JSONResponse<AuthResponse> in
+        api.post("auth/signup") { request, context -> EditedResponse<AuthResponse> in
             let body = try await request.decodeJSON(SignupRequest.self, context: context)
             let email = body.email.trimmingCharacters(in: .whitespacesAndNewlines)
             let name = body.displayName.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -13,7 +13,7 @@ enum AccountRoutes {
             let hash = try services.passwordHasher.hash(body.password)
             let account = try await services.accounts.createAccount(email: email, displayName: name, passwordHash: hash, now: services.clock.now())
             services.logger.info("account created", metadata: ["account": "\(account.id)"])
-            return JSONResponse(try await startSession(for: account, services: services), status: .created)
+            return EditedResponse(status: .created, response: try await startSession(for: account, services: services))
         }
 
         api.post("auth/login") { request, context -> AuthResponse in

@@ -11,7 +11,8 @@ enum CatalogRoutes {
             let body = try await services.listingPages.body(for: query, generation: generation) {
                 ByteBuffer(bytes: try WireJSON.encode(try await services.catalog.search(query)))
             }
-            return Response(status: .ok, headers: [.contentType: jsonContentType], body: .init(byteBuffer: body))
+            // Pages are cached as encoded bytes (ListingPageCache; ListingPageFastPath answers hits before the router).
+            return WireResponseEncoder.response(json: body)
         }
 
         api.get("listings/:slug") { _, context -> Listing in
@@ -27,7 +28,6 @@ enum CatalogRoutes {
         }
     }
 
-    static let jsonContentType = "application/json; charset=utf-8"
 
     static func parseQuery(_ parameters: Parameters) throws -> ListingQuery {
         // A parameter given with no value (`minPrice=`) is not a number: refused, not read as absent.

@@ -2,8 +2,10 @@ import Foundation
 import Logging
 import TechFlunkyCore
 
-/// Loads the demo catalog shipped in `Resources/DemoCatalog/<slug>/` (see FORMAT.md there) into an empty
-/// platform: the demo sellers, the demo account (buyer and seller), every listing and its package bundle.
+/// Loads a demo catalog directory (`<slug>/` per listing, see `Sources/TechFlunkyDemoCatalog/DemoCatalog/FORMAT.md`)
+/// into an empty platform: the demo sellers, the demo account (buyer and seller), every listing and its package
+/// bundle. The shipped catalog is the `TechFlunkyDemoCatalog` target's, which the platform does not link: the
+/// executable hands its directory in through `PlatformConfiguration.demoCatalog`.
 public enum DemoCatalogLoader {
     public static let demoEmail = "demo@techflunky.dev"
     /// The demo account's password. Only meaningful on a sandbox platform; the embedded default signs in with it.
@@ -41,14 +43,10 @@ public enum DemoCatalogLoader {
         public var skipped: [(slug: String, reason: String)] = []
     }
 
-    /// The shipped catalog directory.
-    public static var bundledCatalog: URL? { Bundle.module.url(forResource: "DemoCatalog", withExtension: nil) }
-
     /// Seeds the demo account and catalog unless the demo account already exists. Returns what was loaded.
     @discardableResult
-    public static func seedIfNeeded(services: PlatformServices, from directory: URL? = nil) async throws -> Report {
+    public static func seedIfNeeded(services: PlatformServices, from directory: URL) async throws -> Report {
         if try await services.accounts.credentials(email: demoEmail) != nil { return Report() }
-        guard let directory = directory ?? bundledCatalog else { return Report() }
         let now = services.clock.now()
         let demo = try await services.accounts.createAccount(email: demoEmail, displayName: "Demo Founder",
                                                             passwordHash: try services.passwordHasher.hash(demoPassword), now: now)

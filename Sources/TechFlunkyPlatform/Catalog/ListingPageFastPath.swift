@@ -92,7 +92,7 @@ final class ListingPageFastPath: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func respond(with body: ByteBuffer, requestID: String, _ context: ChannelHandlerContext) {
         var fields = HTTPFields()
-        fields[.contentType] = CatalogRoutes.jsonContentType
+        fields[.contentType] = WireResponseEncoder.contentType
         // As `RequestIDMiddleware` answers on the router's path; a cache hit logs nothing, so the id is only echoed.
         fields[.requestID] = requestID
         fields[.contentLength] = String(body.readableBytes)

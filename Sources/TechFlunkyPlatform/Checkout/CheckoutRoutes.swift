@@ -19,15 +19,15 @@ enum CheckoutRoutes {
             }
             let baseURL = services.configuration.publicBaseURL ?? "http://\(request.head.authority ?? "\(services.configuration.host):\(services.configuration.port)")"
             guard let key else {
-                return try encode(try await createSession(body, account: account, baseURL: baseURL, services: services))
+                return try await createSession(body, account: account, baseURL: baseURL, services: services).response(from: request, context: context)
             }
             // "Same body" means the same request: compared on its canonical encoding, so key order and spacing do not matter.
             let hash = SHA256.hash(data: try WireJSON.encode(body)).map { String(format: "%02x", $0) }.joined()
             switch try await services.orders.claimIdempotencyKey(accountId: account.id, key: key, requestHash: hash, now: services.clock.now(),
                                                                  lifetime: idempotencyLifetime) {
             case let .replay(status, data):
-                var response = Response(status: .init(code: status), headers: [.contentType: "application/json; charset=utf-8"],
-                                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+                // The first answer's bytes, as they were sent.
+                var response = WireResponseEncoder.response(json: ByteBuffer(bytes: data), status: .init(code: status))
                 response.headers[HTTPFields.Element.Name("Idempotent-Replayed")!] = "true"
                 return response
             case .mismatch:
@@ -41,7 +41,7 @@ enum CheckoutRoutes {
                     let result = try await createSession(body, account: account, baseURL: baseURL, services: services)
                     let data = try WireJSON.encode(result)
                     try await services.orders.completeIdempotentRequest(accountId: account.id, key: key, status: 200, body: data)
-                    return try encode(result)
+                    return try result.response(from: request, context: context)
                 } catch {
                     try? await services.orders.releaseIdempotencyKey(accountId: account.id, key: key)
                     throw error
@@ -96,10 +96,6 @@ enum CheckoutRoutes {
         return CheckoutSessionResponse(orderId: order.id, sessionId: session.id, checkoutURL: session.url, amount: split.amount,
                                        platformFee: split.platformFee, sellerShare: split.sellerShare,
                                        holdDays: services.configuration.feePolicy.holdDays, expiresAt: session.expiresAt)
-    }
-
-    static func encode(_ value: CheckoutSessionResponse) throws -> Response {
-        Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: try WireJSON.encode(value))))
     }
 
     static func page(_ text: String) -> Response {

@@ -9,7 +9,7 @@ enum StripeWebhookRoutes {
     static let maxPayloadBytes = 1_048_576
 
     static func register(on api: some RouterMethods<PlatformRequestContext>, services: PlatformServices) {
-        api.post("checkout/webhook") { request, _ -> Response in
+        api.post("checkout/webhook") { request, _ -> WebhookReceipt in
             let buffer = try await request.body.collect(upTo: maxPayloadBytes)
             let payload = Data(buffer.readableBytesView)
             try verify(request.headers[values: HTTPFields.Element.Name("Stripe-Signature")!].first, payload: payload, services: services)
@@ -31,8 +31,7 @@ enum StripeWebhookRoutes {
                let order = try await services.orders.order(id: orderId), let transfer = order.transferId {
                 await services.holds.reverse(transferId: transfer, orderId: orderId)
             }
-            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                            body: .init(byteBuffer: ByteBuffer(bytes: try WireJSON.encode(WebhookReceipt(received: true, duplicate: outcome == .duplicate)))))
+            return WebhookReceipt(received: true, duplicate: outcome == .duplicate)
         }
     }
 

@@ -9,8 +9,6 @@ actor DeploymentRecorder {
     private let store: any DeploymentStore
     private let publisher: any DeploymentEventPublisher
     private let clock: any PlatformClock
-    /// Log lines kept per step in the snapshot (the event log keeps them all).
-    static let stepLogLimit = 200
 
     init(stored: StoredDeployment, store: any DeploymentStore, publisher: any DeploymentEventPublisher, clock: any PlatformClock) {
         self.stored = stored
@@ -28,26 +26,16 @@ actor DeploymentRecorder {
     }
 
     func setState(_ state: DeploymentState, message: String? = nil) async throws {
-        try await record(kind: .deployment) { d, e in
-            d.state = state
-            if let message { d.lastMessage = message }
+        let url = stored.deployment.url
+        try await record(kind: .deployment) { e in
             e.state = state
             e.message = message
-            e.url = d.url
+            e.url = url
         }
     }
 
     func stepStarted(_ kind: DeploymentStepKind) async throws {
-        try await record(kind: .step) { d, e in
-            let now = e.at
-            d.updateStep(kind) { s in
-                s.state = .running
-                s.startedAt = now
-                s.finishedAt = nil
-                s.message = nil
-                s.errorCode = nil
-            }
-            d.lastMessage = "Step \(kind.number): \(kind.title)"
+        try await record(kind: .step) { e in
             e.step = kind
             e.stepState = .running
             e.message = kind.title
@@ -55,12 +43,7 @@ actor DeploymentRecorder {
     }
 
     func log(_ kind: DeploymentStepKind, _ line: String) async throws {
-        try await record(kind: .log) { d, e in
-            d.updateStep(kind) { s in
-                s.log.append(line)
-                if s.log.count > Self.stepLogLimit { s.log.removeFirst(s.log.count - Self.stepLogLimit) }
-            }
-            d.lastMessage = line
+        try await record(kind: .log) { e in
             e.step = kind
             e.message = line
         }
@@ -68,12 +51,7 @@ actor DeploymentRecorder {
 
     /// The step has done its part and waits on Cloudflare (a certificate): shown as a state, not a failure.
     func stepWaiting(_ kind: DeploymentStepKind, _ message: String) async throws {
-        try await record(kind: .step) { d, e in
-            d.updateStep(kind) { s in
-                s.state = .waiting
-                s.message = message
-            }
-            d.lastMessage = message
+        try await record(kind: .step) { e in
             e.step = kind
             e.stepState = .waiting
             e.message = message
@@ -81,15 +59,7 @@ actor DeploymentRecorder {
     }
 
     func stepFinished(_ kind: DeploymentStepKind, state: StepState, message: String?, errorCode: Int? = nil) async throws {
-        try await record(kind: .step) { d, e in
-            let now = e.at
-            d.updateStep(kind) { s in
-                s.state = state
-                s.finishedAt = now
-                s.message = message
-                s.errorCode = errorCode
-            }
-            if let message { d.lastMessage = message }
+        try await record(kind: .step) { e in
             e.step = kind
             e.stepState = state
             e.message = message
@@ -111,57 +81,42 @@ actor DeploymentRecorder {
     }
 
     func addResource(_ resource: CreatedResource) async throws {
-        try await record(kind: .resource) { d, e in
-            d.resources.removeAll { $0.kind == resource.kind && $0.id == resource.id }
-            d.resources.append(resource)
+        try await record(kind: .resource) { e in
             e.step = resource.step
             e.resource = resource
-            e.message = "\(resource.created ? "Created" : "Adopted") \(resource.kind) \(resource.name)"
+            e.message = DeploymentEvent.resourceMessage(resource, removed: false)
         }
     }
 
     func removeResource(_ resource: CreatedResource) async throws {
-        try await record(kind: .resource) { d, e in
-            d.resources.removeAll { $0.kind == resource.kind && $0.id == resource.id }
+        try await record(kind: .resource) { e in
             e.step = resource.step
             e.resource = resource
-            e.message = "Removed \(resource.kind) \(resource.name)"
+            e.message = DeploymentEvent.resourceMessage(resource, removed: true)
         }
     }
 
     func setURL(_ url: String) async throws {
-        try await record(kind: .log) { d, e in
-            d.url = url
+        try await record(kind: .log) { e in
             e.step = .configureDomain
             e.url = url
             e.message = "The business will answer at \(url)"
         }
     }
 
-    /// Applies one change, writes it with its event, then announces the event.
-    private func record(kind: DeploymentEvent.Kind, _ change: (inout Deployment, inout DeploymentEvent) -> Void) async throws {
+    /// Numbers the event `describe` fills in, applies it to the snapshot (`Deployment.apply`, the same rule the
+    /// UI follows the stream with), writes both in one transaction, then announces the event.
+    private func record(kind: DeploymentEvent.Kind, _ describe: (inout DeploymentEvent) -> Void) async throws {
         var next = stored
         let now = clock.now()
         var event = DeploymentEvent(seq: next.deployment.lastEventId + 1, deploymentId: next.deployment.id, kind: kind, at: now)
-        change(&next.deployment, &event)
-        next.deployment.lastEventId = event.seq
+        describe(&event)
+        let outcome = next.deployment.apply(event)
+        // The recorder numbers its own events from the snapshot it owns, so nothing else can happen.
+        precondition(outcome == .applied, "deployment \(next.deployment.id): event \(event.seq) was \(outcome)")
         next.deployment.updatedAt = now
         try await store.commit(next, events: [event])
         stored = next
         await publisher.publish(event)
     }
-}
-
-extension Deployment {
-    mutating func updateStep(_ kind: DeploymentStepKind, _ change: (inout DeploymentStep) -> Void) {
-        if let i = steps.firstIndex(where: { $0.kind == kind }) {
-            change(&steps[i])
-        } else {
-            var step = DeploymentStep(kind: kind)
-            change(&step)
-            steps.append(step)
-        }
-    }
-
-    func step(_ kind: DeploymentStepKind) -> DeploymentStep? { steps.first { $0.kind == kind } }
 }

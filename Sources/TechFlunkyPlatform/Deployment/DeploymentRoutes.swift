@@ -7,25 +7,23 @@ import TechFlunkyCore
 /// retry / rollback. Only the order's buyer sees or drives a deployment; anyone else gets 404.
 enum DeploymentRoutes {
     static func register(on api: some RouterMethods<PlatformRequestContext>, services: PlatformServices) {
-        let service = DeploymentService.make(services: services)
-        // Mark what a previous process left running as interrupted before the first request.
-        Task { try? await service.orchestrator.ensureRecovered() }
+        // Built once by PlatformServices; `PlatformServer` runs restart recovery before it accepts requests.
+        let service = services.deployments
 
-        api.post("deploy") { request, context -> Response in
+        api.post("deploy") { request, context -> EditedResponse<DeployAccepted> in
             let account = try context.requireAccount()
             let body = try await decode(DeployRequest.self, request, context)
             let deployment = try await run { try await service.orchestrator.start(body, buyerId: account.id) }
-            return try json(.accepted, DeployAccepted(deploymentId: deployment.id, state: deployment.state),
-                            location: "/api/deploy?deploymentId=\(deployment.id)")
+            return EditedResponse(status: .accepted, headers: [.location: "/api/deploy?deploymentId=\(deployment.id)"],
+                                  response: DeployAccepted(deploymentId: deployment.id, state: deployment.state))
         }
 
-        api.get("deploy") { request, context -> Response in
+        api.get("deploy") { request, context -> Deployment in
             let account = try context.requireAccount()
             guard let id = request.uri.queryParameters.get("deploymentId"), !id.isEmpty else {
                 throw PlatformError.badRequest("give the deployment id: GET /api/deploy?deploymentId=dep_…", field: "deploymentId")
             }
-            let deployment = try await run { try await service.orchestrator.deployment(id: id, buyerId: account.id) }
-            return try json(.ok, deployment)
+            return try await run { try await service.orchestrator.deployment(id: id, buyerId: account.id) }
         }
 
         api.get("deploy/:id/events") { request, context -> Response in
@@ -48,40 +46,40 @@ enum DeploymentRoutes {
                 })
         }
 
-        api.post("deploy/:id/retry") { request, context -> Response in
+        api.post("deploy/:id/retry") { request, context -> EditedResponse<DeployAccepted> in
             let account = try context.requireAccount()
             let id = try context.parameters.require("id")
             let body = try await decode(DeployCredentialsRequest.self, request, context)
             let deployment = try await run {
                 try await service.orchestrator.retry(deploymentId: id, buyerId: account.id, credentials: body.cloudflare, domain: body.domain)
             }
-            return try json(.accepted, DeployAccepted(deploymentId: deployment.id, state: .running))
+            return EditedResponse(status: .accepted, response: DeployAccepted(deploymentId: deployment.id, state: .running))
         }
 
         // Generated secrets (admin password, signing keys): shown once, then the platform holds them nowhere.
-        api.post("deploy/:id/secrets") { _, context -> Response in
+        api.post("deploy/:id/secrets") { _, context -> GeneratedSecrets in
             let account = try context.requireAccount()
             let id = try context.parameters.require("id")
             let taken = try await run { try await service.orchestrator.revealSecrets(deploymentId: id, buyerId: account.id) }
             switch taken {
             case let .secrets(secrets):
-                return try json(.ok, GeneratedSecrets(secrets: secrets, note: "Store these now (a password manager): they are not shown again and the platform keeps no copy."))
+                return GeneratedSecrets(secrets: secrets, note: "Store these now (a password manager): they are not shown again and the platform keeps no copy.")
             case .none:
-                return try json(.ok, GeneratedSecrets(secrets: [], note: "This deployment generated no secrets."))
+                return GeneratedSecrets(secrets: [], note: "This deployment generated no secrets.")
             case .gone:
                 throw PlatformError(.gone, code: "secrets_gone",
                                     message: "The generated secrets were shown once and are not kept. Set new values in the Cloudflare dashboard (Workers & Pages → the Worker → Settings → Variables and Secrets).")
             }
         }
 
-        api.post("deploy/:id/rollback") { request, context -> Response in
+        api.post("deploy/:id/rollback") { request, context -> EditedResponse<DeployAccepted> in
             let account = try context.requireAccount()
             let id = try context.parameters.require("id")
             let body = try await decode(DeployCredentialsRequest.self, request, context)
             let deployment = try await run {
                 try await service.orchestrator.rollback(deploymentId: id, buyerId: account.id, credentials: body.cloudflare)
             }
-            return try json(.accepted, DeployAccepted(deploymentId: deployment.id, state: .rollingBack))
+            return EditedResponse(status: .accepted, response: DeployAccepted(deploymentId: deployment.id, state: .rollingBack))
         }
     }
 
@@ -137,11 +135,5 @@ enum DeploymentRoutes {
         case .accountMismatch: .conflict(error.description, field: "cloudflare.accountId")
         case .packageUnavailable: .conflict(error.description)
         }
-    }
-
-    private static func json<T: Encodable>(_ status: HTTPResponse.Status, _ value: T, location: String? = nil) throws -> Response {
-        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
-        if let location { headers[.location] = location }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(data: try WireJSON.encode(value))))
     }
 }

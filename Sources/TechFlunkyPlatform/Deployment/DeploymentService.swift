@@ -2,8 +2,8 @@ import Foundation
 import Logging
 import TechFlunkyHTTP
 
-/// The deployment machinery of one platform: store, event hub, orchestrator and SSE streams, wired
-/// from `PlatformServices`. Routes and the server reach deployments only through this.
+/// The deployment machinery of one platform: store, event hub, orchestrator and SSE streams, built once by
+/// `PlatformServices`. Routes and the server reach deployments only through `services.deployments`.
 public struct DeploymentService: Sendable {
     public let store: any DeploymentStore
     public let hub: DeploymentEventHub
@@ -18,21 +18,20 @@ public struct DeploymentService: Sendable {
         events = DeploymentEventStream(store: store, hub: hub, heartbeatInterval: heartbeatInterval)
     }
 
-    /// Wires the service on the platform's database, clock, orders and HTTP transport. In sandbox
+    /// Wires the service on the platform's deployment store, clock, orders and HTTP transport. In sandbox
     /// mode the smoke checks go to the stand-in's workers.dev endpoint.
-    public static func make(services: PlatformServices, transport: (any HTTPTransport)? = nil) -> DeploymentService {
-        let configuration = services.configuration
-        let http = transport ?? configuration.httpTransport ?? CurlHTTPClient()
-        let store = GRDBDeploymentStore(database: services.database.pool)
+    static func make(configuration: PlatformConfiguration, store: any DeploymentStore, orders: any DeploymentOrderAccess,
+                     metrics: PlatformMetrics, logger: Logger) -> DeploymentService {
+        let http = configuration.httpTransport ?? CurlHTTPClient()
         let hub = DeploymentEventHub()
         var smoke = DeploymentOrchestrator.SmokeCheckPolicy()
         if configuration.sandboxMode {
             smoke.rewrite = DeploymentOrchestrator.sandboxSmokeCheckRewrite(sandboxBaseURL: configuration.cloudflareAPIBase)
         }
         let orchestrator = DeploymentOrchestrator(
-            store: store, publisher: MeteredDeploymentPublisher(wrapping: hub, metrics: services.metrics), clock: services.clock, orders: services.orderAccess,
-            configuration: .init(cloudflareAPIBase: configuration.cloudflareAPIBase, transport: http, smokeCheck: smoke),
-            logger: services.logger)
+            store: store, publisher: MeteredDeploymentPublisher(wrapping: hub, metrics: metrics), clock: configuration.clock,
+            orders: orders, configuration: .init(cloudflareAPIBase: configuration.cloudflareAPIBase, transport: http, smokeCheck: smoke),
+            logger: logger)
         return DeploymentService(store: store, hub: hub, orchestrator: orchestrator, heartbeatInterval: configuration.sseHeartbeatInterval)
     }
 }

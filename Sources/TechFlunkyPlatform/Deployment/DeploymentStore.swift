@@ -46,4 +46,7 @@ public protocol DeploymentStore: Sendable {
     func deployments(inStates states: [DeploymentState]) async throws -> [StoredDeployment]
     /// Deployments of an order, newest first.
     func deployments(orderId: String) async throws -> [StoredDeployment]
+    /// Deployments of each of these orders, newest first, read together (the orders list asks once for a
+    /// page of orders, not once per order). An order without deployments has no key.
+    func deployments(orderIds: [String]) async throws -> [String: [StoredDeployment]]
 }

@@ -59,6 +59,23 @@ public struct GRDBDeploymentStore: DeploymentStore {
         }
     }
 
+    public func deployments(orderIds: [String]) async throws -> [String: [StoredDeployment]] {
+        let unique = Array(Set(orderIds))
+        guard !unique.isEmpty else { return [:] }
+        return try await db.read { db in
+            var found: [String: [StoredDeployment]] = [:]
+            for start in stride(from: 0, to: unique.count, by: Self.idsPerQuery) {
+                let chunk = Array(unique[start..<min(start + Self.idsPerQuery, unique.count)])
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                for stored in try Self.fetch(db, sql: "SELECT * FROM deployments WHERE order_id IN (\(marks)) ORDER BY created_at DESC, id DESC",
+                                             arguments: StatementArguments(chunk)) {
+                    found[stored.deployment.orderId, default: []].append(stored)
+                }
+            }
+            return found
+        }
+    }
+
     // MARK: Rows
 
     private static func writeSnapshot(_ stored: StoredDeployment, in db: Database, insert: Bool) throws {
@@ -104,29 +121,43 @@ public struct GRDBDeploymentStore: DeploymentStore {
         }
     }
 
+    /// Bound parameters per `IN (…)` list, well under SQLite's limit (32,766; 999 before 3.32).
+    private static let idsPerQuery = 500
+
+    /// The deployments `sql` selects, each with its steps and resources, read with one query per table
+    /// (per `idsPerQuery` deployments) rather than two per deployment.
     private static func fetch(_ db: Database, sql: String, arguments: StatementArguments) throws -> [StoredDeployment] {
-        try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
-            let id: String = row["id"]
-            let steps = try Row.fetchAll(db, sql: "SELECT * FROM deployment_steps WHERE deployment_id = ? ORDER BY position",
-                                         arguments: [id]).map { s in
+        let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
+        let ids = rows.map { $0["id"] as String }
+        var steps: [String: [DeploymentStep]] = [:]
+        var resources: [String: [CreatedResource]] = [:]
+        for start in stride(from: 0, to: ids.count, by: idsPerQuery) {
+            let chunk = Array(ids[start..<min(start + idsPerQuery, ids.count)])
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            for s in try Row.fetchAll(db, sql: "SELECT * FROM deployment_steps WHERE deployment_id IN (\(marks)) ORDER BY deployment_id, position",
+                                      arguments: StatementArguments(chunk)) {
                 let logText: String = s["log"]
-                return DeploymentStep(
+                steps[s["deployment_id"], default: []].append(DeploymentStep(
                     kind: DeploymentStepKind(rawValue: s["kind"]) ?? .verifyCredentials,
                     state: StepState(rawValue: s["state"]) ?? .pending,
                     startedAt: (s["started_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
                     finishedAt: (s["finished_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
                     message: s["message"], errorCode: s["error_code"],
-                    log: (try? JSONDecoder().decode([String].self, from: Data(logText.utf8))) ?? [])
+                    log: (try? JSONDecoder().decode([String].self, from: Data(logText.utf8))) ?? []))
             }
-            let resources = try Row.fetchAll(db, sql: "SELECT * FROM deployment_resources WHERE deployment_id = ? ORDER BY position",
-                                             arguments: [id]).map { r in
-                CreatedResource(kind: r["kind"], id: r["resource_id"], name: r["name"], created: r["created"],
-                                step: DeploymentStepKind(rawValue: r["step"]) ?? .verifyCredentials)
+            for r in try Row.fetchAll(db, sql: "SELECT * FROM deployment_resources WHERE deployment_id IN (\(marks)) ORDER BY deployment_id, position",
+                                      arguments: StatementArguments(chunk)) {
+                resources[r["deployment_id"], default: []].append(
+                    CreatedResource(kind: r["kind"], id: r["resource_id"], name: r["name"], created: r["created"],
+                                    step: DeploymentStepKind(rawValue: r["step"]) ?? .verifyCredentials))
             }
+        }
+        return rows.map { row in
+            let id: String = row["id"]
             let deployment = Deployment(
                 id: id, orderId: row["order_id"], listingSlug: row["listing_slug"], accountId: row["account_id"],
-                domain: row["domain"], state: DeploymentState(rawValue: row["state"]) ?? .failed, steps: steps,
-                resources: resources, url: row["url"], lastMessage: row["last_message"], lastEventId: row["last_event_id"],
+                domain: row["domain"], state: DeploymentState(rawValue: row["state"]) ?? .failed, steps: steps[id] ?? [],
+                resources: resources[id] ?? [], url: row["url"], lastMessage: row["last_message"], lastEventId: row["last_event_id"],
                 createdAt: Date(timeIntervalSince1970: row["created_at"]), updatedAt: Date(timeIntervalSince1970: row["updated_at"]))
             return StoredDeployment(deployment: deployment, buyerId: row["buyer_id"], namespace: row["namespace"])
         }

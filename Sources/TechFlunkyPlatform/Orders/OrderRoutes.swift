@@ -2,30 +2,17 @@ import Foundation
 import Hummingbird
 import TechFlunkyCore
 
-/// `GET /api/orders` and `GET /api/orders/{id}`: the caller's own orders only (someone else's is 404).
+/// `GET /api/orders` and `GET /api/orders/{id}`: the caller's own orders only (someone else's is 404), each with
+/// a summary of its deployments, newest first.
 enum OrderRoutes {
     static func register(on api: some RouterMethods<PlatformRequestContext>, services: PlatformServices) {
-        // Read-only view of the deployments of each order, newest first.
-        let deployments = GRDBDeploymentStore(database: services.database.pool)
-        @Sendable func withDeployments(_ order: Order) async throws -> Order {
-            var order = order
-            order.deployments = try await deployments.deployments(orderId: order.id)
-                .map(\.deployment)
-                .sorted { $0.createdAt > $1.createdAt }
-                .map { d in
-                    DeploymentSummary(id: d.id, state: d.state,
-                                      currentStep: d.steps.last(where: { $0.state != .pending })?.kind,
-                                      url: d.url, createdAt: d.createdAt, updatedAt: d.updatedAt)
-                }
-            return order
-        }
+        let deployments = services.deployments.store
         api.get("orders") { _, context -> OrdersResponse in
             let account = try context.requireAccount()
-            var orders: [Order] = []
-            for stored in try await services.orders.orders(buyerId: account.id) {
-                orders.append(try await withDeployments(stored.order))
-            }
-            return OrdersResponse(orders: orders)
+            let stored = try await services.orders.orders(buyerId: account.id)
+            // Every order's deployments in one read, however many orders there are.
+            let byOrder = try await deployments.deployments(orderIds: stored.map(\.order.id))
+            return OrdersResponse(orders: stored.map { withDeployments($0.order, byOrder[$0.order.id] ?? []) })
         }
         api.get("orders/:id") { _, context -> Order in
             let account = try context.requireAccount()
@@ -33,7 +20,21 @@ enum OrderRoutes {
             guard let order = try await services.orders.order(id: id), order.buyerId == account.id else {
                 throw PlatformError.notFound("no order `\(id)` of yours")
             }
-            return try await withDeployments(order.order)
+            return withDeployments(order.order, try await deployments.deployments(orderId: order.order.id))
         }
+    }
+
+    /// The order with a summary of each of its deployments, newest first.
+    static func withDeployments(_ order: Order, _ stored: [StoredDeployment]) -> Order {
+        var order = order
+        order.deployments = stored
+            .map(\.deployment)
+            .sorted { $0.createdAt > $1.createdAt }
+            .map { d in
+                DeploymentSummary(id: d.id, state: d.state,
+                                  currentStep: d.steps.last(where: { $0.state != .pending })?.kind,
+                                  url: d.url, createdAt: d.createdAt, updatedAt: d.updatedAt)
+            }
+        return order
     }
 }

@@ -10,7 +10,7 @@ enum PublishingRoutes {
     static let maxFileBytes = 10 * 1024 * 1024
 
     static func register(on api: some RouterMethods<PlatformRequestContext>, services: PlatformServices) {
-        api.post("seller/listings") { request, context -> JSONResponse<Listing> in
+        api.post("seller/listings") { request, context -> EditedResponse<Listing> in
             let account = try context.requireAccount()
             let upload = try await request.decodeJSON(ListingUploadRequest.self, context: context)
             guard let bundle = upload.bundle else { throw PlatformError.validation("a new listing needs its package bundle", field: "bundle") }
@@ -26,7 +26,7 @@ enum PublishingRoutes {
                                               now: services.clock.now())
             services.logger.info("listing published", metadata: ["listing": "\(manifest.slug)", "seller": "\(account.id)"])
             guard let listing = try await services.catalog.listing(slug: manifest.slug) else { throw PlatformError.internal() }
-            return JSONResponse(listing, status: .created)
+            return EditedResponse(status: .created, response: listing)
         }
 
         api.put("seller/listings/:slug") { request, context -> Listing in

@@ -56,11 +56,11 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
 
     static func response(for error: PlatformError) -> Response {
         let data = (try? WireJSON.encode(error.body)) ?? Data(#"{"error":{"code":"internal_error","message":"error"}}"#.utf8)
-        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+        var response = WireResponseEncoder.response(json: ByteBuffer(bytes: data), status: error.status)
         for (name, value) in error.headers {
-            if let field = HTTPFields.Element.Name(name) { headers[field] = value }
+            if let field = HTTPFields.Element.Name(name) { response.headers[field] = value }
         }
-        return Response(status: error.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return response
     }
 
     private static func field(of error: DecodingError) -> String? {

@@ -18,10 +18,7 @@ public enum PlatformApplication {
         router.add(middleware: BearerAuthMiddleware(accounts: services.accounts, clock: services.clock))
         let root = RecordedRoutes(base: router, prefix: "", table: table)
 
-        root.get("healthz") { _, _ -> Response in
-            Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                     body: .init(byteBuffer: ByteBuffer(bytes: (try? WireJSON.encode(HealthResponse())) ?? Data())))
-        }
+        root.get("healthz") { _, _ -> HealthResponse in HealthResponse() }
 
         let api = RecordedRoutes(base: router.group("api"), prefix: "/api", table: table)
         AccountRoutes.register(on: api, services: services)

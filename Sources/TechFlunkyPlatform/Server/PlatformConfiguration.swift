@@ -39,8 +39,10 @@ public struct PlatformConfiguration: Sendable, CustomStringConvertible {
     /// PBKDF2-SHA256 rounds for password hashes (never below 210,000).
     public var passwordRounds: Int
 
-    /// Load the demo catalog (and the demo account) into an empty database at start.
-    public var seedDemoCatalog: Bool
+    /// A demo catalog directory (`DemoCatalogLoader`'s format) to load, with the demo account, into an empty
+    /// database at start; nil for none. The platform carries no demo data: the executable hands in the
+    /// `TechFlunkyDemoCatalog` resource for `serve --demo`/`--sandbox` and the embedded default.
+    public var demoCatalog: URL?
     /// Fill this many generated listings at start (scale work); 0 for none.
     public var syntheticListings: Int
 
@@ -82,7 +84,7 @@ public struct PlatformConfiguration: Sendable, CustomStringConvertible {
         holdScanInterval: TimeInterval = 5,
         sessionLifetime: TimeInterval = 30 * 86_400,
         passwordRounds: Int = 210_000,
-        seedDemoCatalog: Bool = false,
+        demoCatalog: URL? = nil,
         syntheticListings: Int = 0,
         httpTransport: (any HTTPTransport)? = nil,
         logger: Logger = Logger(label: "techflunky.platform")
@@ -102,7 +104,7 @@ public struct PlatformConfiguration: Sendable, CustomStringConvertible {
         self.holdScanInterval = holdScanInterval
         self.sessionLifetime = sessionLifetime
         self.passwordRounds = max(passwordRounds, PasswordHasher.minimumRounds)
-        self.seedDemoCatalog = seedDemoCatalog
+        self.demoCatalog = demoCatalog
         self.syntheticListings = syntheticListings
         self.httpTransport = httpTransport
         self.logger = logger

@@ -145,7 +145,7 @@ public enum PlatformServer {
         }
     }
 
-    /// Seeding that must finish before the first request.
+    /// Start-up work that must finish before the first request: deployment recovery, seeding.
     static func prepare(_ services: PlatformServices) async throws {
         let configuration = services.configuration
         if configuration.stripeSecretKey.isEmpty || configuration.httpTransport == nil {
@@ -154,8 +154,11 @@ public enum PlatformServer {
         if configuration.stripeWebhookSecret.isEmpty {
             services.logger.warning("no webhook secret: Stripe events will be refused (set STRIPE_WEBHOOK_SECRET)")
         }
-        if services.configuration.seedDemoCatalog {
-            try await DemoCatalogLoader.seedIfNeeded(services: services)
+        // What a previous process left running is marked interrupted before anyone can ask about it.
+        // (Routers built without a server, as in `app.test(.router)`, recover on the orchestrator's first call.)
+        try await services.deployments.orchestrator.recoverInterrupted()
+        if let catalog = services.configuration.demoCatalog {
+            try await DemoCatalogLoader.seedIfNeeded(services: services, from: catalog)
         }
         if services.configuration.syntheticListings > 0 {
             let started = Date()

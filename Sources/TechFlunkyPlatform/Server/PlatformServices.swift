@@ -3,7 +3,8 @@ import Logging
 import TechFlunkyCore
 
 /// What routes, the hold scheduler and the deployment orchestrator reach: configuration, clock, logger,
-/// database and the stores and clients on top of it. Built once per server by `PlatformServices.open`.
+/// database and the stores, clients and deployment service on top of it. Built once per server by
+/// `PlatformServices.open`: the one place stores are made; routes see them only through their protocols.
 public struct PlatformServices: Sendable {
     public let configuration: PlatformConfiguration
     public let database: PlatformDatabase
@@ -21,6 +22,8 @@ public struct PlatformServices: Sendable {
     public let orderAccess: any DeploymentOrderAccess
     public let stripe: StripeClient
     public let holds: PayoutHoldService
+    /// The deployment store, event hub, orchestrator and SSE streams (one orchestrator per platform).
+    public let deployments: DeploymentService
     /// Counters and histograms for `GET /metrics`, in a registry of this platform's own.
     public let metrics: PlatformMetrics
     /// The TLS port's certificate, reloadable (`serve` reloads it on SIGHUP); nil for plain HTTP.
@@ -34,7 +37,9 @@ public struct PlatformServices: Sendable {
         return PlatformServices(configuration: configuration, database: database, tlsCertificates: certificates)
     }
 
-    init(configuration: PlatformConfiguration, database: PlatformDatabase, tlsCertificates: TLSCertificates? = nil) {
+    /// `deploymentStore` replaces the GRDB store (tests count the queries the routes make).
+    init(configuration: PlatformConfiguration, database: PlatformDatabase, tlsCertificates: TLSCertificates? = nil,
+         deploymentStore: (any DeploymentStore)? = nil) {
         self.tlsCertificates = tlsCertificates
         self.configuration = configuration
         self.database = database
@@ -54,6 +59,8 @@ public struct PlatformServices: Sendable {
         let metrics = PlatformMetrics()
         self.metrics = metrics
         self.holds = PayoutHoldService(orders: orderStore, stripe: stripe, clock: configuration.clock, logger: logger, metrics: metrics)
+        self.deployments = DeploymentService.make(configuration: configuration, store: deploymentStore ?? GRDBDeploymentStore(database: database.pool),
+                                                  orders: orderStore, metrics: metrics, logger: logger)
     }
 }
 

@@ -14,31 +14,25 @@ public struct WireRequestDecoder: RequestDecoder {
     }
 }
 
-/// Encodes responses with Core's `WireJSON`.
+/// Encodes responses with Core's `WireJSON`: the one JSON response path of the platform.
+///
+/// Routes return wire types (`ResponseEncodable`, below) and Hummingbird encodes them through the request
+/// context's encoder, this one; another status or extra headers wrap the value in Hummingbird's
+/// `EditedResponse` (`EditedResponse(status: .created, response: listing)`). Bytes that are already
+/// encoded JSON (a cached listing page, a replayed idempotent answer, the error envelope) become a response
+/// through `response(json:status:)`, so every JSON body carries the same headers.
 public struct WireResponseEncoder: ResponseEncoder {
+    public static let contentType = "application/json; charset=utf-8"
+
     public init() {}
 
     public func encode(_ value: some Encodable, from request: Request, context: some RequestContext) throws -> Response {
-        let data = try WireJSON.encode(value)
-        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
-    }
-}
-
-/// A JSON body with an explicit status (201, 202) — routes return this when 200 is not the answer.
-public struct JSONResponse<Value: Encodable & Sendable>: ResponseGenerator, Sendable {
-    public var status: HTTPResponse.Status
-    public var value: Value
-
-    public init(_ value: Value, status: HTTPResponse.Status = .ok) {
-        self.value = value
-        self.status = status
+        Self.response(json: ByteBuffer(bytes: try WireJSON.encode(value)))
     }
 
-    public func response(from request: Request, context: some RequestContext) throws -> Response {
-        var response = try context.responseEncoder.encode(value, from: request, context: context)
-        response.status = status
-        return response
+    /// A response carrying JSON that is already encoded.
+    public static func response(json body: ByteBuffer, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: contentType], body: .init(byteBuffer: body))
     }
 }
 
@@ -56,6 +50,11 @@ extension PayoutsResponse: ResponseGenerator, ResponseEncodable {}
 extension SandboxClockResponse: ResponseGenerator, ResponseEncodable {}
 extension Deployment: ResponseGenerator, ResponseEncodable {}
 extension DeployAccepted: ResponseGenerator, ResponseEncodable {}
+extension GeneratedSecrets: ResponseGenerator, ResponseEncodable {}
+extension HealthResponse: ResponseGenerator, ResponseEncodable {}
+extension WebhookReceipt: ResponseGenerator, ResponseEncodable {}
+extension AccountExport: ResponseGenerator, ResponseEncodable {}
+extension AccountErasureReceipt: ResponseGenerator, ResponseEncodable {}
 
 extension Request {
     /// Decodes the JSON body with `WireJSON`, letting `DecodingError` reach `APIErrorMiddleware` so the

@@ -3,6 +3,9 @@ import GRDB
 import Hummingbird
 
 /// Cloudflare API v4 (`/client/v4/…`), the workers.dev smoke endpoint and the sandbox's Cloudflare controls.
+///
+/// The API routes are grouped by resource; each group has one `CloudflareAccessMiddleware` (token → account →
+/// the group's read or write permission), and each handler is the operation on the stand-in passed to `reply`.
 struct CloudflareRoutes: Sendable {
     let cloudflare: CloudflareStandIn
 
@@ -22,72 +25,52 @@ struct CloudflareRoutes: Sendable {
 
     typealias Operation = @Sendable (Database, CloudflareStandIn.Token) throws -> Reply
 
+    /// A JSON body, or the error Cloudflare gives for one that is not JSON (raised when the operation reads it,
+    /// so that what an operation checks before its body, such as the zone, is answered first).
+    typealias JSONBody = Result<JSONValue, CloudflareAPIError>
+
     func register(on router: Router<BasicRequestContext>) {
         let v4 = router.group("/client/v4")
         let cf = cloudflare
+        func routes(_ path: String, read: CloudflarePermission? = nil, write: CloudflarePermission? = nil) -> RouterGroup<CloudflareRequestContext> {
+            v4.group(RouterPath(path), context: CloudflareRequestContext.self).add(middleware: CloudflareAccessMiddleware(cf, read: read, write: write))
+        }
 
-        // Tokens and accounts.
-        v4.get("/user/tokens/verify") { request, _ in
-            await self.verify(request, account: nil)
-        }
-        v4.get("/accounts/:account/tokens/verify") { request, context in
-            await self.verify(request, account: context.parameters.get("account"))
-        }
-        v4.get("/user/tokens/:token") { request, context in
-            let id = context.parameters.get("token") ?? ""
-            return await self.api(request, account: nil, permission: nil) { _, token in
-                guard token.id == id else { throw CloudflareAPIError(status: 403, code: 9109, message: "Unauthorized to access requested resource") }
+        // Tokens and accounts. The verify endpoints answer for inactive tokens too, so they check the token themselves.
+        v4.get("/user/tokens/verify") { request, _ in await self.verify(request, account: nil) }
+        v4.get("/accounts/:account/tokens/verify") { request, context in await self.verify(request, account: context.parameters.get("account")) }
+        routes("/user/tokens").get(":token") { _, context in
+            try await self.reply(context) { _, token in
+                guard token.id == context.parameter("token") else { throw CloudflareAPIError(status: 403, code: 9109, message: "Unauthorized to access requested resource") }
                 return Reply(result: cf.tokenDetails(token))
             }
         }
-        v4.get("/accounts") { request, _ in
-            await self.api(request, account: nil, permission: nil) { db, token in
-                let a = try cf.account(db, token.accountId)
-                return Reply(result: [a], info: Self.info(count: 1, total: 1, page: 1, perPage: 20))
-            }
+        routes("/accounts").get { _, context in
+            try await self.reply(context) { db, token in Reply(result: [try cf.account(db, token.accountId)], info: Self.info(count: 1, total: 1, page: 1, perPage: 20)) }
         }
-        v4.get("/accounts/:account") { request, context in
-            let account = context.parameters.get("account") ?? ""
-            return await self.api(request, account: account, permission: .accountSettingsRead) { db, _ in
-                Reply(result: try cf.account(db, account))
-            }
+        routes("/accounts/:account", read: .accountSettingsRead).get { _, context in
+            try await self.reply(context) { db, _ in Reply(result: try cf.account(db, context.account)) }
         }
 
         // D1.
-        v4.post("/accounts/:account/d1/database") { request, context in
-            let account = context.parameters.get("account") ?? ""
-            let body = try await Self.jsonBody(request)
-            return await self.api(request, account: account, permission: .d1Write) { db, _ in
-                Reply(result: try cf.createD1(db, accountId: account, body: try body.get()))
-            }
+        let d1 = routes("/accounts/:account/d1/database", read: .d1Read, write: .d1Write)
+        d1.post { request, context in
+            try await self.reply(context, body: request) { db, _, body in Reply(result: try cf.createD1(db, accountId: context.account, body: try body.get())) }
         }
-        v4.get("/accounts/:account/d1/database") { request, context in
-            let account = context.parameters.get("account") ?? ""
+        d1.get { request, context in
             let query = Self.query(request)
-            return await self.api(request, account: account, permission: .d1Read) { db, _ in
-                Self.page(try cf.listD1(db, accountId: account, name: query["name"]), query)
-            }
+            return try await self.reply(context) { db, _ in Self.page(try cf.listD1(db, accountId: context.account, name: query["name"]), query) }
         }
-        v4.get("/accounts/:account/d1/database/:db") { request, context in
-            let account = context.parameters.get("account") ?? ""
-            let id = context.parameters.get("db") ?? ""
-            return await self.api(request, account: account, permission: .d1Read) { db, _ in
-                Reply(result: try cf.d1Record(db, accountId: account, id: id))
-            }
+        d1.get(":db") { _, context in
+            try await self.reply(context) { db, _ in Reply(result: try cf.d1Record(db, accountId: context.account, id: context.parameter("db"))) }
         }
-        v4.delete("/accounts/:account/d1/database/:db") { request, context in
-            let account = context.parameters.get("account") ?? ""
-            let id = context.parameters.get("db") ?? ""
-            return await self.api(request, account: account, permission: .d1Write) { db, _ in
-                Reply(result: try cf.deleteD1(db, accountId: account, id: id))
-            }
+        d1.delete(":db") { _, context in
+            try await self.reply(context) { db, _ in Reply(result: try cf.deleteD1(db, accountId: context.account, id: context.parameter("db"))) }
         }
-        v4.post("/accounts/:account/d1/database/:db/query") { request, context in
-            let account = context.parameters.get("account") ?? ""
-            let id = context.parameters.get("db") ?? ""
-            let body = try await Self.jsonBody(request)
-            return await self.api(request, account: account, permission: .d1Write) { db, _ in
-                _ = try cf.d1Record(db, accountId: account, id: id)
+        d1.post(":db/query") { request, context in
+            let id = context.parameter("db")
+            return try await self.reply(context, body: request) { db, _, body in
+                _ = try cf.d1Record(db, accountId: context.account, id: id)
                 let json = try body.get()
                 guard let sql = json["sql"]?.stringValue, !sql.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                     throw CloudflareAPIError.badRequest(7400, "The request is malformed: sql is required.")
@@ -97,244 +80,146 @@ struct CloudflareRoutes: Sendable {
         }
 
         // R2.
-        v4.post("/accounts/:account/r2/buckets") { request, context in
-            let account = context.parameters.get("account") ?? ""
-            let body = try await Self.jsonBody(request)
-            return await self.api(request, account: account, permission: .r2Write) { db, _ in
-                Reply(result: try cf.createBucket(db, accountId: account, body: try body.get()))
+        let r2 = routes("/accounts/:account/r2/buckets", read: .r2Read, write: .r2Write)
+        r2.post { request, context in
+            try await self.reply(context, body: request) { db, _, body in Reply(result: try cf.createBucket(db, accountId: context.account, body: try body.get())) }
+        }
+        r2.get { _, context in
+            try await self.reply(context) { db, _ in
+                Reply(result: ["buckets": .array(try SandboxDatabase.listCloudflare(db, kind: "r2", accountId: context.account).map(cf.publicBucket))])
             }
         }
-        v4.get("/accounts/:account/r2/buckets") { request, context in
-            let account = context.parameters.get("account") ?? ""
-            return await self.api(request, account: account, permission: .r2Read) { db, _ in
-                let list = try SandboxDatabase.listCloudflare(db, kind: "r2", accountId: account).map(cf.publicBucket)
-                return Reply(result: ["buckets": .array(list)])
+        r2.get(":bucket") { _, context in
+            try await self.reply(context) { db, _ in Reply(result: cf.publicBucket(try cf.bucket(db, accountId: context.account, name: context.parameter("bucket")))) }
+        }
+        r2.delete(":bucket") { _, context in
+            try await self.reply(context) { db, _ in Reply(result: try cf.deleteBucket(db, accountId: context.account, name: context.parameter("bucket"))) }
+        }
+        r2.put(":bucket/cors") { request, context in
+            try await self.reply(context, body: request) { db, _, body in
+                Reply(result: try cf.putCORS(db, accountId: context.account, name: context.parameter("bucket"), body: try body.get()))
             }
         }
-        v4.get("/accounts/:account/r2/buckets/:bucket") { request, context in
-            let account = context.parameters.get("account") ?? ""
-            let name = context.parameters.get("bucket") ?? ""
-            return await self.api(request, account: account, permission: .r2Read) { db, _ in
-                Reply(result: cf.publicBucket(try cf.bucket(db, accountId: account, name: name)))
-            }
-        }
-        v4.delete("/accounts/:account/r2/buckets/:bucket") { request, context in
-            let account = context.parameters.get("account") ?? ""
-            let name = context.parameters.get("bucket") ?? ""
-            return await self.api(request, account: account, permission: .r2Write) { db, _ in
-                Reply(result: try cf.deleteBucket(db, accountId: account, name: name))
-            }
-        }
-        v4.put("/accounts/:account/r2/buckets/:bucket/cors") { request, context in
-            let account = context.parameters.get("account") ?? ""
-            let name = context.parameters.get("bucket") ?? ""
-            let body = try await Self.jsonBody(request)
-            return await self.api(request, account: account, permission: .r2Write) { db, _ in
-                Reply(result: try cf.putCORS(db, accountId: account, name: name, body: try body.get()))
-            }
-        }
-        v4.get("/accounts/:account/r2/buckets/:bucket/cors") { request, context in
-            let account = context.parameters.get("account") ?? ""
-            let name = context.parameters.get("bucket") ?? ""
-            return await self.api(request, account: account, permission: .r2Read) { db, _ in
-                Reply(result: try cf.getCORS(db, accountId: account, name: name))
-            }
+        r2.get(":bucket/cors") { _, context in
+            try await self.reply(context) { db, _ in Reply(result: try cf.getCORS(db, accountId: context.account, name: context.parameter("bucket"))) }
         }
 
-        // Workers.
-        v4.get("/accounts/:account/workers/scripts") { request, context in
-            let account = context.parameters.get("account") ?? ""
-            return await self.api(request, account: account, permission: .workersRead) { db, _ in
-                Reply(result: .array(try SandboxDatabase.listCloudflare(db, kind: "script", accountId: account).map(cf.publicScript)))
+        // Workers: scripts, their settings, secrets and workers.dev route, the account's subdomain, custom domains.
+        let workers = routes("/accounts/:account/workers", read: .workersRead, write: .workersWrite)
+        workers.get("scripts") { _, context in
+            try await self.reply(context) { db, _ in
+                Reply(result: .array(try SandboxDatabase.listCloudflare(db, kind: "script", accountId: context.account).map(cf.publicScript)))
             }
         }
-        v4.put("/accounts/:account/workers/scripts/:script") { request, context in
-            let account = context.parameters.get("account") ?? ""
-            let name = context.parameters.get("script") ?? ""
+        workers.put("scripts/:script") { request, context in
             let data = try await ResponseBuilding.body(request)
             let contentType = ResponseBuilding.header(request, "Content-Type")
-            return await self.api(request, account: account, permission: .workersWrite) { db, _ in
+            return try await self.reply(context) { db, _ in
                 let form: MultipartFormData
                 do { form = try MultipartFormData(body: data, contentType: contentType) } catch {
                     throw CloudflareAPIError.badRequest(10021, "\(error)")
                 }
-                return Reply(result: try cf.uploadScript(db, accountId: account, name: name, form: form))
+                return Reply(result: try cf.uploadScript(db, accountId: context.account, name: context.parameter("script"), form: form))
             }
         }
-        v4.get("/accounts/:account/workers/scripts/:script") { request, context in
-            let account = context.parameters.get("account") ?? ""
-            let name = context.parameters.get("script") ?? ""
+        workers.get("scripts/:script") { _, context in
             // Cloudflare answers the script's content, not an envelope.
-            await cf.paced(method: "GET", path: request.uri.path)
-            do {
-                let (token, _) = try cf.authenticate(authorization: ResponseBuilding.header(request, "Authorization"))
-                try cf.countRequest(accountId: token.accountId)
-                try cf.authorize(token, account: account, .workersRead)
-                let script = try await cf.database.writer.read { db in try cf.script(db, accountId: account, name: name) }
-                let main = script["main_module"]?.stringValue
-                let module = script["modules"]?.arrayValue?.first { $0["name"]?.stringValue == main }
-                let content = Data(base64Encoded: module?["content"]?.stringValue ?? "") ?? Data()
-                return Response(status: .ok, headers: ResponseBuilding.fields([("Content-Type", module?["content_type"]?.stringValue ?? "application/javascript")]),
-                                body: .init(byteBuffer: .init(bytes: content)))
-            } catch let error as CloudflareAPIError {
-                return Self.failure(error)
-            } catch {
-                return Self.failure(CloudflareAPIError(status: 500, code: 10013, message: "\(error)"))
+            let script = try await self.read { db in try cf.script(db, accountId: context.account, name: context.parameter("script")) }
+            let main = script["main_module"]?.stringValue
+            let module = script["modules"]?.arrayValue?.first { $0["name"]?.stringValue == main }
+            let content = Data(base64Encoded: module?["content"]?.stringValue ?? "") ?? Data()
+            return Response(status: .ok, headers: ResponseBuilding.fields([("Content-Type", module?["content_type"]?.stringValue ?? "application/javascript")]),
+                            body: .init(byteBuffer: .init(bytes: content)))
+        }
+        workers.get("scripts/:script/settings") { _, context in
+            try await self.reply(context) { db, _ in Reply(result: cf.scriptSettings(db, try cf.script(db, accountId: context.account, name: context.parameter("script")))) }
+        }
+        workers.delete("scripts/:script") { _, context in
+            try await self.reply(context) { db, _ in Reply(result: try cf.deleteScript(db, accountId: context.account, name: context.parameter("script"))) }
+        }
+        workers.get("subdomain") { _, context in
+            try await self.reply(context) { db, _ in Reply(result: try cf.getSubdomain(db, accountId: context.account)) }
+        }
+        workers.put("subdomain") { request, context in
+            try await self.reply(context, body: request) { db, _, body in Reply(result: try cf.putSubdomain(db, accountId: context.account, body: try body.get())) }
+        }
+        workers.post("scripts/:script/subdomain") { request, context in
+            try await self.reply(context, body: request) { db, _, body in
+                Reply(result: try cf.setScriptSubdomain(db, accountId: context.account, script: context.parameter("script"), body: try body.get()))
             }
         }
-        v4.get("/accounts/:account/workers/scripts/:script/settings") { request, context in
-            let account = context.parameters.get("account") ?? ""
-            let name = context.parameters.get("script") ?? ""
-            return await self.api(request, account: account, permission: .workersRead) { db, _ in
-                Reply(result: cf.scriptSettings(db, try cf.script(db, accountId: account, name: name)))
+        workers.get("scripts/:script/subdomain") { _, context in
+            try await self.reply(context) { db, _ in Reply(result: try cf.scriptSubdomain(db, accountId: context.account, script: context.parameter("script"))) }
+        }
+        workers.put("scripts/:script/secrets") { request, context in
+            try await self.reply(context, body: request) { db, _, body in
+                Reply(result: try cf.putSecret(db, accountId: context.account, script: context.parameter("script"), body: try body.get()))
             }
         }
-        v4.delete("/accounts/:account/workers/scripts/:script") { request, context in
-            let account = context.parameters.get("account") ?? ""
-            let name = context.parameters.get("script") ?? ""
-            return await self.api(request, account: account, permission: .workersWrite) { db, _ in
-                Reply(result: try cf.deleteScript(db, accountId: account, name: name))
+        workers.get("scripts/:script/secrets") { _, context in
+            try await self.reply(context) { db, _ in Reply(result: try cf.listSecrets(db, accountId: context.account, script: context.parameter("script"))) }
+        }
+        workers.delete("scripts/:script/secrets/:secret") { _, context in
+            try await self.reply(context) { db, _ in
+                Reply(result: try cf.deleteSecret(db, accountId: context.account, script: context.parameter("script"), secret: context.parameter("secret")))
             }
         }
-        v4.get("/accounts/:account/workers/subdomain") { request, context in
-            let account = context.parameters.get("account") ?? ""
-            return await self.api(request, account: account, permission: .workersRead) { db, _ in
-                Reply(result: try cf.getSubdomain(db, accountId: account))
-            }
+        workers.put("domains") { request, context in
+            try await self.reply(context, body: request) { db, _, body in Reply(result: try cf.attachDomain(db, accountId: context.account, body: try body.get())) }
         }
-        v4.put("/accounts/:account/workers/subdomain") { request, context in
-            let account = context.parameters.get("account") ?? ""
-            let body = try await Self.jsonBody(request)
-            return await self.api(request, account: account, permission: .workersWrite) { db, _ in
-                Reply(result: try cf.putSubdomain(db, accountId: account, body: try body.get()))
-            }
-        }
-        v4.post("/accounts/:account/workers/scripts/:script/subdomain") { request, context in
-            let account = context.parameters.get("account") ?? ""
-            let name = context.parameters.get("script") ?? ""
-            let body = try await Self.jsonBody(request)
-            return await self.api(request, account: account, permission: .workersWrite) { db, _ in
-                Reply(result: try cf.setScriptSubdomain(db, accountId: account, script: name, body: try body.get()))
-            }
-        }
-        v4.get("/accounts/:account/workers/scripts/:script/subdomain") { request, context in
-            let account = context.parameters.get("account") ?? ""
-            let name = context.parameters.get("script") ?? ""
-            return await self.api(request, account: account, permission: .workersRead) { db, _ in
-                Reply(result: try cf.scriptSubdomain(db, accountId: account, script: name))
-            }
-        }
-        v4.put("/accounts/:account/workers/scripts/:script/secrets") { request, context in
-            let account = context.parameters.get("account") ?? ""
-            let name = context.parameters.get("script") ?? ""
-            let body = try await Self.jsonBody(request)
-            return await self.api(request, account: account, permission: .workersWrite) { db, _ in
-                Reply(result: try cf.putSecret(db, accountId: account, script: name, body: try body.get()))
-            }
-        }
-        v4.get("/accounts/:account/workers/scripts/:script/secrets") { request, context in
-            let account = context.parameters.get("account") ?? ""
-            let name = context.parameters.get("script") ?? ""
-            return await self.api(request, account: account, permission: .workersRead) { db, _ in
-                Reply(result: try cf.listSecrets(db, accountId: account, script: name))
-            }
-        }
-        v4.delete("/accounts/:account/workers/scripts/:script/secrets/:secret") { request, context in
-            let account = context.parameters.get("account") ?? ""
-            let name = context.parameters.get("script") ?? ""
-            let secret = context.parameters.get("secret") ?? ""
-            return await self.api(request, account: account, permission: .workersWrite) { db, _ in
-                Reply(result: try cf.deleteSecret(db, accountId: account, script: name, secret: secret))
-            }
-        }
-
-        // Workers Custom Domains.
-        v4.put("/accounts/:account/workers/domains") { request, context in
-            let account = context.parameters.get("account") ?? ""
-            let body = try await Self.jsonBody(request)
-            return await self.api(request, account: account, permission: .workersWrite) { db, _ in
-                Reply(result: try cf.attachDomain(db, accountId: account, body: try body.get()))
-            }
-        }
-        v4.get("/accounts/:account/workers/domains") { request, context in
-            let account = context.parameters.get("account") ?? ""
+        workers.get("domains") { request, context in
             let query = Self.query(request)
-            return await self.api(request, account: account, permission: .workersRead) { db, _ in
-                Reply(result: .array(try cf.listDomains(db, accountId: account, query: query)))
-            }
+            return try await self.reply(context) { db, _ in Reply(result: .array(try cf.listDomains(db, accountId: context.account, query: query))) }
         }
-        v4.get("/accounts/:account/workers/domains/:domain") { request, context in
-            let account = context.parameters.get("account") ?? ""
-            let id = context.parameters.get("domain") ?? ""
-            return await self.api(request, account: account, permission: .workersRead) { db, _ in
-                Reply(result: cf.publicDomain(try cf.domain(db, accountId: account, id: id)))
-            }
+        workers.get("domains/:domain") { _, context in
+            try await self.reply(context) { db, _ in Reply(result: cf.publicDomain(try cf.domain(db, accountId: context.account, id: context.parameter("domain")))) }
         }
-        v4.delete("/accounts/:account/workers/domains/:domain") { request, context in
-            let account = context.parameters.get("account") ?? ""
-            let id = context.parameters.get("domain") ?? ""
-            return await self.api(request, account: account, permission: .workersWrite) { db, _ in
-                Reply(result: try cf.detachDomain(db, accountId: account, id: id))
-            }
+        workers.delete("domains/:domain") { _, context in
+            try await self.reply(context) { db, _ in Reply(result: try cf.detachDomain(db, accountId: context.account, id: context.parameter("domain"))) }
         }
 
         // Zones.
-        v4.get("/zones") { request, _ in
+        let zones = routes("/zones", read: .zoneRead, write: .zoneWrite)
+        zones.get { request, context in
             let query = Self.query(request)
-            return await self.api(request, account: nil, permission: .zoneRead) { db, token in
-                Self.page(try cf.listZones(db, token: token, name: query["name"], accountId: query["account.id"]), query)
-            }
+            return try await self.reply(context) { db, token in Self.page(try cf.listZones(db, token: token, name: query["name"], accountId: query["account.id"]), query) }
         }
-        v4.post("/zones") { request, _ in
-            let body = try await Self.jsonBody(request)
-            return await self.api(request, account: nil, permission: .zoneWrite) { db, token in
+        zones.post { request, context in
+            try await self.reply(context, body: request) { db, token, body in
                 let json = try body.get()
                 let account = json["account"]?["id"]?.stringValue ?? token.accountId
                 try cf.authorize(token, account: account, nil)
                 return Reply(result: try cf.insertZone(db, accountId: account, name: json["name"]?.stringValue ?? ""))
             }
         }
-        v4.get("/zones/:zone") { request, context in
-            let zone = context.parameters.get("zone") ?? ""
-            return await self.api(request, account: nil, permission: .zoneRead) { db, token in
-                Reply(result: try cf.zone(db, token: token, id: zone))
-            }
+        zones.get(":zone") { _, context in
+            try await self.reply(context) { db, token in Reply(result: try cf.zone(db, token: token, id: context.parameter("zone"))) }
         }
 
         // DNS records.
-        v4.get("/zones/:zone/dns_records") { request, context in
-            let zoneId = context.parameters.get("zone") ?? ""
+        let dns = routes("/zones/:zone/dns_records", read: .dnsRead, write: .dnsWrite)
+        dns.get { request, context in
             let query = Self.query(request)
-            return await self.api(request, account: nil, permission: .dnsRead) { db, token in
-                let zone = try cf.zone(db, token: token, id: zoneId)
-                return Self.page(try cf.listDNS(db, zone: zone, query: query), query)
-            }
+            return try await self.reply(context) { db, token in Self.page(try cf.listDNS(db, zone: try cf.zone(db, token: token, id: context.parameter("zone")), query: query), query) }
         }
-        v4.post("/zones/:zone/dns_records") { request, context in
-            let zoneId = context.parameters.get("zone") ?? ""
-            let body = try await Self.jsonBody(request)
-            return await self.api(request, account: nil, permission: .dnsWrite) { db, token in
-                let zone = try cf.zone(db, token: token, id: zoneId)
+        dns.post { request, context in
+            try await self.reply(context, body: request) { db, token, body in
+                let zone = try cf.zone(db, token: token, id: context.parameter("zone"))
                 let record = try cf.dnsRecord(db, zone: zone, body: try body.get(), existing: nil)
                 try cf.saveDNS(db, zone: zone, record: record)
                 return Reply(result: record)
             }
         }
-        v4.get("/zones/:zone/dns_records/:record") { request, context in
-            let zoneId = context.parameters.get("zone") ?? ""
-            let id = context.parameters.get("record") ?? ""
-            return await self.api(request, account: nil, permission: .dnsRead) { db, token in
-                Reply(result: try cf.dns(db, zone: try cf.zone(db, token: token, id: zoneId), id: id))
+        dns.get(":record") { _, context in
+            try await self.reply(context) { db, token in
+                Reply(result: try cf.dns(db, zone: try cf.zone(db, token: token, id: context.parameter("zone")), id: context.parameter("record")))
             }
         }
         for (method, partial) in [(HTTPRequest.Method.put, false), (.patch, true)] {
-            v4.on("/zones/:zone/dns_records/:record", method: method) { request, context in
-                let zoneId = context.parameters.get("zone") ?? ""
-                let id = context.parameters.get("record") ?? ""
-                let body = try await Self.jsonBody(request)
-                return await self.api(request, account: nil, permission: .dnsWrite) { db, token in
-                    let zone = try cf.zone(db, token: token, id: zoneId)
-                    let existing = try cf.dns(db, zone: zone, id: id)
+            dns.on(":record", method: method) { request, context in
+                try await self.reply(context, body: request) { db, token, body in
+                    let zone = try cf.zone(db, token: token, id: context.parameter("zone"))
+                    let existing = try cf.dns(db, zone: zone, id: context.parameter("record"))
                     var base = existing
                     if !partial {
                         // PUT replaces the record: only identity and creation time carry over.
@@ -346,43 +231,36 @@ struct CloudflareRoutes: Sendable {
                 }
             }
         }
-        v4.delete("/zones/:zone/dns_records/:record") { request, context in
-            let zoneId = context.parameters.get("zone") ?? ""
-            let id = context.parameters.get("record") ?? ""
-            return await self.api(request, account: nil, permission: .dnsWrite) { db, token in
-                _ = try cf.dns(db, zone: try cf.zone(db, token: token, id: zoneId), id: id)
+        dns.delete(":record") { _, context in
+            let id = context.parameter("record")
+            return try await self.reply(context) { db, token in
+                _ = try cf.dns(db, zone: try cf.zone(db, token: token, id: context.parameter("zone")), id: id)
                 try SandboxDatabase.deleteCloudflare(db, kind: "dns", id: id)
                 return Reply(result: ["id": .string(id)])
             }
         }
 
         // Custom hostnames (Cloudflare for SaaS).
-        v4.post("/zones/:zone/custom_hostnames") { request, context in
-            let zoneId = context.parameters.get("zone") ?? ""
-            let body = try await Self.jsonBody(request)
-            return await self.api(request, account: nil, permission: .sslWrite) { db, token in
-                Reply(result: try cf.createCustomHostname(db, zone: try cf.zone(db, token: token, id: zoneId), body: try body.get()))
+        let hostnames = routes("/zones/:zone/custom_hostnames", read: .sslRead, write: .sslWrite)
+        hostnames.post { request, context in
+            try await self.reply(context, body: request) { db, token, body in
+                Reply(result: try cf.createCustomHostname(db, zone: try cf.zone(db, token: token, id: context.parameter("zone")), body: try body.get()))
             }
         }
-        v4.get("/zones/:zone/custom_hostnames") { request, context in
-            let zoneId = context.parameters.get("zone") ?? ""
+        hostnames.get { request, context in
             let query = Self.query(request)
-            return await self.api(request, account: nil, permission: .sslRead) { db, token in
-                Self.page(try cf.listCustomHostnames(db, zone: try cf.zone(db, token: token, id: zoneId), hostname: query["hostname"]), query)
+            return try await self.reply(context) { db, token in
+                Self.page(try cf.listCustomHostnames(db, zone: try cf.zone(db, token: token, id: context.parameter("zone")), hostname: query["hostname"]), query)
             }
         }
-        v4.get("/zones/:zone/custom_hostnames/:id") { request, context in
-            let zoneId = context.parameters.get("zone") ?? ""
-            let id = context.parameters.get("id") ?? ""
-            return await self.api(request, account: nil, permission: .sslRead) { db, token in
-                Reply(result: try cf.customHostname(db, zone: try cf.zone(db, token: token, id: zoneId), id: id))
+        hostnames.get(":id") { _, context in
+            try await self.reply(context) { db, token in
+                Reply(result: try cf.customHostname(db, zone: try cf.zone(db, token: token, id: context.parameter("zone")), id: context.parameter("id")))
             }
         }
-        v4.delete("/zones/:zone/custom_hostnames/:id") { request, context in
-            let zoneId = context.parameters.get("zone") ?? ""
-            let id = context.parameters.get("id") ?? ""
-            return await self.api(request, account: nil, permission: .sslWrite) { db, token in
-                Reply(result: try cf.deleteCustomHostname(db, zone: try cf.zone(db, token: token, id: zoneId), id: id))
+        hostnames.delete(":id") { _, context in
+            try await self.reply(context) { db, token in
+                Reply(result: try cf.deleteCustomHostname(db, zone: try cf.zone(db, token: token, id: context.parameter("zone")), id: context.parameter("id")))
             }
         }
 
@@ -465,22 +343,37 @@ struct CloudflareRoutes: Sendable {
         }
     }
 
-    private func api(_ request: Request, account: String?, permission: CloudflarePermission?, _ operation: @escaping Operation) async -> Response {
-        await cloudflare.paced(method: request.method.rawValue, path: request.uri.path)
+    /// The shared handler of the Cloudflare API routes: runs `operation` in one sandbox transaction as the request's
+    /// token (checked by `CloudflareAccessMiddleware`), runs a D1 query it leaves pending on the database's own file,
+    /// and answers Cloudflare's success envelope. Errors reach the middleware as `CloudflareAPIError`s.
+    private func reply(_ context: CloudflareRequestContext, _ operation: @escaping Operation) async throws -> Response {
+        let token = try context.requireToken()
         do {
-            let (token, _) = try cloudflare.authenticate(authorization: ResponseBuilding.header(request, "Authorization"))
-            try cloudflare.countRequest(accountId: token.accountId)
-            try cloudflare.authorize(token, account: account, permission)
             var reply = try await cloudflare.database.writer.write { db in try operation(db, token) }
             if case let .d1Query(id, sql, params) = reply.pending {
                 reply.result = .array(try cloudflare.d1.query(id, sql: sql, params: params))
             }
             return ResponseBuilding.json(reply.status, CloudflareEnvelope.success(reply.result, messages: reply.messages, info: reply.info))
-        } catch let error as CloudflareAPIError {
-            return Self.failure(error)
         } catch {
-            return Self.failure(CloudflareAPIError(status: 500, code: 10013, message: "The sandbox failed: \(error)"))
+            throw Self.apiError(error)
         }
+    }
+
+    /// `reply` for a route with a JSON body, read before the transaction and handed to the operation unparsed.
+    private func reply(_ context: CloudflareRequestContext, body request: Request,
+                       _ operation: @escaping @Sendable (Database, CloudflareStandIn.Token, JSONBody) throws -> Reply) async throws -> Response {
+        let body = try await Self.jsonBody(request)
+        return try await reply(context) { db, token in try operation(db, token, body) }
+    }
+
+    /// A read outside the envelope (a script's content).
+    private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do { return try await cloudflare.database.writer.read(body) } catch { throw Self.apiError(error) }
+    }
+
+    /// Cloudflare's error for anything a route throws: its own, or 500 (10013) for a failure of the sandbox itself.
+    static func apiError(_ error: any Error) -> CloudflareAPIError {
+        error as? CloudflareAPIError ?? CloudflareAPIError(status: 500, code: 10013, message: "The sandbox failed: \(error)")
     }
 
     static func failure(_ error: CloudflareAPIError) -> Response {
@@ -489,7 +382,7 @@ struct CloudflareRoutes: Sendable {
     }
 
     /// The JSON body, or the error Cloudflare gives for a body that is not JSON (raised when the operation reads it).
-    static func jsonBody(_ request: Request) async throws -> Result<JSONValue, CloudflareAPIError> {
+    static func jsonBody(_ request: Request) async throws -> JSONBody {
         let data = try await ResponseBuilding.body(request)
         guard !data.isEmpty else { return .success([:]) }
         guard let json = try? JSONValue.decode(data) else {

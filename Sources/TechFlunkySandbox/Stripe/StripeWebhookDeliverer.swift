@@ -1,10 +1,12 @@
 import Foundation
 import GRDB
 import Logging
+import TechFlunkyHTTP
 
-/// Delivers Stripe events to the platform's webhook endpoint, signed as Stripe signs them, and retries a
-/// failed delivery with Core's `RetryPolicy` (0.5 s, 1 s, 2 s … capped at 60 s, no jitter; real Stripe stretches the
-/// same idea over three days). Pending deliveries live in SQLite, so a restart resumes them.
+/// Delivers Stripe events to the platform's webhook endpoint, signed as Stripe signs them, over the project's
+/// HTTP client (`TechFlunkyHTTP`), and retries a failed delivery with Core's `RetryPolicy` (0.5 s, 1 s, 2 s …
+/// capped at 60 s, no jitter; real Stripe stretches the same idea over three days). Pending deliveries live in
+/// SQLite, so a restart resumes them.
 public actor StripeWebhookDeliverer {
     public struct Endpoint: Sendable {
         public var url: String
@@ -18,7 +20,8 @@ public actor StripeWebhookDeliverer {
     private let database: SandboxDatabase
     private let clock: SandboxClock
     private let logger: Logger
-    private let client = OutboundHTTPClient()
+    /// One attempt per delivery at the transport (the retries are this actor's, on the schedule above).
+    private let transport: any HTTPTransport
     private var endpoint: Endpoint?
     private var inFlight: Set<String> = []
     private var loop: Task<Void, Never>?
@@ -26,7 +29,9 @@ public actor StripeWebhookDeliverer {
     let baseDelay: Double
 
     init(database: SandboxDatabase, clock: SandboxClock, endpoint: Endpoint?, logger: Logger, maxAttempts: Int = 12,
-         baseDelay: Double = 0.5) {
+         baseDelay: Double = 0.5,
+         transport: any HTTPTransport = CurlHTTPClient(configuration: .init(timeouts: HTTPTimeouts(connect: 5, total: 10), retry: .never))) {
+        self.transport = transport
         self.database = database
         self.clock = clock
         self.endpoint = endpoint
@@ -86,11 +91,11 @@ public actor StripeWebhookDeliverer {
         var outcome: String
         var delivered = false
         do {
-            let response = try await client.post(url: endpoint.url, headers: [
-                ("Content-Type", "application/json; charset=utf-8"),
-                ("Stripe-Signature", signature),
-                ("User-Agent", "Stripe/1.0 (+https://stripe.com/docs/webhooks)"),
-            ], body: body)
+            let response = try await transport.send(HTTPRequest(method: .POST, url: endpoint.url, headers: [
+                "Content-Type": "application/json; charset=utf-8",
+                "Stripe-Signature": signature,
+                "User-Agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)",
+            ], body: body, retryable: false))
             delivered = (200..<300).contains(response.status)
             outcome = "HTTP \(response.status)"
         } catch {

@@ -1,3 +1,5 @@
+import TechFlunkyClient
+
 /// Work `update` asks for and the `EffectRunner` performs; each comes back as a `Message`.
 public enum Effect: Sendable, Hashable {
     case request(RequestID, ServiceRequest)

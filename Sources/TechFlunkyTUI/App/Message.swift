@@ -1,4 +1,5 @@
 import Foundation
+import TechFlunkyClient
 
 /// Everything that can happen to the UI: input, time, and the results of effects. `AppUpdate.update` is the
 /// only thing that turns messages into a new state.

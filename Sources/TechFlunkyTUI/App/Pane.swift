@@ -1,4 +1,5 @@
 import Foundation
+import TechFlunkyClient
 
 /// A screen of the UI (Browse, Listing detail, Checkout…). A pane is a value: its state plus pure functions
 /// to update and render it. It never performs I/O; it asks for requests and timers with `PaneCommand`s and

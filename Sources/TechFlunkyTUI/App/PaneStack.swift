@@ -1,3 +1,5 @@
+import TechFlunkyClient
+
 /// The panes of one tab, top last: Enter pushes a pane (Browse → Listing → Checkout), Esc or `q` pops it.
 ///
 /// ## Adding a pane

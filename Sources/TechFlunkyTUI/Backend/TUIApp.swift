@@ -1,5 +1,6 @@
 import CNCursesW
 import Foundation
+import TechFlunkyClient
 
 /// The entry point of the terminal UI: `TUIApp.run(service:environment:themes:)` takes over the terminal until
 /// the user quits (or a signal asks it to), and always gives the terminal back.

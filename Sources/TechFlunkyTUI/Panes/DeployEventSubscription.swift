@@ -1,10 +1,11 @@
 import Synchronization
+import TechFlunkyClient
 import TechFlunkyCore
 
 // Subscriptions: the Elm architecture's long-lived effects. A pane asks for one with `PaneCommand.subscribe`,
 // the `EffectRunner` runs it in a task and posts every update as `Message.subscription(id, update)`, and the
 // pane ends it with `.unsubscribe` when it goes away. The deployment progress pane is the one user: it follows
-// a deployment's event stream, which the client resumes across broken connections.
+// a deployment's event stream, which the client resumes across broken connections and checks for order.
 
 /// Identifies one subscription, so its updates reach the pane that asked and it can be cancelled.
 public struct SubscriptionID: Hashable, Sendable, CustomStringConvertible {
@@ -21,23 +22,12 @@ public enum Subscription: Hashable, Sendable {
 
 /// What a subscription delivers.
 public enum SubscriptionUpdate: Sendable, Hashable {
-    case deployment(DeploymentWatchUpdate)
+    /// The next update of a deployment's feed, as the client's stream yields it (Core's type, unwrapped).
+    case deployment(DeploymentStreamUpdate)
     /// The source ended normally (a deployment reached a final state).
     case finished
     /// The source failed in a way retrying cannot fix (signed out, deployment not found).
     case failed(ServiceFailure)
-}
-
-/// One element of a deployment's event stream as the UI sees it (the client's stream mapped by the service).
-public enum DeploymentWatchUpdate: Sendable, Hashable {
-    /// The next event, in order, never repeated.
-    case event(DeploymentEvent)
-    /// The platform has been unreachable for a while; the stream keeps trying.
-    case reconnecting(reason: String)
-    /// The connection is back.
-    case reconnected
-    /// The stream could not replay what was missed and sends the whole state instead; events continue after it.
-    case resynchronized(Deployment)
 }
 
 /// The running subscription tasks by id, so `unsubscribe` can cancel one.

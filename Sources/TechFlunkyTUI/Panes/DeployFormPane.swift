@@ -117,6 +117,16 @@ public struct DeployFormPane: Pane {
         return handled ? [] : nil
     }
 
+    /// The form's field for a request field the platform refused (`error.field` of `POST /api/deploy` and retry).
+    static func field(refused requestField: String?) -> Field? {
+        switch DeployRequestValidator.Problem.Field.allCases.first(where: { $0.requestPath == requestField }) {
+        case .domain: .domain
+        case .accountId: .accountId
+        case .apiToken: .apiToken
+        case nil: nil
+        }
+    }
+
     /// Checks every field; sends the deploy request only when all pass. The token leaves the pane here.
     mutating func submit(_ ctx: inout PaneContext) -> [PaneCommand] {
         guard submitRequest == nil else { return [] }
@@ -156,13 +166,8 @@ public struct DeployFormPane: Pane {
             return retrying == nil ? [.pop, .push(progress)] : [.pop, .pop, .push(progress)]
         case let .failure(failure):
             submitError = failure.message
-            if failure.code == APIErrorCode.validation || failure.code == APIErrorCode.badRequest {
-                // The platform names the field it refused; point at ours.
-                focus = failure.message.localizedCaseInsensitiveContains("domain") ? .domain
-                    : (failure.message.localizedCaseInsensitiveContains("account") ? .accountId : .apiToken)
-            } else {
-                focus = .apiToken
-            }
+            // The platform names the field it refused; point at ours. Anything else: the token is asked again.
+            focus = Self.field(refused: failure.field) ?? .apiToken
             return []
         case .success:
             submitError = "unexpected answer from the platform"

@@ -1,130 +1,72 @@
 import Foundation
 import TechFlunkyCore
 
-/// A deployment as the progress pane knows it: the platform's snapshot with the numbered events applied on top,
-/// in order, each once. Pure: the pane feeds it snapshots and events and reads it to render.
+/// A deployment as the progress pane knows it: the platform's snapshot with the numbered events applied on top by
+/// `Deployment.apply` (Core: the same rule the platform's recorder writes snapshots with, and the one place an
+/// event's order is checked). Pure: the pane feeds it snapshots and events and reads it to render.
 ///
-/// The event stream already resumes without gaps or repeats; this model still checks sequence numbers itself,
-/// because a snapshot and a stream can overlap (a snapshot taken after some events were streamed) and because
-/// showing a step twice or out of order is the one thing this pane must never do.
+/// A snapshot and the stream can overlap (a snapshot taken after some events were streamed), so an event already
+/// applied is a `.duplicate` and a missing one a `.gap`; showing a step twice or out of order is the one thing
+/// this pane must never do.
 public struct DeployProgressModel: Sendable, Hashable {
-    public var deploymentId: String
-    public var orderId: String?
-    public var listingSlug: String?
-    /// The Cloudflare account deployed into (from the snapshot): a retry or rollback sends it with the token.
-    public var accountId: String?
-    public var domain: String?
-    public var state: DeploymentState?
-    /// Always the nine steps, in `DeploymentStepKind` order.
-    public private(set) var steps: [DeploymentStep]
-    public private(set) var resources: [CreatedResource] = []
-    public var url: String?
-    public var lastMessage: String?
-    /// Sequence number of the newest event applied (0 before any); the stream resumes after it.
-    public private(set) var lastEventId = 0
+    /// The deployment so far. Before any snapshot its ids are empty and it has nine pending steps.
+    public private(set) var deployment: Deployment
+    /// Whether the state is known (from a snapshot, an event, or what the pane was opened with).
+    private var stateKnown = false
     /// Whether a snapshot or event has arrived yet.
     public private(set) var isLoaded = false
 
-    /// What applying an event did.
-    public enum EventOutcome: Equatable, Sendable {
-        case applied
-        /// Already applied (its number is not above `lastEventId`); ignored.
-        case duplicate
-        /// Events are missing between `lastEventId` and this one: nothing applied, fetch a snapshot.
-        case gap(expected: Int, received: Int)
-        /// For another deployment; ignored.
-        case foreign
-    }
+    public typealias EventOutcome = Deployment.EventOutcome
 
     public init(deploymentId: String) {
-        self.deploymentId = deploymentId
-        steps = DeploymentStepKind.allCases.map { DeploymentStep(kind: $0) }
+        let placeholderDate = Date(timeIntervalSince1970: 0)
+        deployment = Deployment(id: deploymentId, orderId: "", listingSlug: "", accountId: "", domain: nil, state: .queued,
+                                steps: DeploymentStepKind.allCases.map { DeploymentStep(kind: $0) }, resources: [], url: nil,
+                                lastMessage: nil, lastEventId: 0, createdAt: placeholderDate, updatedAt: placeholderDate)
     }
+
+    public var deploymentId: String { deployment.id }
+    public var orderId: String? { deployment.orderId.isEmpty ? nil : deployment.orderId }
+    public var listingSlug: String? { deployment.listingSlug.isEmpty ? nil : deployment.listingSlug }
+    /// The Cloudflare account deployed into (from the snapshot): a retry or rollback sends it with the token.
+    public var accountId: String? { deployment.accountId.isEmpty ? nil : deployment.accountId }
+    public var domain: String? { deployment.domain }
+    /// nil until a snapshot or a state event says (or the pane sets what it was opened with).
+    public var state: DeploymentState? {
+        get { stateKnown ? deployment.state : nil }
+        set {
+            stateKnown = newValue != nil
+            if let newValue { deployment.state = newValue }
+        }
+    }
+    /// Always the nine steps, in `DeploymentStepKind` order.
+    public var steps: [DeploymentStep] { deployment.steps }
+    public var resources: [CreatedResource] { deployment.resources }
+    public var url: String? { deployment.url }
+    public var lastMessage: String? { deployment.lastMessage }
+    /// Sequence number of the newest event applied (0 before any); the stream resumes after it.
+    public var lastEventId: Int { deployment.lastEventId }
 
     /// Takes a snapshot unless it is older than what the events already told (its `lastEventId` below ours).
     public mutating func apply(snapshot: Deployment) {
         guard snapshot.id == deploymentId, snapshot.lastEventId >= lastEventId || !isLoaded else { return }
-        orderId = snapshot.orderId
-        listingSlug = snapshot.listingSlug
-        accountId = snapshot.accountId
-        domain = snapshot.domain
-        state = snapshot.state
-        steps = DeploymentStepKind.allCases.map { kind in
+        var taken = snapshot
+        taken.steps = DeploymentStepKind.allCases.map { kind in
             snapshot.steps.first { $0.kind == kind } ?? DeploymentStep(kind: kind)
         }
-        resources = snapshot.resources
-        url = snapshot.url
-        lastMessage = snapshot.lastMessage
-        lastEventId = snapshot.lastEventId
+        deployment = taken
+        stateKnown = true
         isLoaded = true
     }
 
     @discardableResult
     public mutating func apply(_ event: DeploymentEvent) -> EventOutcome {
-        guard event.deploymentId == deploymentId else { return .foreign }
-        guard event.seq > lastEventId else { return .duplicate }
-        guard event.seq == lastEventId + 1 else { return .gap(expected: lastEventId + 1, received: event.seq) }
-        lastEventId = event.seq
-        isLoaded = true
-        switch event.kind {
-        case .deployment:
-            if let newState = event.state {
-                if newState == .running && (state == .failed || state == .interrupted) {
-                    // A retry: the failed step's message and code belong to the last run.
-                    for i in steps.indices where steps[i].state == .failed {
-                        steps[i].state = .pending
-                        steps[i].message = nil
-                        steps[i].errorCode = nil
-                    }
-                }
-                state = newState
-            }
-            if let message = event.message { lastMessage = message }
-            if let eventURL = event.url { url = eventURL }
-        case .step:
-            guard let kind = event.step, let stepState = event.stepState,
-                  let i = steps.firstIndex(where: { $0.kind == kind }) else { break }
-            steps[i].state = stepState
-            switch stepState {
-            case .running:
-                steps[i].startedAt = event.at
-                steps[i].finishedAt = nil
-                steps[i].message = event.message
-                steps[i].errorCode = nil
-            case .waiting:
-                if steps[i].startedAt == nil { steps[i].startedAt = event.at }
-                steps[i].message = event.message ?? steps[i].message
-            case .succeeded, .failed, .skipped:
-                if steps[i].startedAt == nil { steps[i].startedAt = event.at }
-                steps[i].finishedAt = event.at
-                steps[i].message = event.message ?? steps[i].message
-                steps[i].errorCode = event.errorCode
-            case .pending:
-                // Rolled back or reset for a retry.
-                steps[i].startedAt = nil
-                steps[i].finishedAt = nil
-                steps[i].message = event.message
-                steps[i].errorCode = nil
-            }
-            if let message = event.message { lastMessage = message }
-        case .log:
-            guard let kind = event.step, let message = event.message,
-                  let i = steps.firstIndex(where: { $0.kind == kind }) else { break }
-            steps[i].log.append(message)
-        case .resource:
-            if let resource = event.resource {
-                resources.removeAll { $0.kind == resource.kind && $0.id == resource.id }
-                // The platform announces a removal (rollback) with the same kind of event, worded "Removed …".
-                if !(event.message?.hasPrefix("Removed ") ?? false) { resources.append(resource) }
-            }
-            // What was created, adopted or removed belongs in the step's log too: it is what the step did.
-            if let message = event.message, let kind = event.step ?? event.resource?.step,
-               let i = steps.firstIndex(where: { $0.kind == kind }) {
-                steps[i].log.append(message)
-            }
+        let outcome = deployment.apply(event)
+        if outcome == .applied {
+            isLoaded = true
+            if event.kind == .deployment, event.state != nil { stateKnown = true }
         }
-        if let eventURL = event.url { url = eventURL }
-        return .applied
+        return outcome
     }
 
     /// The step running now, if any.

@@ -1,5 +1,6 @@
 import Foundation
 import TechFlunkyCore
+import TechFlunkyClient
 
 /// A deployment, live: the nine steps with state icons, a spinner on the running step and each step's elapsed
 /// time, an overall progress bar, the log of the selected step, and a failure's message and Cloudflare code.
@@ -279,8 +280,8 @@ public struct DeployProgressPane: Pane {
                 }
                 return commands
             }
-        case let .deployment(.reconnecting(reason)):
-            stream = .reconnecting(reason)
+        case let .deployment(.reconnecting(_, _, reason)):
+            stream = .reconnecting(TextSanitizer.line(reason))
         case .deployment(.reconnected):
             stream = .live
         case let .deployment(.resynchronized(snapshot)):

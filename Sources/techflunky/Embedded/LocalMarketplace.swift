@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import TechFlunkyCore
+import TechFlunkyDemoCatalog
 import TechFlunkyHTTP
 import TechFlunkyPlatform
 import TechFlunkySandbox
@@ -46,7 +47,7 @@ struct LocalMarketplace: Sendable {
             port: options.port,
             dbPath: options.dataDir.appendingPathComponent("platform.sqlite").path,
             dataDir: options.dataDir.path,
-            seedDemoCatalog: options.seedDemoCatalog,
+            demoCatalog: options.seedDemoCatalog ? DemoCatalog.directory : nil,
             syntheticListings: options.syntheticListings,
             httpTransport: CurlHTTPClient(),
             logger: platformLogger

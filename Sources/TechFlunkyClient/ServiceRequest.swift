@@ -1,26 +1,14 @@
 import TechFlunkyCore
 
-/// Identifies one request so that its answer can be matched to the pane that asked, and a stale answer (one
-/// overtaken by a newer request) dropped.
-public struct RequestID: Hashable, Sendable, CustomStringConvertible {
-    public let value: Int
-    public init(_ value: Int) { self.value = value }
-    public var description: String { "#\(value)" }
-}
-
-/// Identifies one scheduled timer (a debounce, a poll).
-public struct TimerID: Hashable, Sendable {
-    public let value: Int
-    public init(_ value: Int) { self.value = value }
-}
-
-/// A call on the platform an effect makes. Part 2 adds checkout, orders, deploy and payouts here (additive).
+/// A call on the platform the terminal UI makes, as a value: a pane asks for one (`PaneCommand.request`), the UI's
+/// effect runner hands it to a `MarketplaceService`, and the answer comes back as a `ServiceResponse`. Adding an
+/// endpoint to the UI is a case here, its answer in `ServiceResponse` (when it has a new shape), its line in
+/// `PlatformClient.perform` and the typed call on `PlatformClient`: all in this module.
 public enum ServiceRequest: Hashable, Sendable {
     case me
     case listings(ListingQuery)
     case listing(slug: String)
     case categories
-    // Part 2: checkout, orders, deployments, payouts, sandbox.
     /// `POST /api/checkout/create-session` with one `Idempotency-Key` per purchase attempt.
     case createCheckoutSession(listingSlug: String, idempotencyKey: String)
     case order(id: String)
@@ -61,19 +49,4 @@ public enum ServiceResponse: Sendable, Hashable {
     case payouts(PayoutsResponse)
     case sandboxPaid
     case sandboxClock(SandboxClockResponse)
-}
-
-/// A failed request, reduced to what the UI shows and decides on.
-public struct ServiceFailure: Error, Hashable, Sendable {
-    public var message: String
-    /// The platform's `error.code` when it answered with an error envelope.
-    public var code: String?
-    /// True when the platform could not be reached at all (the header then shows the connection down).
-    public var isConnectionFailure: Bool
-
-    public init(message: String, code: String? = nil, isConnectionFailure: Bool = false) {
-        self.message = message
-        self.code = code
-        self.isConnectionFailure = isConnectionFailure
-    }
 }

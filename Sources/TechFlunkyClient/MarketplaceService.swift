@@ -1,0 +1,62 @@
+import TechFlunkyCore
+
+/// What the terminal UI asks of the platform: one request at a time, and a deployment's live feed.
+/// `PlatformClient` is the implementation; tests pass an in-memory catalog. Errors thrown by both are
+/// `ServiceFailure`s (anything else is mapped by `ServiceFailure.init(_:)`).
+public protocol MarketplaceService: Sendable {
+    /// Performs one request and answers it; throws `ServiceFailure`.
+    func perform(_ request: ServiceRequest) async throws -> ServiceResponse
+    /// A deployment's updates after event `after`, resuming across broken connections, each event once and in
+    /// order; the stream finishes after the final event.
+    func deploymentUpdates(id: String, after: Int) -> AsyncThrowingStream<DeploymentStreamUpdate, any Error>
+}
+
+extension PlatformClient: MarketplaceService {
+    /// The typed call for each request; a `ClientError` becomes a `ServiceFailure` here.
+    public func perform(_ request: ServiceRequest) async throws -> ServiceResponse {
+        do {
+            return try await answer(request)
+        } catch {
+            throw ServiceFailure(error)
+        }
+    }
+
+    private func answer(_ request: ServiceRequest) async throws -> ServiceResponse {
+        switch request {
+        case .me: .me(try await me())
+        case let .listings(query): .listings(try await listings(query))
+        case let .listing(slug): .listing(try await listing(slug: slug))
+        case .categories: .categories(try await categories())
+        case let .createCheckoutSession(slug, key):
+            .checkoutSession(try await createCheckoutSession(listingSlug: slug, idempotencyKey: key))
+        case let .order(id): .order(try await order(id: id))
+        case .orders: .orders(try await orders())
+        case let .deploy(request): .deployAccepted(try await deploy(request))
+        case let .deployment(id): .deployment(try await deployment(id: id))
+        case let .retryDeployment(id, credentials):
+            .deployAccepted(try await retryDeployment(id: id, cloudflare: credentials))
+        case let .retryDeploymentCorrected(id, credentials, domain):
+            .deployAccepted(try await retryDeployment(id: id, cloudflare: credentials, domain: domain))
+        case let .rollbackDeployment(id, credentials):
+            .deployAccepted(try await rollbackDeployment(id: id, cloudflare: credentials))
+        case let .revealDeploymentSecrets(id): .generatedSecrets(try await revealDeploymentSecrets(id: id))
+        case .sellerAccount: .sellerAccount(try await sellerAccount())
+        case .createSellerAccount: .sellerAccount(try await createSellerAccount())
+        case .payouts: .payouts(try await payouts())
+        case let .sandboxPay(orderId): try await sandboxPaid(orderId: orderId)
+        case let .advanceSandboxClock(seconds): .sandboxClock(try await advanceSandboxClock(seconds: seconds))
+        }
+    }
+
+    /// `sandboxPay` as the answer a request gets (it has no body of its own).
+    private func sandboxPaid(orderId: String) async throws -> ServiceResponse {
+        try await sandboxPay(orderId: orderId)
+        return .sandboxPaid
+    }
+
+    /// `deploymentEvents(id:after:)` as the UI follows it; its `ClientError`s become `ServiceFailure`s where the
+    /// UI catches them (`ServiceFailure.init(_:)`).
+    public func deploymentUpdates(id: String, after: Int) -> AsyncThrowingStream<DeploymentStreamUpdate, any Error> {
+        deploymentEvents(id: id, after: after).updates()
+    }
+}
