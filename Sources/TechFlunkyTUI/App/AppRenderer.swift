@@ -1,3 +1,5 @@
+import TechFlunkyText
+
 /// The pure render of the Elm architecture: `render(state) -> Canvas`. Layout: a header row (product,
 /// platform, account, connection), a tab row with the pane breadcrumb, the pane, a status row, and the footer
 /// of key hints generated from the key maps. The `?` help is a modal over the pane.

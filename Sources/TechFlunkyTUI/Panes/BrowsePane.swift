@@ -1,5 +1,6 @@
 import Foundation
 import TechFlunkyCore
+import TechFlunkyText
 
 /// The catalog: a table of listings with `/` search as you type, category and price filters, sorts, and pages
 /// loaded ahead as you scroll. Only the rows on screen are laid out, so holding 100,000 listings costs the

@@ -1,5 +1,6 @@
 import Foundation
 import TechFlunkyCore
+import TechFlunkyText
 
 /// Buying a listing: the price breakdown (platform fee, seller's share, review hold), then a Stripe Checkout
 /// session, its hosted URL and a QR code of it, and a live wait for the payment. In the sandbox `p` pays with
@@ -273,7 +274,7 @@ public struct CheckoutPane: Pane {
             }
             if let notice { out += StyledLine.wrapped(notice, width: width, style: .warning) }
         case .paid:
-            let paid = order?.paidAt.map { " on " + CheckoutPane.dateTime($0) } ?? ""
+            let paid = order?.paidAt.map { " on " + DisplayFormat.minute($0, in: DisplayFormat.utc) + " UTC" } ?? ""
             out.append(StyledLine([StyledSpan("✔ ", .success), StyledSpan("Payment received\(paid).", CellStyle(.success, bold: true))]))
             out += StyledLine.wrapped("Press Enter to deploy the business into your Cloudflare account now, or do it "
                                       + "later from the Orders tab (2).", width: width)
@@ -288,11 +289,6 @@ public struct CheckoutPane: Pane {
             out.append(StyledLine("Press n to start a new checkout.", .muted))
         }
         return out
-    }
-
-    static func dateTime(_ date: Date) -> String {
-        let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: date)
-        return String(format: "%04d-%02d-%02d %02d:%02d UTC", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0)
     }
 
     public func render(into canvas: inout Canvas, area: Rect, _ ctx: RenderContext) {

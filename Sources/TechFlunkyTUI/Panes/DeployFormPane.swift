@@ -1,5 +1,6 @@
 import Foundation
 import TechFlunkyCore
+import TechFlunkyText
 
 /// Where to deploy a paid order: the buyer's Cloudflare account id, an API token in a masked field, and an
 /// optional custom domain. Everything is checked before sending. The token is never drawn (one `•` per

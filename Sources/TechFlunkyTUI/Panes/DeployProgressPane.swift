@@ -1,6 +1,7 @@
 import Foundation
 import TechFlunkyCore
 import TechFlunkyClient
+import TechFlunkyText
 
 /// A deployment, live: the nine steps with state icons, a spinner on the running step and each step's elapsed
 /// time, an overall progress bar, the log of the selected step, and a failure's message and Cloudflare code.

@@ -1,5 +1,6 @@
 import Foundation
 import TechFlunkyCore
+import TechFlunkyText
 
 /// One listing: price and metrics, the wrapped description, what's included (a tree from the package
 /// manifest), business assets, the seller, and the price breakdown (platform fee, what the seller receives,

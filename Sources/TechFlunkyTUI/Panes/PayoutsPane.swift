@@ -1,5 +1,6 @@
 import Foundation
 import TechFlunkyCore
+import TechFlunkyText
 
 /// A seller's payouts: Stripe onboarding state (with the onboarding link and its QR code while incomplete),
 /// every sale with date, listing, gross, fee, net, hold state and a live countdown to release, and the totals
@@ -181,7 +182,7 @@ public struct PayoutsPane: Pane {
             guard let countdown else { return "" }
             return PayoutsCountdown.format(countdown.remaining(until: payout.holdUntil, localNow: localNow)) ?? "releasing…"
         case .frozen: return payout.reason.map { "held: " + $0 } ?? "held"
-        case .released: return payout.releasedAt.map(OrdersPane.date) ?? "released"
+        case .released: return payout.releasedAt.map { DisplayFormat.day($0) } ?? "released"
         case .refunded, .disputed: return "–"
         }
     }
@@ -293,7 +294,7 @@ public struct PayoutsPane: Pane {
         let release = rows.map { releaseText($0, localNow: now) }
         TableWidget(columns: columns, rowCount: rows.count, row: { i in
             let p = rows[i]
-            return [OrdersPane.date(p.soldAt), p.listingTitle, p.gross.formatted, p.fee.formatted, p.net.formatted,
+            return [DisplayFormat.day(p.soldAt), p.listingTitle, p.gross.formatted, p.fee.formatted, p.net.formatted,
                     PayoutsPane.holdLabel(p.state), release[i]]
         }, rowStyle: { i in CellStyle(PayoutsPane.holdRole(rows[i].state)) })
             .render(into: &canvas, area: Rect(x: x, y: y, width: tableWidth, height: area.maxY - y - (failure == nil ? 0 : 1)), state: table)

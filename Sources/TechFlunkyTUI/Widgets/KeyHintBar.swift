@@ -1,3 +1,5 @@
+import TechFlunkyText
+
 /// The footer: key hints generated from the key maps (`KeyBinding`), as many as fit.
 public struct KeyHintBar: Sendable {
     public var hints: [KeyHint]

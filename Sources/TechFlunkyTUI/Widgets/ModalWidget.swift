@@ -1,3 +1,5 @@
+import TechFlunkyText
+
 /// A bordered box in the middle of the screen over whatever is below it (help, confirmations).
 public struct ModalWidget: Sendable {
     public var title: String

@@ -1,3 +1,5 @@
+import TechFlunkyText
+
 /// A run of text in one style, part of a `StyledLine`.
 public struct StyledSpan: Hashable, Sendable {
     public var text: String

@@ -1,3 +1,5 @@
+import TechFlunkyText
+
 /// A horizontal bar filled to a fraction, with eighth-cell resolution, and an optional label after it.
 public struct ProgressBarWidget: Sendable {
     public var fraction: Double

@@ -1,3 +1,5 @@
+import TechFlunkyText
+
 /// A row of numbered tabs with the active one highlighted.
 public struct TabsWidget: Sendable {
     public var titles: [String]

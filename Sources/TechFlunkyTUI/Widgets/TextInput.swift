@@ -1,3 +1,5 @@
+import TechFlunkyText
+
 /// A one-line text field's state and editing (readline keys): insert, Backspace, Delete, ←/→, Home/End,
 /// Ctrl-A/E (start/end), Ctrl-U (delete to start), Ctrl-K (delete to end), Ctrl-W (delete word before).
 /// In masked mode (secrets such as an API token) it renders `•` per character and never shows the text.

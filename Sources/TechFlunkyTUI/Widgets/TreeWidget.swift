@@ -1,3 +1,5 @@
+import TechFlunkyText
+
 /// A node of a tree: a label, its style, and children.
 public struct TreeNode: Hashable, Sendable {
     public var label: String

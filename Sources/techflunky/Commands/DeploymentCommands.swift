@@ -245,7 +245,7 @@ struct DeploymentProgressPrinter {
                 if json { try out.json(event, pretty: false) } else { print(event) }
                 if event.isFinal { finalState = event.state }
             case let .reconnecting(since, _, reason):
-                TerminalOutput.note("reconnecting… (unreachable since \(TerminalOutput.date(since)): \(reason))")
+                TerminalOutput.note("reconnecting… (unreachable since \(TerminalOutput.date(since)): \(TerminalOutput.clean(reason)))")
             case .reconnected:
                 TerminalOutput.note("reconnected")
             case let .resynchronized(snapshot):

@@ -54,7 +54,7 @@ struct BuyCommand: AsyncParsableCommand {
         case .pendingPayment:
             break
         default:
-            out.line(out.paint("Paid.", .green) + " Deploy it with: techflunky deploy \(order.id) --account-id <cloudflare account id>")
+            out.line(out.paint("Paid.", .green) + " Deploy it with: techflunky deploy \(TerminalOutput.clean(order.id)) --account-id <cloudflare account id>")
         }
     }
 }

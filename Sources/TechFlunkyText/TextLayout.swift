@@ -15,7 +15,7 @@ public enum TextLayout {
     /// otherwise the length and width of the longest prefix that fits `width - 1` cells, leaving room for the
     /// ellipsis. One pass that stops as soon as the text is known not to fit, so a 10,000-character title costs no
     /// more than a short one.
-    static func cutPoint(_ text: String, width: Int) -> (end: Int, width: Int, truncated: Bool) {
+    public static func cutPoint(_ text: String, width: Int) -> (end: Int, width: Int, truncated: Bool) {
         var used = 0
         var keepEnd = 0  // end of the prefix that fits in width-1 cells
         var keepWidth = 0

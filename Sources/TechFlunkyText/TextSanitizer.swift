@@ -4,8 +4,11 @@
 /// window or write to the clipboard; `\r` and `\b` move the cursor back so later text overwrites earlier
 /// text (spoofing, CWE-150 — kubectl's CVE-2021-25743); bidi overrides and isolates reorder what is shown.
 /// None of these may reach the screen. Escape sequences are removed whole (their payload is noise), other
-/// C0 controls and DEL become visible control pictures (`␇`), C1 controls become `�`, bidi controls are
-/// dropped, and line breaks and tabs become spaces (or line breaks, for multi-line text).
+/// C0 controls and DEL become visible control pictures (`␇`), C1 controls become `�`, bidi controls, zero-width
+/// spaces and non-joiners, byte-order marks and interlinear annotations are dropped, and line breaks (U+2028 and
+/// U+2029 among them) and tabs become spaces (or line breaks, for multi-line text).
+///
+/// The one sanitiser of the project: the TUI draws and the scripting commands print only what passed it.
 public enum TextSanitizer {
     /// Sanitises text that is shown on one line (a table cell, a title).
     public static func line(_ text: String) -> String {

@@ -1,8 +1,3 @@
-import CNCursesW
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// How a grapheme is drawn on a terminal so that our width, ncurses' width and the terminal's width agree.
 ///
 /// ncurses stores a cell as one spacing character plus a few zero-width ones, and measures it with the C library's
@@ -38,13 +33,12 @@ public enum TerminalGlyph {
     /// The parts a grapheme is drawn as, in order. Printable ASCII is one part of width 1.
     public static func parts(_ c: Character) -> [Part] {
         if let ascii = c.asciiValue { return ascii >= 0x20 && ascii < 0x7F ? [Part(text: String(c), width: 1)] : [] }
-        DisplayWidth.prepareLocale()
         var parts: [Part] = []
         var combining = 0
         for s in c.unicodeScalars {
             let v = s.value
             if isDropped(v) { continue }
-            let w = Int(tf_wcwidth(wchar_t(bitPattern: v)))
+            let w = DisplayWidth.wcwidth(v)
             if w == 0 {
                 if parts.isEmpty {
                     parts.append(Part(text: String(s), width: 0))
@@ -76,10 +70,9 @@ public enum TerminalGlyph {
     }
 
     /// The cells ncurses will give a part when it is drawn: `wcwidth` of its first scalar (its only spacing one).
-    static func ncursesWidth(_ part: String) -> Int {
+    public static func ncursesWidth(_ part: String) -> Int {
         guard let first = part.unicodeScalars.first else { return 1 }
         if first.value < 0x80 { return 1 }
-        DisplayWidth.prepareLocale()
-        return Int(tf_wcwidth(wchar_t(bitPattern: first.value)))
+        return DisplayWidth.wcwidth(first.value)
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
-import TechFlunkyCore
 
-/// How numbers, ages and ratios are written in tables and details.
+/// How numbers, ages, ratios, sizes and dates are written in the TUI's tables and details and in the scripting
+/// commands' text output. (Money writes itself: `Money.formatted` in Core.)
 public enum DisplayFormat {
     /// `12,345`
     public static func grouped(_ n: Int) -> String {
@@ -28,7 +28,6 @@ public enum DisplayFormat {
         return m == 0 ? "\(y)y" : "\(y)y \(m)m"
     }
 
-    /// `2.4×` or `–` when there is no profit.
     /// How long ago, compactly: `today`, `3d`, `5w`, `4mo`, `2y`.
     public static func since(_ date: Date, now: Date) -> String {
         let days = Int(now.timeIntervalSince(date) / 86_400)
@@ -41,6 +40,7 @@ public enum DisplayFormat {
         }
     }
 
+    /// `2.4×` or `–` when there is no profit.
     public static func multiple(_ m: Double?) -> String {
         guard let m, m.isFinite else { return "–" }
         let tenths = Int((m * 10).rounded())
@@ -57,4 +57,19 @@ public enum DisplayFormat {
         let tenths = Int((value * 10).rounded())
         return "\(tenths / 10).\(tenths % 10) \(units[unit])"
     }
+
+    /// `2026-12-05`: the calendar day in `timeZone` (UTC unless told).
+    public static func day(_ date: Date, in timeZone: TimeZone = utc) -> String {
+        let c = Calendar(identifier: .gregorian).dateComponents(in: timeZone, from: date)
+        return String(format: "%04d-%02d-%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0)
+    }
+
+    /// `2026-12-05 19:55`: the day and the minute in `timeZone`, which the caller names (the scripting commands
+    /// print this machine's time, the TUI says UTC).
+    public static func minute(_ date: Date, in timeZone: TimeZone) -> String {
+        let c = Calendar(identifier: .gregorian).dateComponents(in: timeZone, from: date)
+        return String(format: "%04d-%02d-%02d %02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0)
+    }
+
+    public static let utc = TimeZone(identifier: "UTC")!
 }
