@@ -123,7 +123,10 @@ final class WireJSONTests: XCTestCase {
         for text in ["\(login)", "\(signup)", String(reflecting: [login]), "\(auth)", String(reflecting: auth), "\(secrets)", dumpedSecrets] {
             XCTAssertFalse(text.contains("PASSWORD") || text.contains("SESSION") || text.contains("VALUE"), text)
         }
-        XCTAssertTrue("\(secrets.secrets[0])".contains("api/ADMIN_KEY"))
+        XCTAssertEqual("\(secrets.secrets[0])", "GeneratedSecret(worker: api, name: ADMIN_KEY, value: \(redactedSecret))")
+        XCTAssertEqual("\(login)", "LoginRequest(email: a@b.c, password: \(redactedSecret))")
+        XCTAssertEqual(Mirror(reflecting: signup).children.map(\.label), ["email", "password", "displayName"])
+        XCTAssertEqual(Mirror(reflecting: auth).children.first?.value as? String, redactedSecret)
     }
 
     func testListingQueryItemsLeaveOutEmptyValues() {

@@ -8,36 +8,43 @@ import Foundation
 /// What redacted secrets print as: the one spelling (`CloudflareAPIToken` prints it too).
 public let redactedSecret = "<redacted>"
 
-extension CloudflareCredentials: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
-    public var description: String { "CloudflareCredentials(accountId: \(accountId), apiToken: \(redactedSecret))" }
-    public var debugDescription: String { description }
-    public var customMirror: Mirror { Mirror(self, children: ["accountId": accountId, "apiToken": redactedSecret]) }
+/// A wire type whose text forms show its fields in order with each secret as `redactedSecret`: conform by
+/// listing the fields (`printedFields`), and `description`, `debugDescription` and the mirror follow from it.
+public protocol SecretRedacting: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    /// The fields as `print` and `dump` show them, secrets already replaced by `redactedSecret`.
+    var printedFields: KeyValuePairs<String, Any> { get }
 }
 
-extension SignupRequest: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
-    public var description: String { "SignupRequest(email: \(email), password: \(redactedSecret), displayName: \(displayName))" }
+extension SecretRedacting {
+    public var description: String {
+        "\(Self.self)(" + printedFields.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + ")"
+    }
     public var debugDescription: String { description }
     public var customMirror: Mirror {
-        Mirror(self, children: ["email": email, "password": redactedSecret, "displayName": displayName])
+        Mirror(self, children: printedFields.map { (label: Optional($0.key), value: $0.value) })
     }
 }
 
-extension LoginRequest: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
-    public var description: String { "LoginRequest(email: \(email), password: \(redactedSecret))" }
-    public var debugDescription: String { description }
-    public var customMirror: Mirror { Mirror(self, children: ["email": email, "password": redactedSecret]) }
+extension CloudflareCredentials: SecretRedacting {
+    public var printedFields: KeyValuePairs<String, Any> { ["accountId": accountId, "apiToken": redactedSecret] }
 }
 
-extension AuthResponse: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
-    public var description: String { "AuthResponse(token: \(redactedSecret), expiresAt: \(expiresAt), account: \(account))" }
-    public var debugDescription: String { description }
-    public var customMirror: Mirror {
-        Mirror(self, children: ["token": redactedSecret, "expiresAt": expiresAt, "account": account])
+extension SignupRequest: SecretRedacting {
+    public var printedFields: KeyValuePairs<String, Any> {
+        ["email": email, "password": redactedSecret, "displayName": displayName]
     }
 }
 
-extension GeneratedSecret: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
-    public var description: String { "GeneratedSecret(\(worker)/\(name), value: \(redactedSecret))" }
-    public var debugDescription: String { description }
-    public var customMirror: Mirror { Mirror(self, children: ["worker": worker, "name": name, "value": redactedSecret]) }
+extension LoginRequest: SecretRedacting {
+    public var printedFields: KeyValuePairs<String, Any> { ["email": email, "password": redactedSecret] }
+}
+
+extension AuthResponse: SecretRedacting {
+    public var printedFields: KeyValuePairs<String, Any> {
+        ["token": redactedSecret, "expiresAt": expiresAt, "account": account]
+    }
+}
+
+extension GeneratedSecret: SecretRedacting {
+    public var printedFields: KeyValuePairs<String, Any> { ["worker": worker, "name": name, "value": redactedSecret] }
 }
