@@ -48,6 +48,7 @@ final class DeploymentApplyTests: XCTestCase {
         XCTAssertEqual(d.resources, [resource])
         var removed = event(5, .resource, step: .createDatabases, message: DeploymentEvent.resourceMessage(resource, removed: true))
         removed.resource = resource
+        removed.removed = true
         d.apply(removed)
         XCTAssertEqual(d.resources, [])
         XCTAssertEqual(d.step(.createDatabases)?.log.last, "Removed d1_database shop-db")

@@ -40,8 +40,13 @@ final class DeployProgressModelTests: XCTestCase {
         let dns = model.steps.first { $0.kind == .configureDNS }
         XCTAssertEqual(dns?.log, ["Created dns_record MX shop.x.dev"], "the DNS step shows what it created, not “(no output)”")
         XCTAssertEqual(model.resources, [record])
-        var removed = event(3, .resource, step: .configureDNS, message: "Removed dns_record MX shop.x.dev")
+        var worded = event(3, .resource, step: .configureDNS, message: "Removed dns_record MX shop.x.dev")
+        worded.resource = record
+        model.apply(worded)
+        XCTAssertEqual(model.resources, [record], "only the wire's removed flag removes a resource, not the wording")
+        var removed = event(4, .resource, step: .configureDNS, message: "Removed dns_record MX shop.x.dev")
         removed.resource = record
+        removed.removed = true
         model.apply(removed)
         XCTAssertEqual(model.resources, [])
     }

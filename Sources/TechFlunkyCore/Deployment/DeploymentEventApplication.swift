@@ -23,17 +23,14 @@ extension DeploymentEvent {
         return .next
     }
 
-    /// How a resource event words a removal (a rollback); `Deployment.apply` reads it back from the message.
-    static let removedPrefix = "Removed "
-
     /// The message of a resource event: "Created …", "Adopted …" or "Removed …".
     public static func resourceMessage(_ resource: CreatedResource, removed: Bool) -> String {
-        let verb = removed ? String(removedPrefix.dropLast()) : (resource.created ? "Created" : "Adopted")
+        let verb = removed ? "Removed" : (resource.created ? "Created" : "Adopted")
         return "\(verb) \(resource.kind) \(resource.name)"
     }
 
-    /// Whether this resource event announces a removal rather than a creation or adoption.
-    public var removesResource: Bool { kind == .resource && (message?.hasPrefix(Self.removedPrefix) ?? false) }
+    /// Whether this resource event announces a removal rather than a creation or adoption (the wire's `removed`).
+    public var removesResource: Bool { kind == .resource && removed == true }
 }
 
 extension Deployment {

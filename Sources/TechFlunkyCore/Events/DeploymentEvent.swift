@@ -10,7 +10,7 @@ public struct DeploymentEvent: Codable, Sendable, Hashable {
         case step
         /// A log line of the running step (`step` and `message` set).
         case log
-        /// A resource was created or adopted (`resource` set).
+        /// A resource was created or adopted, or removed by a rollback (`resource` set; `removed` true then).
         case resource
     }
 
@@ -25,11 +25,13 @@ public struct DeploymentEvent: Codable, Sendable, Hashable {
     public var message: String?
     public var errorCode: Int?
     public var resource: CreatedResource?
+    /// On a resource event: true when the resource was removed (a rollback), absent when it was created or adopted.
+    public var removed: Bool?
     public var url: String?
 
     public init(seq: Int, deploymentId: String, kind: Kind, at: Date, state: DeploymentState? = nil,
                 step: DeploymentStepKind? = nil, stepState: StepState? = nil, message: String? = nil,
-                errorCode: Int? = nil, resource: CreatedResource? = nil, url: String? = nil) {
+                errorCode: Int? = nil, resource: CreatedResource? = nil, removed: Bool? = nil, url: String? = nil) {
         self.seq = seq
         self.deploymentId = deploymentId
         self.kind = kind
@@ -40,6 +42,7 @@ public struct DeploymentEvent: Codable, Sendable, Hashable {
         self.message = message
         self.errorCode = errorCode
         self.resource = resource
+        self.removed = removed
         self.url = url
     }
 

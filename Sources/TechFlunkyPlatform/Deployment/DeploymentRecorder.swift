@@ -92,6 +92,7 @@ actor DeploymentRecorder {
         try await record(kind: .resource) { e in
             e.step = resource.step
             e.resource = resource
+            e.removed = true
             e.message = DeploymentEvent.resourceMessage(resource, removed: true)
         }
     }
