@@ -28,7 +28,7 @@ final class LiveMarketplace: Sendable {
         let clock = MovableClock(offsetSeconds: 0)
         let sandbox = try await SandboxServer.start(SandboxConfiguration(
             dataDir: directory.appendingPathComponent("sandbox"), stripeWebhookSecret: secret, stripeSecretKey: key,
-            logger: logger, clock: SandboxClock(base: { clock.now() })))
+            logger: logger, clock: MovableClock(following: clock)))
         let platform: RunningPlatform
         do {
             platform = try await PlatformServer.start(PlatformConfiguration(

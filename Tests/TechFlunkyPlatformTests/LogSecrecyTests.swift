@@ -76,7 +76,7 @@ final class LogSecrecyTests: XCTestCase {
         let clock = MovableClock()
         let sandbox = try await SandboxServer.start(SandboxConfiguration(
             dataDir: harness.directory.appendingPathComponent("sandbox"), stripeWebhookSecret: "whsec_journey_secret",
-            stripeSecretKey: "sk_test_journey_key", logger: collecting(), clock: SandboxClock(base: { clock.now() })))
+            stripeSecretKey: "sk_test_journey_key", logger: collecting(), clock: MovableClock(following: clock)))
         harness.configuration.logger = collecting()
         harness.configuration.clock = clock
         harness.configuration.stripeAPIBase = sandbox.stripeAPIBase

@@ -44,7 +44,7 @@ final class PlatformMetricsTests: XCTestCase {
         quiet.logLevel = .error
         let sandbox = try await SandboxServer.start(SandboxConfiguration(
             dataDir: harness.directory.appendingPathComponent("sandbox"), stripeWebhookSecret: "whsec_test_secret",
-            stripeSecretKey: "sk_test_platform", logger: quiet, clock: SandboxClock(base: { clock.now() })))
+            stripeSecretKey: "sk_test_platform", logger: quiet, clock: MovableClock(following: clock)))
         harness.configuration.clock = clock
         harness.configuration.stripeAPIBase = sandbox.stripeAPIBase
         harness.configuration.stripeSecretKey = "sk_test_platform"

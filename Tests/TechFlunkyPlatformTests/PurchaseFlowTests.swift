@@ -48,7 +48,7 @@ final class PurchaseFlowTests: XCTestCase {
         var harness = try PlatformTestHarness()
         // The stand-in's clock follows the platform's, as in the embedded default.
         let clock = MovableClock()
-        let sandboxClock = SandboxClock(base: { clock.now() })
+        let sandboxClock = MovableClock(following: clock)
         let sandbox = try await SandboxServer.start(SandboxConfiguration(
             dataDir: harness.directory.appendingPathComponent("sandbox"), stripeWebhookSecret: "whsec_test_secret",
             stripeSecretKey: "sk_test_platform", clock: sandboxClock))

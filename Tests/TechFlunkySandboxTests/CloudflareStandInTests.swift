@@ -443,7 +443,7 @@ final class CloudflarePaceTests: XCTestCase {
     }
 
     func testACertificateIsPendingUntilItsDelayHasPassed() async throws {
-        let clock = SandboxClock()
+        let clock = MovableClock()
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pace-\(UUID().uuidString)")
         let sandbox = try await LiveSandbox.start(dataDir: dir, clock: clock)
         sandbox.server.setCloudflarePace(.instant(certificateAfter: 60))

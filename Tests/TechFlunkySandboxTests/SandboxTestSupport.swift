@@ -14,7 +14,7 @@ struct LiveSandbox {
     let ownsDataDir: Bool
 
     static func start(dataDir: URL? = nil, webhookURL: String? = nil, secret: String = "whsec_test_secret",
-                      maxAttempts: Int = 12, rateLimit: Int = 1_200, clock: SandboxClock = SandboxClock()) async throws -> LiveSandbox {
+                      maxAttempts: Int = 12, rateLimit: Int = 1_200, clock: MovableClock = MovableClock()) async throws -> LiveSandbox {
         let dir = dataDir ?? FileManager.default.temporaryDirectory.appendingPathComponent("sandbox-test-\(UUID().uuidString)")
         let server = try await SandboxServer.start(SandboxConfiguration(
             dataDir: dir, stripeWebhookURL: webhookURL, stripeWebhookSecret: secret, webhookMaxAttempts: maxAttempts,

@@ -167,7 +167,7 @@ final class StripeStandInTests: XCTestCase {
     }
 
     func testSessionsExpireWhenTheirTimeComesAndCanBeExpiredOnRequest() async throws {
-        let clock = SandboxClock()
+        let clock = MovableClock()
         let sandbox = try await LiveSandbox.start(clock: clock)
         do {
             let a = try await sandbox.createSessionId()

@@ -33,13 +33,13 @@ public final class CloudflareStandIn: Sendable {
 
     let database: SandboxDatabase
     let d1: D1DatabaseFiles
-    let clock: SandboxClock
+    let clock: MovableClock
     let rateLimit: Int
     /// Call times per account in the last five minutes, for the rate limit (`countRequest`).
     let requestLog = Mutex<[String: [Double]]>([:])
     private let pace: Mutex<CloudflarePace>
 
-    init(database: SandboxDatabase, clock: SandboxClock, rateLimit: Int, pace: CloudflarePace = .instant) throws {
+    init(database: SandboxDatabase, clock: MovableClock, rateLimit: Int, pace: CloudflarePace = .instant) throws {
         self.database = database
         self.clock = clock
         self.rateLimit = rateLimit

@@ -21,14 +21,14 @@ public struct SandboxConfiguration: Sendable {
     /// Requests per account per 5 minutes before Cloudflare answers 429.
     public var cloudflareRateLimit: Int
     public var logger: Logger
-    public var clock: SandboxClock
+    public var clock: MovableClock
     /// How long Cloudflare calls and certificates take; `SandboxServer.setCloudflarePace` changes it while serving.
     public var cloudflarePace: CloudflarePace
 
     public init(dataDir: URL, stripeWebhookURL: String? = nil, stripeWebhookSecret: String = "whsec_sandbox_secret",
                 stripeSecretKey: String? = nil, host: String = "127.0.0.1", port: Int = 0, webhookMaxAttempts: Int = 12,
                 cloudflareRateLimit: Int = 1_200, logger: Logger = Logger(label: "techflunky.sandbox"),
-                clock: SandboxClock = SandboxClock(), cloudflarePace: CloudflarePace = .instant) {
+                clock: MovableClock = MovableClock(), cloudflarePace: CloudflarePace = .instant) {
         self.cloudflarePace = cloudflarePace
         self.dataDir = dataDir
         self.stripeWebhookURL = stripeWebhookURL

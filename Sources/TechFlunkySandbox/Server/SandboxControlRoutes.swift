@@ -4,7 +4,7 @@ import Hummingbird
 /// `/sandbox/faults` and `/sandbox/clock`: control of the stand-ins for tests and demos.
 struct SandboxControlRoutes: Sendable {
     let faults: FaultInjector
-    let clock: SandboxClock
+    let clock: MovableClock
 
     func register(on router: Router<BasicRequestContext>) {
         router.post("/sandbox/faults") { request, _ in

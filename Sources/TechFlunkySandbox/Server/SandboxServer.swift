@@ -24,7 +24,7 @@ public final class SandboxServer: Sendable {
     public var cloudflareAPIBase: String { baseURL + "/client/v4" }
 
     public let faults: FaultInjector
-    public let clock: SandboxClock
+    public let clock: MovableClock
     let stripe: StripeStandIn
     let cloudflare: CloudflareStandIn
     private let task: Mutex<Task<Void, Error>?>
@@ -33,7 +33,7 @@ public final class SandboxServer: Sendable {
     private let group: ServiceGroup
     private let sweeper: Mutex<Task<Void, Never>?>
 
-    private init(baseURL: String, port: Int, faults: FaultInjector, clock: SandboxClock, stripe: StripeStandIn,
+    private init(baseURL: String, port: Int, faults: FaultInjector, clock: MovableClock, stripe: StripeStandIn,
                  cloudflare: CloudflareStandIn, task: Task<Void, Error>, group: ServiceGroup) {
         self.group = group
         self.cloudflare = cloudflare
@@ -204,7 +204,7 @@ public enum SandboxError: Error, CustomStringConvertible {
 /// Everything the routes need, built from a configuration; tests build a router from it without a socket.
 struct SandboxParts: Sendable {
     let database: SandboxDatabase
-    let clock: SandboxClock
+    let clock: MovableClock
     let faults: FaultInjector
     let deliverer: StripeWebhookDeliverer
     let stripe: StripeStandIn

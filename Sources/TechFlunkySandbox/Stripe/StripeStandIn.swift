@@ -21,11 +21,11 @@ public final class StripeStandIn: Sendable {
     }
 
     let database: SandboxDatabase
-    let clock: SandboxClock
+    let clock: MovableClock
     private let settings: Mutex<Settings>
     let deliverer: StripeWebhookDeliverer
 
-    init(database: SandboxDatabase, clock: SandboxClock, secretKey: String?, deliverer: StripeWebhookDeliverer) {
+    init(database: SandboxDatabase, clock: MovableClock, secretKey: String?, deliverer: StripeWebhookDeliverer) {
         self.database = database
         self.clock = clock
         self.deliverer = deliverer

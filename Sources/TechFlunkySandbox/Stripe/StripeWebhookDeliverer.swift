@@ -18,7 +18,7 @@ public actor StripeWebhookDeliverer {
     }
 
     private let database: SandboxDatabase
-    private let clock: SandboxClock
+    private let clock: MovableClock
     private let logger: Logger
     /// One attempt per delivery at the transport (the retries are this actor's, on the schedule above).
     private let transport: any HTTPTransport
@@ -28,7 +28,7 @@ public actor StripeWebhookDeliverer {
     let maxAttempts: Int
     let baseDelay: Double
 
-    init(database: SandboxDatabase, clock: SandboxClock, endpoint: Endpoint?, logger: Logger, maxAttempts: Int = 12,
+    init(database: SandboxDatabase, clock: MovableClock, endpoint: Endpoint?, logger: Logger, maxAttempts: Int = 12,
          baseDelay: Double = 0.5,
          transport: any HTTPTransport = CurlHTTPClient(configuration: .init(timeouts: HTTPTimeouts(connect: 5, total: 10), retry: .never))) {
         self.transport = transport

@@ -92,7 +92,7 @@ struct StandIns: Sendable {
             stripeSecretKey: stripeKey,
             host: "127.0.0.1",
             logger: logger,
-            clock: SandboxClock(base: { clock.now() })
+            clock: MovableClock(following: clock)
         ))
         return StandIns(server: server, stripeSecretKey: stripeKey, webhookSecret: webhookSecret)
     }
