@@ -48,6 +48,26 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(json["dataDir"] as? String, home.appendingPathComponent("techflunky").path)
     }
 
+    func testStoppingASandboxThatDoesNotRunSaysSoAndClearsAStaleStateFile() throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("tf-cli-\(UUID().uuidString)")
+        let data = home.appendingPathComponent("techflunky")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: home) }
+        let env = ["XDG_DATA_HOME": home.path, "HOME": home.path]
+        let none = try run(["sandbox", "stop"], environment: env)
+        XCTAssertEqual(none.status, 0, none.output)
+        XCTAssertTrue(none.output.contains("not running"), none.output)
+        // A daemon that crashed left its state file (and holds no lock): status says so, stop clears it.
+        let stale = #"{"apiURL": "http://127.0.0.1:9", "idleTimeoutSeconds": 1800, "logFile": "/dev/null", "pid": 999999, "runningDeployments": [], "startedAt": "2026-01-01T00:00:00Z"}"#
+        try Data(stale.utf8).write(to: data.appendingPathComponent("daemon.json"))
+        let status = try run(["sandbox", "status"], environment: env)
+        XCTAssertTrue(status.output.contains("stale"), status.output)
+        let stop = try run(["sandbox", "stop"], environment: env)
+        XCTAssertEqual(stop.status, 0, stop.output)
+        XCTAssertTrue(stop.output.contains("removed the state file"), stop.output)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: data.appendingPathComponent("daemon.json").path))
+    }
+
     func testRefusalsExitOneWithoutTheUsageText() throws {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("tf-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: home.appendingPathComponent("techflunky"), withIntermediateDirectories: true)

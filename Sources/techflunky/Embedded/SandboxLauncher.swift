@@ -104,6 +104,7 @@ struct SandboxLauncher: Sendable {
         }
         defer { close(log) }
 
+        keepDescriptorsFromChildren()
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -132,6 +133,17 @@ struct SandboxLauncher: Sendable {
         }
         Self.children.add(pid)
         return pid
+    }
+
+    /// Marks every descriptor above stderr close-on-exec, so the daemon inherits none of this process's pipes
+    /// or sockets: a script reading `techflunky listings | …` to its end, or a test reading the command's
+    /// output, would otherwise wait for the daemon to exit.
+    private static func keepDescriptorsFromChildren() {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return }
+        for fd in entries.compactMap(Int32.init) where fd > 2 {
+            let flags = fcntl(fd, F_GETFD)
+            if flags >= 0, flags & FD_CLOEXEC == 0 { _ = fcntl(fd, F_SETFD, flags | FD_CLOEXEC) }
+        }
     }
 
     /// The exit status of a daemon this process started, once it has exited (reaps it); nil while it runs.
