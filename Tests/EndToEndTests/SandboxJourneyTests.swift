@@ -153,7 +153,9 @@ final class SandboxJourneyTests: XCTestCase {
         let live = try second.waitUntil(timeout: 240, description: "the deployment finished in the second terminal") { $0.contains("9/9 steps") && $0.contains("Live at") }
         XCTAssertFalse(live.contains("nterrupted"), live)
 
-        // Nothing running now: stop is clean, and the second UI goes offline, then `r` brings a daemon back.
+        // Nothing running now (the daemon publishes that within a second): stop is clean, then `r` in the second
+        // UI brings a daemon back.
+        try waitForNoRunningDeployment(home: first.home)
         let status = try TmuxSession.techflunky(["sandbox", "status"], home: first.home)
         XCTAssertTrue(status.contains("pid \(daemonPid)") && status.contains("deployments: none running"), status)
         let stopped = try TmuxSession.techflunky(["sandbox", "stop"], home: first.home)
@@ -161,16 +163,33 @@ final class SandboxJourneyTests: XCTestCase {
         try second.send("Escape")
         try second.send("r")
         try second.waitUntil(timeout: 60, description: "the UI on a new daemon") { screen in
-            screen.contains("● connected") && ((try? self.daemonState(home: first.home)["pid"] as? Int) ?? daemonPid) != daemonPid
+            screen.contains("● connected") && (self.publishedPid(home: first.home) ?? daemonPid) != daemonPid
         }
         try second.send("Q")
         try second.waitFor("[exit 0]")
         XCTAssertTrue(TmuxSession.stopSandbox(home: first.home).contains("stopped the local sandbox"))
     }
 
+    /// The pid in daemon.json, nil while there is none (between a stop and the next start).
+    private func publishedPid(home: URL) -> Int? {
+        let file = home.appendingPathComponent("data/techflunky/daemon.json")
+        guard let data = try? Data(contentsOf: file) else { return nil }
+        return (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["pid"] as? Int
+    }
+
     private func daemonState(home: URL) throws -> [String: Any] {
         let file = home.appendingPathComponent("data/techflunky/daemon.json")
         return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any])
+    }
+
+    private func waitForNoRunningDeployment(home: URL) throws {
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            if let list = try? daemonState(home: home)["runningDeployments"] as? [[String: Any]], list.isEmpty { return }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        XCTFail("daemon.json still lists a running deployment: \(String(describing: try? daemonState(home: home)))")
+        throw TmuxTimeout()
     }
 
     /// The id of a deployment the daemon reports running (it publishes them within a second).
