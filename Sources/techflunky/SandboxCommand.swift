@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import TechFlunkyText
 import TechFlunkyClient
 import TechFlunkyPlatform
 
@@ -104,7 +105,7 @@ struct SandboxCommand: AsyncParsableCommand {
                 } else {
                     print("deployments: \(report.runningDeployments.count) running")
                     for deployment in report.runningDeployments {
-                        print("  \(SafeText.sanitize(deployment.id))  \(SafeText.sanitize(deployment.listingSlug))  \(deployment.state)\(deployment.domain.map { "  " + SafeText.sanitize($0) } ?? "")")
+                        print("  \(TextSanitizer.line(deployment.id))  \(TextSanitizer.line(deployment.listingSlug))  \(deployment.state)\(deployment.domain.map { "  " + TextSanitizer.line($0) } ?? "")")
                     }
                 }
                 if let idle = report.idleTimeoutSeconds {
@@ -149,7 +150,7 @@ struct SandboxCommand: AsyncParsableCommand {
             }
             let running = state.runningDeployments
             if !running.isEmpty, !force {
-                let list = running.map { "  \(SafeText.sanitize($0.id))  \(SafeText.sanitize($0.listingSlug))  \($0.state)" }.joined(separator: "\n")
+                let list = running.map { "  \(TextSanitizer.line($0.id))  \(TextSanitizer.line($0.listingSlug))  \($0.state)" }.joined(separator: "\n")
                 throw CommandRefusal("""
                     \(running.count) deployment\(running.count == 1 ? " is" : "s are") running:
                     \(list)
@@ -174,7 +175,7 @@ struct SandboxCommand: AsyncParsableCommand {
                 throw CommandFailure("the sandbox daemon (pid \(state.pid)) has not stopped after 20 s; see \(directory.logFile.path), or pass --force to kill it")
             }
             if !running.isEmpty {
-                print("interrupted: \(running.map { SafeText.sanitize($0.id) }.joined(separator: ", ")) (resume each with `techflunky retry <id>`)")
+                print("interrupted: \(running.map { TextSanitizer.line($0.id) }.joined(separator: ", ")) (resume each with `techflunky retry <id>`)")
             }
         }
 
