@@ -68,6 +68,32 @@ final class CommandLineTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: data.appendingPathComponent("daemon.json").path))
     }
 
+    /// A command starts the sandbox daemon and leaves it running; with nothing asked of it for its idle time
+    /// and nothing running it exits by itself, removing its state file and freeing its lock.
+    func testTheSandboxDaemonExitsAfterItsIdleTime() throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("tf-cli-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: home) }
+        let env = ["XDG_DATA_HOME": home.path, "HOME": home.path, "XDG_CONFIG_HOME": home.path, "TECHFLUNKY_SANDBOX_IDLE_TIMEOUT": "3s"]
+        defer { _ = try? run(["sandbox", "stop", "--force"], environment: env) }
+        let listed = try run(["listings", "--limit", "1", "--json"], environment: env)
+        XCTAssertEqual(listed.status, 0, listed.output)
+        let stateFile = home.appendingPathComponent("techflunky/daemon.json")
+        let state = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: stateFile)) as? [String: Any])
+        XCTAssertEqual(state["idleTimeoutSeconds"] as? Double, 3)
+        let pid = try XCTUnwrap(state["pid"] as? Int32)
+        XCTAssertEqual(kill(pid, 0), 0, "the daemon outlives the command that started it")
+
+        let deadline = Date().addingTimeInterval(60)
+        while FileManager.default.fileExists(atPath: stateFile.path), Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: stateFile.path), "the idle daemon removed its state file")
+        let status = try run(["sandbox", "status", "--json"], environment: env)
+        XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(status.output.utf8)) as? [String: Any])?["running"] as? Bool, false, status.output)
+        let log = try String(contentsOf: home.appendingPathComponent("techflunky/logs/techflunky.log"), encoding: .utf8)
+        XCTAssertTrue(log.contains("reason=idle"), "the log says why it stopped")
+    }
+
     func testRefusalsExitOneWithoutTheUsageText() throws {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("tf-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: home.appendingPathComponent("techflunky"), withIntermediateDirectories: true)
