@@ -20,7 +20,8 @@ struct UICommand: AsyncParsableCommand {
         discussion: """
             Keys: ? help for the current pane, / search, Enter open, b buy, t cycle themes, 1/2/3 tabs, \
             q or Esc back, Q quit. Themes are read from themes/ and $XDG_CONFIG_HOME/techflunky/themes; \
-            NO_COLOR turns colours off.
+            NO_COLOR turns colours off. On the local sandbox, quitting leaves its daemon running for other \
+            terminals (techflunky sandbox status|stop).
             """
     )
 

@@ -4,6 +4,10 @@ import XCTest
 
 final class CommandLineTests: XCTestCase {
     func run(_ args: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
+        try Self.launch(args, environment: environment)
+    }
+
+    static func launch(_ args: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: BuiltBinary.path)
         p.arguments = args
@@ -94,6 +98,37 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(log.contains("reason=idle"), "the log says why it stopped")
     }
 
+    /// Two commands started at once on a fresh data directory start one daemon (the start lock), and both are
+    /// answered by it; the daemon does not inherit the Cloudflare token the commands were given.
+    func testTwoCommandsStartedAtOnceShareOneDaemon() throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("tf-cli-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: home) }
+        let env = ["XDG_DATA_HOME": home.path, "HOME": home.path, "XDG_CONFIG_HOME": home.path, "CLOUDFLARE_API_TOKEN": "cf-secret-in-env"]
+        defer { _ = try? run(["sandbox", "stop", "--force"], environment: env) }
+        let results = ResultsBox()
+        let group = DispatchGroup()
+        for _ in 0..<2 {
+            group.enter()
+            Thread {
+                results.add(Result { try CommandLineTests.launch(["listings", "--limit", "1", "--json"], environment: env) })
+                group.leave()
+            }.start()
+        }
+        XCTAssertEqual(group.wait(timeout: .now() + 300), .success, "both commands finished")
+        for result in results.all {
+            let r = try result.get()
+            XCTAssertEqual(r.status, 0, r.output)
+        }
+        let log = try String(contentsOf: home.appendingPathComponent("techflunky/logs/techflunky.log"), encoding: .utf8)
+        XCTAssertEqual(log.components(separatedBy: "sandbox daemon ready").count - 1, 1, "one daemon started:\n\(log.suffix(2000))")
+        XCTAssertFalse(log.contains("this one exits"), "one command spawned it, the other waited for it (not a second daemon that lost the race)")
+        let state = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: home.appendingPathComponent("techflunky/daemon.json"))) as? [String: Any])
+        let pid = try XCTUnwrap(state["pid"] as? Int)
+        let environ = (try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/environ"))) ?? Data()
+        XCTAssertFalse(environ.isEmpty, "the daemon's environment is readable")
+        XCTAssertFalse(String(decoding: environ, as: UTF8.self).contains("cf-secret-in-env"), "the daemon never holds the buyer's token")
+    }
+
     func testRefusalsExitOneWithoutTheUsageText() throws {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("tf-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: home.appendingPathComponent("techflunky"), withIntermediateDirectories: true)
@@ -106,4 +141,13 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(rollback.status, 1, rollback.output)
         XCTAssertFalse(rollback.output.contains("USAGE") || rollback.output.contains("Usage"), rollback.output)
     }
+}
+
+/// What the threads of a concurrent test hand back.
+private final class ResultsBox: @unchecked Sendable {
+    // @unchecked: `results` is only touched under `lock`.
+    private let lock = NSLock()
+    private var results: [Result<(status: Int32, output: String), Error>] = []
+    func add(_ result: Result<(status: Int32, output: String), Error>) { lock.withLock { results.append(result) } }
+    var all: [Result<(status: Int32, output: String), Error>] { lock.withLock { results } }
 }

@@ -95,6 +95,9 @@ struct SandboxLauncher: Sendable {
     /// the terminal's Ctrl-C, hang-up and job control never reach it.
     private static let spawnSetSID: Int32 = 0x80
 
+    /// Variables the daemon must not inherit: a buyer's Cloudflare token, a session token, another platform.
+    static let keptFromDaemon: Set<String> = ["CLOUDFLARE_API_TOKEN", "TECHFLUNKY_TOKEN", "TECHFLUNKY_API"]
+
     /// Starts `techflunky sandbox daemon` detached, its stdout and stderr appended to `logFile` (0600).
     static func spawnDaemon(logFile: URL) throws -> pid_t {
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
@@ -127,7 +130,12 @@ struct SandboxLauncher: Sendable {
         let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
-        let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+        // The daemon outlives this command: it gets none of the secrets a command may have been given.
+        let environment: [UnsafeMutablePointer<CChar>?] = ProcessInfo.processInfo.environment
+            .filter { !Self.keptFromDaemon.contains($0.key) }
+            .map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { environment.forEach { free($0) } }
+        let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, environment)
         guard rc == 0 else {
             throw Failure(description: "cannot start the local sandbox daemon (\(executable) sandbox daemon): \(String(cString: strerror(rc)))")
         }
