@@ -36,35 +36,34 @@ struct SandboxLauncher: Sendable {
         defer { startLock.release() }
 
         var child: pid_t?
+        var childExit: String?
         var lastUnresponsive: LocalSandboxState?
         while true {
             switch await directory.discover(answers: Self.answers) {
             case let .running(state):
                 return state
             case let .unresponsive(state):
+                if child == nil, lastUnresponsive == nil, let state {
+                    progress("Waiting for the local sandbox (pid \(state.pid)) to answer…")
+                }
                 lastUnresponsive = state ?? lastUnresponsive
             case let .stale(state):
                 directory.removeState(ifOwnedBy: state.pid)
                 fallthrough
             case .absent:
-                if let pid = child {
-                    if let status = Self.exitStatus(of: pid) {
-                        throw Failure(description: """
-                            the local sandbox daemon exited (\(status)) before it answered. The end of its log \
-                            (\(directory.logFile.path)):
-                            \(Self.tail(of: directory.logFile))
-                            """)
-                    }
-                } else {
+                if child == nil {
                     let seeded = FileManager.default.fileExists(atPath: directory.url.appendingPathComponent("world.json").path)
                     progress(seeded ? "Starting the local sandbox marketplace…"
                                     : "Setting up the local sandbox marketplace (first start: building the demo world)…")
                     child = try Self.spawnDaemon(logFile: directory.logFile)
                 }
             }
-            if let pid = child, Self.exitStatus(of: pid) != nil, !directory.isInstanceLockHeld {
+            // Our daemon exited and none holds the lock (a daemon that lost a race to another exits too, and
+            // then the other one is found above).
+            if let pid = child, childExit == nil { childExit = Self.exitStatus(of: pid) }
+            if let status = childExit, !directory.isInstanceLockHeld {
                 throw Failure(description: """
-                    the local sandbox daemon exited before it answered. The end of its log (\(directory.logFile.path)):
+                    the local sandbox daemon exited (\(status)) before it answered. The end of its log (\(directory.logFile.path)):
                     \(Self.tail(of: directory.logFile))
                     """)
             }
