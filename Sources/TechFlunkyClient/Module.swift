@@ -2,6 +2,7 @@
 // for every platform endpoint (`PlatformClient`), the UI's requests as values (`MarketplaceService`,
 // `ServiceRequest`/`ServiceResponse`, and `ServiceFailure`: the one mapping of `ClientError` for the UI),
 // deployment event streams that survive a broken connection (`DeploymentEventStream`), configuration
-// (`ClientConfiguration`, `SessionTokenStore`). The server's words in errors are made terminal-safe with
+// (`ClientConfiguration`, `SessionTokenStore`), and how to find the local sandbox daemon (`LocalSandboxDirectory`:
+// its state file, locks and health check). The server's words in errors are made terminal-safe with
 // TechFlunkyText's `TextSanitizer`.
 // May import TechFlunkyHTTP, TechFlunkyText and TechFlunkyCore.

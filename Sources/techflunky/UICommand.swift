@@ -9,7 +9,8 @@ import TechFlunkyTUI
 /// `techflunky [ui] [--api URL] [--theme NAME]`: the terminal UI.
 ///
 /// The platform is `--api`, else `TECHFLUNKY_API`, else `api` in the config file (`ClientConfiguration`), else the
-/// embedded default (sandbox and platform started in this process, `EmbeddedMarketplace`). The UI talks to the
+/// embedded default (the local sandbox daemon, started in the background by the first `techflunky` that needs it
+/// and shared by every terminal: `SandboxLauncher`, `SandboxDaemon`). The UI talks to the
 /// platform through `PlatformClient`, the `MarketplaceService` of TechFlunkyClient. The session
 /// token is `TECHFLUNKY_TOKEN` or the one `techflunky login` stored for that URL.
 struct UICommand: AsyncParsableCommand {
@@ -19,7 +20,8 @@ struct UICommand: AsyncParsableCommand {
         discussion: """
             Keys: ? help for the current pane, / search, Enter open, b buy, t cycle themes, 1/2/3 tabs, \
             q or Esc back, Q quit. Themes are read from themes/ and $XDG_CONFIG_HOME/techflunky/themes; \
-            NO_COLOR turns colours off.
+            NO_COLOR turns colours off. On the local sandbox, quitting leaves its daemon running for other \
+            terminals (techflunky sandbox status|stop).
             """
     )
 
@@ -47,23 +49,16 @@ struct UICommand: AsyncParsableCommand {
             let environment = UIEnvironment(platformLabel: UISettings.platformLabel(for: url), noColor: settings.noColor)
             try await runUI(service: service, environment: environment, themes: themes)
         } else {
-            let embedded = EmbeddedMarketplace()
-            let session = try await openEmbedded(embedded)
-            let clockKeeper = embedded.persistClockPeriodically(session)
-            let client = PlatformClient(baseURL: session.apiURL, token: session.token)
+            let service = try await openLocalSandbox()
+            let keeper = service.keepAlive()
             let environment = UIEnvironment(platformLabel: "sandbox", accountLabel: DemoCatalogLoader.demoEmail, noColor: settings.noColor,
                                             sandboxCloudflare: DemoWorld.sandboxCloudflareCredentials, sandboxZone: SandboxServer.demoZone)
-            do {
-                try await runUI(service: client, environment: environment, themes: themes)
-            } catch {
-                clockKeeper?.cancel()
-                await embedded.close(session)
+            // Quitting (q, Q, Ctrl-C) or a crash ends only this UI: the daemon and its deployments go on.
+            defer {
+                keeper.cancel()
                 StandardError.restore()
-                throw error
             }
-            clockKeeper?.cancel()
-            await embedded.close(session)
-            StandardError.restore()
+            try await runUI(service: service, environment: environment, themes: themes)
         }
     }
 
@@ -75,28 +70,30 @@ struct UICommand: AsyncParsableCommand {
         }
     }
 
-    /// Starts the embedded marketplace with its logs in a file under its data directory; from here on
-    /// nothing the servers (or any library) write to stderr can reach the screen the UI draws on.
-    private func openEmbedded(_ embedded: EmbeddedMarketplace) async throws -> EmbeddedMarketplace.Session {
+    /// Connects to the local sandbox daemon, starting it if none runs (`SandboxLauncher`). From here on this
+    /// process's logs and anything a library writes to stderr go to the sandbox's log file, never onto the
+    /// screen the UI draws on.
+    private func openLocalSandbox() async throws -> LocalSandboxService {
+        let launcher = SandboxLauncher()
+        let directory = launcher.directory
         let sink: FileLogHandler.Sink
         do {
-            try FileManager.default.createDirectory(at: embedded.logFile.deletingLastPathComponent(), withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
-            sink = try FileLogHandler.Sink(url: embedded.logFile)
+            try directory.prepare()
+            sink = try FileLogHandler.Sink(url: directory.logFile)
         } catch {
-            throw ValidationError("cannot write the sandbox's log file \(embedded.logFile.path): \(error.localizedDescription)")
+            throw CommandFailure("cannot write the sandbox's log file \(directory.logFile.path): \(error)")
         }
         LoggingSystem.bootstrap { label in FileLogHandler(label: label, sink: sink) }
-        StandardError.redirect(to: sink.fileDescriptor)
-        let logger = Logger(label: "techflunky.embedded")
         do {
-            return try await embedded.open(logger: logger) { message in
+            let state = try await launcher.ensureRunning { message in
                 FileHandle.standardOutput.write(Data((message + "\n").utf8))
             }
+            let service = try await LocalSandboxService.connect(state, launcher: launcher)
+            StandardError.redirect(to: sink.fileDescriptor)
+            return service
         } catch {
-            logger.error("the embedded marketplace did not start", metadata: ["error": "\(error)"])
-            StandardError.restore()
-            throw CommandFailure("the local sandbox marketplace did not start: \(error)\nLogs: \(embedded.logFile.path)")
+            Logger(label: "techflunky.ui").error("the local sandbox did not start", metadata: ["error": "\(error)"])
+            throw CommandFailure("the local sandbox marketplace did not start: \(error)\nLogs: \(directory.logFile.path)")
         }
     }
 }

@@ -4,6 +4,10 @@ import XCTest
 
 final class CommandLineTests: XCTestCase {
     func run(_ args: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
+        try Self.launch(args, environment: environment)
+    }
+
+    static func launch(_ args: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: BuiltBinary.path)
         p.arguments = args
@@ -48,6 +52,83 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(json["dataDir"] as? String, home.appendingPathComponent("techflunky").path)
     }
 
+    func testStoppingASandboxThatDoesNotRunSaysSoAndClearsAStaleStateFile() throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("tf-cli-\(UUID().uuidString)")
+        let data = home.appendingPathComponent("techflunky")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: home) }
+        let env = ["XDG_DATA_HOME": home.path, "HOME": home.path]
+        let none = try run(["sandbox", "stop"], environment: env)
+        XCTAssertEqual(none.status, 0, none.output)
+        XCTAssertTrue(none.output.contains("not running"), none.output)
+        // A daemon that crashed left its state file (and holds no lock): status says so, stop clears it.
+        let stale = #"{"apiURL": "http://127.0.0.1:9", "idleTimeoutSeconds": 1800, "logFile": "/dev/null", "pid": 999999, "runningDeployments": [], "startedAt": "2026-01-01T00:00:00Z"}"#
+        try Data(stale.utf8).write(to: data.appendingPathComponent("daemon.json"))
+        let status = try run(["sandbox", "status"], environment: env)
+        XCTAssertTrue(status.output.contains("stale"), status.output)
+        let stop = try run(["sandbox", "stop"], environment: env)
+        XCTAssertEqual(stop.status, 0, stop.output)
+        XCTAssertTrue(stop.output.contains("removed the state file"), stop.output)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: data.appendingPathComponent("daemon.json").path))
+    }
+
+    /// A command starts the sandbox daemon and leaves it running; with nothing asked of it for its idle time
+    /// and nothing running it exits by itself, removing its state file and freeing its lock.
+    func testTheSandboxDaemonExitsAfterItsIdleTime() throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("tf-cli-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: home) }
+        let env = ["XDG_DATA_HOME": home.path, "HOME": home.path, "XDG_CONFIG_HOME": home.path, "TECHFLUNKY_SANDBOX_IDLE_TIMEOUT": "3s"]
+        defer { _ = try? run(["sandbox", "stop", "--force"], environment: env) }
+        let listed = try run(["listings", "--limit", "1", "--json"], environment: env)
+        XCTAssertEqual(listed.status, 0, listed.output)
+        let stateFile = home.appendingPathComponent("techflunky/daemon.json")
+        let state = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: stateFile)) as? [String: Any])
+        XCTAssertEqual(state["idleTimeoutSeconds"] as? Double, 3)
+        let pid = try XCTUnwrap(state["pid"] as? Int32)
+        XCTAssertEqual(kill(pid, 0), 0, "the daemon outlives the command that started it")
+
+        let deadline = Date().addingTimeInterval(60)
+        while FileManager.default.fileExists(atPath: stateFile.path), Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: stateFile.path), "the idle daemon removed its state file")
+        let status = try run(["sandbox", "status", "--json"], environment: env)
+        XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(status.output.utf8)) as? [String: Any])?["running"] as? Bool, false, status.output)
+        let log = try String(contentsOf: home.appendingPathComponent("techflunky/logs/techflunky.log"), encoding: .utf8)
+        XCTAssertTrue(log.contains("reason=idle"), "the log says why it stopped")
+    }
+
+    /// Two commands started at once on a fresh data directory start one daemon (the start lock), and both are
+    /// answered by it; the daemon does not inherit the Cloudflare token the commands were given.
+    func testTwoCommandsStartedAtOnceShareOneDaemon() throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("tf-cli-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: home) }
+        let env = ["XDG_DATA_HOME": home.path, "HOME": home.path, "XDG_CONFIG_HOME": home.path, "CLOUDFLARE_API_TOKEN": "cf-secret-in-env"]
+        defer { _ = try? run(["sandbox", "stop", "--force"], environment: env) }
+        let results = ResultsBox()
+        let group = DispatchGroup()
+        for _ in 0..<2 {
+            group.enter()
+            Thread {
+                results.add(Result { try CommandLineTests.launch(["listings", "--limit", "1", "--json"], environment: env) })
+                group.leave()
+            }.start()
+        }
+        XCTAssertEqual(group.wait(timeout: .now() + 300), .success, "both commands finished")
+        for result in results.all {
+            let r = try result.get()
+            XCTAssertEqual(r.status, 0, r.output)
+        }
+        let log = try String(contentsOf: home.appendingPathComponent("techflunky/logs/techflunky.log"), encoding: .utf8)
+        XCTAssertEqual(log.components(separatedBy: "sandbox daemon ready").count - 1, 1, "one daemon started:\n\(log.suffix(2000))")
+        XCTAssertFalse(log.contains("this one exits"), "one command spawned it, the other waited for it (not a second daemon that lost the race)")
+        let state = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: home.appendingPathComponent("techflunky/daemon.json"))) as? [String: Any])
+        let pid = try XCTUnwrap(state["pid"] as? Int)
+        let environ = (try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/environ"))) ?? Data()
+        XCTAssertFalse(environ.isEmpty, "the daemon's environment is readable")
+        XCTAssertFalse(String(decoding: environ, as: UTF8.self).contains("cf-secret-in-env"), "the daemon never holds the buyer's token")
+    }
+
     func testRefusalsExitOneWithoutTheUsageText() throws {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("tf-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: home.appendingPathComponent("techflunky"), withIntermediateDirectories: true)
@@ -60,4 +141,13 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(rollback.status, 1, rollback.output)
         XCTAssertFalse(rollback.output.contains("USAGE") || rollback.output.contains("Usage"), rollback.output)
     }
+}
+
+/// What the threads of a concurrent test hand back.
+private final class ResultsBox: @unchecked Sendable {
+    // @unchecked: `results` is only touched under `lock`.
+    private let lock = NSLock()
+    private var results: [Result<(status: Int32, output: String), Error>] = []
+    func add(_ result: Result<(status: Int32, output: String), Error>) { lock.withLock { results.append(result) } }
+    var all: [Result<(status: Int32, output: String), Error>] { lock.withLock { results } }
 }

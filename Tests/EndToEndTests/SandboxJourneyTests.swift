@@ -84,6 +84,7 @@ final class SandboxJourneyTests: XCTestCase {
         try again.waitFor("Tea Trove")
         try again.send("Q")
         try again.waitFor("[exit 0]")
+        XCTAssertTrue(TmuxSession.stopSandbox(home: ui.home).contains("stopped the local sandbox"), "both UIs used one daemon, still running")
     }
 
     /// A deployment that fails on an injected Cloudflare error shows the failure and its code, and a retry
@@ -116,8 +117,104 @@ final class SandboxJourneyTests: XCTestCase {
         try ui.waitFor("[exit 0]")
     }
 
+    /// As tmux has one server: two terminals on the sandbox share one daemon; the first starts a deployment
+    /// and quits (`Q`), and the second keeps working and watches that deployment finish. `sandbox status` shows
+    /// the daemon and the running deployment; `sandbox stop` refuses while it runs, then stops it.
+    func testTheSandboxOutlivesTheTerminalThatStartedIt() throws {
+        // Cloudflare at its real pace, so the deployment is still running when its terminal quits.
+        let first = try TmuxSession(command: [BuiltBinary.path], environment: ["TECHFLUNKY_SANDBOX_PACE": "realistic"])
+        try first.waitUntil(timeout: 240, description: "the first terminal's browse pane") { $0.range(of: #"1–\d+ of \d+"#, options: .regularExpression) != nil }
+        let second = try TmuxSession(command: [BuiltBinary.path], width: 100, height: 30, home: first.home)
+        try second.waitUntil(timeout: 60, description: "the second terminal's browse pane") { $0.range(of: #"1–\d+ of \d+"#, options: .regularExpression) != nil }
+        let daemonPid = try XCTUnwrap(daemonState(home: first.home)["pid"] as? Int, "one daemon, published in daemon.json")
+
+        // The first terminal deploys the demo buyer's paid order...
+        try first.send("2")
+        try first.waitFor("not deployed")
+        try first.send("Enter")
+        try first.waitFor("Account id")
+        try first.type(account)
+        try first.send("Enter")
+        try first.type(token)
+        try first.send("Enter")
+        try first.send("Enter")
+        try first.waitUntil(timeout: 30, description: "the deployment under way") { $0.range(of: #"[0-8]/9 steps"#, options: .regularExpression) != nil }
+        // ...and quits while it runs.
+        try first.send("Q")
+        try first.waitFor("[exit 0]")
+
+        let running = try waitForRunningDeployment(home: first.home)
+        XCTAssertEqual(try daemonState(home: first.home)["pid"] as? Int, daemonPid, "quitting the terminal that started the daemon left it running")
+        let refused = try TmuxSession.techflunky(["sandbox", "stop"], home: first.home)
+        XCTAssertTrue(refused.contains(running) && refused.contains("--force"), "a stop with a deployment running refuses and says why:\n\(refused)")
+
+        // The second terminal keeps working: search, then watch the first terminal's deployment finish.
+        try second.send("/")
+        try second.waitFor("Enter search")
+        try second.type("tea")
+        try second.waitUntil(timeout: 20, description: "the list narrowed to Tea Trove") { $0.contains("Tea Trove") && !$0.contains("VenueFinder") }
+        try second.send("Enter")
+        XCTAssertFalse(try second.screen().contains("offline"))
+        try second.send("2")
+        try second.waitFor("Your orders")
+        try second.send("Enter")  // the newest order: the one the first terminal is deploying
+        let live = try second.waitUntil(timeout: 240, description: "the deployment finished in the second terminal") { $0.contains("9/9 steps") && $0.contains("Live at") }
+        XCTAssertFalse(live.contains("nterrupted"), live)
+
+        // Nothing running now (the daemon publishes that within a second): stop is clean, then `r` in the second
+        // UI brings a daemon back.
+        try waitForNoRunningDeployment(home: first.home)
+        let status = try TmuxSession.techflunky(["sandbox", "status"], home: first.home)
+        XCTAssertTrue(status.contains("pid \(daemonPid)") && status.contains("deployments: none running"), status)
+        let stopped = try TmuxSession.techflunky(["sandbox", "stop"], home: first.home)
+        XCTAssertTrue(stopped.contains("stopped the local sandbox (pid \(daemonPid))"), stopped)
+        try second.send("Escape")
+        try second.send("r")
+        try second.waitUntil(timeout: 60, description: "the UI on a new daemon") { screen in
+            screen.contains("● connected") && (self.publishedPid(home: first.home) ?? daemonPid) != daemonPid
+        }
+        try second.send("Q")
+        try second.waitFor("[exit 0]")
+        XCTAssertTrue(TmuxSession.stopSandbox(home: first.home).contains("stopped the local sandbox"))
+    }
+
+    /// The pid in daemon.json, nil while there is none (between a stop and the next start).
+    private func publishedPid(home: URL) -> Int? {
+        let file = home.appendingPathComponent("data/techflunky/daemon.json")
+        guard let data = try? Data(contentsOf: file) else { return nil }
+        return (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["pid"] as? Int
+    }
+
+    private func daemonState(home: URL) throws -> [String: Any] {
+        let file = home.appendingPathComponent("data/techflunky/daemon.json")
+        return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any])
+    }
+
+    private func waitForNoRunningDeployment(home: URL) throws {
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            if let list = try? daemonState(home: home)["runningDeployments"] as? [[String: Any]], list.isEmpty { return }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        XCTFail("daemon.json still lists a running deployment: \(String(describing: try? daemonState(home: home)))")
+        throw TmuxTimeout()
+    }
+
+    /// The id of a deployment the daemon reports running (it publishes them within a second).
+    private func waitForRunningDeployment(home: URL) throws -> String {
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            if let list = try? daemonState(home: home)["runningDeployments"] as? [[String: Any]], let id = list.first?["id"] as? String {
+                return id
+            }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        XCTFail("daemon.json never listed the running deployment")
+        throw TmuxTimeout()
+    }
+
     private func sandboxInstance(home: URL) throws -> String {
-        let file = home.appendingPathComponent("data/techflunky/instance.json")
+        let file = home.appendingPathComponent("data/techflunky/daemon.json")
         let object = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any]
         guard let url = object?["sandboxURL"] as? String else { throw TmuxTimeout() }
         return url

@@ -7,11 +7,14 @@ final class TmuxSession {
     let socket: String
     let name = "tf"
     let home: URL
+    /// A session that made its own home stops the sandbox daemon started there when it goes away.
+    private let ownsHome: Bool
 
     /// Starts `command` (argv, run by tmux through the shell) in a `width`×`height` terminal with the given
     /// environment added. `home` gets fresh XDG directories so each test has its own data and config.
     init(command: [String], width: Int = 120, height: Int = 40, environment: [String: String] = [:], home: URL? = nil) throws {
         socket = "tf-e2e-\(getpid())-\(UUID().uuidString.prefix(8))"
+        ownsHome = home == nil
         self.home = home ?? FileManager.default.temporaryDirectory.appendingPathComponent("tf-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: self.home, withIntermediateDirectories: true)
         var env = [
@@ -23,6 +26,8 @@ final class TmuxSession {
             "LC_ALL": "C.UTF-8",
             // The embedded sandbox paces Cloudflare realistically for people; the journeys run it instant.
             "TECHFLUNKY_SANDBOX_PACE": "instant",
+            // A net under the tests' own `sandbox stop`: a daemon a crashed test run left behind exits soon.
+            "TECHFLUNKY_SANDBOX_IDLE_TIMEOUT": "10m",
         ]
         for (k, v) in environment { env[k] = v }
         let exports = env.sorted { $0.key < $1.key }.map { "\($0.key)=\(TmuxSession.shellQuote($0.value))" }.joined(separator: " ")
@@ -34,6 +39,22 @@ final class TmuxSession {
 
     deinit {
         _ = try? tmux(["kill-server"])
+        if ownsHome { TmuxSession.stopSandbox(home: home) }
+    }
+
+    /// `techflunky sandbox stop --force` on `home`'s data: the daemon the UIs started there outlives them,
+    /// and a test run must leave none behind. Returns what the command printed.
+    @discardableResult
+    static func stopSandbox(home: URL) -> String {
+        (try? run(["env", "HOME=\(home.path)", "XDG_DATA_HOME=\(home.appendingPathComponent("data").path)",
+                   BuiltBinary.path, "sandbox", "stop", "--force"])) ?? ""
+    }
+
+    /// `techflunky` with `arguments` on `home`'s data (and the sessions' environment), its output.
+    static func techflunky(_ arguments: [String], home: URL) throws -> String {
+        try run(["env", "HOME=\(home.path)", "XDG_DATA_HOME=\(home.appendingPathComponent("data").path)",
+                 "XDG_CONFIG_HOME=\(home.appendingPathComponent("config").path)", "TECHFLUNKY_SANDBOX_PACE=instant",
+                 BuiltBinary.path] + arguments)
     }
 
     static func shellQuote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }

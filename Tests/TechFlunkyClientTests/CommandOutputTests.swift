@@ -524,7 +524,9 @@ final class CommandOutputTests: XCTestCase {
     }
 
     func testWithNothingConfiguredCommandsRunOnTheLocalSandbox() throws {
-        let env = ["XDG_DATA_HOME": home.appendingPathComponent("data").path]
+        let env = ["XDG_DATA_HOME": home.appendingPathComponent("data").path, "TECHFLUNKY_SANDBOX_PACE": "instant"]
+        // The first command starts the sandbox daemon, which goes on after it: the test stops it.
+        defer { _ = try? run(["sandbox", "stop", "--force"], environment: env) }
         let first = try run(["listings", "--limit", "3", "--json"], environment: env)
         XCTAssertEqual(first.status, 0, first.stderr)
         XCTAssertEqual(try WireJSON.decode(ListingPage.self, from: Data(first.stdout.utf8)).items.count, 3)
@@ -534,6 +536,16 @@ final class CommandOutputTests: XCTestCase {
         XCTAssertEqual(orders.status, 0, orders.stderr)
         XCTAssertFalse(try WireJSON.decode(OrdersResponse.self, from: Data(orders.stdout.utf8)).orders.isEmpty)
         XCTAssertFalse(orders.stderr.contains("first start"))
+        // Both commands used one daemon, which outlived them.
+        let status = try run(["sandbox", "status", "--json"], environment: env)
+        let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any], status.stderr)
+        XCTAssertEqual(report["running"] as? Bool, true, status.stdout)
+        XCTAssertEqual(report["answering"] as? Bool, true, status.stdout)
+        let stop = try run(["sandbox", "stop"], environment: env)
+        XCTAssertEqual(stop.status, 0, stop.stderr)
+        XCTAssertTrue(stop.stdout.contains("stopped the local sandbox"), stop.stdout)
+        let after = try run(["sandbox", "status", "--json"], environment: env)
+        XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(after.stdout.utf8)) as? [String: Any])?["running"] as? Bool, false, after.stdout)
     }
 
     func testUsageErrorsExitTwoAndNoPlatformIsExplained() throws {

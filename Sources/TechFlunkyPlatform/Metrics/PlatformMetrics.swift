@@ -21,6 +21,21 @@ public final class PlatformMetrics: Sendable {
     /// registry (a lock and a hash of the labels) on each would be a noticeable share of that.
     private let cachedPageCount: CoreMetrics.Counter
     private let cachedPageDuration: CoreMetrics.Timer
+    private let lastAnswer = LastAnswer()
+
+    /// When the platform last answered a request (routed or from the listing-page cache); nil before the first.
+    /// The local sandbox daemon exits after a long time without one.
+    public var lastRequestAnsweredAt: Date? { lastAnswer.value }
+
+    /// The time of the newest answer, written from many event-loop threads.
+    final class LastAnswer: @unchecked Sendable {
+        // @unchecked: `date` is only read and written under `lock`.
+        private let lock = NSLock()
+        private var date: Date?
+
+        var value: Date? { lock.withLock { date } }
+        func touch() { lock.withLock { date = Date() } }
+    }
 
     public init() {
         registry = PrometheusCollectorRegistry()
@@ -64,6 +79,7 @@ public final class PlatformMetrics: Sendable {
 
     /// One answered request. `route` is the router's template (`/api/deploy/{id}/events`), or `unmatched`.
     public func httpRequest(method: String, route: String, status: Int, duration: Duration) {
+        lastAnswer.touch()
         CoreMetrics.Counter(label: Name.httpRequests, dimensions: [("method", method), ("route", route), ("status", String(status))],
                             factory: factory).increment()
         CoreMetrics.Timer(label: Name.httpDuration, dimensions: [("method", method), ("route", route)], factory: factory)
@@ -72,6 +88,7 @@ public final class PlatformMetrics: Sendable {
 
     /// A `GET /api/listings` page answered from the cache on the connection (the same series as the route's 200s).
     func cachedListingPage(duration: Duration) {
+        lastAnswer.touch()
         cachedPageCount.increment()
         cachedPageDuration.recordNanoseconds(Self.nanoseconds(duration))
     }

@@ -6,8 +6,8 @@ import TechFlunkyHTTP
 
 /// `--api URL`, shared by every scripting command. Resolution order: `--api`, `TECHFLUNKY_API`,
 /// `api` in `$XDG_CONFIG_HOME/techflunky/config.toml`; with none of them, the local sandbox
-/// marketplace (the embedded default: attached to if another techflunky runs it, started in this
-/// process for the command's length otherwise, signed in as the demo account).
+/// marketplace (the embedded default: the local sandbox daemon, started in the background if none runs
+/// and left running for the next command, signed in as the demo account).
 struct ConnectionOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The platform's base URL (default: TECHFLUNKY_API, then `api` in config.toml, then the local sandbox).", valueName: "url"))
     var api: String?
@@ -45,8 +45,7 @@ struct ConnectionOptions: ParsableArguments {
         return (PlatformClient(baseURL: url, token: configuration.token, transport: transport), configuration)
     }
 
-    /// Runs `body` with a client for the configured platform or the local sandbox, and shuts a
-    /// sandbox started for this command down afterwards, whatever `body` does. With `signedIn`, fails
+    /// Runs `body` with a client for the configured platform or the local sandbox daemon. With `signedIn`, fails
     /// early (with what to do) when there is no session.
     func withClient<T>(signedIn: Bool = false, _ body: (PlatformClient) async throws -> T) async throws -> T {
         let configuration = try ClientConfiguration.resolve(apiFlag: api)
@@ -57,24 +56,20 @@ struct ConnectionOptions: ParsableArguments {
             }
             return try await body(client)
         }
-        let embedded = EmbeddedMarketplace()
-        let sink = try FileLogHandler.Sink(url: embedded.logFile)
-        let logger = Logger(label: "techflunky") { label in FileLogHandler(label: label, sink: sink) }
-        let session: EmbeddedMarketplace.Session
+        let state: LocalSandboxState
         do {
-            session = try await embedded.open(logger: logger) { TerminalOutput.note($0) }
+            state = try await SandboxLauncher().ensureRunning { TerminalOutput.note($0) }
         } catch {
             throw ClientError.configuration("could not start the local sandbox (\(error)); pass --api URL to use another platform")
         }
-        let client = PlatformClient(baseURL: session.apiURL, token: configuration.token ?? session.token, transport: transport)
-        do {
-            let result = try await body(client)
-            await embedded.close(session)
-            return result
-        } catch {
-            await embedded.close(session)
-            throw error
+        // The daemon goes on after this command, for the next command and every UI.
+        let client = PlatformClient(baseURL: state.apiURL, transport: transport)
+        if let token = configuration.token {
+            client.token = token
+        } else {
+            try await EmbeddedMarketplace.signInDemo(client)
         }
+        return try await body(client)
     }
 
     static let sharedTransport = CurlHTTPClient()
