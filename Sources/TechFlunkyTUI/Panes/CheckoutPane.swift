@@ -264,10 +264,10 @@ public struct CheckoutPane: Pane {
             out += StyledLine.wrapped("This purchase is not possible: \(message)", width: width, style: .error)
             out += StyledLine.wrapped("Your purchases are in the Orders tab (2).", width: width, style: .muted)
         case .waiting:
-            out.append(StyledLine("Pay on the hosted checkout page:", .text))
-            if let url = checkoutURL {
-                out += TextLayout.wrap(TextSanitizer.line(url), width: max(1, width)).map { StyledLine($0, CellStyle(.accent, underline: true)) }
-            }
+            // The link itself is drawn whole on the pane's first row (`render`), never wrapped, so it can be copied.
+            out += StyledLine.wrapped(checkoutURL == nil ? "Waiting for the checkout page's link…"
+                                                         : "Pay on the hosted checkout page linked above (y copies the link).",
+                                      width: width)
             out.append(.blank)
             out.append(StyledLine([StyledSpan(SpinnerWidget.frame(frame) + " ", .accent),
                                    StyledSpan("Waiting for your payment…", .text)]))
@@ -301,6 +301,16 @@ public struct CheckoutPane: Pane {
 
     public func render(into canvas: inout Canvas, area: Rect, _ ctx: RenderContext) {
         guard area.width > 4, area.height > 0 else { return }
+        var area = area
+        if phase == .waiting, let url = checkoutURL, area.height > 1 {
+            // One line, never wrapped: a terminal can only open or copy a link it sees whole. Wider than the pane it is
+            // cut at the edge with `…`; the hyperlink (OSC 8) and `y` still carry all of it.
+            let safe = TextSanitizer.line(url)
+            let id = canvas.hyperlink(safe)
+            canvas.write(TextLayout.truncate(safe, to: area.width - 3), x: area.x + 2, y: area.y, maxWidth: area.width - 3,
+                         style: CellStyle(.accent, underline: true, link: id))
+            area = Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1)
+        }
         let qrCode = phase == .waiting ? checkoutQR : nil
         // The QR code goes to the right of the text when both fit, else below it, else a hint says how much room it needs.
         let textMin = 36
