@@ -356,6 +356,20 @@ final class CommandOutputTests: XCTestCase {
         XCTAssertTrue(emptyToken.stderr.contains("the Cloudflare API token is empty"), emptyToken.stderr)
         XCTAssertTrue(emptyToken.stderr.contains("Usage: techflunky deploy"), "deploy's usage, not the top level's: \(emptyToken.stderr)")
         XCTAssertFalse(emptyToken.stderr.contains("<subcommand>"), emptyToken.stderr)
+
+        // The deploy form's and the platform's rules (Core's DeployRequestValidator), checked before anything is sent.
+        let token = "cf-test-token-0123456789abcdefSECRET\n"
+        let badAccount = try run(["deploy", "ord_1", "--account-id", "acc", "--token-stdin", "--api", "http://127.0.0.1:1"], stdin: token)
+        XCTAssertEqual(badAccount.status, 2, badAccount.stderr)
+        XCTAssertTrue(badAccount.stderr.contains("--account-id: A Cloudflare account id is 32 hexadecimal digits"), badAccount.stderr)
+        let badDomain = try run(["deploy", "ord_1", "--account-id", String(repeating: "ab", count: 16), "--domain", "https://shop.example.com",
+                                 "--token-stdin", "--api", "http://127.0.0.1:1"], stdin: token)
+        XCTAssertEqual(badDomain.status, 2, badDomain.stderr)
+        XCTAssertTrue(badDomain.stderr.contains("--domain: Enter a hostname such as shop.example.com"), badDomain.stderr)
+        let shortToken = try run(["deploy", "ord_1", "--account-id", String(repeating: "ab", count: 16), "--token-stdin", "--api", "http://127.0.0.1:1"],
+                                 stdin: "short\n")
+        XCTAssertEqual(shortToken.status, 2, shortToken.stderr)
+        XCTAssertTrue(shortToken.stderr.contains("too short for a Cloudflare API token"), shortToken.stderr)
     }
 
     func testPackageValidateListsEveryProblemWithItsPathAndExitsOne() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import TechFlunkyCore
 import TechFlunkyHTTP
 import XCTest
 
@@ -386,15 +387,6 @@ final class CurlHTTPClientTests: XCTestCase {
         } catch let error as ClientError {
             XCTAssertEqual(error, .invalidURL("file:///etc/passwd"))
         }
-    }
-
-    func testRetryAfterParsesSecondsAndHTTPDate() {
-        XCTAssertEqual(RetryPolicy.parseRetryAfter("7"), 7)
-        let now = Date(timeIntervalSince1970: 1_445_412_480)  // Wed, 21 Oct 2015 07:28:00 GMT
-        XCTAssertEqual(RetryPolicy.parseRetryAfter("Wed, 21 Oct 2015 07:28:30 GMT", now: now), 30)
-        XCTAssertNil(RetryPolicy.parseRetryAfter("soon"))
-        XCTAssertNil(RetryPolicy(maxAttempts: 3, maxRetryAfter: 10).delay(afterAttempt: 1, retryAfter: "60"))
-        XCTAssertNil(RetryPolicy(maxAttempts: 2).delay(afterAttempt: 2, retryAfter: nil))
     }
 
     static func freePort() throws -> Int {

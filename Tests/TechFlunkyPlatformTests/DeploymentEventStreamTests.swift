@@ -75,7 +75,7 @@ final class DeploymentEventStreamTests: XCTestCase {
         let hub = DeploymentEventHub()
         let d = newDeployment("dep_c")
         try await store.insert(d, events: [DeploymentEvent(seq: 1, deploymentId: "dep_c", kind: .deployment, at: Date(), state: .queued)])
-        let recorder = DeploymentRecorder(stored: d, store: store, publisher: hub, clock: SystemDeploymentClock())
+        let recorder = DeploymentRecorder(stored: d, store: store, publisher: hub, clock: SystemClock())
         let streams = DeploymentEventStream(store: store, hub: hub, heartbeatInterval: 60)
 
         let total = 1 + 300
@@ -110,7 +110,7 @@ final class DeploymentEventStreamTests: XCTestCase {
         let hub = DeploymentEventHub()
         let d = newDeployment("dep_d")
         try await store.insert(d, events: [DeploymentEvent(seq: 1, deploymentId: "dep_d", kind: .deployment, at: Date(), state: .queued)])
-        let recorder = DeploymentRecorder(stored: d, store: store, publisher: hub, clock: SystemDeploymentClock())
+        let recorder = DeploymentRecorder(stored: d, store: store, publisher: hub, clock: SystemClock())
         let streams = DeploymentEventStream(store: store, hub: hub, heartbeatInterval: 0.02)
         // The deployment ends once the idle stream has sent a heartbeat (not after a fixed wait that a slow machine
         // could spend before the watcher even connects).

@@ -97,7 +97,7 @@ public struct DeployFormPane: Pane {
         case .useSandboxAccount:
             guard let demo = sandboxAccount else { return [] }
             accountId.setText(demo.accountId)
-            apiToken.setText(demo.apiToken)
+            apiToken.setText(demo.apiToken.secretValue)
             if let zone = sandboxZone, domain.text.isEmpty {
                 domain.setText("\(String(listingSlug.prefix(40))).\(zone)")
             }
@@ -120,11 +120,11 @@ public struct DeployFormPane: Pane {
 
     /// The form's field for a request field the platform refused (`error.field` of `POST /api/deploy` and retry).
     static func field(refused requestField: String?) -> Field? {
-        switch requestField {
-        case "domain": .domain
-        case "cloudflare.accountId": .accountId
-        case "cloudflare.apiToken": .apiToken
-        default: nil
+        switch DeployRequestValidator.Problem.Field.allCases.first(where: { $0.requestPath == requestField }) {
+        case .domain: .domain
+        case .accountId: .accountId
+        case .apiToken: .apiToken
+        case nil: nil
         }
     }
 
@@ -133,9 +133,9 @@ public struct DeployFormPane: Pane {
         guard submitRequest == nil else { return [] }
         problems = [:]
         submitError = nil
-        let account = DeployFormValidation.accountId(accountId.text)
-        let token = DeployFormValidation.apiToken(apiToken.text)
-        let host = DeployFormValidation.domain(domain.text)
+        let account = DeployRequestValidator.accountId(accountId.text)
+        let token = DeployRequestValidator.apiToken(apiToken.text)
+        let host = DeployRequestValidator.domain(domain.text)
         if case let .failure(p) = account { problems[.accountId] = p.message }
         if case let .failure(p) = token { problems[.apiToken] = p.message }
         if case let .failure(p) = host { problems[.domain] = p.message }

@@ -56,7 +56,7 @@ public struct DeployProgressPane: Pane {
     var sandboxDemo: CloudflareCredentials?
     var sandboxToken: String? {
         guard let demo = sandboxDemo, demo.accountId == model.accountId else { return nil }
-        return demo.apiToken
+        return demo.apiToken.secretValue
     }
 
     public init(deploymentId: String, listingTitle: String, initialState: DeploymentState? = nil) {
@@ -183,7 +183,7 @@ public struct DeployProgressPane: Pane {
             return perform(.submitToken, &ctx)
         case .submitToken:
             guard case let .token(purpose, input, _) = prompt else { return [] }
-            switch DeployFormValidation.apiToken(input.text) {
+            switch DeployRequestValidator.apiToken(input.text) {
             case let .failure(problem):
                 prompt = .token(purpose, input, problem: problem.message)
                 return []

@@ -1,7 +1,10 @@
 import Foundation
 
-/// A JSON document of any shape. Stripe and Cloudflare objects are stored and answered as these, so the
-/// stand-ins can keep each API's exact object shape without a Swift type per object.
+/// A JSON document of any shape: the parts of an answer whose shape depends on the data (Cloudflare's D1
+/// rows, `result_info`, a DNS record's `data`), and the stand-ins' stored Stripe and Cloudflare objects, so
+/// they keep each API's exact object shape without a Swift type per object.
+///
+/// The accessors are strict: `stringValue` is nil for a number, `intValue` nil for a string.
 public enum JSONValue: Sendable, Hashable, Codable {
     case null
     case bool(Bool)
@@ -81,6 +84,6 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
 
 extension JSONValue {
     /// `.string(s)` or `.null` when nil.
-    static func from(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
-    static func from(_ i: Int64?) -> JSONValue { i.map(JSONValue.int) ?? .null }
+    public static func from(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
+    public static func from(_ i: Int64?) -> JSONValue { i.map(JSONValue.int) ?? .null }
 }
