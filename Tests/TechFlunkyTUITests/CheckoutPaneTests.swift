@@ -178,6 +178,20 @@ final class CheckoutPaneTests: XCTestCase {
         }
     }
 
+    func testTheTimeLeftIsCountedOnThePlatformsClockNotThisMachines() {
+        // The sandbox's clock is four days behind this machine's: a 24 h session must still read about 24 h.
+        var session = F.session
+        let platformNow = F.t0.addingTimeInterval(-4 * 86_400)
+        session.now = platformNow
+        session.expiresAt = platformNow.addingTimeInterval(24 * 3600)
+        var pane = CheckoutPane(listing: F.listing, idempotencyKey: "k")
+        var ctx = F.context(now: F.t0)
+        let create = F.requests(F.press(.enter, &pane, &ctx))[0].0
+        _ = pane.receive(.response(create, .success(.checkoutSession(session))), &ctx)
+        let text = F.render(pane, width: 100, height: 30, now: F.t0.addingTimeInterval(600))
+        XCTAssertTrue(text.contains("The session expires in 23h 50m."), text)
+    }
+
     func testANarrowTerminalSaysHowMuchRoomTheQRCodeNeeds() {
         var pane = CheckoutPane(listing: F.listing, idempotencyKey: "k")
         var ctx = F.context()

@@ -35,6 +35,9 @@ public struct CheckoutPane: Pane {
     public private(set) var idempotencyKey: String
     public private(set) var phase: Phase
     public private(set) var session: CheckoutSessionResponse? { didSet { deriveCheckoutQR() } }
+    /// The platform's clock when the session arrived and this machine's then, so the time left is counted on the
+    /// platform's clock (the sandbox's can be days from this machine's); nil when the platform did not say.
+    public private(set) var sessionClock: PayoutsCountdown?
     public private(set) var order: Order? { didSet { deriveCheckoutQR() } }
     /// The hosted page's QR code, encoded when the URL arrives or changes (not on every frame).
     public private(set) var checkoutQR: FittingQRCode?
@@ -182,6 +185,7 @@ public struct CheckoutPane: Pane {
             switch result {
             case let .success(.checkoutSession(created)):
                 session = created
+                sessionClock = created.now.map { PayoutsCountdown(platformNow: $0, receivedAt: ctx.now) }
                 phase = .waiting
                 return schedulePoll(&ctx)
             case let .failure(failure):
@@ -272,7 +276,7 @@ public struct CheckoutPane: Pane {
             out.append(StyledLine([StyledSpan(SpinnerWidget.frame(frame) + " ", .accent),
                                    StyledSpan("Waiting for your payment…", .text)]))
             if let expires = session?.expiresAt {
-                let left = expires.timeIntervalSince(now)
+                let left = sessionClock?.remaining(until: expires, localNow: now) ?? expires.timeIntervalSince(now)
                 out.append(StyledLine(left > 0 ? "The session expires in \(PayoutsCountdown.format(left) ?? "<1m")."
                                                : "The session has expired.", .muted))
             }
