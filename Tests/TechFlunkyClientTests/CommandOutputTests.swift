@@ -294,6 +294,14 @@ final class CommandOutputTests: XCTestCase {
                 XCTAssertTrue(text.stdout.contains(long.title), "a pipe gets the whole title: \(text.stdout)")
                 XCTAssertFalse(text.stdout.contains("…"), text.stdout)
             }
+            // COLUMNS asks for a width: every row fits it (a terminal would otherwise wrap it), the slug stays whole
+            // and the title gives way.
+            let narrow = try Self.run(["listings", "--api", base], home: home!, environment: ["COLUMNS": "140"])
+            XCTAssertEqual(narrow.status, 0, narrow.stderr)
+            for line in narrow.stdout.split(separator: "\n") { XCTAssertLessThanOrEqual(DisplayWidth.of(String(line)), 140, String(line)) }
+            XCTAssertTrue(narrow.stdout.contains(long.slug + " "), narrow.stdout)
+            XCTAssertTrue(narrow.stdout.contains("A title that is much"), narrow.stdout)
+            XCTAssertTrue(narrow.stdout.contains("…"), narrow.stdout)
         }
     }
 

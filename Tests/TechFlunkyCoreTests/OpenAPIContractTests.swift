@@ -113,7 +113,7 @@ final class OpenAPIContractTests: XCTestCase {
         try assertMatches("SmokeCheckSpec", Fixtures.manifest.cloudflare.smokeChecks![0], in: shapes)
         try assertMatches("CreateCheckoutSessionRequest", CreateCheckoutSessionRequest(listingSlug: "s"), in: shapes)
         try assertMatches("CheckoutSessionResponse", CheckoutSessionResponse(orderId: "o", sessionId: "s", checkoutURL: "u", amount: .usd(1),
-                                                                             platformFee: .usd(0), sellerShare: .usd(1), holdDays: 3, expiresAt: d), in: shapes)
+                                                                             platformFee: .usd(0), sellerShare: .usd(1), holdDays: 3, expiresAt: d, now: d), in: shapes)
         try assertMatches("WebhookReceipt", WebhookReceipt(), in: shapes)
         try assertMatches("Order", order, in: shapes)
         try assertMatches("OrdersResponse", OrdersResponse(orders: []), in: shapes)

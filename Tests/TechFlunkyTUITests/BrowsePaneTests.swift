@@ -45,6 +45,57 @@ final class BrowsePaneTests: XCTestCase {
         for line in d.screen.split(separator: "\n") { XCTAssertLessThanOrEqual(DisplayWidth.of(String(line)), 50) }
     }
 
+    /// The demo catalog's shape: categories up to "Content & Media" (15 cells), titles up to ~55.
+    static let demoLikeListings: [ListingSummary] = (0..<30).map { i in
+        Fixtures.summary(i, title: i == 2 ? "Kanji Sensei 漢字 — spaced repetition for Japanese learners" : "Business number \(i)",
+                         category: ["Content & Media", "AI & Automation", "Developer Tools", "SaaS"][i % 4])
+    }
+
+    func testWideTerminalShowsWholeCategoriesAndWholeTitlesAndLeavesTheRestAtTheEnd() async {
+        var d = UIDriver(service: InMemoryMarketplace(listings: Self.demoLikeListings), width: 240, height: 40)
+        await d.start()
+        let lines = d.screen.split(separator: "\n").map(String.init)
+        XCTAssertTrue(lines.contains { $0.contains("Kanji Sensei 漢字 — spaced repetition for Japanese learners Developer Tools") },
+                      "the longest title whole, its category right after it:\n\(d.screen)")
+        for category in ["Content & Media", "AI & Automation", "Developer Tools"] {
+            XCTAssertTrue(d.screen.contains(category), "\(category) cut:\n\(d.screen)")
+        }
+        XCTAssertFalse(d.screen.contains("Content & Med…"))
+        let header = lines.first { $0.hasPrefix("Title") } ?? ""
+        for column in ["Category", "Price", "Rev/mo", "Profit/mo", "Age", "Multiple", "Listed"] {
+            XCTAssertTrue(header.contains(column), "missing \(column) at 240 columns: \(header)")
+        }
+        // The title column is as wide as the longest title, not the rest of the screen.
+        guard let category = header.range(of: "Category") else { return XCTFail("no header:\n\(d.screen)") }
+        XCTAssertLessThan(header.distance(from: header.startIndex, to: category.lowerBound), 70, header)
+    }
+
+    func testEightyColumnsKeepCategoriesWholeAndDropColumnsInTheStatedOrder() async {
+        var d = UIDriver(service: InMemoryMarketplace(listings: Self.demoLikeListings), width: 80, height: 24)
+        await d.start()
+        let header = d.screen.split(separator: "\n").first { $0.hasPrefix("Title") }.map(String.init) ?? ""
+        for column in ["Category", "Price", "Rev/mo", "Listed"] { XCTAssertTrue(header.contains(column), header) }
+        for column in ["Age", "Multiple", "Profit/mo"] { XCTAssertFalse(header.contains(column), header) }
+        XCTAssertTrue(d.screen.contains("Content & Media"), d.screen)
+        XCTAssertTrue(d.screen.contains("AI & Automation"), d.screen)
+        XCTAssertTrue(d.screen.contains("Business number 10 "), "titles get the room that is left:\n\(d.screen)")
+        for line in d.screen.split(separator: "\n") { XCTAssertLessThanOrEqual(DisplayWidth.of(String(line)), 80) }
+    }
+
+    func testTheSelectedRowIsHighlightedAcrossTheWholeWidth() async {
+        var d = UIDriver(service: InMemoryMarketplace(listings: Self.demoLikeListings), width: 100, height: 20)
+        await d.start()
+        await d.press(.down)
+        let canvas = AppRenderer.render(d.state)
+        guard let y = (0..<canvas.height).first(where: { canvas.rowText($0).contains("Business number 1 ") }),
+              let other = (0..<canvas.height).first(where: { canvas.rowText($0).contains("Business number 4 ") }) else {
+            return XCTFail(canvas.text)
+        }
+        for x in 0..<canvas.width { XCTAssertEqual(canvas[x, y].style.role, .selection, "cell \(x) of the selected row") }
+        XCTAssertEqual(canvas[0, other].style.role, .text)
+        XCTAssertEqual(canvas[canvas.width - 1, other].style.role, .text)
+    }
+
     func testScrollingShowsRangeAndLoadsPagesAhead() async {
         let service = InMemoryMarketplace(count: 12_345)
         var d = UIDriver(service: service, width: 120, height: 30)

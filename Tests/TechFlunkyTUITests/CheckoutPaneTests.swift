@@ -143,11 +143,53 @@ final class CheckoutPaneTests: XCTestCase {
         for (row, line) in qrLines.enumerated() {
             var drawn = ""
             for x in x0..<(x0 + line.count) {
-                drawn += canvas[x, row].grapheme
-                XCTAssertEqual(canvas[x, row].style.role, .qrCode, "cell (\(x), \(row))")
+                // Below the link's own row.
+                drawn += canvas[x, row + 1].grapheme
+                XCTAssertEqual(canvas[x, row + 1].style.role, .qrCode, "cell (\(x), \(row + 1))")
             }
             XCTAssertEqual(drawn, line, "QR row \(row)")
         }
+    }
+
+    func testTheURLIsDrawnWholeOnOneLineAsAHyperlinkAndNeverWrapped() {
+        let url = "http://127.0.0.1:4242/checkout/cs_test_a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6q7r8s9t0"
+        var session = F.session
+        session.checkoutURL = url
+        var pane = CheckoutPane(listing: F.listing, idempotencyKey: "k")
+        var ctx = F.context()
+        let create = F.requests(F.press(.enter, &pane, &ctx))[0].0
+        _ = pane.receive(.response(create, .success(.checkoutSession(session))), &ctx)
+        let environment = UIEnvironment(platformLabel: "test")
+        for width in [120, 60] {
+            var canvas = Canvas(width: width, height: 30)
+            pane.render(into: &canvas, area: canvas.bounds, RenderContext(now: F.t0, frame: 0, environment: environment))
+            let row = canvas.rowText(0)
+            XCTAssertEqual(canvas.links, [url], "the whole URL is the link's target at \(width) columns")
+            if width == 120 {
+                XCTAssertEqual(row.trimmingCharacters(in: .whitespaces), url)
+            } else {
+                XCTAssertTrue(row.hasSuffix("…") || row.trimmingCharacters(in: .whitespaces).hasSuffix("…"), row)
+            }
+            // No other row holds a piece of it (it is never wrapped).
+            for y in 1..<canvas.height { XCTAssertFalse(canvas.rowText(y).contains("a1b2c3"), "row \(y): \(canvas.rowText(y))") }
+            let linked = (0..<width).filter { canvas[$0, 0].style.link != 0 }
+            XCTAssertEqual(linked.count, min(url.count, width - 3), "only the URL's cells link, not the padding")
+            XCTAssertFalse(canvas.text.contains("being created"), "no stale status once the link shows")
+        }
+    }
+
+    func testTheTimeLeftIsCountedOnThePlatformsClockNotThisMachines() {
+        // The sandbox's clock is four days behind this machine's: a 24 h session must still read about 24 h.
+        var session = F.session
+        let platformNow = F.t0.addingTimeInterval(-4 * 86_400)
+        session.now = platformNow
+        session.expiresAt = platformNow.addingTimeInterval(24 * 3600)
+        var pane = CheckoutPane(listing: F.listing, idempotencyKey: "k")
+        var ctx = F.context(now: F.t0)
+        let create = F.requests(F.press(.enter, &pane, &ctx))[0].0
+        _ = pane.receive(.response(create, .success(.checkoutSession(session))), &ctx)
+        let text = F.render(pane, width: 100, height: 30, now: F.t0.addingTimeInterval(600))
+        XCTAssertTrue(text.contains("The session expires in 23h 50m."), text)
     }
 
     func testANarrowTerminalSaysHowMuchRoomTheQRCodeNeeds() {

@@ -35,12 +35,12 @@ final class OrdersPaneTests: XCTestCase {
         let (pane, _) = loadedPane()
         assertRendered(F.render(pane, width: 100, height: 9), """
              Your orders (5)
-             Date       Listing                            Amount Payment          Deployment
-             2027-01-15 Delta API                      $12,500.00 Awaiting payment –
-             2027-01-15 Gamma Blog                     $12,500.00 Paid             not deployed
-             2027-01-14 Beta Shop                      $12,500.00 Paid · in review running · step 5/9
-             2027-01-12 Alpha CRM                      $12,500.00 Paid · released  live · https://a.workers.dev
-             2027-01-05 Epsilon                        $12,500.00 Expired          –
+             Date       Listing          Amount Payment          Deployment
+             2027-01-15 Delta API    $12,500.00 Awaiting payment –
+             2027-01-15 Gamma Blog   $12,500.00 Paid             not deployed
+             2027-01-14 Beta Shop    $12,500.00 Paid · in review running · step 5/9
+             2027-01-12 Alpha CRM    $12,500.00 Paid · released  live · https://a.workers.dev
+             2027-01-05 Epsilon      $12,500.00 Expired          –
 
 
             """)

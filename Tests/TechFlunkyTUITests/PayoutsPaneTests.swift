@@ -57,12 +57,12 @@ final class PayoutsPaneTests: XCTestCase {
              ✔ Stripe payouts are set up (acct_1SELLER)
              Held $21,250.00 (2)  ·  Released $10,625.00 (1)  ·  Refunded $10,625.00 (1)  ·  Disputed $10,625.00 (1)
 
-             Sold       Listing                                     Gross         Fee          Net State     Release
-             2027-01-16 Alpha CRM                              $12,500.00   $1,875.00   $10,625.00 in review 2d 02h 14m
-             2027-01-15 Delta API                              $12,500.00   $1,875.00   $10,625.00 refunded  –
-             2027-01-13 Beta Shop                              $12,500.00   $1,875.00   $10,625.00 frozen    held: deplo…
-             2027-01-12 Gamma Blog                             $12,500.00   $1,875.00   $10,625.00 released  2027-01-15
-             2027-01-11 Epsilon                                $12,500.00   $1,875.00   $10,625.00 disputed  –
+             Sold       Listing           Gross         Fee          Net State     Release
+             2027-01-16 Alpha CRM    $12,500.00   $1,875.00   $10,625.00 in review 2d 02h 14m
+             2027-01-15 Delta API    $12,500.00   $1,875.00   $10,625.00 refunded  –
+             2027-01-13 Beta Shop    $12,500.00   $1,875.00   $10,625.00 frozen    held: deployment failed
+             2027-01-12 Gamma Blog   $12,500.00   $1,875.00   $10,625.00 released  2027-01-15
+             2027-01-11 Epsilon      $12,500.00   $1,875.00   $10,625.00 disputed  –
 
 
 
@@ -133,7 +133,19 @@ final class PayoutsPaneTests: XCTestCase {
         let payoutsRequest = refresh.first { $0.1 == .payouts }!.0
         _ = pane.receive(.response(payoutsRequest, .success(.payouts(moved))), &ctx)
         let text = F.render(pane, width: 110, height: 12)
-        XCTAssertTrue(text.contains("Alpha CRM                              $12,500.00   $1,875.00   $10,625.00 released  2027-01-20"), text)
+        XCTAssertTrue(text.contains("Alpha CRM    $12,500.00   $1,875.00   $10,625.00 released  2027-01-20"), text)
+    }
+
+    func testTotalsAreNeverCutAtEightyColumnsOrNarrower() {
+        let (pane, _) = loadedPane(seller: onboarded(true))
+        for width in [80, 60, 50] {
+            let text = F.render(pane, width: width, height: 14)
+            for total in ["Held $21,250.00 (2)", "Released $10,625.00 (1)", "Refunded $10,625.00 (1)", "Disputed $10,625.00 (1)"] {
+                XCTAssertTrue(text.contains(total), "\(total) cut at \(width) columns:\n\(text)")
+            }
+        }
+        let lines = PayoutsPane.totalsLines(response.totals, width: 78)
+        XCTAssertEqual(lines.count, 2, "wrapped between totals at 80 columns")
     }
 
     func testAnAccountThatNeverSoldIsOfferedOnboarding() {

@@ -222,9 +222,12 @@ public struct CheckoutSessionResponse: Codable, Sendable, Hashable {
     public var sellerShare: Money
     public var holdDays: Int
     public var expiresAt: Date
+    /// The platform's clock when it answered: the time left is `expiresAt` minus this (the sandbox's clock and this
+    /// machine's can be days apart). Absent from older platforms.
+    public var now: Date?
 
     public init(orderId: String, sessionId: String, checkoutURL: String, amount: Money, platformFee: Money,
-                sellerShare: Money, holdDays: Int, expiresAt: Date) {
+                sellerShare: Money, holdDays: Int, expiresAt: Date, now: Date? = nil) {
         self.orderId = orderId
         self.sessionId = sessionId
         self.checkoutURL = checkoutURL
@@ -233,6 +236,7 @@ public struct CheckoutSessionResponse: Codable, Sendable, Hashable {
         self.sellerShare = sellerShare
         self.holdDays = holdDays
         self.expiresAt = expiresAt
+        self.now = now
     }
 }
 

@@ -76,7 +76,8 @@ enum CheckoutRoutes {
            let sessionId = open.checkoutSessionId, let url = open.checkoutURL, let expires = open.sessionExpiresAt {
             return CheckoutSessionResponse(orderId: open.id, sessionId: sessionId, checkoutURL: url, amount: open.amount,
                                            platformFee: open.platformFee, sellerShare: open.sellerShare,
-                                           holdDays: services.configuration.feePolicy.holdDays, expiresAt: expires)
+                                           holdDays: services.configuration.feePolicy.holdDays, expiresAt: expires,
+                                           now: services.clock.now())
         }
         let split = try services.configuration.feePolicy.split(listing.askingPrice)
         let order = StoredOrder(id: PlatformID.make("ord"), listing: listing, buyerId: account.id, split: split, now: services.clock.now())
@@ -95,7 +96,8 @@ enum CheckoutRoutes {
         services.logger.info("checkout session created", metadata: ["order": "\(order.id)", "listing": "\(listing.slug)", "amount": "\(split.amount.minorUnits)"])
         return CheckoutSessionResponse(orderId: order.id, sessionId: session.id, checkoutURL: session.url, amount: split.amount,
                                        platformFee: split.platformFee, sellerShare: split.sellerShare,
-                                       holdDays: services.configuration.feePolicy.holdDays, expiresAt: session.expiresAt)
+                                       holdDays: services.configuration.feePolicy.holdDays, expiresAt: session.expiresAt,
+                                       now: services.clock.now())
     }
 
     static func page(_ text: String) -> Response {

@@ -41,8 +41,20 @@ final class NCursesBackend {
     private struct PairKey: Hashable { let fg: Int16; let bg: Int16 }
     private struct Look: Equatable { var attrs: attr_t; var pair: Int32 }
 
-    init(noColor: Bool) {
+    /// Whether links are drawn as OSC 8 hyperlinks (see `HyperlinkOverlay` and `supportsHyperlinks`).
+    private let hyperlinks: Bool
+
+    init(noColor: Bool, hyperlinks: Bool = false) {
         self.noColor = noColor
+        self.hyperlinks = hyperlinks
+    }
+
+    /// Whether to send OSC 8 hyperlinks: terminals that do not know the sequence ignore it (it is an OSC), except
+    /// the Linux console and dumb terminals, which print parts of it; `TECHFLUNKY_HYPERLINKS=0` turns them off.
+    static func supportsHyperlinks(_ environment: [String: String]) -> Bool {
+        if let setting = environment["TECHFLUNKY_HYPERLINKS"], !setting.isEmpty { return setting != "0" }
+        let term = environment["TERM"] ?? ""
+        return !(term.isEmpty || term == "dumb" || term == "linux" || term.hasPrefix("vt") || term.hasPrefix("cons"))
     }
 
     var width: Int { Int(tf_getmaxx(tf_stdscr())) }
@@ -197,9 +209,63 @@ final class NCursesBackend {
                 x = end
             }
         }
+        let before = full ? nil : previous
         previous = canvas
         wnoutrefresh(tf_stdscr())
         doupdate()
+        if hyperlinks {
+            let links = HyperlinkOverlay.sequence(canvas: canvas, previous: before) { self.sgr(for: $0, theme: theme) }
+            if !links.isEmpty {
+                links.utf8CString.withUnsafeBufferPointer { buffer in
+                    _ = Glibc.write(STDOUT_FILENO, buffer.baseAddress, buffer.count - 1)
+                }
+            }
+        }
+    }
+
+    /// The SGR sequence that gives a cell the look ncurses gives it (`look(for:theme:)`), for text written beside
+    /// ncurses (`HyperlinkOverlay`).
+    func sgr(for cellStyle: CellStyle, theme: Theme) -> String {
+        let a = appearance(for: cellStyle, theme: theme)
+        var codes = ["0"]
+        if a.bold { codes.append("1") }
+        if a.dim { codes.append("2") }
+        if a.underline { codes.append("4") }
+        if a.reverse { codes.append("7") }
+        func colour(_ n: Int16, base: Int) -> [String] {
+            switch n {
+            case ..<0: []
+            case 0..<8: [String(base + Int(n))]
+            case 8..<16: [String(base + 60 + Int(n) - 8)]
+            default: [String(base + 8), "5", String(n)]
+            }
+        }
+        codes += colour(a.fg, base: 30) + colour(a.bg, base: 40)
+        return "\u{1B}[" + codes.joined(separator: ";") + "m"
+    }
+
+    /// Emphasis and colours of a style under the theme and this terminal's colours.
+    private func appearance(for cellStyle: CellStyle, theme: Theme)
+        -> (bold: Bool, dim: Bool, underline: Bool, reverse: Bool, fg: Int16, bg: Int16) {
+        let s = theme.style(for: cellStyle.role)
+        var bold = s.bold || cellStyle.bold, dim = s.dim
+        let underline = s.underline || cellStyle.underline
+        var reverse = s.reverse || cellStyle.reverse
+        if colorMode == .none {
+            // Without colour, roles that only differed by colour must still be told apart.
+            switch cellStyle.role {
+            case .selection, .header: reverse = true
+            case .accent, .error, .stepFailed, .stepRunning, .holdDisputed: bold = true
+            case .muted, .border, .stepPending, .stepSkipped: dim = true
+            default: break
+            }
+        }
+        let (fg, bg): (Int16, Int16) = switch colorMode {
+        case .none: (-1, -1)
+        case .basic: (number(s.fg8 ?? s.fg.basic), number(s.bg8 ?? s.bg.basic))
+        case .full: (number(s.fg), number(s.bg))
+        }
+        return (bold, dim, underline, reverse, fg, bg)
     }
 
     /// Blank runs at least this long are drawn as plain blanks: ncurses moves over them for less than it takes to
@@ -272,29 +338,20 @@ final class NCursesBackend {
     /// instead of writing spaces and switching colours around them — most of a table row is blank.
     private func look(for cellStyle: CellStyle, theme: Theme) -> (text: Look, blank: Look) {
         if let cached = lookCache[cellStyle] { return cached }
-        let s = theme.style(for: cellStyle.role)
+        let a = appearance(for: cellStyle, theme: theme)
         var attrs = tf_a_normal()
-        if s.bold || cellStyle.bold { attrs |= tf_a_bold() }
-        if s.underline || cellStyle.underline { attrs |= tf_a_underline() }
-        if s.reverse || cellStyle.reverse { attrs |= tf_a_reverse() }
-        if s.dim { attrs |= tf_a_dim() }
-        if colorMode == .none {
-            // Without colour, roles that only differed by colour must still be told apart.
-            switch cellStyle.role {
-            case .selection, .header: attrs |= tf_a_reverse()
-            case .accent, .error, .stepFailed, .stepRunning, .holdDisputed: attrs |= tf_a_bold()
-            case .muted, .border, .stepPending, .stepSkipped: attrs |= tf_a_dim()
-            default: break
-            }
-        }
-        let (fg, bg): (Int16, Int16) = switch colorMode {
-        case .none: (-1, -1)
-        case .basic: (number(s.fg8 ?? s.fg.basic), number(s.bg8 ?? s.bg.basic))
-        case .full: (number(s.fg), number(s.bg))
-        }
+        if a.bold { attrs |= tf_a_bold() }
+        if a.underline { attrs |= tf_a_underline() }
+        if a.reverse { attrs |= tf_a_reverse() }
+        if a.dim { attrs |= tf_a_dim() }
+        let (fg, bg) = (a.fg, a.bg)
         let text = Look(attrs: attrs, pair: pair(fg: fg, bg: bg))
-        // Reversed, the foreground (and bold, on terminals that brighten it) is what a blank shows: keep it all.
-        let blank = attrs & tf_a_reverse() != 0 ? text : Look(attrs: attrs & tf_a_underline(), pair: pair(fg: -1, bg: bg))
+        // Reversed, the foreground (and bold, on terminals that brighten it) is what a blank shows: keep it all. On a
+        // background colour (the selection bar, the header) a blank is never skipped, so a look of its own would only
+        // switch colours twice around every gap of the row; ncurses still clears the rest of such a row with one
+        // erase in the current colours (bce), as bold does not stop it.
+        let blank = attrs & tf_a_reverse() != 0 || bg != -1 ? text
+            : Look(attrs: attrs & tf_a_underline(), pair: pair(fg: -1, bg: bg))
         lookCache[cellStyle] = (text, blank)
         return (text, blank)
     }

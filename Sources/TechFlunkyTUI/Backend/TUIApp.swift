@@ -26,7 +26,8 @@ public enum TUIApp {
     }
 
     static func loop(service: any MarketplaceService, environment: UIEnvironment, themes: ThemeSet) throws {
-        let backend = NCursesBackend(noColor: environment.noColor)
+        let backend = NCursesBackend(noColor: environment.noColor,
+                                     hyperlinks: NCursesBackend.supportsHyperlinks(ProcessInfo.processInfo.environment))
         try backend.start()
         defer { backend.stop() }
         let queue = MessageQueue()

@@ -10,6 +10,8 @@ public struct Canvas: Hashable, Sendable {
     public let width: Int
     public let height: Int
     public private(set) var cells: [Cell]
+    /// The targets of the hyperlinks on this canvas: a cell whose `style.link` is `n` links to `links[n - 1]`.
+    public private(set) var links: [String] = []
 
     public init(width: Int, height: Int, fill: CellStyle = .text) {
         self.width = max(0, width)
@@ -18,6 +20,18 @@ public struct Canvas: Hashable, Sendable {
     }
 
     public var bounds: Rect { Rect(x: 0, y: 0, width: width, height: height) }
+
+    /// Registers a hyperlink target and returns its id for `CellStyle.link`, or 0 (no link) when the target is not a
+    /// URL a terminal can be handed inside OSC 8: only printable ASCII without spaces (a URL is percent-encoded), so
+    /// no byte of it can end the sequence or start another, and at most 2,048 bytes.
+    public mutating func hyperlink(_ url: String) -> UInt16 {
+        guard !url.isEmpty, url.utf8.count <= 2_048, url.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }),
+              url.contains(":") else { return 0 }
+        if let i = links.firstIndex(of: url) { return UInt16(i + 1) }
+        guard links.count < Int(UInt16.max) - 1 else { return 0 }
+        links.append(url)
+        return UInt16(links.count)
+    }
 
     public subscript(x: Int, y: Int) -> Cell {
         get { cells[y * width + x] }

@@ -16,12 +16,17 @@ public struct CellStyle: Hashable, Sendable {
     public var bold: Bool
     public var underline: Bool
     public var reverse: Bool
+    /// A hyperlink on this cell: an index into the canvas's `links` (0: none), made by `Canvas.hyperlink(_:)`. The
+    /// backend wraps the cells in an OSC 8 sequence where the terminal supports it; text never carries one.
+    public var link: UInt16
 
-    public init(_ role: StyleRole = .text, bold: Bool = false, underline: Bool = false, reverse: Bool = false) {
+    public init(_ role: StyleRole = .text, bold: Bool = false, underline: Bool = false, reverse: Bool = false,
+                link: UInt16 = 0) {
         self.role = role
         self.bold = bold
         self.underline = underline
         self.reverse = reverse
+        self.link = link
     }
 
     public static let text = CellStyle(.text)
@@ -35,4 +40,7 @@ public struct CellStyle: Hashable, Sendable {
     public static let error = CellStyle(.error)
 
     public var emphasised: CellStyle { var s = self; s.bold = true; return s }
+
+    /// The same style linking to `id` (from `Canvas.hyperlink(_:)`).
+    public func linked(_ id: UInt16) -> CellStyle { var s = self; s.link = id; return s }
 }

@@ -74,6 +74,10 @@ public struct BrowsePane: Pane {
     public private(set) var ownedSlugs: Set<String> = []
     /// Rows of the table on screen, remembered from the last update for paging.
     var visibleRows = 20
+    /// The widest title (with its owned mark) and category held, in cells: the natural widths of those columns,
+    /// measured when rows arrive rather than on every frame.
+    public private(set) var titleWidth = 0
+    public private(set) var categoryWidth = 0
 
     public init() {}
 
@@ -84,6 +88,20 @@ public struct BrowsePane: Pane {
         self.nextCursor = nextCursor
         pages = [PageMark(cursor: nil, count: preloaded.count)]
         heldPages = 0..<1
+        measureColumns()
+    }
+
+    /// Measures the natural widths of Title and Category over the rows held and every category name, so the columns
+    /// hold still while scrolling within what is loaded.
+    mutating func measureColumns() {
+        var title = 0, category = 0
+        for item in items {
+            title = max(title, DisplayWidth.of(TextSanitizer.line(item.title)) + (ownedSlugs.contains(item.slug) ? 2 : 0))
+            category = max(category, DisplayWidth.of(TextSanitizer.line(item.category)))
+        }
+        for c in categories { category = max(category, DisplayWidth.of(TextSanitizer.line(c.name))) }
+        titleWidth = title
+        categoryWidth = category
     }
 
     /// One page of results: the cursor it was fetched with (nil: the first page) and how many rows it held, so a
@@ -318,11 +336,15 @@ public struct BrowsePane: Pane {
             ordersRequest = nil
             if case let .success(.orders(orders)) = result {
                 ownedSlugs = Set(orders.filter { $0.state.isPaid }.map(\.listingSlug))
+                measureColumns()
             }
             return []
         case let .response(id, result) where id == categoriesRequest:
             categoriesRequest = nil
-            if case let .success(.categories(response)) = result { categories = response }
+            if case let .success(.categories(response)) = result {
+                categories = response
+                measureColumns()
+            }
             return []
         case let .response(id, result):
             guard case let .loading(current, appending) = load, current == id else { return [] }  // stale: a newer query won
@@ -343,6 +365,7 @@ public struct BrowsePane: Pane {
                 }
                 total = page.total
                 totalIsLowerBound = page.totalIsLowerBound
+                measureColumns()
                 load = .idle
                 table.clamp(count: rowCount, visibleRows: visibleRows)
                 return loadAheadIfNeeded(&ctx)
@@ -460,17 +483,27 @@ public struct BrowsePane: Pane {
 
     // MARK: Rendering
 
-    public static let columns: [TableColumn] = [
-        TableColumn("Title", .flexible(min: 16)),
-        TableColumn("Category", .fixed(14), dropPriority: 3),
-        TableColumn("Price", .fixed(11), alignRight: true),
-        TableColumn("Rev/mo", .fixed(8), alignRight: true, dropPriority: 2),
-        TableColumn("Profit/mo", .fixed(9), alignRight: true, dropPriority: 4),
-        TableColumn("Age", .fixed(7), alignRight: true, dropPriority: 6),
-        TableColumn("Multiple", .fixed(8), alignRight: true, dropPriority: 5),
-        // When the listing went up: the default sort is newest, so the order of the rows should show.
-        TableColumn("Listed", .fixed(6), alignRight: true, dropPriority: 1),
-    ]
+    /// The columns, dropped in this order when the terminal is narrow (as htop and k9s do): Age, Multiple, Profit/mo,
+    /// Rev/mo, Listed, then Category; Title and Price always stay. Category is made whole before Title grows (its
+    /// minimum is its widest name, up to 18 cells, so a narrow terminal drops a number column before it cuts a
+    /// category); Title then takes what is left, up to its widest title.
+    public static func columns(titleWidth: Int = 0, categoryWidth: Int = 0) -> [TableColumn] {
+        let category = max(8, categoryWidth)
+        return [
+            // Before any row is held (loading), the title column keeps its usual minimum rather than the header's width.
+            TableColumn("Title", .flexible(min: 28, natural: titleWidth == 0 ? 28 : titleWidth), growOrder: 1),
+            TableColumn("Category", .flexible(min: min(18, category), natural: category), dropPriority: 1),
+            TableColumn("Price", .fixed(11), alignRight: true),
+            TableColumn("Rev/mo", .fixed(8), alignRight: true, dropPriority: 3),
+            TableColumn("Profit/mo", .fixed(9), alignRight: true, dropPriority: 4),
+            TableColumn("Age", .fixed(7), alignRight: true, dropPriority: 6),
+            TableColumn("Multiple", .fixed(8), alignRight: true, dropPriority: 5),
+            // When the listing went up: the default sort is newest, so the order of the rows should show.
+            TableColumn("Listed", .fixed(6), alignRight: true, dropPriority: 2),
+        ]
+    }
+
+    var columns: [TableColumn] { BrowsePane.columns(titleWidth: titleWidth, categoryWidth: categoryWidth) }
 
     static func cells(_ l: ListingSummary, now: Date = Date(), owned: Bool = false) -> [String] {
         [(owned ? "✓ " : "") + l.title, l.category, l.askingPrice.formattedWhole, l.monthlyRevenue.formattedCompact,
@@ -484,7 +517,7 @@ public struct BrowsePane: Pane {
         let tableArea = Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 2)
         let bottom = area.maxY - 1
         if items.isEmpty {
-            TableWidget(columns: BrowsePane.columns, rowCount: 0, state: table, row: { _ in [] })
+            TableWidget(columns: columns, rowCount: 0, state: table, row: { _ in [] })
                 .render(into: &canvas, area: tableArea)
             let y = tableArea.y + 2
             switch load {
@@ -501,10 +534,9 @@ public struct BrowsePane: Pane {
         } else {
             let rows = items, first = firstRow, owned = ownedSlugs
             // Rows above the first held page show as loading until their page is fetched again.
-            var widget = TableWidget(columns: BrowsePane.columns, rowCount: rowCount, state: table,
+            let widget = TableWidget(columns: columns, rowCount: rowCount, state: table,
                                      row: { $0 >= first ? BrowsePane.cells(rows[$0 - first], now: ctx.now, owned: owned.contains(rows[$0 - first].slug)) : ["…"] },
                                      rowStyle: { $0 >= first ? .text : .muted })
-            widget.selectionLook = .gutterMarker
             widget.render(into: &canvas, area: tableArea)
         }
         renderPositionRow(into: &canvas, area: Rect(x: area.x, y: bottom, width: area.width, height: 1),

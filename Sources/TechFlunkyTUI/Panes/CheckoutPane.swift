@@ -35,6 +35,9 @@ public struct CheckoutPane: Pane {
     public private(set) var idempotencyKey: String
     public private(set) var phase: Phase
     public private(set) var session: CheckoutSessionResponse? { didSet { deriveCheckoutQR() } }
+    /// The platform's clock when the session arrived and this machine's then, so the time left is counted on the
+    /// platform's clock (the sandbox's can be days from this machine's); nil when the platform did not say.
+    public private(set) var sessionClock: PayoutsCountdown?
     public private(set) var order: Order? { didSet { deriveCheckoutQR() } }
     /// The hosted page's QR code, encoded when the URL arrives or changes (not on every frame).
     public private(set) var checkoutQR: FittingQRCode?
@@ -182,6 +185,7 @@ public struct CheckoutPane: Pane {
             switch result {
             case let .success(.checkoutSession(created)):
                 session = created
+                sessionClock = created.now.map { PayoutsCountdown(platformNow: $0, receivedAt: ctx.now) }
                 phase = .waiting
                 return schedulePoll(&ctx)
             case let .failure(failure):
@@ -264,15 +268,15 @@ public struct CheckoutPane: Pane {
             out += StyledLine.wrapped("This purchase is not possible: \(message)", width: width, style: .error)
             out += StyledLine.wrapped("Your purchases are in the Orders tab (2).", width: width, style: .muted)
         case .waiting:
-            out.append(StyledLine("Pay on the hosted checkout page:", .text))
-            if let url = checkoutURL {
-                out += TextLayout.wrap(TextSanitizer.line(url), width: max(1, width)).map { StyledLine($0, CellStyle(.accent, underline: true)) }
-            }
+            // The link itself is drawn whole on the pane's first row (`render`), never wrapped, so it can be copied.
+            out += StyledLine.wrapped(checkoutURL == nil ? "Waiting for the checkout page's link…"
+                                                         : "Pay on the hosted checkout page linked above (y copies the link).",
+                                      width: width)
             out.append(.blank)
             out.append(StyledLine([StyledSpan(SpinnerWidget.frame(frame) + " ", .accent),
                                    StyledSpan("Waiting for your payment…", .text)]))
             if let expires = session?.expiresAt {
-                let left = expires.timeIntervalSince(now)
+                let left = sessionClock?.remaining(until: expires, localNow: now) ?? expires.timeIntervalSince(now)
                 out.append(StyledLine(left > 0 ? "The session expires in \(PayoutsCountdown.format(left) ?? "<1m")."
                                                : "The session has expired.", .muted))
             }
@@ -301,6 +305,16 @@ public struct CheckoutPane: Pane {
 
     public func render(into canvas: inout Canvas, area: Rect, _ ctx: RenderContext) {
         guard area.width > 4, area.height > 0 else { return }
+        var area = area
+        if phase == .waiting, let url = checkoutURL, area.height > 1 {
+            // One line, never wrapped: a terminal can only open or copy a link it sees whole. Wider than the pane it is
+            // cut at the edge with `…`; the hyperlink (OSC 8) and `y` still carry all of it.
+            let safe = TextSanitizer.line(url)
+            let id = canvas.hyperlink(safe)
+            canvas.write(TextLayout.truncate(safe, to: area.width - 3), x: area.x + 2, y: area.y, maxWidth: area.width - 3,
+                         style: CellStyle(.accent, underline: true, link: id))
+            area = Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1)
+        }
         let qrCode = phase == .waiting ? checkoutQR : nil
         // The QR code goes to the right of the text when both fit, else below it, else a hint says how much room it needs.
         let textMin = 36

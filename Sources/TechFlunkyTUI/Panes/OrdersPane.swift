@@ -176,14 +176,17 @@ public struct OrdersPane: Pane {
             canvas.writeFitted("Widen the terminal to see orders", x: inner.x, y: inner.y + 1, width: inner.width, style: .muted)
             return
         }
+        let rows = orders
+        // Listing grows first (up to its longest title), then Deployment; Amount goes first when narrow, then Date.
+        let listingWidth = rows.map { DisplayWidth.of(TextSanitizer.line($0.listingTitle)) }.max() ?? 0
+        let deploymentWidth = rows.map { DisplayWidth.of(OrdersPane.deploymentLabel($0)) }.max() ?? 0
         let columns = [
             TableColumn("Date", .fixed(10), dropPriority: 2),
-            TableColumn("Listing", .flexible(min: 16)),
+            TableColumn("Listing", .flexible(min: 16, natural: listingWidth)),
             TableColumn("Amount", .fixed(12), alignRight: true, dropPriority: 1),
             TableColumn("Payment", .fixed(16)),
-            TableColumn("Deployment", .flexible(min: 14), dropPriority: 0),
+            TableColumn("Deployment", .flexible(min: 14, natural: max(10, deploymentWidth)), growOrder: 1),
         ]
-        let rows = orders
         let tableArea = Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: inner.height - (failure == nil ? 1 : 2))
         TableWidget(columns: columns, rowCount: rows.count, state: table, row: { i in
             let o = rows[i]

@@ -194,8 +194,10 @@ public struct PayoutsPane: Pane {
         }
     }
 
-    /// "Held $1,275.00 (1) · Released … · Refunded … · Disputed …" — held is in review plus frozen.
-    static func totalsLine(_ totals: [PayoutTotal]) -> [StyledSpan] {
+    /// "Held $1,275.00 (1) · Released … · Refunded … · Disputed …" — held is in review plus frozen — in as many
+    /// lines of at most `width` cells as it takes: one line with wide separators when it fits, else narrow ones, else
+    /// wrapped between totals (never inside one), so no total is cut.
+    static func totalsLines(_ totals: [PayoutTotal], width: Int) -> [[StyledSpan]] {
         func sum(_ states: [HoldState]) -> (String, Int) {
             let matching = totals.filter { states.contains($0.state) }
             let count = matching.reduce(0) { $0 + $1.count }
@@ -203,18 +205,31 @@ public struct PayoutsPane: Pane {
             let amount = matching.dropFirst().reduce(first.amount) { (try? $0.adding($1.amount)) ?? $0 }
             return (amount.formatted, count)
         }
-        var spans: [StyledSpan] = []
-        for (label, states, role) in [("Held", [HoldState.inReview, .frozen], StyleRole.holdInReview),
+        let groups: [[StyledSpan]] = [("Held", [HoldState.inReview, .frozen], StyleRole.holdInReview),
                                       ("Released", [.released], .holdReleased),
                                       ("Refunded", [.refunded], .holdRefunded),
-                                      ("Disputed", [.disputed], .holdDisputed)] {
+                                      ("Disputed", [.disputed], .holdDisputed)].map { label, states, role in
             let (amount, count) = sum(states)
-            if !spans.isEmpty { spans.append(StyledSpan("  ·  ", .muted)) }
-            spans.append(StyledSpan(label + " ", .muted))
-            spans.append(StyledSpan(amount, CellStyle(role, bold: true)))
-            spans.append(StyledSpan(" (\(count))", .muted))
+            return [StyledSpan(label + " ", .muted), StyledSpan(amount, CellStyle(role, bold: true)), StyledSpan(" (\(count))", .muted)]
         }
-        return spans
+        func cells(_ spans: [StyledSpan]) -> Int { spans.reduce(0) { $0 + DisplayWidth.of($1.text) } }
+        for separator in ["  ·  ", " · "] {
+            let joined = groups.enumerated().flatMap { i, g in (i == 0 ? [] : [StyledSpan(separator, .muted)]) + g }
+            if cells(joined) <= width { return [joined] }
+        }
+        var lines: [[StyledSpan]] = []
+        var line: [StyledSpan] = []
+        for group in groups {
+            let candidate = line.isEmpty ? group : line + [StyledSpan(" · ", .muted)] + group
+            if !line.isEmpty, cells(candidate) > width {
+                lines.append(line)
+                line = group
+            } else {
+                line = candidate
+            }
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines
     }
 
     public func render(into canvas: inout Canvas, area: Rect, _ ctx: RenderContext) {
@@ -252,11 +267,13 @@ public struct PayoutsPane: Pane {
 
         // Totals.
         if let payouts {
-            var tx = x
-            for span in PayoutsPane.totalsLine(payouts.totals) where tx < x + width {
-                tx += canvas.write(span.text, x: tx, y: y, maxWidth: x + width - tx, style: span.style)
+            for line in PayoutsPane.totalsLines(payouts.totals, width: width) {
+                var tx = x
+                for span in line where tx < x + width {
+                    tx += canvas.write(span.text, x: tx, y: y, maxWidth: x + width - tx, style: span.style)
+                }
+                y += 1
             }
-            y += 1
         }
         if let notice {
             canvas.writeFitted(notice, x: x, y: y, width: width, style: .accent)
@@ -287,18 +304,21 @@ public struct PayoutsPane: Pane {
             canvas.writeFitted("No sales yet.", x: x, y: y, width: tableWidth, style: .muted)
             return
         }
+        let rows = payouts.payouts
+        let now = ctx.now
+        let release = rows.map { releaseText($0, localNow: now) }
+        // Dropped when narrow: Sold first, then Gross, then Fee. Release is made whole before Listing grows.
+        let listingWidth = rows.map { DisplayWidth.of(TextSanitizer.line($0.listingTitle)) }.max() ?? 0
+        let releaseWidth = release.map { DisplayWidth.of($0) }.max() ?? 0
         let columns = [
             TableColumn("Sold", .fixed(10), dropPriority: 3),
-            TableColumn("Listing", .flexible(min: 12)),
+            TableColumn("Listing", .flexible(min: 12, natural: listingWidth), growOrder: 1),
             TableColumn("Gross", .fixed(12), alignRight: true, dropPriority: 2),
             TableColumn("Fee", .fixed(11), alignRight: true, dropPriority: 1),
             TableColumn("Net", .fixed(12), alignRight: true),
             TableColumn("State", .fixed(9)),
-            TableColumn("Release", .fixed(12), dropPriority: 0),
+            TableColumn("Release", .flexible(min: 12, natural: min(32, max(12, releaseWidth)))),
         ]
-        let rows = payouts.payouts
-        let now = ctx.now
-        let release = rows.map { releaseText($0, localNow: now) }
         TableWidget(columns: columns, rowCount: rows.count, state: table, row: { i in
             let p = rows[i]
             return [DisplayFormat.day(p.soldAt), p.listingTitle, p.gross.formatted, p.fee.formatted, p.net.formatted,

@@ -4,9 +4,12 @@ import TechFlunkyText
 public struct StyledSpan: Hashable, Sendable {
     public var text: String
     public var style: CellStyle
-    public init(_ text: String, _ style: CellStyle = .text) {
+    /// Where the text links to (drawn as an OSC 8 hyperlink where the terminal supports it).
+    public var link: String?
+    public init(_ text: String, _ style: CellStyle = .text, link: String? = nil) {
         self.text = text
         self.style = style
+        self.link = link
     }
 }
 
@@ -55,7 +58,8 @@ public struct ParagraphWidget: Widget, Sendable {
             var x = area.x
             for span in lines[i].spans {
                 guard x < area.maxX else { break }
-                x += canvas.write(span.text, x: x, y: area.y + row, maxWidth: area.maxX - x, style: span.style)
+                let style = span.link.map { span.style.linked(canvas.hyperlink($0)) } ?? span.style
+                x += canvas.write(span.text, x: x, y: area.y + row, maxWidth: area.maxX - x, style: style)
             }
         }
         if lines.count > area.height, area.width > 1 {

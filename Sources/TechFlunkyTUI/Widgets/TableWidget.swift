@@ -1,22 +1,38 @@
-/// A column of a table: a header, a width rule and an alignment.
+import TechFlunkyText
+
+/// A column of a table: a header, a width rule and an alignment. How columns share a width is
+/// `ColumnFitting` (TechFlunkyText), the rule the scripting commands' tables use too.
 public struct TableColumn: Sendable, Hashable {
     public enum Width: Sendable, Hashable {
         case fixed(Int)
-        /// Takes what is left, at least `min` cells.
-        case flexible(min: Int)
+        /// At least `min` cells, growing toward `natural` (the widest cell, header included) when there is room.
+        case flexible(min: Int, natural: Int = .max)
     }
 
     public var title: String
     public var width: Width
     public var alignRight: Bool
-    /// Columns with a higher number are dropped first when the table is too narrow.
+    /// Columns with a higher number are dropped first when the table is too narrow; 0 is never dropped.
     public var dropPriority: Int
+    /// Flexible columns grow toward their natural width in this order (lower first).
+    public var growOrder: Int
 
-    public init(_ title: String, _ width: Width, alignRight: Bool = false, dropPriority: Int = 0) {
+    public init(_ title: String, _ width: Width, alignRight: Bool = false, dropPriority: Int = 0, growOrder: Int = 0) {
         self.title = title
         self.width = width
         self.alignRight = alignRight
         self.dropPriority = dropPriority
+        self.growOrder = growOrder
+    }
+
+    var fitting: ColumnFitting.Column {
+        switch width {
+        case let .fixed(w): ColumnFitting.Column(.fixed(w), dropPriority: dropPriority, growOrder: growOrder)
+        case let .flexible(m, n):
+            // The header is a cell of the column too.
+            ColumnFitting.Column(.flexible(min: m, natural: max(n, DisplayWidth.of(title))), dropPriority: dropPriority,
+                                 growOrder: growOrder)
+        }
     }
 }
 
@@ -73,37 +89,9 @@ public struct TableWidget: Widget, Sendable {
         self.rowStyle = rowStyle
     }
 
-    /// Which columns are shown at a width, and how wide each is (one space between columns).
+    /// Which columns are shown at a width, and how wide each is (one space between columns): `ColumnFitting`.
     public static func layout(_ columns: [TableColumn], width: Int) -> [(index: Int, width: Int)] {
-        var shown = Array(columns.indices)
-        func needed(_ idx: [Int]) -> Int {
-            idx.reduce(0) { sum, i in
-                switch columns[i].width {
-                case let .fixed(w): sum + w
-                case let .flexible(m): sum + m
-                }
-            } + max(0, idx.count - 1)
-        }
-        while needed(shown) > width, shown.count > 1 {
-            guard let drop = shown.max(by: { columns[$0].dropPriority < columns[$1].dropPriority }),
-                  columns[drop].dropPriority > 0 else { break }
-            shown.removeAll { $0 == drop }
-        }
-        let fixedTotal = shown.reduce(0) { s, i in if case let .fixed(w) = columns[i].width { return s + w } else { return s } }
-        let flexCount = shown.filter { if case .flexible = columns[$0].width { return true } else { return false } }.count
-        let spare = max(0, width - fixedTotal - max(0, shown.count - 1))
-        var flexLeft = spare
-        var flexSeen = 0
-        return shown.map { i in
-            switch columns[i].width {
-            case let .fixed(w): return (i, w)
-            case .flexible:
-                flexSeen += 1
-                let w = flexSeen == flexCount ? flexLeft : spare / max(1, flexCount)
-                flexLeft -= w
-                return (i, max(0, w))
-            }
-        }
+        ColumnFitting.fit(columns.map(\.fitting), width: width)
     }
 
     public func render(into canvas: inout Canvas, area: Rect) {

@@ -87,8 +87,9 @@ struct OrdersCommand: AsyncParsableCommand {
         if output.json { return try out.json(OrdersResponse(orders: orders)) }
         if orders.isEmpty { return out.line("No orders yet. Find a business with `techflunky listings`.") }
         out.table([
-            .init(title: "ORDER"), .init(title: "STATE"), .init(title: "AMOUNT", alignRight: true), .init(title: "PAID"),
-            .init(title: "DEPLOYMENT"), .init(title: "LISTING", maxWidth: 50),
+            // Ids, states and dates are never cut (maxWidth nil); on a narrow terminal DEPLOYMENT goes, LISTING gives way.
+            .init(title: "ORDER", maxWidth: nil), .init(title: "STATE", maxWidth: nil), .init(title: "AMOUNT", alignRight: true),
+            .init(title: "PAID", maxWidth: nil), .init(title: "DEPLOYMENT"), .init(title: "LISTING", maxWidth: 50),
         ], orders.map { order in
             let deployment = order.deployments.first.map { "\($0.id) \($0.state.rawValue)" } ?? "—"
             return [order.id, order.state.rawValue, order.amount.formatted, TerminalOutput.date(order.paidAt), deployment, order.listingTitle]
@@ -109,8 +110,9 @@ struct PayoutsCommand: AsyncParsableCommand {
         if output.json { return try out.json(response) }
         if response.payouts.isEmpty { return out.line("No sales yet.") }
         out.table([
-            .init(title: "ORDER"), .init(title: "GROSS", alignRight: true), .init(title: "FEE", alignRight: true),
-            .init(title: "NET", alignRight: true), .init(title: "STATE"), .init(title: "HOLD UNTIL"), .init(title: "LISTING", maxWidth: 40),
+            .init(title: "ORDER", maxWidth: nil), .init(title: "GROSS", alignRight: true), .init(title: "FEE", alignRight: true),
+            .init(title: "NET", alignRight: true), .init(title: "STATE"), .init(title: "HOLD UNTIL", maxWidth: nil),
+            .init(title: "LISTING", maxWidth: 40),
         ], response.payouts.map { payout in
             let state = payout.reason.map { "\(payout.state.rawValue) (\($0))" } ?? payout.state.rawValue
             return [payout.orderId, payout.gross.formatted, payout.fee.formatted, payout.net.formatted, state,

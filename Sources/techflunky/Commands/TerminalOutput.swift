@@ -15,15 +15,26 @@ struct TerminalOutput {
     }
 
     let colour: Bool
-    /// Whether standard output is a terminal: long cells are then cut with `…` (in a pipe they are printed whole,
-    /// for scripts) and a link gets a QR code.
+    /// Whether standard output is a terminal: a link then gets a QR code.
     let isTerminal: Bool
-    var truncates: Bool { isTerminal }
+    /// The width tables fit (`COLUMNS` when set, else the terminal's); nil in a pipe without `COLUMNS`, where every
+    /// value is printed whole for scripts.
+    let width: Int?
+    var truncates: Bool { width != nil }
 
     init(environment: [String: String] = ProcessInfo.processInfo.environment, isTerminal: Bool = isatty(STDOUT_FILENO) == 1) {
         let noColor = !(environment["NO_COLOR"] ?? "").isEmpty
         colour = isTerminal && !noColor && environment["TERM"] != "dumb"
         self.isTerminal = isTerminal
+        width = Self.tableWidth(environment: environment, isTerminal: isTerminal)
+    }
+
+    static func tableWidth(environment: [String: String], isTerminal: Bool) -> Int? {
+        if let columns = environment["COLUMNS"].flatMap(Int.init), columns > 0 { return columns }
+        guard isTerminal else { return nil }
+        var size = winsize()
+        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        return 80
     }
 
     func paint(_ text: String, _ tone: Tone) -> String {
@@ -75,22 +86,34 @@ struct TerminalOutput {
         var maxWidth: Int? = 48
     }
 
-    /// Rows under a header, each column as wide as its widest cell; cells are sanitised here.
+    /// Rows under a header, cells sanitised here. Columns share the width by `ColumnFitting` (the rule the TUI's
+    /// tables use): identifiers and numbers keep their widest cell, text columns get what is left, the last one
+    /// giving first; a row is never wider than `width`, so a terminal never wraps it. Without a width every cell is
+    /// whole.
     func table(_ columns: [Column], _ rows: [[String]]) {
         let cleanRows = rows.map { $0.map { TextSanitizer.line($0) } }
-        let widths = columns.indices.map { i in
-            let widest = max(DisplayWidth.of(columns[i].title), cleanRows.map { DisplayWidth.of($0[i]) }.max() ?? 0)
-            guard truncates, let limit = columns[i].maxWidth else { return widest }
-            return min(limit, widest)
+        let specs = columns.indices.map { i -> ColumnFitting.Column in
+            let header = DisplayWidth.of(columns[i].title)
+            let widest = max(header, cleanRows.map { DisplayWidth.of($0[i]) }.max() ?? 0)
+            guard truncates, columns[i].maxWidth != nil, !columns[i].alignRight else { return ColumnFitting.Column(.fixed(widest)) }
+            // Too narrow even for a text column's minimum: it goes (the last column stays and gives way) rather than
+            // show a lone `…`.
+            return ColumnFitting.Column(.flexible(min: min(widest, max(header, 10)), natural: widest),
+                                        dropPriority: i == columns.count - 1 ? 0 : 1, growOrder: i)
         }
+        let fitted = ColumnFitting.fit(specs, width: width, gap: 2)
         func render(_ cells: [String]) -> String {
             var parts: [String] = []
-            for (i, cell) in cells.enumerated() {
-                let last = i == cells.count - 1
-                parts.append(last && !columns[i].alignRight ? (truncates ? TextLayout.truncate(cell, to: widths[i]) : cell)
-                                                            : TextLayout.fit(cell, to: widths[i], alignRight: columns[i].alignRight))
+            for (n, (i, w)) in fitted.enumerated() {
+                let cell = i < cells.count ? cells[i] : ""
+                let last = n == fitted.count - 1
+                parts.append(last && !columns[i].alignRight ? (truncates ? TextLayout.truncate(cell, to: w) : cell)
+                                                            : TextLayout.fit(cell, to: w, alignRight: columns[i].alignRight))
             }
-            return parts.joined(separator: "  ")
+            let line = parts.joined(separator: "  ")
+            // Fixed columns wider than the terminal: cut the row rather than let the terminal wrap it.
+            guard let width, DisplayWidth.of(line) > width else { return line }
+            return TextLayout.truncate(line, to: width)
         }
         line(paint(render(columns.map(\.title)), .bold))
         for row in cleanRows { line(render(row)) }
