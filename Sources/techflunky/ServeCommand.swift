@@ -70,8 +70,10 @@ struct ServeCommand: AsyncParsableCommand {
         let dataDir = dataDir ?? Self.defaultDataDir(environment)
         // Sealed secrets fill in what the environment does not set (the environment wins, for one-off overrides).
         let sealed: [String: String]
+        let secretsKey: SecretKey?
         do {
-            sealed = try SecretStore(dataDir: dataDir).secretsForServe(key: SecretKey.resolve(file: secretsKeyFile, environment: environment))
+            secretsKey = try SecretKey.resolve(file: secretsKeyFile, environment: environment)
+            sealed = try SecretStore(dataDir: dataDir).secretsForServe(key: secretsKey)
         } catch let error as SecretsError {
             throw CommandFailure(error.description)
         }
@@ -89,6 +91,7 @@ struct ServeCommand: AsyncParsableCommand {
             httpTransport: CurlHTTPClient()
         )
         configuration.metricsPort = metricsPort
+        configuration.secretsKey = secretsKey
         if let tlsCert, let tlsKey { configuration.tls = PlatformTLS(certificatePath: tlsCert, privateKeyPath: tlsKey) }
         configuration.metricsHost = metricsHost
         if let backupDir {
@@ -113,9 +116,19 @@ struct ServeCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("techflunky serve: Stripe: \(problem)\n".utf8))
             }
         }
+        do {
+            try await serve(configuration, standIns: standIns)
+        } catch let error as SealedBundleError {
+            if let standIns { await standIns.stop() }
+            throw CommandFailure(error.description)
+        }
+    }
+
+    private func serve(_ configuration: PlatformConfiguration, standIns: SandboxServer?) async throws {
         let host = host
         let running = standIns
         let webhookSecret = configuration.stripeWebhookSecret
+        let tlsCert = tlsCert
         try await PlatformServer.run(configuration) { port in
             if let running {
                 await running.setStripeWebhook(url: "http://\(host):\(port)/api/checkout/webhook", secret: webhookSecret)

@@ -154,6 +154,15 @@ public enum PlatformServer {
         if configuration.stripeWebhookSecret.isEmpty {
             services.logger.warning("no webhook secret: Stripe events will be refused (set STRIPE_WEBHOOK_SECRET)")
         }
+        // Bundles this platform could not open stop the start (not the first deployment that needs one); with a
+        // key, bundles stored before it was given are sealed now.
+        let sealedNow = try services.packages.prepareForServing()
+        if sealedNow > 0 {
+            services.logger.notice("package bundle files sealed at rest", metadata: ["files": "\(sealedNow)", "key": "\(services.packages.key?.id ?? "")"])
+        }
+        if services.packages.key == nil, !configuration.sandboxMode {
+            services.logger.notice("package bundles are stored in the clear: give --secrets-key-file (or TECHFLUNKY_SECRETS_KEY) to seal them at rest")
+        }
         // What a previous process left running is marked interrupted before anyone can ask about it.
         // (Routers built without a server, as in `app.test(.router)`, recover on the orchestrator's first call.)
         try await services.deployments.orchestrator.recoverInterrupted()

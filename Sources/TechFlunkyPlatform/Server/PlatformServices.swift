@@ -50,7 +50,7 @@ public struct PlatformServices: Sendable {
         self.passwordHasher = PasswordHasher(rounds: configuration.passwordRounds)
         self.accounts = SQLiteAccountStore(database: database)
         self.catalog = SQLiteCatalogStore(database: database)
-        self.packages = PackageStore(dataDir: configuration.dataDir)
+        self.packages = PackageStore(dataDir: configuration.dataDir, key: configuration.secretsKey)
         let orderStore = SQLiteOrderStore(database: database, packages: packages)
         self.orders = orderStore
         self.orderAccess = orderStore
