@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TechFlunkyClient
+import TechFlunkyCore
 import TechFlunkyPlatform
 
 /// `techflunky sandbox …`: the local marketplace the embedded default runs.
@@ -13,7 +14,13 @@ struct SandboxCommand: AsyncParsableCommand {
     )
 
     struct Status: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show where the sandbox keeps its data and whether it is running.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show where the sandbox keeps its data, whether it is running, and how its platform is doing.",
+            discussion: """
+                When it runs, the platform's health (GET /api/health): up, degraded or down; the database, the Stripe \
+                and Cloudflare stand-ins; running deployments, payout holds past due, webhooks refused in the last 15 minutes.
+                """
+        )
 
         @OptionGroup var output: OutputOptions
 
@@ -26,39 +33,53 @@ struct SandboxCommand: AsyncParsableCommand {
             var pid: Int32?
             var apiURL: String?
             var sandboxURL: String?
+            /// The platform's health when it runs and answers.
+            var health: PlatformHealth?
+            /// Why the health could not be read, when it runs but does not answer.
+            var healthError: String?
         }
 
         func run() async throws {
             let embedded = EmbeddedMarketplace()
-            if output.json {
-                var report = Report(dataDir: embedded.dataDir.path, logFile: embedded.logFile.path,
-                                    seeded: FileManager.default.fileExists(atPath: embedded.worldFile.path),
-                                    clockOffsetSeconds: embedded.readClock(), running: false)
-                if embedded.isOwnedElsewhere, let data = try? Data(contentsOf: embedded.instanceFile),
-                   let instance = try? JSONDecoder().decode(EmbeddedMarketplace.Instance.self, from: data) {
-                    report.running = true
-                    report.pid = instance.pid
-                    report.apiURL = instance.apiURL
-                    report.sandboxURL = instance.sandboxURL
+            var report = Report(dataDir: embedded.dataDir.path, logFile: embedded.logFile.path,
+                                seeded: FileManager.default.fileExists(atPath: embedded.worldFile.path),
+                                clockOffsetSeconds: embedded.readClock(), running: false)
+            if embedded.isOwnedElsewhere, let data = try? Data(contentsOf: embedded.instanceFile),
+               let instance = try? JSONDecoder().decode(EmbeddedMarketplace.Instance.self, from: data) {
+                report.running = true
+                report.pid = instance.pid
+                report.apiURL = instance.apiURL
+                report.sandboxURL = instance.sandboxURL
+                do {
+                    let client = PlatformClient(baseURL: instance.apiURL)
+                    _ = try await EmbeddedMarketplace.signInDemo(client)
+                    report.health = try await client.platformHealth()
+                } catch {
+                    report.healthError = "\(error)"
                 }
+            }
+            if output.json {
                 try TerminalOutput().json(report)
                 return
             }
-            print("data:    \(embedded.dataDir.path)")
-            print("logs:    \(embedded.logFile.path)")
-            let seeded = FileManager.default.fileExists(atPath: embedded.worldFile.path)
-            print("seeded:  \(seeded ? "yes" : "no (the first start builds the demo world)")")
-            if let offset = embedded.readClock() {
+            print("data:    \(report.dataDir)")
+            print("logs:    \(report.logFile)")
+            print("seeded:  \(report.seeded ? "yes" : "no (the first start builds the demo world)")")
+            if let offset = report.clockOffsetSeconds {
                 print("clock:   \(SandboxCommand.describe(offset: offset))")
             }
-            if embedded.isOwnedElsewhere, let data = try? Data(contentsOf: embedded.instanceFile),
-               let instance = try? JSONDecoder().decode(EmbeddedMarketplace.Instance.self, from: data) {
-                print("running: pid \(instance.pid), API \(instance.apiURL)")
-                if let sandbox = instance.sandboxURL {
-                    print("stand-ins: \(sandbox) (Stripe; Cloudflare at \(sandbox)/client/v4; faults at \(sandbox)/sandbox/faults)")
-                }
-            } else {
+            guard report.running, let pid = report.pid, let api = report.apiURL else {
                 print("running: no")
+                return
+            }
+            print("running: pid \(pid), API \(api)")
+            if let sandbox = report.sandboxURL {
+                print("stand-ins: \(sandbox) (Stripe; Cloudflare at \(sandbox)/client/v4; faults at \(sandbox)/sandbox/faults)")
+            }
+            if let health = report.health {
+                for line in SandboxCommand.healthLines(health) { print(line) }
+            } else {
+                print("health:  unknown (\(SafeText.sanitize(report.healthError ?? "no answer")))")
             }
         }
     }
@@ -124,6 +145,29 @@ struct SandboxCommand: AsyncParsableCommand {
             try FileManager.default.removeItem(at: embedded.dataDir)
             print("removed \(embedded.dataDir.path); the next start seeds a fresh demo world")
         }
+    }
+
+    /// The health report as `sandbox status` prints it: a verdict line, then one aligned line per check and count.
+    /// Everything the platform sent passes `SafeText`.
+    static func healthLines(_ health: PlatformHealth) -> [String] {
+        let verdict: String = switch health.status {
+        case .ok: "up"
+        case .degraded: "degraded: " + health.problems.map { SafeText.sanitize($0) }.joined(separator: ", ")
+        case .down: "down: " + health.problems.map { SafeText.sanitize($0) }.joined(separator: ", ")
+        }
+        var lines = ["health:  \(verdict)"]
+        let names = ["database": "database", "stripe": "Stripe stand-in", "cloudflare": "Cloudflare stand-in"]
+        for check in health.checks {
+            let name = names[check.name] ?? SafeText.sanitize(check.name)
+            var line = "  \(name.padding(toLength: 20, withPad: " ", startingAt: 0))\(check.ok ? "ok" : "failing")"
+            if let ms = check.milliseconds { line += " (\(ms) ms)" }
+            if !check.ok, let detail = check.detail { line += ": \(SafeText.sanitize(detail))" }
+            lines.append(line)
+        }
+        lines.append("  \("deployments running".padding(toLength: 20, withPad: " ", startingAt: 0))\(health.deploymentsRunning)")
+        lines.append("  \("holds past due".padding(toLength: 20, withPad: " ", startingAt: 0))\(health.holdsPastDue)")
+        lines.append("  \("webhooks refused".padding(toLength: 20, withPad: " ", startingAt: 0))\(health.webhooksRejected) in the last \(Int(PlatformHealth.webhookWindow / 60)) minutes")
+        return lines
     }
 
     static func describe(offset: TimeInterval) -> String {

@@ -1,3 +1,4 @@
+import Synchronization
 import CoreMetrics
 import Foundation
 import Prometheus
@@ -21,6 +22,8 @@ public final class PlatformMetrics: Sendable {
     /// registry (a lock and a hash of the labels) on each would be a noticeable share of that.
     private let cachedPageCount: CoreMetrics.Counter
     private let cachedPageDuration: CoreMetrics.Timer
+    /// When webhooks were refused lately (bounded): the health endpoint's "webhooks failing".
+    private let rejectionTimes = Mutex<[Date]>([])
 
     public init() {
         registry = PrometheusCollectorRegistry()
@@ -114,6 +117,18 @@ public final class PlatformMetrics: Sendable {
     /// A webhook refused before it was applied: `reason` is a fixed word (signature_mismatch, stale_timestamp, …).
     public func webhookRejected(reason: String) {
         CoreMetrics.Counter(label: Name.webhooksRejected, dimensions: [("reason", reason)], factory: factory).increment()
+        rejectionTimes.withLock { times in
+            times.append(Date())
+            if times.count > 10_000 { times.removeFirst(times.count - 10_000) }
+        }
+    }
+
+    /// Webhook deliveries refused since `date` (wall-clock time), for `GET /api/health`.
+    public func webhooksRejected(since date: Date) -> Int {
+        rejectionTimes.withLock { times in
+            times.removeAll { $0 < date }
+            return times.count
+        }
     }
 
     public func webhookDeduplicated() {

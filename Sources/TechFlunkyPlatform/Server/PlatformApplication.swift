@@ -32,6 +32,7 @@ public enum PlatformApplication {
         PublishingRoutes.register(on: api, services: services)
         SandboxRoutes.register(on: api, services: services)
         DeploymentRoutes.register(on: api, services: services)
+        PlatformHealthRoutes.register(on: api, services: services)
         return router
     }
 
