@@ -70,7 +70,7 @@ final class CommandLineTests: XCTestCase {
         let sandbox = try XCTUnwrap(instance?["sandboxURL"] as? String)
         let fault = Process()
         fault.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        fault.arguments = ["-sf", "-X", "POST", "\(sandbox)/sandbox/faults", "-d", #"{"match": "GET /user/tokens/verify", "status": 503}"#]
+        fault.arguments = ["-sf", "-o", "/dev/null", "-X", "POST", "\(sandbox)/sandbox/faults", "-d", #"{"match": "GET /user/tokens/verify", "status": 503}"#]
         try fault.run()
         fault.waitUntilExit()
         XCTAssertEqual(fault.terminationStatus, 0)
@@ -82,7 +82,8 @@ final class CommandLineTests: XCTestCase {
             let json = try run(["sandbox", "status", "--json"], environment: environment)
             let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any], json.output)
             health = report["health"] as? [String: Any] ?? [:]
-            if health["status"] as? String == "degraded" { break }
+            let checks = health["checks"] as? [[String: Any]] ?? []
+            if checks.first(where: { $0["name"] as? String == "cloudflare" })?["ok"] as? Bool == false { break }
             Thread.sleep(forTimeInterval: 0.5)
         }
         XCTAssertEqual(health["status"] as? String, "degraded", "\(health)")

@@ -128,8 +128,16 @@ public enum PlatformServer {
             return source
         }
         defer { reload?.cancel() }
+        // SIGINT/SIGTERM shut down gracefully, but not for ever: an idle HTTP/2 connection whose client never
+        // answers the GOAWAY (libcurl keeps one open between requests) would otherwise hold `serve` up indefinitely.
+        var groupConfiguration = ServiceGroupConfiguration(services: [.init(service: app)], gracefulShutdownSignals: [.sigterm, .sigint],
+                                                           logger: services.logger)
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(5)
+        let serverGroup = ServiceGroup(configuration: groupConfiguration)
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.runService() }
+            group.addTask {
+                do { try await serverGroup.run() } catch is CancellationError {}
+            }
             if let metricsPort = configuration.metricsPort {
                 let host = configuration.metricsHost
                 let metrics = MetricsServer.build(services: services, host: host, port: metricsPort) { port in
