@@ -9,7 +9,7 @@ SHELL := /bin/bash
 FUZZ_SECONDS ?= 60
 SCHEMATHESIS_SECONDS ?= 120
 
-.PHONY: run test build release bootstrap spec contract contract-self-test bench clean fuzz schemathesis
+.PHONY: test-assertions run test build release bootstrap spec contract contract-self-test bench clean fuzz schemathesis
 
 # Where `make test` records the suite's Stripe and Cloudflare exchanges (fresh each run; `make contract`
 # checks the last one again).
@@ -32,13 +32,17 @@ spec: bootstrap
 
 # The contract check (scripts/check-contract): every exchange recorded during the tests is held to the
 # vendors' OpenAPI documents (../shared/specs, else contract/vendor); a violation fails the run.
-test: bootstrap spec contract-self-test
+test: bootstrap spec contract-self-test test-assertions
 	$(SWIFT) build --product techflunky
 	$(SWIFT) build --build-tests
 	rm -rf $(CONTRACT_DIR) && mkdir -p $(CONTRACT_DIR)
 	set -o pipefail; TECHFLUNKY_CONTRACT_LOG=$(abspath $(CONTRACT_DIR)) $(SWIFT) test --skip-build 2>&1 | tee $(CONTRACT_DIR)/suite.log
 	@scripts/check-contract $(CONTRACT_DIR)
 	@scripts/check-log-secrets $(CONTRACT_DIR)/suite.log
+
+# Every test function asserts something (scripts/check-test-assertions); a figure belongs in `make bench`.
+test-assertions:
+	@scripts/check-test-assertions
 
 contract:
 	@scripts/check-contract --operations $(CONTRACT_DIR)

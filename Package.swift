@@ -38,6 +38,9 @@ let package = Package(
         // Domain types and rules. No I/O.
         .target(name: "TechFlunkyCore"),
 
+        // Text for a terminal: sanitising, display width, glyphs, layout, formatting. Shared by the TUI and the CLI.
+        .target(name: "TechFlunkyText"),
+
         // The one HTTP client of the project (libcurl).
         .target(name: "TechFlunkyHTTP", dependencies: ["CCurl", "TechFlunkyCore"]),
 
@@ -45,7 +48,7 @@ let package = Package(
         .target(
             name: "TechFlunkyClient",
             dependencies: [
-                "TechFlunkyHTTP", "TechFlunkyCore",
+                "TechFlunkyHTTP", "TechFlunkyText", "TechFlunkyCore",
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
@@ -103,7 +106,7 @@ let package = Package(
         .target(
             name: "TechFlunkyTUI",
             dependencies: [
-                "CNCursesW", "TechFlunkyClient", "TechFlunkyCore",
+                "CNCursesW", "TechFlunkyClient", "TechFlunkyText", "TechFlunkyCore",
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
@@ -113,7 +116,7 @@ let package = Package(
             name: "techflunky",
             dependencies: [
                 "TechFlunkyCore", "TechFlunkyHTTP", "TechFlunkyClient", "TechFlunkyPlatform",
-                "TechFlunkySandbox", "TechFlunkyTUI", "TechFlunkyDemoCatalog",
+                "TechFlunkySandbox", "TechFlunkyText", "TechFlunkyTUI", "TechFlunkyDemoCatalog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -123,19 +126,20 @@ let package = Package(
         .executableTarget(
             name: "TechFlunkyBench",
             dependencies: [
-                "TechFlunkyCore", "TechFlunkyPlatform", "TechFlunkyTUI",
+                "TechFlunkyCore", "TechFlunkyClient", "TechFlunkyHTTP", "TechFlunkyPlatform", "TechFlunkyTUI",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
 
         .testTarget(name: "TechFlunkyCoreTests", dependencies: ["TechFlunkyCore"]),
+        .testTarget(name: "TechFlunkyTextTests", dependencies: ["TechFlunkyText"]),
         .testTarget(name: "TechFlunkyHTTPTests", dependencies: [
             "TechFlunkyHTTP", "TechFlunkyCore",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdHTTP2", package: "hummingbird"),
         ]),
         .testTarget(name: "TechFlunkyClientTests", dependencies: [
-            "TechFlunkyClient", "TechFlunkyPlatform", "TechFlunkySandbox", "TechFlunkyCore", "TechFlunkyDemoCatalog",
+            "TechFlunkyClient", "TechFlunkyPlatform", "TechFlunkySandbox", "TechFlunkyText", "TechFlunkyCore", "TechFlunkyDemoCatalog",
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .testTarget(name: "TechFlunkyPlatformTests", dependencies: [
@@ -148,7 +152,8 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
-        .testTarget(name: "TechFlunkyTUITests", dependencies: ["TechFlunkyTUI", "TechFlunkyClient", "TechFlunkyCore"]),
+        .testTarget(name: "TechFlunkyTUITests", dependencies: ["TechFlunkyTUI", "TechFlunkyText", "TechFlunkyClient", "TechFlunkyCore"],
+                    exclude: ["Goldens"]),
         // Drives the real binary in tmux; needs the `techflunky` product built first.
         .testTarget(name: "EndToEndTests", dependencies: ["TechFlunkyCore", "TechFlunkySandbox"]),
     ]

@@ -68,8 +68,6 @@ static inline mmask_t tf_button5_pressed(void) { return BUTTON5_PRESSED; }
 static inline mmask_t tf_button5_pressed(void) { return 0; }
 #endif
 
-// Width of one wide character (Swift's Glibc module does not expose wcwidth).
-static inline int tf_wcwidth(wchar_t c) { return wcwidth(c); }
 static inline void tf_setlocale_all(void) { setlocale(LC_ALL, ""); }
 
 // --- Added for the TUI backend (NAME=tui) ---------------------------------------------------------

@@ -1,8 +1,10 @@
-// techflunky-bench: the in-process benchmarks `scripts/bench` runs (render, search) and its SSE watcher (watch). Each prints one
+// techflunky-bench: the in-process benchmarks `scripts/bench` runs (render, search, client) and its SSE watcher (watch). Each prints one
 // JSON object on its last line. Figures only — nothing here asserts a time.
 import Foundation
 import Logging
+import TechFlunkyClient
 import TechFlunkyCore
+import TechFlunkyHTTP
 import TechFlunkyPlatform
 import TechFlunkyTUI
 
@@ -87,6 +89,38 @@ func benchSearch(count: Int, queries: Int, dataDir: String) async throws {
           "price_p50_ms": percentile(byPrice, 50), "price_p99_ms": percentile(byPrice, 99), "counted_past_limit": capped])
 }
 
+/// `PlatformClient` against the in-process platform on a loopback port: sequential `GET /healthz` over one reused
+/// connection, with a fresh client (so a new connection) per request as the same run's baseline, and
+/// `GET /api/listings?limit=50` over one connection. Per run, requests per second.
+func benchClient(runs: Int, dataDir: String) async throws {
+    try? FileManager.default.removeItem(atPath: dataDir)
+    try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
+    var logger = Logger(label: "bench")
+    logger.logLevel = .error
+    let platform = try await PlatformServer.start(PlatformConfiguration(
+        port: 0, dbPath: dataDir + "/platform.sqlite", dataDir: dataDir, sandboxMode: true, holdScanInterval: 0,
+        syntheticListings: 60, logger: logger))
+    let base = "http://127.0.0.1:\(platform.port)"
+    let clock = ContinuousClock()
+    var reused: [Double] = [], fresh: [Double] = [], listings: [Double] = []
+    let client = PlatformClient(baseURL: base)
+    _ = try await client.health()
+    for _ in 0..<runs {
+        let healthCount = 500, freshCount = 100, listingsCount = 100
+        var t0 = clock.now
+        for _ in 0..<healthCount { _ = try await client.health() }
+        reused.append(Double(healthCount) / (ms(clock.now - t0) / 1000))
+        t0 = clock.now
+        for _ in 0..<freshCount { _ = try await PlatformClient(baseURL: base).health() }
+        fresh.append(Double(freshCount) / (ms(clock.now - t0) / 1000))
+        t0 = clock.now
+        for _ in 0..<listingsCount { _ = try await client.listings(ListingQuery(limit: 50)) }
+        listings.append(Double(listingsCount) / (ms(clock.now - t0) / 1000))
+    }
+    await platform.stop()
+    emit(["healthz_reused_rps": reused, "healthz_fresh_rps": fresh, "listings_rps": listings])
+}
+
 let args = CommandLine.arguments
 switch args.count > 1 ? args[1] : "" {
 case "render":
@@ -96,9 +130,13 @@ case "search":
     let queries = args.count > 3 ? Int(args[3]) ?? 1_000 : 1_000
     let dir = args.count > 4 ? args[4] : FileManager.default.temporaryDirectory.appendingPathComponent("tf-bench-search-\(count)").path
     try await benchSearch(count: count, queries: queries, dataDir: dir)
+case "client":
+    let runs = args.count > 2 ? Int(args[2]) ?? 5 : 5
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tf-bench-client-\(getpid())").path
+    try await benchClient(runs: runs, dataDir: dir)
 case "watch" where args.count == 6:
     try watchEvents(port: UInt16(args[2]) ?? 0, path: args[3], token: args[4], count: Int(args[5]) ?? 1)
 default:
-    FileHandle.standardError.write(Data("usage: techflunky-bench render [RUNS] | search [LISTINGS] [QUERIES] [DATADIR] | watch PORT PATH TOKEN COUNT\n".utf8))
+    FileHandle.standardError.write(Data("usage: techflunky-bench render [RUNS] | client [RUNS] | search [LISTINGS] [QUERIES] [DATADIR] | watch PORT PATH TOKEN COUNT\n".utf8))
     exit(2)
 }

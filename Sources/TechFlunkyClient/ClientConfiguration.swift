@@ -1,5 +1,6 @@
 import Foundation
 import TOMLKit
+import TechFlunkyText
 
 /// Where the client finds the platform and its session: `--api`, then `TECHFLUNKY_API`, then
 /// `api = "…"` in `$XDG_CONFIG_HOME/techflunky/config.toml` (default `~/.config`). No URL at all
@@ -67,7 +68,7 @@ public struct ClientConfiguration: Sendable, Equatable {
         while text.hasSuffix("/") { text.removeLast() }
         guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
               scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty else {
-            throw ClientError.configuration("\(source.rawValue): \"\(SafeText.sanitize(raw))\" is not an http(s) URL such as https://techflunky.example or http://127.0.0.1:8080")
+            throw ClientError.configuration("\(source.rawValue): \"\(TextSanitizer.line(raw))\" is not an http(s) URL such as https://techflunky.example or http://127.0.0.1:8080")
         }
         return text
     }

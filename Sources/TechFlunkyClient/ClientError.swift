@@ -1,6 +1,7 @@
 import Foundation
 import TechFlunkyCore
 import TechFlunkyHTTP
+import TechFlunkyText
 
 /// What went wrong talking to the platform, phrased so a person knows what to do next.
 public enum ClientError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -23,9 +24,10 @@ public enum ClientError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Local configuration that cannot be used (config file, token file, API URL).
     case configuration(String)
 
-    /// Safe to print on a terminal: the server's words (messages, fields) pass through `SafeText`, so a
-    /// hostile or broken server cannot send escape sequences through an error.
-    public var description: String { SafeText.sanitize(unsanitizedDescription) }
+    /// Safe to print on a terminal: the server's words (messages, fields) pass through `TextSanitizer.line`, the
+    /// sanitiser the TUI draws with, so a hostile or broken server cannot send escape sequences (nor their payload
+    /// text), controls or bidi overrides through an error.
+    public var description: String { TextSanitizer.line(unsanitizedDescription) }
 
     private var unsanitizedDescription: String {
         switch self {
@@ -94,7 +96,7 @@ public enum ClientError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     private static func fallbackMessage(status: Int, body: Data) -> String {
-        let text = SafeText.sanitize(String(decoding: body.prefix(200), as: UTF8.self)).trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = TextSanitizer.line(String(decoding: body.prefix(200), as: UTF8.self)).trimmingCharacters(in: .whitespacesAndNewlines)
         return text.isEmpty ? "HTTP \(status)" : text
     }
 }

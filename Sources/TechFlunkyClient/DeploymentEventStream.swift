@@ -141,7 +141,8 @@ private struct DeploymentEventFollower: Sendable {
                         return
                     }
                     let base = serverRetry ?? options.initialBackoff
-                    var backoff = delay ?? jittered(min(options.maxBackoff, base * pow(2, Double(max(0, failures - 1)))))
+                    let policy = RetryPolicy(maxAttempts: .max, baseDelay: base, maxDelay: options.maxBackoff, jitter: .upperHalf)
+                    var backoff = delay ?? policy.jittered(policy.backoff(afterAttempt: failures))
                     if !progressed, let limit = options.giveUpAfter, let since = unreachableSince {
                         let left = limit - Date().timeIntervalSince(since)
                         guard left > 0 else {
@@ -242,9 +243,9 @@ private struct DeploymentEventFollower: Sendable {
         return .reconnect(progressed: progressed, reason: "the server closed the event stream", delay: nil)
     }
 
-    /// Full jitter between half and all of `seconds`, so many clients do not reconnect in step.
+    /// Between half and all of `seconds`, so many clients do not reconnect in step.
     private func jittered(_ seconds: TimeInterval) -> TimeInterval {
-        seconds * Double.random(in: 0.5...1.0)
+        RetryPolicy(jitter: .upperHalf).jittered(seconds)
     }
 
     private static func sleep(_ seconds: TimeInterval) async throws {

@@ -73,7 +73,7 @@ public final class PlatformClient: Sendable {
     }
 
     public func listing(slug: String) async throws -> Listing {
-        try await call(.GET, "/api/listings/\(Self.segment(slug))", authenticated: false)
+        try await call(.GET, "/api/listings/\(PercentEncoding.segment(slug))", authenticated: false)
     }
 
     public func categories() async throws -> [CategoryCount] {
@@ -96,7 +96,7 @@ public final class PlatformClient: Sendable {
     }
 
     public func order(id: String) async throws -> Order {
-        try await call(.GET, "/api/orders/\(Self.segment(id))")
+        try await call(.GET, "/api/orders/\(PercentEncoding.segment(id))")
     }
 
     // MARK: Deployment
@@ -112,16 +112,16 @@ public final class PlatformClient: Sendable {
     }
 
     public func retryDeployment(id: String, cloudflare: CloudflareCredentials, domain: String? = nil) async throws -> DeployAccepted {
-        try await call(.POST, "/api/deploy/\(Self.segment(id))/retry", body: DeployCredentialsRequest(cloudflare: cloudflare, domain: domain))
+        try await call(.POST, "/api/deploy/\(PercentEncoding.segment(id))/retry", body: DeployCredentialsRequest(cloudflare: cloudflare, domain: domain))
     }
 
     /// The secrets a deployment generated, once: the platform forgets them as it answers (410 after).
     public func revealDeploymentSecrets(id: String) async throws -> GeneratedSecrets {
-        try await call(.POST, "/api/deploy/\(Self.segment(id))/secrets", body: EmptyBody())
+        try await call(.POST, "/api/deploy/\(PercentEncoding.segment(id))/secrets", body: EmptyBody())
     }
 
     public func rollbackDeployment(id: String, cloudflare: CloudflareCredentials) async throws -> DeployAccepted {
-        try await call(.POST, "/api/deploy/\(Self.segment(id))/rollback", body: DeployCredentialsRequest(cloudflare: cloudflare))
+        try await call(.POST, "/api/deploy/\(PercentEncoding.segment(id))/rollback", body: DeployCredentialsRequest(cloudflare: cloudflare))
     }
 
     /// The live events of a deployment after `afterSeq` (0 = from the start), resuming across broken
@@ -136,7 +136,7 @@ public final class PlatformClient: Sendable {
         var headers: HTTPHeaders = ["Accept": "text/event-stream", "Cache-Control": "no-cache"]
         if lastEventId > 0 { headers["Last-Event-ID"] = String(lastEventId) }
         if let token { headers["Authorization"] = "Bearer \(token)" }
-        return HTTPRequest(url: baseURL + "/api/deploy/\(Self.segment(deploymentId))/events", headers: headers, timeouts: .streaming)
+        return HTTPRequest(url: baseURL + "/api/deploy/\(PercentEncoding.segment(deploymentId))/events", headers: headers, timeouts: .streaming)
     }
 
     // MARK: Sellers
@@ -162,12 +162,12 @@ public final class PlatformClient: Sendable {
 
     /// Updates one's own listing: text and metrics, and the package when `upload.bundle` is set.
     public func updateListing(slug: String, _ upload: ListingUploadRequest) async throws -> Listing {
-        try await call(.PUT, "/api/seller/listings/\(Self.segment(slug))", body: upload)
+        try await call(.PUT, "/api/seller/listings/\(PercentEncoding.segment(slug))", body: upload)
     }
 
     /// Withdraws one's own listing from the catalog.
     public func withdrawListing(slug: String) async throws {
-        try await callWithoutResult(.DELETE, "/api/seller/listings/\(Self.segment(slug))")
+        try await callWithoutResult(.DELETE, "/api/seller/listings/\(PercentEncoding.segment(slug))")
     }
 
     // MARK: Sandbox (only when the platform runs against the stand-ins)
@@ -218,7 +218,7 @@ public final class PlatformClient: Sendable {
 
     private func perform<Body: Encodable>(_ method: HTTPMethod, _ path: String, query: [(String, String)], body: Body?,
                                           headers: HTTPHeaders, authenticated: Bool, retryable: Bool?) async throws -> (String, HTTPResponse) {
-        let url = baseURL + path + Self.queryString(query)
+        let url = baseURL + path + PercentEncoding.queryString(query)
         var headers = headers
         headers["Accept"] = "application/json"
         if authenticated, let token { headers["Authorization"] = "Bearer \(token)" }
@@ -241,18 +241,6 @@ public final class PlatformClient: Sendable {
         }
         return (url, response)
     }
-
-    /// A path segment with everything but unreserved characters percent-encoded (so a slug cannot add segments).
-    static func segment(_ value: String) -> String {
-        value.addingPercentEncoding(withAllowedCharacters: unreserved) ?? value
-    }
-
-    static func queryString(_ items: [(String, String)]) -> String {
-        guard !items.isEmpty else { return "" }
-        return "?" + items.map { "\(segment($0.0))=\(segment($0.1))" }.joined(separator: "&")
-    }
-
-    private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
     private static func describe(_ type: Any.Type) -> String {
         String(describing: type)

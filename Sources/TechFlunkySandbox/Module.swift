@@ -1,7 +1,7 @@
 // TechFlunkySandbox: offline, stateful stand-ins for the Stripe and Cloudflare APIs that speak their
 // real wire formats, with fault injection, for the embedded default and for tests.
-// May import Hummingbird, GRDB, Crypto, Logging, NIO, TechFlunkyHTTP (webhook delivery) and TechFlunkyCore — never
-// the platform.
+// May import Hummingbird, GRDB, Crypto, Logging, NIO, TechFlunkyHTTP (webhook delivery) and TechFlunkyCore
+// (re-exported, below) — never the platform.
 //
 // Entry point: `SandboxServer.start(SandboxConfiguration(dataDir:…))` serves both on one loopback port.
 // State is one SQLite file (`sandbox.sqlite`) plus one file per D1 database (`d1/<uuid>.sqlite`).
@@ -44,3 +44,7 @@
 //   `https://<host>/health` there; a host with a sandbox CNAME to a workers.dev host is followed)
 // with 200 JSON when the script exists, is enabled on workers.dev, and every D1/R2 binding still resolves;
 // 404 when it is not published there; 500 naming the bindings that no longer resolve.
+
+// Core's wire helpers (`JSONValue`, `RetryPolicy`) are the stand-ins' vocabulary in nearly every file, so the
+// module re-exports Core instead of each file importing it (the stand-ins and their tests see the same types).
+@_exported import TechFlunkyCore

@@ -3,6 +3,7 @@ import Foundation
 import TechFlunkyClient
 import TechFlunkyCore
 import TechFlunkyPlatform
+import TechFlunkyText
 
 /// `techflunky sandbox …`: the local marketplace the embedded default runs.
 struct SandboxCommand: AsyncParsableCommand {
@@ -79,7 +80,7 @@ struct SandboxCommand: AsyncParsableCommand {
             if let health = report.health {
                 for line in SandboxCommand.healthLines(health) { print(line) }
             } else {
-                print("health:  unknown (\(SafeText.sanitize(report.healthError ?? "no answer")))")
+                print("health:  unknown (\(TextSanitizer.line(report.healthError ?? "no answer")))")
             }
         }
     }
@@ -148,20 +149,20 @@ struct SandboxCommand: AsyncParsableCommand {
     }
 
     /// The health report as `sandbox status` prints it: a verdict line, then one aligned line per check and count.
-    /// Everything the platform sent passes `SafeText`.
+    /// Everything the platform sent passes `TextSanitizer`.
     static func healthLines(_ health: PlatformHealth) -> [String] {
         let verdict: String = switch health.status {
         case .ok: "up"
-        case .degraded: "degraded: " + health.problems.map { SafeText.sanitize($0) }.joined(separator: ", ")
-        case .down: "down: " + health.problems.map { SafeText.sanitize($0) }.joined(separator: ", ")
+        case .degraded: "degraded: " + health.problems.map { TextSanitizer.line($0) }.joined(separator: ", ")
+        case .down: "down: " + health.problems.map { TextSanitizer.line($0) }.joined(separator: ", ")
         }
         var lines = ["health:  \(verdict)"]
         let names = ["database": "database", "stripe": "Stripe stand-in", "cloudflare": "Cloudflare stand-in"]
         for check in health.checks {
-            let name = names[check.name] ?? SafeText.sanitize(check.name)
+            let name = names[check.name] ?? TextSanitizer.line(check.name)
             var line = "  \(name.padding(toLength: 20, withPad: " ", startingAt: 0))\(check.ok ? "ok" : "failing")"
             if let ms = check.milliseconds { line += " (\(ms) ms)" }
-            if !check.ok, let detail = check.detail { line += ": \(SafeText.sanitize(detail))" }
+            if !check.ok, let detail = check.detail { line += ": \(TextSanitizer.line(detail))" }
             lines.append(line)
         }
         lines.append("  \("deployments running".padding(toLength: 20, withPad: " ", startingAt: 0))\(health.deploymentsRunning)")

@@ -52,9 +52,17 @@ final class SandboxJourneyTests: XCTestCase {
         XCTAssertTrue(payouts.contains("in review"), payouts)
         // The demo world's oldest sale is past its review; the scheduler releases it within seconds.
         try ui.waitUntil(timeout: 30, description: "the demo world's released sale") { $0.contains("released ") }
-        for _ in 0..<3 {
+        // Each press moves the clock a day; wait for the pane to say so before the next press.
+        func clockNotice(_ screen: String) -> String? {
+            screen.split(separator: "\n").first { $0.contains("Sandbox clock moved") }.map(String.init)
+        }
+        var notice: String?
+        for press in 1...3 {
             try ui.send("A")
-            Thread.sleep(forTimeInterval: 0.5)
+            let moved = try ui.waitUntil(timeout: 30, description: "the sandbox clock moved (press \(press))") { screen in
+                clockNotice(screen).map { $0 != notice } ?? false
+            }
+            notice = clockNotice(moved)
         }
         try ui.waitUntil(timeout: 60, description: "every review period over") { screen in
             !screen.contains("in review") && screen.components(separatedBy: "released").count > 3

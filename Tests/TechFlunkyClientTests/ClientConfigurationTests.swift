@@ -1,5 +1,6 @@
 import Foundation
 import TechFlunkyClient
+import TechFlunkyText
 import XCTest
 
 final class ClientConfigurationTests: XCTestCase {
@@ -108,12 +109,25 @@ final class ClientConfigurationTests: XCTestCase {
         XCTAssertTrue(config.tokenFromEnvironment)
     }
 
-    func testSafeTextRemovesControlsAndEscapes() {
-        XCTAssertEqual(SafeText.sanitize("ok\u{1B}[31mred\u{07}"), "ok?[31mred?")
-        XCTAssertEqual(SafeText.sanitize("a\rb\nc\td"), "a b c d")
-        XCTAssertEqual(SafeText.sanitize("x\u{9B}y\u{7F}"), "x?y?")
-        XCTAssertEqual(SafeText.sanitize("abc\u{202E}fed"), "abcfed")
-        XCTAssertEqual(SafeText.sanitize("line1\nline2", keepNewlines: true), "line1\nline2")
-        XCTAssertEqual(SafeText.sanitize("Café 日本 👍🏽"), "Café 日本 👍🏽")
+    /// The server's words in an error go through the sanitiser the TUI draws with: an escape sequence goes whole
+    /// (its payload too), other controls become visible pictures, bidi controls and invisible separators vanish.
+    func testErrorsShowTheServersWordsThroughTheTUIsSanitiser() {
+        XCTAssertEqual(ClientError.notFound(message: "ok\u{1B}[31mred\u{07}").description, "not found: okred\u{2407}")
+        XCTAssertEqual(ClientError.notFound(message: "x\u{1B}]0;pwned\u{07}y").description, "not found: xy")
+        XCTAssertEqual(ClientError.notFound(message: "a\rb\nc\td").description, "not found: a b c d")
+        XCTAssertEqual(ClientError.notFound(message: "x\u{9B}2Jy\u{7F}").description, "not found: xy\u{2421}")
+        XCTAssertEqual(ClientError.notFound(message: "abc\u{202E}fed\u{200B}\u{FEFF}").description, "not found: abcfed")
+        XCTAssertEqual(ClientError.notFound(message: "one\u{2028}two\u{2029}three").description, "not found: one two three")
+        XCTAssertEqual(ClientError.notFound(message: "Café 日本 👍🏽").description, "not found: Café 日本 👍🏽")
+        XCTAssertEqual(ClientError.serverError(status: 500, message: "\u{1B}[2Jboom").description, "the platform failed (HTTP 500): boom")
+    }
+
+    func testARefusedAPIURLIsQuotedSafely() {
+        XCTAssertThrowsError(try ClientConfiguration.normalize("ftp://x\u{1B}]0;pwned\u{07}\u{202E}", source: .flag)) { error in
+            let text = String(describing: error)
+            XCTAssertTrue(text.contains("\"ftp://x\" is not an http(s) URL"), text)
+            XCTAssertFalse(text.contains("pwned"), text)
+            XCTAssertFalse(text.unicodeScalars.contains { TextSanitizer.isUnsafe($0.value) }, text.debugDescription)
+        }
     }
 }

@@ -3,6 +3,7 @@ import Hummingbird
 import TechFlunkyClient
 import TechFlunkyCore
 import TechFlunkyHTTP
+import TechFlunkyText
 import XCTest
 
 /// The scripting commands as a script or a person runs them: the real binary against the live
@@ -60,7 +61,10 @@ final class CommandOutputTests: XCTestCase {
         reader.start()
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        while !errData.isSet { usleep(1000) }
+        // The child has exited, so its stderr ends soon; a descendant holding it open fails the test, not hangs it.
+        guard errData.wait(seconds: 30) else {
+            throw CommandRunError("stderr of `techflunky \(arguments.joined(separator: " "))` still open 30 s after it exited")
+        }
         return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                    stderr: String(decoding: errData.get(), as: UTF8.self))
     }
@@ -194,6 +198,88 @@ final class CommandOutputTests: XCTestCase {
         XCTAssertTrue(down.stderr.contains("cannot reach the TechFlunky platform at http://127.0.0.1:"), down.stderr)
     }
 
+    /// One entry of `Tests/Fixtures/hostile-text.json`, the corpus the TUI's canvas is tested with too
+    /// (`HostileTextCanvasTests`): `line` is what `TextSanitizer.line` makes of `text`, which the CLI prints.
+    private struct HostileText: Decodable {
+        var name: String
+        var text: String
+        var line: String
+        var drawn: String
+
+        static func corpus() throws -> [HostileText] {
+            let tests = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            return try JSONDecoder().decode([HostileText].self, from: Data(contentsOf: tests.appendingPathComponent("Fixtures/hostile-text.json")))
+        }
+    }
+
+    /// Payload text of the corpus's escape sequences: none of it may be printed.
+    private static let escapePayloads = ["pwned", "evil.example", "cm0gLXJm", "#0;2;0", "52;c", "[31m", "2J"]
+
+    /// What a terminal must never receive from the CLI's text output: escape sequences, controls other than the
+    /// line feed, bidi controls, line separators, zero-width spaces, byte-order marks.
+    private static func unsafeScalars(_ text: String) -> [String] {
+        text.unicodeScalars.filter { $0 != "\n" && TextSanitizer.isUnsafe($0.value) }.map { "U+" + String($0.value, radix: 16) }
+    }
+
+    func testHostileCorpusIsPrintedAsTheSanitiserMakesIt() async throws {
+        let corpus = try HostileText.corpus()
+        XCTAssertGreaterThan(corpus.count, 20)
+        let summaries = corpus.enumerated().map { index, entry in Fixtures.summary(index + 1, title: entry.text) }
+        let everything = try XCTUnwrap(corpus.last)
+        var shown = Fixtures.summary(1, title: everything.text)
+        shown.tagline = corpus[2].text
+        shown.category = corpus[0].text
+        shown.seller.displayName = corpus[3].text
+        let listing = Listing(summary: shown, description: corpus.map(\.text).joined(separator: "\n"),
+                              package: try WireJSON.decode(PackageManifest.self, from: Data("""
+                                  {"id": "pkg_1", "name": "N\\u001b[2J", "slug": "business-1", "version": "1.0.0", "businessAssets": {},
+                                   "cloudflare": {"workers": [], "d1_databases": [], "r2_buckets": [], "dns_records": []}}
+                                  """.utf8)),
+                              assets: [], updatedAt: Fixtures.date)
+        try await LoopbackServer.run({ router in
+            router.get("api/listings") { _, _ in
+                try Response.wire(ListingPage(items: summaries, nextCursor: nil, total: summaries.count))
+            }
+            router.get("api/listings/business-1") { _, _ in try Response.wire(listing) }
+            router.get("api/listings/evil") { _, _ in try Response.apiError(.notFound, code: APIErrorCode.notFound, message: everything.text) }
+        }) { [home] base in
+            let home = home!
+            // The table: every title is the last cell of its row, whole (a pipe), exactly as the sanitiser makes it.
+            let table = try Self.run(["listings", "--api", base, "--limit", "100"], home: home)
+            XCTAssertEqual(table.status, 0, table.stderr)
+            XCTAssertEqual(Self.unsafeScalars(table.stdout), [], table.stdout.debugDescription)
+            let rows = table.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            XCTAssertEqual(rows.count, corpus.count + 2, "a header, a row per listing, the final line feed: \(table.stdout)")
+            for (index, entry) in corpus.enumerated() {
+                XCTAssertTrue(rows[index + 1].hasPrefix("business-\(index + 1) "), rows[index + 1])
+                XCTAssertTrue(rows[index + 1].hasSuffix("  " + entry.line), "\(entry.name): \(rows[index + 1].debugDescription)")
+            }
+
+            // One listing: title, tagline, fields and every paragraph of the description.
+            let detail = try Self.run(["show", "business-1", "--api", base], home: home)
+            XCTAssertEqual(detail.status, 0, detail.stderr)
+            XCTAssertEqual(Self.unsafeScalars(detail.stdout), [], detail.stdout.debugDescription)
+            let lines = detail.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            XCTAssertEqual(lines.first, everything.line + "  " + corpus[2].line)
+            XCTAssertTrue(lines.contains { $0.hasSuffix("  " + corpus[0].line) && $0.hasPrefix("Category") }, detail.stdout)
+            XCTAssertTrue(lines.contains { $0.hasSuffix("  " + corpus[3].line) && $0.hasPrefix("Seller") }, detail.stdout)
+            for entry in corpus where !entry.text.unicodeScalars.contains(where: { [0x0A, 0x0D, 0x2028, 0x2029].contains($0.value) }) {
+                XCTAssertTrue(lines.contains(entry.line), "\(entry.name): the description paragraph \(entry.line.debugDescription)")
+            }
+            XCTAssertTrue(lines.contains("Package N 1.0.0"), detail.stdout)
+
+            // An error that quotes the server's message.
+            let missing = try Self.run(["show", "evil", "--api", base], home: home)
+            XCTAssertEqual(missing.status, 1)
+            XCTAssertEqual(Self.unsafeScalars(missing.stderr), [], missing.stderr.debugDescription)
+            XCTAssertTrue(missing.stderr.contains("not found: " + everything.line), missing.stderr)
+
+            for output in [table.stdout, detail.stdout, missing.stderr] {
+                for payload in Self.escapePayloads { XCTAssertFalse(output.contains(payload), "\(payload) in \(output)") }
+            }
+        }
+    }
+
     func testSlugsAreNeverCutAndAPipeGetsWholeValues() async throws {
         var summary = Fixtures.summary(1, title: "A title that is much longer than the sixty cells a terminal would show of it, to be cut there")
         summary.slug = "a-very-long-slug-that-is-well-past-thirty-two-characters-long"
@@ -270,6 +356,20 @@ final class CommandOutputTests: XCTestCase {
         XCTAssertTrue(emptyToken.stderr.contains("the Cloudflare API token is empty"), emptyToken.stderr)
         XCTAssertTrue(emptyToken.stderr.contains("Usage: techflunky deploy"), "deploy's usage, not the top level's: \(emptyToken.stderr)")
         XCTAssertFalse(emptyToken.stderr.contains("<subcommand>"), emptyToken.stderr)
+
+        // The deploy form's and the platform's rules (Core's DeployRequestValidator), checked before anything is sent.
+        let token = "cf-test-token-0123456789abcdefSECRET\n"
+        let badAccount = try run(["deploy", "ord_1", "--account-id", "acc", "--token-stdin", "--api", "http://127.0.0.1:1"], stdin: token)
+        XCTAssertEqual(badAccount.status, 2, badAccount.stderr)
+        XCTAssertTrue(badAccount.stderr.contains("--account-id: A Cloudflare account id is 32 hexadecimal digits"), badAccount.stderr)
+        let badDomain = try run(["deploy", "ord_1", "--account-id", String(repeating: "ab", count: 16), "--domain", "https://shop.example.com",
+                                 "--token-stdin", "--api", "http://127.0.0.1:1"], stdin: token)
+        XCTAssertEqual(badDomain.status, 2, badDomain.stderr)
+        XCTAssertTrue(badDomain.stderr.contains("--domain: Enter a hostname such as shop.example.com"), badDomain.stderr)
+        let shortToken = try run(["deploy", "ord_1", "--account-id", String(repeating: "ab", count: 16), "--token-stdin", "--api", "http://127.0.0.1:1"],
+                                 stdin: "short\n")
+        XCTAssertEqual(shortToken.status, 2, shortToken.stderr)
+        XCTAssertTrue(shortToken.stderr.contains("too short for a Cloudflare API token"), shortToken.stderr)
     }
 
     func testPackageValidateListsEveryProblemWithItsPathAndExitsOne() throws {
@@ -448,11 +548,20 @@ final class CommandOutputTests: XCTestCase {
 
 /// Data handed from a reader thread to the test.
 private final class LockedBox: @unchecked Sendable {
-    // @unchecked: `data` and `done` are only touched under `lock`.
+    // @unchecked: `data` is only touched under `lock`; `ready` is a semaphore (thread-safe itself).
     private let lock = NSLock()
     private var data = Data()
-    private var done = false
-    func set(_ value: Data) { lock.withLock { data = value; done = true } }
-    var isSet: Bool { lock.withLock { done } }
+    private let ready = DispatchSemaphore(value: 0)
+    func set(_ value: Data) {
+        lock.withLock { data = value }
+        ready.signal()
+    }
+    /// Waits up to `seconds` for `set`; false when it did not come.
+    func wait(seconds: Double) -> Bool { ready.wait(timeout: .now() + seconds) == .success }
     func get() -> Data { lock.withLock { data } }
+}
+
+private struct CommandRunError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

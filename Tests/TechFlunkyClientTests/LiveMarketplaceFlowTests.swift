@@ -34,7 +34,7 @@ final class LiveMarketplaceFlowTests: XCTestCase {
         XCTAssertTrue(order.isDeployable, "order is \(order.state)")
 
         let accepted = try await buyer.deploy(DeployRequest(orderId: order.id, cloudflare: CloudflareCredentials(
-            accountId: LiveMarketplace.cloudflareAccountId, apiToken: LiveMarketplace.cloudflareToken)))
+            accountId: LiveMarketplace.cloudflareAccountId, apiToken: CloudflareAPIToken(LiveMarketplace.cloudflareToken))))
         return (buyer, order, accepted)
     }
 
@@ -108,7 +108,7 @@ final class LiveMarketplaceFlowTests: XCTestCase {
             let failed = try await buyer.deployment(id: accepted.deploymentId)
             XCTAssertEqual(failed.state, .failed, failed.lastMessage ?? "")
             market.sandbox.faults.clear()
-            let credentials = CloudflareCredentials(accountId: LiveMarketplace.cloudflareAccountId, apiToken: LiveMarketplace.cloudflareToken)
+            let credentials = CloudflareCredentials(accountId: LiveMarketplace.cloudflareAccountId, apiToken: CloudflareAPIToken(LiveMarketplace.cloudflareToken))
             _ = try await buyer.retryDeployment(id: accepted.deploymentId, cloudflare: credentials)
             var seen: [DeploymentEvent] = []
             for try await update in buyer.deploymentEvents(id: accepted.deploymentId) {
@@ -128,7 +128,7 @@ final class LiveMarketplaceFlowTests: XCTestCase {
                 if case let .event(event) = update { first.append(event) }
             }
             let lastSeq = try XCTUnwrap(first.last?.seq)
-            let credentials = CloudflareCredentials(accountId: LiveMarketplace.cloudflareAccountId, apiToken: LiveMarketplace.cloudflareToken)
+            let credentials = CloudflareCredentials(accountId: LiveMarketplace.cloudflareAccountId, apiToken: CloudflareAPIToken(LiveMarketplace.cloudflareToken))
             let rollingBack = try await buyer.rollbackDeployment(id: accepted.deploymentId, cloudflare: credentials)
             XCTAssertEqual(rollingBack.state, .rollingBack)
 
@@ -172,7 +172,7 @@ final class LiveMarketplaceFlowTests: XCTestCase {
             XCTAssertEqual(again.offsetSeconds, clock.offsetSeconds, accuracy: 1)
             // A second deployment of the same order while one runs, or of an unknown order, is refused with the server's words.
             do {
-                _ = try await buyer.deploy(DeployRequest(orderId: "ord_nope", cloudflare: CloudflareCredentials(accountId: "a", apiToken: "t")))
+                _ = try await buyer.deploy(DeployRequest(orderId: "ord_nope", cloudflare: CloudflareCredentials(accountId: "a", apiToken: CloudflareAPIToken("t"))))
                 XCTFail("expected a refusal")
             } catch let error as ClientError {
                 XCTAssertFalse(error.description.isEmpty)

@@ -97,21 +97,4 @@ final class LivePlatformClientTests: XCTestCase {
             }
         }
     }
-
-    /// Figure, not a test: requests per second over one reused connection (printed, never asserted).
-    func testMeasureRequestsPerSecondOverOneConnection() async throws {
-        try await LivePlatform.with(syntheticListings: 60) { platform in
-            let client = PlatformClient(baseURL: platform.baseURL)
-            _ = try await client.health()
-            let count = 500
-            let started = Date()
-            for _ in 0..<count { _ = try await client.health() }
-            let seconds = Date().timeIntervalSince(started)
-            let listingsStarted = Date()
-            for _ in 0..<100 { _ = try await client.listings(ListingQuery(limit: 50)) }
-            let listingsSeconds = Date().timeIntervalSince(listingsStarted)
-            print(String(format: "FIGURE sequential healthz over one connection: %.0f req/s (%d in %.2fs); listings limit 50: %.0f req/s",
-                         Double(count) / seconds, count, seconds, 100 / listingsSeconds))
-        }
-    }
 }

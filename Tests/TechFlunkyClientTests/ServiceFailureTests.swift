@@ -15,7 +15,7 @@ final class ServiceFailureTests: XCTestCase {
             }
         }) { base in
             let client = PlatformClient(baseURL: base, token: "t", transport: CurlHTTPClient(configuration: .init(retry: .never)))
-            let request = DeployRequest(orderId: "o1", cloudflare: CloudflareCredentials(accountId: "a", apiToken: "secret"), domain: "x")
+            let request = DeployRequest(orderId: "o1", cloudflare: CloudflareCredentials(accountId: "a", apiToken: CloudflareAPIToken("secret")), domain: "x")
             do {
                 _ = try await client.perform(.deploy(request))
                 XCTFail("expected a refusal")

@@ -36,9 +36,9 @@ final class WireJSONTests: XCTestCase {
                                                     amount: .usd(10_000), platformFee: .usd(1_500), sellerShare: .usd(8_500),
                                                     holdDays: 3, expiresAt: Fixtures.later))
         try assertRoundTrip(OrdersResponse(orders: [Fixtures.order]))
-        try assertRoundTrip(CloudflareCredentials(accountId: "acc", apiToken: "tok"))
-        try assertRoundTrip(DeployRequest(orderId: "ord_1", cloudflare: .init(accountId: "acc", apiToken: "tok"), domain: "x.example.com"))
-        try assertRoundTrip(DeployCredentialsRequest(cloudflare: .init(accountId: "acc", apiToken: "tok")))
+        try assertRoundTrip(CloudflareCredentials(accountId: "acc", apiToken: CloudflareAPIToken("tok")))
+        try assertRoundTrip(DeployRequest(orderId: "ord_1", cloudflare: .init(accountId: "acc", apiToken: CloudflareAPIToken("tok")), domain: "x.example.com"))
+        try assertRoundTrip(DeployCredentialsRequest(cloudflare: .init(accountId: "acc", apiToken: CloudflareAPIToken("tok"))))
         try assertRoundTrip(DeployAccepted(deploymentId: "dep_1", state: .queued))
         try assertRoundTrip(sellerStatus)
         try assertRoundTrip(PayoutTotal(state: .inReview, count: 2, amount: .usd(17_000)))
@@ -106,7 +106,7 @@ final class WireJSONTests: XCTestCase {
     }
 
     func testSecretsNeverShowInDescriptions() {
-        let request = DeployRequest(orderId: "ord_1", cloudflare: .init(accountId: "acc_9", apiToken: "cf-SECRET-token"), domain: nil)
+        let request = DeployRequest(orderId: "ord_1", cloudflare: .init(accountId: "acc_9", apiToken: CloudflareAPIToken("cf-SECRET-token")), domain: nil)
         var dumped = ""
         dump(request, to: &dumped)
         for text in [String(describing: request), String(reflecting: request), "\(request.cloudflare)", dumped] {
@@ -117,9 +117,13 @@ final class WireJSONTests: XCTestCase {
         let signup = SignupRequest(email: "a@b.c", password: "hunter2-PASSWORD", displayName: "A")
         let auth = AuthResponse(token: "tfs_SESSION", expiresAt: Fixtures.date,
                                 account: Account(id: "a", email: "a@b.c", displayName: "A", createdAt: Fixtures.date))
-        for text in ["\(login)", "\(signup)", String(reflecting: [login]), "\(auth)", String(reflecting: auth)] {
-            XCTAssertFalse(text.contains("PASSWORD") || text.contains("SESSION"), text)
+        let secrets = GeneratedSecrets(secrets: [GeneratedSecret(worker: "api", name: "ADMIN_KEY", value: "s3cret-VALUE")], note: "once")
+        var dumpedSecrets = ""
+        dump(secrets, to: &dumpedSecrets)
+        for text in ["\(login)", "\(signup)", String(reflecting: [login]), "\(auth)", String(reflecting: auth), "\(secrets)", dumpedSecrets] {
+            XCTAssertFalse(text.contains("PASSWORD") || text.contains("SESSION") || text.contains("VALUE"), text)
         }
+        XCTAssertTrue("\(secrets.secrets[0])".contains("api/ADMIN_KEY"))
     }
 
     func testListingQueryItemsLeaveOutEmptyValues() {

@@ -40,7 +40,7 @@ final class CloudflareFakeAccount: HTTPTransport, @unchecked Sendable {
     private(set) var log: [String] = []
     private var counter = 0
 
-    init(accountId: String = "acc0123456789", token: String) {
+    init(accountId: String = "0123456789abcdef0123456789abcdef", token: String) {
         self.accountId = accountId
         self.token = token
     }

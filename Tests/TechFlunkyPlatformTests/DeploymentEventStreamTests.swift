@@ -75,7 +75,7 @@ final class DeploymentEventStreamTests: XCTestCase {
         let hub = DeploymentEventHub()
         let d = newDeployment("dep_c")
         try await store.insert(d, events: [DeploymentEvent(seq: 1, deploymentId: "dep_c", kind: .deployment, at: Date(), state: .queued)])
-        let recorder = DeploymentRecorder(stored: d, store: store, publisher: hub, clock: SystemDeploymentClock())
+        let recorder = DeploymentRecorder(stored: d, store: store, publisher: hub, clock: SystemClock())
         let streams = DeploymentEventStream(store: store, hub: hub, heartbeatInterval: 60)
 
         let total = 1 + 300
@@ -110,13 +110,29 @@ final class DeploymentEventStreamTests: XCTestCase {
         let hub = DeploymentEventHub()
         let d = newDeployment("dep_d")
         try await store.insert(d, events: [DeploymentEvent(seq: 1, deploymentId: "dep_d", kind: .deployment, at: Date(), state: .queued)])
-        let recorder = DeploymentRecorder(stored: d, store: store, publisher: hub, clock: SystemDeploymentClock())
+        let recorder = DeploymentRecorder(stored: d, store: store, publisher: hub, clock: SystemClock())
         let streams = DeploymentEventStream(store: store, hub: hub, heartbeatInterval: 0.02)
+        // The deployment ends once the idle stream has sent a heartbeat (not after a fixed wait that a slow machine
+        // could spend before the watcher even connects).
+        let (heartbeatSeen, heartbeat) = AsyncStream<Void>.makeStream()
+        let frames = streams.frames(deploymentId: "dep_d", after: 0)
+        let tapped = AsyncStream<String> { continuation in
+            let relay = Task {
+                for await chunk in frames {
+                    if chunk.hasPrefix(": heartbeat") { heartbeat.yield() }
+                    continuation.yield(chunk)
+                }
+                continuation.finish()
+            }
+            continuation.onTermination = { _ in relay.cancel() }
+        }
         let producer = Task { [recorder] () async throws -> Void in
-            try await Task.sleep(nanoseconds: 150_000_000)
+            var seen = heartbeatSeen.makeAsyncIterator()
+            guard await seen.next() != nil else { return }
             try await recorder.setState(.failed, message: "x")
         }
-        let result = try await withDeadline(30) { await Self.collect(streams.frames(deploymentId: "dep_d", after: 0)) }
+        defer { producer.cancel() }
+        let result = try await withDeadline(30) { await Self.collect(tapped) }
         try await producer.value
         XCTAssertTrue(result.ended)
         XCTAssertGreaterThan(result.heartbeats, 0)

@@ -11,11 +11,11 @@ import XCTest
 final class DeploymentOrchestratorTests: XCTestCase {
     let token = "cf-test-token-0123456789abcdefSECRET"
 
-    func request(_ orderId: String = "ord_7f3a9c21e4", account: String = "acc0123456789", domain: String? = nil) -> DeployRequest {
-        DeployRequest(orderId: orderId, cloudflare: CloudflareCredentials(accountId: account, apiToken: token), domain: domain)
+    func request(_ orderId: String = "ord_7f3a9c21e4", account: String = "0123456789abcdef0123456789abcdef", domain: String? = nil) -> DeployRequest {
+        DeployRequest(orderId: orderId, cloudflare: CloudflareCredentials(accountId: account, apiToken: CloudflareAPIToken(token)), domain: domain)
     }
 
-    var credentials: CloudflareCredentials { CloudflareCredentials(accountId: "acc0123456789", apiToken: token) }
+    var credentials: CloudflareCredentials { CloudflareCredentials(accountId: "0123456789abcdef0123456789abcdef", apiToken: CloudflareAPIToken(token)) }
 
     func deploy(_ rig: DeploymentTestRig, domain: String? = nil, order: String = "ord_7f3a9c21e4") async throws -> Deployment {
         let d = try await rig.orchestrator.start(request(order, domain: domain), buyerId: "acct_buyer")
@@ -176,7 +176,8 @@ final class DeploymentOrchestratorTests: XCTestCase {
         let rigA = try DeploymentTestRig.make(transport: gate, dir: dir)
         try await rigA.addPaidOrder()
         let d = try await rigA.orchestrator.start(request(), buyerId: "acct_buyer")
-        await gate.waitUntilBlocked()
+        let blocked = await gate.waitUntilBlocked()
+        XCTAssertTrue(blocked, "the run never reached the gated request")
         await rigA.orchestrator.abandonRuns()  // the process "dies" mid-step 5
         let mid = try await rigA.store.load(id: d.id)
         XCTAssertEqual(mid?.deployment.state, .running)
@@ -195,7 +196,7 @@ final class DeploymentOrchestratorTests: XCTestCase {
         let done = try await rigB.orchestrator.deployment(id: d.id, buyerId: "acct_buyer")
         XCTAssertEqual(done.state, .succeeded, done.lastMessage ?? "")
         XCTAssertEqual(cf.inventory.count, 4)
-        XCTAssertEqual(cf.requests.filter { $0 == "POST /accounts/acc0123456789/d1/database" }.count, 1, "the database is created once")
+        XCTAssertEqual(cf.requests.filter { $0 == "POST /accounts/0123456789abcdef0123456789abcdef/d1/database" }.count, 1, "the database is created once")
         try await assertSequential(rigB, done)
     }
 
@@ -304,7 +305,7 @@ final class DeploymentOrchestratorTests: XCTestCase {
         } catch DeploymentError.notFound {}
         do {
             _ = try await rig.orchestrator.rollback(deploymentId: d.id, buyerId: "acct_buyer",
-                                                    credentials: CloudflareCredentials(accountId: "acc-other", apiToken: token))
+                                                    credentials: CloudflareCredentials(accountId: "fedcba9876543210fedcba9876543210", apiToken: CloudflareAPIToken(token)))
             XCTFail("other account")
         } catch DeploymentError.accountMismatch {}
     }
@@ -327,8 +328,14 @@ final class GatedTransport: HTTPTransport, @unchecked Sendable {
 
     func open() { lock.withLock { isOpen = true } }
 
-    func waitUntilBlocked() async {
-        while !lock.withLock({ blocked }) { try? await Task.sleep(nanoseconds: 2_000_000) }
+    /// Waits (up to `seconds`) until a request reached the gate; false when none did.
+    func waitUntilBlocked(seconds: Double = 30) async -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while !lock.withLock({ blocked }) {
+            guard Date() < deadline else { return false }
+            try? await Task.sleep(nanoseconds: 2_000_000)
+        }
+        return true
     }
 
     func send(_ request: HTTPRequest) async throws -> HTTPResponse {

@@ -130,7 +130,7 @@ final class DeploymentRestartTests: XCTestCase {
         struct Fault: Encodable { var match = "/client/v4/**"; var status = 0; var delayMs = 150; var times: Int? = nil }
         _ = try await http.send(HTTPRequest(method: .POST, url: "\(server.sandboxURL)/sandbox/faults", headers: ["Content-Type": "application/json"],
                                             body: try JSONEncoder().encode(Fault())))
-        let credentials = CloudflareCredentials(accountId: demo.accountId, apiToken: demo.token)
+        let credentials = CloudflareCredentials(accountId: demo.accountId, apiToken: CloudflareAPIToken(demo.token))
         let accepted = try await call(.POST, "\(api)/api/deploy", token: auth.token, body: DeployRequest(orderId: checkout.orderId, cloudflare: credentials),
                                       as: DeployAccepted.self, expect: 202)
 

@@ -67,7 +67,7 @@ final class DeploymentRoutesTests: XCTestCase {
                     buyerToken: try await AccountRoutes.startSession(for: buyer, services: services).token,
                     otherToken: try await AccountRoutes.startSession(for: other, services: services).token,
                     paidOrder: "ord_paid12345", unpaidOrder: "ord_unpaid123",
-                    cloudflare: CloudflareCredentials(accountId: SandboxServer.demoCloudflareAccountId, apiToken: token))
+                    cloudflare: CloudflareCredentials(accountId: SandboxServer.demoCloudflareAccountId, apiToken: CloudflareAPIToken(token)))
     }
 
     func call(_ live: Live, _ method: HTTPMethod, _ path: String, token: String, body: (some Encodable)? = Optional<String>.none) async throws -> HTTPResponse {
@@ -153,7 +153,7 @@ final class DeploymentRoutesTests: XCTestCase {
         XCTAssertEqual(notMine.status, 404)
 
         let noToken = try await call(live, .POST, "/api/deploy", token: live.buyerToken,
-                                     body: DeployRequest(orderId: live.paidOrder, cloudflare: CloudflareCredentials(accountId: live.cloudflare.accountId, apiToken: "")))
+                                     body: DeployRequest(orderId: live.paidOrder, cloudflare: CloudflareCredentials(accountId: live.cloudflare.accountId, apiToken: CloudflareAPIToken(""))))
         XCTAssertEqual(noToken.status, 422)
         XCTAssertEqual(try WireJSON.decode(APIErrorBody.self, from: noToken.body).error.field, "cloudflare.apiToken")
 

@@ -50,7 +50,7 @@ final class DeploymentSandboxTests: XCTestCase {
         return Rig(sandbox: sandbox, token: token, accountId: accountId, deploy: deploy, client: client, network: http)
     }
 
-    func credentials(_ rig: Rig) -> CloudflareCredentials { CloudflareCredentials(accountId: rig.accountId, apiToken: rig.token) }
+    func credentials(_ rig: Rig) -> CloudflareCredentials { CloudflareCredentials(accountId: rig.accountId, apiToken: CloudflareAPIToken(rig.token)) }
 
     func run(_ rig: Rig, order: String, domain: String? = nil) async throws -> Deployment {
         let d = try await rig.deploy.orchestrator.start(
@@ -322,7 +322,7 @@ final class DeploymentSandboxTests: XCTestCase {
         let orderId = "ord_wrongacct01"
         try await rig.deploy.addPaidOrder(orderId)
         let started = try await rig.deploy.orchestrator.start(
-            DeployRequest(orderId: orderId, cloudflare: CloudflareCredentials(accountId: other, apiToken: rig.token)), buyerId: "acct_buyer")
+            DeployRequest(orderId: orderId, cloudflare: CloudflareCredentials(accountId: other, apiToken: CloudflareAPIToken(rig.token))), buyerId: "acct_buyer")
         await rig.deploy.orchestrator.waitUntilIdle(started.id)
         let d = try await rig.deploy.orchestrator.deployment(id: started.id, buyerId: "acct_buyer")
         XCTAssertEqual(d.step(.verifyCredentials)?.state, .failed)
@@ -352,7 +352,7 @@ final class DeploymentSandboxTests: XCTestCase {
         let before = try await rig.sandbox.cloudflareResources(accountId: rig.accountId)
         try await rig.deploy.addPaidOrder("ord_readonly01")
         let started = try await rig.deploy.orchestrator.start(
-            DeployRequest(orderId: "ord_readonly01", cloudflare: CloudflareCredentials(accountId: rig.accountId, apiToken: token)), buyerId: "acct_buyer")
+            DeployRequest(orderId: "ord_readonly01", cloudflare: CloudflareCredentials(accountId: rig.accountId, apiToken: CloudflareAPIToken(token))), buyerId: "acct_buyer")
         await rig.deploy.orchestrator.waitUntilIdle(started.id)
         let d = try await rig.deploy.orchestrator.deployment(id: started.id, buyerId: "acct_buyer")
         XCTAssertEqual(d.step(.verifyCredentials)?.state, .failed, d.lastMessage ?? "")
@@ -433,7 +433,7 @@ final class DeploymentSandboxTests: XCTestCase {
         let other = try rig.sandbox.createCloudflareAccount(name: "Typo")
         try await rig.deploy.addPaidOrder("ord_correct001")
         let started = try await rig.deploy.orchestrator.start(
-            DeployRequest(orderId: "ord_correct001", cloudflare: CloudflareCredentials(accountId: other, apiToken: rig.token),
+            DeployRequest(orderId: "ord_correct001", cloudflare: CloudflareCredentials(accountId: other, apiToken: CloudflareAPIToken(rig.token)),
                           domain: "shop.example.com"), buyerId: "acct_buyer")
         await rig.deploy.orchestrator.waitUntilIdle(started.id)
         let wrong = try await rig.deploy.orchestrator.deployment(id: started.id, buyerId: "acct_buyer")

@@ -110,7 +110,7 @@ struct DeploymentTestRig {
         let hub = DeploymentEventHub()
         let orders = orders ?? DeploymentTestOrders()
         let orchestrator = DeploymentOrchestrator(
-            store: store, publisher: hub, clock: SystemDeploymentClock(), orders: orders,
+            store: store, publisher: hub, clock: SystemClock(), orders: orders,
             configuration: configuration ?? .init(cloudflareAPIBase: "https://api.cloudflare.test/client/v4", transport: transport,
                                  retry: .init(maxAttempts: 3, baseDelay: 0.001, maxDelay: 0.01),
                                  smokeCheck: .init(attempts: 2, delay: 0.001)),

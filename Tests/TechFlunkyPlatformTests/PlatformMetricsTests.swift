@@ -141,7 +141,7 @@ final class PlatformMetricsTests: XCTestCase {
         quiet.logLevel = .error
         let sandbox = try await SandboxServer.start(SandboxConfiguration(dataDir: dir.appendingPathComponent("sandbox"), logger: quiet))
         let accountId = SandboxServer.demoCloudflareAccountId
-        let credentials = CloudflareCredentials(accountId: accountId, apiToken: try sandbox.createCloudflareToken(accountId: accountId))
+        let credentials = CloudflareCredentials(accountId: accountId, apiToken: CloudflareAPIToken(try sandbox.createCloudflareToken(accountId: accountId)))
         let pool = try DatabasePool(path: dir.appendingPathComponent("platform.sqlite").path)
         var migrator = DatabaseMigrator()
         DeploymentSchema.register(in: &migrator)
@@ -151,7 +151,7 @@ final class PlatformMetricsTests: XCTestCase {
         let http = CurlHTTPClient()
         let orchestrator = DeploymentOrchestrator(
             store: GRDBDeploymentStore(database: pool), publisher: MeteredDeploymentPublisher(wrapping: DeploymentEventHub(), metrics: metrics),
-            clock: SystemDeploymentClock(), orders: orders,
+            clock: SystemClock(), orders: orders,
             configuration: .init(cloudflareAPIBase: sandbox.cloudflareAPIBase, transport: http, retry: .init(maxAttempts: 2, baseDelay: 0.01, maxDelay: 0.02),
                                  smokeCheck: .init(attempts: 2, delay: 0.01,
                                                    rewrite: DeploymentOrchestrator.sandboxSmokeCheckRewrite(sandboxBaseURL: sandbox.baseURL))),

@@ -84,7 +84,15 @@ final class SandboxServerTests: XCTestCase {
         do {
             let id = try await sandbox.createSessionId()
             _ = try await sandbox.sandbox("/sandbox/checkout/\(id)/pay")
-            try await Task.sleep(for: .milliseconds(400))
+            // The payment recorded its event in its own transaction; with no endpoint it waits, unattempted.
+            let pending = try await sandbox.request(.get, "/sandbox/stripe/events")
+            let recorded = try XCTUnwrap(pending.json["data"]?.arrayValue)
+            XCTAssertFalse(recorded.isEmpty, "the payment recorded no event")
+            for event in recorded {
+                XCTAssertEqual(event["delivered"], false)
+                XCTAssertEqual(event["attempts"], 0)
+                XCTAssertEqual(event["failed"], false)
+            }
             let none = await receiver.deliveries
             XCTAssertTrue(none.isEmpty)
             let set = try await sandbox.sandbox("/sandbox/stripe/webhook-endpoint", ["url": .string(await receiver.url), "secret": "whsec_other"])

@@ -2,6 +2,7 @@ import XCTest
 import TechFlunkyClient
 import TechFlunkyCore
 @testable import TechFlunkyTUI
+import TechFlunkyText
 
 final class BrowsePaneTests: XCTestCase {
     func testFirstScreenShowsColumnsRowsAndPosition() async {

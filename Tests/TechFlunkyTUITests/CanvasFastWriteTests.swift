@@ -1,5 +1,6 @@
 import XCTest
 @testable import TechFlunkyTUI
+import TechFlunkyText
 
 /// `Canvas.write` and `writeFitted` take printable ASCII a byte at a time and draw fitted text in pieces instead of
 /// building the padded string. These tests hold them to the plain algorithm they replaced (kept below as the

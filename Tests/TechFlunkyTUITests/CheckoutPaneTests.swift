@@ -136,7 +136,8 @@ final class CheckoutPaneTests: XCTestCase {
         XCTAssertTrue(text.contains("The session expires in 29m."))
         XCTAssertTrue(text.contains("Sandbox: press p to pay with the test card"), text)
         // The QR code at the right edge: the encoder's own drawing of the URL, every cell in the QR style.
-        let code = try XCTUnwrap(QRCodeView.fitting(F.session.checkoutURL, width: 100 - 40, height: 30))
+        XCTAssertEqual(pane.checkoutQR?.text, F.session.checkoutURL, "encoded once, when the session arrived, and kept in the model")
+        let code = try XCTUnwrap(FittingQRCode(F.session.checkoutURL).fitting(width: 100 - 40, height: 30)?.code)
         let qrLines = QRHalfBlockRenderer.lines(code)
         let x0 = 100 - qrLines[0].count - 1
         for (row, line) in qrLines.enumerated() {

@@ -79,8 +79,9 @@ final class DeployEventSubscriptionTests: XCTestCase {
         for _ in 0..<200 where !service.terminated.withLock({ $0 }) { try? await Task.sleep(for: .milliseconds(5)) }
         XCTAssertTrue(service.terminated.withLock { $0 }, "the service's stream is torn down")
         XCTAssertEqual(runner.subscriptions.count, 0)
-        service.continuation.withLock { $0?.yield(.event(event(2))) }
-        try? await Task.sleep(for: .milliseconds(50))
+        let late = service.continuation.withLock { $0?.yield(.event(event(2))) }
+        guard case .terminated = late else { return XCTFail("an event after the cancel was still accepted: \(String(describing: late))") }
+        await runner.subscriptions.cancelledTasksReturned()
         XCTAssertTrue(updates(queue.drain(), id).isEmpty, "no .finished or .failed after a cancel")
     }
 

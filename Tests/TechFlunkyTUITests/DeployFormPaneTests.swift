@@ -29,7 +29,7 @@ final class DeployFormPaneTests: XCTestCase {
         F.type("fixed.example-buyer.dev", &pane, &ctx)
         let sent = F.requests(F.press(.enter, &pane, &ctx))
         XCTAssertEqual(sent.map(\.1), [.retryDeploymentCorrected(
-            id: "dep_1", credentials: CloudflareCredentials(accountId: "ffffffffffffffffffffffffffffffff", apiToken: F.token),
+            id: "dep_1", credentials: CloudflareCredentials(accountId: "ffffffffffffffffffffffffffffffff", apiToken: CloudflareAPIToken(F.token)),
             domain: "fixed.example-buyer.dev")])
         XCTAssertEqual(pane.apiToken.text, "", "the token leaves with the request")
         let after = pane.receive(.response(sent[0].0, .success(.deployAccepted(DeployAccepted(deploymentId: "dep_1", state: .running)))), &ctx)
@@ -41,7 +41,7 @@ final class DeployFormPaneTests: XCTestCase {
     func testTheSandboxNamesItsZoneAndCtrlTFillsAHostnameInIt() {
         var pane = DeployFormPane(order: F.order(.paid))
         var ctx = F.context()
-        ctx.environment = UIEnvironment(platformLabel: "sandbox", sandboxCloudflare: CloudflareCredentials(accountId: F.accountId, apiToken: F.token),
+        ctx.environment = UIEnvironment(platformLabel: "sandbox", sandboxCloudflare: CloudflareCredentials(accountId: F.accountId, apiToken: CloudflareAPIToken(F.token)),
                                         sandboxZone: "example-buyer.dev")
         _ = pane.start(&ctx)
         XCTAssertTrue(F.render(pane, width: 120).contains("e.g. shop.example-buyer.dev (sandbox zone)"))
@@ -61,7 +61,7 @@ final class DeployFormPaneTests: XCTestCase {
         let commands = F.press(.enter, &pane, &ctx)
         let requests = F.requests(commands)
         XCTAssertEqual(requests.map(\.1), [.deploy(DeployRequest(
-            orderId: "ord_1", cloudflare: CloudflareCredentials(accountId: F.accountId, apiToken: F.token), domain: "shop.example.com"))])
+            orderId: "ord_1", cloudflare: CloudflareCredentials(accountId: F.accountId, apiToken: CloudflareAPIToken(F.token)), domain: "shop.example.com"))])
         XCTAssertFalse(String(reflecting: pane).contains(F.token), "the token must not stay in the pane")
         XCTAssertEqual(pane.apiToken.text, "")
         XCTAssertTrue(F.requests(F.press(.enter, &pane, &ctx)).isEmpty, "no second deploy while the first is in flight")
@@ -147,7 +147,7 @@ final class DeployFormPaneTests: XCTestCase {
     }
 
     func testInTheEmbeddedSandboxCtrlTFillsTheDemoAccount() {
-        let demo = CloudflareCredentials(accountId: "7d3e0a1f5b9c4e2a8f6d1c3b5a7e9f01", apiToken: "tfsandbox_demo_token_0123456789")
+        let demo = CloudflareCredentials(accountId: "7d3e0a1f5b9c4e2a8f6d1c3b5a7e9f01", apiToken: CloudflareAPIToken("tfsandbox_demo_token_0123456789"))
         var pane = DeployFormPane(order: F.order(.paid))
         var ctx = F.context()
         _ = F.press(.ctrl("t"), &pane, &ctx)
@@ -156,7 +156,7 @@ final class DeployFormPaneTests: XCTestCase {
         _ = pane.start(&ctx)
         _ = F.press(.ctrl("t"), &pane, &ctx)
         XCTAssertEqual(pane.accountId.text, demo.accountId)
-        XCTAssertFalse(F.render(pane, width: 90, height: 16).contains(demo.apiToken), "masked like a typed token")
+        XCTAssertFalse(F.render(pane, width: 90, height: 16).contains(demo.apiToken.secretValue), "masked like a typed token")
         let sent = F.requests(F.press(.enter, &pane, &ctx))
         XCTAssertEqual(sent.map(\.1), [.deploy(DeployRequest(orderId: "ord_1", cloudflare: demo, domain: nil))])
     }

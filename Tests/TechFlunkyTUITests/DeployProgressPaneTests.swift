@@ -176,7 +176,7 @@ final class DeployProgressPaneTests: XCTestCase {
         XCTAssertTrue(prompt.contains("Retry: API token"), prompt)
         XCTAssertFalse(prompt.contains(F.token))
         let sent = F.requests(F.press(.enter, &pane, &ctx))
-        XCTAssertEqual(sent.map(\.1), [.retryDeployment(id: "dep_1", credentials: CloudflareCredentials(accountId: F.accountId, apiToken: F.token))])
+        XCTAssertEqual(sent.map(\.1), [.retryDeployment(id: "dep_1", credentials: CloudflareCredentials(accountId: F.accountId, apiToken: CloudflareAPIToken(F.token)))])
         XCTAssertNil(pane.prompt)
         XCTAssertFalse(String(reflecting: pane).contains(F.token), "the token is not kept after sending")
         // Accepted: follow the stream again from the last event.
@@ -203,7 +203,7 @@ final class DeployProgressPaneTests: XCTestCase {
         for _ in 0..<5 { _ = F.press(.backspace, &pane, &ctx) }
         F.type(F.token, &pane, &ctx)
         let sent = F.requests(F.press(.enter, &pane, &ctx))
-        XCTAssertEqual(sent.map(\.1), [.rollbackDeployment(id: "dep_1", credentials: CloudflareCredentials(accountId: F.accountId, apiToken: F.token))])
+        XCTAssertEqual(sent.map(\.1), [.rollbackDeployment(id: "dep_1", credentials: CloudflareCredentials(accountId: F.accountId, apiToken: CloudflareAPIToken(F.token)))])
         // Accepted: follow again; rolling back, then rolled back — the failure and its retry hint give way.
         let follow = pane.receive(.response(sent[0].0, .success(.deployAccepted(DeployAccepted(deploymentId: "dep_1", state: .rollingBack)))), &ctx)
         guard case let .subscribe(again, _)? = follow.first else { return XCTFail("\(follow)") }
@@ -219,12 +219,12 @@ final class DeployProgressPaneTests: XCTestCase {
     func testInTheSandboxCtrlTSendsTheDemoTokenForTheDemoAccount() {
         var pane = DeployProgressPane(deploymentId: "dep_1", listingTitle: "InvoiceBot")
         var ctx = F.context()
-        ctx.environment.sandboxCloudflare = CloudflareCredentials(accountId: F.accountId, apiToken: "tfsandbox_demo_token_abcdefghij")
+        ctx.environment.sandboxCloudflare = CloudflareCredentials(accountId: F.accountId, apiToken: CloudflareAPIToken("tfsandbox_demo_token_abcdefghij"))
         let load = F.requests(pane.start(&ctx))[0].0
         _ = pane.receive(.response(load, .success(.deployment(snapshot(state: .failed, lastEventId: 9)))), &ctx)
         _ = F.press(.char("r"), &pane, &ctx)
         let sent = F.requests(F.press(.ctrl("t"), &pane, &ctx))
-        XCTAssertEqual(sent.map(\.1), [.retryDeployment(id: "dep_1", credentials: CloudflareCredentials(accountId: F.accountId, apiToken: "tfsandbox_demo_token_abcdefghij"))])
+        XCTAssertEqual(sent.map(\.1), [.retryDeployment(id: "dep_1", credentials: CloudflareCredentials(accountId: F.accountId, apiToken: CloudflareAPIToken("tfsandbox_demo_token_abcdefghij")))])
         XCTAssertNil(pane.prompt)
     }
 

@@ -3,6 +3,7 @@ import TechFlunkyClient
 import TechFlunkyCore
 import XCTest
 @testable import TechFlunkyTUI
+import TechFlunkyText
 
 /// Issue 21: titles with `❤️`, a ZWJ family and a skin tone left old characters on the screen (`❤️L`, a stray letter
 /// in another row, `L│` at the pane's edge) because ncurses and the terminal measured them differently from the

@@ -1,6 +1,7 @@
 import XCTest
 import TechFlunkyCore
 @testable import TechFlunkyTUI
+import TechFlunkyText
 
 final class ListingDetailPaneTests: XCTestCase {
     func testEnterOpensDetailWithBreakdownTreeAssetsAndSeller() async {

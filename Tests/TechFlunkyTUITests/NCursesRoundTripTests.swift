@@ -1,5 +1,6 @@
 import XCTest
 @testable import TechFlunkyTUI
+import TechFlunkyText
 
 /// Draws canvases through the real ncurses backend (into a screen that writes to /dev/null) and reads back what ncurses
 /// believes is on the terminal. Where the two disagree about a glyph's width, every later cell of the row is shifted on

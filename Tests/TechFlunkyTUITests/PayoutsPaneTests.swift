@@ -84,7 +84,8 @@ final class PayoutsPaneTests: XCTestCase {
         pane.render(into: &canvas, area: canvas.bounds, RenderContext(now: F.t0, environment: UIEnvironment(platformLabel: "test")))
         XCTAssertTrue(canvas.text.contains("Stripe onboarding incomplete — details ✖  charges ✖  payouts ✖"), canvas.text)
         XCTAssertTrue(canvas.text.contains("Finish it at: " + link))
-        let code = try XCTUnwrap(QRCodeView.fitting(link, width: 118 - 50, height: 40 - 4))
+        XCTAssertEqual(pane.onboardingQR?.text, link, "encoded once, when the link arrived, and kept in the model")
+        let code = try XCTUnwrap(FittingQRCode(link).fitting(width: 118 - 50, height: 40 - 4)?.code)
         let lines = QRHalfBlockRenderer.lines(code)
         let x0 = 1 + 118 - lines[0].count
         for (row, line) in lines.enumerated() {

@@ -1,6 +1,7 @@
 import Foundation
 import TechFlunkyClient
 import TechFlunkyCore
+import TechFlunkyText
 import XCTest
 @testable import TechFlunkyTUI
 

@@ -8,9 +8,9 @@ final class TableSelectionLookTests: XCTestCase {
 
     static func render(_ look: TableWidget.SelectionLook, selected: Int) -> Canvas {
         var canvas = Canvas(width: 30, height: 5)
-        var widget = TableWidget(columns: columns, rowCount: 4, row: { ["Row \($0)", "$\($0),000"] })
+        var widget = TableWidget(columns: columns, rowCount: 4, state: TableState(selected: selected), row: { ["Row \($0)", "$\($0),000"] })
         widget.selectionLook = look
-        widget.render(into: &canvas, area: canvas.bounds, state: TableState(selected: selected))
+        widget.render(into: &canvas, area: canvas.bounds)
         return canvas
     }
 

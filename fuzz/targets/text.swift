@@ -1,4 +1,4 @@
-// libFuzzer target: the UI's text sanitiser and width (TextSanitizer, DisplayWidth, TerminalGlyph, TextLayout).
+// libFuzzer target: the text module (TechFlunkyText: TextSanitizer, DisplayWidth, TerminalGlyph, TextLayout).
 // Compiled with those sources by scripts/fuzz. Traps (crashes) when an invariant breaks.
 
 @_cdecl("LLVMFuzzerTestOneInput")

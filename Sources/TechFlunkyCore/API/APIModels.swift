@@ -245,10 +245,10 @@ public struct OrdersResponse: Codable, Sendable, Hashable {
 
 public struct CloudflareCredentials: Codable, Sendable, Hashable {
     public var accountId: String
-    /// The buyer's API token. Held in memory for one run; never stored or logged.
-    public var apiToken: String
+    /// The buyer's API token (a plain string in JSON). Held in memory for one run; never stored or logged.
+    public var apiToken: CloudflareAPIToken
 
-    public init(accountId: String, apiToken: String) {
+    public init(accountId: String, apiToken: CloudflareAPIToken) {
         self.accountId = accountId
         self.apiToken = apiToken
     }
@@ -292,7 +292,7 @@ public struct DeployAccepted: Codable, Sendable, Hashable {
 
 /// A secret a deployment generated for the buyer's Worker (an admin password, a signing key), shown to the
 /// buyer once by `POST /api/deploy/{id}/secrets` and kept nowhere: not in the database, the events or a log.
-public struct GeneratedSecret: Codable, Sendable, Hashable, CustomStringConvertible {
+public struct GeneratedSecret: Codable, Sendable, Hashable {
     /// The package's Worker (its name in the package, not the namespaced script name).
     public var worker: String
     public var name: String
@@ -303,9 +303,6 @@ public struct GeneratedSecret: Codable, Sendable, Hashable, CustomStringConverti
         self.name = name
         self.value = value
     }
-
-    /// Never the value: a secret printed by accident (a log, `print(secret)`) must not leak.
-    public var description: String { "GeneratedSecret(\(worker)/\(name), value redacted)" }
 }
 
 /// The answer of `POST /api/deploy/{id}/secrets`.

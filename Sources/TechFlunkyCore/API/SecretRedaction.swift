@@ -1,11 +1,11 @@
 import Foundation
 
-// Wire types that carry a secret (a password, a session token, a buyer's Cloudflare API token) must not
+// Wire types that carry a secret (a password, a session token, a generated Worker secret) must not
 // leak it through `print`, string interpolation, `dump` or a logger's metadata, all of which go through
-// `description`, `debugDescription` or `Mirror`. These conformances show the secret as `<redacted>`;
-// JSON encoding (the only place the real value belongs) is unaffected.
+// `description`, `debugDescription` or `Mirror`. These conformances show the secret as `<redacted>`, as the
+// typed `CloudflareAPIToken` does itself; JSON encoding (the only place the real value belongs) is unaffected.
 
-/// What redacted secrets print as.
+/// What redacted secrets print as: the one spelling (`CloudflareAPIToken` prints it too).
 public let redactedSecret = "<redacted>"
 
 extension CloudflareCredentials: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
@@ -34,4 +34,10 @@ extension AuthResponse: CustomStringConvertible, CustomDebugStringConvertible, C
     public var customMirror: Mirror {
         Mirror(self, children: ["token": redactedSecret, "expiresAt": expiresAt, "account": account])
     }
+}
+
+extension GeneratedSecret: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String { "GeneratedSecret(\(worker)/\(name), value: \(redactedSecret))" }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: ["worker": worker, "name": name, "value": redactedSecret]) }
 }

@@ -617,19 +617,13 @@ private struct Check {
         }
     }
 
-    /// A DNS host name: dot-separated labels of letters, digits, `-` (and `_`), 1–63 each, 253 in all.
+    /// A DNS host name (`Hostname`), a final dot allowed, `_` in labels and a numeric top level too (record
+    /// targets such as `_sip._tcp.example.com` or a reverse name).
     static func isHostname(_ s: String) -> Bool {
-        var name = Substring(s)
-        if name.hasSuffix(".") { name = name.dropLast() }
-        guard !name.isEmpty, name.count <= 253 else { return false }
-        let labels = name.split(separator: ".", omittingEmptySubsequences: false)
-        return labels.count >= 2 && labels.allSatisfy(isLabel)
+        Hostname.isValid(s.hasSuffix(".") ? s.dropLast() : Substring(s), syntax: recordSyntax)
     }
 
-    private static func isLabel(_ l: Substring) -> Bool {
-        (1...63).contains(l.count) && l.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
-            && l.first != "-" && l.last != "-"
-    }
+    private static let recordSyntax: Hostname.Syntax = [.underscores, .numericTopLevel]
 
     /// A record name relative to the buyer's domain: `@`, `www`, `*.app`, `_sip._tcp`.
     static func isRecordName(_ s: String, type: String) -> Bool {
@@ -638,7 +632,7 @@ private struct Check {
         let labels = s.split(separator: ".", omittingEmptySubsequences: false)
         for (i, label) in labels.enumerated() {
             if label == "*" && i == 0 { continue }
-            if !isLabel(label) { return false }
+            if !Hostname.isLabel(label, syntax: recordSyntax) { return false }
         }
         if type == "SRV" {
             return labels.count >= 2 && labels[0].hasPrefix("_") && labels[1].hasPrefix("_")

@@ -8,26 +8,11 @@ import TechFlunkyHTTP
 /// which never prints) and is dropped with the run. Every call goes through the account's
 /// `CloudflareRateLimiter`, decodes the `{success, errors, messages, result}` envelope, honours 429
 /// `Retry-After`, and retries idempotent calls (GET, PUT, DELETE) on 5xx and timeouts with
-/// exponential backoff. Creations (POST) are not retried on 5xx: the orchestrator looks a resource
-/// up before creating it, so a retried step adopts what an unanswered POST may have made.
+/// exponential backoff (Core's `RetryPolicy`, `.cloudflare` by default). Creations (POST) are not
+/// retried on 5xx: the orchestrator looks a resource up before creating it, so a retried step adopts
+/// what an unanswered POST may have made.
 public struct CloudflareClient: Sendable, CustomStringConvertible {
     public static let defaultBaseURL = "https://api.cloudflare.com/client/v4"
-
-    public struct RetryPolicy: Sendable, Hashable {
-        public var maxAttempts: Int
-        /// First backoff; doubles each attempt, with jitter.
-        public var baseDelay: Double
-        /// Longest single wait, also the cap on a `Retry-After` we honour.
-        public var maxDelay: Double
-
-        public init(maxAttempts: Int = 4, baseDelay: Double = 0.25, maxDelay: Double = 30) {
-            self.maxAttempts = maxAttempts
-            self.baseDelay = baseDelay
-            self.maxDelay = maxDelay
-        }
-
-        public static let standard = RetryPolicy()
-    }
 
     public let baseURL: String
     public let accountId: String
@@ -39,7 +24,7 @@ public struct CloudflareClient: Sendable, CustomStringConvertible {
 
     /// `baseURL` is the API root (ends in `/client/v4`); `CLOUDFLARE_API_BASE` configures it.
     public init(baseURL: String = CloudflareClient.defaultBaseURL, accountId: String, token: CloudflareAPIToken,
-                transport: any HTTPTransport, limiter: CloudflareRateLimiter? = nil, retry: RetryPolicy = .standard,
+                transport: any HTTPTransport, limiter: CloudflareRateLimiter? = nil, retry: RetryPolicy = .cloudflare,
                 timeouts: HTTPTimeouts = HTTPTimeouts(connect: 10, total: 60)) {
         var base = baseURL
         while base.hasSuffix("/") { base.removeLast() }
@@ -58,9 +43,9 @@ public struct CloudflareClient: Sendable, CustomStringConvertible {
         return defaultBaseURL
     }
 
-    public var description: String { "CloudflareClient(\(baseURL), account \(accountId), token [redacted])" }
+    public var description: String { "CloudflareClient(\(baseURL), account \(accountId), token \(redactedSecret))" }
 
-    private var account: String { "/accounts/\(Self.segment(accountId))" }
+    private var account: String { "/accounts/\(PercentEncoding.segment(accountId))" }
 
     // MARK: Tokens and accounts
 
@@ -102,7 +87,7 @@ public struct CloudflareClient: Sendable, CustomStringConvertible {
     }
 
     public func getD1Database(id: String) async throws -> CloudflareD1Database {
-        try await call(.GET, "\(account)/d1/database/\(Self.segment(id))", operation: "read D1 database \(id)")
+        try await call(.GET, "\(account)/d1/database/\(PercentEncoding.segment(id))", operation: "read D1 database \(id)")
     }
 
     public func listD1Databases() async throws -> [CloudflareD1Database] {
@@ -110,7 +95,7 @@ public struct CloudflareClient: Sendable, CustomStringConvertible {
     }
 
     public func deleteD1Database(id: String) async throws {
-        let _: CloudflareJSONValue? = try await callOptional(.DELETE, "\(account)/d1/database/\(Self.segment(id))",
+        let _: JSONValue? = try await callOptional(.DELETE, "\(account)/d1/database/\(PercentEncoding.segment(id))",
                                                             operation: "delete D1 database \(id)")
     }
 
@@ -118,7 +103,7 @@ public struct CloudflareClient: Sendable, CustomStringConvertible {
     /// POST, but not retried on 5xx: SQL need not be idempotent.
     public func queryD1(databaseId: String, sql: String, params: [String] = []) async throws -> [CloudflareD1QueryResult] {
         struct Body: Encodable { var sql: String; var params: [String] }
-        return try await call(.POST, "\(account)/d1/database/\(Self.segment(databaseId))/query",
+        return try await call(.POST, "\(account)/d1/database/\(PercentEncoding.segment(databaseId))/query",
                               body: try JSONEncoder().encode(Body(sql: sql, params: params)),
                               operation: "run SQL on D1 database \(databaseId)")
     }
@@ -145,7 +130,7 @@ public struct CloudflareClient: Sendable, CustomStringConvertible {
 
     /// Whether the token may edit DNS in the zone (deleting a record that cannot exist).
     public func probeDNSWrite(zoneId: String) async throws {
-        try await probe(.DELETE, "/zones/\(Self.segment(zoneId))/dns_records/\(Self.randomHex(16))", operation: "check DNS write access")
+        try await probe(.DELETE, "/zones/\(PercentEncoding.segment(zoneId))/dns_records/\(Self.randomHex(16))", operation: "check DNS write access")
     }
 
     /// A fresh random name for each probe, so a probe can never touch something that exists.
@@ -160,7 +145,7 @@ public struct CloudflareClient: Sendable, CustomStringConvertible {
     /// throws it.
     private func probe(_ method: HTTPMethod, _ path: String, body: Data? = nil, operation: String) async throws {
         do {
-            let _: CloudflareJSONValue? = try await callOptional(method, path, body: body, idempotent: true, operation: operation)
+            let _: JSONValue? = try await callOptional(method, path, body: body, idempotent: true, operation: operation)
         } catch let error as CloudflareError where error.isNotFound {
             return
         }
@@ -173,7 +158,7 @@ public struct CloudflareClient: Sendable, CustomStringConvertible {
     /// The bucket, or nil when it does not exist.
     public func getR2Bucket(name: String) async throws -> CloudflareR2Bucket? {
         do {
-            return try await call(.GET, "\(account)/r2/buckets/\(Self.segment(name))", operation: "read R2 bucket \(name)")
+            return try await call(.GET, "\(account)/r2/buckets/\(PercentEncoding.segment(name))", operation: "read R2 bucket \(name)")
         } catch let error as CloudflareError where error.isNotFound {
             return nil
         }
@@ -185,19 +170,19 @@ public struct CloudflareClient: Sendable, CustomStringConvertible {
     }
 
     public func putR2BucketCORS(name: String, rules: [CORSRule]) async throws {
-        let _: CloudflareJSONValue? = try await callOptional(
-            .PUT, "\(account)/r2/buckets/\(Self.segment(name))/cors",
+        let _: JSONValue? = try await callOptional(
+            .PUT, "\(account)/r2/buckets/\(PercentEncoding.segment(name))/cors",
             body: try JSONEncoder().encode(CloudflareR2CORSPolicy(rules: rules)), operation: "set CORS on R2 bucket \(name)")
     }
 
     public func getR2BucketCORS(name: String) async throws -> [CORSRule] {
         let policy: CloudflareR2CORSPolicy = try await call(
-            .GET, "\(account)/r2/buckets/\(Self.segment(name))/cors", operation: "read CORS of R2 bucket \(name)")
+            .GET, "\(account)/r2/buckets/\(PercentEncoding.segment(name))/cors", operation: "read CORS of R2 bucket \(name)")
         return policy.rules
     }
 
     public func deleteR2Bucket(name: String) async throws {
-        let _: CloudflareJSONValue? = try await callOptional(.DELETE, "\(account)/r2/buckets/\(Self.segment(name))",
+        let _: JSONValue? = try await callOptional(.DELETE, "\(account)/r2/buckets/\(PercentEncoding.segment(name))",
                                                             operation: "delete R2 bucket \(name)")
     }
 
@@ -206,7 +191,7 @@ public struct CloudflareClient: Sendable, CustomStringConvertible {
     /// Uploads (creates or replaces) a module Worker with its bindings. PUT, so safe to repeat.
     public func uploadWorker(_ upload: CloudflareWorkerUpload) async throws -> CloudflareWorkerScript {
         let body = try upload.multipartBody()
-        return try await call(.PUT, "\(account)/workers/scripts/\(Self.segment(upload.scriptName))",
+        return try await call(.PUT, "\(account)/workers/scripts/\(PercentEncoding.segment(upload.scriptName))",
                               body: body.encoded(), contentType: body.contentType,
                               operation: "upload Worker \(upload.scriptName)")
     }
@@ -215,8 +200,8 @@ public struct CloudflareClient: Sendable, CustomStringConvertible {
     public func workerExists(name: String) async throws -> Bool {
         do {
             // The script's settings answer JSON in the envelope (the script itself answers raw JS).
-            let _: CloudflareJSONValue? = try await callOptional(
-                .GET, "\(account)/workers/scripts/\(Self.segment(name))/settings", operation: "read Worker \(name)")
+            let _: JSONValue? = try await callOptional(
+                .GET, "\(account)/workers/scripts/\(PercentEncoding.segment(name))/settings", operation: "read Worker \(name)")
             return true
         } catch let error as CloudflareError where error.isNotFound {
             return false
@@ -224,8 +209,8 @@ public struct CloudflareClient: Sendable, CustomStringConvertible {
     }
 
     public func deleteWorker(name: String) async throws {
-        let _: CloudflareJSONValue? = try await callOptional(
-            .DELETE, "\(account)/workers/scripts/\(Self.segment(name))", query: [("force", "true")], operation: "delete Worker \(name)")
+        let _: JSONValue? = try await callOptional(
+            .DELETE, "\(account)/workers/scripts/\(PercentEncoding.segment(name))", query: [("force", "true")], operation: "delete Worker \(name)")
     }
 
     /// The account's workers.dev subdomain, or nil when none is set up.
@@ -241,7 +226,7 @@ public struct CloudflareClient: Sendable, CustomStringConvertible {
     public func workerSubdomainEnabled(script: String) async throws -> Bool {
         struct Status: Decodable { var enabled: Bool }
         do {
-            let status: Status = try await call(.GET, "\(account)/workers/scripts/\(Self.segment(script))/subdomain",
+            let status: Status = try await call(.GET, "\(account)/workers/scripts/\(PercentEncoding.segment(script))/subdomain",
                                                 operation: "read workers.dev status of \(script)")
             return status.enabled
         } catch let error as CloudflareError where error.isNotFound {
@@ -251,27 +236,27 @@ public struct CloudflareClient: Sendable, CustomStringConvertible {
 
     /// Turns the script's `<script>.<subdomain>.workers.dev` route on or off.
     public func setWorkerSubdomainEnabled(script: String, enabled: Bool) async throws {
-        let _: CloudflareJSONValue? = try await callOptional(
-            .POST, "\(account)/workers/scripts/\(Self.segment(script))/subdomain",
+        let _: JSONValue? = try await callOptional(
+            .POST, "\(account)/workers/scripts/\(PercentEncoding.segment(script))/subdomain",
             body: try JSONEncoder().encode(["enabled": enabled]), idempotent: true,
             operation: "\(enabled ? "enable" : "disable") workers.dev for \(script)")
     }
 
     public func listWorkerSecrets(script: String) async throws -> [CloudflareWorkerSecret] {
-        try await call(.GET, "\(account)/workers/scripts/\(Self.segment(script))/secrets", operation: "list secrets of Worker \(script)")
+        try await call(.GET, "\(account)/workers/scripts/\(PercentEncoding.segment(script))/secrets", operation: "list secrets of Worker \(script)")
     }
 
     /// Sets a secret. The value goes in the body only; the operation text names the secret, not its value.
     public func putWorkerSecret(script: String, name: String, value: String) async throws {
-        let _: CloudflareJSONValue? = try await callOptional(
-            .PUT, "\(account)/workers/scripts/\(Self.segment(script))/secrets",
+        let _: JSONValue? = try await callOptional(
+            .PUT, "\(account)/workers/scripts/\(PercentEncoding.segment(script))/secrets",
             body: try JSONEncoder().encode(["name": name, "text": value, "type": "secret_text"]),
             operation: "set secret \(name) on Worker \(script)")
     }
 
     public func deleteWorkerSecret(script: String, name: String) async throws {
-        let _: CloudflareJSONValue? = try await callOptional(
-            .DELETE, "\(account)/workers/scripts/\(Self.segment(script))/secrets/\(Self.segment(name))",
+        let _: JSONValue? = try await callOptional(
+            .DELETE, "\(account)/workers/scripts/\(PercentEncoding.segment(script))/secrets/\(PercentEncoding.segment(name))",
             operation: "delete secret \(name) of Worker \(script)")
     }
 
@@ -285,25 +270,25 @@ public struct CloudflareClient: Sendable, CustomStringConvertible {
     }
 
     public func createDNSRecord(zoneId: String, _ record: CloudflareDNSRecordInput) async throws -> CloudflareDNSRecord {
-        try await call(.POST, "/zones/\(Self.segment(zoneId))/dns_records", body: try JSONEncoder().encode(record),
+        try await call(.POST, "/zones/\(PercentEncoding.segment(zoneId))/dns_records", body: try JSONEncoder().encode(record),
                        operation: "create \(record.type) record \(record.name)")
     }
 
     public func findDNSRecords(zoneId: String, type: String, name: String) async throws -> [CloudflareDNSRecord] {
         let list: [CloudflareDNSRecord] = try await call(
-            .GET, "/zones/\(Self.segment(zoneId))/dns_records", query: [("type", type), ("name", name)],
+            .GET, "/zones/\(PercentEncoding.segment(zoneId))/dns_records", query: [("type", type), ("name", name)],
             operation: "look up \(type) record \(name)")
         return list.filter { $0.type.uppercased() == type.uppercased() && $0.name.lowercased() == name.lowercased() }
     }
 
     public func updateDNSRecord(zoneId: String, recordId: String, _ record: CloudflareDNSRecordInput) async throws -> CloudflareDNSRecord {
-        try await call(.PUT, "/zones/\(Self.segment(zoneId))/dns_records/\(Self.segment(recordId))",
+        try await call(.PUT, "/zones/\(PercentEncoding.segment(zoneId))/dns_records/\(PercentEncoding.segment(recordId))",
                        body: try JSONEncoder().encode(record), operation: "update \(record.type) record \(record.name)")
     }
 
     public func deleteDNSRecord(zoneId: String, recordId: String) async throws {
-        let _: CloudflareJSONValue? = try await callOptional(
-            .DELETE, "/zones/\(Self.segment(zoneId))/dns_records/\(Self.segment(recordId))", operation: "delete DNS record \(recordId)")
+        let _: JSONValue? = try await callOptional(
+            .DELETE, "/zones/\(PercentEncoding.segment(zoneId))/dns_records/\(PercentEncoding.segment(recordId))", operation: "delete DNS record \(recordId)")
     }
 
     /// The zones of this account (`GET /zones?account.id=`), to name them when a domain is in none.
@@ -328,14 +313,14 @@ public struct CloudflareClient: Sendable, CustomStringConvertible {
     }
 
     public func detachWorkerDomain(id: String) async throws {
-        let _: CloudflareJSONValue? = try await callOptional(
-            .DELETE, "\(account)/workers/domains/\(Self.segment(id))", operation: "detach custom domain \(id)")
+        let _: JSONValue? = try await callOptional(
+            .DELETE, "\(account)/workers/domains/\(PercentEncoding.segment(id))", operation: "detach custom domain \(id)")
     }
 
     /// Removes a Cloudflare-for-SaaS custom hostname that deployments made before custom domains created.
     public func deleteCustomHostname(zoneId: String, id: String) async throws {
-        let _: CloudflareJSONValue? = try await callOptional(
-            .DELETE, "/zones/\(Self.segment(zoneId))/custom_hostnames/\(Self.segment(id))", operation: "delete custom hostname \(id)")
+        let _: JSONValue? = try await callOptional(
+            .DELETE, "/zones/\(PercentEncoding.segment(zoneId))/custom_hostnames/\(PercentEncoding.segment(id))", operation: "delete custom hostname \(id)")
     }
 
     // MARK: The call
@@ -369,8 +354,8 @@ public struct CloudflareClient: Sendable, CustomStringConvertible {
                                     contentType: String, idempotent: Bool?, operation: String) async throws
         -> (CloudflareEnvelope<R>, Int)
     {
-        let url = baseURL + path + Self.queryString(query)
-        var headers: HTTPHeaders = ["Authorization": token.bearerValue, "Accept": "application/json"]
+        let url = baseURL + path + PercentEncoding.queryString(query)
+        var headers: HTTPHeaders = ["Authorization": token.bearerAuthorization, "Accept": "application/json"]
         if body != nil { headers["Content-Type"] = contentType }
         // The transport must not retry on its own: retries, backoff and 429 handling are decided here.
         let request = HTTPRequest(method: method, url: url, headers: headers, body: body, timeouts: timeouts, retryable: false)
@@ -434,8 +419,7 @@ public struct CloudflareClient: Sendable, CustomStringConvertible {
     }
 
     private func backoff(_ attempt: Int) -> Double {
-        let exp = retry.baseDelay * pow(2, Double(attempt - 1))
-        return min(retry.maxDelay, exp * Double.random(in: 0.75...1.25))
+        retry.jittered(retry.backoff(afterAttempt: attempt))
     }
 
     private func pause(_ seconds: Double) async throws {
@@ -450,17 +434,5 @@ public struct CloudflareClient: Sendable, CustomStringConvertible {
         case DecodingError.dataCorrupted: "not JSON"
         default: String(describing: error)
         }
-    }
-
-    /// Percent-encodes one path segment (names come from packages and buyers: untrusted).
-    static func segment(_ s: String) -> String {
-        // RFC 3986 unreserved characters only: `CharacterSet.alphanumerics` would let non-ASCII letters through.
-        let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-        return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? s
-    }
-
-    static func queryString(_ items: [(String, String)]) -> String {
-        guard !items.isEmpty else { return "" }
-        return "?" + items.map { "\(segment($0.0))=\(segment($0.1))" }.joined(separator: "&")
     }
 }

@@ -35,17 +35,17 @@ public struct CloudflareD1Database: Codable, Sendable, Hashable {
 
 /// One statement's answer of `POST …/d1/database/{id}/query` (the result is an array of these).
 public struct CloudflareD1QueryResult: Codable, Sendable, Hashable {
-    public var results: [[String: CloudflareJSONValue]]
+    public var results: [[String: JSONValue]]
     public var success: Bool
-    public var meta: [String: CloudflareJSONValue]?
+    public var meta: [String: JSONValue]?
 
     enum CodingKeys: String, CodingKey { case results, success, meta }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        results = try c.decodeIfPresent([[String: CloudflareJSONValue]].self, forKey: .results) ?? []
+        results = try c.decodeIfPresent([[String: JSONValue]].self, forKey: .results) ?? []
         success = try c.decodeIfPresent(Bool.self, forKey: .success) ?? true
-        meta = try c.decodeIfPresent([String: CloudflareJSONValue].self, forKey: .meta)
+        meta = try c.decodeIfPresent([String: JSONValue].self, forKey: .meta)
     }
 }
 
@@ -99,7 +99,7 @@ public struct CloudflareDNSRecord: Codable, Sendable, Hashable {
     public var content: String?
     /// The record's components for the types that have them (CAA `{flags, tag, value}`, SRV
     /// `{priority, weight, port, target}`).
-    public var data: CloudflareJSONValue?
+    public var data: JSONValue?
     public var ttl: Int?
     public var proxied: Bool?
     public var priority: Int?
@@ -111,12 +111,12 @@ public struct CloudflareDNSRecordInput: Codable, Sendable, Hashable {
     public var type: String
     public var name: String
     public var content: String?
-    public var data: CloudflareJSONValue?
+    public var data: JSONValue?
     public var ttl: Int
     public var proxied: Bool?
     public var priority: Int?
 
-    public init(type: String, name: String, content: String? = nil, data: CloudflareJSONValue? = nil, ttl: Int,
+    public init(type: String, name: String, content: String? = nil, data: JSONValue? = nil, ttl: Int,
                 proxied: Bool? = nil, priority: Int? = nil) {
         self.type = type
         self.name = name
@@ -172,7 +172,7 @@ public struct CloudflareDNSRecordInput: Codable, Sendable, Hashable {
         return fields.keys.sorted().map { "\($0)=\(fields[$0].map(CloudflareDNSRecordInput.text) ?? "")" }.joined(separator: " ")
     }
 
-    static func text(_ value: CloudflareJSONValue) -> String {
+    static func text(_ value: JSONValue) -> String {
         switch value {
         case let .string(s): s
         case let .int(i): String(i)
@@ -184,7 +184,7 @@ public struct CloudflareDNSRecordInput: Codable, Sendable, Hashable {
 
     /// Compares two component objects field by field, numbers by value and text case-insensitively
     /// (Cloudflare may echo `0` as `0.0` or a tag in another case).
-    static func sameComponents(_ a: CloudflareJSONValue, _ b: CloudflareJSONValue) -> Bool {
+    static func sameComponents(_ a: JSONValue, _ b: JSONValue) -> Bool {
         guard case let .object(x) = a, case let .object(y) = b else { return false }
         for (key, value) in x {
             guard let other = y[key] else { return false }

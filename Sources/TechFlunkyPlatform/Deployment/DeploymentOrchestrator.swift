@@ -54,13 +54,13 @@ public actor DeploymentOrchestrator {
     public struct Configuration: Sendable {
         public var cloudflareAPIBase: String
         public var transport: any HTTPTransport
-        public var retry: CloudflareClient.RetryPolicy
+        public var retry: RetryPolicy
         public var rateLimiter: CloudflareRateLimiter
         public var smokeCheck: SmokeCheckPolicy
         /// Opens the bundle files `PackageStore` sealed (the platform's secrets key); nil when it has none.
         public var bundleKey: SecretKey?
 
-        public init(cloudflareAPIBase: String, transport: any HTTPTransport, retry: CloudflareClient.RetryPolicy = .standard,
+        public init(cloudflareAPIBase: String, transport: any HTTPTransport, retry: RetryPolicy = .cloudflare,
                     rateLimiter: CloudflareRateLimiter = CloudflareRateLimiter(), smokeCheck: SmokeCheckPolicy = SmokeCheckPolicy(),
                     bundleKey: SecretKey? = nil) {
             self.cloudflareAPIBase = cloudflareAPIBase
@@ -76,7 +76,7 @@ public actor DeploymentOrchestrator {
     public let secretsVault = DeploymentSecretsVault()
     private let store: any DeploymentStore
     private let publisher: any DeploymentEventPublisher
-    private let clock: any DeploymentClock
+    private let clock: any PlatformClock
     private let orders: any DeploymentOrderAccess
     private let configuration: Configuration
     private let logger: Logger
@@ -86,7 +86,7 @@ public actor DeploymentOrchestrator {
     /// every `await`, so this (not `runs`) is what stops two simultaneous requests for one order.
     private var startingOrders: Set<String> = []
 
-    public init(store: any DeploymentStore, publisher: any DeploymentEventPublisher, clock: any DeploymentClock,
+    public init(store: any DeploymentStore, publisher: any DeploymentEventPublisher, clock: any PlatformClock,
                 orders: any DeploymentOrderAccess, configuration: Configuration, logger: Logger) {
         self.store = store
         self.publisher = publisher
@@ -101,7 +101,7 @@ public actor DeploymentOrchestrator {
     /// Creates a deployment of a paid order of `buyerId` and starts it; returns at once (queued).
     public func start(_ request: DeployRequest, buyerId: String) async throws -> Deployment {
         try await ensureRecovered()
-        try Self.validate(request.cloudflare)
+        let credentials = try Self.validated(request.cloudflare)
         let domain = try Self.normalizedDomain(request.domain)
         guard !startingOrders.contains(request.orderId) else {
             throw DeploymentError.orderBusy(orderId: request.orderId)
@@ -123,14 +123,14 @@ public actor DeploymentOrchestrator {
         let event = DeploymentEvent(seq: 1, deploymentId: id, kind: .deployment, at: now, state: .queued,
                                     message: "Deployment of \(order.listingSlug) queued")
         let deployment = Deployment(
-            id: id, orderId: order.id, listingSlug: order.listingSlug, accountId: request.cloudflare.accountId, domain: domain,
+            id: id, orderId: order.id, listingSlug: order.listingSlug, accountId: credentials.accountId, domain: domain,
             state: .queued, steps: DeploymentStepKind.allCases.map { DeploymentStep(kind: $0) }, resources: [], url: nil,
             lastMessage: event.message, lastEventId: 1, createdAt: now, updatedAt: now)
         let stored = StoredDeployment(deployment: deployment, buyerId: buyerId)
         try await store.insert(stored, events: [event])
         await publisher.publish(event)
-        logger.info("deployment queued", metadata: ["deployment": "\(id)", "order": "\(order.id)", "account": "\(request.cloudflare.accountId)"])
-        launch(stored, package: package, token: CloudflareAPIToken(request.cloudflare.apiToken), mode: .deploy(resume: false))
+        logger.info("deployment queued", metadata: ["deployment": "\(id)", "order": "\(order.id)", "account": "\(credentials.accountId)"])
+        launch(stored, package: package, token: credentials.apiToken, mode: .deploy(resume: false))
         return deployment
     }
 
@@ -142,7 +142,8 @@ public actor DeploymentOrchestrator {
     /// holds no custom domain or DNS record of its own.
     public func retry(deploymentId: String, buyerId: String, credentials: CloudflareCredentials, domain: String? = nil) async throws -> Deployment {
         try await ensureRecovered()
-        var stored = try await owned(deploymentId, buyerId: buyerId, credentials: credentials, allowOtherAccount: true)
+        let (found, credentials) = try await owned(deploymentId, buyerId: buyerId, credentials: credentials, allowOtherAccount: true)
+        var stored = found
         if credentials.accountId != stored.deployment.accountId {
             guard !stored.deployment.resources.contains(where: \.created) else {
                 throw DeploymentError.accountMismatch(expected: stored.deployment.accountId)
@@ -172,14 +173,14 @@ public actor DeploymentOrchestrator {
             throw DeploymentError.orderNotPaid(orderId: order.id, state: order.state)
         }
         let package = try loadPackage(order)
-        launch(stored, package: package, token: CloudflareAPIToken(credentials.apiToken), mode: .deploy(resume: true))
+        launch(stored, package: package, token: credentials.apiToken, mode: .deploy(resume: true))
         return stored.deployment
     }
 
     /// Removes what this deployment created, newest first.
     public func rollback(deploymentId: String, buyerId: String, credentials: CloudflareCredentials) async throws -> Deployment {
         try await ensureRecovered()
-        let stored = try await owned(deploymentId, buyerId: buyerId, credentials: credentials)
+        let (stored, credentials) = try await owned(deploymentId, buyerId: buyerId, credentials: credentials)
         let state = stored.deployment.state
         guard state.isFinal else {
             throw DeploymentError.wrongState(deploymentId: deploymentId, state: state, action: "be rolled back now")
@@ -188,7 +189,7 @@ public actor DeploymentOrchestrator {
             throw DeploymentError.notFound("order \(stored.deployment.orderId)")
         }
         let package = try loadPackage(order)
-        launch(stored, package: package, token: CloudflareAPIToken(credentials.apiToken), mode: .rollback)
+        launch(stored, package: package, token: credentials.apiToken, mode: .rollback)
         return stored.deployment
     }
 
@@ -261,16 +262,16 @@ public actor DeploymentOrchestrator {
     }
 
     private func owned(_ id: String, buyerId: String, credentials: CloudflareCredentials,
-                       allowOtherAccount: Bool = false) async throws -> StoredDeployment {
+                       allowOtherAccount: Bool = false) async throws -> (StoredDeployment, CloudflareCredentials) {
         guard let stored = try await store.load(id: id), stored.buyerId == buyerId else {
             throw DeploymentError.notFound("deployment \(id)")
         }
         if runs[id] != nil { throw DeploymentError.busy(deploymentId: id, state: stored.deployment.state) }
-        try Self.validate(credentials)
+        let credentials = try Self.validated(credentials)
         guard allowOtherAccount || credentials.accountId == stored.deployment.accountId else {
             throw DeploymentError.accountMismatch(expected: stored.deployment.accountId)
         }
-        return stored
+        return (stored, credentials)
     }
 
     private func loadPackage(_ order: DeployableOrder) throws -> DeploymentPackage {
@@ -452,28 +453,17 @@ public actor DeploymentOrchestrator {
 
     // MARK: Validation
 
-    static func validate(_ credentials: CloudflareCredentials) throws {
-        let account = credentials.accountId.trimmingCharacters(in: .whitespaces)
-        guard !account.isEmpty, account.count <= 64, account.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
-            throw DeploymentError.invalidRequest(field: "cloudflare.accountId", message: "cloudflare.accountId must be your Cloudflare account id (32 hex characters, from the dashboard's sidebar)")
-        }
-        let token = credentials.apiToken.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !token.isEmpty, token.count <= 512, !token.contains(where: { $0.isWhitespace || !$0.isASCII }) else {
-            throw DeploymentError.invalidRequest(field: "cloudflare.apiToken", message: "cloudflare.apiToken must be a Cloudflare API token (one line, no spaces)")
-        }
+    /// The credentials normalised by Core's `DeployRequestValidator` (the form and the CLI check the same), or
+    /// `invalidRequest` naming the field.
+    static func validated(_ credentials: CloudflareCredentials) throws -> CloudflareCredentials {
+        try DeployRequestValidator.credentials(credentials).mapError(Self.refusal).get()
     }
 
     static func normalizedDomain(_ domain: String?) throws -> String? {
-        guard var d = domain?.trimmingCharacters(in: .whitespaces).lowercased(), !d.isEmpty else { return nil }
-        if d.hasSuffix(".") { d.removeLast() }
-        let labels = d.split(separator: ".", omittingEmptySubsequences: false)
-        let ok = d.count <= 253 && labels.count >= 2 && labels.allSatisfy { l in
-            !l.isEmpty && l.count <= 63 && !l.hasPrefix("-") && !l.hasSuffix("-")
-                && l.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
-        }
-        guard ok else {
-            throw DeploymentError.invalidRequest(field: "domain", message: "domain must be a host name such as shop.example.com")
-        }
-        return d
+        try DeployRequestValidator.domain(domain).mapError(Self.refusal).get()
+    }
+
+    private static func refusal(_ problem: DeployRequestValidator.Problem) -> DeploymentError {
+        .invalidRequest(field: problem.field.requestPath, message: problem.message)
     }
 }

@@ -8,9 +8,9 @@ actor DeploymentRecorder {
     private(set) var stored: StoredDeployment
     private let store: any DeploymentStore
     private let publisher: any DeploymentEventPublisher
-    private let clock: any DeploymentClock
+    private let clock: any PlatformClock
 
-    init(stored: StoredDeployment, store: any DeploymentStore, publisher: any DeploymentEventPublisher, clock: any DeploymentClock) {
+    init(stored: StoredDeployment, store: any DeploymentStore, publisher: any DeploymentEventPublisher, clock: any PlatformClock) {
         self.stored = stored
         self.store = store
         self.publisher = publisher

@@ -29,7 +29,7 @@ public struct DeploymentService: Sendable {
             smoke.rewrite = DeploymentOrchestrator.sandboxSmokeCheckRewrite(sandboxBaseURL: configuration.cloudflareAPIBase)
         }
         let orchestrator = DeploymentOrchestrator(
-            store: store, publisher: MeteredDeploymentPublisher(wrapping: hub, metrics: metrics), clock: PlatformDeploymentClock(configuration.clock),
+            store: store, publisher: MeteredDeploymentPublisher(wrapping: hub, metrics: metrics), clock: configuration.clock,
             orders: orders, configuration: .init(cloudflareAPIBase: configuration.cloudflareAPIBase, transport: http, smokeCheck: smoke,
                                                   bundleKey: configuration.secretsKey),
             logger: logger)

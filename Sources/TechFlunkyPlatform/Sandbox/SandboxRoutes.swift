@@ -45,7 +45,7 @@ enum SandboxRoutes {
             let response: TechFlunkyHTTP.HTTPResponse
             do {
                 response = try await transport.send(TechFlunkyHTTP.HTTPRequest(
-                    method: .POST, url: "\(base)/sandbox/checkout/\(StripeClient.pathComponent(session))/pay",
+                    method: .POST, url: "\(base)/sandbox/checkout/\(PercentEncoding.segment(session))/pay",
                     headers: ["Content-Type": "application/json", "Authorization": "Bearer \(services.configuration.stripeSecretKey)"],
                     body: Data(#"{"outcome":"succeeded"}"#.utf8)))
             } catch {

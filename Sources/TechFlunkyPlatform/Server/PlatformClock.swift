@@ -1,7 +1,8 @@
 import Foundation
 
-/// The platform's notion of "now". Hold releases, idempotency-key expiry and session expiry all read
-/// it, so tests and the sandbox can move time forward instead of waiting three days.
+/// The platform's notion of "now", the one clock of the platform. Hold releases, idempotency-key expiry,
+/// session expiry and the deployment orchestrator's steps and events all read it, so tests and the sandbox
+/// can move time forward instead of waiting three days.
 public protocol PlatformClock: Sendable {
     func now() -> Date
 }

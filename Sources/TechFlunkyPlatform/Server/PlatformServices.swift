@@ -66,9 +66,3 @@ public struct PlatformServices: Sendable {
     }
 }
 
-/// The platform clock as the deployment orchestrator's clock.
-public struct PlatformDeploymentClock: DeploymentClock {
-    let clock: any PlatformClock
-    public init(_ clock: any PlatformClock) { self.clock = clock }
-    public func now() -> Date { clock.now() }
-}

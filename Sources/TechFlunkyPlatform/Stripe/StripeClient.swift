@@ -61,11 +61,11 @@ public struct StripeClient: Sendable {
 
     /// The session with its PaymentIntent expanded (whose `latest_charge` is the transfer's source transaction).
     public func retrieveCheckoutSession(id: String) async throws -> StripeJSON {
-        try await get("/v1/checkout/sessions/\(Self.pathComponent(id))", query: [("expand[]", "payment_intent")], operation: "read a checkout session")
+        try await get("/v1/checkout/sessions/\(PercentEncoding.segment(id))", query: [("expand[]", "payment_intent")], operation: "read a checkout session")
     }
 
     public func retrieveCharge(id: String) async throws -> StripeJSON {
-        try await get("/v1/charges/\(Self.pathComponent(id))", query: [], operation: "read a charge")
+        try await get("/v1/charges/\(PercentEncoding.segment(id))", query: [], operation: "read a charge")
     }
 
     /// An Express connected account able to receive transfers.
@@ -83,7 +83,7 @@ public struct StripeClient: Sendable {
     }
 
     public func retrieveAccount(id: String) async throws -> StripeJSON {
-        try await get("/v1/accounts/\(Self.pathComponent(id))", query: [], operation: "read a seller account")
+        try await get("/v1/accounts/\(PercentEncoding.segment(id))", query: [], operation: "read a seller account")
     }
 
     public func createOnboardingLink(account: String, refreshURL: String, returnURL: String) async throws -> String {
@@ -115,7 +115,7 @@ public struct StripeClient: Sendable {
 
     /// Takes a released transfer back (a refund after release).
     public func reverseTransfer(id: String, orderId: String) async throws -> String {
-        let reversal = try await post("/v1/transfers/\(Self.pathComponent(id))/reversals", [("metadata[order_id]", orderId)],
+        let reversal = try await post("/v1/transfers/\(PercentEncoding.segment(id))/reversals", [("metadata[order_id]", orderId)],
                                       idempotencyKey: "hold-reversal-\(orderId)", operation: "reverse a transfer")
         return reversal["id"].string ?? ""
     }
@@ -162,9 +162,5 @@ public struct StripeClient: Sendable {
         }
         guard let body else { throw StripeError(kind: .unexpectedResponse, operation: operation, message: "the body is not JSON") }
         return body
-    }
-
-    static func pathComponent(_ id: String) -> String {
-        id.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "_-"))) ?? id
     }
 }

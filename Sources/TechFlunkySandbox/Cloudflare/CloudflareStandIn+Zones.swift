@@ -46,11 +46,7 @@ extension CloudflareStandIn {
     }
 
     static func validHostname(_ name: String) -> Bool {
-        guard !name.isEmpty, name.count <= 253 else { return false }
-        return name.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in
-            (1...63).contains(label.count) && label.first != "-" && label.last != "-"
-                && label.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "*") }
-        }
+        Hostname.isValid(name, syntax: .cloudflareDNS)
     }
 
     static let recordTypes: Set<String> = ["A", "AAAA", "CNAME", "TXT", "MX", "NS", "CAA", "SRV"]

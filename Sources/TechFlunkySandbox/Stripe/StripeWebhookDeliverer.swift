@@ -4,9 +4,9 @@ import Logging
 import TechFlunkyHTTP
 
 /// Delivers Stripe events to the platform's webhook endpoint, signed as Stripe signs them, over the project's
-/// HTTP client (`TechFlunkyHTTP`), and retries a failed delivery with exponential backoff (`retryDelay`:
-/// 0.5 s, 1 s, 2 s … capped at 60 s; real Stripe stretches the same idea over three days). Pending deliveries
-/// live in SQLite, so a restart resumes them.
+/// HTTP client (`TechFlunkyHTTP`), and retries a failed delivery with Core's `RetryPolicy` (0.5 s, 1 s, 2 s …
+/// capped at 60 s, no jitter; real Stripe stretches the same idea over three days). Pending deliveries live in
+/// SQLite, so a restart resumes them.
 public actor StripeWebhookDeliverer {
     public struct Endpoint: Sendable {
         public var url: String
@@ -103,7 +103,7 @@ public actor StripeWebhookDeliverer {
         }
         let attempt = attempts + 1
         let giveUp = !delivered && attempt >= maxAttempts
-        let delay = Self.retryDelay(afterAttempts: attempts, baseDelay: baseDelay)
+        let delay = RetryPolicy(maxAttempts: maxAttempts, baseDelay: baseDelay, maxDelay: 60, jitter: .none).backoff(afterAttempt: attempt)
         let now = clock.now().timeIntervalSince1970
         let (wasDelivered, lastOutcome) = (delivered, outcome)
         do {
@@ -126,11 +126,5 @@ public actor StripeWebhookDeliverer {
                                                                 "gave_up": "\(giveUp)"])
         }
         inFlight.remove(id)
-    }
-
-    /// Seconds until the next delivery of an event that has failed `attempts` times before this one:
-    /// `baseDelay` doubled per earlier attempt, at most a minute.
-    static func retryDelay(afterAttempts attempts: Int, baseDelay: Double) -> Double {
-        min(60, baseDelay * pow(2, Double(attempts)))
     }
 }

@@ -1,3 +1,5 @@
+import TechFlunkyText
+
 /// The pure render of the Elm architecture: `render(state) -> Canvas`. Layout: a header row (product,
 /// platform, account, connection), a tab row with the pane breadcrumb, the pane, a status row, and the footer
 /// of key hints generated from the key maps. The `?` help is a modal over the pane.
@@ -80,7 +82,9 @@ public enum AppRenderer {
 
     static func renderTabRow(into canvas: inout Canvas, _ state: AppState) {
         let widget = TabsWidget(titles: TabKind.allCases.map(\.title), selected: state.activeTab.rawValue - 1)
-        var x = widget.render(into: &canvas, area: Rect(x: 1, y: 1, width: state.width - 1, height: 1))
+        let tabsArea = Rect(x: 1, y: 1, width: state.width - 1, height: 1)
+        widget.render(into: &canvas, area: tabsArea)
+        var x = widget.end(in: tabsArea)
         let crumbs = state.activeStack.panes.dropFirst().map(\.title)
         if !crumbs.isEmpty {
             x += 1
@@ -131,7 +135,8 @@ public enum AppRenderer {
     static func renderHelp(into canvas: inout Canvas, _ state: AppState) {
         let lines = helpLines(state)
         let area = state.paneArea
-        ModalWidget(title: "Help: \(state.topPane.title)", lines: lines)
-            .render(into: &canvas, area: area, scroll: ScrollState(offset: min(state.helpScroll, max(0, lines.count - (area.height - 4)))))
+        ModalWidget(title: "Help: \(state.topPane.title)", lines: lines,
+                    scroll: ScrollState(offset: min(state.helpScroll, max(0, lines.count - (area.height - 4)))))
+            .render(into: &canvas, area: area)
     }
 }

@@ -1,4 +1,5 @@
 import TechFlunkyCore
+import TechFlunkyText
 
 /// The platform's health as the sandbox header shows it (`GET /api/health`): a glyph and a few words, fitted to
 /// the room left between the platform's name and the account. The glyph carries the meaning on a monochrome

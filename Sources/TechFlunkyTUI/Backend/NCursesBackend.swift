@@ -1,5 +1,6 @@
 import CNCursesW
 import Foundation
+import TechFlunkyText
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,3 +1,5 @@
+import TechFlunkyText
+
 /// A rectangle of cells that panes and widgets render into (Ratatui's `Buffer`). Rendering is pure:
 /// it builds a canvas; the backend diffs it against the previous frame and sends only what changed.
 ///

@@ -1,5 +1,6 @@
 import Foundation
 import TechFlunkyCore
+import TechFlunkyText
 
 /// The catalog: a table of listings with `/` search as you type, category and price filters, sorts, and pages
 /// loaded ahead as you scroll. Only the rows on screen are laid out, so holding 100,000 listings costs the
@@ -483,12 +484,12 @@ public struct BrowsePane: Pane {
         let tableArea = Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 2)
         let bottom = area.maxY - 1
         if items.isEmpty {
-            TableWidget(columns: BrowsePane.columns, rowCount: 0, row: { _ in [] })
-                .render(into: &canvas, area: tableArea, state: table)
+            TableWidget(columns: BrowsePane.columns, rowCount: 0, state: table, row: { _ in [] })
+                .render(into: &canvas, area: tableArea)
             let y = tableArea.y + 2
             switch load {
             case .loading:
-                SpinnerWidget.render(into: &canvas, x: area.x + 2, y: y, tick: ctx.frame)
+                SpinnerWidget(tick: ctx.frame).render(into: &canvas, area: Rect(x: area.x + 2, y: y, width: 1, height: 1))
                 canvas.write("Loading listings…", x: area.x + 4, y: y, style: .muted)
             case let .failed(message, _):
                 canvas.writeFitted("Could not load listings: \(message)", x: area.x + 2, y: y, width: area.width - 4, style: .error)
@@ -500,11 +501,11 @@ public struct BrowsePane: Pane {
         } else {
             let rows = items, first = firstRow, owned = ownedSlugs
             // Rows above the first held page show as loading until their page is fetched again.
-            var widget = TableWidget(columns: BrowsePane.columns, rowCount: rowCount,
+            var widget = TableWidget(columns: BrowsePane.columns, rowCount: rowCount, state: table,
                                      row: { $0 >= first ? BrowsePane.cells(rows[$0 - first], now: ctx.now, owned: owned.contains(rows[$0 - first].slug)) : ["…"] },
                                      rowStyle: { $0 >= first ? .text : .muted })
             widget.selectionLook = .gutterMarker
-            widget.render(into: &canvas, area: tableArea, state: table)
+            widget.render(into: &canvas, area: tableArea)
         }
         renderPositionRow(into: &canvas, area: Rect(x: area.x, y: bottom, width: area.width, height: 1),
                           rowsOnScreen: BrowsePane.tableRows(area), ctx)
@@ -530,7 +531,7 @@ public struct BrowsePane: Pane {
             }
             let visible = max(1, area.height - 4)
             let offset = min(max(0, selected - visible + 1), max(0, lines.count - visible))
-            ModalWidget(title: "Category", lines: lines).render(into: &canvas, area: area, scroll: ScrollState(offset: offset))
+            ModalWidget(title: "Category", lines: lines, scroll: ScrollState(offset: offset)).render(into: &canvas, area: area)
         case let .price(from, to, editingTo, problem)?:
             let box = area.centred(width: min(area.width - 2, 46), height: problem == nil ? 6 : 7)
             guard box.width >= 24, box.height >= 5 else { return }
@@ -538,12 +539,12 @@ public struct BrowsePane: Pane {
             canvas.box(box, title: "Price range (dollars)", style: .border)
             let inner = box.inset(1).insetHorizontally(1)
             canvas.writeFitted("From", x: inner.x, y: inner.y + 1, width: 6, style: editingTo ? .text : CellStyle(.accent, bold: true))
-            from.render(into: &canvas, area: Rect(x: inner.x + 6, y: inner.y + 1, width: max(4, inner.width / 2 - 7), height: 1),
-                        focused: !editingTo, style: CellStyle(.text, underline: true))
+            TextFieldWidget(from, focused: !editingTo, style: CellStyle(.text, underline: true))
+                .render(into: &canvas, area: Rect(x: inner.x + 6, y: inner.y + 1, width: max(4, inner.width / 2 - 7), height: 1))
             let toX = inner.x + inner.width / 2
             canvas.writeFitted("to", x: toX, y: inner.y + 1, width: 4, style: editingTo ? CellStyle(.accent, bold: true) : .text)
-            to.render(into: &canvas, area: Rect(x: toX + 4, y: inner.y + 1, width: max(4, inner.maxX - toX - 4), height: 1),
-                      focused: editingTo, style: CellStyle(.text, underline: true))
+            TextFieldWidget(to, focused: editingTo, style: CellStyle(.text, underline: true))
+                .render(into: &canvas, area: Rect(x: toX + 4, y: inner.y + 1, width: max(4, inner.maxX - toX - 4), height: 1))
             canvas.writeFitted("50000, 50k, 1.5m · empty: no limit", x: inner.x, y: inner.y + 2, width: inner.width, style: .muted)
             if let problem { canvas.writeFitted(problem, x: inner.x, y: inner.y + 3, width: inner.width, style: .error) }
         }
@@ -555,7 +556,7 @@ public struct BrowsePane: Pane {
         x += canvas.write("/ ", x: x, y: y, style: searching ? CellStyle(.accent, bold: true) : .muted)
         let fieldWidth = min(32, max(10, area.width / 3))
         if searching {
-            search.render(into: &canvas, area: Rect(x: x, y: y, width: fieldWidth, height: 1), focused: true)
+            TextFieldWidget(search, focused: true).render(into: &canvas, area: Rect(x: x, y: y, width: fieldWidth, height: 1))
         } else if appliedQuery.isEmpty {
             canvas.write(search.placeholder, x: x, y: y, maxWidth: fieldWidth, style: .muted)
         } else {

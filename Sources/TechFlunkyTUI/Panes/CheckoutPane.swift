@@ -1,5 +1,6 @@
 import Foundation
 import TechFlunkyCore
+import TechFlunkyText
 
 /// Buying a listing: the price breakdown (platform fee, seller's share, review hold), then a Stripe Checkout
 /// session, its hosted URL and a QR code of it, and a live wait for the payment. In the sandbox `p` pays with
@@ -33,8 +34,10 @@ public struct CheckoutPane: Pane {
     let feePolicy: FeePolicy
     public private(set) var idempotencyKey: String
     public private(set) var phase: Phase
-    public private(set) var session: CheckoutSessionResponse?
-    public private(set) var order: Order?
+    public private(set) var session: CheckoutSessionResponse? { didSet { deriveCheckoutQR() } }
+    public private(set) var order: Order? { didSet { deriveCheckoutQR() } }
+    /// The hosted page's QR code, encoded when the URL arrives or changes (not on every frame).
+    public private(set) var checkoutQR: FittingQRCode?
     public private(set) var isSandbox = false
     /// A problem with polling or the sandbox payment, shown under the wait (the wait goes on).
     public private(set) var notice: String?
@@ -66,6 +69,12 @@ public struct CheckoutPane: Pane {
         idempotencyKey = ""
         self.order = order
         phase = order.isDeployable ? .paid : (order.state == .pendingPayment ? .waiting : .closed(order.state))
+        deriveCheckoutQR()  // property observers do not run in an initialiser
+    }
+
+    private mutating func deriveCheckoutQR() {
+        guard checkoutQR?.text != checkoutURL else { return }
+        checkoutQR = checkoutURL.map(FittingQRCode.init)
     }
 
     public var title: String { "Checkout" }
@@ -273,7 +282,7 @@ public struct CheckoutPane: Pane {
             }
             if let notice { out += StyledLine.wrapped(notice, width: width, style: .warning) }
         case .paid:
-            let paid = order?.paidAt.map { " on " + CheckoutPane.dateTime($0) } ?? ""
+            let paid = order?.paidAt.map { " on " + DisplayFormat.minute($0, in: DisplayFormat.utc) + " UTC" } ?? ""
             out.append(StyledLine([StyledSpan("✔ ", .success), StyledSpan("Payment received\(paid).", CellStyle(.success, bold: true))]))
             out += StyledLine.wrapped("Press Enter to deploy the business into your Cloudflare account now, or do it "
                                       + "later from the Orders tab (2).", width: width)
@@ -290,36 +299,31 @@ public struct CheckoutPane: Pane {
         return out
     }
 
-    static func dateTime(_ date: Date) -> String {
-        let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: date)
-        return String(format: "%04d-%02d-%02d %02d:%02d UTC", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0)
-    }
-
     public func render(into canvas: inout Canvas, area: Rect, _ ctx: RenderContext) {
         guard area.width > 4, area.height > 0 else { return }
-        let url = phase == .waiting ? checkoutURL : nil
+        let qrCode = phase == .waiting ? checkoutQR : nil
         // The QR code goes to the right of the text when both fit, else below it, else a hint says how much room it needs.
         let textMin = 36
         var textArea = Rect(x: area.x + 2, y: area.y, width: min(72, area.width - 3), height: area.height)
-        var qr: (code: QRCode, x: Int, y: Int)?
+        var qr: (widget: QRCodeWidget, area: Rect)?
         var qrHint: String?
-        if let url {
-            if let code = QRCodeView.fitting(url, width: area.width - textMin - 4, height: area.height) {
-                let w = QRHalfBlockRenderer.extent(of: code).width
-                textArea.width = min(72, area.width - w - 4)
-                qr = (code, area.maxX - w - 1, area.y)
+        if let qrCode {
+            if let drawing = qrCode.fitting(width: area.width - textMin - 4, height: area.height) {
+                let extent = drawing.extent
+                textArea.width = min(72, area.width - extent.width - 4)
+                qr = (drawing, Rect(x: area.maxX - extent.width - 1, y: area.y, width: extent.width, height: extent.height))
             } else {
                 let below = lines(width: textArea.width, now: ctx.now, frame: ctx.frame).count + 1
-                if let code = QRCodeView.fitting(url, width: area.width - 2, height: area.height - below) {
-                    qr = (code, area.x + 2, area.y + below)
-                } else if let need = QRCodeView.minimumExtent(url) {
+                if let drawing = qrCode.fitting(width: area.width - 2, height: area.height - below) {
+                    qr = (drawing, Rect(x: area.x + 2, y: area.y + below, width: drawing.extent.width, height: drawing.extent.height))
+                } else if let need = qrCode.minimumExtent {
                     qrHint = "A QR code of this link needs \(need.width)×\(need.height) cells; enlarge the terminal to scan it."
                 }
             }
         }
         var all = lines(width: textArea.width, now: ctx.now, frame: ctx.frame)
         if let qrHint { all += StyledLine.wrapped(qrHint, width: textArea.width, style: .muted) }
-        ParagraphWidget(lines: all).render(into: &canvas, area: textArea, state: ScrollState())
-        if let qr { QRCodeView.render(qr.code, into: &canvas, x: qr.x, y: qr.y) }
+        ParagraphWidget(lines: all).render(into: &canvas, area: textArea)
+        if let qr { qr.widget.render(into: &canvas, area: qr.area) }
     }
 }

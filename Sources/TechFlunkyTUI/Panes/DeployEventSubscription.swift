@@ -33,6 +33,8 @@ public enum SubscriptionUpdate: Sendable, Hashable {
 /// The running subscription tasks by id, so `unsubscribe` can cancel one.
 public final class SubscriptionTasks: Sendable {
     private let tasks = Mutex<[SubscriptionID: Task<Void, Never>]>([:])
+    /// Cancelled tasks that have not returned yet: until one returns it could still be about to post.
+    private let stopping = Mutex<[SubscriptionID: Task<Void, Never>]>([:])
 
     public init() {}
 
@@ -42,10 +44,19 @@ public final class SubscriptionTasks: Sendable {
 
     func finished(_ id: SubscriptionID) {
         _ = tasks.withLock { $0.removeValue(forKey: id) }
+        _ = stopping.withLock { $0.removeValue(forKey: id) }
     }
 
     func cancel(_ id: SubscriptionID) {
-        tasks.withLock { $0.removeValue(forKey: id) }?.cancel()
+        guard let task = tasks.withLock({ $0.removeValue(forKey: id) }) else { return }
+        stopping.withLock { $0[id] = task }
+        task.cancel()
+    }
+
+    /// Returns once every cancelled subscription's task has returned, so nothing more can be posted for it
+    /// (for tests, which check that a cancelled subscription stays silent).
+    public func cancelledTasksReturned() async {
+        for task in stopping.withLock({ Array($0.values) }) { await task.value }
     }
 
     /// How many run now (for tests).

@@ -1,5 +1,6 @@
 import Foundation
 import TechFlunkyCore
+import TechFlunkyText
 
 /// Where to deploy a paid order: the buyer's Cloudflare account id, an API token in a masked field, and an
 /// optional custom domain. Everything is checked before sending. The token is never drawn (one `•` per
@@ -96,7 +97,7 @@ public struct DeployFormPane: Pane {
         case .useSandboxAccount:
             guard let demo = sandboxAccount else { return [] }
             accountId.setText(demo.accountId)
-            apiToken.setText(demo.apiToken)
+            apiToken.setText(demo.apiToken.secretValue)
             if let zone = sandboxZone, domain.text.isEmpty {
                 domain.setText("\(String(listingSlug.prefix(40))).\(zone)")
             }
@@ -119,11 +120,11 @@ public struct DeployFormPane: Pane {
 
     /// The form's field for a request field the platform refused (`error.field` of `POST /api/deploy` and retry).
     static func field(refused requestField: String?) -> Field? {
-        switch requestField {
-        case "domain": .domain
-        case "cloudflare.accountId": .accountId
-        case "cloudflare.apiToken": .apiToken
-        default: nil
+        switch DeployRequestValidator.Problem.Field.allCases.first(where: { $0.requestPath == requestField }) {
+        case .domain: .domain
+        case .accountId: .accountId
+        case .apiToken: .apiToken
+        case nil: nil
         }
     }
 
@@ -132,9 +133,9 @@ public struct DeployFormPane: Pane {
         guard submitRequest == nil else { return [] }
         problems = [:]
         submitError = nil
-        let account = DeployFormValidation.accountId(accountId.text)
-        let token = DeployFormValidation.apiToken(apiToken.text)
-        let host = DeployFormValidation.domain(domain.text)
+        let account = DeployRequestValidator.accountId(accountId.text)
+        let token = DeployRequestValidator.apiToken(apiToken.text)
+        let host = DeployRequestValidator.domain(domain.text)
         if case let .failure(p) = account { problems[.accountId] = p.message }
         if case let .failure(p) = token { problems[.apiToken] = p.message }
         if case let .failure(p) = host { problems[.domain] = p.message }
@@ -200,8 +201,8 @@ public struct DeployFormPane: Pane {
             canvas.write((focused ? "› " : "  ") + label, x: x, y: y, maxWidth: labelWidth,
                          style: focused ? CellStyle(.accent, bold: true) : .text)
             let inputWidth = max(4, min(48, width - labelWidth))
-            input.render(into: &canvas, area: Rect(x: x + labelWidth, y: y, width: inputWidth, height: 1), focused: focused,
-                         style: CellStyle(.text, underline: true))
+            TextFieldWidget(input, focused: focused, style: CellStyle(.text, underline: true))
+                .render(into: &canvas, area: Rect(x: x + labelWidth, y: y, width: inputWidth, height: 1))
             y += 1
             if let problem = problems[field] {
                 for wrapped in TextLayout.wrap("✖ " + problem, width: max(1, width - labelWidth)) where y < area.maxY {

@@ -1,6 +1,7 @@
 import Foundation
 import TechFlunkyCore
 import TechFlunkyClient
+import TechFlunkyText
 
 /// A deployment, live: the nine steps with state icons, a spinner on the running step and each step's elapsed
 /// time, an overall progress bar, the log of the selected step, and a failure's message and Cloudflare code.
@@ -55,7 +56,7 @@ public struct DeployProgressPane: Pane {
     var sandboxDemo: CloudflareCredentials?
     var sandboxToken: String? {
         guard let demo = sandboxDemo, demo.accountId == model.accountId else { return nil }
-        return demo.apiToken
+        return demo.apiToken.secretValue
     }
 
     public init(deploymentId: String, listingTitle: String, initialState: DeploymentState? = nil) {
@@ -182,7 +183,7 @@ public struct DeployProgressPane: Pane {
             return perform(.submitToken, &ctx)
         case .submitToken:
             guard case let .token(purpose, input, _) = prompt else { return [] }
-            switch DeployFormValidation.apiToken(input.text) {
+            switch DeployRequestValidator.apiToken(input.text) {
             case let .failure(problem):
                 prompt = .token(purpose, input, problem: problem.message)
                 return []
@@ -368,9 +369,9 @@ public struct DeployProgressPane: Pane {
         if let domain = model.domain { target += " · \(domain)" }
         canvas.writeFitted(target, x: x, y: y, width: width, style: .muted)
         y += 1
-        ProgressBarWidget(fraction: model.fractionComplete, label: "\(model.completedCount)/9 steps")
-            .render(into: &canvas, area: Rect(x: x, y: y, width: min(width, 60), height: 1),
-                    style: CellStyle(model.state == .failed ? .stepFailed : .stepSucceeded))
+        ProgressBarWidget(fraction: model.fractionComplete, label: "\(model.completedCount)/9 steps",
+                          style: CellStyle(model.state == .failed ? .stepFailed : .stepSucceeded))
+            .render(into: &canvas, area: Rect(x: x, y: y, width: min(width, 60), height: 1))
         y += 2
 
         // The nine steps.
@@ -421,8 +422,7 @@ public struct DeployProgressPane: Pane {
             }
         }
         if let notice { outcome += StyledLine.wrapped(notice, width: width, style: .error) }
-        ParagraphWidget(lines: outcome).render(into: &canvas, area: Rect(x: x, y: y, width: width, height: max(0, area.maxY - y)),
-                                               state: ScrollState())
+        ParagraphWidget(lines: outcome).render(into: &canvas, area: Rect(x: x, y: y, width: width, height: max(0, area.maxY - y)))
         y += outcome.count + (outcome.isEmpty ? 0 : 1)
 
         // The selected step's log, newest lines last.
@@ -465,8 +465,8 @@ public struct DeployProgressPane: Pane {
             canvas.writeFitted("Your Cloudflare API token for account \(model.accountId.map { String($0.prefix(6)) + "…" } ?? "?"):",
                                x: inner.x, y: inner.y, width: inner.width, style: .text)
             canvas.writeFitted("It is sent once and not kept.", x: inner.x, y: inner.y + 1, width: inner.width, style: .muted)
-            input.render(into: &canvas, area: Rect(x: inner.x, y: inner.y + 3, width: inner.width, height: 1), focused: true,
-                         style: CellStyle(.text, underline: true))
+            TextFieldWidget(input, focused: true, style: CellStyle(.text, underline: true))
+                .render(into: &canvas, area: Rect(x: inner.x, y: inner.y + 3, width: inner.width, height: 1))
             if let problem {
                 canvas.writeFitted("✖ " + problem, x: inner.x, y: inner.y + 4, width: inner.width, style: .error)
             }

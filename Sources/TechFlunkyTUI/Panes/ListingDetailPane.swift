@@ -1,5 +1,6 @@
 import Foundation
 import TechFlunkyCore
+import TechFlunkyText
 
 /// One listing: price and metrics, the wrapped description, what's included (a tree from the package
 /// manifest), business assets, the seller, and the price breakdown (platform fee, what the seller receives,
@@ -144,7 +145,7 @@ public struct ListingDetailPane: Pane {
         out += StyledLine.wrapped(listing.description, width: width)
         out.append(.blank)
         out.append(StyledLine("What's included", CellStyle(.header, bold: true)))
-        out += TreeWidget.lines(ListingDetailPane.includedTree(listing.package), width: width)
+        out += TreeWidget(roots: ListingDetailPane.includedTree(listing.package)).lines(width: width)
         out.append(.blank)
         if !listing.assets.isEmpty {
             out.append(StyledLine("Business assets", CellStyle(.header, bold: true)))
@@ -210,9 +211,9 @@ public struct ListingDetailPane: Pane {
         let body = Rect(x: area.x + 2, y: area.y, width: min(area.width - 2, width + 1), height: area.height)
         var state = scroll
         state.offset = min(state.offset, max(0, all.count - area.height))
-        ParagraphWidget(lines: all).render(into: &canvas, area: body, state: state)
+        ParagraphWidget(lines: all, scroll: state).render(into: &canvas, area: body)
         if listing == nil, failure == nil, area.width > 4 {
-            SpinnerWidget.render(into: &canvas, x: area.maxX - 2, y: area.y, tick: ctx.frame)
+            SpinnerWidget(tick: ctx.frame).render(into: &canvas, area: Rect(x: area.maxX - 2, y: area.y, width: 1, height: 1))
         }
     }
 }

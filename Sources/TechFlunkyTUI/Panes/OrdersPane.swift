@@ -1,5 +1,6 @@
 import Foundation
 import TechFlunkyCore
+import TechFlunkyText
 
 /// The buyer's orders with their payment state and deployments. Enter watches the newest deployment of the
 /// selected order (re-attaching to a running one), opens the deploy form for a paid order without one, or goes
@@ -151,11 +152,6 @@ public struct OrdersPane: Pane {
         return text
     }
 
-    static func date(_ d: Date) -> String {
-        let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: d)
-        return String(format: "%04d-%02d-%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0)
-    }
-
     public func render(into canvas: inout Canvas, area: Rect, _ ctx: RenderContext) {
         guard area.width > 4, area.height > 1 else { return }
         let inner = Rect(x: area.x + 1, y: area.y, width: area.width - 2, height: area.height)
@@ -189,9 +185,9 @@ public struct OrdersPane: Pane {
         ]
         let rows = orders
         let tableArea = Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: inner.height - (failure == nil ? 1 : 2))
-        TableWidget(columns: columns, rowCount: rows.count, row: { i in
+        TableWidget(columns: columns, rowCount: rows.count, state: table, row: { i in
             let o = rows[i]
-            return [OrdersPane.date(o.createdAt), o.listingTitle, o.amount.formatted, OrdersPane.paymentLabel(o.state),
+            return [DisplayFormat.day(o.createdAt), o.listingTitle, o.amount.formatted, OrdersPane.paymentLabel(o.state),
                     OrdersPane.deploymentLabel(o)]
         }, rowStyle: { i in
             switch rows[i].deployments.first?.state {
@@ -200,7 +196,7 @@ public struct OrdersPane: Pane {
             case .running?, .queued?, .rollingBack?, .provisioned?: CellStyle.accent
             default: rows[i].state == .pendingPayment || rows[i].state == .expired ? CellStyle.muted : CellStyle.text
             }
-        }).render(into: &canvas, area: tableArea, state: table)
+        }).render(into: &canvas, area: tableArea)
         if let failure {
             canvas.writeFitted("Refresh failed: \(failure)", x: inner.x, y: area.maxY - 1, width: inner.width, style: .warning)
         }

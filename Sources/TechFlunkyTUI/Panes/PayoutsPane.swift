@@ -1,5 +1,6 @@
 import Foundation
 import TechFlunkyCore
+import TechFlunkyText
 
 /// A seller's payouts: Stripe onboarding state (with the onboarding link and its QR code while incomplete),
 /// every sale with date, listing, gross, fee, net, hold state and a live countdown to release, and the totals
@@ -12,7 +13,14 @@ public struct PayoutsPane: Pane {
     public let kind = PaneKind.payouts
     public private(set) var payouts: PayoutsResponse?
     public private(set) var countdown: PayoutsCountdown?
-    public private(set) var seller: SellerAccountStatus?
+    public private(set) var seller: SellerAccountStatus? {
+        didSet {
+            guard onboardingQR?.text != seller?.onboardingURL else { return }
+            onboardingQR = seller?.onboardingURL.map(FittingQRCode.init)
+        }
+    }
+    /// The onboarding link's QR code, encoded when the link arrives or changes (not on every frame).
+    public private(set) var onboardingQR: FittingQRCode?
     /// The seller account was asked for and the platform has none (not set up for selling yet).
     public private(set) var noSellerAccount = false
     public private(set) var isSandbox = false
@@ -181,7 +189,7 @@ public struct PayoutsPane: Pane {
             guard let countdown else { return "" }
             return PayoutsCountdown.format(countdown.remaining(until: payout.holdUntil, localNow: localNow)) ?? "releasing…"
         case .frozen: return payout.reason.map { "held: " + $0 } ?? "held"
-        case .released: return payout.releasedAt.map(OrdersPane.date) ?? "released"
+        case .released: return payout.releasedAt.map { DisplayFormat.day($0) } ?? "released"
         case .refunded, .disputed: return "–"
         }
     }
@@ -216,7 +224,7 @@ public struct PayoutsPane: Pane {
         var y = area.y
 
         // Onboarding.
-        var qrText: String?
+        var qrCode: FittingQRCode?
         if seller == nil && noSellerAccount {
             canvas.writeFitted("Not set up to receive payouts yet — press o to start Stripe onboarding.", x: x, y: y, width: width, style: .warning)
             y += 1
@@ -233,7 +241,7 @@ public struct PayoutsPane: Pane {
                 y += 1
                 if let url = seller.onboardingURL {
                     canvas.writeFitted("Finish it at: " + url, x: x, y: y, width: width, style: CellStyle(.accent, underline: true))
-                    qrText = url
+                    qrCode = onboardingQR  // derived from this same link when it arrived
                 } else {
                     canvas.writeFitted("Press o for an onboarding link. Sales are held until onboarding is complete.",
                                        x: x, y: y, width: width, style: .muted)
@@ -258,10 +266,10 @@ public struct PayoutsPane: Pane {
 
         // The onboarding QR code to the right of the sales when it fits, else nothing (the link is above).
         var tableWidth = width
-        if let qrText, let code = QRCodeView.fitting(qrText, width: width - 50, height: area.maxY - y) {
-            let w = QRHalfBlockRenderer.extent(of: code).width
-            QRCodeView.render(code, into: &canvas, x: x + width - w, y: y)
-            tableWidth = width - w - 1
+        if let drawing = qrCode?.fitting(width: width - 50, height: area.maxY - y) {
+            let extent = drawing.extent
+            drawing.render(into: &canvas, area: Rect(x: x + width - extent.width, y: y, width: extent.width, height: extent.height))
+            tableWidth = width - extent.width - 1
         }
 
         guard let payouts else {
@@ -291,12 +299,12 @@ public struct PayoutsPane: Pane {
         let rows = payouts.payouts
         let now = ctx.now
         let release = rows.map { releaseText($0, localNow: now) }
-        TableWidget(columns: columns, rowCount: rows.count, row: { i in
+        TableWidget(columns: columns, rowCount: rows.count, state: table, row: { i in
             let p = rows[i]
-            return [OrdersPane.date(p.soldAt), p.listingTitle, p.gross.formatted, p.fee.formatted, p.net.formatted,
+            return [DisplayFormat.day(p.soldAt), p.listingTitle, p.gross.formatted, p.fee.formatted, p.net.formatted,
                     PayoutsPane.holdLabel(p.state), release[i]]
         }, rowStyle: { i in CellStyle(PayoutsPane.holdRole(rows[i].state)) })
-            .render(into: &canvas, area: Rect(x: x, y: y, width: tableWidth, height: area.maxY - y - (failure == nil ? 0 : 1)), state: table)
+            .render(into: &canvas, area: Rect(x: x, y: y, width: tableWidth, height: area.maxY - y - (failure == nil ? 0 : 1)))
         if let failure {
             canvas.writeFitted("Refresh failed: \(failure)", x: x, y: area.maxY - 1, width: tableWidth, style: .warning)
         }

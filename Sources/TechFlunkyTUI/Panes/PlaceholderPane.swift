@@ -1,3 +1,5 @@
+import TechFlunkyText
+
 /// A pane that only shows text: for screens another part of the UI fills in.
 public struct PlaceholderPane: Pane {
     public enum Action: Sendable { case back }

@@ -1,5 +1,7 @@
+import TechFlunkyText
+
 /// The footer: key hints generated from the key maps (`KeyBinding`), as many as fit.
-public struct KeyHintBar: Sendable {
+public struct KeyHintBar: Widget, Sendable {
     public var hints: [KeyHint]
 
     public init(hints: [KeyHint]) { self.hints = hints }

@@ -1,3 +1,5 @@
+import TechFlunkyText
+
 /// A run of text in one style, part of a `StyledLine`.
 public struct StyledSpan: Hashable, Sendable {
     public var text: String
@@ -34,13 +36,19 @@ public struct ScrollState: Sendable, Hashable {
 
 /// Scrollable lines of styled text, each clipped to the width (wrap first with `StyledLine.wrapped`). Shows a
 /// scroll position in the last column when there is more than fits.
-public struct ParagraphWidget: Sendable {
+public struct ParagraphWidget: Widget, Sendable {
     public var lines: [StyledLine]
-    public init(lines: [StyledLine]) { self.lines = lines }
+    /// Where the pane has scrolled to (kept in its model).
+    public var scroll: ScrollState
 
-    public func render(into canvas: inout Canvas, area: Rect, state: ScrollState) {
+    public init(lines: [StyledLine], scroll: ScrollState = ScrollState()) {
+        self.lines = lines
+        self.scroll = scroll
+    }
+
+    public func render(into canvas: inout Canvas, area: Rect) {
         guard !area.isEmpty else { return }
-        let start = min(max(0, state.offset), max(0, lines.count - 1))
+        let start = min(max(0, scroll.offset), max(0, lines.count - 1))
         for row in 0..<area.height {
             let i = start + row
             guard i < lines.count else { break }

@@ -1,16 +1,21 @@
+import TechFlunkyText
+
 /// A horizontal bar filled to a fraction, with eighth-cell resolution, and an optional label after it.
-public struct ProgressBarWidget: Sendable {
+public struct ProgressBarWidget: Widget, Sendable {
     public var fraction: Double
     public var label: String?
+    /// The filled part's style.
+    public var style: CellStyle
 
-    public init(fraction: Double, label: String? = nil) {
+    public init(fraction: Double, label: String? = nil, style: CellStyle = .accent) {
         self.fraction = fraction.isFinite ? min(1, max(0, fraction)) : 0
         self.label = label
+        self.style = style
     }
 
     static let partials = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"]
 
-    public func render(into canvas: inout Canvas, area: Rect, style: CellStyle = .accent) {
+    public func render(into canvas: inout Canvas, area: Rect) {
         guard area.width > 0, area.height > 0 else { return }
         let labelText = label.map { " " + $0 } ?? ""
         let labelWidth = min(DisplayWidth.of(labelText), max(0, area.width - 3))

@@ -44,8 +44,10 @@ public struct TableState: Sendable, Hashable {
 
 /// A table with virtual scrolling: it asks only for the rows on screen, so its cost does not depend on how many
 /// rows exist. Columns that do not fit are dropped by priority.
-public struct TableWidget: Sendable {
+public struct TableWidget: Widget, Sendable {
     public var columns: [TableColumn]
+    /// The selection and first row on screen, kept by the pane.
+    public var state: TableState
     public var rowCount: Int
     /// The cells of row `i` (only called for rows on screen), and an optional style per row.
     public var row: @Sendable (Int) -> [String]
@@ -62,9 +64,10 @@ public struct TableWidget: Sendable {
         case gutterMarker
     }
 
-    public init(columns: [TableColumn], rowCount: Int, row: @escaping @Sendable (Int) -> [String],
-                rowStyle: @escaping @Sendable (Int) -> CellStyle = { _ in .text }) {
+    public init(columns: [TableColumn], rowCount: Int, state: TableState = TableState(),
+                row: @escaping @Sendable (Int) -> [String], rowStyle: @escaping @Sendable (Int) -> CellStyle = { _ in .text }) {
         self.columns = columns
+        self.state = state
         self.rowCount = rowCount
         self.row = row
         self.rowStyle = rowStyle
@@ -103,7 +106,7 @@ public struct TableWidget: Sendable {
         }
     }
 
-    public func render(into canvas: inout Canvas, area: Rect, state: TableState) {
+    public func render(into canvas: inout Canvas, area: Rect) {
         guard area.height >= 1, area.width >= 1 else { return }
         let gutter = selectionLook == .gutterMarker && area.width > 2 ? 2 : 0
         let left = area.x + gutter

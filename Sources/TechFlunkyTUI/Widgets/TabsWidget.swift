@@ -1,5 +1,7 @@
+import TechFlunkyText
+
 /// A row of numbered tabs with the active one highlighted.
-public struct TabsWidget: Sendable {
+public struct TabsWidget: Widget, Sendable {
     public var titles: [String]
     public var selected: Int
 
@@ -19,15 +21,19 @@ public struct TabsWidget: Sendable {
         }
     }
 
-    @discardableResult
-    public func render(into canvas: inout Canvas, area: Rect) -> Int {
-        var end = area.x
-        for (i, item) in layout(x: area.x).enumerated() {
-            guard item.range.upperBound <= area.maxX else { break }
+    /// The tabs that fit in `area` (whole tabs only).
+    func shown(in area: Rect) -> [(label: String, range: Range<Int>)] {
+        Array(layout(x: area.x).prefix { $0.range.upperBound <= area.maxX })
+    }
+
+    /// The column after the last tab drawn in `area` (where a breadcrumb can follow).
+    public func end(in area: Rect) -> Int { shown(in: area).last?.range.upperBound ?? area.x }
+
+    public func render(into canvas: inout Canvas, area: Rect) {
+        guard !area.isEmpty else { return }
+        for (i, item) in shown(in: area).enumerated() {
             let style = i == selected ? CellStyle(.selection, bold: true) : CellStyle.muted
             canvas.write(item.label, x: item.range.lowerBound, y: area.y, maxWidth: item.range.count, style: style)
-            end = item.range.upperBound
         }
-        return end
     }
 }

@@ -1,6 +1,9 @@
+import TechFlunkyText
+
 /// A one-line text field's state and editing (readline keys): insert, Backspace, Delete, ←/→, Home/End,
 /// Ctrl-A/E (start/end), Ctrl-U (delete to start), Ctrl-K (delete to end), Ctrl-W (delete word before).
-/// In masked mode (secrets such as an API token) it renders `•` per character and never shows the text.
+/// In masked mode (secrets such as an API token) it is drawn as a run of `•` and never shows the text.
+/// This is the field's state, kept in the pane's model; `TextFieldWidget` draws it.
 public struct TextInput: Sendable, Hashable {
     public private(set) var text: String = ""
     /// The cursor as a grapheme offset into `text`.
@@ -65,38 +68,4 @@ public struct TextInput: Sendable, Hashable {
     /// telling how long it is (a token's length narrows the guess).
     public var displayText: String { masked ? (text.isEmpty ? "" : TextInput.mask) : text }
     static let mask = String(repeating: "•", count: 12)
-
-    /// Draws the field; the cursor cell is shown reversed when `focused`. Scrolls so the cursor stays visible.
-    public func render(into canvas: inout Canvas, area: Rect, focused: Bool, style: CellStyle = .text) {
-        guard area.width > 0, area.height > 0 else { return }
-        canvas.fill(Rect(x: area.x, y: area.y, width: area.width, height: 1), style: style)
-        if text.isEmpty && !focused {
-            canvas.write(placeholder, x: area.x, y: area.y, maxWidth: area.width, style: .muted)
-            return
-        }
-        let shown = Array(displayText)
-        // A masked field's cursor sits after the mask: editing inside a secret one cannot see is guesswork.
-        let cursor = masked ? shown.count : self.cursor
-        // Start far enough right that the cursor fits.
-        var start = 0
-        var widthToCursor = shown[0..<cursor].reduce(0) { $0 + DisplayWidth.of($1) }
-        while widthToCursor >= area.width, start < cursor {
-            widthToCursor -= DisplayWidth.of(shown[start])
-            start += 1
-        }
-        var x = area.x
-        for i in start..<shown.count {
-            let w = DisplayWidth.of(shown[i])
-            guard x + w <= area.maxX else { break }
-            var cellStyle = style
-            if focused && i == cursor { cellStyle.reverse = true }
-            canvas.write(String(shown[i]), x: x, y: area.y, maxWidth: w, style: cellStyle)
-            x += w
-        }
-        if focused && cursor == shown.count && x < area.maxX {
-            var cellStyle = style
-            cellStyle.reverse = true
-            canvas.write(" ", x: x, y: area.y, maxWidth: 1, style: cellStyle)
-        }
-    }
 }

@@ -1,3 +1,5 @@
+import TechFlunkyText
+
 /// A node of a tree: a label, its style, and children.
 public struct TreeNode: Hashable, Sendable {
     public var label: String
@@ -11,9 +13,18 @@ public struct TreeNode: Hashable, Sendable {
     }
 }
 
-/// Draws a tree with box-drawing guides (`├─`, `└─`, `│`), flattened to lines so it scrolls like a paragraph.
-public enum TreeWidget {
-    public static func lines(_ roots: [TreeNode], width: Int) -> [StyledLine] {
+/// A tree with box-drawing guides (`├─`, `└─`, `│`), drawn as a paragraph of its lines (so it scrolls like one);
+/// `lines(width:)` gives those lines to a pane that puts the tree inside a longer paragraph.
+public struct TreeWidget: Widget, Sendable {
+    public var roots: [TreeNode]
+    public var scroll: ScrollState
+
+    public init(roots: [TreeNode], scroll: ScrollState = ScrollState()) {
+        self.roots = roots
+        self.scroll = scroll
+    }
+
+    public func lines(width: Int) -> [StyledLine] {
         var out: [StyledLine] = []
         func walk(_ node: TreeNode, prefix: String, isLast: Bool, isRoot: Bool) {
             let branch = isRoot ? "" : (isLast ? "└─ " : "├─ ")
@@ -28,5 +39,9 @@ public enum TreeWidget {
         }
         for root in roots { walk(root, prefix: "", isLast: true, isRoot: true) }
         return out
+    }
+
+    public func render(into canvas: inout Canvas, area: Rect) {
+        ParagraphWidget(lines: lines(width: area.width), scroll: scroll).render(into: &canvas, area: area)
     }
 }

@@ -77,6 +77,6 @@ struct AccountDeleteCommand: AsyncParsableCommand {
         }
         let out = TerminalOutput()
         if output.json { return try out.json(receipt) }
-        out.line("Erased account \(receipt.accountId). \(receipt.note)")
+        out.line("Erased account \(TerminalOutput.clean(receipt.accountId)). \(TerminalOutput.clean(receipt.note))")
     }
 }

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import TechFlunkyClient
 import TechFlunkyCore
-import TechFlunkyTUI
+import TechFlunkyText
 
 extension ListingSort: ExpressibleByArgument {}
 

@@ -25,13 +25,15 @@ struct DeployCommand: AsyncParsableCommand {
 
     func run() async throws {
         let token = try CloudflareToken.read(fromStandardInput: tokenStdin)
-        let code = try await connection.withClient(signedIn: true) { client in try await deploy(client, token: token) }
+        let account = try CloudflareToken.checked(DeployRequestValidator.accountId(accountId))
+        let host = try CloudflareToken.checked(DeployRequestValidator.domain(domain))
+        let request = DeployRequest(orderId: order, cloudflare: CloudflareCredentials(accountId: account, apiToken: token), domain: host)
+        let code = try await connection.withClient(signedIn: true) { client in try await deploy(client, request) }
         if code != .success { throw code }
     }
 
-    private func deploy(_ client: PlatformClient, token: String) async throws -> ExitCode {
-        let accepted = try await client.deploy(DeployRequest(orderId: order, cloudflare: CloudflareCredentials(accountId: accountId, apiToken: token),
-                                                             domain: domain))
+    private func deploy(_ client: PlatformClient, _ request: DeployRequest) async throws -> ExitCode {
+        let accepted = try await client.deploy(request)
         let out = TerminalOutput()
         if output.json && !watch {
             try out.json(accepted)
@@ -46,8 +48,10 @@ struct DeployCommand: AsyncParsableCommand {
     }
 }
 
+/// The Cloudflare part of a deploy, retry or rollback, read and checked here as the deploy form and the platform
+/// check it (Core's `DeployRequestValidator`), so a mistake is a usage error before anything is sent.
 enum CloudflareToken {
-    static func read(fromStandardInput: Bool) throws -> String {
+    static func read(fromStandardInput: Bool) throws -> CloudflareAPIToken {
         let token: String
         if fromStandardInput {
             token = SecretInput.firstLineOfStandardInput()
@@ -58,7 +62,19 @@ enum CloudflareToken {
         }
         let trimmed = token.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty else { throw ValidationError("the Cloudflare API token is empty") }
-        return trimmed
+        return try checked(DeployRequestValidator.apiToken(trimmed))
+    }
+
+    /// The checked value, or a usage error naming the option.
+    static func checked<T>(_ result: Result<T, DeployRequestValidator.Problem>) throws -> T {
+        try result.mapError { problem in
+            let option = switch problem.field {
+            case .accountId: "--account-id"
+            case .apiToken: "the Cloudflare API token"
+            case .domain: "--domain"
+            }
+            return ValidationError("\(option): \(problem.message)")
+        }.get()
     }
 }
 
@@ -112,10 +128,13 @@ struct RetryCommand: AsyncParsableCommand {
 
     func run() async throws {
         let token = try CloudflareToken.read(fromStandardInput: tokenStdin)
+        let correctedAccount = try accountId.map { try CloudflareToken.checked(DeployRequestValidator.accountId($0)) }
+        // `--domain ""` stays "": back to workers.dev.
+        let correctedDomain = try domain.map { try CloudflareToken.checked(DeployRequestValidator.domain($0)) ?? "" }
         let code = try await connection.withClient(signedIn: true) { client -> ExitCode in
             let snapshot = try await client.deployment(id: deployment)
-            let credentials = CloudflareCredentials(accountId: accountId ?? snapshot.accountId, apiToken: token)
-            let accepted = try await client.retryDeployment(id: deployment, cloudflare: credentials, domain: domain)
+            let credentials = CloudflareCredentials(accountId: correctedAccount ?? snapshot.accountId, apiToken: token)
+            let accepted = try await client.retryDeployment(id: deployment, cloudflare: credentials, domain: correctedDomain)
             return try await DeploymentProgressPrinter(json: output.json).announce(accepted, verb: "resumed", watch: watch, client: client)
         }
         if code != .success { throw code }
@@ -226,7 +245,7 @@ struct DeploymentProgressPrinter {
                 if json { try out.json(event, pretty: false) } else { print(event) }
                 if event.isFinal { finalState = event.state }
             case let .reconnecting(since, _, reason):
-                TerminalOutput.note("reconnecting… (unreachable since \(TerminalOutput.date(since)): \(reason))")
+                TerminalOutput.note("reconnecting… (unreachable since \(TerminalOutput.date(since)): \(TerminalOutput.clean(reason)))")
             case .reconnected:
                 TerminalOutput.note("reconnected")
             case let .resynchronized(snapshot):

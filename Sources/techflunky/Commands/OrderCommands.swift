@@ -54,20 +54,22 @@ struct BuyCommand: AsyncParsableCommand {
         case .pendingPayment:
             break
         default:
-            out.line(out.paint("Paid.", .green) + " Deploy it with: techflunky deploy \(order.id) --account-id <cloudflare account id>")
+            out.line(out.paint("Paid.", .green) + " Deploy it with: techflunky deploy \(TerminalOutput.clean(order.id)) --account-id <cloudflare account id>")
         }
     }
 }
 
 enum OrderWaiter {
-    /// Polls the order until it leaves `pending_payment`.
+    /// Polls the order until it leaves `pending_payment`: after 0.5 s, 1 s, 2 s, then every 3 s.
+    static let polling = RetryPolicy(maxAttempts: .max, baseDelay: 0.5, maxDelay: 3, jitter: .none)
+
     static func waitForPayment(client: PlatformClient, orderId: String) async throws -> Order {
-        var delay: UInt64 = 500_000_000
+        var attempt = 0
         while true {
+            attempt += 1
             let order = try await client.order(id: orderId)
             if order.state != .pendingPayment { return order }
-            try await Task.sleep(nanoseconds: delay)
-            delay = min(delay * 2, 3_000_000_000)
+            try await Task.sleep(nanoseconds: UInt64(polling.backoff(afterAttempt: attempt) * 1_000_000_000))
         }
     }
 }

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import TechFlunkyClient
 import TechFlunkyCore
-import TechFlunkyTUI
+import TechFlunkyText
 
 /// `techflunky package validate DIR` and `techflunky package publish DIR`.
 struct PackageCommand: AsyncParsableCommand {
@@ -186,11 +186,6 @@ struct PackageBundleReader {
         return ListingUploadRequest(listing: listing, bundle: PackageBundle(files: files))
     }
 
-    static func today() -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd"
-        return formatter.string(from: Date())
-    }
+    /// Today's date in UTC, `2026-12-05`.
+    static func today() -> String { DisplayFormat.day(Date()) }
 }

@@ -1,13 +1,14 @@
 import Foundation
 import TechFlunkyClient
 import TechFlunkyCore
-import TechFlunkyTUI
+import TechFlunkyText
 
 /// Text for people on stdout: aligned columns by display width, colour only on a terminal and only
 /// when `NO_COLOR` is unset or empty (no-color.org) and `TERM` is not `dumb`. Every piece of API
-/// text goes through the UI's `TextSanitizer` before it is printed (escape sequences removed whole, controls shown
-/// as visible pictures, bidi controls dropped). Columns are cut to fit only on a terminal: a pipe gets every value
-/// whole.
+/// text goes through `TextSanitizer` (TechFlunkyText, the same sanitiser the TUI draws with) before it is printed:
+/// escape sequences removed whole, controls shown as visible pictures, line breaks and separators made spaces,
+/// bidi controls, zero-width spaces and byte-order marks dropped. Columns are cut to fit only on a terminal: a pipe gets every value whole.
+/// (The QR code of a link is in `TerminalOutputQRCode.swift`, the one part that needs the TUI module.)
 struct TerminalOutput {
     enum Tone: String {
         case bold = "1", dim = "2", green = "32", red = "31", yellow = "33", cyan = "36"
@@ -23,21 +24,6 @@ struct TerminalOutput {
         let noColor = !(environment["NO_COLOR"] ?? "").isEmpty
         colour = isTerminal && !noColor && environment["TERM"] != "dumb"
         self.isTerminal = isTerminal
-    }
-
-    /// A QR code of `url` for a phone to scan, when standard output is a terminal wide enough for it (never
-    /// into a pipe or a file, where it would be noise). Dark modules on a light field, as scanners expect,
-    /// whatever the terminal's colours (or as plain blocks, which scan on a light terminal, under NO_COLOR).
-    func qrCode(_ url: String) {
-        guard isTerminal, let code = try? QRCode.encode(url) else { return }
-        let rows = QRHalfBlockRenderer.lines(code)
-        var size = winsize()
-        let columns = ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 ? Int(size.ws_col) : 80
-        guard let width = rows.first?.count, width <= columns else {
-            line("(the QR code of this link needs \(rows.first?.count ?? 0) columns; widen the terminal to scan it)")
-            return
-        }
-        for row in rows { line(colour ? "\u{1B}[38;5;16;48;5;231m\(row)\u{1B}[0m" : row) }
     }
 
     func paint(_ text: String, _ tone: Tone) -> String {
@@ -118,11 +104,8 @@ struct TerminalOutput {
         }
     }
 
+    /// `2026-12-05 19:55` in this machine's time zone, or `—` for no date.
     static func date(_ date: Date?) -> String {
-        guard let date else { return "—" }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.dateFormat = "yyyy-MM-dd HH:mm"
-        return formatter.string(from: date)
+        date.map { DisplayFormat.minute($0, in: .current) } ?? "—"
     }
 }

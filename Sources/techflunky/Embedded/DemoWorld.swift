@@ -161,7 +161,7 @@ struct DemoWorld {
 
     /// The sandbox's demo Cloudflare account and a token for it (the stand-in seeds them on first start).
     static var sandboxCloudflareCredentials: CloudflareCredentials {
-        CloudflareCredentials(accountId: SandboxServer.demoCloudflareAccountId, apiToken: SandboxServer.demoCloudflareToken)
+        CloudflareCredentials(accountId: SandboxServer.demoCloudflareAccountId, apiToken: CloudflareAPIToken(SandboxServer.demoCloudflareToken))
     }
 
     // MARK: Talking to the stand-ins
