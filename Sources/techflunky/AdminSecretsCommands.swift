@@ -113,8 +113,9 @@ struct AdminRotateKeyCommand: ParsableCommand {
             // in one step: so a run interrupted anywhere is finished by running it again.
             let files = try PackageStore(dataDir: dataDir).rotate(from: old, to: new)
             let count = try SecretStore(dataDir: dataDir).rotate(from: old, to: new)
-            print("Sealed \(count) secret\(count == 1 ? "" : "s") and \(files) package file\(files == 1 ? "" : "s") again with key \(new.id) "
-                  + "(was \(old.id)). Start serve with the new key.")
+            let inNewKey = try PackageStore(dataDir: dataDir).census().sealed[new.id] ?? 0
+            print("Sealed \(count) secret\(count == 1 ? "" : "s") again with key \(new.id) (was \(old.id)); \(inNewKey) package file\(inNewKey == 1 ? " is" : "s are") "
+                  + "sealed with it (\(files) re-sealed now). Start serve with the new key.")
         } catch let error as SecretsError {
             throw CommandFailure(error.description)
         } catch let error as SealedBundleError {
