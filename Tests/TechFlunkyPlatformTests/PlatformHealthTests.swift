@@ -8,24 +8,31 @@ import XCTest
 
 /// `GET /api/health`: what it counts and checks, and the one rule that turns that into up, degraded or down.
 final class PlatformHealthTests: XCTestCase {
-    /// Stripe answers (401 without a key, as Stripe does); Cloudflare does not while `cloudflareDown` is set.
+    /// Stripe answers 404 for the probe's charge (as Stripe does for one that does not exist); Cloudflare's host
+    /// refuses connections while `cloudflareDown` is set.
     final class Network: HTTPTransport, @unchecked Sendable {
         // @unchecked: `down` and `requests` are only touched under `lock`.
         private let lock = NSLock()
         private var down = false
         private var requests: [String] = []
+        private var connects: [String] = []
         struct Refused: Error, CustomStringConvertible { var description: String { "connection refused" } }
 
         func setCloudflareDown(_ value: Bool) { lock.withLock { down = value } }
         var seen: [String] { lock.withLock { requests } }
+        var connected: [String] { lock.withLock { connects } }
 
         func send(_ request: TechFlunkyHTTP.HTTPRequest) async throws -> TechFlunkyHTTP.HTTPResponse {
-            let cloudflareDown = lock.withLock { requests.append(request.url + (request.headers["Authorization"] == nil ? "" : " +auth")); return down }
-            if request.url.contains("cloudflare"), cloudflareDown { throw Refused() }
-            return TechFlunkyHTTP.HTTPResponse(status: 401, headers: [:], body: Data(#"{"error":{"message":"no key"}}"#.utf8))
+            lock.withLock { requests.append(request.url + " " + (request.headers["Authorization"] ?? "no auth")) }
+            return TechFlunkyHTTP.HTTPResponse(status: 404, headers: [:], body: Data(#"{"error":{"code":"resource_missing"}}"#.utf8))
         }
 
         func stream(_ request: TechFlunkyHTTP.HTTPRequest) async throws -> HTTPStreamingResponse { throw Refused() }
+
+        func connect(host: String, port: Int, timeout: TimeInterval) async throws {
+            let refuse = lock.withLock { connects.append("\(host):\(port)"); return down }
+            if refuse { throw Refused() }
+        }
     }
 
     func testHealthCountsWhatNeedsALookAndNamesIt() async throws {
@@ -34,8 +41,10 @@ final class PlatformHealthTests: XCTestCase {
         let network = Network()
         harness.configuration.httpTransport = network
         harness.configuration.stripeAPIBase = "http://stripe.test"
-        harness.configuration.cloudflareAPIBase = "http://cloudflare.test/client/v4"
-        let services = try harness.services()
+        harness.configuration.cloudflareAPIBase = "https://cloudflare.test/client/v4"
+        harness.configuration.stripeSecretKey = "sk_test_health_probe"
+        var services = try harness.services()
+        services.reachability = ServiceReachability(connect: network.connect)
         let order = try await Webhook.pendingOrder(services)
         let buyer = try await XCTUnwrapAsync(try await services.accounts.account(id: order.buyerId))
         let token = try await AccountRoutes.startSession(for: buyer, services: services).token
@@ -56,9 +65,9 @@ final class PlatformHealthTests: XCTestCase {
             XCTAssertTrue(report.checks.allSatisfy(\.ok), "\(report.checks)")
             XCTAssertEqual([report.deploymentsRunning, report.holdsPastDue, report.webhooksRejected], [0, 0, 0])
             XCTAssertTrue(report.sandbox)
-            XCTAssertEqual(Set(network.seen), ["http://stripe.test/v1/balance", "http://cloudflare.test/client/v4/user/tokens/verify"],
-                           "one unauthenticated request to each: no key is ever sent")
-            XCTAssertEqual(network.seen.count, 2)
+            XCTAssertEqual(network.seen, ["http://stripe.test/v1/charges/ch_techflunky_health_probe Bearer sk_test_health_probe"],
+                           "one read at Stripe with the platform's key, as every Stripe call is made")
+            XCTAssertEqual(network.connected, ["cloudflare.test:443"], "Cloudflare: a connection only (the platform holds no Cloudflare token)")
 
             // Paid, then the review period passes without a release (no scheduler runs here): past due once the grace is over.
             let paid = try await Webhook.post(client, Webhook.completed("evt_paid"), now: Date())
@@ -86,7 +95,8 @@ final class PlatformHealthTests: XCTestCase {
             XCTAssertEqual(report.problems, ["1 hold past due", "1 webhook refused"])
         }
         // A fresh platform (no cache) on the same data finds Cloudflare down.
-        let reopened = try harness.services()
+        var reopened = try harness.services()
+        reopened.reachability = ServiceReachability(connect: network.connect)
         let report = await PlatformHealthProbe.run(reopened)
         XCTAssertEqual(report.status, .degraded)
         XCTAssertEqual(report.checks.first { $0.name == "cloudflare" }?.detail, "connection refused")

@@ -13,8 +13,8 @@ public struct PlatformServices: Sendable {
     public let passwordHasher: PasswordHasher
     public let accounts: any AccountStore
     let loginThrottle = LoginThrottle()
-    /// Whether Stripe and Cloudflare answer, for `GET /api/health` (cached a few seconds).
-    let reachability = ServiceReachability()
+    /// Whether Stripe and Cloudflare answer, for `GET /api/health` (cached a few seconds); tests replace it.
+    var reachability = ServiceReachability()
     public let catalog: any CatalogStore
     /// Encoded `GET /api/listings` pages until the catalog changes.
     let listingPages = ListingPageCache()
