@@ -45,6 +45,7 @@ extension PlatformClient: MarketplaceService {
         case .payouts: .payouts(try await payouts())
         case let .sandboxPay(orderId): try await sandboxPaid(orderId: orderId)
         case let .advanceSandboxClock(seconds): .sandboxClock(try await advanceSandboxClock(seconds: seconds))
+        case .platformHealth: .platformHealth(try await platformHealth())
         }
     }
 

@@ -31,6 +31,12 @@ public final class PlatformClient: Sendable {
         try await call(.GET, "/healthz", authenticated: false)
     }
 
+    /// `GET /api/health` (signed in): database, Stripe and Cloudflare reachability, running deployments, holds
+    /// past due, webhooks refused lately.
+    public func platformHealth() async throws -> PlatformHealth {
+        try await call(.GET, "/api/health")
+    }
+
     /// Creates an account and signs in as it.
     public func signup(email: String, password: String, displayName: String) async throws -> AuthResponse {
         let auth: AuthResponse = try await call(.POST, "/api/auth/signup", body: SignupRequest(email: email, password: password, displayName: displayName), authenticated: false)

@@ -30,6 +30,8 @@ public enum ServiceRequest: Hashable, Sendable {
     case sandboxPay(orderId: String)
     /// Sandbox only: move the platform's clock forward.
     case advanceSandboxClock(seconds: Double)
+    /// `GET /api/health`: the platform's own health (the sandbox header shows it).
+    case platformHealth
 }
 
 /// The answer to a `ServiceRequest`.
@@ -49,4 +51,5 @@ public enum ServiceResponse: Sendable, Hashable {
     case payouts(PayoutsResponse)
     case sandboxPaid
     case sandboxClock(SandboxClockResponse)
+    case platformHealth(PlatformHealth)
 }

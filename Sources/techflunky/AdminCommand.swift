@@ -13,35 +13,37 @@ struct AdminCommand: ParsableCommand {
     )
 }
 
-/// `techflunky admin backup`: a consistent copy while the server may be running.
+/// `techflunky admin backup`: a consistent copy while the server may be running, as one archive file.
 struct AdminBackupCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backup",
-        abstract: "Back up a platform's database and package bundles into a new directory.",
+        abstract: "Back up a platform's database and package bundles into one archive file.",
         discussion: """
             Safe while `techflunky serve` is running: the database is copied with SQLite's VACUUM INTO, as of one \
-            commit. The backup directory (mode 0700, files 0600) holds platform.sqlite, packages/ and backup.json, \
-            the manifest with every file's SHA-256 and the row count of every table. Copy it off the machine.
+            commit. The archive (a tar, mode 0600) holds backup.json — every file's SHA-256 and the row count of \
+            every table —, platform.sqlite, packages/ (sealed when the platform has a secrets key) and secrets.json \
+            (sealed). It appears only when complete. Copy it off the machine.
             """
     )
 
     @Option(help: "The data directory `techflunky serve` uses.") var dataDir: String
     @Option(name: .customLong("db"), help: "The database file, when serve was given --db (default: <data-dir>/platform.sqlite).")
     var dbPath: String?
-    @Option(help: "The backup directory to write; it must not exist or be empty.") var to: String
+    @Option(help: "The archive to write, e.g. /backups/techflunky-20261205.tar; it must not exist.") var to: String
 
     func run() throws {
         let database = dbPath ?? URL(fileURLWithPath: dataDir).appendingPathComponent("platform.sqlite").path
         let manifest: BackupManifest
         do {
-            manifest = try PlatformBackup.create(databasePath: database, dataDir: dataDir, to: URL(fileURLWithPath: to))
+            manifest = try PlatformBackup.createArchive(databasePath: database, dataDir: dataDir, to: URL(fileURLWithPath: to))
         } catch let error as BackupError {
             throw CommandFailure(error.description)
         }
         let rows = manifest.tableRows.values.reduce(0, +)
-        let bytes = manifest.files.reduce(Int64(0)) { $0 + $1.bytes }
-        print("Backed up \(database) (\(rows) rows in \(manifest.tableRows.count) tables) and \(manifest.files.count - 1) bundle files, "
-              + "\(ByteCountFormatter.string(fromByteCount: bytes, countStyle: .file)), to \(to)")
+        let bytes = (try? FileManager.default.attributesOfItem(atPath: to)[.size] as? NSNumber)?.int64Value ?? 0
+        let bundleFiles = manifest.files.filter { $0.path.hasPrefix(BackupManifest.packagesDirectoryName + "/") }.count
+        print("Backed up \(database) (\(rows) rows in \(manifest.tableRows.count) tables) and \(bundleFiles) bundle files "
+              + "to \(to) (\(ByteCountFormatter.string(fromByteCount: bytes, countStyle: .file))).")
     }
 }
 
@@ -51,14 +53,15 @@ struct AdminRestoreCommand: ParsableCommand {
         commandName: "restore",
         abstract: "Verify a backup and restore it into a new or empty data directory.",
         discussion: """
-            Verifies before writing anything: the manifest, every file's SHA-256, SQLite's integrity check and the \
+            Takes the archive `techflunky admin backup` writes, or a backup directory an older version wrote. \
+            Verifies before writing anything: that the archive is whole, the manifest, every file's SHA-256, SQLite's integrity check and the \
             row count of every table. A damaged backup is refused and nothing is written. The data directory must \
             not exist or be empty (move the current one aside first); then start `techflunky serve --data-dir` on it.
             With --verify-only, checks the backup and writes nothing.
             """
     )
 
-    @Option(help: "The backup directory `techflunky admin backup` (or serve --backup-dir) wrote.") var from: String
+    @Option(help: "The backup archive `techflunky admin backup` (or serve --backup-dir) wrote, or an older backup directory.") var from: String
     @Option(help: "The data directory to restore into (new or empty).") var dataDir: String?
     @Flag(help: "Only check the backup.") var verifyOnly = false
 

@@ -91,10 +91,13 @@ struct AdminSecretsCommand: ParsableCommand {
 struct AdminRotateKeyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rotate-key",
-        abstract: "Seal every secret again with a new key.",
+        abstract: "Seal every secret and every package bundle file again with a new key.",
         discussion: """
-            Opens every secret with the current key (--secrets-key-file or TECHFLUNKY_SECRETS_KEY) and seals it with \
-            --new-key-file, replacing secrets.json in one step. Then restart serve with the new key and destroy the old one.
+            Opens every secret and every sealed bundle file under packages/ with the current key (--secrets-key-file \
+            or TECHFLUNKY_SECRETS_KEY) and seals it with --new-key-file (bundle files still in the clear are sealed \
+            too), then secrets.json in one step; each bundle file is replaced by a rename, so a run interrupted \
+            anywhere is finished by running it again. Stop serve first (it holds the old key), then start it with \
+            the new key and destroy the old one.
             """
     )
 
@@ -106,9 +109,16 @@ struct AdminRotateKeyCommand: ParsableCommand {
         do {
             let old = try keyOptions.key()
             let new = try SecretKey.load(file: newKeyFile)
+            // Bundle files first, each replaced on its own and skipped when already in the new key; secrets.json last,
+            // in one step: so a run interrupted anywhere is finished by running it again.
+            let files = try PackageStore(dataDir: dataDir).rotate(from: old, to: new)
             let count = try SecretStore(dataDir: dataDir).rotate(from: old, to: new)
-            print("Sealed \(count) secret\(count == 1 ? "" : "s") again with key \(new.id) (was \(old.id)). Restart serve with the new key.")
+            let inNewKey = try PackageStore(dataDir: dataDir).census().sealed[new.id] ?? 0
+            print("Sealed \(count) secret\(count == 1 ? "" : "s") again with key \(new.id) (was \(old.id)); \(inNewKey) package file\(inNewKey == 1 ? " is" : "s are") "
+                  + "sealed with it (\(files) re-sealed now). Start serve with the new key.")
         } catch let error as SecretsError {
+            throw CommandFailure(error.description)
+        } catch let error as SealedBundleError {
             throw CommandFailure(error.description)
         }
     }

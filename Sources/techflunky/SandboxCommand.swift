@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import TechFlunkyText
 import TechFlunkyClient
+import TechFlunkyCore
 import TechFlunkyPlatform
 
 /// `techflunky sandbox …`: the local marketplace the embedded default runs, in its background daemon.
@@ -26,7 +27,13 @@ struct SandboxCommand: AsyncParsableCommand {
     }
 
     struct Status: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show whether the sandbox runs (pid, uptime, URLs, running deployments) and where its data and log are.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show whether the sandbox runs (pid, uptime, URLs, running deployments), where its data and log are, and how its platform is doing.",
+            discussion: """
+                When it runs, the platform's health (GET /api/health): up, degraded or down; the database, the Stripe \
+                and Cloudflare stand-ins; running deployments, payout holds past due, webhooks refused in the last 15 minutes.
+                """
+        )
 
         @OptionGroup var output: OutputOptions
 
@@ -46,6 +53,10 @@ struct SandboxCommand: AsyncParsableCommand {
             var runningDeployments: [LocalSandboxState.RunningDeployment]
             var idleTimeoutSeconds: Double?
             var lastRequestAt: Date?
+            /// The platform's health when it runs and answers.
+            var health: PlatformHealth?
+            /// Why the health could not be read, when it runs but does not answer.
+            var healthError: String?
         }
 
         func run() async throws {
@@ -74,6 +85,17 @@ struct SandboxCommand: AsyncParsableCommand {
                 report.runningDeployments = daemon.runningDeployments
                 report.idleTimeoutSeconds = daemon.idleTimeoutSeconds
                 report.lastRequestAt = daemon.lastRequestAt
+                if report.answering {
+                    do {
+                        let client = PlatformClient(baseURL: daemon.apiURL)
+                        _ = try await EmbeddedMarketplace.signInDemo(client)
+                        report.health = try await client.platformHealth()
+                    } catch {
+                        report.healthError = "\(error)"
+                    }
+                } else {
+                    report.healthError = "the daemon does not answer"
+                }
             }
             if output.json {
                 try TerminalOutput().json(report)
@@ -113,6 +135,11 @@ struct SandboxCommand: AsyncParsableCommand {
                     print("idle exit: after \(SandboxCommand.describe(duration: idle)) with no request and nothing running (\(last))")
                 } else {
                     print("idle exit: off")
+                }
+                if let health = report.health {
+                    for line in SandboxCommand.healthLines(health) { print(line) }
+                } else {
+                    print("health:  unknown (\(TextSanitizer.line(report.healthError ?? "no answer")))")
                 }
             }
         }
@@ -282,6 +309,27 @@ struct SandboxCommand: AsyncParsableCommand {
         let d = total / 86_400, h = (total % 86_400) / 3600, m = (total % 3600) / 60
         let text = [d > 0 ? "\(d)d" : nil, h > 0 ? "\(h)h" : nil, m > 0 ? "\(m)m" : nil].compactMap { $0 }.joined()
         return text.isEmpty ? "\(total)s" : text
+    }
+
+    static func healthLines(_ health: PlatformHealth) -> [String] {
+        let verdict: String = switch health.status {
+        case .ok: "up"
+        case .degraded: "degraded: " + health.problems.map { TextSanitizer.line($0) }.joined(separator: ", ")
+        case .down: "down: " + health.problems.map { TextSanitizer.line($0) }.joined(separator: ", ")
+        }
+        var lines = ["health:  \(verdict)"]
+        let names = ["database": "database", "stripe": "Stripe stand-in", "cloudflare": "Cloudflare stand-in"]
+        for check in health.checks {
+            let name = names[check.name] ?? TextSanitizer.line(check.name)
+            var line = "  \(name.padding(toLength: 20, withPad: " ", startingAt: 0))\(check.ok ? "ok" : "failing")"
+            if let ms = check.milliseconds { line += " (\(ms) ms)" }
+            if !check.ok, let detail = check.detail { line += ": \(TextSanitizer.line(detail))" }
+            lines.append(line)
+        }
+        lines.append("  \("deployments running".padding(toLength: 20, withPad: " ", startingAt: 0))\(health.deploymentsRunning)")
+        lines.append("  \("holds past due".padding(toLength: 20, withPad: " ", startingAt: 0))\(health.holdsPastDue)")
+        lines.append("  \("webhooks refused".padding(toLength: 20, withPad: " ", startingAt: 0))\(health.webhooksRejected) in the last \(Int(PlatformHealth.webhookWindow / 60)) minutes")
+        return lines
     }
 
     static func describe(offset: TimeInterval) -> String {

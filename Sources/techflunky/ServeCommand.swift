@@ -19,7 +19,9 @@ struct ServeCommand: AsyncParsableCommand {
 
             With --sandbox the offline Stripe and Cloudflare stand-ins run in this process on loopback ports (their \
             state under <data-dir>/sandbox), the Stripe settings above are ignored, the demo catalog is loaded, and \
-            /api/sandbox/* can move the clock and pay with the test card.
+            /api/sandbox/* can move the clock and pay with the test card. With --tls-cert too, the Stripe stand-in \
+            delivers its webhooks over HTTPS and checks the certificate against TECHFLUNKY_CACERT, or the \
+            certificate file itself when that is unset (a self-signed certificate).
 
             Stops gracefully on SIGINT or SIGTERM.
             """
@@ -70,8 +72,10 @@ struct ServeCommand: AsyncParsableCommand {
         let dataDir = dataDir ?? Self.defaultDataDir(environment)
         // Sealed secrets fill in what the environment does not set (the environment wins, for one-off overrides).
         let sealed: [String: String]
+        let secretsKey: SecretKey?
         do {
-            sealed = try SecretStore(dataDir: dataDir).secretsForServe(key: SecretKey.resolve(file: secretsKeyFile, environment: environment))
+            secretsKey = try SecretKey.resolve(file: secretsKeyFile, environment: environment)
+            sealed = try SecretStore(dataDir: dataDir).secretsForServe(key: secretsKey)
         } catch let error as SecretsError {
             throw CommandFailure(error.description)
         }
@@ -89,6 +93,7 @@ struct ServeCommand: AsyncParsableCommand {
             httpTransport: CurlHTTPClient()
         )
         configuration.metricsPort = metricsPort
+        configuration.secretsKey = secretsKey
         if let tlsCert, let tlsKey { configuration.tls = PlatformTLS(certificatePath: tlsCert, privateKeyPath: tlsKey) }
         configuration.metricsHost = metricsHost
         if let backupDir {
@@ -98,8 +103,11 @@ struct ServeCommand: AsyncParsableCommand {
         var standIns: SandboxServer?
         if sandbox {
             let clock = MovableClock()
+            // With TLS the stand-in delivers webhooks over HTTPS and verifies this server's certificate: against
+            // TECHFLUNKY_CACERT when set (a private CA), else against the certificate chain itself (self-signed).
+            let webhookCA = tlsCert.map { environment["TECHFLUNKY_CACERT"].flatMap { $0.isEmpty ? nil : $0 } ?? $0 }
             let started = try await StandIns.start(dataDir: URL(fileURLWithPath: dataDir), clock: clock,
-                                                   logger: Logger(label: "techflunky.sandbox"))
+                                                   logger: Logger(label: "techflunky.sandbox"), webhookCABundle: webhookCA)
             started.configure(&configuration, clock: clock)
             started.server.setCloudflarePace(CloudflarePace(name: pace) ?? .realistic)
             standIns = started.server
@@ -113,12 +121,22 @@ struct ServeCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("techflunky serve: Stripe: \(problem)\n".utf8))
             }
         }
+        do {
+            try await serve(configuration, standIns: standIns)
+        } catch let error as SealedBundleError {
+            if let standIns { await standIns.stop() }
+            throw CommandFailure(error.description)
+        }
+    }
+
+    private func serve(_ configuration: PlatformConfiguration, standIns: SandboxServer?) async throws {
         let host = host
         let running = standIns
         let webhookSecret = configuration.stripeWebhookSecret
+        let tlsCert = tlsCert
         try await PlatformServer.run(configuration) { port in
             if let running {
-                await running.setStripeWebhook(url: "http://\(host):\(port)/api/checkout/webhook", secret: webhookSecret)
+                await running.setStripeWebhook(url: "\(tlsCert == nil ? "http" : "https")://\(host):\(port)/api/checkout/webhook", secret: webhookSecret)
                 print("sandbox stand-ins (Stripe, Cloudflare) on \(running.baseURL)")
             }
             print("techflunky platform listening on \(tlsCert == nil ? "http" : "https")://\(host):\(port)")

@@ -127,6 +127,57 @@ final class CommandLineTests: XCTestCase {
         let environ = (try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/environ"))) ?? Data()
         XCTAssertFalse(environ.isEmpty, "the daemon's environment is readable")
         XCTAssertFalse(String(decoding: environ, as: UTF8.self).contains("cf-secret-in-env"), "the daemon never holds the buyer's token")
+
+    /// A running sandbox's health, in `sandbox status` (text and JSON) and in the UI's header, following a
+    /// Stripe stand-in that starts failing.
+    func testSandboxStatusAndTheHeaderReportThePlatformsHealth() throws {
+        let ui = try TmuxSession(command: [BuiltBinary.path])
+        try ui.waitUntil(timeout: 240, description: "the browse pane with listings") {
+            $0.contains("sandbox") && $0.range(of: #"1–\d+ of \d+"#, options: .regularExpression) != nil
+        }
+        let environment = ["HOME": ui.home.path, "XDG_CONFIG_HOME": ui.home.appendingPathComponent("config").path,
+                           "XDG_DATA_HOME": ui.home.appendingPathComponent("data").path]
+        let text = try run(["sandbox", "status"], environment: environment)
+        XCTAssertEqual(text.status, 0, text.output)
+        XCTAssertTrue(text.output.contains("\nhealth:  "), text.output)
+        for line in ["database", "Stripe stand-in", "Cloudflare stand-in", "deployments running", "holds past due", "webhooks refused"] {
+            XCTAssertTrue(text.output.contains("  \(line)"), "\(line):\n\(text.output)")
+        }
+        XCTAssertTrue(text.output.range(of: #"Cloudflare stand-in +ok"#, options: .regularExpression) != nil, text.output)
+
+        // The Stripe stand-in starts answering 503.
+        let instance = try JSONSerialization.jsonObject(with: Data(contentsOf: ui.home.appendingPathComponent("data/techflunky/daemon.json"))) as? [String: Any]
+        let sandbox = try XCTUnwrap(instance?["sandboxURL"] as? String)
+        let fault = Process()
+        fault.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        fault.arguments = ["-sf", "-o", "/dev/null", "-X", "POST", "\(sandbox)/sandbox/faults", "-d", #"{"match": "GET /v1/charges/*", "status": 503}"#]
+        try fault.run()
+        fault.waitUntilExit()
+        XCTAssertEqual(fault.terminationStatus, 0)
+
+        // The platform asks Stripe at most every 10 s: wait for the answer to change.
+        let deadline = Date().addingTimeInterval(30)
+        var health: [String: Any] = [:]
+        while Date() < deadline {
+            let json = try run(["sandbox", "status", "--json"], environment: environment)
+            let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any], json.output)
+            health = report["health"] as? [String: Any] ?? [:]
+            let checks = health["checks"] as? [[String: Any]] ?? []
+            if checks.first(where: { $0["name"] as? String == "stripe" })?["ok"] as? Bool == false { break }
+            Thread.sleep(forTimeInterval: 0.5)
+        }
+        XCTAssertEqual(health["status"] as? String, "degraded", "\(health)")
+        let checks = health["checks"] as? [[String: Any]] ?? []
+        XCTAssertEqual(checks.first { $0["name"] as? String == "stripe" }?["ok"] as? Bool, false, "\(checks)")
+        XCTAssertEqual(checks.first { $0["name"] as? String == "cloudflare" }?["ok"] as? Bool, true, "\(checks)")
+        XCTAssertEqual(checks.first { $0["name"] as? String == "database" }?["ok"] as? Bool, true, "\(checks)")
+        let degraded = try run(["sandbox", "status"], environment: environment)
+        XCTAssertTrue(degraded.output.contains("health:  degraded: Stripe unreachable"), degraded.output)
+        XCTAssertTrue(degraded.output.contains("answers HTTP 503"), degraded.output)
+        // The header follows at its next poll (every 15 s).
+        try ui.waitFor("▲ Stripe unreachable", timeout: 40)
+        try ui.send("Q")
+        try ui.waitFor("[exit 0]")
     }
 
     func testRefusalsExitOneWithoutTheUsageText() throws {

@@ -88,6 +88,10 @@ final class OpenAPIContractTests: XCTestCase {
         let worker = Fixtures.manifest.cloudflare.workers[0]
 
         try assertMatches("APIErrorBody", APIErrorBody(code: "c", message: "m"), in: shapes)
+        let check = PlatformHealth.Check(name: "stripe", ok: false, detail: "answers HTTP 503", milliseconds: 3)
+        try assertMatches("PlatformHealthCheck", check, in: shapes)
+        try assertMatches("PlatformHealth", PlatformHealth(sandbox: true, checkedAt: d, checks: [check], deploymentsRunning: 1, holdsPastDue: 2,
+                                                           webhooksRejected: 3), in: shapes)
         try assertMatches("ManifestProblem", ManifestProblem(path: "p", message: "m"), in: shapes)
         try assertMatches("Money", Money.usd(1), in: shapes)
         try assertMatches("SignupRequest", SignupRequest(email: "e", password: "p", displayName: "n"), in: shapes)

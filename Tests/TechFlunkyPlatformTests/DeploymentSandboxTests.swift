@@ -23,7 +23,7 @@ final class DeploymentSandboxTests: XCTestCase {
 
     /// `fast` lifts the per-account pacing (and the stand-in's own limit) so dozens of deployments
     /// into one account finish quickly; the pacing itself is tested in `CloudflareClientTests`.
-    func makeRig(fast: Bool = false, pace: CloudflarePace = .instant, accountToken: Bool = false) async throws -> Rig {
+    func makeRig(fast: Bool = false, pace: CloudflarePace = .instant, accountToken: Bool = false, bundleKey: SecretKey? = nil) async throws -> Rig {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("deploy-sbx-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         var logger = Logger(label: "test.sandbox")
@@ -44,7 +44,8 @@ final class DeploymentSandboxTests: XCTestCase {
                                  retry: .init(maxAttempts: 3, baseDelay: 0.01, maxDelay: 0.05),
                                  rateLimiter: fast ? CloudflareRateLimiter(policy: .init(refillPerSecond: 10_000, capacity: 10_000)) : CloudflareRateLimiter(),
                                  smokeCheck: .init(attempts: 2, delay: 0.01, certificateWait: 30, certificatePoll: 0.1,
-                                                   rewrite: DeploymentOrchestrator.sandboxSmokeCheckRewrite(sandboxBaseURL: sandbox.baseURL))))
+                                                   rewrite: DeploymentOrchestrator.sandboxSmokeCheckRewrite(sandboxBaseURL: sandbox.baseURL)),
+                                 bundleKey: bundleKey))
         let client = CloudflareClient(baseURL: sandbox.cloudflareAPIBase, accountId: accountId, token: CloudflareAPIToken(token), transport: curl)
         return Rig(sandbox: sandbox, token: token, accountId: accountId, deploy: deploy, client: client, network: http)
     }
@@ -113,6 +114,94 @@ final class DeploymentSandboxTests: XCTestCase {
                 try queue.close()
             }
         }
+    }
+
+    /// A bundle installed with a key lies sealed on disk, and a deployment still gets its real content: the
+    /// migrations ran in the D1 file and the uploaded Worker is the seller's code.
+    func testSealedBundleIsNotInTheClearOnDiskAndDeploysItsRealContent() async throws {
+        let key = SecretKey.generate()
+        let rig = try await makeRig(fast: true, bundleKey: key)
+        defer { Task { await rig.sandbox.stop() } }
+        let source = rig.deploy.dir.appendingPathComponent("bundle-source")
+        try DeploymentTestBundle.write(to: source)
+        let store = PackageStore(dataDir: rig.deploy.dir.appendingPathComponent("data").path, key: key)
+        try store.install(slug: "shop", from: source)
+        let stored = store.bundleDirectory(slug: "shop")
+        let paths = ["migrations/0001_init.sql", "migrations/0002_plans.sql", "workers/api/index.js", "workers/api/lib/ok.js"]
+        for path in paths {
+            let plain = try Data(contentsOf: source.appendingPathComponent(path))
+            let onDisk = try Data(contentsOf: stored.appendingPathComponent(path))
+            XCTAssertNil(onDisk.range(of: plain), "\(path) is not in the clear")
+            XCTAssertNil(onDisk.range(of: Data(String(decoding: plain, as: UTF8.self).prefix(12).utf8)), "\(path): not even its start")
+            XCTAssertEqual(SealedBundleFile.keyId(of: onDisk), key.id, path)
+            let mode = (try FileManager.default.attributesOfItem(atPath: stored.appendingPathComponent(path).path)[.posixPermissions] as? NSNumber)?.intValue
+            XCTAssertEqual(mode, 0o600, path)
+        }
+        XCTAssertEqual(try store.census(), PackageStore.SealingCensus(plain: 0, sealed: [key.id: paths.count]))
+        // The manifest stays readable: the listing's page publishes it.
+        XCTAssertEqual(try store.manifest(slug: "shop").slug, "shop")
+
+        await rig.deploy.orders.add(DeployableOrder(id: "ord_sealed0001", buyerId: "acct_buyer", listingSlug: "shop", state: .paid, bundleDirectory: stored))
+        let d = try await run(rig, order: "ord_sealed0001")
+        XCTAssertEqual(d.state, .succeeded, d.lastMessage ?? "")
+        let database = try XCTUnwrap(d.resources.first { $0.kind == "d1_database" })
+        let queue = try DatabaseQueue(path: rig.sandbox.d1DatabaseFile(uuid: database.id).path)
+        let columns = try await queue.read { try String.fetchAll($0, sql: "SELECT name FROM pragma_table_info('customers') ORDER BY cid") }
+        XCTAssertEqual(columns, ["id", "email", "plan"], "both sealed migrations ran as the seller wrote them")
+        try queue.close()
+        // What the stand-in stored of the upload, read from its own database (its script download answers with a
+        // content type Cloudflare's document does not list, which the contract check would count against us).
+        let script = try XCTUnwrap(d.resources.first { $0.kind == "worker_script" }).name
+        let standIn = try DatabaseQueue(path: rig.deploy.dir.deletingLastPathComponent().appendingPathComponent("sandbox/sandbox.sqlite").path)
+        let scriptJSON = try await standIn.read { try Data.fetchOne($0, sql: "SELECT json FROM cf_object WHERE kind = 'script' AND name = ?", arguments: [script]) }
+        try standIn.close()
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: XCTUnwrap(scriptJSON)) as? [String: Any])
+        let modules = try XCTUnwrap(object["modules"] as? [[String: Any]])
+        var uploaded: [Data] = []
+        for module in modules {
+            if let content = module["content"] as? String, let bytes = Data(base64Encoded: content) { uploaded.append(bytes) }
+        }
+        XCTAssertEqual(uploaded.count, 2, "both modules were uploaded")
+        for path in ["workers/api/index.js", "workers/api/lib/ok.js"] {
+            let plain = try Data(contentsOf: source.appendingPathComponent(path))
+            XCTAssertTrue(uploaded.contains(plain), "\(path): the Worker module is the seller's code, opened")
+        }
+    }
+
+    /// A platform started with another key (or none) refuses a sealed bundle before it creates anything, and says
+    /// which key the bundle needs.
+    func testSealedBundleWithTheWrongKeyIsRefusedWithTheKeysNamed() async throws {
+        let sealing = SecretKey.generate(), other = SecretKey.generate()
+        let rig = try await makeRig(fast: true, bundleKey: other)
+        defer { Task { await rig.sandbox.stop() } }
+        let source = rig.deploy.dir.appendingPathComponent("bundle-source")
+        try DeploymentTestBundle.write(to: source)
+        let store = PackageStore(dataDir: rig.deploy.dir.appendingPathComponent("data").path, key: sealing)
+        try store.install(slug: "shop", from: source)
+        await rig.deploy.orders.add(DeployableOrder(id: "ord_wrongkey01", buyerId: "acct_buyer", listingSlug: "shop", state: .paid,
+                                                    bundleDirectory: store.bundleDirectory(slug: "shop")))
+        do {
+            _ = try await rig.deploy.orchestrator.start(DeployRequest(orderId: "ord_wrongkey01", cloudflare: credentials(rig)), buyerId: "acct_buyer")
+            XCTFail("a bundle sealed with another key must be refused")
+        } catch let error as DeploymentError {
+            XCTAssertTrue(error.description.contains("sealed with key \(sealing.id)"), error.description)
+            XCTAssertTrue(error.description.contains("platform's key is \(other.id)"), error.description)
+        }
+        let account = try await rig.sandbox.cloudflareResources(accountId: rig.accountId)
+        XCTAssertEqual(account["workers"]?.arrayValue ?? [], [], "nothing was created")
+        XCTAssertThrowsError(try DeploymentPackage.load(from: store.bundleDirectory(slug: "shop"))) { error in
+            XCTAssertTrue("\(error)".contains("the platform has no key"), "\(error)")
+        }
+        // A flipped byte in a sealed file is named as damage, not as a wrong key.
+        let migration = store.bundleDirectory(slug: "shop").appendingPathComponent("migrations/0001_init.sql")
+        var bytes = try Data(contentsOf: migration)
+        bytes[bytes.count - 3] ^= 0x40
+        try bytes.write(to: migration)
+        let package = try DeploymentPackage.load(from: store.bundleDirectory(slug: "shop"), key: sealing)
+        XCTAssertThrowsError(try package.file("migrations/0001_init.sql")) { error in
+            XCTAssertTrue("\(error)".contains("was changed or damaged"), "\(error)")
+        }
+        XCTAssertEqual(String(decoding: try package.file("workers/api/lib/ok.js"), as: UTF8.self), "export const ok = () => new Response('ok');")
     }
 
     func testFaultAtEachStepThenRetrySucceedsWithNoDuplicateResource() async throws {

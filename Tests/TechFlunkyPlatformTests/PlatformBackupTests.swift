@@ -62,9 +62,9 @@ final class PlatformBackupTests: XCTestCase {
         try SecretStore(dataDir: services.configuration.dataDir).set("STRIPE_SECRET_KEY", "sk_test_in_backup", key: secretsKey)
         try await waitFor(50)
         let before = committed.all
-        let backup = fixture.harness.directory.appendingPathComponent("backups/one")
+        let backup = fixture.harness.directory.appendingPathComponent("backups/one.tar")
         let manifest = try await onThread {
-            try PlatformBackup.create(databasePath: services.configuration.dbPath, dataDir: services.configuration.dataDir, to: backup)
+            try PlatformBackup.createArchive(databasePath: services.configuration.dbPath, dataDir: services.configuration.dataDir, to: backup)
         }
         // The server's writes go on after (and during) the copy.
         try await waitFor(committed.all.count + 20)
@@ -72,9 +72,9 @@ final class PlatformBackupTests: XCTestCase {
         try await writer.value
         let after = committed.all
 
-        XCTAssertEqual(try permissions(backup), 0o700)
-        for file in manifest.files { XCTAssertEqual(try permissions(backup.appendingPathComponent(file.path)), 0o600, file.path) }
-        XCTAssertEqual(try permissions(backup.appendingPathComponent(BackupManifest.fileName)), 0o600)
+        XCTAssertEqual(try permissions(backup), 0o600, "one file, for its owner only")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: backup.deletingLastPathComponent().path), ["one.tar"],
+                       "nothing but the archive is left beside it")
         XCTAssertTrue(manifest.files.contains { $0.path == "packages/shop/techflunky.json" }, "\(manifest.files.map(\.path))")
         let inBackup = try XCTUnwrap(manifest.tableRows["orders"])
         XCTAssertGreaterThanOrEqual(inBackup, before.count, "every order committed before the backup is in it")
@@ -83,6 +83,7 @@ final class PlatformBackupTests: XCTestCase {
         let restored = fixture.harness.directory.appendingPathComponent("restored")
         try PlatformBackup.restore(from: backup, into: restored)
         XCTAssertEqual(try permissions(restored), 0o700)
+        for file in manifest.files { XCTAssertEqual(try permissions(restored.appendingPathComponent(file.path)), 0o600, file.path) }
         var configuration = fixture.harness.configuration
         configuration.dbPath = restored.appendingPathComponent("platform.sqlite").path
         configuration.dataDir = restored.path
@@ -196,8 +197,76 @@ final class PlatformBackupTests: XCTestCase {
         }
         let left = try FileManager.default.contentsOfDirectory(atPath: schedule.directory.path).sorted()
         XCTAssertEqual(left, made.suffix(2).map(\.lastPathComponent))
-        XCTAssertEqual(left.first, "techflunky-20260921T161320Z")
+        XCTAssertEqual(left.first, "techflunky-20260921T161320Z.tar")
         for name in left { XCTAssertNoThrow(try PlatformBackup.verify(schedule.directory.appendingPathComponent(name))) }
+    }
+
+    /// One file that `tar` reads too; every kind of damage to it is refused before anything is written.
+    func testABackupArchiveRoundTripsAndADamagedOneIsRefusedWithNothingWritten() async throws {
+        let fixture = try await makeFixture()
+        defer { fixture.harness.cleanUp() }
+        let services = fixture.services
+        // A path longer than a tar header holds (a pax record carries it).
+        let longPath = "assets/" + String(repeating: "market-research-", count: 8) + "2026.pdf"
+        let bundle = services.packages.bundleDirectory(slug: "shop")
+        try FileManager.default.createDirectory(at: bundle.appendingPathComponent("assets"), withIntermediateDirectories: true)
+        try Data("quarterly figures".utf8).write(to: bundle.appendingPathComponent(longPath))
+        let backups = fixture.harness.directory.appendingPathComponent("backups")
+        let archive = backups.appendingPathComponent("good.tar")
+        let manifest = try PlatformBackup.createArchive(databasePath: services.configuration.dbPath, dataDir: services.configuration.dataDir, to: archive)
+        XCTAssertTrue(manifest.files.contains { $0.path == "packages/shop/\(longPath)" })
+        XCTAssertThrowsError(try PlatformBackup.createArchive(databasePath: services.configuration.dbPath, dataDir: services.configuration.dataDir, to: archive),
+                             "an existing backup is never overwritten")
+        let verified = try PlatformBackup.verify(archive)
+        XCTAssertEqual(verified.files, manifest.files)
+        XCTAssertEqual(verified.tableRows, manifest.tableRows)
+
+        // The system's tar reads it, manifest first.
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/tar") {
+            let tar = Process()
+            tar.executableURL = URL(fileURLWithPath: "/usr/bin/tar")
+            tar.arguments = ["-tf", archive.path]
+            let pipe = Pipe()
+            tar.standardOutput = pipe
+            try tar.run()
+            let listing = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            tar.waitUntilExit()
+            XCTAssertEqual(tar.terminationStatus, 0)
+            let files = listing.split(separator: "\n").map(String.init).filter { !$0.hasSuffix("/") }
+            XCTAssertEqual(files, [BackupManifest.fileName] + manifest.files.map(\.path))
+        }
+
+        let restored = fixture.harness.directory.appendingPathComponent("restored")
+        try PlatformBackup.restore(from: archive, into: restored)
+        XCTAssertEqual(try Data(contentsOf: restored.appendingPathComponent("packages/shop/\(longPath)")), Data("quarterly figures".utf8))
+        XCTAssertEqual(try PlatformBackup.inspect(restored.appendingPathComponent("platform.sqlite")), manifest.tableRows)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: restored.appendingPathComponent(BackupManifest.fileName).path))
+
+        let bytes = try Data(contentsOf: archive)
+        let target = fixture.harness.directory.appendingPathComponent("target")
+        func assertRefused(_ name: String, _ damaged: Data, _ expected: (BackupError) -> Bool, line: UInt = #line) throws {
+            let url = backups.appendingPathComponent(name)
+            try damaged.write(to: url)
+            XCTAssertThrowsError(try PlatformBackup.verify(url), line: line)
+            XCTAssertThrowsError(try PlatformBackup.restore(from: url, into: target), line: line) { error in
+                XCTAssertTrue((error as? BackupError).map(expected) ?? false, "\(error)", line: line)
+                XCTAssertTrue("\(error)".contains("nothing was changed"), "\(error)", line: line)
+            }
+            XCTAssertFalse(FileManager.default.fileExists(atPath: target.path), "nothing restored", line: line)
+            let leftovers = try FileManager.default.contentsOfDirectory(atPath: fixture.harness.directory.path).filter { $0.hasPrefix(".techflunky-restore") }
+            XCTAssertEqual(leftovers, [], "nothing unpacked is left behind", line: line)
+        }
+        try assertRefused("truncated.tar", bytes.prefix(bytes.count / 2)) { if case .archiveDamaged = $0 { true } else { false } }
+        try assertRefused("no-end.tar", bytes.prefix(bytes.count - 1024)) { if case .archiveDamaged = $0 { true } else { false } }
+        var header = bytes
+        header[5] ^= 0x01  // in the first entry's name
+        try assertRefused("header.tar", header) { if case .archiveDamaged = $0 { true } else { false } }
+        // Flipped bytes inside the database's content: the archive is whole, the manifest's checksum is not met.
+        let databaseHeader = try XCTUnwrap(bytes.range(of: Data("platform.sqlite\0".utf8))).lowerBound
+        var content = bytes
+        for i in (databaseHeader + 512 + 4096)..<(databaseHeader + 512 + 4096 + 64) { content[i] ^= 0xA5 }
+        try assertRefused("content.tar", content) { if case .checksumMismatch("platform.sqlite") = $0 { true } else { false } }
+        try assertRefused("not-a-backup.tar", Data("just some text, not an archive".utf8)) { if case .archiveDamaged = $0 { true } else { false } }
     }
 
     private func rewriteManifest(_ dir: URL, _ change: (inout BackupManifest) throws -> Void) throws {

@@ -117,7 +117,7 @@ final class BrowsePaneTests: XCTestCase {
         await d.press(.char("/"))
         await d.type("inv")
         // Nothing is sent while typing; only the last timer counts.
-        XCTAssertEqual(d.pendingTimers.count, 3)
+        XCTAssertEqual(d.paneTimers.count, 3)
         var queries = await service.queries
         XCTAssertEqual(queries.count, 1)
         await d.fireTimers()
@@ -134,9 +134,9 @@ final class BrowsePaneTests: XCTestCase {
         await d.press(.ctrl("u"))
         await d.type("rec")
         await d.fireTimers()
-        XCTAssertEqual(d.heldRequests.count, 2)
-        let (newerID, newer) = d.heldRequests[1]
-        let (olderID, older) = d.heldRequests[0]
+        XCTAssertEqual(d.heldPaneRequests.count, 2)
+        let (newerID, newer) = d.heldPaneRequests[1]
+        let (olderID, older) = d.heldPaneRequests[0]
         await d.answer(newerID, newer)
         await d.answer(olderID, older)
         XCTAssertEqual(d.browse.items.map(\.title), ["Recipe box"])

@@ -93,6 +93,8 @@ extension InMemoryMarketplace {
         // What the test says the buyer bought (nothing unless `setBought`).
         case .orders: .orders(bought)
         case .payouts: .payouts(PayoutsResponse(payouts: [], totals: [], now: Date(timeIntervalSince1970: 1_700_000_000)))
+        case .platformHealth:
+            if let health { .platformHealth(health) } else { throw notHere("platformHealth") }
         // Checkout, deployments, seller accounts, the sandbox, and any request added later.
         // Named by its case only: a deploy request carries the buyer's token.
         default: throw notHere(String(String(describing: request).prefix { $0 != "(" }))

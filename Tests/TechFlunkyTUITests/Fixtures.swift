@@ -48,6 +48,9 @@ actor InMemoryMarketplace: MarketplaceService {
     init(listings: [ListingSummary]) { catalog = listings }
 
     func setFailNext(_ failure: ServiceFailure?) { failNext = failure }
+    /// What `GET /api/health` answers; nil refuses it, as a platform without the endpoint would.
+    var health: PlatformHealth?
+    func setHealth(_ value: PlatformHealth?) { health = value }
     /// Like the platform, count search matches only up to this many and then say "at least".
     var searchCountLimit: Int?
     func setSearchCountLimit(_ limit: Int?) { searchCountLimit = limit }
@@ -154,6 +157,10 @@ struct UIDriver {
     }
 
     var screen: String { AppRenderer.render(state).text }
+
+    /// Timers and held requests of the panes, without the header's health poll (which runs beside them in a sandbox).
+    var paneTimers: [TimerID] { pendingTimers.filter { $0 != state.healthTimer } }
+    var heldPaneRequests: [(RequestID, ServiceRequest)] { heldRequests.filter { $0.1 != .platformHealth } }
 
     var browse: BrowsePane { state.tabs[0].panes[0] as! BrowsePane }
 }

@@ -11,13 +11,14 @@ public enum BackupError: Error, CustomStringConvertible, Equatable {
     case integrityCheckFailed(String)
     case rowCountMismatch(table: String, expected: Int, found: Int)
     case notADatabase(String)
+    case archiveDamaged(path: String, detail: String)
     case failed(String)
 
     public var description: String {
         let refused = "The backup is damaged and was not restored; nothing was changed. Restore an older backup."
         switch self {
         case let .destinationNotEmpty(path):
-            return "\(path) is not empty: restore into a new or empty directory (move the current data aside first), or back up into a new directory."
+            return "\(path) is not empty: restore into a new or empty directory (move the current data aside first), or back up to a new file or directory."
         case let .sourceMissing(path):
             return "no platform database at \(path): give the data directory `techflunky serve` uses (--data-dir) or the database file (--db)."
         case let .manifestUnreadable(path, detail):
@@ -34,6 +35,8 @@ public enum BackupError: Error, CustomStringConvertible, Equatable {
             return "the backup's table \(table) has \(found) rows where the manifest recorded \(expected). \(refused)"
         case let .notADatabase(detail):
             return "the backup's database cannot be opened (\(detail)). \(refused)"
+        case let .archiveDamaged(path, detail):
+            return "\(path) is not an intact backup archive: \(detail). \(refused)"
         case let .failed(detail):
             return detail
         }

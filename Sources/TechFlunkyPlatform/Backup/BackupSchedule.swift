@@ -1,8 +1,9 @@
 import Foundation
 import Logging
 
-/// `serve --backup-dir DIR --backup-every 24h --backup-keep 14`: a backup into `DIR/techflunky-<UTC time>` at
-/// start and then every interval, keeping the newest `keep`. Names sort by time, so pruning is by name.
+/// `serve --backup-dir DIR --backup-every 24h --backup-keep 14`: a backup archive `DIR/techflunky-<UTC time>.tar`
+/// at start and then every interval, keeping the newest `keep` (backup directories an older version left there
+/// count too). Names sort by time, so pruning is by name.
 public struct BackupSchedule: Sendable {
     public static let prefix = "techflunky-"
     public var directory: URL
@@ -19,14 +20,9 @@ public struct BackupSchedule: Sendable {
     @discardableResult
     public func runOnce(databasePath: String, dataDir: String, now: Date = Date()) throws -> URL {
         try PlatformBackup.createPrivateDirectory(directory)
-        let target = directory.appendingPathComponent(Self.name(for: now), isDirectory: true)
-        do {
-            try PlatformBackup.create(databasePath: databasePath, dataDir: dataDir, to: target, now: now)
-        } catch {
-            // A half-written backup has no manifest and would never restore; do not leave it looking like one.
-            try? FileManager.default.removeItem(at: target)
-            throw error
-        }
+        let target = directory.appendingPathComponent(Self.name(for: now) + ".tar")
+        // Nothing is left behind by a failure: the archive appears only when whole.
+        try PlatformBackup.createArchive(databasePath: databasePath, dataDir: dataDir, to: target, now: now)
         try prune()
         return target
     }

@@ -66,20 +66,71 @@ public enum PlatformBackup {
         return manifest
     }
 
-    /// Checks a backup without changing anything: manifest, checksums, integrity check, row counts.
+    /// Makes a backup as one archive file at `file` (which must not exist): the backup directory's files in a
+    /// tar (`BackupArchive`), the manifest first. Built in a directory beside `file` and renamed into place when
+    /// whole, so `file` is either a complete backup or absent.
+    @discardableResult
+    public static func createArchive(databasePath: String, dataDir: String, to file: URL, now: Date = Date()) throws -> BackupManifest {
+        let fm = FileManager.default
+        guard !fm.fileExists(atPath: file.path) else { throw BackupError.destinationNotEmpty(file.path) }
+        let parent = file.deletingLastPathComponent()
+        try createPrivateDirectory(parent)
+        let staging = parent.appendingPathComponent(".techflunky-backup-\(UUID().uuidString)", isDirectory: true)
+        let partial = parent.appendingPathComponent(".\(file.lastPathComponent).partial-\(UUID().uuidString)")
+        defer {
+            try? fm.removeItem(at: staging)
+            try? fm.removeItem(at: partial)
+        }
+        let manifest = try create(databasePath: databasePath, dataDir: dataDir, to: staging, now: now)
+        try BackupArchive.write(from: staging, paths: [BackupManifest.fileName] + manifest.files.map(\.path), to: partial)
+        // link(2) then unlink: unlike rename it never replaces a file that appeared meanwhile.
+        // (A file system without hard links gets a rename.)
+        if link(partial.path, file.path) != 0 {
+            let failure = errno
+            if failure == EEXIST { throw BackupError.destinationNotEmpty(file.path) }
+            guard failure == EPERM || failure == ENOTSUP || failure == EOPNOTSUPP, rename(partial.path, file.path) == 0 else {
+                throw BackupError.failed("cannot create \(file.path): \(String(cString: strerror(failure)))")
+            }
+        }
+        return manifest
+    }
+
+    /// Whether `backup` is a backup archive (a file) rather than a backup directory (the older form).
+    static func isArchive(_ backup: URL) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: backup.path, isDirectory: &isDirectory) && !isDirectory.boolValue
+    }
+
+    /// Unpacks an archive into a new directory inside `parent`, runs `body` on it and removes it again.
+    static func withUnpacked<T>(_ archive: URL, in parent: URL, _ body: (URL) throws -> T) throws -> T {
+        let unpacked = parent.appendingPathComponent(".techflunky-restore-unpacked-\(UUID().uuidString)", isDirectory: true)
+        defer { try? FileManager.default.removeItem(at: unpacked) }
+        try BackupArchive.extract(archive, into: unpacked)
+        return try body(unpacked)
+    }
+
+    /// Checks a backup (an archive, or a backup directory) without changing anything: manifest, checksums,
+    /// integrity check, row counts. An archive is unpacked into a temporary directory to be checked.
     @discardableResult
     public static func verify(_ backup: URL) throws -> BackupManifest {
+        if isArchive(backup) {
+            return try withUnpacked(backup, in: FileManager.default.temporaryDirectory) { try verifyDirectory($0, reportedAs: backup) }
+        }
+        return try verifyDirectory(backup, reportedAs: backup)
+    }
+
+    static func verifyDirectory(_ backup: URL, reportedAs original: URL) throws -> BackupManifest {
         let manifestURL = backup.appendingPathComponent(BackupManifest.fileName)
         let manifest: BackupManifest
         do {
             manifest = try decoder.decode(BackupManifest.self, from: Data(contentsOf: manifestURL))
         } catch {
-            throw BackupError.manifestUnreadable(path: backup.path, detail: (error as? DecodingError).map { "\($0)" } ?? error.localizedDescription)
+            throw BackupError.manifestUnreadable(path: original.path, detail: (error as? DecodingError).map { "\($0)" } ?? error.localizedDescription)
         }
         guard manifest.format == BackupManifest.currentFormat else { throw BackupError.unsupportedFormat(manifest.format) }
         guard manifest.database != nil else { throw BackupError.fileMissing(BackupManifest.databaseFileName) }
         for file in manifest.files {
-            guard isSafeRelativePath(file.path) else { throw BackupError.manifestUnreadable(path: backup.path, detail: "it names `\(file.path)`") }
+            guard isSafeRelativePath(file.path) else { throw BackupError.manifestUnreadable(path: original.path, detail: "it names `\(file.path)`") }
             let url = backup.appendingPathComponent(file.path)
             guard FileManager.default.fileExists(atPath: url.path) else { throw BackupError.fileMissing(file.path) }
             guard try sha256(of: url) == file.sha256 else { throw BackupError.checksumMismatch(file.path) }
@@ -96,9 +147,9 @@ public enum PlatformBackup {
 
     /// Verifies `backup`, then restores it as the data directory `dataDir` (new or empty): the database as
     /// `dataDir/platform.sqlite`, the bundles under `dataDir/packages`.
+    /// `backup` is an archive (unpacked beside `dataDir` first, and checked there) or a backup directory.
     @discardableResult
     public static func restore(from backup: URL, into dataDir: URL) throws -> BackupManifest {
-        let manifest = try verify(backup)
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
         let exists = fm.fileExists(atPath: dataDir.path, isDirectory: &isDirectory)
@@ -109,6 +160,16 @@ public enum PlatformBackup {
         }
         let parent = dataDir.deletingLastPathComponent()
         try fm.createDirectory(at: parent, withIntermediateDirectories: true)
+        if isArchive(backup) {
+            return try withUnpacked(backup, in: parent) { try restoreDirectory($0, reportedAs: backup, into: dataDir, exists: exists) }
+        }
+        return try restoreDirectory(backup, reportedAs: backup, into: dataDir, exists: exists)
+    }
+
+    static func restoreDirectory(_ backup: URL, reportedAs original: URL, into dataDir: URL, exists: Bool) throws -> BackupManifest {
+        let manifest = try verifyDirectory(backup, reportedAs: original)
+        let fm = FileManager.default
+        let parent = dataDir.deletingLastPathComponent()
         let staging = parent.appendingPathComponent(".techflunky-restore-\(UUID().uuidString)", isDirectory: true)
         do {
             try createPrivateDirectory(staging)

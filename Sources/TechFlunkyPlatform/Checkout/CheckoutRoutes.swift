@@ -17,7 +17,7 @@ enum CheckoutRoutes {
             if let key, key.isEmpty || key.count > 255 {
                 throw PlatformError.badRequest("Idempotency-Key must be 1 to 255 characters", field: "Idempotency-Key")
             }
-            let baseURL = services.configuration.publicBaseURL ?? "http://\(request.head.authority ?? "\(services.configuration.host):\(services.configuration.port)")"
+            let baseURL = services.configuration.publicBaseURL ?? "\(services.configuration.tls == nil ? "http" : "https")://\(request.head.authority ?? "\(services.configuration.host):\(services.configuration.port)")"
             guard let key else {
                 return try await createSession(body, account: account, baseURL: baseURL, services: services).response(from: request, context: context)
             }

@@ -57,14 +57,18 @@ public actor DeploymentOrchestrator {
         public var retry: RetryPolicy
         public var rateLimiter: CloudflareRateLimiter
         public var smokeCheck: SmokeCheckPolicy
+        /// Opens the bundle files `PackageStore` sealed (the platform's secrets key); nil when it has none.
+        public var bundleKey: SecretKey?
 
         public init(cloudflareAPIBase: String, transport: any HTTPTransport, retry: RetryPolicy = .cloudflare,
-                    rateLimiter: CloudflareRateLimiter = CloudflareRateLimiter(), smokeCheck: SmokeCheckPolicy = SmokeCheckPolicy()) {
+                    rateLimiter: CloudflareRateLimiter = CloudflareRateLimiter(), smokeCheck: SmokeCheckPolicy = SmokeCheckPolicy(),
+                    bundleKey: SecretKey? = nil) {
             self.cloudflareAPIBase = cloudflareAPIBase
             self.transport = transport
             self.retry = retry
             self.rateLimiter = rateLimiter
             self.smokeCheck = smokeCheck
+            self.bundleKey = bundleKey
         }
     }
 
@@ -272,7 +276,7 @@ public actor DeploymentOrchestrator {
 
     private func loadPackage(_ order: DeployableOrder) throws -> DeploymentPackage {
         do {
-            return try DeploymentPackage.load(from: order.bundleDirectory)
+            return try DeploymentPackage.load(from: order.bundleDirectory, key: configuration.bundleKey)
         } catch {
             throw DeploymentError.packageUnavailable(String(describing: error))
         }

@@ -30,7 +30,8 @@ public struct DeploymentService: Sendable {
         }
         let orchestrator = DeploymentOrchestrator(
             store: store, publisher: MeteredDeploymentPublisher(wrapping: hub, metrics: metrics), clock: configuration.clock,
-            orders: orders, configuration: .init(cloudflareAPIBase: configuration.cloudflareAPIBase, transport: http, smokeCheck: smoke),
+            orders: orders, configuration: .init(cloudflareAPIBase: configuration.cloudflareAPIBase, transport: http, smokeCheck: smoke,
+                                                  bundleKey: configuration.secretsKey),
             logger: logger)
         return DeploymentService(store: store, hub: hub, orchestrator: orchestrator, heartbeatInterval: configuration.sseHeartbeatInterval)
     }

@@ -1,3 +1,4 @@
+import Synchronization
 import CoreMetrics
 import Foundation
 import Prometheus
@@ -36,6 +37,8 @@ public final class PlatformMetrics: Sendable {
         var value: Date? { lock.withLock { date } }
         func touch() { lock.withLock { date = Date() } }
     }
+    /// When webhooks were refused lately (bounded): the health endpoint's "webhooks failing".
+    private let rejectionTimes = Mutex<[Date]>([])
 
     public init() {
         registry = PrometheusCollectorRegistry()
@@ -131,6 +134,18 @@ public final class PlatformMetrics: Sendable {
     /// A webhook refused before it was applied: `reason` is a fixed word (signature_mismatch, stale_timestamp, …).
     public func webhookRejected(reason: String) {
         CoreMetrics.Counter(label: Name.webhooksRejected, dimensions: [("reason", reason)], factory: factory).increment()
+        rejectionTimes.withLock { times in
+            times.append(Date())
+            if times.count > 10_000 { times.removeFirst(times.count - 10_000) }
+        }
+    }
+
+    /// Webhook deliveries refused since `date` (wall-clock time), for `GET /api/health`.
+    public func webhooksRejected(since date: Date) -> Int {
+        rejectionTimes.withLock { times in
+            times.removeAll { $0 < date }
+            return times.count
+        }
     }
 
     public func webhookDeduplicated() {

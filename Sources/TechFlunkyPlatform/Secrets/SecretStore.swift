@@ -61,6 +61,7 @@ public struct SecretStore: Sendable {
     /// Opens every secret with `old` and seals it again with `new`; the file is replaced at once, so it is
     /// never half in one key and half in the other.
     public func rotate(from old: SecretKey, to new: SecretKey) throws -> Int {
+        guard exists else { return 0 }
         let values = try open(key: old)
         try write(try values.reduce(into: [:]) { result, entry in result[entry.key] = try Self.seal(entry.value, name: entry.key, key: new) })
         return values.count

@@ -75,6 +75,6 @@ enum SellerRoutes {
     }
 
     static func baseURL(_ request: Request, _ services: PlatformServices) -> String {
-        services.configuration.publicBaseURL ?? "http://\(request.head.authority ?? "\(services.configuration.host):\(services.configuration.port)")"
+        services.configuration.publicBaseURL ?? "\(services.configuration.tls == nil ? "http" : "https")://\(request.head.authority ?? "\(services.configuration.host):\(services.configuration.port)")"
     }
 }

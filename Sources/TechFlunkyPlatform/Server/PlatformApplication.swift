@@ -27,11 +27,13 @@ public enum PlatformApplication {
         CheckoutRoutes.register(on: api, root: root, services: services)
         StripeWebhookRoutes.register(on: api, services: services)
         OrderRoutes.register(on: api, services: services)
+        OrderAssetRoutes.register(on: api, services: services)
         SellerRoutes.register(on: api, services: services)
         SellerOnboardingPages.register(on: root)
         PublishingRoutes.register(on: api, services: services)
         SandboxRoutes.register(on: api, services: services)
         DeploymentRoutes.register(on: api, services: services)
+        PlatformHealthRoutes.register(on: api, services: services)
         return router
     }
 

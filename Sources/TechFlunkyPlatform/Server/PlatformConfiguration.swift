@@ -65,6 +65,10 @@ public struct PlatformConfiguration: Sendable, CustomStringConvertible {
     /// write, so this also bounds how long `techflunky_sse_watchers` counts a gone one (about two intervals).
     public var sseHeartbeatInterval: Double = 10
 
+    /// The key of `secrets.json` (`--secrets-key-file`, `TECHFLUNKY_SECRETS_KEY`): package bundles are sealed with
+    /// it at rest and opened with it when deployed. Nil stores bundles in the clear. Memory only.
+    public var secretsKey: SecretKey?
+
     /// Scheduled backups (`serve --backup-dir`); nil takes none.
     public var backupSchedule: BackupSchedule?
 

@@ -128,8 +128,16 @@ public enum PlatformServer {
             return source
         }
         defer { reload?.cancel() }
+        // SIGINT/SIGTERM shut down gracefully, but not for ever: an idle HTTP/2 connection whose client never
+        // answers the GOAWAY (libcurl keeps one open between requests) would otherwise hold `serve` up indefinitely.
+        var groupConfiguration = ServiceGroupConfiguration(services: [.init(service: app)], gracefulShutdownSignals: [.sigterm, .sigint],
+                                                           logger: services.logger)
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(5)
+        let serverGroup = ServiceGroup(configuration: groupConfiguration)
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.runService() }
+            group.addTask {
+                do { try await serverGroup.run() } catch is CancellationError {}
+            }
             if let metricsPort = configuration.metricsPort {
                 let host = configuration.metricsHost
                 let metrics = MetricsServer.build(services: services, host: host, port: metricsPort) { port in
@@ -153,6 +161,15 @@ public enum PlatformServer {
         }
         if configuration.stripeWebhookSecret.isEmpty {
             services.logger.warning("no webhook secret: Stripe events will be refused (set STRIPE_WEBHOOK_SECRET)")
+        }
+        // Bundles this platform could not open stop the start (not the first deployment that needs one); with a
+        // key, bundles stored before it was given are sealed now.
+        let sealedNow = try services.packages.prepareForServing()
+        if sealedNow > 0 {
+            services.logger.notice("package bundle files sealed at rest", metadata: ["files": "\(sealedNow)", "key": "\(services.packages.key?.id ?? "")"])
+        }
+        if services.packages.key == nil, !configuration.sandboxMode {
+            services.logger.notice("package bundles are stored in the clear: give --secrets-key-file (or TECHFLUNKY_SECRETS_KEY) to seal them at rest")
         }
         // What a previous process left running is marked interrupted before anyone can ask about it.
         // (Routers built without a server, as in `app.test(.router)`, recover on the orchestrator's first call.)

@@ -13,6 +13,8 @@ public struct PlatformServices: Sendable {
     public let passwordHasher: PasswordHasher
     public let accounts: any AccountStore
     let loginThrottle = LoginThrottle()
+    /// Whether Stripe and Cloudflare answer, for `GET /api/health` (cached a few seconds); tests replace it.
+    var reachability = ServiceReachability()
     public let catalog: any CatalogStore
     /// Encoded `GET /api/listings` pages until the catalog changes.
     let listingPages = ListingPageCache()
@@ -50,7 +52,7 @@ public struct PlatformServices: Sendable {
         self.passwordHasher = PasswordHasher(rounds: configuration.passwordRounds)
         self.accounts = SQLiteAccountStore(database: database)
         self.catalog = SQLiteCatalogStore(database: database)
-        self.packages = PackageStore(dataDir: configuration.dataDir)
+        self.packages = PackageStore(dataDir: configuration.dataDir, key: configuration.secretsKey)
         let orderStore = SQLiteOrderStore(database: database, packages: packages)
         self.orders = orderStore
         self.orderAccess = orderStore

@@ -24,6 +24,9 @@ public struct SandboxConfiguration: Sendable {
     public var clock: MovableClock
     /// How long Cloudflare calls and certificates take; `SandboxServer.setCloudflarePace` changes it while serving.
     public var cloudflarePace: CloudflarePace
+    /// A PEM file of the certificates to trust when webhooks go to an HTTPS endpoint (`serve --sandbox --tls-cert`
+    /// with a private or self-signed certificate); nil trusts the system's. Verification stays on either way.
+    public var webhookCABundlePath: String?
 
     public init(dataDir: URL, stripeWebhookURL: String? = nil, stripeWebhookSecret: String = "whsec_sandbox_secret",
                 stripeSecretKey: String? = nil, host: String = "127.0.0.1", port: Int = 0, webhookMaxAttempts: Int = 12,

@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
+import TechFlunkyHTTP
 import Synchronization
 
 /// The offline Stripe and Cloudflare stand-ins, served in-process by one Hummingbird application on a
@@ -218,7 +219,9 @@ struct SandboxParts: Sendable {
             StripeWebhookDeliverer.Endpoint(url: $0, secret: configuration.stripeWebhookSecret)
         }
         deliverer = StripeWebhookDeliverer(database: database, clock: clock, endpoint: endpoint, logger: configuration.logger,
-                                           maxAttempts: configuration.webhookMaxAttempts)
+                                           maxAttempts: configuration.webhookMaxAttempts,
+                                           transport: CurlHTTPClient(configuration: .init(timeouts: HTTPTimeouts(connect: 5, total: 10), retry: .never,
+                                                                                          caBundlePath: configuration.webhookCABundlePath)))
         stripe = StripeStandIn(database: database, clock: clock, secretKey: configuration.stripeSecretKey, deliverer: deliverer)
         cloudflare = try CloudflareStandIn(database: database, clock: clock, rateLimit: configuration.cloudflareRateLimit,
                                            pace: configuration.cloudflarePace)

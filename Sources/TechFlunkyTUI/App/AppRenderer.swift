@@ -57,7 +57,20 @@ public enum AppRenderer {
         let account = state.account.map { $0.displayName.isEmpty ? $0.email : $0.displayName } ?? state.environment.accountLabel
         let right = (account.map { TextLayout.truncate(TextSanitizer.line($0), to: 30) + "  " } ?? "") + connection + " "
         let rw = DisplayWidth.of(right)
-        if state.width - rw > x + 1 {
+        var drawRight = state.width - rw > x + 1
+        // The sandbox's health takes the room between. A problem matters more than the account's name: when it
+        // would get fewer than 16 cells, the right side gives its room up.
+        if state.platformIsSandbox, let health = state.platformHealth {
+            var room = (drawRight ? state.width - rw - 1 : state.width - 1) - (x + 2)
+            if health.status != .ok, drawRight, room < 16 {
+                drawRight = false
+                room = state.width - 1 - (x + 2)
+            }
+            if let badge = PlatformHealthBadge.text(health, width: room) {
+                canvas.write(badge, x: x + 2, y: 0, style: health.status == .ok ? .header : CellStyle(.header, bold: true))
+            }
+        }
+        if drawRight {
             canvas.write(right, x: state.width - rw, y: 0, style: .header)
         }
     }

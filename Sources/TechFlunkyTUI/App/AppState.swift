@@ -30,6 +30,11 @@ public struct AppState: Sendable {
     /// The next id for requests and timers (shared by all panes so ids never collide).
     public var nextID = 1
     var meRequest: RequestID?
+    /// The sandbox platform's health (`GET /api/health`), refreshed every `healthInterval`; nil until known.
+    public var platformHealth: PlatformHealth?
+    var healthRequest: RequestID?
+    var healthTimer: TimerID?
+    public static let healthInterval: Duration = .seconds(15)
 
     public init(width: Int, height: Int, environment: UIEnvironment, themes: ThemeSet = ThemeSet(),
                 now: Date = Date(), tabRoots: (TabKind) -> any Pane = PaneFactory.root(for:)) {

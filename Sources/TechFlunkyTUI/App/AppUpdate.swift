@@ -49,6 +49,8 @@ public enum AppUpdate {
             state.now = now
             state.frame &+= 1
             return broadcast(&state, message)
+        case let .timerFired(id) where id == state.healthTimer:
+            return requestHealth(&state)
         case .timerFired, .subscription:
             return broadcast(&state, message)
         case let .response(id, result):
@@ -63,16 +65,33 @@ public enum AppUpdate {
                 case let .success(.me(me)):
                     state.account = me.account
                     state.platformIsSandbox = me.sandbox
+                    // The sandbox's header shows the platform's health; a real platform's is its operator's business.
+                    if me.sandbox, state.healthTimer == nil { return requestHealth(&state) }
                 case let .failure(failure):
                     state.status = .error("Could not load your account: \(failure.message)")
                 default: break
                 }
                 return []
             }
+            if id == state.healthRequest {
+                state.healthRequest = nil
+                // Unknown rather than stale when it cannot be read (the connection indicator says why).
+                if case let .success(.platformHealth(health)) = result { state.platformHealth = health } else { state.platformHealth = nil }
+                return []
+            }
             return broadcast(&state, message)
         case let .mouse(event):
             return handleMouse(&state, event)
         }
+    }
+
+    /// Asks for the platform's health and for a timer to ask again.
+    static func requestHealth(_ state: inout AppState) -> [Effect] {
+        let request = RequestID(state.nextID), timer = TimerID(state.nextID + 1)
+        state.nextID += 2
+        state.healthRequest = request
+        state.healthTimer = timer
+        return [.request(request, .platformHealth), .timer(timer, after: AppState.healthInterval)]
     }
 
     // MARK: Keys

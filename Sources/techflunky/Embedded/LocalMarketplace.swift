@@ -83,17 +83,20 @@ struct StandIns: Sendable {
     let webhookSecret: String
 
     /// Starts the stand-ins on a loopback port, their state under `<dataDir>/sandbox`, on the platform's clock.
-    static func start(dataDir: URL, clock: MovableClock, logger: Logger) async throws -> StandIns {
+    /// `webhookCABundle`: what to trust when the platform's webhook endpoint is HTTPS (`serve --sandbox --tls-cert`).
+    static func start(dataDir: URL, clock: MovableClock, logger: Logger, webhookCABundle: String? = nil) async throws -> StandIns {
         let webhookSecret = "whsec_" + LocalMarketplace.randomHex(24)
         let stripeKey = "sk_test_" + LocalMarketplace.randomHex(24)
-        let server = try await SandboxServer.start(SandboxConfiguration(
+        var configuration = SandboxConfiguration(
             dataDir: dataDir.appendingPathComponent("sandbox"),
             stripeWebhookSecret: webhookSecret,
             stripeSecretKey: stripeKey,
             host: "127.0.0.1",
             logger: logger,
             clock: MovableClock(following: clock)
-        ))
+        )
+        configuration.webhookCABundlePath = webhookCABundle
+        let server = try await SandboxServer.start(configuration)
         return StandIns(server: server, stripeSecretKey: stripeKey, webhookSecret: webhookSecret)
     }
 
