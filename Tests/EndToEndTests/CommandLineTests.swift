@@ -127,6 +127,7 @@ final class CommandLineTests: XCTestCase {
         let environ = (try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/environ"))) ?? Data()
         XCTAssertFalse(environ.isEmpty, "the daemon's environment is readable")
         XCTAssertFalse(String(decoding: environ, as: UTF8.self).contains("cf-secret-in-env"), "the daemon never holds the buyer's token")
+    }
 
     /// A running sandbox's health, in `sandbox status` (text and JSON) and in the UI's header, following a
     /// Stripe stand-in that starts failing.
