@@ -77,7 +77,7 @@ final class OpenAPIContractTests: XCTestCase {
         let listingText = PublishListingRequest(title: "T", tagline: "t", description: "d", category: "SaaS", askingPrice: .usd(1),
                                                 monthlyRevenue: .usd(1), monthlyProfit: .usd(1), ageMonths: 1, techStack: [], monthlyVisitors: 1)
         let fullEvent = DeploymentEvent(seq: 1, deploymentId: "d", kind: .resource, at: d, state: .running, step: .createBuckets,
-                                        stepState: .running, message: "m", errorCode: 1, resource: Fixtures.resource, url: "https://x.workers.dev")
+                                        stepState: .running, message: "m", errorCode: 1, resource: Fixtures.resource, removed: true, url: "https://x.workers.dev")
         var deployment = Fixtures.deployment
         deployment.url = "https://x.workers.dev"
         var order = Fixtures.order
