@@ -40,11 +40,13 @@ public final class CloudflareStandIn: Sendable {
     private let pace: Mutex<CloudflarePace>
 
     init(database: SandboxDatabase, clock: MovableClock, rateLimit: Int, pace: CloudflarePace = .instant) throws {
+        // The throwing part first: Swift 6.3's optimiser crashes (CopyPropagation, -O) on a class init that
+        // throws after a `Mutex` field is set, when it cleans up the half-built object.
+        d1 = try D1DatabaseFiles(directory: database.directory.appendingPathComponent("d1"))
         self.database = database
         self.clock = clock
         self.rateLimit = rateLimit
         self.pace = Mutex(pace)
-        d1 = try D1DatabaseFiles(directory: database.directory.appendingPathComponent("d1"))
     }
 
     var timestamp: String { WireTime.iso(clock.now()) }
