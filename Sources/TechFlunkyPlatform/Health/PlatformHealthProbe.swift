@@ -34,14 +34,10 @@ enum PlatformHealthProbe {
     }
 
     static func counts(_ database: PlatformDatabase, now: Date) async throws -> (running: Int, pastDue: Int) {
-        let dueBefore = StoredTime.encode(now.addingTimeInterval(-PlatformHealth.pastDueGrace))
+        let dueBefore = now.addingTimeInterval(-PlatformHealth.pastDueGrace)
         return try await database.pool.read { db in
             let running = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM deployments WHERE state IN ('queued', 'running', 'provisioned', 'rolling_back')") ?? 0
-            let pastDue = try Int.fetchOne(db, sql: """
-                SELECT COUNT(*) FROM orders
-                WHERE state IN ('paid', 'in_review') AND hold_frozen_reason IS NULL AND hold_until <= ?
-                """, arguments: [dueBefore]) ?? 0
-            return (running, pastDue)
+            return (running, try SQLiteOrderStore.countHoldsPastDue(db, dueBefore: dueBefore))
         }
     }
 

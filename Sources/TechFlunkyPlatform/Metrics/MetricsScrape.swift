@@ -34,10 +34,7 @@ enum MetricsScrape {
                 GROUP BY hold
                 """, arguments: [nowMillis])
             for row in rows { byState[row["hold"]] = row["n"] }
-            let pastDue = try Int.fetchOne(db, sql: """
-                SELECT COUNT(*) FROM orders
-                WHERE state IN ('paid', 'in_review') AND hold_frozen_reason IS NULL AND hold_until <= ?
-                """, arguments: [nowMillis]) ?? 0
+            let pastDue = try SQLiteOrderStore.countHoldsPastDue(db, dueBefore: now)
             return PlatformMetrics.Snapshot(holdsByState: byState, holdsPastDue: pastDue, activeListings: 0)
         }
     }

@@ -158,6 +158,15 @@ public struct SQLiteOrderStore: OrderStore, DeploymentOrderAccess {
 
     // MARK: Holds
 
+    /// Holds whose review ended at or before `dueBefore`, not frozen and not yet released, refunded or disputed:
+    /// the one count `/metrics` and `/api/health` report as "past due".
+    static func countHoldsPastDue(_ db: Database, dueBefore: Date) throws -> Int {
+        try Int.fetchOne(db, sql: """
+            SELECT COUNT(*) FROM orders
+            WHERE state IN ('paid', 'in_review') AND hold_frozen_reason IS NULL AND hold_until <= ?
+            """, arguments: [StoredTime.encode(dueBefore)]) ?? 0
+    }
+
     public func dueForRelease(now: Date) async throws -> [(order: StoredOrder, destination: String)] {
         try await database.pool.read { db in
             try Row.fetchAll(db, sql: """
