@@ -81,6 +81,17 @@ final class AccountRoutesTests: XCTestCase {
             let badEmail = try await signup(#"{"email": "not-an-email", "password": "long enough", "displayName": "X"}"#)
             XCTAssertEqual(badEmail.errorBody?.error.field, "email")
 
+            // Lengths are counted as docs/openapi.yaml counts them (code points, JSON Schema's minLength): four
+            // "é" written with a combining accent are four characters on screen but eight code points.
+            let combining = try await signup(#"{"email": "c@y.z", "password": "e\u0301e\u0301e\u0301e\u0301", "displayName": "C"}"#)
+            XCTAssertEqual(combining.status, .created)
+            let tooLong = try await signup(#"{"email": "l@y.z", "password": "\#(String(repeating: "p", count: 1025))", "displayName": "L"}"#)
+            XCTAssertEqual(tooLong.errorBody?.error.field, "password")
+            // A display name of whitespace alone is empty once trimmed (the schema's pattern says so too).
+            let blankName = try await signup(#"{"email": "b@y.z", "password": "long enough", "displayName": "\u000b"}"#)
+            XCTAssertEqual(blankName.status, .unprocessableContent)
+            XCTAssertEqual(blankName.errorBody?.error.field, "displayName")
+
             let first = try await signup(#"{"email": "x@y.z", "password": "long enough", "displayName": "X"}"#)
             XCTAssertEqual(first.status, .created)
             let duplicate = try await signup(#"{"email": "X@y.z", "password": "long enough", "displayName": "X"}"#)

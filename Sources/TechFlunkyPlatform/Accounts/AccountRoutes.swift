@@ -81,11 +81,14 @@ enum AccountValidation {
         guard email.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
               !email.contains(where: { $0.isWhitespace || $0.isNewline })
         else { throw PlatformError.validation("enter an email address like name@example.com", field: "email") }
-        guard password.count >= minimumPasswordLength else {
+        // Counted in Unicode scalars, as JSON Schema's minLength/maxLength count (docs/openapi.yaml): a "\r\n" or
+        // an accented letter written with a combining mark is one Character but two scalars.
+        let scalars = password.unicodeScalars.count
+        guard scalars >= minimumPasswordLength else {
             throw PlatformError.validation("the password needs at least \(minimumPasswordLength) characters", field: "password")
         }
-        guard password.utf8.count <= maximumPasswordLength else {
-            throw PlatformError.validation("the password is longer than \(maximumPasswordLength) bytes", field: "password")
+        guard scalars <= maximumPasswordLength else {
+            throw PlatformError.validation("the password is longer than \(maximumPasswordLength) characters", field: "password")
         }
         guard (1...100).contains(displayName.count) else {
             throw PlatformError.validation("the display name needs 1 to 100 characters", field: "displayName")
