@@ -328,6 +328,9 @@ struct SandboxCommand: AsyncParsableCommand {
         }
         lines.append("  \("deployments running".padding(toLength: 20, withPad: " ", startingAt: 0))\(health.deploymentsRunning)")
         lines.append("  \("holds past due".padding(toLength: 20, withPad: " ", startingAt: 0))\(health.holdsPastDue)")
+        if let waiting = health.holdsAwaitingPayouts, waiting > 0 {
+            lines.append("  \("holds due, waiting".padding(toLength: 20, withPad: " ", startingAt: 0))\(waiting) (their sellers have not finished Stripe onboarding)")
+        }
         lines.append("  \("webhooks refused".padding(toLength: 20, withPad: " ", startingAt: 0))\(health.webhooksRejected) in the last \(Int(PlatformHealth.webhookWindow / 60)) minutes")
         return lines
     }

@@ -46,6 +46,10 @@ final class PlatformHealthTests: XCTestCase {
         var services = try harness.services()
         services.reachability = ServiceReachability(connect: network.connect)
         let order = try await Webhook.pendingOrder(services)
+        // The seller has finished Stripe onboarding, so the scheduler could release the hold when it is due.
+        try await services.database.pool.write { db in
+            try db.execute(sql: "UPDATE accounts SET stripe_account_id = 'acct_health_seller', payouts_enabled = 1 WHERE id = ?", arguments: [order.sellerId])
+        }
         let buyer = try await XCTUnwrapAsync(try await services.accounts.account(id: order.buyerId))
         let token = try await AccountRoutes.startSession(for: buyer, services: services).token
 
@@ -101,6 +105,17 @@ final class PlatformHealthTests: XCTestCase {
         XCTAssertEqual(report.status, .degraded)
         XCTAssertEqual(report.checks.first { $0.name == "cloudflare" }?.detail, "connection refused")
         XCTAssertEqual(report.problems, ["Cloudflare unreachable", "1 hold past due"], "refused webhooks are counted per process")
+        XCTAssertEqual(report.holdsAwaitingPayouts, 0)
+
+        // The same hold, its seller's payouts switched off (onboarding not finished): the scheduler rightly waits,
+        // so it is counted apart and is no alarm.
+        try await reopened.database.pool.write { db in
+            try db.execute(sql: "UPDATE accounts SET payouts_enabled = 0 WHERE id = ?", arguments: [order.sellerId])
+        }
+        let waiting = await PlatformHealthProbe.run(reopened)
+        XCTAssertEqual(waiting.holdsPastDue, 0)
+        XCTAssertEqual(waiting.holdsAwaitingPayouts, 1)
+        XCTAssertEqual(waiting.problems, ["Cloudflare unreachable"])
     }
 
     func testTheStatusRule() {

@@ -41,19 +41,25 @@ public struct PlatformHealth: Codable, Sendable, Hashable {
     public var checks: [Check]
     /// Deployments queued, running, waiting for a certificate or rolling back.
     public var deploymentsRunning: Int
-    /// Payout holds whose review ended more than `pastDueGrace` ago, not frozen, still not released.
+    /// Payout holds whose review ended more than `pastDueGrace` ago, not frozen, still not released although their
+    /// seller can receive payouts: the release scheduler is stuck or Stripe refuses the transfers.
     public var holdsPastDue: Int
+    /// Holds as above whose seller has not finished Stripe onboarding (payouts not enabled yet): they are released
+    /// once the seller can receive them. A normal state of the marketplace, so it does not make the status degraded.
+    /// Absent from a platform that does not tell the two apart.
+    public var holdsAwaitingPayouts: Int?
     /// Stripe webhook deliveries refused (bad or missing signature, stale, not configured) in the last `webhookWindow`.
     public var webhooksRejected: Int
 
     public init(version: String = TechFlunkyVersion.current, sandbox: Bool, checkedAt: Date, checks: [Check],
-                deploymentsRunning: Int, holdsPastDue: Int, webhooksRejected: Int) {
+                deploymentsRunning: Int, holdsPastDue: Int, holdsAwaitingPayouts: Int = 0, webhooksRejected: Int) {
         self.version = version
         self.sandbox = sandbox
         self.checkedAt = checkedAt
         self.checks = checks
         self.deploymentsRunning = deploymentsRunning
         self.holdsPastDue = holdsPastDue
+        self.holdsAwaitingPayouts = holdsAwaitingPayouts
         self.webhooksRejected = webhooksRejected
         status = Self.status(checks: checks, holdsPastDue: holdsPastDue, webhooksRejected: webhooksRejected)
     }

@@ -10,10 +10,10 @@ enum PlatformHealthProbe {
         let configuration = services.configuration
         let now = services.clock.now()
         var checks: [PlatformHealth.Check] = []
-        var running = 0, pastDue = 0
+        var running = 0, pastDue = 0, awaitingPayouts = 0
         let started = ContinuousClock.now
         do {
-            (running, pastDue) = try await counts(services.database, now: now)
+            (running, pastDue, awaitingPayouts) = try await counts(services.database, now: now)
             checks.append(.init(name: "database", ok: true, milliseconds: milliseconds(since: started)))
         } catch {
             checks.append(.init(name: "database", ok: false, detail: "\(error)", milliseconds: milliseconds(since: started)))
@@ -30,14 +30,15 @@ enum PlatformHealthProbe {
         }
         checks += await [stripe, cloudflare]
         return PlatformHealth(sandbox: configuration.sandboxMode, checkedAt: now, checks: checks, deploymentsRunning: running,
-                              holdsPastDue: pastDue, webhooksRejected: services.metrics.webhooksRejected(since: Date().addingTimeInterval(-PlatformHealth.webhookWindow)))
+                              holdsPastDue: pastDue, holdsAwaitingPayouts: awaitingPayouts, webhooksRejected: services.metrics.webhooksRejected(since: Date().addingTimeInterval(-PlatformHealth.webhookWindow)))
     }
 
-    static func counts(_ database: PlatformDatabase, now: Date) async throws -> (running: Int, pastDue: Int) {
+    static func counts(_ database: PlatformDatabase, now: Date) async throws -> (running: Int, pastDue: Int, awaitingPayouts: Int) {
         let dueBefore = now.addingTimeInterval(-PlatformHealth.pastDueGrace)
         return try await database.pool.read { db in
             let running = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM deployments WHERE state IN ('queued', 'running', 'provisioned', 'rolling_back')") ?? 0
-            return (running, try SQLiteOrderStore.countHoldsPastDue(db, dueBefore: dueBefore))
+            let holds = try SQLiteOrderStore.countDueHolds(db, dueBefore: dueBefore)
+            return (running, holds.pastDue, holds.awaitingPayouts)
         }
     }
 

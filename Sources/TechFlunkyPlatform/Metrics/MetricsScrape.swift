@@ -34,7 +34,7 @@ enum MetricsScrape {
                 GROUP BY hold
                 """, arguments: [nowMillis])
             for row in rows { byState[row["hold"]] = row["n"] }
-            let pastDue = try SQLiteOrderStore.countHoldsPastDue(db, dueBefore: now)
+            let pastDue = try SQLiteOrderStore.countDueHolds(db, dueBefore: now).pastDue
             return PlatformMetrics.Snapshot(holdsByState: byState, holdsPastDue: pastDue, activeListings: 0)
         }
     }

@@ -158,13 +158,23 @@ public struct SQLiteOrderStore: OrderStore, DeploymentOrderAccess {
 
     // MARK: Holds
 
-    /// Holds whose review ended at or before `dueBefore`, not frozen and not yet released, refunded or disputed:
-    /// the one count `/metrics` and `/api/health` report as "past due".
-    static func countHoldsPastDue(_ db: Database, dueBefore: Date) throws -> Int {
-        try Int.fetchOne(db, sql: """
-            SELECT COUNT(*) FROM orders
-            WHERE state IN ('paid', 'in_review') AND hold_frozen_reason IS NULL AND hold_until <= ?
-            """, arguments: [StoredTime.encode(dueBefore)]) ?? 0
+    /// Holds whose review ended at or before `dueBefore`, not frozen and not yet released, refunded or disputed,
+    /// split as the release scheduler sees them: `pastDue` are holds it could release and has not (a stuck scheduler
+    /// or Stripe refusing transfers: an operator's alarm, the one count `/metrics` and `/api/health` report as "past
+    /// due"); `awaitingPayouts` wait for their seller to finish Stripe onboarding (payouts enabled), which the
+    /// scheduler rightly skips: the seller's business, not the platform's failure.
+    static func countDueHolds(_ db: Database, dueBefore: Date) throws -> (pastDue: Int, awaitingPayouts: Int) {
+        let row = try Row.fetchOne(db, sql: """
+            SELECT
+              COALESCE(SUM(CASE WHEN accounts.stripe_account_id IS NOT NULL AND accounts.payouts_enabled = 1 THEN 1 ELSE 0 END), 0) AS ready,
+              COUNT(*) AS due
+            FROM orders JOIN accounts ON accounts.id = orders.seller_id
+            WHERE orders.state IN ('paid', 'in_review') AND orders.hold_frozen_reason IS NULL AND orders.hold_until <= ?
+              AND orders.charge_id IS NOT NULL
+            """, arguments: [StoredTime.encode(dueBefore)])
+        let ready: Int = row?["ready"] ?? 0
+        let due: Int = row?["due"] ?? 0
+        return (ready, due - ready)
     }
 
     public func dueForRelease(now: Date) async throws -> [(order: StoredOrder, destination: String)] {
