@@ -483,7 +483,7 @@ public struct BrowsePane: Pane {
 
     // MARK: Rendering
 
-    /// The columns, dropped in this order when the terminal is narrow (as htop and k9s do): Age, Multiple, Profit/mo,
+    /// The columns, dropped in this order when the terminal is narrow (as htop and k9s do): Rev 12 mo, Age, Multiple, Profit/mo,
     /// Rev/mo, Listed, then Category; Title and Price always stay. Category is made whole before Title grows (its
     /// minimum is its widest name, up to 18 cells, so a narrow terminal drops a number column before it cuts a
     /// category); Title then takes what is left, up to its widest title.
@@ -500,6 +500,8 @@ public struct BrowsePane: Pane {
             TableColumn("Multiple", .fixed(8), alignRight: true, dropPriority: 5),
             // When the listing went up: the default sort is newest, so the order of the rows should show.
             TableColumn("Listed", .fixed(6), alignRight: true, dropPriority: 2),
+            // Twelve months of revenue as a sparkline: the first column to go on a narrower terminal.
+            TableColumn("Rev 12 mo", .fixed(12), dropPriority: 7),
         ]
     }
 
@@ -508,7 +510,8 @@ public struct BrowsePane: Pane {
     static func cells(_ l: ListingSummary, now: Date = Date(), owned: Bool = false) -> [String] {
         [(owned ? "✓ " : "") + l.title, l.category, l.askingPrice.formattedWhole, l.monthlyRevenue.formattedCompact,
          l.monthlyProfit.formattedCompact, DisplayFormat.shortAge(months: l.ageMonths), DisplayFormat.multiple(l.multiple),
-         DisplayFormat.since(l.createdAt, now: now)]
+         DisplayFormat.since(l.createdAt, now: now),
+         l.revenueSparkline.map { Sparkline.text($0, width: ListingHistory.sparklineMonths) } ?? ""]
     }
 
     public func render(into canvas: inout Canvas, area: Rect, _ ctx: RenderContext) {

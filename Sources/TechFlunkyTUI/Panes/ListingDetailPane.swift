@@ -121,6 +121,11 @@ public struct ListingDetailPane: Pane {
         out.append(metric("Category", TextSanitizer.line(s.category)))
         if !s.techStack.isEmpty { out.append(metric("Tech", TextSanitizer.line(s.techStack.joined(separator: ", ")))) }
         out.append(.blank)
+        if let history = listing?.history, !history.isEmpty {
+            out.append(StyledLine("History · \(history.count) month\(history.count == 1 ? "" : "s")", CellStyle(.header, bold: true)))
+            out += HistoryCharts.lines(history, currency: s.monthlyRevenue.currency, width: width)
+            out.append(.blank)
+        }
 
         out.append(StyledLine("Price breakdown", CellStyle(.header, bold: true)))
         if let split = try? feePolicy.split(s.askingPrice) {
