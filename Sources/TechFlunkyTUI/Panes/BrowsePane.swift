@@ -192,7 +192,7 @@ public struct BrowsePane: Pane {
             KeyBinding([.char("r")], "reload", .reload, footer: isFailed),
             KeyBinding([.char("m")], "mark to compare", .mark, footer: false, disabled: isLoaded ? nil : "nothing to mark yet"),
             KeyBinding([.char("C")], "compare marked", .compare, footer: marked.count >= 2,
-                       disabled: marked.count >= 2 ? nil : "mark 2 to \(ListingComparison.maxListings) listings with m to compare them"),
+                       disabled: marked.count >= 2 ? nil : "mark 2 to \(ListingComparison.maxListings) listings with m first"),
         ] + (appliedQuery.isEmpty ? [] : [
             // Esc backs out of an applied search (it never quits the app).
             KeyBinding([.escape], "clear search", .cancelSearch, footer: false),

@@ -143,10 +143,14 @@ public struct HistoryChart: Sendable, Hashable {
         }
         func place(_ text: String, at start: Int) {
             let chars = Array(text)
-            let from = max(0, min(start, plotWidth - chars.count))
-            let to = from + chars.count
-            guard to <= plotWidth, !taken[max(0, from - 1)..<min(plotWidth, to + 1)].contains(true) else { return }
-            for (k, c) in chars.enumerated() { row[from + k] = c; taken[from + k] = true }
+            // Where it belongs, or up to two cells to the right when a neighbour is in the way.
+            for shift in 0...2 {
+                let from = max(0, min(start + shift, plotWidth - chars.count))
+                let to = from + chars.count
+                guard to <= plotWidth, !taken[max(0, from - 1)..<min(plotWidth, to + 1)].contains(true) else { continue }
+                for (k, c) in chars.enumerated() { row[from + k] = c; taken[from + k] = true }
+                return
+            }
         }
         let names = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         func short(_ index: Int) -> String { "\(names[index % 12]) \(String(format: "%02d", (index / 12) % 100))" }
