@@ -31,15 +31,16 @@ final class DueDiligenceJourneyTests: XCTestCase {
 
         // Before purchase: VenueFinder's business plan is a preview.
         try ui.send("/")
-        try ui.type("venue")
+        try ui.type("venuefinder")
         try ui.send("Enter")
-        try ui.waitUntil(timeout: 20, description: "VenueFinder found") { $0.contains("VenueFinder") && !$0.contains("of 48") }
+        try ui.waitUntil(timeout: 20, description: "VenueFinder alone") { $0.contains("VenueFinder") && $0.contains("1–1 of 1") }
+        try ui.send("g")
         try ui.send("Enter")
         try ui.waitFor("History · ")
         try ui.send("v")
-        let preview = try ui.waitFor("Buy the business to read the rest")
+        let preview = try ui.waitFor("more lines after purchase")
         XCTAssertTrue(preview.contains("Business plan — VenueFinder"), preview)
-        XCTAssertTrue(preview.contains("more lines after purchase"), preview)
+        XCTAssertTrue(preview.contains("preview: the first"), preview)
         try ui.send("Escape")
         try ui.send("Escape")
         try ui.send("Escape")
@@ -48,7 +49,8 @@ final class DueDiligenceJourneyTests: XCTestCase {
         try ui.send("/")
         try ui.type("badgekit")
         try ui.send("Enter")
-        try ui.waitUntil(timeout: 20, description: "BadgeKit found") { $0.contains("BadgeKit") && !$0.contains("of 48") }
+        try ui.waitUntil(timeout: 20, description: "BadgeKit alone") { $0.contains("BadgeKit") && $0.contains("1–1 of 1") }
+        try ui.send("g")
         try ui.send("Enter")
         try ui.waitFor("You own this business")
         try ui.send("v")
@@ -61,7 +63,7 @@ final class DueDiligenceJourneyTests: XCTestCase {
         // And downloads it: 0600 files in the directory named.
         let orders = try TmuxSession.techflunky(["orders", "--json"], home: ui.home)
         let json = try JSONSerialization.jsonObject(with: Data(orders.utf8)) as? [String: Any]
-        let order = (json?["orders"] as? [[String: Any]])?.first { ($0["listingSlug"] as? String) == "badgekit" }?["id"] as? String
+        let order = (json?["orders"] as? [[String: Any]])?.first { ($0["listingSlug"] as? String) == "status-badge" }?["id"] as? String
         let id = try XCTUnwrap(order, orders)
         let directory = ui.home.appendingPathComponent("assets")
         let printed = try TmuxSession.techflunky(["assets", "download", id, "--dir", directory.path], home: ui.home)
