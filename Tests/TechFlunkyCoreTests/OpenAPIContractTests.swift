@@ -113,6 +113,8 @@ final class OpenAPIContractTests: XCTestCase {
         try assertMatches("SellerSummary", Fixtures.seller, in: shapes)
         try assertMatches("ListingSummary", summary, in: shapes)
         try assertMatches("MonthlyFigures", figures, in: shapes)
+        try assertMatches("BusinessDocument", BusinessDocument.make(kind: "businessPlan", fileName: "p.md", format: .markdown, text: "a\nb\n",
+                                                                    percent: 50, whole: false), in: shapes)
         try assertMatches("ListingPage", ListingPage(items: [], nextCursor: "c", total: 10_000, totalIsLowerBound: true), in: shapes)
         try assertMatches("BusinessAsset", Fixtures.listing.assets[0], in: shapes)
         try assertMatches("Listing", listing, in: shapes)

@@ -1,10 +1,5 @@
 import ArgumentParser
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
 import TechFlunkyClient
 import TechFlunkyCore
 import TechFlunkyText
@@ -39,7 +34,12 @@ struct AssetsDownloadCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let written = try await connection.withClient(signedIn: true) { client in try await download(client) }
+        let written: [Written]
+        do {
+            written = try await connection.withClient(signedIn: true) { client in try await download(client) }
+        } catch let error as AssetFileWriter.Failure {
+            throw CommandFailure(error.description)
+        }
         let out = TerminalOutput()
         if output.json { return try out.json(["files": written]) }
         for file in written {
@@ -78,64 +78,4 @@ enum ListingDetailNames {
         for c in kind { if c.isUppercase, !out.isEmpty { out += " " + c.lowercased() } else { out.append(c) } }
         return out
     }
-}
-
-/// Writing downloaded files safely: a plain name inside the chosen directory, created new (no following a link an
-/// attacker left there), 0600.
-enum AssetFileWriter {
-    /// Letters, digits, `.`, `-`, `_` of the name's last component, without leading dots; `fallback` when nothing is left.
-    static func safeName(_ name: String, fallback: String) -> String {
-        let last = name.split(separator: "/").last.map(String.init) ?? name
-        var kept = String(last.unicodeScalars.filter { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0)) }
-            .map(Character.init))
-        while kept.hasPrefix(".") { kept.removeFirst() }
-        kept = String(kept.prefix(120))
-        if kept.isEmpty {
-            let safeFallback = String(fallback.unicodeScalars.filter { $0.isASCII && CharacterSet.alphanumerics.contains($0) }.map(Character.init))
-            return safeFallback.isEmpty ? "asset" : safeFallback
-        }
-        return kept
-    }
-
-    static func makeDirectory(_ directory: URL) throws {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else { throw CommandFailure("\(directory.path) is a file, not a directory") }
-            return
-        }
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        } catch {
-            throw CommandFailure("cannot make \(directory.path): \(error.localizedDescription)")
-        }
-    }
-
-    static func write(_ data: Data, to target: URL, in directory: URL, replacing: Bool) throws {
-        // The name has no `/` and is not `.` or `..` (safeName), so the file is directly inside the directory.
-        guard target.deletingLastPathComponent().standardizedFileURL.path == directory.standardizedFileURL.path else {
-            throw CommandFailure("refusing to write \(target.path): outside \(directory.path)")
-        }
-        if replacing { unlink(target.path) }
-        let fd = open(target.path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard fd >= 0 else {
-            let reason = errno == EEXIST ? "it already exists (use --force to replace it)" : String(cString: strerror(errno))
-            throw CommandFailure("cannot write \(target.path): \(reason)")
-        }
-        defer { close(fd) }
-        try data.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let n = posixWrite(fd, buffer.baseAddress!.advanced(by: offset), buffer.count - offset)
-                guard n > 0 else { throw CommandFailure("cannot write \(target.path): \(String(cString: strerror(errno)))") }
-                offset += n
-            }
-        }
-        fchmod(fd, 0o600)
-    }
-
-    #if canImport(Glibc)
-    static let posixWrite = Glibc.write
-    #else
-    static let posixWrite = Darwin.write
-    #endif
 }
