@@ -46,6 +46,7 @@ extension PlatformClient: MarketplaceService {
         case let .sandboxPay(orderId): try await sandboxPaid(orderId: orderId)
         case let .advanceSandboxClock(seconds): .sandboxClock(try await advanceSandboxClock(seconds: seconds))
         case .platformHealth: .platformHealth(try await platformHealth())
+        case let .businessDocument(slug, kind): .businessDocument(try await businessDocument(slug: slug, kind: kind))
         }
     }
 

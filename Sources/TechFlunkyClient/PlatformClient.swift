@@ -216,7 +216,7 @@ public final class PlatformClient: Sendable {
         _ = try await perform(method, path, query: [], body: body, headers: [:], authenticated: true, retryable: nil)
     }
 
-    private func perform<Body: Encodable>(_ method: HTTPMethod, _ path: String, query: [(String, String)], body: Body?,
+    func perform<Body: Encodable>(_ method: HTTPMethod, _ path: String, query: [(String, String)], body: Body?,
                                           headers: HTTPHeaders, authenticated: Bool, retryable: Bool?) async throws -> (String, HTTPResponse) {
         let url = baseURL + path + PercentEncoding.queryString(query)
         var headers = headers

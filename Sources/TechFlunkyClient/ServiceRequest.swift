@@ -32,6 +32,8 @@ public enum ServiceRequest: Hashable, Sendable {
     case advanceSandboxClock(seconds: Double)
     /// `GET /api/health`: the platform's own health (the sandbox header shows it).
     case platformHealth
+    /// `GET /api/listings/{slug}/assets/{kind}`: a business asset as text (a preview, or the whole for its buyer).
+    case businessDocument(slug: String, kind: String)
 }
 
 /// The answer to a `ServiceRequest`.
@@ -52,4 +54,5 @@ public enum ServiceResponse: Sendable, Hashable {
     case sandboxPaid
     case sandboxClock(SandboxClockResponse)
     case platformHealth(PlatformHealth)
+    case businessDocument(BusinessDocument)
 }

@@ -27,6 +27,8 @@ struct TechFlunkyCommand: AsyncParsableCommand {
             WhoamiCommand.self,
             ListingsCommand.self,
             ShowCommand.self,
+            CompareCommand.self,
+            AssetsCommand.self,
             BuyCommand.self,
             DeployCommand.self,
             WatchCommand.self,

@@ -47,6 +47,32 @@ final class DemoCatalogContentTests: XCTestCase {
         }
     }
 
+    /// Every listing has a history that ends in the same month, covers its age up to 36 months, and whose last
+    /// twelve months average exactly the listing's monthly revenue and profit (what its description says); the
+    /// histories differ in shape (some grow, some shrink) and e-commerce peaks in the holidays.
+    func testHistoriesAreConsistentWithTheListingsAndVaried() throws {
+        var growths: [Double] = []
+        for bundle in try bundles() {
+            let history = try XCTUnwrap(bundle.manifest.history, bundle.slug)
+            XCTAssertEqual(history.count, min(36, bundle.listing.ageMonths), bundle.slug)
+            XCTAssertEqual(history.last?.month, "2026-11", bundle.slug)
+            XCTAssertEqual(ListingHistory.problems(history), [], bundle.slug)
+            let year = history.suffix(12)
+            XCTAssertEqual(year.reduce(0) { $0 + $1.revenue } / Int64(year.count), bundle.listing.monthlyRevenue.minorUnits, bundle.slug)
+            XCTAssertEqual(year.reduce(0) { $0 + $1.profit } / Int64(year.count), bundle.listing.monthlyProfit.minorUnits, bundle.slug)
+            let visitors = year.reduce(0) { $0 + $1.visitors } / year.count
+            XCTAssertEqual(Double(visitors), Double(bundle.listing.monthlyVisitors), accuracy: Double(bundle.listing.monthlyVisitors) * 0.01, bundle.slug)
+            if let growth = ListingHistory.revenueGrowth(history) { growths.append(growth) }
+            if bundle.listing.category == "E-commerce", history.count >= 24 {
+                let december = history.filter { $0.month.hasSuffix("-12") }.map(\.revenue)
+                let june = history.filter { $0.month.hasSuffix("-06") }.map(\.revenue)
+                XCTAssertGreaterThan(december.reduce(0, +) / Int64(december.count), june.reduce(0, +) / Int64(june.count), "\(bundle.slug): holiday peak")
+            }
+        }
+        XCTAssertTrue(growths.contains { $0 < 0 }, "some businesses shrink")
+        XCTAssertTrue(growths.contains { $0 > 0.2 }, "some grow fast")
+    }
+
     func testTheCatalogIsBigAndVaried() throws {
         let all = try bundles()
         XCTAssertGreaterThanOrEqual(all.count, 42)

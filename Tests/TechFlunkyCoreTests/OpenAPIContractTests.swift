@@ -75,7 +75,18 @@ final class OpenAPIContractTests: XCTestCase {
         let sellerStatus = SellerAccountStatus(stripeAccountId: "acct", detailsSubmitted: true, chargesEnabled: true, payoutsEnabled: true,
                                                onboardingURL: "http://127.0.0.1/x")
         let listingText = PublishListingRequest(title: "T", tagline: "t", description: "d", category: "SaaS", askingPrice: .usd(1),
-                                                monthlyRevenue: .usd(1), monthlyProfit: .usd(1), ageMonths: 1, techStack: [], monthlyVisitors: 1)
+                                                monthlyRevenue: .usd(1), monthlyProfit: .usd(1), ageMonths: 1, techStack: [], monthlyVisitors: 1,
+                                                history: [MonthlyFigures(month: "2026-01", revenue: 2, profit: 1, visitors: 3)])
+        // Every optional field present, so each is checked against the schema.
+        let figures = MonthlyFigures(month: "2026-01", revenue: 2, profit: 1, visitors: 3)
+        var summary = Fixtures.summary
+        summary.revenueSparkline = [1, 2]
+        var manifest = Fixtures.manifest
+        manifest.history = [figures]
+        manifest.assetPreviewPercent = 25
+        var listing = Fixtures.listing
+        listing.summary = summary
+        listing.history = [figures]
         let fullEvent = DeploymentEvent(seq: 1, deploymentId: "d", kind: .resource, at: d, state: .running, step: .createBuckets,
                                         stepState: .running, message: "m", errorCode: 1, resource: Fixtures.resource, removed: true, url: "https://x.workers.dev")
         var deployment = Fixtures.deployment
@@ -100,13 +111,16 @@ final class OpenAPIContractTests: XCTestCase {
         try assertMatches("AuthResponse", AuthResponse(token: "t", expiresAt: d, account: account), in: shapes)
         try assertMatches("MeResponse", MeResponse(account: account, seller: sellerStatus, sandbox: true), in: shapes)
         try assertMatches("SellerSummary", Fixtures.seller, in: shapes)
-        try assertMatches("ListingSummary", Fixtures.summary, in: shapes)
+        try assertMatches("ListingSummary", summary, in: shapes)
+        try assertMatches("MonthlyFigures", figures, in: shapes)
+        try assertMatches("BusinessDocument", BusinessDocument.make(kind: "businessPlan", fileName: "p.md", format: .markdown, text: "a\nb\n",
+                                                                    percent: 50, whole: false), in: shapes)
         try assertMatches("ListingPage", ListingPage(items: [], nextCursor: "c", total: 10_000, totalIsLowerBound: true), in: shapes)
         try assertMatches("BusinessAsset", Fixtures.listing.assets[0], in: shapes)
-        try assertMatches("Listing", Fixtures.listing, in: shapes)
+        try assertMatches("Listing", listing, in: shapes)
         try assertMatches("CategoryCount", CategoryCount(name: "n", count: 1), in: shapes)
         try assertMatches("CategoriesResponse", CategoriesResponse(categories: []), in: shapes)
-        try assertMatches("PackageManifest", Fixtures.manifest, in: shapes)
+        try assertMatches("PackageManifest", manifest, in: shapes)
         try assertMatches("CloudflareResources", Fixtures.manifest.cloudflare, in: shapes)
         try assertMatches("WorkerSpec", worker, in: shapes)
         try assertMatches("WorkerBinding", WorkerBinding(type: .d1, name: "DB", database: "d", bucket: "b", text: "t"), in: shapes)

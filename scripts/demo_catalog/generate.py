@@ -22,6 +22,7 @@ import textwrap
 
 sys.path.insert(0, os.path.dirname(__file__))
 from listings import L, SELLERS  # noqa: E402
+from history import history  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 OUT = os.path.join(ROOT, "Sources", "TechFlunkyDemoCatalog", "DemoCatalog")
@@ -720,6 +721,9 @@ def build(spec, index):
             "smoke_checks": [{"worker": w["name"], "path": "/health", "expect_status": 200} for w in workers],
         },
         "businessAssets": {k: v[0] for k, v in asset_files.items()},
+        # How much of each asset a buyer reads before buying (percent of its lines).
+        "assetPreviewPercent": [20, 25, 30, 40][index % 4],
+        "history": history(spec, money(revenue)["amount"], money(profit)["amount"], spec["visitors"]),
     }
     seller = SELLERS[spec["seller"]]
     listing = {

@@ -382,9 +382,14 @@ public struct PublishListingRequest: Codable, Sendable, Hashable {
     public var ageMonths: Int
     public var techStack: [String]
     public var monthlyVisitors: Int
+    /// Monthly figures, oldest first, at most 36 months (`ListingHistory`); absent keeps the package's (its
+    /// manifest's `history`) or, on an update, the listing's.
+    public var history: [MonthlyFigures]?
 
     public init(title: String, tagline: String, description: String, category: String, askingPrice: Money,
-                monthlyRevenue: Money, monthlyProfit: Money, ageMonths: Int, techStack: [String], monthlyVisitors: Int) {
+                monthlyRevenue: Money, monthlyProfit: Money, ageMonths: Int, techStack: [String], monthlyVisitors: Int,
+                history: [MonthlyFigures]? = nil) {
+        self.history = history
         self.title = title
         self.tagline = tagline
         self.description = description

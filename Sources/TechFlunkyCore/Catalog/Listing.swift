@@ -30,10 +30,13 @@ public struct ListingSummary: Codable, Sendable, Hashable, Identifiable {
     public var monthlyVisitors: Int
     public var seller: SellerSummary
     public var createdAt: Date
+    /// The newest twelve months of revenue, minor units, oldest first (fewer when the history is shorter); absent
+    /// without a history. The browse table's sparkline; the whole history is on the detail (`Listing.history`).
+    public var revenueSparkline: [Int64]?
 
     public init(id: String, slug: String, title: String, tagline: String, category: String, askingPrice: Money,
                 monthlyRevenue: Money, monthlyProfit: Money, ageMonths: Int, techStack: [String],
-                monthlyVisitors: Int, seller: SellerSummary, createdAt: Date) {
+                monthlyVisitors: Int, seller: SellerSummary, createdAt: Date, revenueSparkline: [Int64]? = nil) {
         self.id = id
         self.slug = slug
         self.title = title
@@ -47,6 +50,7 @@ public struct ListingSummary: Codable, Sendable, Hashable, Identifiable {
         self.monthlyVisitors = monthlyVisitors
         self.seller = seller
         self.createdAt = createdAt
+        self.revenueSparkline = revenueSparkline
     }
 
     /// Asking price over annual profit (the "multiple" buyers compare), nil when there is no profit.
@@ -65,11 +69,15 @@ public struct Listing: Codable, Sendable, Hashable, Identifiable {
     public var assets: [BusinessAsset]
     public var status: ListingStatus
     public var updatedAt: Date
+    /// Monthly revenue, profit and visitors, oldest first, up to 36 months (`ListingHistory`); absent when the
+    /// seller gave none.
+    public var history: [MonthlyFigures]?
 
     public var id: String { summary.id }
 
     public init(summary: ListingSummary, description: String, package: PackageManifest, assets: [BusinessAsset],
-                status: ListingStatus = .active, updatedAt: Date) {
+                status: ListingStatus = .active, updatedAt: Date, history: [MonthlyFigures]? = nil) {
+        self.history = history
         self.summary = summary
         self.description = description
         self.package = package

@@ -11,9 +11,19 @@ public struct PackageManifest: Codable, Sendable, Hashable {
     public var cloudflare: CloudflareResources
     /// Asset kind (`marketResearch`, `businessPlan`, …) → path inside the bundle.
     public var businessAssets: [String: String]
+    /// The business's monthly figures, oldest first (`ListingHistory`: at most 36 contiguous months, minor units).
+    public var history: [MonthlyFigures]?
+    /// How much of each business asset a buyer may read before buying, in percent of its lines (1–100; absent: 20).
+    /// After purchase the buyer reads the whole.
+    public var assetPreviewPercent: Int?
+
+    /// The preview share when the manifest does not say.
+    public static let defaultAssetPreviewPercent = 20
 
     public init(id: String, name: String, slug: String, version: String, cloudflare: CloudflareResources,
-                businessAssets: [String: String]) {
+                businessAssets: [String: String], history: [MonthlyFigures]? = nil, assetPreviewPercent: Int? = nil) {
+        self.history = history
+        self.assetPreviewPercent = assetPreviewPercent
         self.id = id
         self.name = name
         self.slug = slug

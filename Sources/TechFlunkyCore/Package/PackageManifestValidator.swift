@@ -163,6 +163,10 @@ private struct Check {
             }
             file(m.businessAssets[key] ?? "", at: path, kinds: nil)
         }
+        if let history = m.history { problems += ListingHistory.problems(history) }
+        if let percent = m.assetPreviewPercent, !(1...100).contains(percent) {
+            report("assetPreviewPercent", "must be 1 to 100 (the share of each asset a buyer reads before buying; got \(percent))")
+        }
     }
 
     mutating func cloudflare(_ cf: CloudflareResources) {

@@ -16,6 +16,16 @@ public struct NewListing: Sendable {
         self.manifest = manifest
         self.assets = assets
     }
+
+    /// The history the listing carries: the seller API's when given, else the package manifest's.
+    public var history: [MonthlyFigures]? { details.history ?? manifest.history }
+
+    /// The manifest as stored: its history lives in the listing's own column (`Listing.history`), not twice.
+    var storedManifest: PackageManifest {
+        var m = manifest
+        m.history = nil
+        return m
+    }
 }
 
 /// The part of a listing checkout needs.

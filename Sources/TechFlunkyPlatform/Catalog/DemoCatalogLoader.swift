@@ -28,12 +28,13 @@ public enum DemoCatalogLoader {
         var ageMonths: Int
         var techStack: [String]
         var monthlyVisitors: Int
+        var history: [MonthlyFigures]?
         var seller: Seller?
 
         var request: PublishListingRequest {
             PublishListingRequest(title: title, tagline: tagline, description: description, category: category, askingPrice: askingPrice,
                                   monthlyRevenue: monthlyRevenue, monthlyProfit: monthlyProfit, ageMonths: ageMonths,
-                                  techStack: techStack, monthlyVisitors: monthlyVisitors)
+                                  techStack: techStack, monthlyVisitors: monthlyVisitors, history: history)
         }
     }
 

@@ -41,7 +41,7 @@ public struct SQLiteCatalogStore: CatalogStore {
 
     static let summaryColumns = """
         l.seq, l.id, l.slug, l.title, l.tagline, l.category, l.currency, l.price, l.revenue, l.profit, l.age_months,
-        l.tech_stack, l.visitors, l.created_at, l.seller_id, a.display_name AS seller_name
+        l.tech_stack, l.visitors, l.created_at, l.seller_id, a.display_name AS seller_name, l.revenue_sparkline
         """
 
     /// Relevance ranks (BM25, `ListingRankFunction`) at most this many of the newest matches (500); further matches
@@ -315,7 +315,7 @@ public struct SQLiteCatalogStore: CatalogStore {
     public func listing(slug: String) async throws -> Listing? {
         try await database.pool.read { db in
             guard let row = try Row.fetchOne(db, sql: """
-                SELECT \(Self.summaryColumns), l.description, l.manifest, l.assets, l.status, l.updated_at,
+                SELECT \(Self.summaryColumns), l.description, l.manifest, l.assets, l.status, l.updated_at, l.history,
                        a.created_at AS seller_since,
                        (SELECT count(*) FROM listings s WHERE s.seller_id = l.seller_id AND s.status = 'active') AS seller_listings
                 FROM listings l JOIN accounts a ON a.id = l.seller_id
@@ -327,8 +327,10 @@ public struct SQLiteCatalogStore: CatalogStore {
             summary.seller.listingsCount = row["seller_listings"]
             let manifest = try JSONDecoder().decode(PackageManifest.self, from: Data((row["manifest"] as String).utf8))
             let assets = try JSONDecoder().decode([BusinessAsset].self, from: Data((row["assets"] as String).utf8))
+            let history = try (row["history"] as String?).map { try JSONDecoder().decode([MonthlyFigures].self, from: Data($0.utf8)) }
             return Listing(summary: summary, description: row["description"], package: manifest, assets: assets,
-                           status: ListingStatus(rawValue: row["status"]) ?? .active, updatedAt: StoredTime.decode(row["updated_at"] as Int64))
+                           status: ListingStatus(rawValue: row["status"]) ?? .active, updatedAt: StoredTime.decode(row["updated_at"] as Int64),
+                           history: history)
         }
     }
 
@@ -353,7 +355,7 @@ public struct SQLiteCatalogStore: CatalogStore {
     @discardableResult
     public func insert(_ listing: NewListing, now: Date) async throws -> String {
         let id = PlatformID.make("lst")
-        let manifest = String(decoding: try JSONEncoder().encode(listing.manifest), as: UTF8.self)
+        let manifest = String(decoding: try JSONEncoder().encode(listing.storedManifest), as: UTF8.self)
         let assets = String(decoding: try JSONEncoder().encode(listing.assets), as: UTF8.self)
         do {
             try await database.pool.write { db in
@@ -366,19 +368,27 @@ public struct SQLiteCatalogStore: CatalogStore {
     }
 
     public func update(slug: String, sellerId: String, details: PublishListingRequest, manifest: PackageManifest?, assets: [BusinessAsset]?, now: Date) async throws -> Bool {
-        let manifestText = try manifest.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+        // The seller API's history, else a new package's; neither keeps the listing's (COALESCE below).
+        let history = details.history ?? manifest?.history
+        let manifestText = try manifest.map { m -> String in
+            var stored = m
+            stored.history = nil
+            return String(decoding: try JSONEncoder().encode(stored), as: UTF8.self)
+        }
         let assetsText = try assets.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
         return try await database.pool.write { db in
             try db.execute(sql: """
                 UPDATE listings SET title = ?, tagline = ?, description = ?, category = ?, currency = ?, price = ?, revenue = ?,
                     profit = ?, multiple = ?, age_months = ?, tech_stack = ?, visitors = ?,
-                    manifest = COALESCE(?, manifest), assets = COALESCE(?, assets), updated_at = ?
+                    manifest = COALESCE(?, manifest), assets = COALESCE(?, assets),
+                    history = COALESCE(?, history), revenue_sparkline = COALESCE(?, revenue_sparkline), updated_at = ?
                 WHERE slug = ? AND seller_id = ? AND status != 'withdrawn'
                 """, arguments: [
                     details.title, details.tagline, details.description, details.category, details.askingPrice.currency.code,
                     details.askingPrice.minorUnits, details.monthlyRevenue.minorUnits, details.monthlyProfit.minorUnits,
                     Self.multiple(details), details.ageMonths, Self.techStackText(details.techStack), details.monthlyVisitors,
-                    manifestText, assetsText, StoredTime.encode(now), slug, sellerId,
+                    manifestText, assetsText, ListingHistory.storedHistory(history), ListingHistory.storedSparkline(history),
+                    StoredTime.encode(now), slug, sellerId,
                 ])
             return db.changesCount > 0
         }
@@ -401,8 +411,8 @@ public struct SQLiteCatalogStore: CatalogStore {
     static func insertStatement(_ db: Database) throws -> Statement {
         try db.cachedStatement(sql: """
             INSERT INTO listings (id, slug, seller_id, title, tagline, description, category, currency, price, revenue, profit,
-                multiple, age_months, tech_stack, visitors, status, manifest, assets, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?)
+                multiple, age_months, tech_stack, visitors, status, manifest, assets, created_at, updated_at, history, revenue_sparkline)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?)
             """)
     }
 
@@ -411,7 +421,8 @@ public struct SQLiteCatalogStore: CatalogStore {
         let time = StoredTime.encode(now)
         return [id, listing.slug, listing.sellerId, d.title, d.tagline, d.description, d.category, d.askingPrice.currency.code,
                 d.askingPrice.minorUnits, d.monthlyRevenue.minorUnits, d.monthlyProfit.minorUnits, multiple(d), d.ageMonths,
-                techStackText(d.techStack), d.monthlyVisitors, manifest, assets, time, time]
+                techStackText(d.techStack), d.monthlyVisitors, manifest, assets, time, time,
+                ListingHistory.storedHistory(listing.history), ListingHistory.storedSparkline(listing.history)]
     }
 
     /// A JSON array: exact on the way back, and FTS5's tokenizer ignores the brackets and quotes.
@@ -441,7 +452,8 @@ public struct SQLiteCatalogStore: CatalogStore {
             techStack: techStack(fromStored: row[11]),
             monthlyVisitors: row[12],
             seller: SellerSummary(id: row[14], displayName: row[15]),
-            createdAt: StoredTime.decode(row[13] as Int64))
+            createdAt: StoredTime.decode(row[13] as Int64),
+            revenueSparkline: ListingHistory.sparkline(fromStored: row[16]))
     }
 
     /// The stored tech stack, a JSON array of strings (`techStackText`). Names without escapes (all of them in

@@ -86,6 +86,9 @@ enum PublishingRoutes {
         for (i, item) in listing.techStack.enumerated() where !(1...40).contains(item.count) {
             problems.append(.init(path: "listing.techStack[\(i)]", message: "needs 1 to 40 characters"))
         }
+        if let history = listing.history {
+            problems += ListingHistory.problems(history, path: "listing.history")
+        }
         guard problems.isEmpty else {
             throw PlatformError.validation("the listing has \(problems.count) problem(s); see problems", field: problems[0].path, problems: problems)
         }

@@ -28,6 +28,7 @@ public enum PlatformApplication {
         StripeWebhookRoutes.register(on: api, services: services)
         OrderRoutes.register(on: api, services: services)
         OrderAssetRoutes.register(on: api, services: services)
+        ListingAssetRoutes.register(on: api, services: services)
         SellerRoutes.register(on: api, services: services)
         SellerOnboardingPages.register(on: root)
         PublishingRoutes.register(on: api, services: services)

@@ -18,6 +18,8 @@ public enum PaneKind: String, Hashable, Sendable {
     case deploy
     case orders
     case payouts
+    case compare
+    case documentViewer
 }
 
 public struct PaneStack: Sendable {

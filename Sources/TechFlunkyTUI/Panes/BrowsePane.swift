@@ -15,6 +15,7 @@ public struct BrowsePane: Pane {
         case search, applySearch, cancelSearch
         case cycleCategory, cyclePrice, cycleSort, clearFilters, reload
         case overlayUp, overlayDown, overlayChoose, overlayClose, overlayNextField
+        case mark, compare
     }
 
     /// A picker over the table: categories with their counts, or a price range typed in dollars.
@@ -72,6 +73,8 @@ public struct BrowsePane: Pane {
     var ordersRequest: RequestID?
     /// Listings the signed-in buyer has bought (paid orders), marked in the table and the detail.
     public private(set) var ownedSlugs: Set<String> = []
+    /// Listings marked with `m` for the compare view, in the order they were marked (at most four).
+    public private(set) var marked: [ListingSummary] = []
     /// Rows of the table on screen, remembered from the last update for paging.
     var visibleRows = 20
     /// The widest title (with its owned mark) and category held, in cells: the natural widths of those columns,
@@ -96,7 +99,8 @@ public struct BrowsePane: Pane {
     mutating func measureColumns() {
         var title = 0, category = 0
         for item in items {
-            title = max(title, DisplayWidth.of(TextSanitizer.line(item.title)) + (ownedSlugs.contains(item.slug) ? 2 : 0))
+            title = max(title, DisplayWidth.of(TextSanitizer.line(item.title)) + (ownedSlugs.contains(item.slug) ? 2 : 0)
+                        + (marked.contains { $0.slug == item.slug } ? 2 : 0))
             category = max(category, DisplayWidth.of(TextSanitizer.line(item.category)))
         }
         for c in categories { category = max(category, DisplayWidth.of(TextSanitizer.line(c.name))) }
@@ -186,6 +190,9 @@ public struct BrowsePane: Pane {
             KeyBinding([.char("x")], "clear filters", .clearFilters, footer: hasFilters,
                        disabled: hasFilters ? nil : "no filters set"),
             KeyBinding([.char("r")], "reload", .reload, footer: isFailed),
+            KeyBinding([.char("m")], "mark to compare", .mark, footer: false, disabled: isLoaded ? nil : "nothing to mark yet"),
+            KeyBinding([.char("C")], "compare marked", .compare, footer: marked.count >= 2,
+                       disabled: marked.count >= 2 ? nil : "mark 2 to \(ListingComparison.maxListings) listings with m first"),
         ] + (appliedQuery.isEmpty ? [] : [
             // Esc backs out of an applied search (it never quits the app).
             KeyBinding([.escape], "clear search", .cancelSearch, footer: false),
@@ -217,6 +224,21 @@ public struct BrowsePane: Pane {
             if firstRow > 0 { return reload(&ctx) }
             return move(by: -table.selected, &ctx)
         case .bottom: return move(by: rowCount - 1 - table.selected, &ctx)
+        case .mark:
+            guard let summary = listing(at: table.selected) else { return [] }
+            if let index = marked.firstIndex(where: { $0.slug == summary.slug }) {
+                marked.remove(at: index)
+                measureColumns()
+                return [.status(.info("Unmarked \(TextSanitizer.line(summary.title)) · \(marked.count) marked"))]
+            }
+            guard marked.count < ListingComparison.maxListings else {
+                return [.status(.error("You can compare at most \(ListingComparison.maxListings) listings: unmark one with m first"))]
+            }
+            marked.append(summary)
+            measureColumns()
+            return [.status(.info("\(marked.count) marked" + (marked.count >= 2 ? " · C compares them" : " · mark another to compare")))]
+        case .compare:
+            return [.push(ComparePane(summaries: marked))]
         case .open:
             guard let summary = listing(at: table.selected) else { return [] }
             return [.push(ListingDetailPane(summary: summary, owned: ownedSlugs.contains(summary.slug)))]
@@ -483,7 +505,7 @@ public struct BrowsePane: Pane {
 
     // MARK: Rendering
 
-    /// The columns, dropped in this order when the terminal is narrow (as htop and k9s do): Age, Multiple, Profit/mo,
+    /// The columns, dropped in this order when the terminal is narrow (as htop and k9s do): Rev 12 mo, Age, Multiple, Profit/mo,
     /// Rev/mo, Listed, then Category; Title and Price always stay. Category is made whole before Title grows (its
     /// minimum is its widest name, up to 18 cells, so a narrow terminal drops a number column before it cuts a
     /// category); Title then takes what is left, up to its widest title.
@@ -500,15 +522,21 @@ public struct BrowsePane: Pane {
             TableColumn("Multiple", .fixed(8), alignRight: true, dropPriority: 5),
             // When the listing went up: the default sort is newest, so the order of the rows should show.
             TableColumn("Listed", .fixed(6), alignRight: true, dropPriority: 2),
+            // Twelve months of revenue as a sparkline: the first column to go on a narrower terminal.
+            TableColumn("Rev 12 mo", .fixed(12), dropPriority: 7),
         ]
     }
 
     var columns: [TableColumn] { BrowsePane.columns(titleWidth: titleWidth, categoryWidth: categoryWidth) }
 
-    static func cells(_ l: ListingSummary, now: Date = Date(), owned: Bool = false) -> [String] {
-        [(owned ? "✓ " : "") + l.title, l.category, l.askingPrice.formattedWhole, l.monthlyRevenue.formattedCompact,
+    /// The mark of a listing chosen for the compare view, before its title.
+    static let compareMark = "◆ "
+
+    static func cells(_ l: ListingSummary, now: Date = Date(), owned: Bool = false, marked: Bool = false) -> [String] {
+        [(marked ? compareMark : "") + (owned ? "✓ " : "") + l.title, l.category, l.askingPrice.formattedWhole, l.monthlyRevenue.formattedCompact,
          l.monthlyProfit.formattedCompact, DisplayFormat.shortAge(months: l.ageMonths), DisplayFormat.multiple(l.multiple),
-         DisplayFormat.since(l.createdAt, now: now)]
+         DisplayFormat.since(l.createdAt, now: now),
+         l.revenueSparkline.map { Sparkline.text($0, width: ListingHistory.sparklineMonths) } ?? ""]
     }
 
     public func render(into canvas: inout Canvas, area: Rect, _ ctx: RenderContext) {
@@ -532,10 +560,11 @@ public struct BrowsePane: Pane {
                              x: area.x + 2, y: y, maxWidth: area.width - 4, style: .muted)
             }
         } else {
-            let rows = items, first = firstRow, owned = ownedSlugs
+            let rows = items, first = firstRow, owned = ownedSlugs, markedSlugs = Set(marked.map(\.slug))
             // Rows above the first held page show as loading until their page is fetched again.
             let widget = TableWidget(columns: columns, rowCount: rowCount, state: table,
-                                     row: { $0 >= first ? BrowsePane.cells(rows[$0 - first], now: ctx.now, owned: owned.contains(rows[$0 - first].slug)) : ["…"] },
+                                     row: { $0 >= first ? BrowsePane.cells(rows[$0 - first], now: ctx.now, owned: owned.contains(rows[$0 - first].slug),
+                                                                                 marked: markedSlugs.contains(rows[$0 - first].slug)) : ["…"] },
                                      rowStyle: { $0 >= first ? .text : .muted })
             widget.render(into: &canvas, area: tableArea)
         }
@@ -619,6 +648,9 @@ public struct BrowsePane: Pane {
             // Past a lower-bound count the rows already seen are the better "at least".
             let of = totalIsLowerBound ? "\(DisplayFormat.grouped(max(total ?? 0, rowCount)))+" : DisplayFormat.grouped(total ?? rowCount)
             text = "\(DisplayFormat.grouped(first))–\(DisplayFormat.grouped(last)) of \(of)"
+        }
+        if !marked.isEmpty {
+            text += "  ◆ \(marked.count) marked" + (marked.count >= 2 ? " (C compare)" : "")
         }
         switch load {
         case .loading(_, appending: true): text += "  " + SpinnerWidget.frame(ctx.frame) + " loading more…"

@@ -6,7 +6,7 @@ import TechFlunkyText
 /// manifest), business assets, the seller, and the price breakdown (platform fee, what the seller receives,
 /// the review hold). `b` opens checkout.
 public struct ListingDetailPane: Pane {
-    public enum Action: Sendable, Hashable { case up, down, pageUp, pageDown, top, buy, reload }
+    public enum Action: Sendable, Hashable { case up, down, pageUp, pageDown, top, buy, reload, documents }
 
     public let kind = PaneKind.listingDetail
     public let summary: ListingSummary
@@ -46,6 +46,8 @@ public struct ListingDetailPane: Pane {
             KeyBinding([.home, .char("g")], "top", .top, footer: false),
             KeyBinding([.char("b")], "buy", .buy, disabled: buyDisabled),
             KeyBinding([.char("r")], "reload", .reload, footer: failure != nil),
+            KeyBinding([.char("v")], "view documents", .documents, footer: !(listing?.assets.isEmpty ?? true),
+                       disabled: listing == nil ? "the listing is still loading" : listing!.assets.isEmpty ? "this listing has no business assets" : nil),
         ]
     }
 
@@ -75,6 +77,9 @@ public struct ListingDetailPane: Pane {
             guard let listing else { return [] }
             return [.push(PaneFactory.checkout(for: listing))]
         case .reload: return load(&ctx)
+        case .documents:
+            guard let listing else { return [] }
+            return [.push(DocumentViewerPane(listing: listing))]
         }
         return []
     }
@@ -121,6 +126,11 @@ public struct ListingDetailPane: Pane {
         out.append(metric("Category", TextSanitizer.line(s.category)))
         if !s.techStack.isEmpty { out.append(metric("Tech", TextSanitizer.line(s.techStack.joined(separator: ", ")))) }
         out.append(.blank)
+        if let history = listing?.history, !history.isEmpty {
+            out.append(StyledLine("History · \(history.count) month\(history.count == 1 ? "" : "s")", CellStyle(.header, bold: true)))
+            out += HistoryCharts.lines(history, currency: s.monthlyRevenue.currency, width: width)
+            out.append(.blank)
+        }
 
         out.append(StyledLine("Price breakdown", CellStyle(.header, bold: true)))
         if let split = try? feePolicy.split(s.askingPrice) {
@@ -148,7 +158,8 @@ public struct ListingDetailPane: Pane {
         out += TreeWidget(roots: ListingDetailPane.includedTree(listing.package)).lines(width: width)
         out.append(.blank)
         if !listing.assets.isEmpty {
-            out.append(StyledLine("Business assets", CellStyle(.header, bold: true)))
+            out.append(StyledLine([StyledSpan("Business assets", CellStyle(.header, bold: true)),
+                                   StyledSpan(owned ? "  v to read them" : "  v to read a preview", .muted)]))
             for asset in listing.assets {
                 out.append(StyledLine([StyledSpan("• " + TextSanitizer.line(ListingDetailPane.assetName(asset.kind)), .text),
                                        StyledSpan("  " + DisplayFormat.bytes(asset.bytes), .muted)]))

@@ -106,6 +106,21 @@ struct ShowCommand: AsyncParsableCommand {
             ("Seller", s.seller.displayName),
             ("Status", listing.status.rawValue),
         ])
+        if let history = listing.history, !history.isEmpty {
+            // The trend at a glance; the figures month by month are in `--json` (`history`).
+            let currency = s.monthlyRevenue.currency
+            out.line()
+            out.line(out.paint("History (\(history.first!.month) to \(history.last!.month), \(history.count) month\(history.count == 1 ? "" : "s"))", .bold))
+            var rows: [(String, String)] = [
+                ("Revenue", Sparkline.text(history.map(\.revenue)) + "  " + Money(minorUnits: history.last!.revenue, currency: currency).formattedCompact),
+                ("Profit", Sparkline.text(history.map(\.profit)) + "  " + Money(minorUnits: history.last!.profit, currency: currency).formattedCompact),
+                ("Visitors", Sparkline.text(history.map { Int64($0.visitors) }) + "  " + DisplayFormat.grouped(history.last!.visitors)),
+            ]
+            if let growth = ListingHistory.revenueGrowth(history) {
+                rows.append(("Growth", String(format: "%+.0f %% revenue over 12 months", growth * 100)))
+            }
+            out.fields(rows)
+        }
         out.line()
         for paragraph in TextLayout.wrap(TextSanitizer.multiline(listing.description), width: 78) {
             out.line(paragraph)
