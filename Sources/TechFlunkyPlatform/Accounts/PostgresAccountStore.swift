@@ -10,6 +10,7 @@ public struct PostgresAccountStore: AccountStore {
     public init(database: PostgresDatabase) { self.database = database }
 
     public func createAccount(email: String, displayName: String, passwordHash: String, now: Date) async throws -> Account {
+        try PostgresDatabase.refuseNul([("email", email), ("displayName", displayName)])
         let created = StoredTime.encode(now)
         let account = Account(id: PlatformID.make("usr"), email: email, displayName: displayName, createdAt: StoredTime.decode(created))
         do {

@@ -240,8 +240,15 @@ public struct PostgresCatalogStore: CatalogStore {
         }
     }
 
+    static func refuseNul(_ d: PublishListingRequest) throws {
+        try PostgresDatabase.refuseNul([("title", d.title), ("tagline", d.tagline), ("description", d.description), ("category", d.category),
+                                        ("techStack", d.techStack.joined(separator: " "))])
+    }
+
     @discardableResult
     public func insert(_ listing: NewListing, now: Date) async throws -> String {
+        try Self.refuseNul(listing.details)
+        try PostgresDatabase.refuseNul([("slug", listing.slug)])
         let id = PlatformID.make("lst")
         let manifest = String(decoding: try JSONEncoder().encode(listing.manifest), as: UTF8.self)
         let assets = String(decoding: try JSONEncoder().encode(listing.assets), as: UTF8.self)
@@ -264,6 +271,7 @@ public struct PostgresCatalogStore: CatalogStore {
     }
 
     public func update(slug: String, sellerId: String, details: PublishListingRequest, manifest: PackageManifest?, assets: [BusinessAsset]?, now: Date) async throws -> Bool {
+        try Self.refuseNul(details)
         let manifestText = try manifest.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
         let assetsText = try assets.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
         let d = details

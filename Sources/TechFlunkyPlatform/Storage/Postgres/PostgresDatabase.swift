@@ -86,6 +86,15 @@ public final class PostgresDatabase: Sendable {
         }
     }
 
+    /// PostgreSQL's text cannot hold U+0000 (SQLite's can): a value with one is refused up front, naming its field,
+    /// rather than failing in the server as an internal error.
+    static func refuseNul(_ fields: [(name: String, value: String)]) throws {
+        if let field = fields.first(where: { $0.value.unicodeScalars.contains("\u{0}") }) {
+            throw PlatformError.validation("`\(field.name)` contains the character U+0000 (NUL), which this platform's database cannot store",
+                                           field: field.name)
+        }
+    }
+
     /// Whether `error` (as thrown by this type) is a unique-constraint violation (SQLSTATE 23505).
     static func isUniqueViolation(_ error: any Error) -> Bool {
         sqlState(of: error) == "23505"
