@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
+        // `serve --database postgres://…`: the platform's second storage engine.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // System libraries, each with a header of typed static-inline shims for what Swift cannot import.
@@ -78,6 +80,8 @@ let package = Package(
                 .product(name: "HummingbirdHTTP2", package: "hummingbird"),
                 // The per-handshake certificate callback, so SIGHUP can swap a renewed certificate in.
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                // The PostgreSQL engine (Storage/Postgres): connections, pool, LISTEN/NOTIFY.
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             exclude: ["README.md"]
         ),

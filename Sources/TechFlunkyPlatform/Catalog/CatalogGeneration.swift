@@ -30,6 +30,11 @@ public final class CatalogGeneration: TransactionObserver, Sendable {
         }
     }
 
+    /// A change made outside the SQLite writer (the PostgreSQL catalog store calls this after each write it commits).
+    public func bump() {
+        value.add(1, ordering: .releasing)
+    }
+
     public func databaseDidChange() {
         pendingChange.withLock { $0 = true }
     }

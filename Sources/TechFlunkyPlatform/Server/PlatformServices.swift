@@ -39,9 +39,10 @@ public struct PlatformServices: Sendable {
         return PlatformServices(configuration: configuration, database: database, tlsCertificates: certificates)
     }
 
-    /// `deploymentStore` replaces the GRDB store (tests count the queries the routes make).
+    /// `deploymentStore` replaces the GRDB store (tests count the queries the routes make); `accounts` replaces
+    /// the SQLite account store and `catalog` the SQLite catalog (the PostgreSQL engine's stores).
     init(configuration: PlatformConfiguration, database: PlatformDatabase, tlsCertificates: TLSCertificates? = nil,
-         deploymentStore: (any DeploymentStore)? = nil) {
+         deploymentStore: (any DeploymentStore)? = nil, accounts: (any AccountStore)? = nil, catalog: (any CatalogStore)? = nil) {
         self.tlsCertificates = tlsCertificates
         self.configuration = configuration
         self.database = database
@@ -50,8 +51,8 @@ public struct PlatformServices: Sendable {
         let logger = RequestIDLogHandler.wrap(configuration.logger)
         self.logger = logger
         self.passwordHasher = PasswordHasher(rounds: configuration.passwordRounds)
-        self.accounts = SQLiteAccountStore(database: database)
-        self.catalog = SQLiteCatalogStore(database: database)
+        self.accounts = accounts ?? SQLiteAccountStore(database: database)
+        self.catalog = catalog ?? SQLiteCatalogStore(database: database)
         self.packages = PackageStore(dataDir: configuration.dataDir, key: configuration.secretsKey)
         let orderStore = SQLiteOrderStore(database: database, packages: packages)
         self.orders = orderStore

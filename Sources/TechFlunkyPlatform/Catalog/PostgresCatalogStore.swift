@@ -1,0 +1,320 @@
+import Foundation
+import PostgresNIO
+import TechFlunkyCore
+
+/// `CatalogStore` on PostgreSQL (`PostgresSchema`'s `pg_v2_catalog`), with the SQLite store's ordering and paging
+/// contract: the same sorts, the same keyset cursors (`ListingCursor`, interchangeable in shape), relevance as a
+/// ranked window of the newest `relevanceWindow` matches followed by older matches newest first, counts that stop
+/// at `matchCountLimit` (`totalIsLowerBound`).
+///
+/// Full text is PostgreSQL's own: a stored, weighted `tsvector` (title A, tagline B, category and tech stack C,
+/// description D; the `simple` configuration, so words are matched as written, like FTS5's unicode61) with a
+/// partial GIN index over active listings; every typed word is a prefix (`invo:*`), all required; ranking is
+/// `ts_rank` with those weights. Where no listing matches every word, the search is typo tolerant (pg_trgm's
+/// word similarity over title and tagline, `invoicly` finds Invoicely) — something the SQLite engine cannot do.
+///
+/// Every write bumps `generation`, which keys the listing-page cache as the SQLite engine's observer does.
+public struct PostgresCatalogStore: CatalogStore {
+    let database: PostgresDatabase
+    let generation: CatalogGeneration
+    let relevanceWindow: Int
+    let matchCountLimit: Int
+
+    public init(database: PostgresDatabase, generation: CatalogGeneration, relevanceWindow: Int = SQLiteCatalogStore.defaultRelevanceWindow,
+                matchCountLimit: Int = SQLiteCatalogStore.defaultMatchCountLimit) {
+        self.database = database
+        self.generation = generation
+        self.relevanceWindow = max(1, relevanceWindow)
+        self.matchCountLimit = max(1, matchCountLimit)
+    }
+
+    /// A typo-tolerant match is pg_trgm's `%>` (word similarity of at least `pg_trgm.word_similarity_threshold`,
+    /// 0.6 by default) over lower-cased title and tagline, which the `listings_typos` index serves.
+
+    static let summaryColumns = """
+        l.seq, l.id, l.slug, l.title, l.tagline, l.category, l.currency, l.price, l.revenue, l.profit, l.age_months,
+        l.tech_stack, l.visitors, l.created_at, l.seller_id, a.display_name
+        """
+
+    /// The words of a query as a `to_tsquery` expression: each a prefix (a one-letter word only itself), all
+    /// required. Words are letters and digits only (`FullTextQuery`'s rule), so no operator can be typed in.
+    static func tsQuery(_ text: String?) -> String? {
+        guard let text else { return nil }
+        let words = text.lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber) })
+            .prefix(FullTextQuery.maximumTerms).map { String($0.prefix(64)) }
+        guard !words.isEmpty else { return nil }
+        return words.map { $0.count == 1 ? $0 : "\($0):*" }.joined(separator: " & ")
+    }
+
+    /// Positional parameters for a query assembled in parts.
+    struct Parameters {
+        var bindings = PostgresBindings()
+        mutating func add(_ value: String) -> String { bindings.append(value); return "$\(bindings.count)" }
+        mutating func add(_ value: Int64) -> String { bindings.append(value); return "$\(bindings.count)" }
+        mutating func add(_ value: Double) -> String { bindings.append(value); return "$\(bindings.count)" }
+    }
+
+    public func search(_ query: ListingQuery) async throws -> ListingPage {
+        let tsQuery = Self.tsQuery(query.q)
+        var sort = query.sort ?? (tsQuery != nil ? .relevance : .newest)
+        if sort == .relevance && tsQuery == nil { sort = .newest }
+        let limit = query.limit ?? ListingQuery.defaultLimit
+        guard (1...ListingQuery.maxLimit).contains(limit) else {
+            throw PlatformError.badRequest("limit must be between 1 and \(ListingQuery.maxLimit)", field: "limit")
+        }
+        let fingerprint = ListingCursor.fingerprint(of: query, sort: sort)
+        var after: ListingCursor?
+        if let text = query.cursor, !text.isEmpty {
+            guard let cursor = ListingCursor.decode(text) else { throw PlatformError.badRequest("the cursor is not one this server made", field: "cursor") }
+            guard cursor.f == fingerprint, cursor.s == sort.rawValue else {
+                throw PlatformError.badRequest("the cursor belongs to another search; start again without it", field: "cursor")
+            }
+            after = cursor
+        }
+
+        // The match: every word as a prefix; when nothing matches that way, the words by similarity (typos).
+        var params = Parameters()
+        var match: String?
+        var rank = "0.0::float8"
+        if let tsQuery {
+            let words = (query.q ?? "").lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber) }).joined(separator: " ")
+            let exact = try await database.rows(PostgresQuery(unsafeSQL: """
+                SELECT 1 FROM listings WHERE status = 'active' AND search @@ to_tsquery('simple', $1) LIMIT 1
+                """, binds: { var b = PostgresBindings(); b.append(tsQuery); return b }()))
+            if exact.isEmpty {
+                let p = params.add(words)
+                match = "lower(l.title || ' ' || l.tagline) %> \(p)"
+                rank = "word_similarity(\(p), lower(l.title || ' ' || l.tagline))::float8"
+            } else {
+                let p = params.add(tsQuery)
+                match = "l.search @@ to_tsquery('simple', \(p))"
+                rank = "ts_rank(l.search, to_tsquery('simple', \(p)))::float8"
+            }
+        }
+        var filters = ["l.status = 'active'"]
+        if let category = query.category, !category.isEmpty { filters.append("l.category = \(params.add(category))") }
+        if let minPrice = query.minPrice { filters.append("l.price >= \(params.add(minPrice))") }
+        if let maxPrice = query.maxPrice { filters.append("l.price <= \(params.add(maxPrice))") }
+        if let match { filters.append(match) }
+        let filterSQL = filters.joined(separator: " AND ")
+
+        // Counted exactly without filters or words (the whole catalog), else up to the limit.
+        let total: Int, totalIsLowerBound: Bool
+        if filters.count == 1 {
+            total = try await count("SELECT count(*) FROM listings l WHERE \(filterSQL)", params.bindings)
+            totalIsLowerBound = false
+        } else {
+            let counted = try await count("SELECT count(*) FROM (SELECT 1 FROM listings l WHERE \(filterSQL) LIMIT \(matchCountLimit + 1)) m",
+                                          params.bindings)
+            (total, totalIsLowerBound) = counted > matchCountLimit ? (matchCountLimit, true) : (counted, false)
+        }
+
+        if sort == .relevance {
+            let page = try await relevancePage(params: params, filterSQL: filterSQL, rank: rank, after: after, limit: limit, fingerprint: fingerprint)
+            return ListingPage(items: page.items, nextCursor: page.next?.encoded(), total: total, totalIsLowerBound: totalIsLowerBound)
+        }
+
+        let plan = SQLiteCatalogStore.plan(for: sort)
+        let comparison = plan.ascending ? ">" : "<"
+        let direction = plan.ascending ? "ASC" : "DESC"
+        var keyset = ""
+        if let after {
+            let key = plan.integerKey ? params.add(after.ki ?? 0) : params.add(after.k ?? 0)
+            keyset = "AND (\(plan.key), l.seq) \(comparison) (\(key), \(params.add(after.i)))"
+        }
+        let rows = try await database.rows(PostgresQuery(unsafeSQL: """
+            SELECT \(Self.summaryColumns), \(plan.key)\(plan.integerKey ? "" : "::float8") AS sort_key
+            FROM listings l JOIN accounts a ON a.id = l.seller_id
+            WHERE \(filterSQL) \(keyset)
+            ORDER BY \(plan.key) \(direction), l.seq \(direction) LIMIT \(limit + 1)
+            """, binds: params.bindings))
+        var next: ListingCursor?
+        if rows.count > limit {
+            let last = rows[limit - 1].makeRandomAccess()
+            var cursor = ListingCursor(s: sort.rawValue, k: nil, ki: nil, i: try last[0].decode(Int64.self), f: fingerprint)
+            if plan.integerKey { cursor.ki = try last[16].decode(Int64.self) } else { cursor.k = try last[16].decode(Double.self) }
+            next = cursor
+        }
+        return ListingPage(items: try rows.prefix(limit).map(Self.summary(from:)), nextCursor: next?.encoded(), total: total,
+                           totalIsLowerBound: totalIsLowerBound)
+    }
+
+    private func count(_ sql: String, _ bindings: PostgresBindings) async throws -> Int {
+        try await database.rows(PostgresQuery(unsafeSQL: sql, binds: bindings)).first?.decode(Int.self) ?? 0
+    }
+
+    /// Relevance pages, as `SQLiteCatalogStore.relevancePage`: phase 1 the newest `relevanceWindow` matches no newer
+    /// than the window's top (fixed on the first page) ranked best first, ties oldest first; phase 2 the older
+    /// matches, newest first. Within the window the position is kept, so pages neither repeat nor skip.
+    private func relevancePage(params: Parameters, filterSQL: String, rank: String, after: ListingCursor?, limit: Int,
+                               fingerprint: String) async throws -> (items: [ListingSummary], next: ListingCursor?) {
+        let top: Int64
+        if let fixed = after?.w { top = fixed } else {
+            top = try await database.rows("SELECT coalesce(max(seq), 0) FROM listings").first?.decode(Int64.self) ?? 0
+        }
+        var items: [ListingSummary] = []
+        let olderThan: Int64
+        if (after?.p ?? 1) == 1 {
+            var window = params
+            let topParameter = window.add(top)
+            let candidates = try await database.rows(PostgresQuery(unsafeSQL: """
+                SELECT l.seq, \(rank) FROM listings l WHERE \(filterSQL) AND l.seq <= \(topParameter)
+                ORDER BY l.seq DESC LIMIT \(relevanceWindow)
+                """, binds: window.bindings)).map { try $0.decode((Int64, Double).self) }
+            let ranked = candidates.sorted { ($0.1, -$0.0) > ($1.1, -$1.0) }
+            let offset = after?.o ?? 0
+            let slice = Array(ranked.dropFirst(offset).prefix(limit + 1))
+            if !slice.isEmpty {
+                var fetch = PostgresBindings()
+                fetch.append(slice.map(\.0))
+                let fetched = try await database.rows(PostgresQuery(unsafeSQL: """
+                    SELECT \(Self.summaryColumns) FROM listings l JOIN accounts a ON a.id = l.seller_id WHERE l.seq = ANY($1)
+                    """, binds: fetch))
+                var bySeq: [Int64: ListingSummary] = [:]
+                for row in fetched { bySeq[try row.makeRandomAccess()[0].decode(Int64.self)] = try Self.summary(from: row) }
+                items = slice.compactMap { bySeq[$0.0] }
+            }
+            if items.count > limit {
+                return (Array(items.prefix(limit)),
+                        ListingCursor(s: ListingSort.relevance.rawValue, k: nil, ki: nil, i: slice[limit - 1].0, f: fingerprint, w: top, p: 1,
+                                      o: offset + limit))
+            }
+            guard candidates.count >= relevanceWindow, let oldest = candidates.last?.0 else { return (items, nil) }
+            olderThan = oldest
+        } else {
+            olderThan = after?.i ?? 0
+        }
+        var older = params
+        let below = older.add(olderThan)
+        let rows = try await database.rows(PostgresQuery(unsafeSQL: """
+            SELECT \(Self.summaryColumns) FROM listings l JOIN accounts a ON a.id = l.seller_id
+            WHERE \(filterSQL) AND l.seq < \(below)
+            ORDER BY l.seq DESC LIMIT \(limit + 1 - items.count)
+            """, binds: older.bindings))
+        let fromWindow = items.count
+        var seqs = items.map { _ in Int64(0) }
+        for row in rows {
+            items.append(try Self.summary(from: row))
+            seqs.append(try row.makeRandomAccess()[0].decode(Int64.self))
+        }
+        if items.count > limit {
+            let resume: Int64 = limit <= fromWindow ? olderThan : seqs[limit - 1]
+            return (Array(items.prefix(limit)), ListingCursor(s: ListingSort.relevance.rawValue, k: nil, ki: nil, i: resume, f: fingerprint, w: top, p: 2))
+        }
+        return (items, nil)
+    }
+
+    public func listing(slug: String) async throws -> Listing? {
+        guard let row = try await database.rows("""
+            SELECT \(unescaped: Self.summaryColumns), l.description, l.manifest, l.assets, l.status, l.updated_at, a.created_at,
+                   (SELECT count(*) FROM listings s WHERE s.seller_id = l.seller_id AND s.status = 'active')
+            FROM listings l JOIN accounts a ON a.id = l.seller_id
+            WHERE l.slug = \(slug) AND l.status != 'withdrawn'
+            """).first else { return nil }
+        var summary = try Self.summary(from: row)
+        let cells = row.makeRandomAccess()
+        let sellerSince: Date = StoredTime.decode(try cells[21].decode(Int64.self))
+        summary.seller.memberSince = sellerSince
+        summary.seller.listingsCount = try cells[22].decode(Int.self)
+        let manifest = try JSONDecoder().decode(PackageManifest.self, from: Data(try cells[17].decode(String.self).utf8))
+        let assets = try JSONDecoder().decode([BusinessAsset].self, from: Data(try cells[18].decode(String.self).utf8))
+        return Listing(summary: summary, description: try cells[16].decode(String.self), package: manifest, assets: assets,
+                       status: ListingStatus(rawValue: try cells[19].decode(String.self)) ?? .active,
+                       updatedAt: StoredTime.decode(try cells[20].decode(Int64.self)))
+    }
+
+    public func listingForSale(slug: String) async throws -> ListingForSale? {
+        try await database.rows("SELECT id, slug, title, seller_id, currency, price, status FROM listings WHERE slug = \(slug)").first.map { row in
+            let (id, slug, title, seller, currency, price, status) = try row.decode((String, String, String, String, String, Int64, String).self)
+            return ListingForSale(id: id, slug: slug, title: title, sellerId: seller, askingPrice: Money(minorUnits: price, currency: Currency(code: currency)),
+                                  status: ListingStatus(rawValue: status) ?? .withdrawn)
+        }
+    }
+
+    public func categories() async throws -> [CategoryCount] {
+        try await database.rows("""
+            SELECT category, count(*) AS n FROM listings WHERE status = 'active' GROUP BY category ORDER BY n DESC, category COLLATE "C" ASC
+            """).map { row in
+            let (name, count) = try row.decode((String, Int).self)
+            return CategoryCount(name: name, count: count)
+        }
+    }
+
+    static func refuseNul(_ d: PublishListingRequest) throws {
+        try PostgresDatabase.refuseNul([("title", d.title), ("tagline", d.tagline), ("description", d.description), ("category", d.category),
+                                        ("techStack", d.techStack.joined(separator: " "))])
+    }
+
+    @discardableResult
+    public func insert(_ listing: NewListing, now: Date) async throws -> String {
+        try Self.refuseNul(listing.details)
+        try PostgresDatabase.refuseNul([("slug", listing.slug)])
+        let id = PlatformID.make("lst")
+        let manifest = String(decoding: try JSONEncoder().encode(listing.manifest), as: UTF8.self)
+        let assets = String(decoding: try JSONEncoder().encode(listing.assets), as: UTF8.self)
+        let d = listing.details
+        let time = StoredTime.encode(now)
+        do {
+            try await database.execute("""
+                INSERT INTO listings (id, slug, seller_id, title, tagline, description, category, currency, price, revenue, profit,
+                    multiple, age_months, tech_stack, visitors, status, manifest, assets, created_at, updated_at)
+                VALUES (\(id), \(listing.slug), \(listing.sellerId), \(d.title), \(d.tagline), \(d.description), \(d.category),
+                    \(d.askingPrice.currency.code), \(d.askingPrice.minorUnits), \(d.monthlyRevenue.minorUnits), \(d.monthlyProfit.minorUnits),
+                    \(SQLiteCatalogStore.multiple(d)), \(Int64(d.ageMonths)), \(SQLiteCatalogStore.techStackText(d.techStack)),
+                    \(Int64(d.monthlyVisitors)), 'active', \(manifest), \(assets), \(time), \(time))
+                """)
+        } catch where PostgresDatabase.isUniqueViolation(error) {
+            throw PlatformError.conflict("a listing with the slug `\(listing.slug)` already exists; choose another slug", field: "slug")
+        }
+        generation.bump()
+        return id
+    }
+
+    public func update(slug: String, sellerId: String, details: PublishListingRequest, manifest: PackageManifest?, assets: [BusinessAsset]?, now: Date) async throws -> Bool {
+        try Self.refuseNul(details)
+        let manifestText = try manifest.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+        let assetsText = try assets.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+        let d = details
+        let changed = try await !database.rows("""
+            UPDATE listings SET title = \(d.title), tagline = \(d.tagline), description = \(d.description), category = \(d.category),
+                currency = \(d.askingPrice.currency.code), price = \(d.askingPrice.minorUnits), revenue = \(d.monthlyRevenue.minorUnits),
+                profit = \(d.monthlyProfit.minorUnits), multiple = \(SQLiteCatalogStore.multiple(d)), age_months = \(Int64(d.ageMonths)),
+                tech_stack = \(SQLiteCatalogStore.techStackText(d.techStack)), visitors = \(Int64(d.monthlyVisitors)),
+                manifest = COALESCE(\(manifestText), manifest), assets = COALESCE(\(assetsText), assets), updated_at = \(StoredTime.encode(now))
+            WHERE slug = \(slug) AND seller_id = \(sellerId) AND status != 'withdrawn'
+            RETURNING 1
+            """).isEmpty
+        if changed { generation.bump() }
+        return changed
+    }
+
+    public func withdraw(slug: String, sellerId: String, now: Date) async throws -> Bool {
+        let changed = try await !database.rows("""
+            UPDATE listings SET status = 'withdrawn', updated_at = \(StoredTime.encode(now))
+            WHERE slug = \(slug) AND seller_id = \(sellerId) AND status != 'withdrawn' RETURNING 1
+            """).isEmpty
+        if changed { generation.bump() }
+        return changed
+    }
+
+    public func activeListingCount() async throws -> Int {
+        try await database.rows("SELECT count(*) FROM listings WHERE status = 'active'").first?.decode(Int.self) ?? 0
+    }
+
+    /// Reads `summaryColumns` by position (they come first in every query that selects them).
+    static func summary(from row: PostgresRow) throws -> ListingSummary {
+        let c = row.makeRandomAccess()
+        let currency = Currency(code: try c[6].decode(String.self))
+        return ListingSummary(
+            id: try c[1].decode(String.self), slug: try c[2].decode(String.self), title: try c[3].decode(String.self),
+            tagline: try c[4].decode(String.self), category: try c[5].decode(String.self),
+            askingPrice: Money(minorUnits: try c[7].decode(Int64.self), currency: currency),
+            monthlyRevenue: Money(minorUnits: try c[8].decode(Int64.self), currency: currency),
+            monthlyProfit: Money(minorUnits: try c[9].decode(Int64.self), currency: currency),
+            ageMonths: try c[10].decode(Int.self),
+            techStack: SQLiteCatalogStore.techStack(fromStored: try c[11].decode(String.self)),
+            monthlyVisitors: try c[12].decode(Int.self),
+            seller: SellerSummary(id: try c[14].decode(String.self), displayName: try c[15].decode(String.self)),
+            createdAt: StoredTime.decode(try c[13].decode(Int64.self)))
+    }
+}

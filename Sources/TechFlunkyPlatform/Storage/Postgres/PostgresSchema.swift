@@ -1,0 +1,162 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The PostgreSQL engine's migrations, named and applied in order, each once, recorded in `schema_migrations`.
+/// As with the SQLite migrator: add new ones at the end, never edit one that shipped. Instances starting at once
+/// (a rolling restart) take a session advisory lock first, so one applies and the others find the work done.
+/// Each migration runs in its own transaction with its record: it is applied whole or not at all.
+///
+/// Types follow the SQLite schema so both engines store the same values: timestamps are integer milliseconds
+/// since 1970 (BIGINT; keyset cursors compare them exactly), money integer minor units (BIGINT) with a currency.
+enum PostgresSchema {
+    struct Migration: Sendable {
+        var name: String
+        /// One statement each: the extended query protocol takes one at a time.
+        var statements: [String]
+    }
+
+    static let migrations: [Migration] = [
+        Migration(name: "pg_v1_accounts", statements: [
+            """
+            CREATE TABLE accounts (
+                id TEXT PRIMARY KEY,
+                email TEXT NOT NULL,
+                display_name TEXT NOT NULL,
+                password_hash TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                stripe_account_id TEXT UNIQUE,
+                details_submitted BOOLEAN NOT NULL DEFAULT false,
+                charges_enabled BOOLEAN NOT NULL DEFAULT false,
+                payouts_enabled BOOLEAN NOT NULL DEFAULT false
+            )
+            """,
+            // SQLite's `COLLATE NOCASE`: one account per email whatever its case.
+            "CREATE UNIQUE INDEX accounts_email ON accounts (lower(email))",
+            """
+            CREATE TABLE sessions (
+                token_hash TEXT PRIMARY KEY,
+                account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                created_at BIGINT NOT NULL,
+                expires_at BIGINT NOT NULL,
+                revoked_at BIGINT
+            )
+            """,
+            "CREATE INDEX sessions_account ON sessions (account_id)",
+        ]),
+        // The catalog. `search` is the weighted document full-text search reads (title A, tagline B, category and
+        // tech stack C, description D), kept by PostgreSQL itself; both GIN indexes hold active listings only, as
+        // the SQLite engine's FTS index does. pg_trgm (a trusted extension: the database owner may create it)
+        // gives typo tolerance over title and tagline.
+        Migration(name: "pg_v2_catalog", statements: [
+            "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+            """
+            CREATE TABLE listings (
+                seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                id TEXT NOT NULL UNIQUE,
+                slug TEXT NOT NULL UNIQUE,
+                seller_id TEXT NOT NULL REFERENCES accounts(id),
+                title TEXT NOT NULL,
+                tagline TEXT NOT NULL,
+                description TEXT NOT NULL,
+                category TEXT NOT NULL,
+                currency TEXT NOT NULL,
+                price BIGINT NOT NULL,
+                revenue BIGINT NOT NULL,
+                profit BIGINT NOT NULL,
+                multiple DOUBLE PRECISION,
+                age_months BIGINT NOT NULL,
+                tech_stack TEXT NOT NULL,
+                visitors BIGINT NOT NULL,
+                status TEXT NOT NULL,
+                manifest TEXT NOT NULL,
+                assets TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                search tsvector GENERATED ALWAYS AS (
+                    setweight(to_tsvector('simple', title), 'A') ||
+                    setweight(to_tsvector('simple', tagline), 'B') ||
+                    setweight(to_tsvector('simple', category || ' ' || tech_stack), 'C') ||
+                    setweight(to_tsvector('simple', description), 'D')
+                ) STORED
+            )
+            """,
+            "CREATE INDEX listings_search ON listings USING gin (search) WHERE status = 'active'",
+            "CREATE INDEX listings_typos ON listings USING gin (lower(title || ' ' || tagline) gin_trgm_ops) WHERE status = 'active'",
+            "CREATE INDEX listings_newest ON listings (status, created_at, seq)",
+            "CREATE INDEX listings_price ON listings (status, price, seq)",
+            "CREATE INDEX listings_revenue ON listings (status, revenue, seq)",
+            "CREATE INDEX listings_profit ON listings (status, profit, seq)",
+            "CREATE INDEX listings_multiple ON listings (status, multiple, seq)",
+            "CREATE INDEX listings_category ON listings (status, category, created_at, seq)",
+            "CREATE INDEX listings_seller ON listings (seller_id)",
+        ]),
+    ]
+
+    /// An arbitrary constant: the advisory lock that serialises migrating instances.
+    static let migrationLockKey: Int64 = 0x7465_6368_666C_756E  // "techflun"
+
+    /// Applies every pending migration over one direct connection; throws `PostgresEngineError`.
+    /// Returns the names it applied (empty when the database was up to date).
+    @discardableResult
+    static func migrate(url: PostgresURL, logger: Logger, migrations: [Migration] = migrations) async throws -> [String] {
+        let connection: PostgresConnection
+        do {
+            connection = try await PostgresConnection.connect(configuration: try url.connectionConfiguration(), id: 0, logger: logger)
+        } catch {
+            throw PostgresEngineError.connect(url: url, error)
+        }
+        do {
+            let applied = try await migrate(on: connection, url: url, logger: logger, migrations: migrations)
+            try? await connection.close()
+            return applied
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+
+    private static func migrate(on connection: PostgresConnection, url: PostgresURL, logger: Logger, migrations: [Migration]) async throws -> [String] {
+        func run(_ query: PostgresQuery) async throws -> [PostgresRow] {
+            var rows: [PostgresRow] = []
+            for try await row in try await connection.query(query, logger: logger) { rows.append(row) }
+            return rows
+        }
+        do {
+            _ = try await run("SELECT pg_advisory_lock(\(migrationLockKey))")
+            _ = try await run("""
+                CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)
+                """)
+        } catch {
+            throw PostgresEngineError.migration(name: "schema_migrations", url: url, error)
+        }
+        var done: Set<String> = []
+        do {
+            for row in try await run("SELECT name FROM schema_migrations") { done.insert(try row.decode(String.self)) }
+        } catch {
+            throw PostgresEngineError.migration(name: "schema_migrations", url: url, error)
+        }
+        var applied: [String] = []
+        for migration in migrations where !done.contains(migration.name) {
+            do {
+                _ = try await run("BEGIN")
+                do {
+                    for statement in migration.statements { _ = try await run(PostgresQuery(unsafeSQL: statement)) }
+                    let now = StoredTime.encode(Date())
+                    _ = try await run("INSERT INTO schema_migrations (name, applied_at) VALUES (\(migration.name), \(now))")
+                    _ = try await run("COMMIT")
+                } catch {
+                    _ = try? await run("ROLLBACK")
+                    throw error
+                }
+            } catch {
+                _ = try? await run("SELECT pg_advisory_unlock(\(migrationLockKey))")
+                throw PostgresEngineError.migration(name: migration.name, url: url, error)
+            }
+            logger.info("applied PostgreSQL migration", metadata: ["migration": "\(migration.name)"])
+            applied.append(migration.name)
+        }
+        _ = try? await run("SELECT pg_advisory_unlock(\(migrationLockKey))")
+        return applied
+    }
+}
