@@ -81,7 +81,7 @@ struct ShowCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
-    @Argument(help: "The listing's slug.") var slug: String
+    @Argument(help: "The listing's slug.", completion: CompletionCandidates.completion(.listings)) var slug: String
 
     func run() async throws {
         try await connection.withClient { client in try await show(client) }
