@@ -226,7 +226,7 @@ final class BrowsePaneTests: XCTestCase {
         XCTAssertEqual(reversedQuery?.sort, .newest)
         XCTAssertEqual(d.browse.items.map(\.slug), Array(newestFirst.reversed()))
         XCTAssertTrue(d.screen.contains("sort: oldest"), d.screen)
-        XCTAssertTrue(d.screen.contains("S sort forward"), d.screen)
+        XCTAssertTrue(d.screen.contains("S reverse"), "S toggles back:\n\(d.screen)")
         XCTAssertTrue(d.screen.contains("x clear filters"), "a reversed sort is a filter x clears:\n\(d.screen)")
         // Through a search too: relevance reversed.
         await d.press(.char("/"))

@@ -109,7 +109,7 @@ final class PayoutsPaneTests: XCTestCase {
         let narrow = F.render(pane, width: 80, height: 24)
         XCTAssertFalse(narrow.contains(link), "the link is wider than the pane")
         XCTAssertTrue(narrow.contains("Finish it at: https://connect.stripe.com/setup/e/acct_1SELLER/"), narrow)
-        XCTAssertTrue(pane.keyMap().contains { $0.action == .copyLink && $0.shownInFooter && $0.disabledReason == nil }, "the footer offers y")
+        XCTAssertTrue(pane.keyMap().contains { $0.action == .copyLink && $0.disabledReason == nil }, "the help offers y")
         let copied = F.press(.char("y"), &pane, &ctx)
         XCTAssertTrue(copied.contains { if case .copy(link) = $0 { true } else { false } }, "\(copied)")
 

@@ -183,9 +183,10 @@ public struct BrowsePane: Pane {
             KeyBinding([.char("/")], "search", .search),
             KeyBinding([.char("c")], "category", .cycleCategory,
                        disabled: categories.isEmpty ? "categories not loaded yet" : nil),
-            KeyBinding([.char("p")], "price range", .cyclePrice),
+            KeyBinding([.char("p")], "price", .cyclePrice),
             KeyBinding([.char("s")], "sort", .cycleSort),
-            KeyBinding([.char("S")], reversed ? "sort forward" : "reverse", .reverseSort),
+            // Not in the footer while the list failed to load: "r reload" and "? help" need the room there.
+            KeyBinding([.char("S")], "reverse", .reverseSort, footer: !isFailed),
             KeyBinding([.char("x")], "clear filters", .clearFilters, footer: hasFilters,
                        disabled: hasFilters ? nil : "no filters set"),
             KeyBinding([.char("r")], "reload", .reload, footer: isFailed),

@@ -54,7 +54,8 @@ public struct PayoutsPane: Pane {
             KeyBinding([.char("r")], "refresh", .refresh),
             KeyBinding([.char("o")], seller?.stripeAccountId == nil ? "start onboarding" : "new onboarding link", .onboard,
                        footer: !onboarded, disabled: onboarded ? "onboarding is complete" : (onboardRequest != nil ? "working…" : nil)),
-            KeyBinding([.char("y")], "copy link", .copyLink, footer: onboardingLink != nil,
+            // In `?` help, not the footer: at 80 columns it would push out "? help" and "q quit".
+            KeyBinding([.char("y")], "copy onboarding link", .copyLink, footer: false,
                        disabled: onboardingLink == nil ? "no onboarding link yet (o makes one)" : nil),
             KeyBinding([.char("A")], "advance clock 1 day", .advanceClock, footer: isSandbox,
                        disabled: !isSandbox ? "only in the sandbox" : (advanceRequest != nil ? "working…" : nil)),
