@@ -103,6 +103,22 @@ final class DeployProgressPaneTests: XCTestCase {
         XCTAssertTrue(pops(F.press(.escape, &copied, &c2)))
     }
 
+    /// The instant sandbox can finish a deployment before the pane that started it loads its first snapshot: the pane
+    /// still watched that run (it was opened on it queued), so it shows the secrets; opened on a finished run, it does not.
+    func testARunThatEndsBeforeTheFirstSnapshotStillShowsItsSecretsToThePaneThatStartedIt() {
+        var pane = DeployProgressPane(deploymentId: "dep_1", listingTitle: "InvoiceBot", initialState: .queued)
+        var ctx = F.context()
+        let load = F.requests(pane.start(&ctx))[0].0
+        let asked = F.requests(pane.receive(.response(load, .success(.deployment(snapshot(state: .succeeded, lastEventId: 30)))), &ctx))
+        XCTAssertEqual(asked.map(\.1), [.revealDeploymentSecrets(id: "dep_1")])
+
+        var opened = DeployProgressPane(deploymentId: "dep_1", listingTitle: "InvoiceBot", initialState: .succeeded)
+        var c2 = F.context()
+        let again = F.requests(opened.start(&c2))[0].0
+        XCTAssertTrue(F.requests(opened.receive(.response(again, .success(.deployment(snapshot(state: .succeeded, lastEventId: 30)))), &c2)).isEmpty,
+                      "a finished run opened from Orders never asks")
+    }
+
     func testReattachingToAFinishedRunDoesNotAskForSecrets() {
         var pane = DeployProgressPane(deploymentId: "dep_1", listingTitle: "InvoiceBot")
         var ctx = F.context()

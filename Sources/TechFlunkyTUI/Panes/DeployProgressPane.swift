@@ -67,6 +67,18 @@ public struct DeployProgressPane: Pane {
         self.listingTitle = listingTitle
         model = DeployProgressModel(deploymentId: deploymentId)
         model.state = initialState
+        // Opened on a run still going (the deploy form's new deployment, or a running one from Orders): this pane
+        // watches it go, even if it ends before the first snapshot arrives (the instant sandbox finishes in ~1 s).
+        if let initialState, !initialState.isFinal { watchedRunning = true }
+    }
+
+    /// Asks for the generated secrets once, when a run this pane watched has gone live.
+    mutating func revealSecretsIfLive(_ ctx: inout PaneContext) -> [PaneCommand] {
+        guard model.state == .succeeded, watchedRunning, !secretsRequested else { return [] }
+        secretsRequested = true
+        let id = ctx.newRequestID()
+        secretsRequest = id
+        return [.request(id, .revealDeploymentSecrets(id: model.deploymentId))]
     }
 
     public var deploymentId: String { model.deploymentId }
@@ -245,7 +257,8 @@ public struct DeployProgressPane: Pane {
             case let .success(.deployment(snapshot)):
                 model.apply(snapshot: snapshot)
                 notice = nil
-                return follow(&ctx)
+                if !snapshot.state.isFinal { watchedRunning = true }
+                return follow(&ctx) + revealSecretsIfLive(&ctx)
             case let .failure(failure):
                 notice = "Could not load the deployment: \(failure.message)"
                 return failure.isConnectionFailure ? scheduleResubscribe(&ctx) : []
@@ -258,6 +271,8 @@ public struct DeployProgressPane: Pane {
             case let .success(.deployAccepted(accepted)):
                 // Retry or rollback accepted: the stream (ended at the last final state) picks up again.
                 if model.state?.isFinal == true { model.state = accepted.state }
+                // This pane started the new run: it watches it go.
+                watchedRunning = true
                 return follow(&ctx)
             case let .failure(failure):
                 notice = "The platform refused: \(failure.message)"
@@ -290,14 +305,7 @@ public struct DeployProgressPane: Pane {
             if event.kind == .deployment, [.running, .provisioned].contains(event.state) { watchedRunning = true }
             if event.isFinal {
                 // The stream ends after a final event; a retry or rollback follows it again.
-                var commands = stopFollowing()
-                if event.state == .succeeded, watchedRunning, !secretsRequested {
-                    secretsRequested = true
-                    let id = ctx.newRequestID()
-                    secretsRequest = id
-                    commands.append(.request(id, .revealDeploymentSecrets(id: model.deploymentId)))
-                }
-                return commands
+                return stopFollowing() + revealSecretsIfLive(&ctx)
             }
         case let .deployment(.reconnecting(_, _, reason)):
             stream = .reconnecting(TextSanitizer.line(reason))
