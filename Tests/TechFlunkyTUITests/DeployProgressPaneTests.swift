@@ -70,6 +70,8 @@ final class DeployProgressPaneTests: XCTestCase {
         let copy = pane.perform(.copy, &ctx)
         guard case let .copy(text)? = copy.first else { return XCTFail("\(copy)") }
         XCTAssertEqual(text, "api/ADMIN_PASSWORD=c0ffee1234", "y copies the secrets")
+        let url = F.press(.char("u"), &pane, &ctx)
+        XCTAssertTrue(url.contains { if case .copy("https://x.workers.dev") = $0 { true } else { false } }, "u copies the live URL: \(url)")
     }
 
     /// Leaving the pane (Esc, q, d) while the secrets are on screen and not copied asks first: they are not shown again.

@@ -13,7 +13,7 @@ import TechFlunkyText
 /// once. While the platform is unreachable the title says "reconnecting…".
 public struct DeployProgressPane: Pane {
     public enum Action: Sendable, Hashable {
-        case up, down, retry, rollback, detach, confirmRollback, confirmLeave, cancelPrompt, submitToken, useSandboxToken, copy, correct
+        case up, down, retry, rollback, detach, confirmRollback, confirmLeave, cancelPrompt, submitToken, useSandboxToken, copy, copyURL, correct
     }
 
     /// What the token prompt is for.
@@ -135,6 +135,8 @@ public struct DeployProgressPane: Pane {
                            disabled: canCorrect ? nil : "only a failed deployment that created nothing in the domain can be corrected"),
                 KeyBinding([.char("y")], generatedSecrets.isEmpty ? "copy URL" : "copy secrets", .copy,
                            disabled: generatedSecrets.isEmpty && model.url == nil ? "no URL yet" : nil),
+                // While `y` copies the secrets, the live URL is still one key away (OSC 52 as well).
+                KeyBinding([.char("u")], "copy URL", .copyURL, footer: false, disabled: model.url == nil ? "no URL yet" : nil),
                 // Leaving by Esc or q detaches too, so the stream stops with the pane (the footer's "back" says it).
                 KeyBinding([.escape, .char("q")], "back (detach)", .detach, footer: false),
             ]
@@ -185,6 +187,8 @@ public struct DeployProgressPane: Pane {
                 return [.copy(generatedSecrets.map { "\($0.worker)/\($0.name)=\($0.value)" }.joined(separator: "\n"))]
             }
             return model.url.map { [.copy($0)] } ?? []
+        case .copyURL:
+            return model.url.map { [.copy(TextSanitizer.line($0))] } ?? []
         case .up, .down:
             let current = (selectedStep ?? model.focusStep).number - 1
             let next = min(max(0, current + (action == .up ? -1 : 1)), DeploymentStepKind.allCases.count - 1)
