@@ -41,6 +41,7 @@ struct TechFlunkyCommand: AsyncParsableCommand {
             PackageCommand.self,
             AccountCommand.self,
             AdminCommand.self,
+            CompleteCommand.self,
         ],
         defaultSubcommand: UICommand.self
     )
@@ -53,7 +54,9 @@ struct TechFlunkyCommand: AsyncParsableCommand {
         umask(0o077)
         var parsed: ParsableCommand.Type?
         do {
-            var command = try parseAsRoot()
+            // The async parse: it also answers the completion scripts' `---completion` calls for async completions
+            // (the platform's slugs and ids, `CompletionCandidates`), which the synchronous one refuses.
+            var command = try await asyncParseAsRoot()
             parsed = type(of: command)
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()

@@ -42,11 +42,20 @@ final class SandboxJourneyTests: XCTestCase {
         XCTAssertFalse(form.contains(token), "the API token must never be echoed:\n\(form)")
         try ui.send("Enter")
         try ui.send("Enter")
-        let done = try ui.waitUntil(timeout: 60, description: "all nine steps succeeded") { $0.contains("9/9 steps") && $0.contains("Live at") }
+        // Tea Trove's package generates two secrets: shown once, when the deployment this terminal watched went live.
+        let done = try ui.waitUntil(timeout: 60, description: "all nine steps succeeded, with the generated secrets") {
+            $0.contains("9/9 steps") && $0.contains("Live at") && $0.contains("Generated secrets: shown this once")
+        }
         XCTAssertFalse(done.contains(token), done)
+        XCTAssertTrue(done.contains("ADMIN_TOKEN") && done.contains("STRIPE_WEBHOOK_SECRET"), done)
+
+        // Leaving asks first while they are on screen (they are not shown again); Enter leaves.
+        try ui.send("d")
+        try ui.waitFor("cannot be shown again")
+        try ui.send("Enter")
+        try ui.waitUntil(timeout: 10, description: "back from the deployment") { !$0.contains("cannot be shown again") && !$0.contains("Generated secrets") }
 
         // The seller's side: payouts, then move the sandbox clock three days; the newest sale is released.
-        try ui.send("d")
         try ui.send("3")
         let payouts = try ui.waitFor("Release")
         XCTAssertTrue(payouts.contains("in review"), payouts)
@@ -81,14 +90,21 @@ final class SandboxJourneyTests: XCTestCase {
         let again = try TmuxSession(command: [BuiltBinary.path], home: ui.home)
         try again.waitUntil(timeout: 60, description: "the browse pane again") { $0.range(of: #"of \d+"#, options: .regularExpression) != nil }
         try again.send("2")
-        try again.waitFor("Tea Trove")
+        // The orders loaded (Tea Trove's row, the newest, selected), not the browse list behind them.
+        try again.waitUntil(timeout: 30, description: "the orders with Tea Trove live") { $0.contains("Your orders") && $0.contains("Tea Trove") && $0.contains("live · ") }
+        // Opening that deployment again: live, and the secrets screen does not appear a second time.
+        try again.send("Enter")
+        let reopened = try again.waitUntil(timeout: 30, description: "the Tea Trove deployment re-opened") { $0.contains("9/9 steps") && $0.contains("Live at") }
+        XCTAssertTrue(reopened.contains("Tea Trove"), reopened)
+        XCTAssertFalse(reopened.contains("Generated secrets"), "the secrets screen appears once:\n\(reopened)")
         try again.send("Q")
         try again.waitFor("[exit 0]")
         XCTAssertTrue(TmuxSession.stopSandbox(home: ui.home).contains("stopped the local sandbox"), "both UIs used one daemon, still running")
     }
 
     /// A deployment that fails on an injected Cloudflare error shows the failure and its code, and a retry
-    /// (giving the token again) takes it to success.
+    /// (giving the token again) takes it to success; `techflunky watch` afterwards replays the failure and the
+    /// retry and ends at the real end: the live URL, exit 0.
     func testInjectedFailureThenRetrySucceeds() throws {
         let ui = try TmuxSession(command: [BuiltBinary.path])
         try ui.waitUntil(timeout: 240, description: "the browse pane") { $0.range(of: #"1–\d+ of \d+"#, options: .regularExpression) != nil }
@@ -112,9 +128,21 @@ final class SandboxJourneyTests: XCTestCase {
         try ui.waitUntil(timeout: 10, description: "the token prompt") { $0.lowercased().contains("token") }
         try ui.type(token)
         try ui.send("Enter")
-        try ui.waitUntil(timeout: 60, description: "all nine steps succeeded after retry") { $0.contains("9/9 steps") && $0.contains("Live at") }
+        let live = try ui.waitUntil(timeout: 60, description: "all nine steps succeeded after retry") { $0.contains("9/9 steps") && $0.contains("Live at") }
+        let liveURL = try XCTUnwrap(live.range(of: #"https?://[^\s]+"#, options: .regularExpression).map { String(live[$0]) },
+                                    "the live URL on screen:\n\(live)")
+
         try ui.send("Q")
         try ui.waitFor("[exit 0]")
+
+        // watch after fail → retry → succeed: the whole history, to the real end.
+        let deploymentId = try XCTUnwrap(live.range(of: #"dep_[0-9a-f]+"#, options: .regularExpression).map { String(live[$0]) },
+                                         "the deployment's id in the pane's header:\n\(live)")
+        let watch = try TmuxSession(command: [BuiltBinary.path, "watch", deploymentId], width: 160, height: 60, home: ui.home)
+        let watched = try watch.waitFor("[exit ")
+        XCTAssertTrue(watched.contains("[exit 0]"), "watch exits 0 for a deployment that went live after a retry:\n\(watched)")
+        XCTAssertTrue(watched.contains("deployment succeeded  " + liveURL), "the live URL:\n\(watched)")
+        XCTAssertFalse(watched.contains(token), watched)
     }
 
     /// As tmux has one server: two terminals on the sandbox share one daemon; the first starts a deployment

@@ -111,6 +111,19 @@ final class CommandOutputTests: XCTestCase {
         }
     }
 
+    func testListingsReverseTurnsTheSortAround() async throws {
+        try await LivePlatform.with(syntheticListings: 30) { platform in
+            func slugs(_ extra: [String]) throws -> [String] {
+                let result = try self.run(["listings", "--api", platform.baseURL, "--sort", "price_asc", "--limit", "30", "--json"] + extra)
+                XCTAssertEqual(result.status, 0, result.stderr)
+                return try WireJSON.decode(ListingPage.self, from: Data(result.stdout.utf8)).items.map(\.slug)
+            }
+            let forward = try slugs([])
+            XCTAssertEqual(forward.count, 30)
+            XCTAssertEqual(try slugs(["--reverse"]), Array(forward.reversed()))
+        }
+    }
+
     func testListingsTextIsAlignedAndPlainWhenNotATerminal() async throws {
         try await LivePlatform.with(syntheticListings: 12) { platform in
             let result = try self.run(["listings", "--api", platform.baseURL, "--limit", "5", "--sort", "price_desc"])

@@ -210,6 +210,53 @@ final class BrowsePaneTests: XCTestCase {
         XCTAssertFalse(d.quit)
     }
 
+    /// `S` turns the sort around through the platform (`reverse`), the filter row says which way the rows run, the
+    /// footer and help name the key, and a new sort (`s`) or clearing the filters (`x`) goes forward again.
+    func testShiftSReversesTheSortAndTheIndicatorShowsTheDirection() async {
+        let service = InMemoryMarketplace(count: 30)
+        var d = UIDriver(service: service, width: 120, height: 30)
+        await d.start()
+        let newestFirst = d.browse.items.map(\.slug)
+        XCTAssertTrue(d.screen.contains("sort: newest"), d.screen)
+        XCTAssertTrue(d.screen.contains("S reverse"), "the footer names the key:\n\(d.screen)")
+        await d.press(.char("S"))
+        XCTAssertTrue(d.browse.reversed)
+        let reversedQuery = await service.queries.last
+        XCTAssertEqual(reversedQuery?.reverse, true)
+        XCTAssertEqual(reversedQuery?.sort, .newest)
+        XCTAssertEqual(d.browse.items.map(\.slug), Array(newestFirst.reversed()))
+        XCTAssertTrue(d.screen.contains("sort: oldest"), d.screen)
+        XCTAssertTrue(d.screen.contains("S reverse"), "S toggles back:\n\(d.screen)")
+        XCTAssertTrue(d.screen.contains("x clear filters"), "a reversed sort is a filter x clears:\n\(d.screen)")
+        // Through a search too: relevance reversed.
+        await d.press(.char("/"))
+        await d.type("Business")
+        await d.press(.enter)
+        XCTAssertTrue(d.screen.contains("sort: least relevant"), d.screen)
+        let searched = await service.queries.last
+        XCTAssertEqual(searched?.sort, .relevance)
+        XCTAssertEqual(searched?.reverse, true)
+        await d.press(.escape)
+        // `S` again: forward.
+        await d.press(.char("S"))
+        XCTAssertFalse(d.browse.reversed)
+        XCTAssertEqual(d.browse.items.map(\.slug), newestFirst)
+        // A new sort starts forward; its reversal shows the other arrow.
+        await d.press(.char("s"), .char("S"))
+        XCTAssertEqual(d.browse.sort, .priceAsc)
+        XCTAssertTrue(d.screen.contains("sort: price ↓"), d.screen)
+        await d.press(.char("s"))
+        XCTAssertFalse(d.browse.reversed)
+        XCTAssertTrue(d.screen.contains("sort: price ↓"), "price_desc forward:\n\(d.screen)")
+        await d.press(.char("S"), .char("x"))
+        XCTAssertFalse(d.browse.reversed)
+        XCTAssertEqual(d.browse.sort, .newest)
+        // The help lists it.
+        await d.press(.char("?"))
+        XCTAssertTrue(d.screen.contains("reverse"), d.screen)
+        XCTAssertFalse(d.quit)
+    }
+
     func testErrorStateOffersRetry() async {
         let service = InMemoryMarketplace(count: 5)
         await service.setFailNext(ServiceFailure(message: "platform on fire", code: "internal_error"))

@@ -70,6 +70,55 @@ final class DeployProgressPaneTests: XCTestCase {
         let copy = pane.perform(.copy, &ctx)
         guard case let .copy(text)? = copy.first else { return XCTFail("\(copy)") }
         XCTAssertEqual(text, "api/ADMIN_PASSWORD=c0ffee1234", "y copies the secrets")
+        let url = F.press(.char("u"), &pane, &ctx)
+        XCTAssertTrue(url.contains { if case .copy("https://x.workers.dev") = $0 { true } else { false } }, "u copies the live URL: \(url)")
+    }
+
+    /// Leaving the pane (Esc, q, d) while the secrets are on screen and not copied asks first: they are not shown again.
+    func testLeavingWhileTheSecretsAreOnScreenAsksFirst() {
+        var (pane, ctx, sub) = attachedPane()
+        let asked = F.requests(deliver(events(upTo: .postDeploy) + [event(.step, step: .postDeploy, stepState: .succeeded, at: 9),
+                                                                     event(.deployment, state: .succeeded, at: 9, url: "https://x.workers.dev")],
+                                       to: &pane, &ctx, sub: sub))
+        let secret = GeneratedSecret(worker: "api", name: "ADMIN_PASSWORD", value: "c0ffee1234")
+        _ = pane.receive(.response(asked[0].0, .success(.generatedSecrets(GeneratedSecrets(secrets: [secret], note: "store them")))), &ctx)
+        func pops(_ commands: [PaneCommand]) -> Bool { commands.contains { if case .pop = $0 { true } else { false } } }
+
+        XCTAssertFalse(pops(F.press(.escape, &pane, &ctx)), "Esc does not leave at once")
+        XCTAssertEqual(pane.prompt, .confirmLeave)
+        XCTAssertTrue(F.render(pane, width: 100, height: 40).contains("cannot be shown again"))
+        XCTAssertFalse(pops(F.press(.escape, &pane, &ctx)), "Esc again stays")
+        XCTAssertNil(pane.prompt)
+        XCTAssertTrue(F.render(pane, width: 100, height: 40).contains("api/ADMIN_PASSWORD  c0ffee1234"), "still on screen")
+        _ = F.press(.char("q"), &pane, &ctx)
+        XCTAssertTrue(pops(F.press(.enter, &pane, &ctx)), "Enter leaves")
+
+        // Once copied, leaving does not ask (nor does quitting).
+        seq = 0
+        var (copied, c2, sub2) = attachedPane()
+        let asked2 = F.requests(deliver(events(upTo: .postDeploy) + [event(.step, step: .postDeploy, stepState: .succeeded, at: 9),
+                                                                      event(.deployment, state: .succeeded, at: 9, url: "https://x.workers.dev")],
+                                        to: &copied, &c2, sub: sub2))
+        _ = copied.receive(.response(asked2[0].0, .success(.generatedSecrets(GeneratedSecrets(secrets: [secret], note: "store them")))), &c2)
+        XCTAssertTrue(F.press(.char("y"), &copied, &c2).contains { if case .copy = $0 { true } else { false } })
+        XCTAssertNil(copied.quitWarning)
+        XCTAssertTrue(pops(F.press(.escape, &copied, &c2)))
+    }
+
+    /// The instant sandbox can finish a deployment before the pane that started it loads its first snapshot: the pane
+    /// still watched that run (it was opened on it queued), so it shows the secrets; opened on a finished run, it does not.
+    func testARunThatEndsBeforeTheFirstSnapshotStillShowsItsSecretsToThePaneThatStartedIt() {
+        var pane = DeployProgressPane(deploymentId: "dep_1", listingTitle: "InvoiceBot", initialState: .queued)
+        var ctx = F.context()
+        let load = F.requests(pane.start(&ctx))[0].0
+        let asked = F.requests(pane.receive(.response(load, .success(.deployment(snapshot(state: .succeeded, lastEventId: 30)))), &ctx))
+        XCTAssertEqual(asked.map(\.1), [.revealDeploymentSecrets(id: "dep_1")])
+
+        var opened = DeployProgressPane(deploymentId: "dep_1", listingTitle: "InvoiceBot", initialState: .succeeded)
+        var c2 = F.context()
+        let again = F.requests(opened.start(&c2))[0].0
+        XCTAssertTrue(F.requests(opened.receive(.response(again, .success(.deployment(snapshot(state: .succeeded, lastEventId: 30)))), &c2)).isEmpty,
+                      "a finished run opened from Orders never asks")
     }
 
     func testReattachingToAFinishedRunDoesNotAskForSecrets() {
@@ -238,6 +287,18 @@ final class DeployProgressPaneTests: XCTestCase {
         XCTAssertTrue(live.contains("InvoiceBot  live"), live)
         XCTAssertTrue(live.contains("9/9 steps"))
         XCTAssertTrue(live.contains("✔ Live at https://invoice-bot.example-buyer.workers.dev"))
+        // The live URL is an OSC 8 hyperlink over exactly its own cells, and `y` copies it.
+        var canvas = Canvas(width: 90, height: 24)
+        pane.render(into: &canvas, area: canvas.bounds, RenderContext(now: F.t0, environment: UIEnvironment(platformLabel: "test")))
+        XCTAssertEqual(canvas.links, ["https://invoice-bot.example-buyer.workers.dev"])
+        let linked = HyperlinkOverlay.runs(in: canvas)
+        XCTAssertEqual(linked.count, 1)
+        if let run = linked.first {
+            let text = (run.x..<(run.x + run.width)).map { canvas[$0, run.y].grapheme }.joined()
+            XCTAssertEqual(text, "https://invoice-bot.example-buyer.workers.dev")
+        }
+        let copied = F.press(.char("y"), &pane, &ctx)
+        XCTAssertTrue(copied.contains { if case .copy("https://invoice-bot.example-buyer.workers.dev") = $0 { true } else { false } }, "\(copied)")
 
         var rolled = DeployProgressPane(deploymentId: "dep_1", listingTitle: "InvoiceBot")
         var c2 = F.context()

@@ -77,6 +77,7 @@ actor InMemoryMarketplace: MarketplaceService {
         case .multiple: rows.sort { ($0.multiple ?? .infinity) < ($1.multiple ?? .infinity) }
         case .newest, .relevance: rows.sort { $0.createdAt > $1.createdAt }
         }
+        if query.reverse { rows.reverse() }
         let start = query.cursor.flatMap(Int.init) ?? 0
         let limit = min(query.limit ?? ListingQuery.defaultLimit, ListingQuery.maxLimit)
         let end = min(rows.count, start + limit)

@@ -93,6 +93,29 @@ final class PayoutsPaneTests: XCTestCase {
             XCTAssertEqual(drawn, line, "QR row \(row)")
         }
         XCTAssertEqual(canvas[x0, 4].style.role, .qrCode)
+        // The link is an OSC 8 hyperlink over the URL's own cells (not the label's).
+        XCTAssertEqual(canvas.links, [link])
+        let runs = HyperlinkOverlay.runs(in: canvas)
+        XCTAssertEqual(runs.count, 1)
+        if let run = runs.first {
+            XCTAssertEqual((run.x..<(run.x + run.width)).map { canvas[$0, run.y].grapheme }.joined(), link)
+        }
+    }
+
+    /// `y` copies the whole onboarding link (OSC 52) even where the pane shows it cut; without a link it says why not.
+    func testYCopiesTheWholeOnboardingLinkEvenWhenTheScreenCutsIt() {
+        let link = "https://connect.stripe.com/setup/e/acct_1SELLER/" + String(repeating: "AbCdEf", count: 20)
+        var (pane, ctx) = loadedPane(seller: onboarded(false, url: link))
+        let narrow = F.render(pane, width: 80, height: 24)
+        XCTAssertFalse(narrow.contains(link), "the link is wider than the pane")
+        XCTAssertTrue(narrow.contains("Finish it at: https://connect.stripe.com/setup/e/acct_1SELLER/"), narrow)
+        XCTAssertTrue(pane.keyMap().contains { $0.action == .copyLink && $0.disabledReason == nil }, "the help offers y")
+        let copied = F.press(.char("y"), &pane, &ctx)
+        XCTAssertTrue(copied.contains { if case .copy(link) = $0 { true } else { false } }, "\(copied)")
+
+        var (done, c2) = loadedPane(seller: onboarded(true))
+        let none = F.press(.char("y"), &done, &c2)
+        XCTAssertFalse(none.contains { if case .copy = $0 { true } else { false } }, "nothing to copy once onboarding is complete")
     }
 
     func testOnboardAndAdvanceClockKeys() {

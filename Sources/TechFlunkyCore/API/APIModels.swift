@@ -166,16 +166,21 @@ public struct ListingQuery: Sendable, Hashable {
     public var minPrice: Int64?
     public var maxPrice: Int64?
     public var sort: ListingSort?
+    /// The sort's order turned around (oldest first, cheapest first for `price_desc`, least relevant first): every
+    /// sort has a natural direction and this flips it, ties included, so a reversed listing is the forward one
+    /// read from the end. A flag rather than `asc|desc`: `price_asc`/`price_desc` already name a direction.
+    public var reverse: Bool
     public var cursor: String?
     public var limit: Int?
 
     public init(q: String? = nil, category: String? = nil, minPrice: Int64? = nil, maxPrice: Int64? = nil,
-                sort: ListingSort? = nil, cursor: String? = nil, limit: Int? = nil) {
+                sort: ListingSort? = nil, reverse: Bool = false, cursor: String? = nil, limit: Int? = nil) {
         self.q = q
         self.category = category
         self.minPrice = minPrice
         self.maxPrice = maxPrice
         self.sort = sort
+        self.reverse = reverse
         self.cursor = cursor
         self.limit = limit
     }
@@ -193,6 +198,7 @@ public struct ListingQuery: Sendable, Hashable {
         if let minPrice { items.append(("minPrice", String(minPrice))) }
         if let maxPrice { items.append(("maxPrice", String(maxPrice))) }
         if let sort { items.append(("sort", sort.rawValue)) }
+        if reverse { items.append(("reverse", "true")) }
         if let cursor { items.append(("cursor", cursor)) }
         if let limit { items.append(("limit", String(limit))) }
         return items

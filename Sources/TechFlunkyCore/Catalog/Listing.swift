@@ -138,4 +138,19 @@ public enum ListingSort: String, Codable, Sendable, CaseIterable {
         case .relevance: "relevance"
         }
     }
+
+    /// The label with the direction the rows run in: the sort's own label forward, what reversing it shows
+    /// otherwise (`oldest`, `price ↓`, `revenue ↑`: lowest first).
+    public func label(reversed: Bool) -> String {
+        guard reversed else { return label }
+        return switch self {
+        case .newest: "oldest"
+        case .priceAsc: "price ↓"
+        case .priceDesc: "price ↑"
+        case .revenue: "revenue ↑"
+        case .profit: "profit ↑"
+        case .multiple: "multiple ↓"
+        case .relevance: "least relevant"
+        }
+    }
 }

@@ -55,6 +55,14 @@ enum CatalogRoutes {
             }
             query.sort = value
         }
+        if let reverse = parameters.get("reverse") {
+            // As the schema's boolean: `true` or `false`, nothing else (no `1`, no empty value).
+            switch reverse {
+            case "true": query.reverse = true
+            case "false": query.reverse = false
+            default: throw PlatformError.badRequest("`reverse` must be true or false", field: "reverse")
+            }
+        }
         query.cursor = parameters.get("cursor").flatMap { $0.isEmpty ? nil : $0 }
         if let limit = parameters.get("limit") {
             guard let value = Int(limit) else { throw PlatformError.badRequest("`limit` must be a number from 1 to \(ListingQuery.maxLimit)", field: "limit") }

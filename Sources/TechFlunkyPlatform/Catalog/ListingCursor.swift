@@ -19,6 +19,8 @@ struct ListingCursor: Codable, Equatable {
     var p: Int?
     /// Relevance phase 1: how many ranked items were served.
     var o: Int?
+    /// Reversed (`reverse=true`): the page after this one goes the other way along the same keys.
+    var r: Bool?
 
     func encoded() -> String { Base64URL.encode((try? JSONEncoder().encode(self)) ?? Data()) }
 
@@ -28,7 +30,8 @@ struct ListingCursor: Codable, Equatable {
     }
 
     static func fingerprint(of query: ListingQuery, sort: ListingSort) -> String {
-        let parts = [sort.rawValue, query.q ?? "", query.category ?? "", query.minPrice.map(String.init) ?? "", query.maxPrice.map(String.init) ?? ""]
+        // A reversed query's cursors are its own: a forward cursor continued backwards would serve the page before again.
+        let parts = [sort.rawValue + (query.reverse ? "-" : ""), query.q ?? "", query.category ?? "", query.minPrice.map(String.init) ?? "", query.maxPrice.map(String.init) ?? ""]
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in parts.joined(separator: "\u{1f}").utf8 {
             hash ^= UInt64(byte)

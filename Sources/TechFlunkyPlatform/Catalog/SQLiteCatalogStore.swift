@@ -82,7 +82,7 @@ public struct SQLiteCatalogStore: CatalogStore {
         var after: ListingCursor?
         if let text = query.cursor, !text.isEmpty {
             guard let cursor = ListingCursor.decode(text) else { throw PlatformError.badRequest("the cursor is not one this server made", field: "cursor") }
-            guard cursor.f == fingerprint, cursor.s == sort.rawValue else {
+            guard cursor.f == fingerprint, cursor.s == sort.rawValue, (cursor.r ?? false) == query.reverse else {
                 throw PlatformError.badRequest("the cursor belongs to another search; start again without it", field: "cursor")
             }
             after = cursor
@@ -107,6 +107,7 @@ public struct SQLiteCatalogStore: CatalogStore {
         let finalFilterCount = filters.count
         let finalFilterArguments = filterArguments
         let finalAfter = after
+        let reverse = query.reverse
         let countLimit = matchCountLimit
         // Read before the snapshot opens: see `CatalogGeneration.current`.
         let generation = database.catalogGeneration.current
@@ -138,8 +139,11 @@ public struct SQLiteCatalogStore: CatalogStore {
             if finalSort == .relevance, let match {
                 let top = try finalAfter?.w ?? (Int64.fetchOne(db, sql: "SELECT max(seq) FROM listings") ?? 0)
                 let shares = try Self.termShares(db, terms: terms, below: top, cache: cache, generation: generation)
-                let page = try Self.relevancePage(db, window: relevanceWindow, match: match, shares: shares, top: top, filterSQL: filterSQL,
-                                                  filterArguments: finalFilterArguments, after: finalAfter, limit: limit, fingerprint: fingerprint)
+                let page = reverse
+                    ? try Self.reversedRelevancePage(db, window: relevanceWindow, match: match, shares: shares, top: top, filterSQL: filterSQL,
+                                                     filterArguments: finalFilterArguments, after: finalAfter, limit: limit, fingerprint: fingerprint)
+                    : try Self.relevancePage(db, window: relevanceWindow, match: match, shares: shares, top: top, filterSQL: filterSQL,
+                                             filterArguments: finalFilterArguments, after: finalAfter, limit: limit, fingerprint: fingerprint)
                 (rows, next) = (page.rows, page.next)
                 // A first page whose window was not full has seen every match: no need to count them again.
                 if finalAfter == nil, let seen = page.windowCount, seen < relevanceWindow {
@@ -149,8 +153,11 @@ public struct SQLiteCatalogStore: CatalogStore {
                 }
             } else {
                 (total, totalIsLowerBound) = try countMatches()
-                let comparison = plan.ascending ? ">" : "<"
-                let direction = plan.ascending ? "ASC" : "DESC"
+                // Reversed, both the key and the tie-breaking sequence turn around: the exact forward order read backwards.
+                // SQLite walks the same index from the other end, so a reversed page costs what a forward one does.
+                let ascending = plan.ascending != reverse
+                let comparison = ascending ? ">" : "<"
+                let direction = ascending ? "ASC" : "DESC"
                 var arguments = StatementArguments()
                 var source = ""
                 var from = "listings l JOIN accounts a ON a.id = l.seller_id"
@@ -201,7 +208,7 @@ public struct SQLiteCatalogStore: CatalogStore {
                     ORDER BY \(plan.key) \(direction), l.seq \(direction) LIMIT ?
                     """, arguments: arguments)
                 if rows.count > limit, let last = rows.prefix(limit).last {
-                    var cursor = ListingCursor(s: finalSort.rawValue, k: nil, ki: nil, i: last["seq"], f: fingerprint)
+                    var cursor = ListingCursor(s: finalSort.rawValue, k: nil, ki: nil, i: last["seq"], f: fingerprint, r: reverse ? true : nil)
                     if plan.integerKey { cursor.ki = last["sort_key"] } else { cursor.k = last["sort_key"] }
                     next = cursor
                 }
@@ -217,31 +224,12 @@ public struct SQLiteCatalogStore: CatalogStore {
     static func relevancePage(_ db: Database, window relevanceWindow: Int, match: String, shares: [Double], top: Int64, filterSQL: String,
                               filterArguments: [any DatabaseValueConvertible & Sendable],
                               after: ListingCursor?, limit: Int, fingerprint: String) throws -> (rows: [Row], next: ListingCursor?, windowCount: Int?) {
-        let rank = "\(ListingRankFunction.name)(listings_fts\(String(repeating: ", ?", count: shares.count)))"
         var rows: [Row] = []
         var windowCount: Int?
         let olderThan: Int64
         if (after?.p ?? 1) == 1 {
-            // The window is read once, ranked here, and only the page's listings are fetched: its size says whether
-            // older matches follow (and, on a first page, is the exact total), its oldest member where they start.
-            // The index holds active listings only, so without other filters the window needs no listing lookups.
-            let candidatesSQL = filterArguments.isEmpty ? """
-                SELECT listings_fts.rowid, \(rank)
-                FROM listings_fts WHERE listings_fts MATCH ? AND listings_fts.rowid <= ?
-                ORDER BY listings_fts.rowid DESC LIMIT \(relevanceWindow)
-                """ : """
-                SELECT listings_fts.rowid, \(rank)
-                FROM listings_fts JOIN listings l ON l.seq = listings_fts.rowid
-                WHERE listings_fts MATCH ? AND listings_fts.rowid <= ? AND \(filterSQL)
-                ORDER BY listings_fts.rowid DESC LIMIT \(relevanceWindow)
-                """
-            var windowArguments = StatementArguments(shares)
-            _ = windowArguments.append(contentsOf: [match, top])
-            _ = windowArguments.append(contentsOf: StatementArguments(filterArguments))
-            var candidates: [(seq: Int64, score: Double)] = []
-            candidates.reserveCapacity(relevanceWindow)
-            let cursor = try Row.fetchCursor(db, sql: candidatesSQL, arguments: windowArguments)
-            while let row = try cursor.next() { candidates.append((row[0], row[1])) }
+            let candidates = try relevanceCandidates(db, window: relevanceWindow, match: match, shares: shares, top: top,
+                                                     filterSQL: filterSQL, filterArguments: filterArguments)
             windowCount = candidates.count
             // Within the fixed window the position is kept, not the score: BM25 scores shift as listings are added
             // (term shares change) while the window's members and, for one term, their order do not.
@@ -284,6 +272,77 @@ public struct SQLiteCatalogStore: CatalogStore {
             return (rows, ListingCursor(s: ListingSort.relevance.rawValue, k: nil, ki: nil, i: resume, f: fingerprint, w: top, p: 2), windowCount)
         }
         return (rows, nil, windowCount)
+    }
+
+    /// The relevance window: the newest `relevanceWindow` matches no newer than `top`, with their BM25 scores (lower is
+    /// better), newest first. The window is read once, ranked by the caller, and only a page's listings are fetched:
+    /// its size says whether older matches follow (and, on a first page, is the exact total), its oldest member where
+    /// they start. The index holds active listings only, so without other filters the window needs no listing lookups.
+    static func relevanceCandidates(_ db: Database, window relevanceWindow: Int, match: String, shares: [Double], top: Int64, filterSQL: String,
+                                    filterArguments: [any DatabaseValueConvertible & Sendable]) throws -> [(seq: Int64, score: Double)] {
+        let rank = "\(ListingRankFunction.name)(listings_fts\(String(repeating: ", ?", count: shares.count)))"
+        let candidatesSQL = filterArguments.isEmpty ? """
+            SELECT listings_fts.rowid, \(rank)
+            FROM listings_fts WHERE listings_fts MATCH ? AND listings_fts.rowid <= ?
+            ORDER BY listings_fts.rowid DESC LIMIT \(relevanceWindow)
+            """ : """
+            SELECT listings_fts.rowid, \(rank)
+            FROM listings_fts JOIN listings l ON l.seq = listings_fts.rowid
+            WHERE listings_fts MATCH ? AND listings_fts.rowid <= ? AND \(filterSQL)
+            ORDER BY listings_fts.rowid DESC LIMIT \(relevanceWindow)
+            """
+        var windowArguments = StatementArguments(shares)
+        _ = windowArguments.append(contentsOf: [match, top])
+        _ = windowArguments.append(contentsOf: StatementArguments(filterArguments))
+        var candidates: [(seq: Int64, score: Double)] = []
+        candidates.reserveCapacity(relevanceWindow)
+        let cursor = try Row.fetchCursor(db, sql: candidatesSQL, arguments: windowArguments)
+        while let row = try cursor.next() { candidates.append((row[0], row[1])) }
+        return candidates
+    }
+
+    /// Relevance pages reversed: exactly `relevancePage`'s order read from the end. Phase 2 first (the matches older
+    /// than the window, oldest first; only when the window is full), then phase 1 (the window, least relevant first).
+    /// A page can hold the last older matches and the window's first; the cursor says which phase the next one is in.
+    static func reversedRelevancePage(_ db: Database, window relevanceWindow: Int, match: String, shares: [Double], top: Int64, filterSQL: String,
+                                      filterArguments: [any DatabaseValueConvertible & Sendable],
+                                      after: ListingCursor?, limit: Int, fingerprint: String) throws -> (rows: [Row], next: ListingCursor?, windowCount: Int?) {
+        let candidates = try relevanceCandidates(db, window: relevanceWindow, match: match, shares: shares, top: top,
+                                                 filterSQL: filterSQL, filterArguments: filterArguments)
+        var rows: [Row] = []
+        let phase = after?.p ?? 2
+        if phase == 2, candidates.count >= relevanceWindow, let oldest = candidates.last?.seq {
+            var arguments: StatementArguments = [match, after?.i ?? 0, oldest]
+            _ = arguments.append(contentsOf: StatementArguments(filterArguments))
+            _ = arguments.append(contentsOf: [limit + 1])
+            rows = try Row.fetchAll(db, sql: """
+                SELECT \(summaryColumns), 0.0 AS sort_key
+                FROM listings_fts JOIN listings l ON l.seq = listings_fts.rowid JOIN accounts a ON a.id = l.seller_id
+                WHERE listings_fts MATCH ? AND listings_fts.rowid > ? AND listings_fts.rowid < ? AND \(filterSQL)
+                ORDER BY listings_fts.rowid ASC LIMIT ?
+                """, arguments: arguments)
+            if rows.count > limit {
+                return (rows, ListingCursor(s: ListingSort.relevance.rawValue, k: nil, ki: nil, i: rows[limit - 1]["seq"], f: fingerprint,
+                                            w: top, p: 2, r: true), candidates.count)
+            }
+        }
+        let fromOlder = rows.count
+        let ranked = candidates.sorted { ($0.score, $0.seq) > ($1.score, $1.seq) }
+        let offset = phase == 1 ? after?.o ?? 0 : 0
+        let slice = Array(ranked.dropFirst(offset).prefix(limit + 1 - fromOlder))
+        if !slice.isEmpty {
+            let fetched = try Row.fetchAll(db, sql: """
+                SELECT \(summaryColumns) FROM listings l JOIN accounts a ON a.id = l.seller_id
+                WHERE l.seq IN (\(Array(repeating: "?", count: slice.count).joined(separator: ", ")))
+                """, arguments: StatementArguments(slice.map(\.seq)))
+            let bySeq = Dictionary(fetched.map { ($0[0] as Int64, $0) }, uniquingKeysWith: { first, _ in first })
+            rows += slice.compactMap { bySeq[$0.seq] }
+        }
+        if rows.count > limit {
+            return (rows, ListingCursor(s: ListingSort.relevance.rawValue, k: nil, ki: nil, i: rows[limit - 1]["seq"], f: fingerprint,
+                                        w: top, p: 1, o: offset + limit - fromOlder, r: true), candidates.count)
+        }
+        return (rows, nil, candidates.count)
     }
 
     /// Merges the full-text index into one b-tree. A bulk insert leaves it in many segments, and every term of

@@ -13,7 +13,7 @@ public struct BrowsePane: Pane {
     public enum Action: Sendable, Hashable {
         case up, down, pageUp, pageDown, top, bottom, open
         case search, applySearch, cancelSearch
-        case cycleCategory, cyclePrice, cycleSort, clearFilters, reload
+        case cycleCategory, cyclePrice, cycleSort, reverseSort, clearFilters, reload
         case overlayUp, overlayDown, overlayChoose, overlayClose, overlayNextField
         case mark, compare
     }
@@ -68,6 +68,8 @@ public struct BrowsePane: Pane {
     public private(set) var maxPrice: Int64?
     public private(set) var overlay: Overlay?
     public private(set) var sort: ListingSort = .newest
+    /// `S`: the sort's order turned around (the platform's `reverse=true`).
+    public private(set) var reversed = false
     var pendingSearch: TimerID?
     var categoriesRequest: RequestID?
     var ordersRequest: RequestID?
@@ -132,10 +134,10 @@ public struct BrowsePane: Pane {
     public var query: ListingQuery {
         return ListingQuery(q: appliedQuery.isEmpty ? nil : appliedQuery, category: category, minPrice: minPrice,
                             maxPrice: maxPrice, sort: appliedQuery.isEmpty ? sort : (sort == .newest ? .relevance : sort),
-                            limit: BrowsePane.pageSize)
+                            reverse: reversed, limit: BrowsePane.pageSize)
     }
 
-    var hasFilters: Bool { !appliedQuery.isEmpty || category != nil || minPrice != nil || maxPrice != nil || sort != .newest }
+    var hasFilters: Bool { !appliedQuery.isEmpty || category != nil || minPrice != nil || maxPrice != nil || sort != .newest || reversed }
 
     /// `any price`, `$50K–$250K`, `from $50K`, `up to $1K`.
     public var priceLabel: String {
@@ -185,8 +187,10 @@ public struct BrowsePane: Pane {
             KeyBinding([.char("/")], "search", .search),
             KeyBinding([.char("c")], "category", .cycleCategory,
                        disabled: categories.isEmpty ? "categories not loaded yet" : nil),
-            KeyBinding([.char("p")], "price range", .cyclePrice),
+            KeyBinding([.char("p")], "price", .cyclePrice),
             KeyBinding([.char("s")], "sort", .cycleSort),
+            // Not in the footer while the list failed to load: "r reload" and "? help" need the room there.
+            KeyBinding([.char("S")], "reverse", .reverseSort, footer: !isFailed),
             KeyBinding([.char("x")], "clear filters", .clearFilters, footer: hasFilters,
                        disabled: hasFilters ? nil : "no filters set"),
             KeyBinding([.char("r")], "reload", .reload, footer: isFailed),
@@ -311,6 +315,11 @@ public struct BrowsePane: Pane {
         case .cycleSort:
             let i = BrowsePane.sorts.firstIndex(of: sort) ?? 0
             sort = BrowsePane.sorts[(i + 1) % BrowsePane.sorts.count]
+            // A new sort starts in its own direction (price ↑ then price ↓ would otherwise read backwards).
+            reversed = false
+            return reload(&ctx)
+        case .reverseSort:
+            reversed.toggle()
             return reload(&ctx)
         case .clearFilters:
             appliedQuery = ""
@@ -319,6 +328,7 @@ public struct BrowsePane: Pane {
             minPrice = nil
             maxPrice = nil
             sort = .newest
+            reversed = false
             return reload(&ctx)
         case .reload:
             if case let .failed(_, appending) = load, appending {
@@ -627,7 +637,7 @@ public struct BrowsePane: Pane {
         let filters = [
             ("category", category ?? "all"),
             ("price", priceLabel),
-            ("sort", query.sort?.label ?? "newest"),
+            ("sort", (query.sort ?? .newest).label(reversed: reversed)),
         ]
         for (name, value) in filters {
             guard x < area.maxX - 2 else { break }

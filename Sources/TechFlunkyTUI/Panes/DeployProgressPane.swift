@@ -13,7 +13,7 @@ import TechFlunkyText
 /// once. While the platform is unreachable the title says "reconnecting…".
 public struct DeployProgressPane: Pane {
     public enum Action: Sendable, Hashable {
-        case up, down, retry, rollback, detach, confirmRollback, cancelPrompt, submitToken, useSandboxToken, copy, correct
+        case up, down, retry, rollback, detach, confirmRollback, confirmLeave, cancelPrompt, submitToken, useSandboxToken, copy, copyURL, correct
     }
 
     /// What the token prompt is for.
@@ -22,6 +22,8 @@ public struct DeployProgressPane: Pane {
     /// A modal over the steps.
     public enum Prompt: Sendable, Hashable {
         case confirmRollback
+        /// Leaving while the generated secrets are on screen: they are not shown again.
+        case confirmLeave
         case token(TokenPurpose, TextInput, problem: String?)
     }
 
@@ -51,6 +53,8 @@ public struct DeployProgressPane: Pane {
     var secretsRequested = false
     /// The secrets the deployment generated, shown once in this pane and kept nowhere else.
     public private(set) var generatedSecrets: [GeneratedSecret] = []
+    /// `y` copied them: leaving no longer asks.
+    var secretsCopied = false
     var resubscribeTimer: TimerID?
     /// The embedded sandbox's demo token, offered (Ctrl-T) when this deployment went into its demo account.
     var sandboxDemo: CloudflareCredentials?
@@ -63,6 +67,18 @@ public struct DeployProgressPane: Pane {
         self.listingTitle = listingTitle
         model = DeployProgressModel(deploymentId: deploymentId)
         model.state = initialState
+        // Opened on a run still going (the deploy form's new deployment, or a running one from Orders): this pane
+        // watches it go, even if it ends before the first snapshot arrives (the instant sandbox finishes in ~1 s).
+        if let initialState, !initialState.isFinal { watchedRunning = true }
+    }
+
+    /// Asks for the generated secrets once, when a run this pane watched has gone live.
+    mutating func revealSecretsIfLive(_ ctx: inout PaneContext) -> [PaneCommand] {
+        guard model.state == .succeeded, watchedRunning, !secretsRequested else { return [] }
+        secretsRequested = true
+        let id = ctx.newRequestID()
+        secretsRequest = id
+        return [.request(id, .revealDeploymentSecrets(id: model.deploymentId))]
     }
 
     public var deploymentId: String { model.deploymentId }
@@ -76,7 +92,7 @@ public struct DeployProgressPane: Pane {
     }
 
     public var quitWarning: String? {
-        if !generatedSecrets.isEmpty { return "the generated secrets on screen are not shown again (store them first)" }
+        if !generatedSecrets.isEmpty, !secretsCopied { return "the generated secrets on screen are not shown again (store them first)" }
         switch model.state {
         case .queued?, .running?, .provisioned?, .rollingBack?:
             return "a deployment is being followed (it goes on without this window; re-attach from Orders)"
@@ -97,6 +113,10 @@ public struct DeployProgressPane: Pane {
         case .confirmRollback:
             return [KeyBinding([.char("y")], "yes, roll back", .confirmRollback),
                     KeyBinding([.char("n"), .escape, .char("q")], "no", .cancelPrompt)]
+        case .confirmLeave:
+            return [KeyBinding([.enter, .char("l")], "leave", .confirmLeave),
+                    KeyBinding([.char("y")], "copy secrets", .copy),
+                    KeyBinding([.escape, .char("n")], "stay", .cancelPrompt)]
         case .token:
             return [KeyBinding([.enter], "send", .submitToken), KeyBinding([.escape], "cancel", .cancelPrompt),
                     KeyBinding([.ctrl("t")], "use the sandbox demo token", .useSandboxToken, footer: sandboxToken != nil,
@@ -115,6 +135,8 @@ public struct DeployProgressPane: Pane {
                            disabled: canCorrect ? nil : "only a failed deployment that created nothing in the domain can be corrected"),
                 KeyBinding([.char("y")], generatedSecrets.isEmpty ? "copy URL" : "copy secrets", .copy,
                            disabled: generatedSecrets.isEmpty && model.url == nil ? "no URL yet" : nil),
+                // While `y` copies the secrets, the live URL is still one key away (OSC 52 as well).
+                KeyBinding([.char("u")], "copy URL", .copyURL, footer: false, disabled: model.url == nil ? "no URL yet" : nil),
                 // Leaving by Esc or q detaches too, so the stream stops with the pane (the footer's "back" says it).
                 KeyBinding([.escape, .char("q")], "back (detach)", .detach, footer: false),
             ]
@@ -160,9 +182,13 @@ public struct DeployProgressPane: Pane {
                                          listingSlug: model.listingSlug ?? "", accountId: accountId, domain: model.domain))]
         case .copy:
             if !generatedSecrets.isEmpty {
+                secretsCopied = true
+                if prompt == .confirmLeave { prompt = nil }
                 return [.copy(generatedSecrets.map { "\($0.worker)/\($0.name)=\($0.value)" }.joined(separator: "\n"))]
             }
             return model.url.map { [.copy($0)] } ?? []
+        case .copyURL:
+            return model.url.map { [.copy(TextSanitizer.line($0))] } ?? []
         case .up, .down:
             let current = (selectedStep ?? model.focusStep).number - 1
             let next = min(max(0, current + (action == .up ? -1 : 1)), DeploymentStepKind.allCases.count - 1)
@@ -175,6 +201,9 @@ public struct DeployProgressPane: Pane {
             prompt = .confirmRollback
         case .confirmRollback:
             prompt = .token(.rollback, DeployProgressPane.tokenInput(), problem: nil)
+        case .confirmLeave:
+            prompt = nil
+            return stopFollowing() + [.status(.info("Detached; the deployment goes on. Watch it again from the Orders tab (2).")), .pop]
         case .cancelPrompt:
             prompt = nil
         case .useSandboxToken:
@@ -205,6 +234,11 @@ public struct DeployProgressPane: Pane {
                 return [.request(id, request)]
             }
         case .detach:
+            // Leaving drops the generated secrets for good (the platform keeps no copy): ask first, as quitting does.
+            if !generatedSecrets.isEmpty, !secretsCopied {
+                prompt = .confirmLeave
+                return []
+            }
             return stopFollowing() + [.status(.info("Detached; the deployment goes on. Watch it again from the Orders tab (2).")), .pop]
         }
         return []
@@ -227,7 +261,8 @@ public struct DeployProgressPane: Pane {
             case let .success(.deployment(snapshot)):
                 model.apply(snapshot: snapshot)
                 notice = nil
-                return follow(&ctx)
+                if !snapshot.state.isFinal { watchedRunning = true }
+                return follow(&ctx) + revealSecretsIfLive(&ctx)
             case let .failure(failure):
                 notice = "Could not load the deployment: \(failure.message)"
                 return failure.isConnectionFailure ? scheduleResubscribe(&ctx) : []
@@ -240,6 +275,8 @@ public struct DeployProgressPane: Pane {
             case let .success(.deployAccepted(accepted)):
                 // Retry or rollback accepted: the stream (ended at the last final state) picks up again.
                 if model.state?.isFinal == true { model.state = accepted.state }
+                // This pane started the new run: it watches it go.
+                watchedRunning = true
                 return follow(&ctx)
             case let .failure(failure):
                 notice = "The platform refused: \(failure.message)"
@@ -272,14 +309,7 @@ public struct DeployProgressPane: Pane {
             if event.kind == .deployment, [.running, .provisioned].contains(event.state) { watchedRunning = true }
             if event.isFinal {
                 // The stream ends after a final event; a retry or rollback follows it again.
-                var commands = stopFollowing()
-                if event.state == .succeeded, watchedRunning, !secretsRequested {
-                    secretsRequested = true
-                    let id = ctx.newRequestID()
-                    secretsRequest = id
-                    commands.append(.request(id, .revealDeploymentSecrets(id: model.deploymentId)))
-                }
-                return commands
+                return stopFollowing() + revealSecretsIfLive(&ctx)
             }
         case let .deployment(.reconnecting(_, _, reason)):
             stream = .reconnecting(TextSanitizer.line(reason))
@@ -408,8 +438,10 @@ public struct DeployProgressPane: Pane {
             outcome += StyledLine.wrapped("The platform restarted during this deployment. Press r and give your API token to resume it.",
                                           width: width, style: .warning)
         } else if model.state == .succeeded {
-            outcome.append(StyledLine([StyledSpan("✔ Live", CellStyle(.success, bold: true)),
-                                       StyledSpan(model.url.map { " at " + TextSanitizer.line($0) } ?? "", .success)]))
+            // The URL as an OSC 8 hyperlink (as the checkout URL), on the line's end where it is never wrapped.
+            let live = model.url.map { TextSanitizer.line($0) }
+            outcome.append(StyledLine([StyledSpan("✔ Live", CellStyle(.success, bold: true)), StyledSpan(live == nil ? "" : " at ", .success)]
+                                      + (live.map { [StyledSpan($0, CellStyle(.success, underline: true), link: $0)] } ?? [])))
             if !generatedSecrets.isEmpty {
                 outcome.append(StyledLine("Generated secrets: shown this once, kept nowhere. Store them now (a password manager):",
                                           CellStyle(.warning, bold: true)))
@@ -444,6 +476,15 @@ public struct DeployProgressPane: Pane {
     func renderPrompt(into canvas: inout Canvas, area: Rect) {
         switch prompt {
         case nil: return
+        case .confirmLeave:
+            ModalWidget(title: "Leave?", lines: [
+                StyledLine("The generated secrets are shown only here and kept"),
+                StyledLine("nowhere: once you leave they cannot be shown again."),
+                .blank,
+                StyledLine([StyledSpan("y", CellStyle(.accent, bold: true)), StyledSpan(" copy them   "),
+                            StyledSpan("Enter", CellStyle(.accent, bold: true)), StyledSpan(" leave   "),
+                            StyledSpan("Esc", CellStyle(.accent, bold: true)), StyledSpan(" stay")]),
+            ]).render(into: &canvas, area: area)
         case .confirmRollback:
             let created = model.resources.filter(\.created).count
             ModalWidget(title: "Roll back?", lines: [

@@ -8,7 +8,7 @@ import TechFlunkyText
 /// (`PayoutsResponse.now`, which the sandbox may have moved ahead) plus the time passed here since the answer.
 /// In the sandbox `A` moves the platform's clock a day ahead.
 public struct PayoutsPane: Pane {
-    public enum Action: Sendable, Hashable { case up, down, refresh, onboard, advanceClock }
+    public enum Action: Sendable, Hashable { case up, down, refresh, onboard, copyLink, advanceClock }
 
     public let kind = PaneKind.payouts
     public private(set) var payouts: PayoutsResponse?
@@ -41,6 +41,9 @@ public struct PayoutsPane: Pane {
     public init() {}
 
     public var title: String { "Payouts" }
+
+    /// The onboarding link while onboarding is unfinished (the one `y` copies and the pane shows).
+    var onboardingLink: String? { seller?.onboardingComplete == false ? seller?.onboardingURL : nil }
     public var isAnimating: Bool { payouts == nil && failure == nil }
 
     public func keyMap() -> [KeyBinding<Action>] {
@@ -51,6 +54,9 @@ public struct PayoutsPane: Pane {
             KeyBinding([.char("r")], "refresh", .refresh),
             KeyBinding([.char("o")], seller?.stripeAccountId == nil ? "start onboarding" : "new onboarding link", .onboard,
                        footer: !onboarded, disabled: onboarded ? "onboarding is complete" : (onboardRequest != nil ? "working…" : nil)),
+            // In `?` help, not the footer: at 80 columns it would push out "? help" and "q quit".
+            KeyBinding([.char("y")], "copy onboarding link", .copyLink, footer: false,
+                       disabled: onboardingLink == nil ? "no onboarding link yet (o makes one)" : nil),
             KeyBinding([.char("A")], "advance clock 1 day", .advanceClock, footer: isSandbox,
                        disabled: !isSandbox ? "only in the sandbox" : (advanceRequest != nil ? "working…" : nil)),
         ]
@@ -85,6 +91,9 @@ public struct PayoutsPane: Pane {
             let id = ctx.newRequestID()
             onboardRequest = id
             return [.request(id, .createSellerAccount)]
+        case .copyLink:
+            // OSC 52, as `y` copies the checkout URL: the whole link, however much of it the pane shows.
+            return onboardingLink.map { [.copy(TextSanitizer.line($0))] } ?? []
         case .advanceClock:
             guard isSandbox, advanceRequest == nil else { return [] }
             let id = ctx.newRequestID()
@@ -255,7 +264,15 @@ public struct PayoutsPane: Pane {
                                    x: x, y: y, width: width, style: .warning)
                 y += 1
                 if let url = seller.onboardingURL {
-                    canvas.writeFitted("Finish it at: " + url, x: x, y: y, width: width, style: CellStyle(.accent, underline: true))
+                    // The link on one line as an OSC 8 hyperlink (as the checkout URL): cut at the edge with `…` when the
+                    // pane is narrower, while the hyperlink and `y` carry all of it.
+                    let safe = TextSanitizer.line(url)
+                    let label = x + canvas.write("Finish it at: ", x: x, y: y, maxWidth: width, style: .accent)
+                    let room = x + width - label
+                    if room > 0 {
+                        canvas.write(TextLayout.truncate(safe, to: room), x: label, y: y, maxWidth: room,
+                                     style: CellStyle(.accent, underline: true, link: canvas.hyperlink(safe)))
+                    }
                     qrCode = onboardingQR  // derived from this same link when it arrived
                 } else {
                     canvas.writeFitted("Press o for an onboarding link. Sales are held until onboarding is complete.",

@@ -16,6 +16,7 @@ struct ListingsCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Full-text search.") var search: String?
     @Option(name: .long, help: "Only this category (any case: saas finds SaaS).") var category: String?
     @Option(name: .long, help: ArgumentHelp("Order: \(ListingSort.allCases.map(\.rawValue).joined(separator: ", ")).")) var sort: ListingSort?
+    @Flag(name: .long, help: "The sort's order turned around: oldest first, lowest revenue first, least relevant first.") var reverse = false
     // Unconditional: `--limit -5` is a bad limit, not a missing value followed by an unknown option.
     @Option(name: .long, parsing: .unconditional, help: "How many listings (pages are fetched as needed).") var limit: Int = ListingQuery.defaultLimit
     @Option(name: .long, help: "Minimum asking price in dollars: 50000, 50k, 1.5m.") var minPrice: String?
@@ -46,7 +47,7 @@ struct ListingsCommand: AsyncParsableCommand {
         }
         var query = ListingQuery(q: search, category: category, minPrice: minPrice.flatMap(Money.parseMajorUnits),
                                  maxPrice: maxPrice.flatMap(Money.parseMajorUnits), sort: sort,
-                                 limit: min(limit, ListingQuery.maxLimit))
+                                 reverse: reverse, limit: min(limit, ListingQuery.maxLimit))
         var page = try await client.listings(query)
         var items = page.items
         while items.count < limit, let cursor = page.nextCursor, !page.items.isEmpty {
@@ -80,7 +81,7 @@ struct ShowCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
-    @Argument(help: "The listing's slug.") var slug: String
+    @Argument(help: "The listing's slug.", completion: CompletionCandidates.completion(.listings)) var slug: String
 
     func run() async throws {
         try await connection.withClient { client in try await show(client) }

@@ -17,7 +17,7 @@ struct DeployCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
-    @Argument(help: "The order id (see `techflunky orders`).") var order: String
+    @Argument(help: "The order id (see `techflunky orders`).", completion: CompletionCandidates.completion(.orders)) var order: String
     @Option(name: .long, help: "Your Cloudflare account id.") var accountId: String
     @Option(name: .long, help: "A custom domain (default: a workers.dev subdomain).") var domain: String?
     @Flag(name: .long, help: "Read the Cloudflare API token from the first line of standard input.") var tokenStdin = false
@@ -93,7 +93,7 @@ struct WatchCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
-    @Argument(help: "The deployment id.") var deployment: String
+    @Argument(help: "The deployment id.", completion: CompletionCandidates.completion(.deployments)) var deployment: String
     @Option(name: .long, parsing: .unconditional,
             help: ArgumentHelp("Give up (exit 1) when the platform stays unreachable this long.", valueName: "seconds"))
     var timeout: Double = DeploymentProgressPrinter.defaultTimeout
@@ -120,7 +120,7 @@ struct RetryCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
-    @Argument(help: "The deployment id.") var deployment: String
+    @Argument(help: "The deployment id.", completion: CompletionCandidates.completion(.deployments)) var deployment: String
     @Option(name: .long, help: "A corrected account id (while the deployment has created nothing).") var accountId: String?
     @Option(name: .long, help: "A corrected custom domain; \"\" for workers.dev (while it holds no domain of its own).") var domain: String?
     @Flag(name: .long, help: "Read the Cloudflare API token from the first line of standard input.") var tokenStdin = false
@@ -151,7 +151,7 @@ struct RollbackCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
-    @Argument(help: "The deployment id.") var deployment: String
+    @Argument(help: "The deployment id.", completion: CompletionCandidates.completion(.deployments)) var deployment: String
     @Flag(name: .long, help: "Read the Cloudflare API token from the first line of standard input.") var tokenStdin = false
     @Flag(name: .shortAndLong, help: "Don't ask for confirmation.") var yes = false
     @Flag(name: .long, help: "Follow the rollback until it ends.") var watch = false
@@ -192,7 +192,7 @@ struct SecretsCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
-    @Argument(help: "The deployment id.") var deployment: String
+    @Argument(help: "The deployment id.", completion: CompletionCandidates.completion(.deployments)) var deployment: String
 
     func run() async throws {
         try await connection.withClient(signedIn: true) { client in

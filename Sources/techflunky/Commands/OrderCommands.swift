@@ -13,7 +13,7 @@ struct BuyCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
-    @Argument(help: "The listing's slug.") var slug: String
+    @Argument(help: "The listing's slug.", completion: CompletionCandidates.completion(.listings)) var slug: String
     @Flag(name: .long, help: "Wait until the order is paid.") var wait = false
     @Flag(name: .long, help: "Sandbox only: pay at once with the test card (implies --wait).") var payWithTestCard = false
     @Option(name: .long, help: "Idempotency key, to repeat a checkout that may have gone through (default: a new one).")
