@@ -25,81 +25,87 @@ public enum ListingPageJSON {
         var out: [UInt8] = []
         out.reserveCapacity(64 + page.items.count * 560)
         // Keys in byte order, as `.sortedKeys` writes them.
-        out.append(contentsOf: #"{"items":["#.utf8)
-        for (index, item) in page.items.enumerated() {
+        raw(#"{"items":["#, to: &out)
+        for index in page.items.indices {
             if index > 0 { out.append(UInt8(ascii: ",")) }
-            append(item, to: &out)
+            append(page.items[index], to: &out)
         }
         out.append(UInt8(ascii: "]"))
         if let cursor = page.nextCursor {
-            out.append(contentsOf: #","nextCursor":"#.utf8)
+            raw(#","nextCursor":"#, to: &out)
             appendString(cursor, to: &out)
         }
-        out.append(contentsOf: #","total":"#.utf8)
+        raw(#","total":"#, to: &out)
         appendInteger(Int64(page.total), to: &out)
-        if page.totalIsLowerBound { out.append(contentsOf: #","totalIsLowerBound":true"#.utf8) }
+        if page.totalIsLowerBound { raw(#","totalIsLowerBound":true"#, to: &out) }
         out.append(UInt8(ascii: "}"))
         return out
     }
 
     static func append(_ item: ListingSummary, to out: inout [UInt8]) {
-        out.append(contentsOf: #"{"ageMonths":"#.utf8)
+        raw(#"{"ageMonths":"#, to: &out)
         appendInteger(Int64(item.ageMonths), to: &out)
-        out.append(contentsOf: #","askingPrice":"#.utf8)
+        raw(#","askingPrice":"#, to: &out)
         append(item.askingPrice, to: &out)
-        out.append(contentsOf: #","category":"#.utf8)
+        raw(#","category":"#, to: &out)
         appendString(item.category, to: &out)
-        out.append(contentsOf: #","createdAt":"#.utf8)
+        raw(#","createdAt":"#, to: &out)
         appendDate(item.createdAt, to: &out)
-        out.append(contentsOf: #","id":"#.utf8)
+        raw(#","id":"#, to: &out)
         appendString(item.id, to: &out)
-        out.append(contentsOf: #","monthlyProfit":"#.utf8)
+        raw(#","monthlyProfit":"#, to: &out)
         append(item.monthlyProfit, to: &out)
-        out.append(contentsOf: #","monthlyRevenue":"#.utf8)
+        raw(#","monthlyRevenue":"#, to: &out)
         append(item.monthlyRevenue, to: &out)
-        out.append(contentsOf: #","monthlyVisitors":"#.utf8)
+        raw(#","monthlyVisitors":"#, to: &out)
         appendInteger(Int64(item.monthlyVisitors), to: &out)
-        out.append(contentsOf: #","seller":"#.utf8)
+        raw(#","seller":"#, to: &out)
         append(item.seller, to: &out)
-        out.append(contentsOf: #","slug":"#.utf8)
+        raw(#","slug":"#, to: &out)
         appendString(item.slug, to: &out)
-        out.append(contentsOf: #","tagline":"#.utf8)
+        raw(#","tagline":"#, to: &out)
         appendString(item.tagline, to: &out)
-        out.append(contentsOf: #","techStack":["#.utf8)
+        raw(#","techStack":["#, to: &out)
         for (index, name) in item.techStack.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             appendString(name, to: &out)
         }
-        out.append(contentsOf: #"],"title":"#.utf8)
+        raw(#"],"title":"#, to: &out)
         appendString(item.title, to: &out)
         out.append(UInt8(ascii: "}"))
     }
 
     static func append(_ money: Money, to out: inout [UInt8]) {
-        out.append(contentsOf: #"{"amount":"#.utf8)
+        raw(#"{"amount":"#, to: &out)
         appendInteger(money.minorUnits, to: &out)
-        out.append(contentsOf: #","currency":"#.utf8)
+        raw(#","currency":"#, to: &out)
         appendString(money.currency.code, to: &out)
         out.append(UInt8(ascii: "}"))
     }
 
     static func append(_ seller: SellerSummary, to out: inout [UInt8]) {
-        out.append(contentsOf: #"{"displayName":"#.utf8)
+        raw(#"{"displayName":"#, to: &out)
         appendString(seller.displayName, to: &out)
-        out.append(contentsOf: #","id":"#.utf8)
+        raw(#","id":"#, to: &out)
         appendString(seller.id, to: &out)
         if let count = seller.listingsCount {
-            out.append(contentsOf: #","listingsCount":"#.utf8)
+            raw(#","listingsCount":"#, to: &out)
             appendInteger(Int64(count), to: &out)
         }
         if let since = seller.memberSince {
-            out.append(contentsOf: #","memberSince":"#.utf8)
+            raw(#","memberSince":"#, to: &out)
             appendDate(since, to: &out)
         }
         out.append(UInt8(ascii: "}"))
     }
 
     // MARK: Scalars, as JSONEncoder writes them
+
+    /// Literal JSON text (keys, punctuation), copied as one block.
+    @inline(__always)
+    static func raw(_ text: StaticString, to out: inout [UInt8]) {
+        text.withUTF8Buffer { out.append(contentsOf: $0) }
+    }
 
     static func appendInteger(_ value: Int64, to out: inout [UInt8]) {
         if value == 0 { out.append(UInt8(ascii: "0")); return }
@@ -179,6 +185,6 @@ public enum ListingPageJSON {
         digits(Int(parts.tm_min), 2); out.append(UInt8(ascii: ":"))
         digits(Int(parts.tm_sec), 2); out.append(UInt8(ascii: "."))
         digits(millis, 3)
-        out.append(contentsOf: #"Z""#.utf8)
+        raw(#"Z""#, to: &out)
     }
 }

@@ -12,12 +12,16 @@ public struct SQLiteCatalogStore: CatalogStore {
 
     let relevanceWindow: Int
     let matchCountLimit: Int
+    /// Counts for price filters, from the catalog's sorted prices in memory (`ListingPriceIndex`).
+    let priceIndex: ListingPriceIndex
 
+    /// `priceIndexAfter`: how many price-filtered counts under one catalog generation before its prices are held in memory.
     public init(database: PlatformDatabase, relevanceWindow: Int = SQLiteCatalogStore.defaultRelevanceWindow,
-                matchCountLimit: Int = SQLiteCatalogStore.defaultMatchCountLimit) {
+                matchCountLimit: Int = SQLiteCatalogStore.defaultMatchCountLimit, priceIndexAfter: Int = 32) {
         self.database = database
         self.relevanceWindow = max(1, relevanceWindow)
         self.matchCountLimit = max(1, matchCountLimit)
+        self.priceIndex = ListingPriceIndex(buildAfter: priceIndexAfter)
     }
 
     struct SortPlan {
@@ -109,12 +113,20 @@ public struct SQLiteCatalogStore: CatalogStore {
         let finalFilterArguments = filterArguments
         let finalAfter = after
         let countLimit = matchCountLimit
+        let priceIndex = self.priceIndex
+        let pricesOnly = (query.category ?? "").isEmpty
+        let minPrice = query.minPrice, maxPrice = query.maxPrice
         // Read before the snapshot opens: see `CatalogGeneration.current`.
         let generation = database.catalogGeneration.current
 
         return try await database.pool.read { db in
             // The count: FTS-only when there are no filters beyond "active" (the index holds active listings only).
             func countMatches() throws -> (total: Int, isLowerBound: Bool) {
+                // Price filters alone: counted exactly in memory once the catalog has been steady for a while.
+                if match == nil, finalFilterCount > 1, pricesOnly,
+                   let exact = try priceIndex.count(db, generation: generation, minPrice: minPrice, maxPrice: maxPrice) {
+                    return exact > countLimit ? (countLimit, true) : (exact, false)
+                }
                 let countSQL: String
                 var countArguments = StatementArguments()
                 if let match {
