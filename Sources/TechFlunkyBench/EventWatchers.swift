@@ -82,7 +82,9 @@ func watchEvents(port: UInt16, path: String, token: String, count: Int, platform
     // Each event's own time, from the first watcher's text: "id: N" … "data: {…"at":"…"…}".
     var at: [Int: Double] = [:]
     var currentId: Int?
-    for line in String(decoding: raw0, as: UTF8.self).split(separator: "\n") {
+    // Split as bytes: the chunked body puts "\r\n" before each frame, and as Characters "\r\n" is one, not a line end.
+    for bytes in raw0.split(separator: UInt8(ascii: "\n")) {
+        let line = String(decoding: bytes, as: UTF8.self)
         if line.hasPrefix("id: ") { currentId = Int(line.dropFirst(4).trimmingCharacters(in: .whitespaces)) }
         if line.hasPrefix("data: "), let id = currentId,
            let object = try? JSONSerialization.jsonObject(with: Data(line.dropFirst(6).utf8)) as? [String: Any],
