@@ -134,9 +134,10 @@ case "client":
     let runs = args.count > 2 ? Int(args[2]) ?? 5 : 5
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tf-bench-client-\(getpid())").path
     try await benchClient(runs: runs, dataDir: dir)
-case "watch" where args.count == 6:
-    try watchEvents(port: UInt16(args[2]) ?? 0, path: args[3], token: args[4], count: Int(args[5]) ?? 1)
+case "watch" where args.count == 6 || args.count == 7:
+    try watchEvents(port: UInt16(args[2]) ?? 0, path: args[3], token: args[4], count: Int(args[5]) ?? 1,
+                    platformPid: args.count == 7 ? Int32(args[6]) : nil)
 default:
-    FileHandle.standardError.write(Data("usage: techflunky-bench render [RUNS] | client [RUNS] | search [LISTINGS] [QUERIES] [DATADIR] | watch PORT PATH TOKEN COUNT\n".utf8))
+    FileHandle.standardError.write(Data("usage: techflunky-bench render [RUNS] | client [RUNS] | search [LISTINGS] [QUERIES] [DATADIR] | watch PORT PATH TOKEN COUNT [PLATFORM_PID]\n".utf8))
     exit(2)
 }

@@ -113,4 +113,44 @@ final class SearchScalingTests: XCTestCase {
             }
         }
     }
+
+    /// Price-filtered counts come from the catalog's sorted prices in memory once asked for often enough under one
+    /// catalog generation; they are SQL's counts exactly (and "at least" past the limit, as SQL's), before and after
+    /// the catalog changes.
+    func testPriceCountsHeldInMemoryAreTheSQLCounts() async throws {
+        let harness = try PlatformTestHarness()
+        defer { harness.cleanUp() }
+        let services = try harness.services()
+        let seller = try await CatalogFixtures.seller(services)
+        for n in 0..<150 {
+            try await CatalogFixtures.list(services, slug: "p-\(n)", seller: seller,
+                                           CatalogFixtures.details(title: "Priced \(n)", price: Int64((n * 7919) % 97 + 1) * 100_00))
+        }
+        let sql = SQLiteCatalogStore(database: services.database, matchCountLimit: 1_000_000, priceIndexAfter: Int.max)
+        let memory = SQLiteCatalogStore(database: services.database, matchCountLimit: 1_000_000, priceIndexAfter: 3)
+        let limitedSQL = SQLiteCatalogStore(database: services.database, matchCountLimit: 40, priceIndexAfter: Int.max)
+        let limitedMemory = SQLiteCatalogStore(database: services.database, matchCountLimit: 40, priceIndexAfter: 1)
+        var generator = SplitMix64(seed: 42)
+        for round in 0..<3 {
+            for _ in 0..<80 {
+                let low = generator.next() % 3 == 0 ? nil : Int64(generator.next() % 100) * 100_00
+                let high = generator.next() % 3 == 0 ? nil : (low ?? 0) + Int64(generator.next() % 60) * 100_00
+                if low == nil && high == nil { continue }
+                let query = ListingQuery(minPrice: low, maxPrice: high, limit: 5)
+                let expected = try await sql.search(query), held = try await memory.search(query)
+                XCTAssertEqual(held.total, expected.total, "round \(round): \(String(describing: low))…\(String(describing: high))")
+                XCTAssertEqual(held.totalIsLowerBound, expected.totalIsLowerBound)
+                XCTAssertEqual(held.items.map(\.id), expected.items.map(\.id))
+                let limited = try await limitedMemory.search(query), limitedExpected = try await limitedSQL.search(query)
+                XCTAssertEqual(limited.total, limitedExpected.total)
+                XCTAssertEqual(limited.totalIsLowerBound, limitedExpected.totalIsLowerBound)
+            }
+            let active = try await services.catalog.activeListingCount()
+            XCTAssertEqual(memory.priceIndex.heldPrices, active, "round \(round): the prices are held, every active listing's")
+            XCTAssertNil(sql.priceIndex.heldPrices)
+            // The catalog changes: one listing withdrawn, one added; the held prices are for the old catalog.
+            _ = try await services.catalog.withdraw(slug: "p-\(round)", sellerId: seller.id, now: services.clock.now())
+            try await CatalogFixtures.list(services, slug: "q-\(round)", seller: seller, CatalogFixtures.details(title: "New \(round)", price: 5_000_00))
+        }
+    }
 }

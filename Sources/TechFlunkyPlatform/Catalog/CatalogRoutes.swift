@@ -9,7 +9,8 @@ enum CatalogRoutes {
             let query = try parseQuery(request.uri.queryParameters)
             let generation = services.database.catalogGeneration.current
             let body = try await services.listingPages.body(for: query, generation: generation) {
-                ByteBuffer(bytes: try WireJSON.encode(try await services.catalog.search(query)))
+                // Written by hand (ListingPageJSON): the same bytes as WireJSON.encode, at a fraction of the cost.
+                ByteBuffer(bytes: ListingPageJSON.encode(try await services.catalog.search(query)))
             }
             // Pages are cached as encoded bytes (ListingPageCache; ListingPageFastPath answers hits before the router).
             return WireResponseEncoder.response(json: body)

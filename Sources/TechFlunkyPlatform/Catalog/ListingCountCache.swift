@@ -11,7 +11,7 @@ final class ListingCountCache: Sendable {
     func count(_ db: Database, generation: UInt64, sql: String, arguments: StatementArguments) throws -> Int {
         let key = "\(sql)|\(arguments.description)"
         if let seen = counts.value(for: key, generation: generation) { return seen }
-        let value = try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0
+        let value = try Int.fetchOne(db.cachedStatement(sql: sql), arguments: arguments) ?? 0
         counts.store(value, for: key, generation: generation)
         return value
     }

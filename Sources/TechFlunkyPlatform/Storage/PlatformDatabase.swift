@@ -20,6 +20,9 @@ public final class PlatformDatabase: Sendable {
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
         configuration.label = "techflunky.platform"
+        // One reader per core: readers beyond that only wait for a core, each holding its own page cache and
+        // prepared statements (GRDB's default is 5 whatever the machine).
+        configuration.maximumReaderCount = max(2, ProcessInfo.processInfo.activeProcessorCount)
         configuration.prepareDatabase { db in
             try ListingRankFunction.register(db)
         }
