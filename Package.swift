@@ -35,11 +35,19 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]
         ),
 
+        .systemLibrary(
+            name: "CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
+        ),
+
         // Domain types and rules. No I/O.
         .target(name: "TechFlunkyCore"),
 
         // Text for a terminal: sanitising, display width, glyphs, layout, formatting. Shared by the TUI and the CLI.
         .target(name: "TechFlunkyText"),
+
+        // Package bundles as .tar.gz: gzip through zlib, tar, and the checks before anything is extracted.
+        .target(name: "TechFlunkyArchive", dependencies: ["CZlib"]),
 
         // The one HTTP client of the project (libcurl).
         .target(name: "TechFlunkyHTTP", dependencies: ["CCurl", "TechFlunkyCore"]),
@@ -57,7 +65,7 @@ let package = Package(
         .target(
             name: "TechFlunkyPlatform",
             dependencies: [
-                "TechFlunkyCore", "TechFlunkyHTTP",
+                "TechFlunkyCore", "TechFlunkyHTTP", "TechFlunkyArchive",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // SQLite's C API, for the FTS5 ranking function (ListingRankFunction).
@@ -116,7 +124,7 @@ let package = Package(
             name: "techflunky",
             dependencies: [
                 "TechFlunkyCore", "TechFlunkyHTTP", "TechFlunkyClient", "TechFlunkyPlatform",
-                "TechFlunkySandbox", "TechFlunkyText", "TechFlunkyTUI", "TechFlunkyDemoCatalog",
+                "TechFlunkySandbox", "TechFlunkyText", "TechFlunkyTUI", "TechFlunkyDemoCatalog", "TechFlunkyArchive",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -133,6 +141,7 @@ let package = Package(
 
         .testTarget(name: "TechFlunkyCoreTests", dependencies: ["TechFlunkyCore"]),
         .testTarget(name: "TechFlunkyTextTests", dependencies: ["TechFlunkyText"]),
+        .testTarget(name: "TechFlunkyArchiveTests", dependencies: ["TechFlunkyArchive"]),
         .testTarget(name: "TechFlunkyHTTPTests", dependencies: [
             "TechFlunkyHTTP", "TechFlunkyCore",
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -140,10 +149,11 @@ let package = Package(
         ]),
         .testTarget(name: "TechFlunkyClientTests", dependencies: [
             "TechFlunkyClient", "TechFlunkyPlatform", "TechFlunkySandbox", "TechFlunkyText", "TechFlunkyCore", "TechFlunkyDemoCatalog",
+            "TechFlunkyArchive", "TechFlunkyHTTP",
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .testTarget(name: "TechFlunkyPlatformTests", dependencies: [
-            "TechFlunkyPlatform", "TechFlunkySandbox", "TechFlunkyHTTP", "TechFlunkyCore", "TechFlunkyDemoCatalog",
+            "TechFlunkyPlatform", "TechFlunkySandbox", "TechFlunkyHTTP", "TechFlunkyCore", "TechFlunkyDemoCatalog", "TechFlunkyArchive",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
