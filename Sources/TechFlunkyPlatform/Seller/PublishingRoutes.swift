@@ -34,7 +34,10 @@ enum PublishingRoutes {
             guard try await services.catalog.listingForSale(slug: manifest.slug) == nil else {
                 throw PlatformError.conflict("a listing with the slug `\(manifest.slug)` already exists; choose another slug in techflunky.json", field: "slug")
             }
-            if !draft { try await requirePayouts(account.id, services: services) }
+            if !draft {
+                try await requirePayouts(account.id, services: services,
+                                         then: "or publish it as a draft now (`techflunky package publish --draft`) and make it live once onboarding is done")
+            }
             try services.packages.install(slug: manifest.slug, from: staging)
             try await services.catalog.insert(NewListing(slug: manifest.slug, sellerId: account.id, details: upload.listing, manifest: manifest, assets: assets,
                                                          status: draft ? .draft : .active),
@@ -78,7 +81,7 @@ enum PublishingRoutes {
             guard existing.status == .draft else {
                 throw PlatformError.conflict("`\(slug)` is not a draft: it is \(existing.status.rawValue)", field: "slug")
             }
-            try await requirePayouts(account.id, services: services)
+            try await requirePayouts(account.id, services: services, then: "then `techflunky package go-live \(slug)` again")
             guard try await services.catalog.publishDraft(slug: slug, sellerId: account.id, now: services.clock.now()),
                   let listing = try await services.catalog.listing(slug: slug) else {
                 throw PlatformError.notFound("no listing `\(slug)` of yours")
@@ -107,7 +110,7 @@ enum PublishingRoutes {
     }
 
     /// Refuses (409 `payouts_required`) while the seller's Stripe account cannot take payouts, naming what is missing.
-    static func requirePayouts(_ accountId: String, services: PlatformServices) async throws {
+    static func requirePayouts(_ accountId: String, services: PlatformServices, then next: String) async throws {
         let state = try await services.accounts.sellerState(accountId: accountId)
         guard !state.onboardingComplete else { return }
         let missing: String
@@ -119,8 +122,7 @@ enum PublishingRoutes {
             missing = "your Stripe onboarding is not finished (\(gaps.joined(separator: ", ")))"
         }
         throw PlatformError.conflict(
-            "a listing goes live only once its seller can be paid, and \(missing): run `techflunky seller onboard`, "
-                + "or publish it as a draft now (`techflunky package publish --draft`) and make it live once onboarding is done",
+            "a listing goes live only once its seller can be paid, and \(missing): run `techflunky seller onboard`, \(next)",
             code: APIErrorCode.payoutsRequired)
     }
 
