@@ -162,7 +162,7 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
-        .testTarget(name: "TechFlunkyTUITests", dependencies: ["TechFlunkyTUI", "TechFlunkyText", "TechFlunkyClient", "TechFlunkyCore"],
+        .testTarget(name: "TechFlunkyTUITests", dependencies: ["TechFlunkyTUI", "TechFlunkyText", "TechFlunkyClient", "TechFlunkyCore", "TechFlunkyHTTP"],
                     exclude: ["Goldens"]),
         // Drives the real binary in tmux; needs the `techflunky` product built first.
         .testTarget(name: "EndToEndTests", dependencies: ["TechFlunkyCore", "TechFlunkySandbox"]),

@@ -70,6 +70,29 @@ final class BundleArchiveTests: XCTestCase {
         XCTAssertEqual(try BundleArchive.files(inGzip: archive, limits: limits), [ArchiveFile(path: "workers/a.js", contents: Array("a".utf8))])
     }
 
+    func testAnArchiveMadeByTheSystemTarIsRead() throws {
+        // What a seller gets from `tar -czf package.tar.gz -C dir .` (GNU tar: `./` names, directories, long names).
+        let tarPath = ["/usr/bin/tar", "/bin/tar"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        let tarTool = try XCTUnwrap(tarPath, "tar is part of every system the project builds on")
+        let dir = sandbox.appendingPathComponent("src", isDirectory: true)
+        let long = "assets/" + String(repeating: "long-name-", count: 14) + "plan.md"
+        for (path, text) in [("techflunky.json", "{}"), ("workers/api/index.js", "export default {}"), (long, "plan")] {
+            let url = dir.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url)
+        }
+        let output = sandbox.appendingPathComponent("package.tar.gz")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tarTool)
+        process.arguments = ["-czf", output.path, "-C", dir.path, "."]
+        try process.run()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0)
+        let files = try BundleArchive.files(inGzip: Array(try Data(contentsOf: output)), limits: limits)
+        XCTAssertEqual(Set(files.map(\.path)), ["techflunky.json", "workers/api/index.js", long])
+        XCTAssertEqual(files.first { $0.path == long }?.contents, Array("plan".utf8))
+    }
+
     func testGNULongNamesAreRead() throws {
         let long = String(repeating: "n", count: 150) + ".js"
         let archive = try gzip([entry("././@LongLink", type: "L", contents: Array(long.utf8) + [0]), entry(String(long.prefix(100)), contents: [1])])

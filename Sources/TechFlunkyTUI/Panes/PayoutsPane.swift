@@ -244,7 +244,7 @@ public struct PayoutsPane: Pane {
             canvas.writeFitted("Not set up to receive payouts yet — press o to start Stripe onboarding.", x: x, y: y, width: width, style: .warning)
             y += 1
             // Publishing refuses a live listing until then (409 payouts_required); say so where onboarding starts.
-            canvas.writeFitted("Your listings go live once it is done; until then publish drafts (techflunky package publish --draft).",
+            canvas.writeFitted("Until then your listings stay drafts (techflunky package publish --draft).",
                                x: x, y: y, width: width, style: .muted)
             y += 1
         }
