@@ -193,7 +193,10 @@ public enum Tar {
         var i = 0
         while i < data.count {
             guard let space = data[i...].firstIndex(of: UInt8(ascii: " ")),
-                  let length = Int(String(decoding: data[i..<space], as: UTF8.self)), length > 0, i + length <= data.count else { break }
+                  let length = Int(String(decoding: data[i..<space], as: UTF8.self)),
+                  // The length counts its own digits and the space (the fuzzer found `003 path=…`): a record shorter
+                  // than that, or past the data, ends the records.
+                  length > space - i + 1, length <= data.count - i else { break }
             let record = data[(space + 1)..<(i + length)]
             if let equals = record.firstIndex(of: UInt8(ascii: "=")) {
                 let key = String(decoding: record[record.startIndex..<equals], as: UTF8.self)

@@ -93,6 +93,16 @@ final class BundleArchiveTests: XCTestCase {
         XCTAssertEqual(files.first { $0.path == long }?.contents, Array("plan".utf8))
     }
 
+    func testAPaxRecordShorterThanItsOwnLengthIsIgnoredNotACrash() throws {
+        // Found by the archive fuzzer: `003 path=…` claims 3 bytes, fewer than its own digits and space.
+        let record = Array("003 path=a/bbbbbb\n".utf8)
+        let tar = entry("PaxHeader", type: "x", contents: record) + entry("ok.js", contents: [1]) + [UInt8](repeating: 0, count: 1_024)
+        XCTAssertEqual(try BundleArchive.files(inTar: tar, limits: limits).map(\.path), ["ok.js"])
+        XCTAssertEqual(Tar.pax(Array("3 x".utf8)), [:])
+        XCTAssertEqual(Tar.pax(Array("99 path=x\n".utf8)), [:])
+        XCTAssertEqual(Tar.pax(Array("11 path=ab\n".utf8)), ["path": "ab"])
+    }
+
     func testGNULongNamesAreRead() throws {
         let long = String(repeating: "n", count: 150) + ".js"
         let archive = try gzip([entry("././@LongLink", type: "L", contents: Array(long.utf8) + [0]), entry(String(long.prefix(100)), contents: [1])])

@@ -12,11 +12,13 @@ public func fuzzArchive(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         let files: [ArchiveFile]
         do {
             files = try attempt()
-        } catch {
+        } catch let error as ArchiveError {
             precondition(!error.description.isEmpty, "a refusal says nothing")
             precondition(!error.description.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) },
                          "a refusal carries a control character")
             continue
+        } catch {
+            preconditionFailure("a refusal that is not an ArchiveError: \(error)")
         }
         precondition(files.count <= limits.maxFiles, "more files than the limit")
         precondition(files.reduce(0) { $0 + $1.contents.count } <= limits.maxTotalBytes, "more bytes than the limit")
