@@ -37,11 +37,19 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]
         ),
 
+        .systemLibrary(
+            name: "CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
+        ),
+
         // Domain types and rules. No I/O.
         .target(name: "TechFlunkyCore"),
 
         // Text for a terminal: sanitising, display width, glyphs, layout, formatting. Shared by the TUI and the CLI.
         .target(name: "TechFlunkyText"),
+
+        // Package bundles as .tar.gz: gzip through zlib, tar, and the checks before anything is extracted.
+        .target(name: "TechFlunkyArchive", dependencies: ["CZlib"]),
 
         // The one HTTP client of the project (libcurl).
         .target(name: "TechFlunkyHTTP", dependencies: ["CCurl", "TechFlunkyCore"]),
@@ -59,7 +67,7 @@ let package = Package(
         .target(
             name: "TechFlunkyPlatform",
             dependencies: [
-                "TechFlunkyCore", "TechFlunkyHTTP",
+                "TechFlunkyCore", "TechFlunkyHTTP", "TechFlunkyArchive",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // SQLite's C API, for the FTS5 ranking function (ListingRankFunction).
@@ -120,7 +128,7 @@ let package = Package(
             name: "techflunky",
             dependencies: [
                 "TechFlunkyCore", "TechFlunkyHTTP", "TechFlunkyClient", "TechFlunkyPlatform",
-                "TechFlunkySandbox", "TechFlunkyText", "TechFlunkyTUI", "TechFlunkyDemoCatalog",
+                "TechFlunkySandbox", "TechFlunkyText", "TechFlunkyTUI", "TechFlunkyDemoCatalog", "TechFlunkyArchive",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -150,6 +158,7 @@ let package = Package(
 
         .testTarget(name: "TechFlunkyCoreTests", dependencies: ["TechFlunkyCore"]),
         .testTarget(name: "TechFlunkyTextTests", dependencies: ["TechFlunkyText"]),
+        .testTarget(name: "TechFlunkyArchiveTests", dependencies: ["TechFlunkyArchive"]),
         .testTarget(name: "TechFlunkyHTTPTests", dependencies: [
             "TechFlunkyHTTP", "TechFlunkyCore",
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -157,10 +166,11 @@ let package = Package(
         ]),
         .testTarget(name: "TechFlunkyClientTests", dependencies: [
             "TechFlunkyClient", "TechFlunkyPlatform", "TechFlunkySandbox", "TechFlunkyText", "TechFlunkyCore", "TechFlunkyDemoCatalog",
+            "TechFlunkyArchive", "TechFlunkyHTTP",
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .testTarget(name: "TechFlunkyPlatformTests", dependencies: [
-            "TechFlunkyPlatform", "TechFlunkySandbox", "TechFlunkyHTTP", "TechFlunkyCore", "TechFlunkyDemoCatalog",
+            "TechFlunkyPlatform", "TechFlunkySandbox", "TechFlunkyHTTP", "TechFlunkyCore", "TechFlunkyDemoCatalog", "TechFlunkyArchive",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
@@ -169,7 +179,7 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
-        .testTarget(name: "TechFlunkyTUITests", dependencies: ["TechFlunkyTUI", "TechFlunkyText", "TechFlunkyClient", "TechFlunkyCore"],
+        .testTarget(name: "TechFlunkyTUITests", dependencies: ["TechFlunkyTUI", "TechFlunkyText", "TechFlunkyClient", "TechFlunkyCore", "TechFlunkyHTTP"],
                     exclude: ["Goldens"]),
         // Drives the real binary in tmux; needs the `techflunky` product built first.
         .testTarget(name: "EndToEndTests", dependencies: ["TechFlunkyCore", "TechFlunkySandbox"]),

@@ -165,6 +165,22 @@ public final class PlatformClient: Sendable {
         try await call(.PUT, "/api/seller/listings/\(PercentEncoding.segment(slug))", body: upload)
     }
 
+    /// Publishes a package as a `.tar.gz` (`techflunky.json`, every file it names, and `listing.json` with the listing's
+    /// text). `draft`: kept as a draft only its seller sees (allowed before Stripe onboarding is finished).
+    public func publishListing(archive: Data, draft: Bool = false) async throws -> Listing {
+        try await call(.POST, "/api/seller/listings", query: draft ? [("draft", "true")] : [], rawBody: archive, contentType: "application/gzip")
+    }
+
+    /// Replaces one's own listing's text and package with an archive (as `publishListing(archive:)`).
+    public func updateListing(slug: String, archive: Data) async throws -> Listing {
+        try await call(.PUT, "/api/seller/listings/\(PercentEncoding.segment(slug))", query: [], rawBody: archive, contentType: "application/gzip")
+    }
+
+    /// Makes one's own draft live (refused with `payouts_required` until Stripe onboarding is finished).
+    public func publishDraft(slug: String) async throws -> Listing {
+        try await call(.POST, "/api/seller/listings/\(PercentEncoding.segment(slug))/publish")
+    }
+
     /// Withdraws one's own listing from the catalog.
     public func withdrawListing(slug: String) async throws {
         try await callWithoutResult(.DELETE, "/api/seller/listings/\(PercentEncoding.segment(slug))")
@@ -208,6 +224,16 @@ public final class PlatformClient: Sendable {
         }
     }
 
+    /// A call whose body is not JSON (a package archive).
+    func call<Response: Decodable>(_ method: HTTPMethod, _ path: String, query: [(String, String)], rawBody: Data, contentType: String) async throws -> Response {
+        let (url, response) = try await send(method, path, query: query, body: (rawBody, contentType), headers: [:], authenticated: true, retryable: nil)
+        do {
+            return try WireJSON.decode(Response.self, from: response.body)
+        } catch {
+            throw ClientError.undecodable(url: url, expected: Self.describe(Response.self), detail: Self.describe(error))
+        }
+    }
+
     func callWithoutResult(_ method: HTTPMethod, _ path: String) async throws {
         _ = try await perform(method, path, query: [], body: Optional<EmptyBody>.none, headers: [:], authenticated: true, retryable: nil)
     }
@@ -218,16 +244,18 @@ public final class PlatformClient: Sendable {
 
     func perform<Body: Encodable>(_ method: HTTPMethod, _ path: String, query: [(String, String)], body: Body?,
                                           headers: HTTPHeaders, authenticated: Bool, retryable: Bool?) async throws -> (String, HTTPResponse) {
+        try await send(method, path, query: query, body: try body.map { (try WireJSON.encode($0), "application/json") }, headers: headers,
+                       authenticated: authenticated, retryable: retryable)
+    }
+
+    private func send(_ method: HTTPMethod, _ path: String, query: [(String, String)], body: (Data, String)?,
+                      headers: HTTPHeaders, authenticated: Bool, retryable: Bool?) async throws -> (String, HTTPResponse) {
         let url = baseURL + path + PercentEncoding.queryString(query)
         var headers = headers
         headers["Accept"] = "application/json"
         if authenticated, let token { headers["Authorization"] = "Bearer \(token)" }
-        var data: Data?
-        if let body {
-            data = try WireJSON.encode(body)
-            headers["Content-Type"] = "application/json"
-        }
-        let request = HTTPRequest(method: method, url: url, headers: headers, body: data, retryable: retryable)
+        if let body { headers["Content-Type"] = body.1 }
+        let request = HTTPRequest(method: method, url: url, headers: headers, body: body?.0, retryable: retryable)
         let response: HTTPResponse
         do {
             response = try await transport.send(request)

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import TechFlunkyArchive
 import TechFlunkyClient
 import TechFlunkyCore
 import TechFlunkyHTTP
@@ -463,7 +464,13 @@ final class CommandOutputTests: XCTestCase {
         try await LoopbackServer.run({ router in
             router.post("api/seller/listings") { request, context in
                 var request = request
-                let upload = try WireJSON.decode(ListingUploadRequest.self, from: Data(buffer: try await request.collectBody(upTo: 1 << 22)))
+                // The package arrives as one .tar.gz with listing.json inside (the JSON form is the old one).
+                XCTAssertEqual(request.headers[.contentType], "application/gzip")
+                let body = Data(buffer: try await request.collectBody(upTo: 1 << 22))
+                let files = try BundleArchive.files(inGzip: Array(body), limits: ArchiveLimits(maxFiles: 10, maxTotalBytes: 1 << 20, maxFileBytes: 1 << 20))
+                let listing = try WireJSON.decode(PublishListingRequest.self, from: Data(try XCTUnwrap(files.first { $0.path == "listing.json" }).contents))
+                let upload = ListingUploadRequest(listing: listing, bundle: PackageBundle(files: files.filter { $0.path != "listing.json" }
+                    .map { BundleFile(path: $0.path, content: Data($0.contents)) }))
                 received.withValue { $0 = upload }
                 let summary = Fixtures.summary(9, title: upload.listing.title)
                 let manifest = try WireJSON.decode(PackageManifest.self, from: upload.bundle!.manifestData!)

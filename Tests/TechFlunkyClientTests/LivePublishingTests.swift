@@ -28,7 +28,11 @@ final class LivePublishingTests: XCTestCase {
     func testPublishUpdateWithdrawAndTheirErrors() async throws {
         try await LivePlatform.with { platform in
             let seller = PlatformClient(baseURL: platform.baseURL)
-            _ = try await seller.signup(email: "seller@example.com", password: "a long seller password", displayName: "Seller")
+            let account = try await seller.signup(email: "seller@example.com", password: "a long seller password", displayName: "Seller")
+            // A listing goes live only for a seller who can be paid (LivePackageJourneyTests onboards through the stand-in).
+            let services = platform.running.services
+            try await services.accounts.setStripeAccount(accountId: account.account.id, stripeAccountId: "acct_live_publishing")
+            try await services.accounts.updateConnectFlags(stripeAccountId: "acct_live_publishing", detailsSubmitted: true, chargesEnabled: true, payoutsEnabled: true)
 
             let published = try await seller.publishListing(ListingUploadRequest(listing: Self.listing, bundle: Self.bundle(slug: "tiny-shop")))
             XCTAssertEqual(published.summary.slug, "tiny-shop")

@@ -327,7 +327,7 @@ final class PackageManifestValidatorTests: XCTestCase {
 
     func testMissingKeyNamesItsPath() throws {
         let json = try manifestJSON(replacing: #""compatibility_date":"2024-09-23","#, with: "")
-        XCTAssertEqual(decodeProblems(json), [ManifestProblem(path: "cloudflare.workers[0].compatibility_date", message: "is required but missing")])
+        XCTAssertEqual(decodeProblems(json), [ManifestProblem(path: "cloudflare.workers[0].compatibility_date", message: "is required but missing: a string")])
     }
 
     func testEveryMissingKeyIsReportedAtOnce() throws {
@@ -336,7 +336,7 @@ final class PackageManifestValidatorTests: XCTestCase {
         json = json.replacingOccurrences(of: #""name":"#, with: #""unused":"#)  // every name key
         let found = decodeProblems(json)
         let paths = Set(found.map(\.path))
-        XCTAssertTrue(found.allSatisfy { $0.message == "is required but missing" }, "\(found)")
+        XCTAssertTrue(found.allSatisfy { $0.message.hasPrefix("is required but missing: ") }, "\(found)")
         XCTAssertTrue(paths.isSuperset(of: ["version", "name", "cloudflare.workers[0].compatibility_date", "cloudflare.workers[0].name"]),
                       "\(found)")
         XCTAssertEqual(found.count, paths.count, "each missing key once: \(found)")
@@ -362,7 +362,7 @@ final class PackageManifestValidatorTests: XCTestCase {
 
     func testWrongTypeNamesItsPath() throws {
         let json = try manifestJSON(replacing: #""ttl":3600"#, with: #""ttl":"an hour""#)
-        XCTAssertEqual(decodeProblems(json), [ManifestProblem(path: "cloudflare.dns_records[1].ttl", message: "must be a whole number")])
+        XCTAssertEqual(decodeProblems(json), [ManifestProblem(path: "cloudflare.dns_records[1].ttl", message: "must be a whole number (got a string (\"an hour\"))")])
     }
 
     func testUnknownBindingTypeListsTheAcceptedOnes() throws {
@@ -370,6 +370,57 @@ final class PackageManifestValidatorTests: XCTestCase {
         let found = decodeProblems(json)
         XCTAssertEqual(found.first?.path, "cloudflare.workers[0].bindings[2].type")
         XCTAssertTrue(found.first?.message.contains("d1, r2_bucket, plain_text, secret_text") ?? false, "\(found)")
+    }
+
+    /// The issue's case: a type error, a missing key and five other problems, all seven in one run.
+    func testATypeErrorAMissingKeyAndFiveRulesAreAllReportedInOneRun() throws {
+        var json = try manifestJSON(replacing: #""ttl":3600"#, with: #""ttl":"an hour""#)                 // type error
+        json = json.replacingOccurrences(of: #""compatibility_date":"2024-09-23","#, with: "")           // missing key
+        json = json.replacingOccurrences(of: #""version":"1.4.2""#, with: #""version":"1.4""#)           // 1
+        json = json.replacingOccurrences(of: #""slug":"recipebox""#, with: #""slug":"Recipe Box""#)      // 2
+        json = json.replacingOccurrences(of: #""name":"recipebox-photos""#, with: #""name":"-""#)        // 3 (and the binding naming it: 4)
+        json = json.replacingOccurrences(of: #""routes":["/*"]"#, with: #""routes":["*"]"#)             // 5
+        let found = validator.problems(in: Data(json.utf8), bundleFiles: Fixtures.manifestFiles)
+        let expected: [(String, String)] = [
+            ("cloudflare.dns_records[1].ttl", "must be a whole number"),
+            ("cloudflare.workers[0].compatibility_date", "is required but missing: a string"),
+            ("version", "semantic version"),
+            ("slug", "lower-case"),
+            ("cloudflare.r2_buckets[0].name", "R2 bucket names"),
+            ("cloudflare.workers[0].bindings[1].bucket", "names no bucket"),
+            ("cloudflare.workers[0].routes[0]", "starting with `/`"),
+        ]
+        for (path, text) in expected { assertProblem(at: path, containing: text, in: found) }
+        XCTAssertEqual(found.count, 7, "exactly these seven, none twice: \(found)")
+    }
+
+    func testAValueOfTheWrongShapeIsNotAlsoReportedByTheRules() throws {
+        // `version` a number: one problem (the type), not a second one about semver on the stand-in.
+        let json = try manifestJSON(replacing: #""version":"1.4.2""#, with: #""version":142"#)
+        let found = validator.problems(in: Data(json.utf8), bundleFiles: Fixtures.manifestFiles)
+        XCTAssertEqual(found, [ManifestProblem(path: "version", message: "must be a string (got a number (142))")])
+    }
+
+    func testAMissingNameIsNotAlsoAnUnknownReference() throws {
+        let json = try manifestJSON(replacing: #","name":"recipebox-db""#, with: "")
+        let found = validator.problems(in: Data(json.utf8), bundleFiles: Fixtures.manifestFiles)
+        XCTAssertEqual(found.map(\.path), ["cloudflare.d1_databases[0].name"], "\(found)")
+    }
+
+    func testTypeErrorsDeepInListsAndMapsNameTheirPath() throws {
+        var json = try manifestJSON(replacing: #""SITE_NAME":"RecipeBox""#, with: #""SITE_NAME":7"#)
+        json = json.replacingOccurrences(of: #""migrations":["#, with: #""migrations":[null,"#)
+        json = json.replacingOccurrences(of: #""proxied":true"#, with: #""proxied":"yes""#)
+        let found = validator.problems(in: Data(json.utf8), bundleFiles: Fixtures.manifestFiles)
+        assertProblem(at: "cloudflare.workers[0].vars.SITE_NAME", containing: "must be a string (got a number (7))", in: found)
+        assertProblem(at: "cloudflare.d1_databases[0].migrations[0]", containing: "must be a string (got null)", in: found)
+        assertProblem(at: "cloudflare.dns_records[0].proxied", containing: "must be true or false", in: found)
+        XCTAssertEqual(found.count, 3, "\(found)")
+    }
+
+    func testADocumentThatIsNotAnObjectIsOneProblem() {
+        let found = validator.problems(in: Data("[1, 2]".utf8))
+        XCTAssertEqual(found, [ManifestProblem(path: "", message: "must be an object (got a list)")])
     }
 
     func testDecodeAndValidateThrowsEveryValidationProblem() throws {

@@ -16,6 +16,7 @@ final class AuthorizationMatrixTests: XCTestCase {
                 (.post, "/api/checkout/create-session"), (.post, "/api/seller/create-account"), (.get, "/api/seller/account"),
                 (.get, "/api/seller/payouts"), (.post, "/api/sandbox/pay"), (.get, "/api/sandbox/clock"), (.post, "/api/sandbox/advance"),
                 (.post, "/api/seller/listings"), (.put, "/api/seller/listings/x"), (.delete, "/api/seller/listings/x"),
+                (.post, "/api/seller/listings/x/publish"),
             ]
             for (method, path) in protected {
                 let response = try await client.execute(uri: path, method: method, headers: [.contentType: "application/json"],

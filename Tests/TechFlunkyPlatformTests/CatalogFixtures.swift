@@ -26,6 +26,13 @@ enum CatalogFixtures {
         try await services.accounts.createAccount(email: email, displayName: "Seller \(email)", passwordHash: "x", now: services.clock.now())
     }
 
+    /// Marks `account`'s Stripe onboarding finished (payouts enabled), as `account.updated` would.
+    static func onboard(_ services: PlatformServices, _ account: Account) async throws {
+        let stripeAccount = "acct_test_\(account.id)"
+        try await services.accounts.setStripeAccount(accountId: account.id, stripeAccountId: stripeAccount)
+        try await services.accounts.updateConnectFlags(stripeAccountId: stripeAccount, detailsSubmitted: true, chargesEnabled: true, payoutsEnabled: true)
+    }
+
     @discardableResult
     static func list(_ services: PlatformServices, slug: String, seller: Account, _ details: PublishListingRequest, at: Date? = nil) async throws -> String {
         try await services.catalog.insert(NewListing(slug: slug, sellerId: seller.id, details: details, manifest: manifest(slug: slug), assets: []),

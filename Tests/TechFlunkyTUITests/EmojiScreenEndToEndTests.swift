@@ -1,6 +1,7 @@
 import Foundation
 import TechFlunkyClient
 import TechFlunkyCore
+import TechFlunkyHTTP
 import XCTest
 @testable import TechFlunkyTUI
 import TechFlunkyText
@@ -22,7 +23,7 @@ final class EmojiScreenEndToEndTests: XCTestCase {
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
 
-        let server = try PlatformProcess(binary: binary, dataDir: work.appendingPathComponent("server"), syntheticListings: 0)
+        let server = try PlatformProcess(binary: binary, dataDir: work.appendingPathComponent("server"), syntheticListings: 0, standIns: true)
         defer { server.stop() }
         let baseURL = try server.waitForPort()
         let token = try blocking { try await PlatformClient(baseURL: baseURL).login(email: "demo@techflunky.dev", password: "techflunky-demo").token }
@@ -32,6 +33,21 @@ final class EmojiScreenEndToEndTests: XCTestCase {
         let rows = 70
         try blocking {
             let client = PlatformClient(baseURL: baseURL, token: token)
+            // A listing goes live only for a seller who can be paid: finish the demo account's onboarding on the
+            // Stripe stand-in (whose origin the onboarding link names), as `techflunky seller onboard` and the form would.
+            let seller = try await client.createSellerAccount()
+            if !seller.onboardingComplete {
+                let link = try XCTUnwrap(seller.onboardingURL.flatMap(URLComponents.init(string:)))
+                let standIn = "\(link.scheme ?? "http")://\(link.host ?? "127.0.0.1"):\(link.port ?? 80)"
+                let account = try XCTUnwrap(seller.stripeAccountId)
+                let done = try await CurlHTTPClient().send(HTTPRequest(method: .POST, url: "\(standIn)/sandbox/accounts/\(account)/complete-onboarding"))
+                XCTAssertEqual(done.status, 200)
+                let deadline = Date().addingTimeInterval(30)
+                while !(try await client.sellerAccount().onboardingComplete) {
+                    guard Date() < deadline else { throw OnboardingNeverFinished() }
+                    try await Task.sleep(nanoseconds: 50_000_000)
+                }
+            }
             for n in 0..<rows {
                 let title = n.isMultiple(of: 3) ? "Plain row number \(n) — test" : "\(Self.emojiTitle) \(n)"
                 _ = try await client.publishListing(try Self.upload(slug: "emoji-e2e-\(n)", title: title))
@@ -148,3 +164,6 @@ final class EmojiScreenEndToEndTests: XCTestCase {
         return ListingUploadRequest(listing: listing, bundle: PackageBundle(files: files))
     }
 }
+
+/// The Stripe stand-in did not report the demo account's onboarding finished within the test's deadline.
+struct OnboardingNeverFinished: Error {}

@@ -179,6 +179,7 @@ final class PayoutsPaneTests: XCTestCase {
         _ = pane.receive(.response(start[2].0, .success(.payouts(PayoutsResponse(payouts: [], totals: [], now: platformNow)))), &ctx)
         let text = F.render(pane, width: 100, height: 10)
         XCTAssertTrue(text.contains("Not set up to receive payouts yet — press o to start Stripe onboarding."), text)
+        XCTAssertTrue(text.contains("Until then your listings stay drafts (techflunky package publish --draft)."), text)
         XCTAssertTrue(text.contains("No sales yet."))
         XCTAssertEqual(F.requests(F.press(.char("o"), &pane, &ctx)).map(\.1), [.createSellerAccount])
     }

@@ -124,10 +124,11 @@ final class PlatformProcess {
     let errors = Pipe()
     let output = Pipe()
 
-    init(binary: URL, dataDir: URL, syntheticListings: Int) throws {
+    /// `standIns`: `--sandbox` (the Stripe and Cloudflare stand-ins in the process, so a seller can be onboarded) instead of `--demo`.
+    init(binary: URL, dataDir: URL, syntheticListings: Int, standIns: Bool = false) throws {
         process.executableURL = binary
-        process.arguments = ["serve", "--host", "127.0.0.1", "--port", "0", "--demo", "--synthetic", String(syntheticListings),
-                             "--data-dir", dataDir.path]
+        process.arguments = ["serve", "--host", "127.0.0.1", "--port", "0"] + (standIns ? ["--sandbox", "--pace", "instant"] : ["--demo"])
+            + ["--synthetic", String(syntheticListings), "--data-dir", dataDir.path]
         var env = ProcessInfo.processInfo.environment
         env["LOG_LEVEL"] = "info"
         process.environment = env

@@ -13,8 +13,13 @@ public func fuzzManifest(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         precondition(!error.problems.isEmpty, "a failed decode reported no problem")
         precondition(Set(error.problems.map(\.path)).count == error.problems.count || error.problems.contains { $0.path.isEmpty },
                      "a missing key reported twice")
+        // The one-run report (wrong types, missing keys and the rules) has at least the decoding problems.
+        let all = PackageManifestValidator(today: "2025-01-01").problems(in: bytes)
+        precondition(Set(error.problems).isSubset(of: Set(all)), "the full report lost a decoding problem")
         return 0
     }
+    precondition(PackageManifestValidator(today: "2025-01-01").problems(in: bytes) == PackageManifestValidator(today: "2025-01-01").validate(manifest),
+                 "a decodable manifest's full report is not its rules' report")
     // Files named by the manifest, and a few that are not, as the bundle.
     let files = Set(manifest.cloudflare.workers.map(\.main) + ["techflunky.json", "README.md"])
     let validator = PackageManifestValidator(today: "2025-01-01")

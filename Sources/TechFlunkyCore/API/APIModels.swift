@@ -46,6 +46,8 @@ public enum APIErrorCode {
     public static let cloudflare = "cloudflare_error"
     public static let internalError = "internal_error"
     public static let rateLimited = "rate_limited"
+    /// A listing cannot go live before its seller's Stripe account can take payouts (a draft can).
+    public static let payoutsRequired = "payouts_required"
 }
 
 // MARK: Accounts

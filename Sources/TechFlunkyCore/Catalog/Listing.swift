@@ -89,6 +89,9 @@ public struct Listing: Codable, Sendable, Hashable, Identifiable {
 
 public enum ListingStatus: String, Codable, Sendable, CaseIterable {
     case active, sold, withdrawn
+    /// Published by a seller who has not finished Stripe onboarding (or chose to wait): only its seller sees it,
+    /// nobody can buy it, until it goes live (`POST /api/seller/listings/{slug}/publish`).
+    case draft
 }
 
 public struct BusinessAsset: Codable, Sendable, Hashable {

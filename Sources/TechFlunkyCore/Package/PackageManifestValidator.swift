@@ -31,10 +31,59 @@ public struct PackageManifestValidator: Sendable {
     }
 
     /// Decodes `techflunky.json`. A malformed document becomes the same problems form as a failed
-    /// validation: the path of the bad value and what is wrong with it.
-    /// Every missing key is reported, not only the first.
+    /// validation: the path of the bad value and what is wrong with it. Every wrong type and every missing key
+    /// is reported, not only the first (`ManifestShapeCheck`).
     public static func decode(_ data: Data) throws(ManifestValidationError) -> PackageManifest {
-        try decode(PackageManifest.self, from: data, file: "techflunky.json")
+        let read = read(data)
+        guard let manifest = read.manifest, read.shape.problems.isEmpty else {
+            throw ManifestValidationError(problems: read.problems)
+        }
+        return manifest
+    }
+
+    /// Every problem of a `techflunky.json` in one run: malformed JSON, or each wrong type and missing key with
+    /// its path and what was expected, and then every rule of `validate` on the rest of the document (a rule
+    /// about a value that had the wrong shape is not reported twice). The CLI and the platform both call this.
+    public func problems(in data: Data, bundleFiles: Set<String>? = nil) -> [ManifestProblem] {
+        let read = Self.read(data)
+        guard let manifest = read.manifest else { return read.problems }
+        let shape = read.shape
+        let rules = validate(manifest, bundleFiles: bundleFiles).filter { problem in
+            !shape.isCoveredByStandIn(problem.path)
+                && !Self.crossReferences.contains { collection, message in
+                    problem.message.hasPrefix(message) && shape.standInPaths.contains { $0.hasPrefix(collection) }
+                }
+        }
+        return read.problems + rules
+    }
+
+    /// Rules that look a name up in a collection: not reported when a name in that collection is a stand-in.
+    private static let crossReferences: [(collection: String, message: String)] = [
+        ("cloudflare.d1_databases", "names no database"),
+        ("cloudflare.r2_buckets", "names no bucket"),
+        ("cloudflare.workers", "names no declared worker"),
+    ]
+
+    /// The lenient read: the JSON tree held to `ManifestShape.manifest`, then `PackageManifest` decoded from the
+    /// tree with stand-ins in place of the values that had the wrong shape.
+    static func read(_ data: Data) -> (manifest: PackageManifest?, shape: ManifestShapeCheck, problems: [ManifestProblem]) {
+        let tree: JSONValue
+        do {
+            tree = try JSONValue.decode(data)
+        } catch let error as DecodingError {
+            return (nil, ManifestShapeCheck(.object([:]), shape: .object([])), [problem(from: error)])
+        } catch {
+            return (nil, ManifestShapeCheck(.object([:]), shape: .object([])), [ManifestProblem(path: "", message: "techflunky.json is not valid JSON (\(error))")])
+        }
+        let shape = ManifestShapeCheck(tree)
+        switch MissingKeyDecoding.decode(PackageManifest.self, from: shape.patched.encoded(), decoder: WireJSON.decoder()) {
+        case let .success(manifest):
+            return (manifest, shape, shape.problems)
+        case let .failure(errors):
+            // A rule of `PackageManifest`'s decoding the shape does not know (a field added since): its problems too.
+            let more = errors.map { problem(from: $0) }.filter { !shape.isCoveredByStandIn($0.path) }
+            return (nil, shape, shape.problems + more)
+        }
     }
 
     /// Decodes one of a package's JSON files (`techflunky.json`, `listing.json`), every missing key and any other
@@ -48,10 +97,9 @@ public struct PackageManifestValidator: Sendable {
 
     /// Decodes and validates in one go: the manifest when it has no problem, otherwise every problem.
     public func decodeAndValidate(_ data: Data, bundleFiles: Set<String>? = nil) throws(ManifestValidationError) -> PackageManifest {
-        let manifest = try Self.decode(data)
-        let problems = validate(manifest, bundleFiles: bundleFiles)
+        let problems = problems(in: data, bundleFiles: bundleFiles)
         guard problems.isEmpty else { throw ManifestValidationError(problems: problems) }
-        return manifest
+        return try Self.decode(data)
     }
 
     /// A decoding error as a manifest problem.
@@ -655,8 +703,10 @@ private func isControl(_ scalar: Unicode.Scalar) -> Bool {
     scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
 }
 
+private func quoted(_ s: String) -> String { quotedForMessage(s) }
+
 /// A value quoted for a message, with control characters made visible so the message itself is safe.
-private func quoted(_ s: String) -> String {
+func quotedForMessage(_ s: String) -> String {
     var out = "\""
     for scalar in s.unicodeScalars.prefix(80) {
         if isControl(scalar) { out += "\\u{\(String(scalar.value, radix: 16))}" } else { out.unicodeScalars.append(scalar) }

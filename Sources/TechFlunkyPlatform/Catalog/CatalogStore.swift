@@ -8,13 +8,17 @@ public struct NewListing: Sendable {
     public var details: PublishListingRequest
     public var manifest: PackageManifest
     public var assets: [BusinessAsset]
+    /// `.active` (listed at once) or `.draft` (seen only by its seller until it goes live).
+    public var status: ListingStatus
 
-    public init(slug: String, sellerId: String, details: PublishListingRequest, manifest: PackageManifest, assets: [BusinessAsset]) {
+    public init(slug: String, sellerId: String, details: PublishListingRequest, manifest: PackageManifest, assets: [BusinessAsset],
+                status: ListingStatus = .active) {
         self.slug = slug
         self.sellerId = sellerId
         self.details = details
         self.manifest = manifest
         self.assets = assets
+        self.status = status
     }
 
     /// The history the listing carries: the seller API's when given, else the package manifest's.
@@ -42,8 +46,12 @@ public struct ListingForSale: Sendable, Hashable {
 public protocol CatalogStore: Sendable {
     /// Throws `PlatformError.badRequest` for a malformed or foreign cursor.
     func search(_ query: ListingQuery) async throws -> ListingPage
-    /// An active listing with everything the detail pane shows; nil when unknown or withdrawn.
+    /// An active listing with everything the detail pane shows; nil when unknown, withdrawn or a draft.
     func listing(slug: String) async throws -> Listing?
+    /// As `listing(slug:)`, and also a draft when it is `sellerId`'s.
+    func listing(slug: String, includingDraftOf sellerId: String) async throws -> Listing?
+    /// Makes a seller's draft live (listed from now on); false when it is not their draft.
+    func publishDraft(slug: String, sellerId: String, now: Date) async throws -> Bool
     func listingForSale(slug: String) async throws -> ListingForSale?
     func categories() async throws -> [CategoryCount]
     /// Throws `PlatformError.conflict` when the slug is taken.

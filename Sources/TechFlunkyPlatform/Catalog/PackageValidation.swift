@@ -6,11 +6,28 @@ import TechFlunkyCore
 /// slug is the listing's and that every bundle path stays inside the bundle.
 enum PackageValidation {
     static func problems(in manifest: PackageManifest, expectedSlug: String?, bundleFiles: Set<String>? = nil, today: Date = Date()) -> [ManifestProblem] {
+        let problems = PackageManifestValidator(today: day(today)).validate(manifest, bundleFiles: bundleFiles)
+        return problems + platformProblems(manifest, expectedSlug: expectedSlug)
+    }
+
+    /// The problems of a `techflunky.json` as uploaded: every wrong type and missing key and every rule, in one run,
+    /// and the manifest when it could be decoded.
+    static func problems(inManifest data: Data, expectedSlug: String?, bundleFiles: Set<String>?, today: Date) -> (PackageManifest?, [ManifestProblem]) {
+        let problems = PackageManifestValidator(today: day(today)).problems(in: data, bundleFiles: bundleFiles)
+        guard let manifest = try? PackageManifestValidator.decode(data) else { return (nil, problems) }
+        return (manifest, problems + platformProblems(manifest, expectedSlug: expectedSlug))
+    }
+
+    static func day(_ date: Date) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "yyyy-MM-dd"
-        var problems = PackageManifestValidator(today: formatter.string(from: today)).validate(manifest, bundleFiles: bundleFiles)
+        return formatter.string(from: date)
+    }
+
+    private static func platformProblems(_ manifest: PackageManifest, expectedSlug: String?) -> [ManifestProblem] {
+        var problems: [ManifestProblem] = []
         if let expectedSlug, manifest.slug != expectedSlug {
             problems.append(.init(path: "slug", message: "must be `\(expectedSlug)`, the listing's slug"))
         }

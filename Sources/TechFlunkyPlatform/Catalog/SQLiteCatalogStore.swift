@@ -404,14 +404,31 @@ public struct SQLiteCatalogStore: CatalogStore {
     }
 
     public func listing(slug: String) async throws -> Listing? {
+        try await listing(slug: slug, draftOf: nil)
+    }
+
+    public func listing(slug: String, includingDraftOf sellerId: String) async throws -> Listing? {
+        try await listing(slug: slug, draftOf: sellerId)
+    }
+
+    public func publishDraft(slug: String, sellerId: String, now: Date) async throws -> Bool {
+        try await database.pool.write { db in
+            // Listed from now: a draft kept for weeks goes live as the newest listing, not buried by its creation date.
+            try db.execute(sql: "UPDATE listings SET status = 'active', created_at = ?, updated_at = ? WHERE slug = ? AND seller_id = ? AND status = 'draft'",
+                           arguments: [StoredTime.encode(now), StoredTime.encode(now), slug, sellerId])
+            return db.changesCount > 0
+        }
+    }
+
+    private func listing(slug: String, draftOf sellerId: String?) async throws -> Listing? {
         try await database.pool.read { db in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT \(Self.summaryColumns), l.description, l.manifest, l.assets, l.status, l.updated_at, l.history,
                        a.created_at AS seller_since,
                        (SELECT count(*) FROM listings s WHERE s.seller_id = l.seller_id AND s.status = 'active') AS seller_listings
                 FROM listings l JOIN accounts a ON a.id = l.seller_id
-                WHERE l.slug = ? AND l.status != 'withdrawn'
-                """, arguments: [slug]) else { return nil }
+                WHERE l.slug = ? AND l.status != 'withdrawn' AND (l.status != 'draft' OR l.seller_id = ?)
+                """, arguments: [slug, sellerId]) else { return nil }
             var summary = Self.summary(from: row)
             let since: Int64 = row["seller_since"]
             summary.seller.memberSince = StoredTime.decode(since)
@@ -503,7 +520,7 @@ public struct SQLiteCatalogStore: CatalogStore {
         try db.cachedStatement(sql: """
             INSERT INTO listings (id, slug, seller_id, title, tagline, description, category, currency, price, revenue, profit,
                 multiple, age_months, tech_stack, visitors, status, manifest, assets, created_at, updated_at, history, revenue_sparkline)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
     }
 
@@ -512,7 +529,7 @@ public struct SQLiteCatalogStore: CatalogStore {
         let time = StoredTime.encode(now)
         return [id, listing.slug, listing.sellerId, d.title, d.tagline, d.description, d.category, d.askingPrice.currency.code,
                 d.askingPrice.minorUnits, d.monthlyRevenue.minorUnits, d.monthlyProfit.minorUnits, multiple(d), d.ageMonths,
-                techStackText(d.techStack), d.monthlyVisitors, manifest, assets, time, time,
+                techStackText(d.techStack), d.monthlyVisitors, listing.status.rawValue, manifest, assets, time, time,
                 ListingHistory.storedHistory(listing.history), ListingHistory.storedSparkline(listing.history)]
     }
 

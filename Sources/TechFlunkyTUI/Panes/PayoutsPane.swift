@@ -252,6 +252,10 @@ public struct PayoutsPane: Pane {
         if seller == nil && noSellerAccount {
             canvas.writeFitted("Not set up to receive payouts yet — press o to start Stripe onboarding.", x: x, y: y, width: width, style: .warning)
             y += 1
+            // Publishing refuses a live listing until then (409 payouts_required); say so where onboarding starts.
+            canvas.writeFitted("Until then your listings stay drafts (techflunky package publish --draft).",
+                               x: x, y: y, width: width, style: .muted)
+            y += 1
         }
         if let seller {
             if seller.onboardingComplete {
@@ -275,7 +279,7 @@ public struct PayoutsPane: Pane {
                     }
                     qrCode = onboardingQR  // derived from this same link when it arrived
                 } else {
-                    canvas.writeFitted("Press o for an onboarding link. Sales are held until onboarding is complete.",
+                    canvas.writeFitted("Press o for an onboarding link. Sales are held, and new listings stay drafts, until it is complete.",
                                        x: x, y: y, width: width, style: .muted)
                 }
                 y += 1

@@ -1,13 +1,66 @@
 import ArgumentParser
 import Foundation
+import TechFlunkyArchive
 import TechFlunkyClient
 import TechFlunkyCore
 import TechFlunkyText
 
-/// `techflunky package validate DIR` and `techflunky package publish DIR`.
+/// `techflunky package init NAME`, `validate DIR`, `publish DIR` and `go-live SLUG`. The format: docs/packages.md.
 struct PackageCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "package", abstract: "Check and publish a business package.",
-                                                    subcommands: [PackageValidateCommand.self, PackagePublishCommand.self])
+    static let configuration = CommandConfiguration(commandName: "package", abstract: "Start, check and publish a business package.",
+                                                    subcommands: [PackageInitCommand.self, PackageValidateCommand.self, PackagePublishCommand.self,
+                                                                  PackageGoLiveCommand.self])
+}
+
+struct PackageInitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Write a new package that validates and deploys as it is: a Worker with a D1 database and an R2 bucket, a first migration, assets and listing.json.",
+        discussion: "Never overwrites anything: refuses a directory that exists and is not empty. Exit codes: 0 written, 1 refused, 2 usage."
+    )
+
+    @Argument(help: "The business's name (the directory and slug are made from it).") var name: String
+    @Option(name: .long, help: "The directory to write (default: ./SLUG).", completion: .directory) var directory: String?
+    @Option(name: .long, help: "The listing's slug (default: made from NAME, `My Shop` → my-shop).") var slug: String?
+
+    func run() async throws {
+        let template: PackageTemplate
+        do {
+            template = try PackageTemplate(name: name, slug: slug)
+        } catch {
+            throw CommandFailure(error.problems.map { "\($0.path): \($0.message)" }.joined(separator: "\n"))
+        }
+        let target = directory ?? template.slug
+        let root = URL(fileURLWithPath: target, isDirectory: true).standardizedFileURL
+        let fm = FileManager.default
+        var isDirectory: ObjCBool = false
+        if fm.fileExists(atPath: root.path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { throw CommandFailure("\(target) exists and is not a directory; choose another with --directory") }
+            let entries = (try? fm.contentsOfDirectory(atPath: root.path)) ?? []
+            guard entries.isEmpty else {
+                throw CommandFailure("\(target) is not empty (\(entries.count) entr\(entries.count == 1 ? "y" : "ies")); init never overwrites files: choose a new directory with --directory")
+            }
+        }
+        let files = try template.files()
+        do {
+            try fm.createDirectory(at: root, withIntermediateDirectories: true)
+            for file in files {
+                let url = root.appendingPathComponent(file.path)
+                try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try file.contents.write(to: url, options: .withoutOverwriting)
+            }
+        } catch {
+            throw CommandFailure("could not write the package in \(target): \(error.localizedDescription)")
+        }
+        let out = TerminalOutput()
+        out.line(out.paint("✓", .green) + " Created \(TextSanitizer.line(target))/ for \(TextSanitizer.line(template.name)) (slug \(template.slug)):")
+        for file in files { out.line("    " + file.path) }
+        out.line()
+        out.line("Next: edit listing.json (title, price, metrics) and the Worker, then")
+        out.line("    techflunky package validate \(TextSanitizer.line(target))")
+        out.line("    techflunky package publish \(TextSanitizer.line(target))      (--draft before Stripe onboarding is finished)")
+        out.line("The format, field by field: docs/packages.md.")
+    }
 }
 
 /// What `package validate --json` prints.
@@ -53,7 +106,10 @@ struct PackagePublishCommand: AsyncParsableCommand {
             The directory holds techflunky.json, every file it names, and listing.json with the listing's title, \
             tagline, description, category, askingPrice, monthlyRevenue, monthlyProfit ({"amount": minor units, \
             "currency": "USD"}), ageMonths, techStack and monthlyVisitors. The package is checked here first; \
-            nothing is uploaded while it has problems (exit 1). With --update, replaces your existing listing.
+            nothing is uploaded while it has problems (exit 1). It is uploaded as one .tar.gz (at most 20 MiB). \
+            A listing goes live only once your Stripe onboarding is finished (techflunky seller onboard); before that, \
+            --draft keeps it as a draft only you see, made live later with `techflunky package go-live SLUG`. \
+            With --update, replaces your existing listing's text and package.
             """
     )
 
@@ -61,6 +117,11 @@ struct PackagePublishCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
     @Argument(help: "The package directory.", completion: .directory) var directory: String
     @Flag(name: .long, help: "Update your existing listing with this slug instead of creating one.") var update = false
+    @Flag(name: .long, help: "Publish as a draft: only you see it, nobody can buy it, until `techflunky package go-live SLUG`.") var draft = false
+
+    func validate() throws {
+        if update && draft { throw ValidationError("--draft is for a new listing; an update keeps the listing's state") }
+    }
 
     func run() async throws {
         let bundle = PackageBundleReader(directory: directory)
@@ -73,15 +134,21 @@ struct PackagePublishCommand: AsyncParsableCommand {
             }
             throw ExitCode.failure
         }
-        let upload = try bundle.upload()
-        try await connection.withClient(signedIn: true) { client in try await publish(upload, bundle: bundle, client: client) }
+        let archive = try bundle.archive()
+        try await connection.withClient(signedIn: true) { client in try await publish(archive, bundle: bundle, client: client) }
     }
 
-    private func publish(_ upload: ListingUploadRequest, bundle: PackageBundleReader, client: PlatformClient) async throws {
+    private func publish(_ archive: Data, bundle: PackageBundleReader, client: PlatformClient) async throws {
         let out = TerminalOutput()
         let listing: Listing
         do {
-            listing = update ? try await client.updateListing(slug: try bundle.manifest().slug, upload) : try await client.publishListing(upload)
+            listing = update ? try await client.updateListing(slug: try bundle.manifest().slug, archive: archive)
+                : try await client.publishListing(archive: archive, draft: draft)
+        } catch let ClientError.rejected(status, detail) where detail.code == APIErrorCode.payoutsRequired {
+            out.line(out.paint("✗", .red) + " not published (HTTP \(status)): \(TextSanitizer.line(detail.message))")
+            out.line("  Finish onboarding:   techflunky seller onboard")
+            out.line("  Or keep it as a draft now:   techflunky package publish \(TextSanitizer.line(directory)) --draft")
+            throw ExitCode.failure
         } catch let ClientError.rejected(status, detail) where !(detail.problems ?? []).isEmpty {
             out.line(out.paint("✗", .red) + " the platform refused the package (HTTP \(status)): \(TextSanitizer.line(detail.message))")
             for problem in detail.problems ?? [] {
@@ -90,8 +157,41 @@ struct PackagePublishCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         if output.json { return try out.json(listing) }
-        out.line(out.paint("✓", .green) + " \(update ? "Updated" : "Published") \(TerminalOutput.clean(listing.summary.title)) as \(TerminalOutput.clean(listing.summary.slug)) at \(listing.summary.askingPrice.formatted).")
-        out.line("See it with: techflunky show \(TerminalOutput.clean(listing.summary.slug))")
+        let slug = TerminalOutput.clean(listing.summary.slug)
+        if listing.status == .draft {
+            out.line(out.paint("✓", .green) + " Saved \(TerminalOutput.clean(listing.summary.title)) as a draft, \(slug), at \(listing.summary.askingPrice.formatted): only you see it.")
+            out.line("Make it live once Stripe onboarding is finished (techflunky seller onboard): techflunky package go-live \(slug)")
+            return
+        }
+        out.line(out.paint("✓", .green) + " \(update ? "Updated" : "Published") \(TerminalOutput.clean(listing.summary.title)) as \(slug) at \(listing.summary.askingPrice.formatted).")
+        out.line("See it with: techflunky show \(slug)")
+    }
+}
+
+struct PackageGoLiveCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "go-live",
+        abstract: "Make your draft listing live (needs your Stripe onboarding finished: techflunky seller onboard).",
+        discussion: "Exit codes: 0 live, 1 refused (not your draft, or onboarding not finished), 2 usage."
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+    @Argument(help: "The draft's slug.") var slug: String
+
+    func run() async throws {
+        let out = TerminalOutput()
+        let listing = try await connection.withClient(signedIn: true) { client -> Listing in
+            do {
+                return try await client.publishDraft(slug: slug)
+            } catch let ClientError.rejected(status, detail) where detail.code == APIErrorCode.payoutsRequired {
+                out.line(out.paint("✗", .red) + " still a draft (HTTP \(status)): \(TextSanitizer.line(detail.message))")
+                out.line("  Finish onboarding:   techflunky seller onboard")
+                throw ExitCode.failure
+            }
+        }
+        if output.json { return try out.json(listing) }
+        out.line(out.paint("✓", .green) + " \(TerminalOutput.clean(listing.summary.title)) is live at \(listing.summary.askingPrice.formatted). See it with: techflunky show \(TerminalOutput.clean(listing.summary.slug))")
     }
 }
 
@@ -126,14 +226,8 @@ struct PackageBundleReader {
         guard let data = FileManager.default.contents(atPath: manifestURL.path) else {
             return [ManifestProblem(path: "", message: "\(manifestURL.path) is missing: a package needs a techflunky.json at its root")]
         }
-        let manifest: PackageManifest
-        do {
-            manifest = try PackageManifestValidator.decode(data)
-        } catch {
-            return error.problems
-        }
-        let today = Self.today()
-        var problems = PackageManifestValidator(today: today).validate(manifest, bundleFiles: try files())
+        // Every wrong type, missing key and broken rule in one run: the validator the platform's publish route uses.
+        var problems = PackageManifestValidator(today: Self.today()).problems(in: data, bundleFiles: try files())
         let listingURL = root.appendingPathComponent("listing.json")
         if let listing = FileManager.default.contents(atPath: listingURL.path) {
             do {
@@ -184,6 +278,29 @@ struct PackageBundleReader {
             files.append(BundleFile(path: path, content: data))
         }
         return ListingUploadRequest(listing: listing, bundle: PackageBundle(files: files))
+    }
+
+    /// The upload: every file of the directory but hidden ones (`.git/`, `.DS_Store`), listing.json among them, as a
+    /// `.tar.gz`. The limits are checked here first, so an oversized package fails before anything is sent.
+    func archive() throws -> Data {
+        let listingURL = root.appendingPathComponent("listing.json")
+        guard FileManager.default.fileExists(atPath: listingURL.path) else {
+            throw ClientError.configuration("\(listingURL.path) is missing: it holds the listing's title, description, price and metrics")
+        }
+        _ = try upload()  // listing.json decodes, and the count and size limits hold
+        let paths = try files().filter { !$0.split(separator: "/").contains { $0.hasPrefix(".") } }.sorted()
+        var files: [ArchiveFile] = []
+        for path in paths {
+            guard let data = FileManager.default.contents(atPath: root.appendingPathComponent(path).path) else {
+                throw ClientError.configuration("cannot read \(path) in \(directory)")
+            }
+            files.append(ArchiveFile(path: path, contents: Array(data)))
+        }
+        let archive = try BundleArchive.make(files)
+        guard archive.count <= PackageBundle.maxTotalBytes else {
+            throw ClientError.configuration("\(directory) compresses to \(archive.count) bytes; an upload may be at most \(PackageBundle.maxTotalBytes / 1_048_576) MiB")
+        }
+        return Data(archive)
     }
 
     /// Today's date in UTC, `2026-12-05`.
