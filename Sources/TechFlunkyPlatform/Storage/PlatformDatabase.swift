@@ -35,6 +35,7 @@ public final class PlatformDatabase: Sendable {
         var migrator = DatabaseMigrator()
         PlatformSchema.register(in: &migrator)
         DeploymentSchema.register(in: &migrator)
+        DealSchema.register(in: &migrator)
         return migrator
     }
 }
