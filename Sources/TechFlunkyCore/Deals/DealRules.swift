@@ -44,7 +44,7 @@ public enum DealRules {
         }
         guard amount.minorUnits < askingPrice.minorUnits else {
             return Refusal(code: APIErrorCode.offerAtOrAbovePrice,
-                           message: "an offer must be below the asking price of \(askingPrice.formatted); to pay that, buy it (techflunky buy)",
+                           message: "an offer must be below the asking price of \(askingPrice.formatted)",
                            field: "amount")
         }
         return nil

@@ -24,7 +24,10 @@ enum OfferRoutes {
             guard try await !services.orders.ownsListing(buyerId: account.id, listingId: listing.id) else {
                 throw PlatformError.conflict("you already own this business; see it under your orders", code: APIErrorCode.alreadyOwned, field: "listingSlug")
             }
-            if let refusal = DealRules.checkAmount(body.amount, askingPrice: listing.askingPrice) { throw PlatformError(refusal) }
+            if var refusal = DealRules.checkAmount(body.amount, askingPrice: listing.askingPrice) {
+                if refusal.code == APIErrorCode.offerAtOrAbovePrice { refusal.message += "; to pay that, buy it (techflunky buy \(listing.slug))" }
+                throw PlatformError(refusal)
+            }
             let seconds = try expiry(body.expiresInSeconds)
             try check(message: body.message)
             let now = services.clock.now()

@@ -72,14 +72,15 @@ struct OfferCommand: AsyncParsableCommand {
         return nil
     }
 
-    /// `2d 4h`, `35m`, or `expired`.
+    /// `2d 4h`, `35m`, or `expired` (rounded up to the minute, so a fresh 2-day offer reads `2d`).
     static func left(_ date: Date, now: Date) -> String {
-        let seconds = Int(date.timeIntervalSince(now))
-        guard seconds > 0 else { return "expired" }
-        let d = seconds / 86_400, h = seconds % 86_400 / 3_600, m = seconds % 3_600 / 60
+        let interval = date.timeIntervalSince(now)
+        guard interval > 0 else { return "expired" }
+        let minutes = Int((interval / 60).rounded(.up))
+        let d = minutes / 1_440, h = minutes % 1_440 / 60, m = minutes % 60
         if d > 0 { return h > 0 ? "\(d)d \(h)h" : "\(d)d" }
         if h > 0 { return m > 0 ? "\(h)h \(m)m" : "\(h)h" }
-        return "\(max(1, m))m"
+        return "\(m)m"
     }
 }
 
@@ -220,7 +221,7 @@ struct OffersCommand: AsyncParsableCommand {
             .init(title: "ASKING", alignRight: true), .init(title: "STATE", maxWidth: nil), .init(title: "EXPIRES", maxWidth: nil),
             .init(title: "WITH"), .init(title: "LISTING", maxWidth: 50),
         ], offers.map { o in
-            let side = o.yourRole == .buyer ? "made" : "received"
+            let side = o.yourRole == .buyer ? "buying" : "selling"
             let state = o.awaitsYou ? "open · your turn" : (o.state == .open ? "open · their turn" : o.state.rawValue)
             let expires = o.state == .open ? OfferCommand.left(o.expiresAt, now: response.now) : "—"
             return [o.id, side, o.amount.formatted, o.askingPrice.formatted, state, expires,
