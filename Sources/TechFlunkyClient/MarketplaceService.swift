@@ -47,6 +47,17 @@ extension PlatformClient: MarketplaceService {
         case let .advanceSandboxClock(seconds): .sandboxClock(try await advanceSandboxClock(seconds: seconds))
         case .platformHealth: .platformHealth(try await platformHealth())
         case let .businessDocument(slug, kind): .businessDocument(try await businessDocument(slug: slug, kind: kind))
+        case let .createOfferCheckoutSession(slug, offerId, key):
+            .checkoutSession(try await createCheckoutSession(listingSlug: slug, offerId: offerId, idempotencyKey: key))
+        case .offers: .offers(try await offers())
+        case let .makeOffer(request): .offer(try await makeOffer(request))
+        case let .answerOffer(id, answer): .offer(try await answerOffer(id: id, answer))
+        case let .counterOffer(id, request): .offer(try await counterOffer(id: id, request))
+        case .questions: .questions(try await questions())
+        case let .listingQuestions(slug): .questions(try await listingQuestions(slug: slug))
+        case let .askQuestion(slug, text): .question(try await askQuestion(slug: slug, text: text))
+        case let .answerQuestion(id, answer, publish): .question(try await answerQuestion(id: id, answer: answer, publish: publish))
+        case let .publishQuestion(id, published): .question(try await publishQuestion(id: id, published))
         }
     }
 

@@ -85,8 +85,9 @@ public final class PlatformClient: Sendable {
 
     /// Opens a checkout session. Pass the same `idempotencyKey` when repeating after a failure, so a
     /// retry cannot create a second order; the request is retried automatically on transient errors.
-    public func createCheckoutSession(listingSlug: String, idempotencyKey: String = UUID().uuidString) async throws -> CheckoutSessionResponse {
-        try await call(.POST, "/api/checkout/create-session", body: CreateCheckoutSessionRequest(listingSlug: listingSlug),
+    /// With `offerId` (an accepted offer of the caller's on the listing), the checkout is at the agreed price.
+    public func createCheckoutSession(listingSlug: String, offerId: String? = nil, idempotencyKey: String = UUID().uuidString) async throws -> CheckoutSessionResponse {
+        try await call(.POST, "/api/checkout/create-session", body: CreateCheckoutSessionRequest(listingSlug: listingSlug, offerId: offerId),
                        headers: ["Idempotency-Key": idempotencyKey], retryable: true)
     }
 

@@ -34,6 +34,19 @@ public enum ServiceRequest: Hashable, Sendable {
     case platformHealth
     /// `GET /api/listings/{slug}/assets/{kind}`: a business asset as text (a preview, or the whole for its buyer).
     case businessDocument(slug: String, kind: String)
+    /// `POST /api/checkout/create-session` from an accepted offer: the checkout is at the agreed price.
+    case createOfferCheckoutSession(listingSlug: String, offerId: String, idempotencyKey: String)
+    /// Offers and questions (the Inbox pane, the listing's Q&A).
+    case offers
+    case makeOffer(MakeOfferRequest)
+    /// Accept, decline or withdraw.
+    case answerOffer(id: String, DealRules.Answer)
+    case counterOffer(id: String, CounterOfferRequest)
+    case questions
+    case listingQuestions(slug: String)
+    case askQuestion(slug: String, text: String)
+    case answerQuestion(id: String, answer: String, publish: Bool?)
+    case publishQuestion(id: String, published: Bool)
 }
 
 /// The answer to a `ServiceRequest`.
@@ -55,4 +68,8 @@ public enum ServiceResponse: Sendable, Hashable {
     case sandboxClock(SandboxClockResponse)
     case platformHealth(PlatformHealth)
     case businessDocument(BusinessDocument)
+    case offers(OffersResponse)
+    case offer(Offer)
+    case questions([Question])
+    case question(Question)
 }

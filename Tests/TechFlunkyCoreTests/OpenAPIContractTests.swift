@@ -129,7 +129,20 @@ final class OpenAPIContractTests: XCTestCase {
         try assertMatches("CORSRule", Fixtures.manifest.cloudflare.r2Buckets[0].cors![0], in: shapes)
         try assertMatches("DNSRecordSpec", DNSRecordSpec(type: "MX", name: "@", content: "m.x.io", ttl: 1, proxied: false, priority: 1), in: shapes)
         try assertMatches("SmokeCheckSpec", Fixtures.manifest.cloudflare.smokeChecks![0], in: shapes)
-        try assertMatches("CreateCheckoutSessionRequest", CreateCheckoutSessionRequest(listingSlug: "s"), in: shapes)
+        try assertMatches("CreateCheckoutSessionRequest", CreateCheckoutSessionRequest(listingSlug: "s", offerId: "off_1"), in: shapes)
+        let offer = Offer(id: "off_2", threadId: "off_1", listingSlug: "s", listingTitle: "T", askingPrice: .usd(10), buyerName: "B", sellerName: "S",
+                          amount: .usd(5), from: .seller, state: .accepted, message: "m", createdAt: d, expiresAt: d, respondedAt: d,
+                          previousOfferId: "off_1", orderId: "ord_1", yourRole: .buyer)
+        try assertMatches("Offer", offer, in: shapes)
+        try assertMatches("OffersResponse", OffersResponse(offers: [offer], now: d), in: shapes)
+        try assertMatches("MakeOfferRequest", MakeOfferRequest(listingSlug: "s", amount: .usd(5), expiresInSeconds: 3_600, message: "m"), in: shapes)
+        try assertMatches("CounterOfferRequest", CounterOfferRequest(amount: .usd(5), expiresInSeconds: 3_600, message: "m"), in: shapes)
+        let question = Question(id: "q", listingSlug: "s", listingTitle: "T", text: "t", askedAt: d, answer: "a", answeredAt: d, published: true,
+                                publishedAt: d, askedByYou: false, yourListing: true)
+        try assertMatches("Question", question, in: shapes)
+        try assertMatches("QuestionsResponse", QuestionsResponse(questions: [question]), in: shapes)
+        try assertMatches("AskQuestionRequest", AskQuestionRequest(text: "t"), in: shapes)
+        try assertMatches("AnswerQuestionRequest", AnswerQuestionRequest(answer: "a", publish: true), in: shapes)
         try assertMatches("CheckoutSessionResponse", CheckoutSessionResponse(orderId: "o", sessionId: "s", checkoutURL: "u", amount: .usd(1),
                                                                              platformFee: .usd(0), sellerShare: .usd(1), holdDays: 3, expiresAt: d, now: d), in: shapes)
         try assertMatches("WebhookReceipt", WebhookReceipt(), in: shapes)
@@ -171,6 +184,8 @@ final class OpenAPIContractTests: XCTestCase {
         assertEnum(ListingSort.allCases.map(\.rawValue))
         assertEnum(ListingStatus.allCases.map(\.rawValue))
         assertEnum(WorkerBinding.Kind.allCases.map(\.rawValue))
+        assertEnum(OfferState.allCases.map(\.rawValue))
+        assertEnum(OfferParty.allCases.map(\.rawValue))
         assertEnum(PackageManifestValidator.dnsRecordTypes)
         XCTAssertTrue(text.contains("enum: [deployment, step, log, resource]"))
         let steps = DeploymentStepKind.allCases.map(\.rawValue)

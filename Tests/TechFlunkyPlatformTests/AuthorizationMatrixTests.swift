@@ -17,6 +17,10 @@ final class AuthorizationMatrixTests: XCTestCase {
                 (.get, "/api/seller/payouts"), (.post, "/api/sandbox/pay"), (.get, "/api/sandbox/clock"), (.post, "/api/sandbox/advance"),
                 (.post, "/api/seller/listings"), (.put, "/api/seller/listings/x"), (.delete, "/api/seller/listings/x"),
                 (.post, "/api/seller/listings/x/publish"),
+                (.get, "/api/offers"), (.post, "/api/offers"), (.get, "/api/offers/off_x"), (.post, "/api/offers/off_x/accept"),
+                (.post, "/api/offers/off_x/decline"), (.post, "/api/offers/off_x/withdraw"), (.post, "/api/offers/off_x/counter"),
+                (.get, "/api/questions"), (.post, "/api/listings/x/questions"), (.post, "/api/questions/qst_x/answer"),
+                (.post, "/api/questions/qst_x/publish"), (.post, "/api/questions/qst_x/unpublish"),
             ]
             for (method, path) in protected {
                 let response = try await client.execute(uri: path, method: method, headers: [.contentType: "application/json"],

@@ -48,6 +48,15 @@ public enum APIErrorCode {
     public static let rateLimited = "rate_limited"
     /// A listing cannot go live before its seller's Stripe account can take payouts (a draft can).
     public static let payoutsRequired = "payouts_required"
+    /// Offers (`DealRules`): at or above the asking price, expired, already answered, not the caller's to answer,
+    /// one already open in the thread, or a checkout from an offer that is not accepted.
+    public static let offerAtOrAbovePrice = "offer_not_below_price"
+    public static let offerExpired = "offer_expired"
+    public static let offerClosed = "offer_closed"
+    public static let notYourTurn = "offer_not_your_turn"
+    public static let offerOpen = "offer_already_open"
+    public static let offerNotAccepted = "offer_not_accepted"
+    public static let listingNotForSale = "listing_not_for_sale"
 }
 
 // MARK: Accounts
@@ -217,7 +226,12 @@ public struct CategoriesResponse: Codable, Sendable, Hashable {
 /// `POST /api/checkout/create-session` body; send an `Idempotency-Key` header with it.
 public struct CreateCheckoutSessionRequest: Codable, Sendable, Hashable {
     public var listingSlug: String
-    public init(listingSlug: String) { self.listingSlug = listingSlug }
+    /// An accepted offer of the caller's on this listing: the checkout is at its agreed price.
+    public var offerId: String?
+    public init(listingSlug: String, offerId: String? = nil) {
+        self.listingSlug = listingSlug
+        self.offerId = offerId
+    }
 }
 
 public struct CheckoutSessionResponse: Codable, Sendable, Hashable {

@@ -70,16 +70,21 @@ enum CheckoutRoutes {
         guard try await !services.orders.ownsListing(buyerId: account.id, listingId: listing.id) else {
             throw PlatformError.conflict("you already own this business; see it under your orders", code: APIErrorCode.alreadyOwned, field: "listingSlug")
         }
-        // A checkout already open for this listing is handed back rather than a second order (and a second
-        // way to pay twice) being made.
+        // An accepted offer of the buyer's sets the price (fee and hold are computed from it as from any price).
+        var price = listing.askingPrice
+        if let offerId = body.offerId {
+            price = try await OfferRoutes.agreedPrice(offerId: offerId, listing: listing, buyer: account, services: services)
+        }
+        // A checkout already open for this listing at this price is handed back rather than a second order (and a
+        // second way to pay twice) being made.
         if let open = try await services.orders.openCheckout(buyerId: account.id, listingId: listing.id, now: services.clock.now()),
-           let sessionId = open.checkoutSessionId, let url = open.checkoutURL, let expires = open.sessionExpiresAt {
+           open.amount == price, let sessionId = open.checkoutSessionId, let url = open.checkoutURL, let expires = open.sessionExpiresAt {
             return CheckoutSessionResponse(orderId: open.id, sessionId: sessionId, checkoutURL: url, amount: open.amount,
                                            platformFee: open.platformFee, sellerShare: open.sellerShare,
                                            holdDays: services.configuration.feePolicy.holdDays, expiresAt: expires,
                                            now: services.clock.now())
         }
-        let split = try services.configuration.feePolicy.split(listing.askingPrice)
+        let split = try services.configuration.feePolicy.split(price)
         let order = StoredOrder(id: PlatformID.make("ord"), listing: listing, buyerId: account.id, split: split, now: services.clock.now())
         try await services.orders.insert(order)
         let session: StripeClient.CreatedCheckoutSession
@@ -92,6 +97,7 @@ enum CheckoutRoutes {
             throw PlatformError.paymentProvider(error.description)
         }
         try await services.orders.attachCheckoutSession(orderId: order.id, sessionId: session.id, url: session.url, expiresAt: session.expiresAt)
+        if let offerId = body.offerId { try await services.deals.attachOrder(offerId: offerId, orderId: order.id) }
         services.metrics.checkoutCreated()
         services.logger.info("checkout session created", metadata: ["order": "\(order.id)", "listing": "\(listing.slug)", "amount": "\(split.amount.minorUnits)"])
         return CheckoutSessionResponse(orderId: order.id, sessionId: session.id, checkoutURL: session.url, amount: split.amount,

@@ -34,6 +34,8 @@ public enum PlatformApplication {
         PublishingRoutes.register(on: api, services: services)
         SandboxRoutes.register(on: api, services: services)
         DeploymentRoutes.register(on: api, services: services)
+        OfferRoutes.register(on: api, services: services)
+        QuestionRoutes.register(on: api, services: services)
         PlatformHealthRoutes.register(on: api, services: services)
         return router
     }

@@ -20,6 +20,8 @@ public struct PlatformServices: Sendable {
     let listingPages = ListingPageCache()
     public let packages: PackageStore
     public let orders: any OrderStore
+    /// Offers and questions between buyers and sellers.
+    public let deals: any DealStore
     /// What the deployment orchestrator reads and freezes orders through.
     public let orderAccess: any DeploymentOrderAccess
     public let stripe: StripeClient
@@ -56,6 +58,7 @@ public struct PlatformServices: Sendable {
         self.packages = PackageStore(dataDir: configuration.dataDir, key: configuration.secretsKey)
         let orderStore = SQLiteOrderStore(database: database, packages: packages)
         self.orders = orderStore
+        self.deals = SQLiteDealStore(database: database)
         self.orderAccess = orderStore
         self.stripe = StripeClient(base: configuration.stripeAPIBase, secretKey: configuration.stripeSecretKey,
                                    transport: configuration.httpTransport, logger: logger)

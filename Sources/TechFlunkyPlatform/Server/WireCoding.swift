@@ -55,6 +55,10 @@ extension HealthResponse: ResponseGenerator, ResponseEncodable {}
 extension WebhookReceipt: ResponseGenerator, ResponseEncodable {}
 extension AccountExport: ResponseGenerator, ResponseEncodable {}
 extension AccountErasureReceipt: ResponseGenerator, ResponseEncodable {}
+extension Offer: ResponseGenerator, ResponseEncodable {}
+extension OffersResponse: ResponseGenerator, ResponseEncodable {}
+extension Question: ResponseGenerator, ResponseEncodable {}
+extension QuestionsResponse: ResponseGenerator, ResponseEncodable {}
 
 extension Request {
     /// Decodes the JSON body with `WireJSON`, letting `DecodingError` reach `APIErrorMiddleware` so the

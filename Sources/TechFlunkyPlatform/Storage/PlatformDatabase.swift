@@ -39,6 +39,7 @@ public final class PlatformDatabase: Sendable {
         PlatformSchema.register(in: &migrator)
         DeploymentSchema.register(in: &migrator)
         ListingHistorySchema.register(in: &migrator)
+        DealSchema.register(in: &migrator)
         return migrator
     }
 }

@@ -20,6 +20,7 @@ public enum PaneKind: String, Hashable, Sendable {
     case payouts
     case compare
     case documentViewer
+    case inbox
 }
 
 public struct PaneStack: Sendable {
@@ -51,12 +52,14 @@ public enum TabKind: Int, CaseIterable, Sendable, Hashable {
     case browse = 1
     case orders = 2
     case payouts = 3
+    case inbox = 4
 
     public var title: String {
         switch self {
         case .browse: "Browse"
         case .orders: "Orders"
         case .payouts: "Payouts"
+        case .inbox: "Inbox"
         }
     }
 }

@@ -31,6 +31,8 @@ public struct CheckoutPane: Pane {
     public let listingSlug: String
     public let listingTitle: String
     public let price: Money
+    /// The accepted offer this checkout buys at (its price is `price`); nil buys at the asking price.
+    public let offerId: String?
     let feePolicy: FeePolicy
     public private(set) var idempotencyKey: String
     public private(set) var phase: Phase
@@ -58,6 +60,18 @@ public struct CheckoutPane: Pane {
         listingSlug = listing.slug
         listingTitle = listing.title
         price = listing.askingPrice
+        offerId = nil
+        self.feePolicy = feePolicy
+        self.idempotencyKey = idempotencyKey
+        phase = .review
+    }
+
+    /// Buying at the price of an accepted offer (from the Inbox): fee and hold come from that price.
+    public init(acceptedOffer offer: Offer, feePolicy: FeePolicy = .standard, idempotencyKey: String = UUID().uuidString) {
+        listingSlug = offer.listingSlug
+        listingTitle = offer.listingTitle
+        price = offer.amount
+        offerId = offer.id
         self.feePolicy = feePolicy
         self.idempotencyKey = idempotencyKey
         phase = .review
@@ -68,6 +82,7 @@ public struct CheckoutPane: Pane {
         listingSlug = order.listingSlug
         listingTitle = order.listingTitle
         price = order.amount
+        offerId = nil
         self.feePolicy = feePolicy
         idempotencyKey = ""
         self.order = order
@@ -129,6 +144,9 @@ public struct CheckoutPane: Pane {
                 let id = ctx.newRequestID()
                 createRequest = id
                 phase = .creating
+                if let offerId {
+                    return [.request(id, .createOfferCheckoutSession(listingSlug: listingSlug, offerId: offerId, idempotencyKey: idempotencyKey))]
+                }
                 return [.request(id, .createCheckoutSession(listingSlug: listingSlug, idempotencyKey: idempotencyKey))]
             default:
                 return []
@@ -189,7 +207,8 @@ public struct CheckoutPane: Pane {
                 phase = .waiting
                 return schedulePoll(&ctx)
             case let .failure(failure):
-                let final = [APIErrorCode.alreadyOwned, APIErrorCode.ownListing, APIErrorCode.notFound, APIErrorCode.validation]
+                let final = [APIErrorCode.alreadyOwned, APIErrorCode.ownListing, APIErrorCode.notFound, APIErrorCode.validation,
+                             APIErrorCode.offerNotAccepted, APIErrorCode.listingNotForSale]
                 phase = final.contains(failure.code ?? "") ? .refused(failure.message) : .createFailed(failure.message)
             case .success:
                 phase = .createFailed("unexpected answer from the platform")
@@ -234,6 +253,9 @@ public struct CheckoutPane: Pane {
     public func lines(width: Int, now: Date, frame: Int) -> [StyledLine] {
         var out: [StyledLine] = []
         out += StyledLine.wrapped(listingTitle, width: width, style: CellStyle(.accent, bold: true))
+        if let offerId {
+            out += StyledLine.wrapped("At the price agreed in offer \(offerId).", width: width, style: .success)
+        }
         out.append(.blank)
         func row(_ name: String, _ value: String, _ style: CellStyle = .text) -> StyledLine {
             StyledLine([StyledSpan(TextLayout.fit(name, to: 20), .muted), StyledSpan(value, style)])

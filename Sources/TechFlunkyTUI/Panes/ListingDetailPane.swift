@@ -1,12 +1,22 @@
 import Foundation
+import TechFlunkyClient
 import TechFlunkyCore
 import TechFlunkyText
 
 /// One listing: price and metrics, the wrapped description, what's included (a tree from the package
 /// manifest), business assets, the seller, and the price breakdown (platform fee, what the seller receives,
-/// the review hold). `b` opens checkout.
+/// the review hold), and the questions buyers asked that the seller answered in public. `b` opens checkout, `o` makes
+/// an offer below the asking price (typed in dollars, `40k`), `a` asks the seller a question.
 public struct ListingDetailPane: Pane {
-    public enum Action: Sendable, Hashable { case up, down, pageUp, pageDown, top, buy, reload, documents }
+    public enum Action: Sendable, Hashable { case up, down, pageUp, pageDown, top, buy, reload, documents, offer, ask, submitPrompt, cancelPrompt }
+
+    /// An offer or a question being typed at the bottom of the pane; `problem` says why the last try was refused.
+    public struct Prompt: Sendable, Hashable {
+        public enum Kind: Sendable, Hashable { case offer, question }
+        public var kind: Kind
+        public var input: TextInput
+        public var problem: String?
+    }
 
     public let kind = PaneKind.listingDetail
     public let summary: ListingSummary
@@ -19,6 +29,12 @@ public struct ListingDetailPane: Pane {
     let feePolicy: FeePolicy
     /// The signed-in buyer already bought this business (known from their orders).
     public let owned: Bool
+    /// The questions the caller may see (public ones, their own; all of them on their own listing).
+    public private(set) var questions: [Question]?
+    public private(set) var prompt: Prompt?
+    var questionsRequest: RequestID?
+    var promptRequest: RequestID?
+    var promptDone = ""
 
     public init(summary: ListingSummary, listing: Listing? = nil, feePolicy: FeePolicy = .standard, owned: Bool = false) {
         self.summary = summary
@@ -29,8 +45,17 @@ public struct ListingDetailPane: Pane {
 
     public var title: String { summary.title }
     public var isAnimating: Bool { listing == nil && failure == nil }
+    public var capturesText: Bool { prompt != nil }
+    public var quitWarning: String? {
+        guard let prompt, !prompt.input.text.isEmpty else { return nil }
+        return prompt.kind == .offer ? "Quit with an offer typed but not sent?" : "Quit with a question typed but not sent?"
+    }
 
     public func keyMap() -> [KeyBinding<Action>] {
+        if let prompt {
+            return [KeyBinding([.enter], prompt.kind == .offer ? "send offer" : "send question", .submitPrompt),
+                    KeyBinding([.escape], "cancel", .cancelPrompt)]
+        }
         let buyDisabled: String? = if owned {
             "you already own this business: deploy it from Orders (2)"
         } else if listing == nil {
@@ -45,6 +70,8 @@ public struct ListingDetailPane: Pane {
             KeyBinding([.pageDown, .ctrl("f"), .char(" ")], "page down", .pageDown, footer: false),
             KeyBinding([.home, .char("g")], "top", .top, footer: false),
             KeyBinding([.char("b")], "buy", .buy, disabled: buyDisabled),
+            KeyBinding([.char("o")], "make offer", .offer, disabled: buyDisabled),
+            KeyBinding([.char("a")], "ask seller", .ask, disabled: listing == nil ? "the listing is still loading" : nil),
             KeyBinding([.char("r")], "reload", .reload, footer: failure != nil),
             KeyBinding([.char("v")], "view documents", .documents, footer: !(listing?.assets.isEmpty ?? true),
                        disabled: listing == nil ? "the listing is still loading" : listing!.assets.isEmpty ? "this listing has no business assets" : nil),
@@ -60,7 +87,13 @@ public struct ListingDetailPane: Pane {
         let id = ctx.newRequestID()
         request = id
         failure = nil
-        return [.request(id, .listing(slug: summary.slug))]
+        return [.request(id, .listing(slug: summary.slug))] + loadQuestions(&ctx)
+    }
+
+    mutating func loadQuestions(_ ctx: inout PaneContext) -> [PaneCommand] {
+        let id = ctx.newRequestID()
+        questionsRequest = id
+        return [.request(id, .listingQuestions(slug: summary.slug))]
     }
 
     public mutating func perform(_ action: Action, _ ctx: inout PaneContext) -> [PaneCommand] {
@@ -80,6 +113,57 @@ public struct ListingDetailPane: Pane {
         case .documents:
             guard let listing else { return [] }
             return [.push(DocumentViewerPane(listing: listing))]
+        case .offer:
+            prompt = Prompt(kind: .offer, input: TextInput(placeholder: "e.g. 40k", maxLength: 20))
+        case .ask:
+            prompt = Prompt(kind: .question, input: TextInput(maxLength: DealRules.maxQuestionLength))
+        case .cancelPrompt:
+            prompt = nil
+        case .submitPrompt:
+            return submit(&ctx)
+        }
+        return []
+    }
+
+    /// Checks what was typed as the platform would, then sends it; a refusal keeps the text with the reason.
+    mutating func submit(_ ctx: inout PaneContext) -> [PaneCommand] {
+        guard var current = prompt, promptRequest == nil else { return [] }
+        let request: ServiceRequest
+        switch current.kind {
+        case .offer:
+            let asking = (listing?.summary ?? summary).askingPrice
+            guard let minor = Money.parseMajorUnits(current.input.text) else {
+                current.problem = "Type an amount in dollars, like 40k or 39,500."
+                prompt = current
+                return []
+            }
+            let amount = Money(minorUnits: minor, currency: asking.currency)
+            if let refusal = DealRules.checkAmount(amount, askingPrice: asking) {
+                current.problem = refusal.message
+                prompt = current
+                return []
+            }
+            request = .makeOffer(MakeOfferRequest(listingSlug: summary.slug, amount: amount))
+            promptDone = "Offer of \(amount.formatted) sent: the seller has 7 days to answer. Follow it in the Inbox (4)."
+        case .question:
+            if let refusal = DealRules.checkText(current.input.text, field: "text", max: DealRules.maxQuestionLength, what: "the question") {
+                current.problem = refusal.message
+                prompt = current
+                return []
+            }
+            request = .askQuestion(slug: summary.slug, text: current.input.text)
+            promptDone = "Question sent to the seller; the answer shows here and in the Inbox (4)."
+        }
+        let id = ctx.newRequestID()
+        promptRequest = id
+        return [.request(id, request)]
+    }
+
+    public mutating func handleText(_ key: Key, _ ctx: inout PaneContext) -> [PaneCommand]? {
+        guard var current = prompt else { return nil }
+        if current.input.handle(key) {
+            current.problem = nil
+            prompt = current
         }
         return []
     }
@@ -92,6 +176,22 @@ public struct ListingDetailPane: Pane {
             case let .success(.listing(l)): listing = l
             case let .failure(f): failure = f.message
             case .success: failure = "unexpected answer from the platform"
+            }
+        case let .response(id, result) where id == questionsRequest:
+            questionsRequest = nil
+            // Q&A is extra: without it the listing still shows (an older platform has no questions).
+            if case let .success(.questions(fresh)) = result { questions = fresh }
+        case let .response(id, result) where id == promptRequest:
+            promptRequest = nil
+            switch result {
+            case .success:
+                prompt = nil
+                return [.status(.info(promptDone))] + loadQuestions(&ctx)
+            case let .failure(f):
+                if var current = prompt {
+                    current.problem = f.message
+                    prompt = current
+                }
             }
         case let .mouse(event):
             let count = lines(width: ListingDetailPane.contentWidth(ctx.area)).count
@@ -171,6 +271,23 @@ public struct ListingDetailPane: Pane {
         if let since = s.seller.memberSince { seller += " · member since \(ListingDetailPane.yearMonth(since))" }
         if let count = s.seller.listingsCount { seller += " · \(count) listing\(count == 1 ? "" : "s")" }
         out += StyledLine.wrapped(seller, width: width)
+        if let questions {
+            out.append(.blank)
+            out.append(StyledLine("Questions & answers (\(questions.count))", CellStyle(.header, bold: true)))
+            if questions.isEmpty { out.append(StyledLine("No public answers yet. Press a to ask the seller.", .muted)) }
+            for q in questions {
+                var tags: [String] = []
+                if q.askedByYou { tags.append("you asked") }
+                if q.answer != nil, !q.published { tags.append("not public") }
+                out += StyledLine.wrapped("Q: " + q.text + (tags.isEmpty ? "" : "  (" + tags.joined(separator: ", ") + ")"), width: width,
+                                          style: CellStyle(.text, bold: true))
+                if let answer = q.answer {
+                    out += StyledLine.wrapped("A: " + answer, width: width, indent: 0)
+                } else {
+                    out.append(StyledLine("   awaiting the seller's answer", .muted))
+                }
+            }
+        }
         return out
     }
 
@@ -217,6 +334,19 @@ public struct ListingDetailPane: Pane {
     }
 
     public func render(into canvas: inout Canvas, area: Rect, _ ctx: RenderContext) {
+        var area = area
+        if let prompt, area.height > 3, area.width > 10 {
+            area.height -= 2
+            let row = Rect(x: area.x + 2, y: area.maxY, width: area.width - 3, height: 2)
+            canvas.writeFitted(prompt.problem ?? "Enter sends · Esc cancels", x: row.x, y: row.y, width: row.width,
+                               style: prompt.problem == nil ? .muted : .error)
+            let asking = (listing?.summary ?? summary).askingPrice
+            let label = prompt.kind == .offer ? (row.width >= 60 ? "Your offer (asking \(asking.formatted), open 7 days): $" : "Your offer: $")
+                                              : "Ask the seller: "
+            let used = canvas.write(label, x: row.x, y: row.y + 1, maxWidth: row.width, style: CellStyle(.accent, bold: true))
+            TextFieldWidget(prompt.input, focused: true).render(into: &canvas, area: Rect(x: row.x + used, y: row.y + 1,
+                                                                                          width: max(1, row.width - used), height: 1))
+        }
         let width = ListingDetailPane.contentWidth(area)
         let all = lines(width: width)
         let body = Rect(x: area.x + 2, y: area.y, width: min(area.width - 2, width + 1), height: area.height)

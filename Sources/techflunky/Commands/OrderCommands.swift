@@ -18,13 +18,15 @@ struct BuyCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Sandbox only: pay at once with the test card (implies --wait).") var payWithTestCard = false
     @Option(name: .long, help: "Idempotency key, to repeat a checkout that may have gone through (default: a new one).")
     var idempotencyKey: String?
+    @Option(name: .long, help: ArgumentHelp("An accepted offer of yours on this listing: buy at the agreed price.", valueName: "offer-id"))
+    var offer: String?
 
     func run() async throws {
         try await connection.withClient(signedIn: true) { client in try await buy(client) }
     }
 
     private func buy(_ client: PlatformClient) async throws {
-        let session = try await client.createCheckoutSession(listingSlug: slug, idempotencyKey: idempotencyKey ?? UUID().uuidString)
+        let session = try await client.createCheckoutSession(listingSlug: slug, offerId: offer, idempotencyKey: idempotencyKey ?? UUID().uuidString)
         let out = TerminalOutput()
         let waiting = wait || payWithTestCard
         if output.json {
