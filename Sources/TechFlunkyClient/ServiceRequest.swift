@@ -32,6 +32,16 @@ public enum ServiceRequest: Hashable, Sendable {
     case advanceSandboxClock(seconds: Double)
     /// `GET /api/health`: the platform's own health (the sandbox header shows it).
     case platformHealth
+    case watchlist
+    /// `PUT /api/watchlist/{slug}`.
+    case watch(slug: String)
+    /// `DELETE /api/watchlist/{slug}`.
+    case unwatch(slug: String)
+    case savedSearches
+    case saveSearch(SaveSearchRequest)
+    case deleteSavedSearch(id: String)
+    case notifications
+    case markNotificationsRead(MarkNotificationsReadRequest)
 }
 
 /// The answer to a `ServiceRequest`.
@@ -52,4 +62,13 @@ public enum ServiceResponse: Sendable, Hashable {
     case sandboxPaid
     case sandboxClock(SandboxClockResponse)
     case platformHealth(PlatformHealth)
+    case watchlist([WatchedListing])
+    case watched(WatchedListing)
+    case unwatched(slug: String)
+    case savedSearches([SavedSearch])
+    case savedSearch(SavedSearch)
+    case savedSearchDeleted(id: String)
+    case notifications(NotificationsResponse)
+    /// How many notifications are unread after marking some read.
+    case unreadCount(Int)
 }

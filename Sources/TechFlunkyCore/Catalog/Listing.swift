@@ -65,17 +65,29 @@ public struct Listing: Codable, Sendable, Hashable, Identifiable {
     public var assets: [BusinessAsset]
     public var status: ListingStatus
     public var updatedAt: Date
+    /// While a buyer's checkout holds the listing: when that checkout session ends (absent otherwise).
+    public var reservedUntil: Date?
 
     public var id: String { summary.id }
 
     public init(summary: ListingSummary, description: String, package: PackageManifest, assets: [BusinessAsset],
-                status: ListingStatus = .active, updatedAt: Date) {
+                status: ListingStatus = .active, updatedAt: Date, reservedUntil: Date? = nil) {
         self.summary = summary
         self.description = description
         self.package = package
         self.assets = assets
         self.status = status
         self.updatedAt = updatedAt
+        self.reservedUntil = reservedUntil
+    }
+
+    /// Where the listing stands for a buyer.
+    public var saleState: SaleState {
+        switch status {
+        case .sold: .sold
+        case .withdrawn: .withdrawn
+        case .active: reservedUntil == nil ? .forSale : .reserved
+        }
     }
 }
 

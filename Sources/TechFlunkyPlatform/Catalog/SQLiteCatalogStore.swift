@@ -315,7 +315,7 @@ public struct SQLiteCatalogStore: CatalogStore {
     public func listing(slug: String) async throws -> Listing? {
         try await database.pool.read { db in
             guard let row = try Row.fetchOne(db, sql: """
-                SELECT \(Self.summaryColumns), l.description, l.manifest, l.assets, l.status, l.updated_at,
+                SELECT \(Self.summaryColumns), l.description, l.manifest, l.assets, l.status, l.updated_at, l.reserved_until,
                        a.created_at AS seller_since,
                        (SELECT count(*) FROM listings s WHERE s.seller_id = l.seller_id AND s.status = 'active') AS seller_listings
                 FROM listings l JOIN accounts a ON a.id = l.seller_id
@@ -328,7 +328,8 @@ public struct SQLiteCatalogStore: CatalogStore {
             let manifest = try JSONDecoder().decode(PackageManifest.self, from: Data((row["manifest"] as String).utf8))
             let assets = try JSONDecoder().decode([BusinessAsset].self, from: Data((row["assets"] as String).utf8))
             return Listing(summary: summary, description: row["description"], package: manifest, assets: assets,
-                           status: ListingStatus(rawValue: row["status"]) ?? .active, updatedAt: StoredTime.decode(row["updated_at"] as Int64))
+                           status: ListingStatus(rawValue: row["status"]) ?? .active, updatedAt: StoredTime.decode(row["updated_at"] as Int64),
+                           reservedUntil: StoredTime.decode(row["reserved_until"] as Int64?))
         }
     }
 
@@ -358,6 +359,7 @@ public struct SQLiteCatalogStore: CatalogStore {
         do {
             try await database.pool.write { db in
                 try Self.insertStatement(db).execute(arguments: Self.arguments(id: id, listing: listing, manifest: manifest, assets: assets, now: now))
+                try SavedSearchMatching.notifyMatches(db, listingId: id, listing: listing, now: now)
             }
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
             throw PlatformError.conflict("a listing with the slug `\(listing.slug)` already exists; choose another slug", field: "slug")
@@ -369,6 +371,9 @@ public struct SQLiteCatalogStore: CatalogStore {
         let manifestText = try manifest.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
         let assetsText = try assets.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
         return try await database.pool.write { db in
+            // Every price change passes through here: the drop is found against the stored price, in this transaction.
+            let before = try Row.fetchOne(db, sql: "SELECT id, price, currency, status FROM listings WHERE slug = ? AND seller_id = ?",
+                                          arguments: [slug, sellerId])
             try db.execute(sql: """
                 UPDATE listings SET title = ?, tagline = ?, description = ?, category = ?, currency = ?, price = ?, revenue = ?,
                     profit = ?, multiple = ?, age_months = ?, tech_stack = ?, visitors = ?,
@@ -380,7 +385,15 @@ public struct SQLiteCatalogStore: CatalogStore {
                     Self.multiple(details), details.ageMonths, Self.techStackText(details.techStack), details.monthlyVisitors,
                     manifestText, assetsText, StoredTime.encode(now), slug, sellerId,
                 ])
-            return db.changesCount > 0
+            guard db.changesCount > 0 else { return false }
+            if let before, (before["status"] as String) != "withdrawn", (before["currency"] as String) == details.askingPrice.currency.code,
+               details.askingPrice.minorUnits < (before["price"] as Int64) {
+                let old = Money(minorUnits: before["price"], currency: details.askingPrice.currency)
+                try NotificationRecords.toWatchers(db, listingId: before["id"], except: sellerId, .init(
+                    kind: .priceDrop, message: "Price drop: \(details.title) — \(old.formattedWhole) → \(details.askingPrice.formattedWhole)",
+                    listingSlug: slug, listingTitle: details.title, oldPrice: old, newPrice: details.askingPrice), now: now)
+            }
+            return true
         }
     }
 

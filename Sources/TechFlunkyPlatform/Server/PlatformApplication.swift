@@ -34,6 +34,7 @@ public enum PlatformApplication {
         SandboxRoutes.register(on: api, services: services)
         DeploymentRoutes.register(on: api, services: services)
         PlatformHealthRoutes.register(on: api, services: services)
+        MarketRoutes.register(on: api, services: services)
         return router
     }
 

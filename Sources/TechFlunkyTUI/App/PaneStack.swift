@@ -18,6 +18,8 @@ public enum PaneKind: String, Hashable, Sendable {
     case deploy
     case orders
     case payouts
+    case notifications
+    case watchlist
 }
 
 public struct PaneStack: Sendable {

@@ -6,7 +6,7 @@ import TechFlunkyText
 /// manifest), business assets, the seller, and the price breakdown (platform fee, what the seller receives,
 /// the review hold). `b` opens checkout.
 public struct ListingDetailPane: Pane {
-    public enum Action: Sendable, Hashable { case up, down, pageUp, pageDown, top, buy, reload }
+    public enum Action: Sendable, Hashable { case up, down, pageUp, pageDown, top, buy, reload, toggleWatch }
 
     public let kind = PaneKind.listingDetail
     public let summary: ListingSummary
@@ -19,6 +19,9 @@ public struct ListingDetailPane: Pane {
     let feePolicy: FeePolicy
     /// The signed-in buyer already bought this business (known from their orders).
     public let owned: Bool
+    /// On the account's watchlist (kept in step with the app's watched set).
+    public private(set) var watched = false
+    var watchRequest: RequestID?
 
     public init(summary: ListingSummary, listing: Listing? = nil, feePolicy: FeePolicy = .standard, owned: Bool = false) {
         self.summary = summary
@@ -45,6 +48,7 @@ public struct ListingDetailPane: Pane {
             KeyBinding([.pageDown, .ctrl("f"), .char(" ")], "page down", .pageDown, footer: false),
             KeyBinding([.home, .char("g")], "top", .top, footer: false),
             KeyBinding([.char("b")], "buy", .buy, disabled: buyDisabled),
+            KeyBinding([.char("w")], watched ? "unwatch" : "watch", .toggleWatch, disabled: watchRequest == nil ? nil : "a moment…"),
             KeyBinding([.char("r")], "reload", .reload, footer: failure != nil),
         ]
     }
@@ -75,12 +79,25 @@ public struct ListingDetailPane: Pane {
             guard let listing else { return [] }
             return [.push(PaneFactory.checkout(for: listing))]
         case .reload: return load(&ctx)
+        case .toggleWatch:
+            let id = ctx.newRequestID()
+            watchRequest = id
+            return [.request(id, watched ? .unwatch(slug: summary.slug) : .watch(slug: summary.slug))]
         }
         return []
     }
 
     public mutating func receive(_ message: Message, _ ctx: inout PaneContext) -> [PaneCommand] {
+        watched = ctx.watchedSlugs.contains(summary.slug)
         switch message {
+        case let .response(id, result) where id == watchRequest:
+            watchRequest = nil
+            switch result {
+            case .success(.watched): return [.status(.info("Watching: price drops and status changes come to your notifications (N)"))]
+            case .success(.unwatched): return [.status(.info("No longer watching this listing"))]
+            case let .failure(f): return [.status(.error("Could not change the watchlist: \(f.message)"))]
+            case .success: return []
+            }
         case let .response(id, result) where id == request:
             request = nil
             switch result {
@@ -108,6 +125,15 @@ public struct ListingDetailPane: Pane {
         out += StyledLine.wrapped(s.title, width: width, style: CellStyle(.accent, bold: true))
         if !s.tagline.isEmpty { out += StyledLine.wrapped(s.tagline, width: width, style: .muted) }
         if owned { out += StyledLine.wrapped("✓ You own this business: deploy it from Orders (2).", width: width, style: CellStyle(.success, bold: true)) }
+        switch listing?.saleState {
+        case .sold?: out += StyledLine.wrapped("Sold: this business is no longer for sale.", width: width, style: CellStyle(.warning, bold: true))
+        case .reserved?:
+            let until = listing?.reservedUntil.map { " until \(DisplayFormat.day($0)) \(DisplayFormat.minute($0, in: DisplayFormat.utc)) UTC" } ?? ""
+            out += StyledLine.wrapped("Reserved: a buyer's checkout holds it\(until); it is back on sale then if unpaid.", width: width,
+                                      style: CellStyle(.warning, bold: true))
+        default: break
+        }
+        if watched { out += StyledLine.wrapped("★ On your watchlist (w stops watching)", width: width, style: .accent) }
         out.append(.blank)
         func metric(_ name: String, _ value: String, _ style: CellStyle = .text) -> StyledLine {
             StyledLine([StyledSpan(TextLayout.fit(name, to: 18), .muted), StyledSpan(value, style)])
