@@ -63,6 +63,10 @@ enum CheckoutRoutes {
         guard let listing = try await services.catalog.listingForSale(slug: body.listingSlug) else {
             throw PlatformError.notFound("no listing `\(body.listingSlug)`")
         }
+        // The buyer who owns it hears that first; anyone else, that it is sold.
+        if listing.status == .sold, try await services.orders.ownsListing(buyerId: account.id, listingId: listing.id) {
+            throw PlatformError.conflict("you already own this business; see it under your orders", code: APIErrorCode.alreadyOwned, field: "listingSlug")
+        }
         if listing.status == .sold {
             throw PlatformError.conflict("`\(listing.slug)` has been sold; it is no longer for sale", code: APIErrorCode.listingSold, field: "listingSlug")
         }

@@ -23,7 +23,8 @@ public enum AppUpdate {
             KeyBinding([.char("1")], "Browse tab", .tab(.browse), footer: false),
             KeyBinding([.char("2")], "Orders tab", .tab(.orders), footer: false),
             KeyBinding([.char("3")], "Payouts tab", .tab(.payouts), footer: false),
-            KeyBinding([.char("N")], "notifications", .notifications, footer: atRoot),
+            // In the footer while something is unread (the header counts it).
+            KeyBinding([.char("N")], "notifications", .notifications, footer: atRoot && (state.unreadNotifications ?? 0) > 0),
             KeyBinding([.char("W")], "watchlist & saved searches", .watchlist, footer: false),
         ]
     }

@@ -104,7 +104,7 @@ struct ShowCommand: AsyncParsableCommand {
             ("Category", s.category),
             ("Stack", s.techStack.joined(separator: ", ")),
             ("Seller", s.seller.displayName),
-            ("Status", listing.status.rawValue),
+            ("Status", listing.reservedUntil.map { "reserved until \(TerminalOutput.date($0)) (a buyer's checkout holds it)" } ?? listing.saleState.label),
         ])
         out.line()
         for paragraph in TextLayout.wrap(TextSanitizer.multiline(listing.description), width: 78) {
