@@ -200,7 +200,8 @@ public struct BrowsePane: Pane {
             KeyBinding([.char("x")], "clear filters", .clearFilters, footer: hasFilters,
                        disabled: hasFilters ? nil : "no filters set"),
             KeyBinding([.char("r")], "reload", .reload, footer: isFailed),
-            KeyBinding([.char("w")], selectedIsWatched ? "unwatch" : "watch", .toggleWatch,
+            // In `?` help, not the footer: at 80 columns it would push "q quit" out.
+            KeyBinding([.char("w")], selectedIsWatched ? "unwatch" : "watch", .toggleWatch, footer: false,
                        disabled: !isLoaded ? "nothing selected" : (watchRequest == nil ? nil : "a moment…")),
             KeyBinding([.char("+")], "save search", .saveSearch, footer: hasFilters),
         ] + (appliedQuery.isEmpty ? [] : [
