@@ -132,7 +132,8 @@ public enum AppUpdate {
             state.unreadNotifications = count
         case let .notifications(.notification(notification)):
             state.newestNotification = max(state.newestNotification, notification.id)
-            if state.status == nil { state.status = .info("✉ " + notification.message + "  (N: notifications)") }
+            // News replaces a passing info line, never an error the person has not seen yet.
+            if state.status?.level != .error { state.status = .info("✉ " + notification.message + "  (N: notifications)") }
         case .finished, .failed:
             state.notificationsSubscription = nil
             let again = RequestID(state.nextID)
