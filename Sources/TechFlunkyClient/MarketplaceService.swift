@@ -9,6 +9,15 @@ public protocol MarketplaceService: Sendable {
     /// A deployment's updates after event `after`, resuming across broken connections, each event once and in
     /// order; the stream finishes after the final event.
     func deploymentUpdates(id: String, after: Int) -> AsyncThrowingStream<DeploymentStreamUpdate, any Error>
+    /// The account's notifications after `after`, and the unread count, live; ends only when the consumer stops.
+    func notificationUpdates(after: Int) -> AsyncThrowingStream<NotificationStreamUpdate, any Error>
+}
+
+extension MarketplaceService {
+    /// A service without notifications (test doubles): a stream that never yields and ends when dropped.
+    public func notificationUpdates(after: Int) -> AsyncThrowingStream<NotificationStreamUpdate, any Error> {
+        AsyncThrowingStream { _ in }
+    }
 }
 
 extension PlatformClient: MarketplaceService {
@@ -58,7 +67,25 @@ extension PlatformClient: MarketplaceService {
         case let .askQuestion(slug, text): .question(try await askQuestion(slug: slug, text: text))
         case let .answerQuestion(id, answer, publish): .question(try await answerQuestion(id: id, answer: answer, publish: publish))
         case let .publishQuestion(id, published): .question(try await publishQuestion(id: id, published))
+        case .watchlist: .watchlist(try await watchlist())
+        case let .watch(slug): .watched(try await watch(slug: slug))
+        case let .unwatch(slug): try await unwatched(slug)
+        case .savedSearches: .savedSearches(try await savedSearches())
+        case let .saveSearch(request): .savedSearch(try await saveSearch(request))
+        case let .deleteSavedSearch(id): try await deletedSearch(id)
+        case .notifications: .notifications(try await notifications())
+        case let .markNotificationsRead(request): .unreadCount(try await markNotificationsRead(request))
         }
+    }
+
+    private func unwatched(_ slug: String) async throws -> ServiceResponse {
+        try await unwatch(slug: slug)
+        return .unwatched(slug: slug)
+    }
+
+    private func deletedSearch(_ id: String) async throws -> ServiceResponse {
+        try await deleteSavedSearch(id: id)
+        return .savedSearchDeleted(id: id)
     }
 
     /// `sandboxPay` as the answer a request gets (it has no body of its own).
@@ -71,5 +98,9 @@ extension PlatformClient: MarketplaceService {
     /// UI catches them (`ServiceFailure.init(_:)`).
     public func deploymentUpdates(id: String, after: Int) -> AsyncThrowingStream<DeploymentStreamUpdate, any Error> {
         deploymentEvents(id: id, after: after).updates()
+    }
+
+    public func notificationUpdates(after: Int) -> AsyncThrowingStream<NotificationStreamUpdate, any Error> {
+        notificationUpdates(after: after, options: .init())
     }
 }

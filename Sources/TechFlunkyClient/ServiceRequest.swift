@@ -47,6 +47,16 @@ public enum ServiceRequest: Hashable, Sendable {
     case askQuestion(slug: String, text: String)
     case answerQuestion(id: String, answer: String, publish: Bool?)
     case publishQuestion(id: String, published: Bool)
+    case watchlist
+    /// `PUT /api/watchlist/{slug}`.
+    case watch(slug: String)
+    /// `DELETE /api/watchlist/{slug}`.
+    case unwatch(slug: String)
+    case savedSearches
+    case saveSearch(SaveSearchRequest)
+    case deleteSavedSearch(id: String)
+    case notifications
+    case markNotificationsRead(MarkNotificationsReadRequest)
 }
 
 /// The answer to a `ServiceRequest`.
@@ -72,4 +82,13 @@ public enum ServiceResponse: Sendable, Hashable {
     case offer(Offer)
     case questions([Question])
     case question(Question)
+    case watchlist([WatchedListing])
+    case watched(WatchedListing)
+    case unwatched(slug: String)
+    case savedSearches([SavedSearch])
+    case savedSearch(SavedSearch)
+    case savedSearchDeleted(id: String)
+    case notifications(NotificationsResponse)
+    /// How many notifications are unread after marking some read.
+    case unreadCount(Int)
 }

@@ -118,6 +118,9 @@ final class OpenAPIContractTests: XCTestCase {
         try assertMatches("ListingPage", ListingPage(items: [], nextCursor: "c", total: 10_000, totalIsLowerBound: true), in: shapes)
         try assertMatches("BusinessAsset", Fixtures.listing.assets[0], in: shapes)
         try assertMatches("Listing", listing, in: shapes)
+        var reservedListing = listing
+        reservedListing.reservedUntil = d
+        try assertMatches("Listing", reservedListing, in: shapes)
         try assertMatches("CategoryCount", CategoryCount(name: "n", count: 1), in: shapes)
         try assertMatches("CategoriesResponse", CategoriesResponse(categories: []), in: shapes)
         try assertMatches("PackageManifest", manifest, in: shapes)
@@ -170,6 +173,18 @@ final class OpenAPIContractTests: XCTestCase {
         try assertMatches("SandboxAdvanceRequest", SandboxAdvanceRequest(seconds: 1), in: shapes)
         try assertMatches("SandboxPayRequest", SandboxPayRequest(orderId: "o"), in: shapes)
         try assertMatches("HealthResponse", HealthResponse(), in: shapes)
+        let notification = MarketNotification(id: 1, kind: .priceDrop, message: "m", listingSlug: "s", listingTitle: "t", oldPrice: .usd(2),
+                                              newPrice: .usd(1), referenceId: "r", createdAt: d, readAt: d)
+        try assertMatches("MarketNotification", notification, in: shapes)
+        try assertMatches("NotificationsResponse", NotificationsResponse(notifications: [], unreadCount: 0), in: shapes)
+        try assertMatches("MarkNotificationsReadRequest", MarkNotificationsReadRequest(ids: [1], upTo: 2), in: shapes)
+        try assertMatches("UnreadCount", UnreadCount(unreadCount: 1), in: shapes)
+        let watched = WatchedListing(listing: Fixtures.summary, saleState: .reserved, reservedUntil: d, watchedAt: d)
+        try assertMatches("WatchedListing", watched, in: shapes)
+        try assertMatches("WatchlistResponse", WatchlistResponse(items: []), in: shapes)
+        try assertMatches("SaveSearchRequest", SaveSearchRequest(name: "n", q: "q", category: "c", minPrice: 1, maxPrice: 2), in: shapes)
+        try assertMatches("SavedSearch", SavedSearch(id: "i", name: "n", q: "q", category: "c", minPrice: 1, maxPrice: 2, createdAt: d), in: shapes)
+        try assertMatches("SavedSearchesResponse", SavedSearchesResponse(searches: []), in: shapes)
     }
 
     func testEnumsInTheSpecMatchTheCoreEnums() throws {
@@ -183,6 +198,8 @@ final class OpenAPIContractTests: XCTestCase {
         assertEnum(HoldState.allCases.map(\.rawValue))
         assertEnum(ListingSort.allCases.map(\.rawValue))
         assertEnum(ListingStatus.allCases.map(\.rawValue))
+        assertEnum(SaleState.allCases.map(\.rawValue))
+        assertEnum(NotificationKind.allCases.filter { $0 != .other }.map(\.rawValue))
         assertEnum(WorkerBinding.Kind.allCases.map(\.rawValue))
         assertEnum(OfferState.allCases.map(\.rawValue))
         assertEnum(OfferParty.allCases.map(\.rawValue))

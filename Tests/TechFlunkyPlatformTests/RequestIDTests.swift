@@ -56,6 +56,9 @@ final class RequestIDTests: XCTestCase {
         // No Stripe transport: the checkout fails in the Stripe client, which logs nothing, then as a 502 envelope.
         let services = try harness.services()
         _ = try await Webhook.pendingOrder(services)
+        // The webhook below sells `shop`; the checkout goes to a listing still for sale.
+        let other = try await CatalogFixtures.seller(services, email: "other-seller@example.com")
+        try await CatalogFixtures.list(services, slug: "second-shop", seller: other, CatalogFixtures.details(title: "Second shop", price: 20_000))
         try await harness.withRouter(services) { client, _ in
             func lines(of id: String, _ request: () async throws -> TestResponse) async throws -> (TestResponse, [String]) {
                 let before = sink.lock.withLock { sink.lines.count }
@@ -85,7 +88,7 @@ final class RequestIDTests: XCTestCase {
             headers[.requestID] = "req-checkout"
             let (failed, checkout) = try await lines(of: "req-checkout") {
                 try await client.execute(uri: "/api/checkout/create-session", method: .post, headers: headers,
-                                         body: jsonBody(CreateCheckoutSessionRequest(listingSlug: "shop")))
+                                         body: jsonBody(CreateCheckoutSessionRequest(listingSlug: "second-shop")))
             }
             XCTAssertEqual(failed.status, .badGateway, "without a Stripe client the checkout fails")
             XCTAssertFalse(checkout.isEmpty, "the failed checkout was logged")

@@ -40,6 +40,10 @@ public enum APIErrorCode {
     public static let idempotencyMismatch = "idempotency_key_reused"
     public static let ownListing = "own_listing"
     public static let alreadyOwned = "already_owned"
+    /// Another buyer's checkout holds the listing until its session ends.
+    public static let listingReserved = "listing_reserved"
+    /// The listing has been sold.
+    public static let listingSold = "listing_sold"
     public static let notPaid = "order_not_paid"
     public static let payloadTooLarge = "payload_too_large"
     public static let paymentProvider = "payment_provider_error"

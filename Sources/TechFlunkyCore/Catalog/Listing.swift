@@ -72,11 +72,13 @@ public struct Listing: Codable, Sendable, Hashable, Identifiable {
     /// Monthly revenue, profit and visitors, oldest first, up to 36 months (`ListingHistory`); absent when the
     /// seller gave none.
     public var history: [MonthlyFigures]?
+    /// While a buyer's checkout holds the listing: when that checkout session ends (absent otherwise).
+    public var reservedUntil: Date?
 
     public var id: String { summary.id }
 
     public init(summary: ListingSummary, description: String, package: PackageManifest, assets: [BusinessAsset],
-                status: ListingStatus = .active, updatedAt: Date, history: [MonthlyFigures]? = nil) {
+                status: ListingStatus = .active, updatedAt: Date, history: [MonthlyFigures]? = nil, reservedUntil: Date? = nil) {
         self.history = history
         self.summary = summary
         self.description = description
@@ -84,6 +86,16 @@ public struct Listing: Codable, Sendable, Hashable, Identifiable {
         self.assets = assets
         self.status = status
         self.updatedAt = updatedAt
+        self.reservedUntil = reservedUntil
+    }
+
+    /// Where the listing stands for a buyer.
+    public var saleState: SaleState {
+        switch status {
+        case .sold: .sold
+        case .withdrawn: .withdrawn
+        case .active: reservedUntil == nil ? .forSale : .reserved
+        }
     }
 }
 

@@ -10,7 +10,7 @@ import TechFlunkyCore
 ///   the display name by "Erased account" and the password hash by a value no password matches; the Stripe
 ///   Connect account id stays so payouts still owed to a seller can be paid;
 /// - sessions and idempotency records are deleted (every token stops working at once);
-/// - active listings are withdrawn (kept, as orders name them) and deployments with their event logs deleted
+/// - active and sold listings are withdrawn (kept, as orders name them) and deployments with their event logs deleted
 ///   (the resources stay in the buyer's own Cloudflare account);
 /// - orders are kept: amounts, fees, dates, states and Stripe ids, with only opaque account ids.
 ///
@@ -75,7 +75,7 @@ enum AccountData {
                 try db.execute(sql: "DELETE FROM sessions WHERE account_id = ?", arguments: [account.id])
                 let sessions = db.changesCount
                 try db.execute(sql: "DELETE FROM idempotency_keys WHERE account_id = ?", arguments: [account.id])
-                try db.execute(sql: "UPDATE listings SET status = 'withdrawn', updated_at = ? WHERE seller_id = ? AND status = 'active'",
+                try db.execute(sql: "UPDATE listings SET status = 'withdrawn', updated_at = ? WHERE seller_id = ? AND status IN ('active', 'sold')",
                                arguments: [StoredTime.encode(now), account.id])
                 let listings = db.changesCount
                 try db.execute(sql: "DELETE FROM deployments WHERE buyer_id = ?", arguments: [account.id])

@@ -18,9 +18,11 @@ enum CatalogRoutes {
 
         api.get("listings/:slug") { _, context -> Listing in
             let slug = try context.parameters.require("slug")
-            guard let listing = try await services.catalog.listing(slug: slug) else {
+            guard var listing = try await services.catalog.listing(slug: slug) else {
                 throw PlatformError.notFound("no listing `\(slug)`")
             }
+            // A reservation counts until its checkout session ends on the platform's clock.
+            if let until = listing.reservedUntil, until <= services.clock.now() { listing.reservedUntil = nil }
             return listing
         }
 

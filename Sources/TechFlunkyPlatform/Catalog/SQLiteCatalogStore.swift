@@ -423,7 +423,7 @@ public struct SQLiteCatalogStore: CatalogStore {
     private func listing(slug: String, draftOf sellerId: String?) async throws -> Listing? {
         try await database.pool.read { db in
             guard let row = try Row.fetchOne(db, sql: """
-                SELECT \(Self.summaryColumns), l.description, l.manifest, l.assets, l.status, l.updated_at, l.history,
+                SELECT \(Self.summaryColumns), l.description, l.manifest, l.assets, l.status, l.updated_at, l.history, l.reserved_until,
                        a.created_at AS seller_since,
                        (SELECT count(*) FROM listings s WHERE s.seller_id = l.seller_id AND s.status = 'active') AS seller_listings
                 FROM listings l JOIN accounts a ON a.id = l.seller_id
@@ -438,7 +438,7 @@ public struct SQLiteCatalogStore: CatalogStore {
             let history = try (row["history"] as String?).map { try JSONDecoder().decode([MonthlyFigures].self, from: Data($0.utf8)) }
             return Listing(summary: summary, description: row["description"], package: manifest, assets: assets,
                            status: ListingStatus(rawValue: row["status"]) ?? .active, updatedAt: StoredTime.decode(row["updated_at"] as Int64),
-                           history: history)
+                           history: history, reservedUntil: StoredTime.decode(row["reserved_until"] as Int64?))
         }
     }
 
@@ -468,6 +468,7 @@ public struct SQLiteCatalogStore: CatalogStore {
         do {
             try await database.pool.write { db in
                 try Self.insertStatement(db).execute(arguments: Self.arguments(id: id, listing: listing, manifest: manifest, assets: assets, now: now))
+                try SavedSearchMatching.notifyMatches(db, listingId: id, listing: listing, now: now)
             }
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
             throw PlatformError.conflict("a listing with the slug `\(listing.slug)` already exists; choose another slug", field: "slug")
@@ -485,6 +486,9 @@ public struct SQLiteCatalogStore: CatalogStore {
         }
         let assetsText = try assets.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
         return try await database.pool.write { db in
+            // Every price change passes through here: the drop is found against the stored price, in this transaction.
+            let before = try Row.fetchOne(db, sql: "SELECT id, price, currency, status FROM listings WHERE slug = ? AND seller_id = ?",
+                                          arguments: [slug, sellerId])
             try db.execute(sql: """
                 UPDATE listings SET title = ?, tagline = ?, description = ?, category = ?, currency = ?, price = ?, revenue = ?,
                     profit = ?, multiple = ?, age_months = ?, tech_stack = ?, visitors = ?,
@@ -498,7 +502,15 @@ public struct SQLiteCatalogStore: CatalogStore {
                     manifestText, assetsText, ListingHistory.storedHistory(history), ListingHistory.storedSparkline(history),
                     StoredTime.encode(now), slug, sellerId,
                 ])
-            return db.changesCount > 0
+            guard db.changesCount > 0 else { return false }
+            if let before, (before["status"] as String) != "withdrawn", (before["currency"] as String) == details.askingPrice.currency.code,
+               details.askingPrice.minorUnits < (before["price"] as Int64) {
+                let old = Money(minorUnits: before["price"], currency: details.askingPrice.currency)
+                try NotificationRecords.toWatchers(db, listingId: before["id"], except: sellerId, .init(
+                    kind: .priceDrop, message: "Price drop: \(details.title) — \(old.formattedWhole) → \(details.askingPrice.formattedWhole)",
+                    listingSlug: slug, listingTitle: details.title, oldPrice: old, newPrice: details.askingPrice), now: now)
+            }
+            return true
         }
     }
 

@@ -6,6 +6,8 @@ import TechFlunkyCore
 /// `POST /api/checkout/create-session` (with `Idempotency-Key`), and the plain pages Stripe sends buyers back to.
 enum CheckoutRoutes {
     static let idempotencyLifetime: TimeInterval = 24 * 3600
+    /// How long a listing is held while Stripe creates the checkout session (then: the session's lifetime).
+    static let provisionalHold: TimeInterval = 10 * 60
 
     static func register(on api: some RouterMethods<PlatformRequestContext>, root: some RouterMethods<PlatformRequestContext>, services: PlatformServices) {
         api.post("checkout/create-session") { request, context -> Response in
@@ -61,6 +63,13 @@ enum CheckoutRoutes {
         guard let listing = try await services.catalog.listingForSale(slug: body.listingSlug) else {
             throw PlatformError.notFound("no listing `\(body.listingSlug)`")
         }
+        // The buyer who owns it hears that first; anyone else, that it is sold.
+        if listing.status == .sold, try await services.orders.ownsListing(buyerId: account.id, listingId: listing.id) {
+            throw PlatformError.conflict("you already own this business; see it under your orders", code: APIErrorCode.alreadyOwned, field: "listingSlug")
+        }
+        if listing.status == .sold {
+            throw PlatformError.conflict("`\(listing.slug)` has been sold; it is no longer for sale", code: APIErrorCode.listingSold, field: "listingSlug")
+        }
         guard listing.status == .active else {
             throw PlatformError.conflict("`\(listing.slug)` is no longer for sale (\(listing.status.rawValue))", field: "listingSlug")
         }
@@ -85,19 +94,42 @@ enum CheckoutRoutes {
                                            now: services.clock.now())
         }
         let split = try services.configuration.feePolicy.split(price)
-        let order = StoredOrder(id: PlatformID.make("ord"), listing: listing, buyerId: account.id, split: split, now: services.clock.now())
+        let now = services.clock.now()
+        let order = StoredOrder(id: PlatformID.make("ord"), listing: listing, buyerId: account.id, split: split, now: now)
         try await services.orders.insert(order)
+        // A business sells once: the listing is held for this order before Stripe is asked, briefly, and then for
+        // the session's lifetime. Two buyers at once: one gets the hold, the other the answer below.
+        switch try await services.market.reserve(listingId: listing.id, orderId: order.id, buyerId: account.id,
+                                                 until: now.addingTimeInterval(provisionalHold), now: now) {
+        case .reserved:
+            break
+        case let .heldByAnother(until):
+            try? await services.orders.delete(orderId: order.id)
+            throw PlatformError.conflict(
+                "`\(listing.slug)` is reserved: another buyer's checkout holds it until \(MarketTime.text(until)). It goes back on sale then if that checkout is not paid; watch it (w) to be told.",
+                code: APIErrorCode.listingReserved, field: "listingSlug")
+        case .sold:
+            try? await services.orders.delete(orderId: order.id)
+            throw PlatformError.conflict("`\(listing.slug)` has been sold; it is no longer for sale", code: APIErrorCode.listingSold, field: "listingSlug")
+        case .notForSale:
+            try? await services.orders.delete(orderId: order.id)
+            throw PlatformError.conflict("`\(listing.slug)` is no longer for sale", field: "listingSlug")
+        }
         let session: StripeClient.CreatedCheckoutSession
         do {
             session = try await services.stripe.createCheckoutSession(
                 orderId: order.id, listingSlug: listing.slug, title: listing.title, amount: split.amount, buyerEmail: account.email,
                 successURL: "\(baseURL)/checkout/success?order=\(order.id)", cancelURL: "\(baseURL)/checkout/cancel?order=\(order.id)")
-        } catch let error as StripeError {
+        } catch {
+            try? await services.market.releaseReservation(listingId: listing.id, orderId: order.id, now: services.clock.now())
             try? await services.orders.delete(orderId: order.id)
-            throw PlatformError.paymentProvider(error.description)
+            if let error = error as? StripeError { throw PlatformError.paymentProvider(error.description) }
+            throw error
         }
         try await services.orders.attachCheckoutSession(orderId: order.id, sessionId: session.id, url: session.url, expiresAt: session.expiresAt)
         if let offerId = body.offerId { try await services.deals.attachOrder(offerId: offerId, orderId: order.id) }
+        _ = try await services.market.reserve(listingId: listing.id, orderId: order.id, buyerId: account.id, until: session.expiresAt,
+                                              now: services.clock.now())
         services.metrics.checkoutCreated()
         services.logger.info("checkout session created", metadata: ["order": "\(order.id)", "listing": "\(listing.slug)", "amount": "\(split.amount.minorUnits)"])
         return CheckoutSessionResponse(orderId: order.id, sessionId: session.id, checkoutURL: session.url, amount: split.amount,

@@ -102,7 +102,7 @@ enum DeploymentRoutes {
     /// Runs an orchestrator call, turning its refusals into API errors.
     /// Where a stream resumes: `Last-Event-ID` (or `lastEventId` in the query; the header wins), digits only. Anything
     /// else is a 400: replaying the whole stream to a client that asked for "after X" would repeat every event.
-    private static func lastEventId(_ request: Request) throws -> Int {
+    static func lastEventId(_ request: Request) throws -> Int {
         let header = request.headers[HTTPFields.Element.Name("Last-Event-ID")!]
         let field = header != nil ? "Last-Event-ID" : "lastEventId"
         guard let raw = header ?? request.uri.queryParameters.get("lastEventId") else { return 0 }

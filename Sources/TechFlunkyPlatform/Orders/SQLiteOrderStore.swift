@@ -101,6 +101,15 @@ public struct SQLiteOrderStore: OrderStore, DeploymentOrderAccess {
                                      after.paidAt.map(StoredTime.encode), after.holdUntil.map(StoredTime.encode),
                                      after.refundedAt.map(StoredTime.encode), after.disputedAt.map(StoredTime.encode),
                                      after.expiredAt.map(StoredTime.encode), time, after.id])
+                // A business sells once: the listing follows its order (ListingSaleRecords).
+                let at = StoredTime.decode(time)
+                if before.paidAt == nil, after.paidAt != nil, after.refundedAt == nil {
+                    try ListingSaleRecords.markSold(db, listingId: after.listingId, buyerId: after.buyerId, now: at)
+                } else if before.refundedAt == nil, after.refundedAt != nil, after.paidAt != nil {
+                    try ListingSaleRecords.putBackOnSale(db, listingId: after.listingId, now: at)
+                } else if after.paidAt == nil, before.expiredAt == nil, after.expiredAt != nil {
+                    try ListingSaleRecords.release(db, listingId: after.listingId, orderId: after.id, now: at)
+                }
                 return .applied(orderId: after.id, before: before.state.rawValue, after: after.state.rawValue)
             }
 
@@ -195,7 +204,14 @@ public struct SQLiteOrderStore: OrderStore, DeploymentOrderAccess {
                 UPDATE orders SET released_at = ?, transfer_id = ?, state = 'released', updated_at = ?
                 WHERE id = ? AND released_at IS NULL AND refunded_at IS NULL AND disputed_at IS NULL AND hold_frozen_reason IS NULL
                 """, arguments: [StoredTime.encode(now), transferId, StoredTime.encode(now), orderId])
-            if db.changesCount > 0 { return true }
+            if db.changesCount > 0 {
+                if let order = try Row.fetchOne(db, sql: "SELECT * FROM orders WHERE id = ?", arguments: [orderId]).map(StoredOrder.init(row:)) {
+                    try NotificationRecords.insert(db, accountIds: [order.sellerId], .init(
+                        kind: .holdReleased, message: "Payout released: \(order.sellerShare.formatted) for \(order.listingTitle)",
+                        listingSlug: order.listingSlug, listingTitle: order.listingTitle, newPrice: order.sellerShare, referenceId: order.id), now: now)
+                }
+                return true
+            }
             // Keep the transfer id even when the order changed meanwhile, so it can be reversed.
             try db.execute(sql: "UPDATE orders SET transfer_id = COALESCE(transfer_id, ?) WHERE id = ?", arguments: [transferId, orderId])
             return false

@@ -27,6 +27,7 @@ enum SandboxRoutes {
             }
             clock.advance(by: body.seconds)
             await services.holds.releaseDue()
+            await PlatformServer.releaseLapsedReservations(services)
             return clockResponse(services)
         }
 

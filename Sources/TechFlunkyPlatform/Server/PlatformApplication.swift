@@ -37,6 +37,7 @@ public enum PlatformApplication {
         OfferRoutes.register(on: api, services: services)
         QuestionRoutes.register(on: api, services: services)
         PlatformHealthRoutes.register(on: api, services: services)
+        MarketRoutes.register(on: api, services: services)
         return router
     }
 

@@ -198,11 +198,23 @@ public enum PlatformServer {
         }
     }
 
+    /// Listings whose checkout session ended unpaid go back on sale on the platform's clock, even when Stripe's
+    /// `checkout.session.expired` is late or never comes.
+    static func releaseLapsedReservations(_ services: PlatformServices) async {
+        do {
+            let freed = try await services.market.releaseLapsedReservations(now: services.clock.now())
+            if freed > 0 { services.logger.info("reservations ended", metadata: ["listings": "\(freed)"]) }
+        } catch {
+            services.logger.error("reservation scan failed", metadata: ["error": "\(error)"])
+        }
+    }
+
     static func runHoldScans(_ services: PlatformServices) async throws {
         let interval = services.configuration.holdScanInterval
         while !Task.isCancelled {
             if interval > 0 {
                 await services.holds.releaseDue()
+                await releaseLapsedReservations(services)
                 try? await Task.sleep(for: .seconds(interval))
             } else {
                 try? await Task.sleep(for: .seconds(3600))

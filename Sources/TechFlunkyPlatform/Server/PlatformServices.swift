@@ -28,6 +28,10 @@ public struct PlatformServices: Sendable {
     public let holds: PayoutHoldService
     /// The deployment store, event hub, orchestrator and SSE streams (one orchestrator per platform).
     public let deployments: DeploymentService
+    /// Reservations, watchlists, saved searches and notifications.
+    public let market: any MarketStore
+    /// The per-account notifications: `notify(accountId:kind:message:…)` and the SSE stream.
+    public let notifications: NotificationService
     /// Counters and histograms for `GET /metrics`, in a registry of this platform's own.
     public let metrics: PlatformMetrics
     /// The TLS port's certificate, reloadable (`serve` reloads it on SIGHUP); nil for plain HTTP.
@@ -62,6 +66,9 @@ public struct PlatformServices: Sendable {
         self.orderAccess = orderStore
         self.stripe = StripeClient(base: configuration.stripeAPIBase, secretKey: configuration.stripeSecretKey,
                                    transport: configuration.httpTransport, logger: logger)
+        let market = SQLiteMarketStore(database: database)
+        self.market = market
+        self.notifications = NotificationService(store: market, bell: database.notificationBell, clock: configuration.clock)
         let metrics = PlatformMetrics()
         self.metrics = metrics
         self.holds = PayoutHoldService(orders: orderStore, stripe: stripe, clock: configuration.clock, logger: logger, metrics: metrics)

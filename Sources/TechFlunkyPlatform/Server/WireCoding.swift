@@ -39,6 +39,12 @@ public struct WireResponseEncoder: ResponseEncoder {
 /// Lets any Core wire type be returned from a route directly.
 extension ListingPage: ResponseGenerator, ResponseEncodable {}
 extension Listing: ResponseGenerator, ResponseEncodable {}
+extension NotificationsResponse: ResponseGenerator, ResponseEncodable {}
+extension UnreadCount: ResponseGenerator, ResponseEncodable {}
+extension WatchlistResponse: ResponseGenerator, ResponseEncodable {}
+extension WatchedListing: ResponseGenerator, ResponseEncodable {}
+extension SavedSearch: ResponseGenerator, ResponseEncodable {}
+extension SavedSearchesResponse: ResponseGenerator, ResponseEncodable {}
 extension CategoriesResponse: ResponseGenerator, ResponseEncodable {}
 extension AuthResponse: ResponseGenerator, ResponseEncodable {}
 extension MeResponse: ResponseGenerator, ResponseEncodable {}

@@ -10,6 +10,8 @@ public final class PlatformDatabase: Sendable {
     public let path: String
     /// Bumped by every committed change to what listing pages show; see `CatalogGeneration`.
     public let catalogGeneration = CatalogGeneration()
+    /// Rings after every committed change to `notifications`; see `NotificationBell`.
+    public let notificationBell = NotificationBell()
 
     /// Opens (creating if needed) the database file at `path` and applies every pending migration.
     public init(path: String) throws {
@@ -30,6 +32,7 @@ public final class PlatformDatabase: Sendable {
         self.path = path
         try Self.migrator().migrate(pool)
         pool.add(transactionObserver: catalogGeneration, extent: .databaseLifetime)
+        pool.add(transactionObserver: notificationBell, extent: .databaseLifetime)
     }
 
     /// Every concern's migrations, in the order they were introduced. Add new ones at the end; never edit
@@ -40,6 +43,7 @@ public final class PlatformDatabase: Sendable {
         DeploymentSchema.register(in: &migrator)
         ListingHistorySchema.register(in: &migrator)
         DealSchema.register(in: &migrator)
+        MarketSchema.register(in: &migrator)
         return migrator
     }
 }

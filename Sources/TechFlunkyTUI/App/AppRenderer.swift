@@ -10,7 +10,7 @@ public enum AppRenderer {
             renderTooSmall(into: &canvas, state)
             return canvas
         }
-        let ctx = RenderContext(now: state.now, frame: state.frame, environment: state.environment)
+        let ctx = RenderContext(now: state.now, frame: state.frame, environment: state.environment, watchedSlugs: state.watchedSlugs)
         renderHeader(into: &canvas, state)
         renderTabRow(into: &canvas, state)
         let area = state.paneArea
@@ -55,7 +55,9 @@ public enum AppRenderer {
         case .down: connection = "✕ offline"
         }
         let account = state.account.map { $0.displayName.isEmpty ? $0.email : $0.displayName } ?? state.environment.accountLabel
-        let right = (account.map { TextLayout.truncate(TextSanitizer.line($0), to: 30) + "  " } ?? "") + connection + " "
+        // Unread notifications first: they are news (N opens them).
+        let unread = state.unreadNotifications.flatMap { $0 > 0 ? "✉ \($0) unread  " : nil } ?? ""
+        let right = unread + (account.map { TextLayout.truncate(TextSanitizer.line($0), to: 30) + "  " } ?? "") + connection + " "
         let rw = DisplayWidth.of(right)
         var drawRight = state.width - rw > x + 1
         // The sandbox's health takes the room between. A problem matters more than the account's name: when it

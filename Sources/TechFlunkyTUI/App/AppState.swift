@@ -35,6 +35,15 @@ public struct AppState: Sendable {
     var healthRequest: RequestID?
     var healthTimer: TimerID?
     public static let healthInterval: Duration = .seconds(15)
+    /// Unread notifications (the header shows them); nil until known.
+    public var unreadNotifications: Int?
+    /// The listings the account watches, from `GET /api/watchlist` and every watch/unwatch answer since.
+    public var watchedSlugs: Set<String> = []
+    var notificationsRequest: RequestID?
+    var watchlistRequest: RequestID?
+    var notificationsSubscription: SubscriptionID?
+    /// The newest notification seen, where the live stream resumes.
+    var newestNotification = 0
 
     public init(width: Int, height: Int, environment: UIEnvironment, themes: ThemeSet = ThemeSet(),
                 now: Date = Date(), tabRoots: (TabKind) -> any Pane = PaneFactory.root(for:)) {

@@ -6,7 +6,7 @@ import TechFlunkyCore
 public enum AppUpdate {
     /// What the global keys do (they apply on every pane, after the pane's own keys).
     public enum GlobalAction: Sendable, Hashable {
-        case help, back, quitOrBack, quit, cycleTheme, tab(TabKind)
+        case help, back, quitOrBack, quit, cycleTheme, tab(TabKind), notifications, watchlist
     }
 
     /// The global key map: shown in the footer and the help screen after the pane's own keys.
@@ -24,6 +24,9 @@ public enum AppUpdate {
             KeyBinding([.char("2")], "Orders tab", .tab(.orders), footer: false),
             KeyBinding([.char("3")], "Payouts tab", .tab(.payouts), footer: false),
             KeyBinding([.char("4")], "Inbox tab (offers and questions)", .tab(.inbox), footer: false),
+            // In the footer while something is unread (the header counts it).
+            KeyBinding([.char("N")], "notifications", .notifications, footer: atRoot && (state.unreadNotifications ?? 0) > 0),
+            KeyBinding([.char("W")], "watchlist & saved searches", .watchlist, footer: false),
         ]
     }
 
@@ -34,6 +37,13 @@ public enum AppUpdate {
         state.nextID += 1
         state.meRequest = id
         effects.append(.request(id, .me))
+        // The unread count and the watched listings, then the live notifications from the newest one on.
+        let notifications = RequestID(state.nextID), watchlist = RequestID(state.nextID + 1)
+        state.nextID += 2
+        state.notificationsRequest = notifications
+        state.watchlistRequest = watchlist
+        effects.append(.request(notifications, .notifications))
+        effects.append(.request(watchlist, .watchlist))
         effects += startTopPane(&state)
         return effects
     }
@@ -52,6 +62,8 @@ public enum AppUpdate {
             return broadcast(&state, message)
         case let .timerFired(id) where id == state.healthTimer:
             return requestHealth(&state)
+        case let .subscription(id, update) where id == state.notificationsSubscription:
+            return notificationUpdate(&state, update, message)
         case .timerFired, .subscription:
             return broadcast(&state, message)
         case let .response(id, result):
@@ -74,6 +86,25 @@ public enum AppUpdate {
                 }
                 return []
             }
+            if id == state.notificationsRequest {
+                state.notificationsRequest = nil
+                guard case let .success(.notifications(response)) = result else { return [] }
+                state.unreadNotifications = response.unreadCount
+                state.newestNotification = response.notifications.map(\.id).max() ?? 0
+                return subscribeToNotifications(&state)
+            }
+            if id == state.watchlistRequest {
+                state.watchlistRequest = nil
+                if case let .success(.watchlist(items)) = result { state.watchedSlugs = Set(items.map(\.listing.slug)) }
+                return broadcast(&state, message)
+            }
+            // Whatever pane asked, the app keeps the watched set and the unread count.
+            switch result {
+            case let .success(.watched(item)): state.watchedSlugs.insert(item.listing.slug)
+            case let .success(.unwatched(slug)): state.watchedSlugs.remove(slug)
+            case let .success(.unreadCount(count)): state.unreadNotifications = count
+            default: break
+            }
             if id == state.healthRequest {
                 state.healthRequest = nil
                 // Unknown rather than stale when it cannot be read (the connection indicator says why).
@@ -84,6 +115,35 @@ public enum AppUpdate {
         case let .mouse(event):
             return handleMouse(&state, event)
         }
+    }
+
+    static func subscribeToNotifications(_ state: inout AppState) -> [Effect] {
+        guard state.notificationsSubscription == nil else { return [] }
+        let id = SubscriptionID(state.nextID)
+        state.nextID += 1
+        state.notificationsSubscription = id
+        return [.subscribe(id, .notifications(after: state.newestNotification))]
+    }
+
+    /// The live notifications: the header's count, a status line for a new one, and every pane hears it (the
+    /// Notifications pane lists it). A stream that ends is started again from the newest one seen.
+    static func notificationUpdate(_ state: inout AppState, _ update: SubscriptionUpdate, _ message: Message) -> [Effect] {
+        switch update {
+        case let .notifications(.unread(count)):
+            state.unreadNotifications = count
+        case let .notifications(.notification(notification)):
+            state.newestNotification = max(state.newestNotification, notification.id)
+            // News replaces a passing info line, never an error the person has not seen yet.
+            if state.status?.level != .error { state.status = .info("✉ " + notification.message + "  (N: notifications)") }
+        case .finished, .failed:
+            state.notificationsSubscription = nil
+            let again = RequestID(state.nextID)
+            state.nextID += 1
+            state.notificationsRequest = again
+            return [.request(again, .notifications)]
+        default: break
+        }
+        return broadcast(&state, message)
     }
 
     /// Asks for the platform's health and for a timer to ask again.
@@ -175,6 +235,14 @@ public enum AppUpdate {
         case let .tab(tab):
             state.activeTab = tab
             return startTopPane(&state)
+        case .notifications:
+            if state.topPane.kind == .notifications { return [] }
+            let tab = state.activeTab.rawValue - 1
+            return apply(&state, [.push(NotificationsPane())], tab: tab)
+        case .watchlist:
+            if state.topPane.kind == .watchlist { return [] }
+            let tab = state.activeTab.rawValue - 1
+            return apply(&state, [.push(WatchlistPane())], tab: tab)
         }
     }
 
@@ -207,7 +275,7 @@ public enum AppUpdate {
     // MARK: Plumbing
 
     static func context(_ state: AppState) -> PaneContext {
-        PaneContext(nextID: state.nextID, now: state.now, area: state.paneArea, environment: state.environment)
+        PaneContext(nextID: state.nextID, now: state.now, area: state.paneArea, environment: state.environment, watchedSlugs: state.watchedSlugs)
     }
 
     /// Gives a message to every pane in every tab (each ignores request and timer ids it did not issue).

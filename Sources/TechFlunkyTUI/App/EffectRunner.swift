@@ -44,6 +44,15 @@ public struct EffectRunner: Sendable {
                     } catch {
                         if !Task.isCancelled { queue.post(.subscription(id, .failed(ServiceFailure(error)))) }
                     }
+                case let .notifications(after):
+                    do {
+                        for try await update in service.notificationUpdates(after: after) {
+                            queue.post(.subscription(id, .notifications(update)))
+                        }
+                        if !Task.isCancelled { queue.post(.subscription(id, .finished)) }
+                    } catch {
+                        if !Task.isCancelled { queue.post(.subscription(id, .failed(ServiceFailure(error)))) }
+                    }
                 }
                 tasks.finished(id)
             })

@@ -72,12 +72,15 @@ public struct PaneContext: Sendable {
     /// The rows and columns the pane has on screen (for paging and load-ahead).
     public var area: Rect
     public var environment: UIEnvironment
+    /// The listings the signed-in account watches (`w` toggles; AppState keeps the set).
+    public var watchedSlugs: Set<String>
 
-    public init(nextID: Int = 1, now: Date = Date(), area: Rect, environment: UIEnvironment) {
+    public init(nextID: Int = 1, now: Date = Date(), area: Rect, environment: UIEnvironment, watchedSlugs: Set<String> = []) {
         self.nextID = nextID
         self.now = now
         self.area = area
         self.environment = environment
+        self.watchedSlugs = watchedSlugs
     }
 
     public mutating func newRequestID() -> RequestID {
@@ -102,11 +105,14 @@ public struct RenderContext: Sendable {
     /// Counts ticks, for spinners.
     public var frame: Int
     public var environment: UIEnvironment
+    /// The listings the signed-in account watches (rows show ★).
+    public var watchedSlugs: Set<String>
 
-    public init(now: Date = Date(), frame: Int = 0, environment: UIEnvironment) {
+    public init(now: Date = Date(), frame: Int = 0, environment: UIEnvironment, watchedSlugs: Set<String> = []) {
         self.now = now
         self.frame = frame
         self.environment = environment
+        self.watchedSlugs = watchedSlugs
     }
 }
 

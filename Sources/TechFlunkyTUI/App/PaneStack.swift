@@ -21,6 +21,8 @@ public enum PaneKind: String, Hashable, Sendable {
     case compare
     case documentViewer
     case inbox
+    case notifications
+    case watchlist
 }
 
 public struct PaneStack: Sendable {

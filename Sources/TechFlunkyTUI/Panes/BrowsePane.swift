@@ -16,6 +16,7 @@ public struct BrowsePane: Pane {
         case cycleCategory, cyclePrice, cycleSort, reverseSort, clearFilters, reload
         case overlayUp, overlayDown, overlayChoose, overlayClose, overlayNextField
         case mark, compare
+        case toggleWatch, saveSearch
     }
 
     /// A picker over the table: categories with their counts, or a price range typed in dollars.
@@ -23,6 +24,8 @@ public struct BrowsePane: Pane {
         /// Row 0 is "all categories", then `categories` in order.
         case categories(selected: Int)
         case price(from: TextInput, to: TextInput, editingTo: Bool, problem: String?)
+        /// `+`: the name to save the current search and filters under.
+        case saveSearch(name: TextInput, problem: String?)
     }
 
     /// Where the current query's results stand.
@@ -77,6 +80,10 @@ public struct BrowsePane: Pane {
     public private(set) var ownedSlugs: Set<String> = []
     /// Listings marked with `m` for the compare view, in the order they were marked (at most four).
     public private(set) var marked: [ListingSummary] = []
+    /// The account's watched listings (the app's set, mirrored so the title column can measure the ★).
+    public private(set) var watchedSlugs: Set<String> = []
+    var watchRequest: RequestID?
+    var saveSearchRequest: RequestID?
     /// Rows of the table on screen, remembered from the last update for paging.
     var visibleRows = 20
     /// The widest title (with its owned mark) and category held, in cells: the natural widths of those columns,
@@ -102,7 +109,8 @@ public struct BrowsePane: Pane {
         var title = 0, category = 0
         for item in items {
             title = max(title, DisplayWidth.of(TextSanitizer.line(item.title)) + (ownedSlugs.contains(item.slug) ? 2 : 0)
-                        + (marked.contains { $0.slug == item.slug } ? 2 : 0))
+                        + (marked.contains { $0.slug == item.slug } ? 2 : 0)
+                        + (watchedSlugs.contains(item.slug) ? 2 : 0))
             category = max(category, DisplayWidth.of(TextSanitizer.line(item.category)))
         }
         for c in categories { category = max(category, DisplayWidth.of(TextSanitizer.line(c.name))) }
@@ -127,6 +135,7 @@ public struct BrowsePane: Pane {
 
     public var capturesText: Bool {
         if case .price? = overlay { return true }
+        if case .saveSearch? = overlay { return true }
         return searching
     }
     public var isAnimating: Bool { if case .loading = load { true } else { false } }
@@ -165,6 +174,11 @@ public struct BrowsePane: Pane {
                 KeyBinding([.tab], "other field", .overlayNextField),
                 KeyBinding([.escape], "cancel", .overlayClose),
             ]
+        case .saveSearch?:
+            return [
+                KeyBinding([.enter], "save", .overlayChoose),
+                KeyBinding([.escape], "cancel", .overlayClose),
+            ]
         case nil: break
         }
         if searching {
@@ -197,6 +211,10 @@ public struct BrowsePane: Pane {
             KeyBinding([.char("m")], "mark to compare", .mark, footer: false, disabled: isLoaded ? nil : "nothing to mark yet"),
             KeyBinding([.char("C")], "compare marked", .compare, footer: marked.count >= 2,
                        disabled: marked.count >= 2 ? nil : "mark 2 to \(ListingComparison.maxListings) listings with m first"),
+            // In `?` help, not the footer: at 80 columns it would push "q quit" out.
+            KeyBinding([.char("w")], selectedIsWatched ? "unwatch" : "watch", .toggleWatch, footer: false,
+                       disabled: !isLoaded ? "nothing selected" : (watchRequest == nil ? nil : "a moment…")),
+            KeyBinding([.char("+")], "save search", .saveSearch, footer: hasFilters),
         ] + (appliedQuery.isEmpty ? [] : [
             // Esc backs out of an applied search (it never quits the app).
             KeyBinding([.escape], "clear search", .cancelSearch, footer: false),
@@ -204,6 +222,19 @@ public struct BrowsePane: Pane {
     }
 
     var isFailed: Bool { if case .failed = load { true } else { false } }
+    var selectedIsWatched: Bool { listing(at: table.selected).map { watchedSlugs.contains($0.slug) } ?? false }
+
+    /// What `+` saves: the applied search and filters (the sort is not part of a saved search).
+    var saveSearchRequestBody: SaveSearchRequest {
+        SaveSearchRequest(name: "", q: appliedQuery.isEmpty ? nil : appliedQuery, category: category, minPrice: minPrice, maxPrice: maxPrice)
+    }
+
+    /// A name to suggest: the words searched, else the category, else "New listings".
+    var suggestedSearchName: String {
+        if !appliedQuery.isEmpty { return String(appliedQuery.prefix(40)) }
+        if let category { return String(category.prefix(40)) }
+        return "New listings"
+    }
 
     public mutating func start(_ ctx: inout PaneContext) -> [PaneCommand] {
         visibleRows = BrowsePane.tableRows(ctx.area)
@@ -288,6 +319,14 @@ public struct BrowsePane: Pane {
         case .overlayClose:
             overlay = nil
             return []
+        case .toggleWatch:
+            guard let summary = listing(at: table.selected) else { return [] }
+            let id = ctx.newRequestID()
+            watchRequest = id
+            return [.request(id, watchedSlugs.contains(summary.slug) ? .unwatch(slug: summary.slug) : .watch(slug: summary.slug))]
+        case .saveSearch:
+            overlay = .saveSearch(name: TextInput(text: suggestedSearchName, placeholder: "a name", maxLength: 80), problem: nil)
+            return []
         case .overlayChoose:
             switch overlay {
             case let .categories(selected)?:
@@ -309,6 +348,18 @@ public struct BrowsePane: Pane {
                 minPrice = min
                 maxPrice = max
                 return reload(&ctx)
+            case let .saveSearch(name, _)?:
+                let text = name.text.trimmingCharacters(in: .whitespaces)
+                guard !text.isEmpty else {
+                    overlay = .saveSearch(name: name, problem: "Type a name for this search")
+                    return []
+                }
+                overlay = nil
+                var body = saveSearchRequestBody
+                body.name = text
+                let id = ctx.newRequestID()
+                saveSearchRequest = id
+                return [.request(id, .saveSearch(body))]
             case nil:
                 return []
             }
@@ -342,6 +393,11 @@ public struct BrowsePane: Pane {
 
     /// Typing in the search field: edit, then search once typing pauses (debounce); stale timers are ignored.
     public mutating func handleText(_ key: Key, _ ctx: inout PaneContext) -> [PaneCommand]? {
+        if case var .saveSearch(name, _) = overlay {
+            _ = name.handle(key)
+            overlay = .saveSearch(name: name, problem: nil)
+            return []
+        }
         if case var .price(from, to, editingTo, _) = overlay {
             if editingTo { _ = to.handle(key) } else { _ = from.handle(key) }
             overlay = .price(from: from, to: to, editingTo: editingTo, problem: nil)
@@ -358,7 +414,28 @@ public struct BrowsePane: Pane {
 
     public mutating func receive(_ message: Message, _ ctx: inout PaneContext) -> [PaneCommand] {
         visibleRows = BrowsePane.tableRows(ctx.area)
+        if ctx.watchedSlugs != watchedSlugs {
+            watchedSlugs = ctx.watchedSlugs
+            measureColumns()
+        }
         switch message {
+        case let .response(id, result) where id == watchRequest:
+            watchRequest = nil
+            switch result {
+            case let .success(.watched(item)):
+                return [.status(.info("Watching \(TextSanitizer.line(item.listing.title)): its price drops and status changes come to N"))]
+            case .success(.unwatched): return [.status(.info("No longer watching it"))]
+            case let .failure(f): return [.status(.error("Could not change the watchlist: \(f.message)"))]
+            case .success: return []
+            }
+        case let .response(id, result) where id == saveSearchRequest:
+            saveSearchRequest = nil
+            switch result {
+            case let .success(.savedSearch(saved)):
+                return [.status(.info("Saved “\(TextSanitizer.line(saved.name))”: new listings that match come to your notifications (N)"))]
+            case let .failure(f): return [.status(.error("Could not save the search: \(f.message)"))]
+            case .success: return []
+            }
         case let .timerFired(id) where id == pendingSearch:
             pendingSearch = nil
             guard search.text != appliedQuery else { return [] }
@@ -542,8 +619,8 @@ public struct BrowsePane: Pane {
     /// The mark of a listing chosen for the compare view, before its title.
     static let compareMark = "◆ "
 
-    static func cells(_ l: ListingSummary, now: Date = Date(), owned: Bool = false, marked: Bool = false) -> [String] {
-        [(marked ? compareMark : "") + (owned ? "✓ " : "") + l.title, l.category, l.askingPrice.formattedWhole, l.monthlyRevenue.formattedCompact,
+    static func cells(_ l: ListingSummary, now: Date = Date(), owned: Bool = false, marked: Bool = false, watched: Bool = false) -> [String] {
+        [(marked ? compareMark : "") + (owned ? "✓ " : "") + (watched ? "★ " : "") + l.title, l.category, l.askingPrice.formattedWhole, l.monthlyRevenue.formattedCompact,
          l.monthlyProfit.formattedCompact, DisplayFormat.shortAge(months: l.ageMonths), DisplayFormat.multiple(l.multiple),
          DisplayFormat.since(l.createdAt, now: now),
          l.revenueSparkline.map { Sparkline.text($0, width: ListingHistory.sparklineMonths) } ?? ""]
@@ -570,11 +647,12 @@ public struct BrowsePane: Pane {
                              x: area.x + 2, y: y, maxWidth: area.width - 4, style: .muted)
             }
         } else {
-            let rows = items, first = firstRow, owned = ownedSlugs, markedSlugs = Set(marked.map(\.slug))
+            let rows = items, first = firstRow, owned = ownedSlugs, markedSlugs = Set(marked.map(\.slug)), watched = watchedSlugs
             // Rows above the first held page show as loading until their page is fetched again.
             let widget = TableWidget(columns: columns, rowCount: rowCount, state: table,
                                      row: { $0 >= first ? BrowsePane.cells(rows[$0 - first], now: ctx.now, owned: owned.contains(rows[$0 - first].slug),
-                                                                                 marked: markedSlugs.contains(rows[$0 - first].slug)) : ["…"] },
+                                                                                 marked: markedSlugs.contains(rows[$0 - first].slug),
+                                                                                 watched: watched.contains(rows[$0 - first].slug)) : ["…"] },
                                      rowStyle: { $0 >= first ? .text : .muted })
             widget.render(into: &canvas, area: tableArea)
         }
@@ -617,6 +695,17 @@ public struct BrowsePane: Pane {
             TextFieldWidget(to, focused: editingTo, style: CellStyle(.text, underline: true))
                 .render(into: &canvas, area: Rect(x: toX + 4, y: inner.y + 1, width: max(4, inner.maxX - toX - 4), height: 1))
             canvas.writeFitted("50000, 50k, 1.5m · empty: no limit", x: inner.x, y: inner.y + 2, width: inner.width, style: .muted)
+            if let problem { canvas.writeFitted(problem, x: inner.x, y: inner.y + 3, width: inner.width, style: .error) }
+        case let .saveSearch(name, problem)?:
+            let box = area.centred(width: min(area.width - 2, 56), height: problem == nil ? 6 : 7)
+            guard box.width >= 24, box.height >= 5 else { return }
+            canvas.fill(box, style: .text)
+            canvas.box(box, title: "Save this search", style: .border)
+            let inner = box.inset(1).insetHorizontally(1)
+            canvas.writeFitted("Name", x: inner.x, y: inner.y + 1, width: 6, style: CellStyle(.accent, bold: true))
+            TextFieldWidget(name, focused: true, style: CellStyle(.text, underline: true))
+                .render(into: &canvas, area: Rect(x: inner.x + 6, y: inner.y + 1, width: max(4, inner.width - 6), height: 1))
+            canvas.writeFitted("New listings that match come to your notifications", x: inner.x, y: inner.y + 2, width: inner.width, style: .muted)
             if let problem { canvas.writeFitted(problem, x: inner.x, y: inner.y + 3, width: inner.width, style: .error) }
         }
     }

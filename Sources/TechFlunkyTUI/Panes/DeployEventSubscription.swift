@@ -18,12 +18,16 @@ public struct SubscriptionID: Hashable, Sendable, CustomStringConvertible {
 public enum Subscription: Hashable, Sendable {
     /// The events of a deployment after event number `after` (0 = from the start).
     case deploymentEvents(deploymentId: String, after: Int)
+    /// The signed-in account's notifications after id `after`, and the unread count, live.
+    case notifications(after: Int)
 }
 
 /// What a subscription delivers.
 public enum SubscriptionUpdate: Sendable, Hashable {
     /// The next update of a deployment's feed, as the client's stream yields it (Core's type, unwrapped).
     case deployment(DeploymentStreamUpdate)
+    /// A notification, the unread count, or the stream's connection state.
+    case notifications(NotificationStreamUpdate)
     /// The source ended normally (a deployment reached a final state).
     case finished
     /// The source failed in a way retrying cannot fix (signed out, deployment not found).

@@ -318,6 +318,8 @@ public struct DeployProgressPane: Pane {
         case let .deployment(.resynchronized(snapshot)):
             model.apply(snapshot: snapshot)
             stream = .live
+        case .notifications:
+            break  // not this pane's subscription kind
         case .finished:
             subscription = nil
             stream = .idle

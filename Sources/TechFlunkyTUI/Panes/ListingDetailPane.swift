@@ -8,7 +8,7 @@ import TechFlunkyText
 /// the review hold), and the questions buyers asked that the seller answered in public. `b` opens checkout, `o` makes
 /// an offer below the asking price (typed in dollars, `40k`), `a` asks the seller a question.
 public struct ListingDetailPane: Pane {
-    public enum Action: Sendable, Hashable { case up, down, pageUp, pageDown, top, buy, reload, documents, offer, ask, submitPrompt, cancelPrompt }
+    public enum Action: Sendable, Hashable { case up, down, pageUp, pageDown, top, buy, reload, documents, offer, ask, submitPrompt, cancelPrompt, toggleWatch }
 
     /// An offer or a question being typed at the bottom of the pane; `problem` says why the last try was refused.
     public struct Prompt: Sendable, Hashable {
@@ -35,6 +35,9 @@ public struct ListingDetailPane: Pane {
     var questionsRequest: RequestID?
     var promptRequest: RequestID?
     var promptDone = ""
+    /// On the account's watchlist (kept in step with the app's watched set).
+    public private(set) var watched = false
+    var watchRequest: RequestID?
 
     public init(summary: ListingSummary, listing: Listing? = nil, feePolicy: FeePolicy = .standard, owned: Bool = false) {
         self.summary = summary
@@ -72,6 +75,7 @@ public struct ListingDetailPane: Pane {
             KeyBinding([.char("b")], "buy", .buy, disabled: buyDisabled),
             KeyBinding([.char("o")], "make offer", .offer, disabled: buyDisabled),
             KeyBinding([.char("a")], "ask seller", .ask, disabled: listing == nil ? "the listing is still loading" : nil),
+            KeyBinding([.char("w")], watched ? "unwatch" : "watch", .toggleWatch, disabled: watchRequest == nil ? nil : "a moment…"),
             KeyBinding([.char("r")], "reload", .reload, footer: failure != nil),
             KeyBinding([.char("v")], "view documents", .documents, footer: !(listing?.assets.isEmpty ?? true),
                        disabled: listing == nil ? "the listing is still loading" : listing!.assets.isEmpty ? "this listing has no business assets" : nil),
@@ -110,6 +114,10 @@ public struct ListingDetailPane: Pane {
             guard let listing else { return [] }
             return [.push(PaneFactory.checkout(for: listing))]
         case .reload: return load(&ctx)
+        case .toggleWatch:
+            let id = ctx.newRequestID()
+            watchRequest = id
+            return [.request(id, watched ? .unwatch(slug: summary.slug) : .watch(slug: summary.slug))]
         case .documents:
             guard let listing else { return [] }
             return [.push(DocumentViewerPane(listing: listing))]
@@ -169,7 +177,16 @@ public struct ListingDetailPane: Pane {
     }
 
     public mutating func receive(_ message: Message, _ ctx: inout PaneContext) -> [PaneCommand] {
+        watched = ctx.watchedSlugs.contains(summary.slug)
         switch message {
+        case let .response(id, result) where id == watchRequest:
+            watchRequest = nil
+            switch result {
+            case .success(.watched): return [.status(.info("Watching: price drops and status changes come to your notifications (N)"))]
+            case .success(.unwatched): return [.status(.info("No longer watching this listing"))]
+            case let .failure(f): return [.status(.error("Could not change the watchlist: \(f.message)"))]
+            case .success: return []
+            }
         case let .response(id, result) where id == request:
             request = nil
             switch result {
@@ -213,6 +230,15 @@ public struct ListingDetailPane: Pane {
         out += StyledLine.wrapped(s.title, width: width, style: CellStyle(.accent, bold: true))
         if !s.tagline.isEmpty { out += StyledLine.wrapped(s.tagline, width: width, style: .muted) }
         if owned { out += StyledLine.wrapped("✓ You own this business: deploy it from Orders (2).", width: width, style: CellStyle(.success, bold: true)) }
+        switch listing?.saleState {
+        case .sold?: out += StyledLine.wrapped("Sold: this business is no longer for sale.", width: width, style: CellStyle(.warning, bold: true))
+        case .reserved?:
+            let until = listing?.reservedUntil.map { " until \(DisplayFormat.day($0)) \(DisplayFormat.minute($0, in: DisplayFormat.utc)) UTC" } ?? ""
+            out += StyledLine.wrapped("Reserved: a buyer's checkout holds it\(until); it is back on sale then if unpaid.", width: width,
+                                      style: CellStyle(.warning, bold: true))
+        default: break
+        }
+        if watched { out += StyledLine.wrapped("★ On your watchlist (w stops watching)", width: width, style: .accent) }
         out.append(.blank)
         func metric(_ name: String, _ value: String, _ style: CellStyle = .text) -> StyledLine {
             StyledLine([StyledSpan(TextLayout.fit(name, to: 18), .muted), StyledSpan(value, style)])

@@ -105,7 +105,7 @@ struct ShowCommand: AsyncParsableCommand {
             ("Category", s.category),
             ("Stack", s.techStack.joined(separator: ", ")),
             ("Seller", s.seller.displayName),
-            ("Status", listing.status.rawValue),
+            ("Status", listing.reservedUntil.map { "reserved until \(TerminalOutput.date($0)) (a buyer's checkout holds it)" } ?? listing.saleState.label),
         ])
         if let history = listing.history, !history.isEmpty {
             // The trend at a glance; the figures month by month are in `--json` (`history`).

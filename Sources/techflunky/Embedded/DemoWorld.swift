@@ -60,24 +60,31 @@ struct DemoWorld {
         let plan: [(hoursAgo: Double, outcome: String)] = [
             (118, "released"), (100, "refunded"), (90, "disputed"), (60, "in_review"), (30, "in_review"), (3, "in_review"),
         ]
+        // A business sells once: each sale takes a listing off the market, and only a refunded one comes back
+        // (it is sold again, first). When the demo seller has no listing left, the rest of the plan sells nothing.
+        var forSale = ownListings
         var buyerIndex = 0
         var elapsed: TimeInterval = 0
         for (i, step) in plan.enumerated() {
             try moveClock(to: DemoWorld.history - step.hoursAgo * 3600, elapsed: &elapsed)
-            let listing = ownListings[i % ownListings.count]
-            buyerIndex += 1
-            let buyer = try await demoBuyer(buyerIndex)
-            do {
-                let order = try await purchase(listing, as: buyer)
-                switch step.outcome {
-                case "refunded": try await trigger("refund", order: order, seller: demo)
-                case "disputed": try await trigger("dispute", order: order, seller: demo)
-                default: break
+            if !forSale.isEmpty {
+                let listing = forSale.removeFirst()
+                buyerIndex += 1
+                do {
+                    let buyer = try await demoBuyer(buyerIndex)
+                    let order = try await purchase(listing, as: buyer)
+                    switch step.outcome {
+                    case "refunded":
+                        try await trigger("refund", order: order, seller: demo)
+                        forSale.insert(listing, at: 0)
+                    case "disputed": try await trigger("dispute", order: order, seller: demo)
+                    default: break
+                    }
+                    summary.sales[order.id] = step.outcome
+                } catch {
+                    summary.problems.append("sale of \(listing.slug): \(error)")
+                    logger.warning("demo world: a sale failed", metadata: ["slug": "\(listing.slug)", "error": "\(error)"])
                 }
-                summary.sales[order.id] = step.outcome
-            } catch {
-                summary.problems.append("sale of \(listing.slug): \(error)")
-                logger.warning("demo world: a sale failed", metadata: ["slug": "\(listing.slug)", "error": "\(error)"])
             }
             if i == 3 {
                 // The demo buyer's own purchases: one deployed to success, one paid and ready to deploy.

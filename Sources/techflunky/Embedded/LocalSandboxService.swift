@@ -43,6 +43,10 @@ final class LocalSandboxService: MarketplaceService, @unchecked Sendable {
         current.deploymentUpdates(id: id, after: after)
     }
 
+    func notificationUpdates(after: Int) -> AsyncThrowingStream<NotificationStreamUpdate, any Error> {
+        current.notificationUpdates(after: after)
+    }
+
     /// A client on the daemon that runs now (started if none does), signed in; nil if there is none to be had.
     private func reconnect(replacing used: PlatformClient) async -> PlatformClient? {
         let now = current
