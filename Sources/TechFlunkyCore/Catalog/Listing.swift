@@ -93,7 +93,8 @@ public struct Listing: Codable, Sendable, Hashable, Identifiable {
     public var saleState: SaleState {
         switch status {
         case .sold: .sold
-        case .withdrawn: .withdrawn
+        // A draft is seen by its seller only; to anyone else it is not on sale, as a withdrawn listing.
+        case .withdrawn, .draft: .withdrawn
         case .active: reservedUntil == nil ? .forSale : .reserved
         }
     }

@@ -33,7 +33,7 @@ public struct PostgresCatalogStore: CatalogStore {
 
     static let summaryColumns = """
         l.seq, l.id, l.slug, l.title, l.tagline, l.category, l.currency, l.price, l.revenue, l.profit, l.age_months,
-        l.tech_stack, l.visitors, l.created_at, l.seller_id, a.display_name
+        l.tech_stack, l.visitors, l.created_at, l.seller_id, a.display_name, l.revenue_sparkline
         """
 
     /// The words of a query as a `to_tsquery` expression: each a prefix (a one-letter word only itself), all
@@ -55,6 +55,9 @@ public struct PostgresCatalogStore: CatalogStore {
     }
 
     public func search(_ query: ListingQuery) async throws -> ListingPage {
+        guard !query.reverse else {
+            throw PlatformError.badRequest("reverse is not supported on the PostgreSQL engine yet", field: "reverse")
+        }
         let tsQuery = Self.tsQuery(query.q)
         var sort = query.sort ?? (tsQuery != nil ? .relevance : .newest)
         if sort == .relevance && tsQuery == nil { sort = .newest }
@@ -205,22 +208,44 @@ public struct PostgresCatalogStore: CatalogStore {
     }
 
     public func listing(slug: String) async throws -> Listing? {
+        try await listing(slug: slug, draftOf: nil)
+    }
+
+    public func listing(slug: String, includingDraftOf sellerId: String) async throws -> Listing? {
+        try await listing(slug: slug, draftOf: sellerId)
+    }
+
+    public func publishDraft(slug: String, sellerId: String, now: Date) async throws -> Bool {
+        // Listed from now, as the SQLite engine does: a draft kept for weeks goes live as the newest listing.
+        let time = StoredTime.encode(now)
+        let changed = try await !database.rows("""
+            UPDATE listings SET status = 'active', created_at = \(time), updated_at = \(time)
+            WHERE slug = \(slug) AND seller_id = \(sellerId) AND status = 'draft' RETURNING 1
+            """).isEmpty
+        if changed { generation.bump() }
+        return changed
+    }
+
+    private func listing(slug: String, draftOf sellerId: String?) async throws -> Listing? {
         guard let row = try await database.rows("""
-            SELECT \(unescaped: Self.summaryColumns), l.description, l.manifest, l.assets, l.status, l.updated_at, a.created_at,
+            SELECT \(unescaped: Self.summaryColumns), l.description, l.manifest, l.assets, l.status, l.updated_at, l.history,
+                   l.reserved_until, a.created_at,
                    (SELECT count(*) FROM listings s WHERE s.seller_id = l.seller_id AND s.status = 'active')
             FROM listings l JOIN accounts a ON a.id = l.seller_id
-            WHERE l.slug = \(slug) AND l.status != 'withdrawn'
+            WHERE l.slug = \(slug) AND l.status != 'withdrawn' AND (l.status != 'draft' OR l.seller_id = \(sellerId ?? ""))
             """).first else { return nil }
         var summary = try Self.summary(from: row)
         let cells = row.makeRandomAccess()
-        let sellerSince: Date = StoredTime.decode(try cells[21].decode(Int64.self))
-        summary.seller.memberSince = sellerSince
-        summary.seller.listingsCount = try cells[22].decode(Int.self)
-        let manifest = try JSONDecoder().decode(PackageManifest.self, from: Data(try cells[17].decode(String.self).utf8))
-        let assets = try JSONDecoder().decode([BusinessAsset].self, from: Data(try cells[18].decode(String.self).utf8))
-        return Listing(summary: summary, description: try cells[16].decode(String.self), package: manifest, assets: assets,
-                       status: ListingStatus(rawValue: try cells[19].decode(String.self)) ?? .active,
-                       updatedAt: StoredTime.decode(try cells[20].decode(Int64.self)))
+        let sellerSince: Int64 = try cells[24].decode(Int64.self)
+        summary.seller.memberSince = StoredTime.decode(sellerSince) as Date
+        summary.seller.listingsCount = try cells[25].decode(Int.self)
+        let manifest = try JSONDecoder().decode(PackageManifest.self, from: Data(try cells[18].decode(String.self).utf8))
+        let assets = try JSONDecoder().decode([BusinessAsset].self, from: Data(try cells[19].decode(String.self).utf8))
+        let history = try (try cells[22].decode(String?.self)).map { try JSONDecoder().decode([MonthlyFigures].self, from: Data($0.utf8)) }
+        return Listing(summary: summary, description: try cells[17].decode(String.self), package: manifest, assets: assets,
+                       status: ListingStatus(rawValue: try cells[20].decode(String.self)) ?? .active,
+                       updatedAt: StoredTime.decode(try cells[21].decode(Int64.self)), history: history,
+                       reservedUntil: StoredTime.decode(try cells[23].decode(Int64?.self) as Int64?))
     }
 
     public func listingForSale(slug: String) async throws -> ListingForSale? {
@@ -250,18 +275,19 @@ public struct PostgresCatalogStore: CatalogStore {
         try Self.refuseNul(listing.details)
         try PostgresDatabase.refuseNul([("slug", listing.slug)])
         let id = PlatformID.make("lst")
-        let manifest = String(decoding: try JSONEncoder().encode(listing.manifest), as: UTF8.self)
+        let manifest = String(decoding: try JSONEncoder().encode(listing.storedManifest), as: UTF8.self)
         let assets = String(decoding: try JSONEncoder().encode(listing.assets), as: UTF8.self)
         let d = listing.details
+        let history = ListingHistory.storedHistory(listing.history), sparkline = ListingHistory.storedSparkline(listing.history)
         let time = StoredTime.encode(now)
         do {
             try await database.execute("""
                 INSERT INTO listings (id, slug, seller_id, title, tagline, description, category, currency, price, revenue, profit,
-                    multiple, age_months, tech_stack, visitors, status, manifest, assets, created_at, updated_at)
+                    multiple, age_months, tech_stack, visitors, status, manifest, assets, created_at, updated_at, history, revenue_sparkline)
                 VALUES (\(id), \(listing.slug), \(listing.sellerId), \(d.title), \(d.tagline), \(d.description), \(d.category),
                     \(d.askingPrice.currency.code), \(d.askingPrice.minorUnits), \(d.monthlyRevenue.minorUnits), \(d.monthlyProfit.minorUnits),
                     \(SQLiteCatalogStore.multiple(d)), \(Int64(d.ageMonths)), \(SQLiteCatalogStore.techStackText(d.techStack)),
-                    \(Int64(d.monthlyVisitors)), 'active', \(manifest), \(assets), \(time), \(time))
+                    \(Int64(d.monthlyVisitors)), \(listing.status.rawValue), \(manifest), \(assets), \(time), \(time), \(history), \(sparkline))
                 """)
         } catch where PostgresDatabase.isUniqueViolation(error) {
             throw PlatformError.conflict("a listing with the slug `\(listing.slug)` already exists; choose another slug", field: "slug")
@@ -272,15 +298,24 @@ public struct PostgresCatalogStore: CatalogStore {
 
     public func update(slug: String, sellerId: String, details: PublishListingRequest, manifest: PackageManifest?, assets: [BusinessAsset]?, now: Date) async throws -> Bool {
         try Self.refuseNul(details)
-        let manifestText = try manifest.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+        // The seller API's history, else a new package's; neither keeps the listing's (COALESCE below).
+        let history = details.history ?? manifest?.history
+        let manifestText = try manifest.map { m -> String in
+            var stored = m
+            stored.history = nil
+            return String(decoding: try JSONEncoder().encode(stored), as: UTF8.self)
+        }
         let assetsText = try assets.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+        let storedHistory = ListingHistory.storedHistory(history), storedSparkline = ListingHistory.storedSparkline(history)
         let d = details
         let changed = try await !database.rows("""
             UPDATE listings SET title = \(d.title), tagline = \(d.tagline), description = \(d.description), category = \(d.category),
                 currency = \(d.askingPrice.currency.code), price = \(d.askingPrice.minorUnits), revenue = \(d.monthlyRevenue.minorUnits),
                 profit = \(d.monthlyProfit.minorUnits), multiple = \(SQLiteCatalogStore.multiple(d)), age_months = \(Int64(d.ageMonths)),
                 tech_stack = \(SQLiteCatalogStore.techStackText(d.techStack)), visitors = \(Int64(d.monthlyVisitors)),
-                manifest = COALESCE(\(manifestText), manifest), assets = COALESCE(\(assetsText), assets), updated_at = \(StoredTime.encode(now))
+                manifest = COALESCE(\(manifestText), manifest), assets = COALESCE(\(assetsText), assets),
+                history = COALESCE(\(storedHistory), history), revenue_sparkline = COALESCE(\(storedSparkline), revenue_sparkline),
+                updated_at = \(StoredTime.encode(now))
             WHERE slug = \(slug) AND seller_id = \(sellerId) AND status != 'withdrawn'
             RETURNING 1
             """).isEmpty
@@ -315,6 +350,7 @@ public struct PostgresCatalogStore: CatalogStore {
             techStack: SQLiteCatalogStore.techStack(fromStored: try c[11].decode(String.self)),
             monthlyVisitors: try c[12].decode(Int.self),
             seller: SellerSummary(id: try c[14].decode(String.self), displayName: try c[15].decode(String.self)),
-            createdAt: StoredTime.decode(try c[13].decode(Int64.self)))
+            createdAt: StoredTime.decode(try c[13].decode(Int64.self)),
+            revenueSparkline: ListingHistory.sparkline(fromStored: try c[16].decode(String?.self)))
     }
 }

@@ -74,7 +74,7 @@ public struct SQLiteMarketStore: MarketStore {
         let until = StoredTime.decode(row["reserved_until"] as Int64?).flatMap { $0 > now ? $0 : nil }
         let state: SaleState = switch ListingStatus(rawValue: row["status"]) ?? .withdrawn {
         case .sold: .sold
-        case .withdrawn: .withdrawn
+        case .withdrawn, .draft: .withdrawn
         case .active: until == nil ? .forSale : .reserved
         }
         return WatchedListing(listing: SQLiteCatalogStore.summary(from: row), saleState: state, reservedUntil: state == .reserved ? until : nil,

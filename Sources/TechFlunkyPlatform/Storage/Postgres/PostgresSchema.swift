@@ -91,6 +91,11 @@ enum PostgresSchema {
             "CREATE INDEX listings_category ON listings (status, category, created_at, seq)",
             "CREATE INDEX listings_seller ON listings (seller_id)",
         ]),
+        // What the SQLite engine's later migrations added to a listing: its monthly history and the revenue
+        // sparkline listing pages carry (v4_listing_history), and the end of a buyer's checkout reservation.
+        Migration(name: "pg_v3_listing_history_reservation", statements: [
+            "ALTER TABLE listings ADD COLUMN history TEXT, ADD COLUMN revenue_sparkline TEXT, ADD COLUMN reserved_until BIGINT",
+        ]),
     ]
 
     /// An arbitrary constant: the advisory lock that serialises migrating instances.
