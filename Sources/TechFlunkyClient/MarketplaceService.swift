@@ -46,7 +46,18 @@ extension PlatformClient: MarketplaceService {
         case let .sandboxPay(orderId): try await sandboxPaid(orderId: orderId)
         case let .advanceSandboxClock(seconds): .sandboxClock(try await advanceSandboxClock(seconds: seconds))
         case .platformHealth: .platformHealth(try await platformHealth())
+        case let .updateDeployment(id, credentials): .deployAccepted(try await updateDeployment(id: id, cloudflare: credentials))
+        case .sellerListings: .sellerListings(try await sellerListings())
+        case let .editListing(slug, patch): .listing(try await editListing(slug: slug, patch))
+        case let .withdrawListing(slug): try await withdrawn(slug: slug)
+        case let .publishVersionFromDirectory(slug, directory, changelog):
+            .listing(try await publishVersion(slug: slug, PublishVersionRequest(changelog: changelog, bundle: try PackageDirectory.bundle(at: directory))))
         }
+    }
+
+    private func withdrawn(slug: String) async throws -> ServiceResponse {
+        try await withdrawListing(slug: slug)
+        return .done
     }
 
     /// `sandboxPay` as the answer a request gets (it has no body of its own).

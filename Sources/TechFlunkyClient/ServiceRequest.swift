@@ -32,6 +32,16 @@ public enum ServiceRequest: Hashable, Sendable {
     case advanceSandboxClock(seconds: Double)
     /// `GET /api/health`: the platform's own health (the sandbox header shows it).
     case platformHealth
+    /// `POST /api/deploy/{id}/update`: the listing's newer version over a live deployment; carries the token for this call.
+    case updateDeployment(id: String, credentials: CloudflareCredentials)
+    /// The seller's own listings in every status (the Selling tab).
+    case sellerListings
+    /// `PATCH /api/seller/listings/{slug}`.
+    case editListing(slug: String, patch: ListingPatchRequest)
+    /// `DELETE /api/seller/listings/{slug}` (unpublish).
+    case withdrawListing(slug: String)
+    /// `POST /api/seller/listings/{slug}/versions` with the package read from a directory on this machine.
+    case publishVersionFromDirectory(slug: String, directory: String, changelog: String)
 }
 
 /// The answer to a `ServiceRequest`.
@@ -52,4 +62,7 @@ public enum ServiceResponse: Sendable, Hashable {
     case sandboxPaid
     case sandboxClock(SandboxClockResponse)
     case platformHealth(PlatformHealth)
+    case sellerListings([SellerListing])
+    /// A request that answers nothing (a withdrawal).
+    case done
 }

@@ -65,6 +65,8 @@ public struct Listing: Codable, Sendable, Hashable, Identifiable {
     public var assets: [BusinessAsset]
     public var status: ListingStatus
     public var updatedAt: Date
+    /// Every published version of the package, newest first (the detail answer carries it; absent elsewhere).
+    public var versions: [PackageVersion]?
 
     public var id: String { summary.id }
 

@@ -17,9 +17,10 @@ enum CatalogRoutes {
 
         api.get("listings/:slug") { _, context -> Listing in
             let slug = try context.parameters.require("slug")
-            guard let listing = try await services.catalog.listing(slug: slug) else {
+            guard var listing = try await services.catalog.listing(slug: slug) else {
                 throw PlatformError.notFound("no listing `\(slug)`")
             }
+            listing.versions = try await services.versions.versions(slug: slug)
             return listing
         }
 

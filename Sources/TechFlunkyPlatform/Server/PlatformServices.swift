@@ -19,6 +19,8 @@ public struct PlatformServices: Sendable {
     /// Encoded `GET /api/listings` pages until the catalog changes.
     let listingPages = ListingPageCache()
     public let packages: PackageStore
+    /// Package versions and changelogs, and the seller's view of their listings.
+    public let versions: PackageVersionStore
     public let orders: any OrderStore
     /// What the deployment orchestrator reads and freezes orders through.
     public let orderAccess: any DeploymentOrderAccess
@@ -53,6 +55,7 @@ public struct PlatformServices: Sendable {
         self.accounts = SQLiteAccountStore(database: database)
         self.catalog = SQLiteCatalogStore(database: database)
         self.packages = PackageStore(dataDir: configuration.dataDir, key: configuration.secretsKey)
+        self.versions = PackageVersionStore(database: database)
         let orderStore = SQLiteOrderStore(database: database, packages: packages)
         self.orders = orderStore
         self.orderAccess = orderStore

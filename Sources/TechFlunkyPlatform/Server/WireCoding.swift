@@ -39,6 +39,8 @@ public struct WireResponseEncoder: ResponseEncoder {
 /// Lets any Core wire type be returned from a route directly.
 extension ListingPage: ResponseGenerator, ResponseEncodable {}
 extension Listing: ResponseGenerator, ResponseEncodable {}
+extension PackageVersionsResponse: ResponseGenerator, ResponseEncodable {}
+extension SellerListingsResponse: ResponseGenerator, ResponseEncodable {}
 extension CategoriesResponse: ResponseGenerator, ResponseEncodable {}
 extension AuthResponse: ResponseGenerator, ResponseEncodable {}
 extension MeResponse: ResponseGenerator, ResponseEncodable {}

@@ -35,6 +35,7 @@ public final class PlatformDatabase: Sendable {
         var migrator = DatabaseMigrator()
         PlatformSchema.register(in: &migrator)
         DeploymentSchema.register(in: &migrator)
+        PackageVersionSchema.register(in: &migrator)
         return migrator
     }
 }

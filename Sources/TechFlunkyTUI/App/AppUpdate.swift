@@ -23,6 +23,7 @@ public enum AppUpdate {
             KeyBinding([.char("1")], "Browse tab", .tab(.browse), footer: false),
             KeyBinding([.char("2")], "Orders tab", .tab(.orders), footer: false),
             KeyBinding([.char("3")], "Payouts tab", .tab(.payouts), footer: false),
+            KeyBinding([.char("4")], "Selling tab", .tab(.selling), footer: false),
         ]
     }
 

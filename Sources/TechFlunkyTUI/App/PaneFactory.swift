@@ -9,6 +9,7 @@ public enum PaneFactory {
         case .browse: BrowsePane()
         case .orders: OrdersPane()
         case .payouts: PayoutsPane()
+        case .selling: SellingPane()
         }
     }
 

@@ -18,6 +18,7 @@ public enum PaneKind: String, Hashable, Sendable {
     case deploy
     case orders
     case payouts
+    case selling
 }
 
 public struct PaneStack: Sendable {
@@ -49,12 +50,14 @@ public enum TabKind: Int, CaseIterable, Sendable, Hashable {
     case browse = 1
     case orders = 2
     case payouts = 3
+    case selling = 4
 
     public var title: String {
         switch self {
         case .browse: "Browse"
         case .orders: "Orders"
         case .payouts: "Payouts"
+        case .selling: "Selling"
         }
     }
 }

@@ -7,7 +7,8 @@ import TechFlunkyText
 /// `techflunky package validate DIR` and `techflunky package publish DIR`.
 struct PackageCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "package", abstract: "Check and publish a business package.",
-                                                    subcommands: [PackageValidateCommand.self, PackagePublishCommand.self])
+                                                    subcommands: [PackageValidateCommand.self, PackagePublishCommand.self,
+                                                                  PackageReleaseCommand.self, PackageVersionsCommand.self])
 }
 
 /// What `package validate --json` prints.
