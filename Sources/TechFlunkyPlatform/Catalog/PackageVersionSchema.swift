@@ -1,7 +1,7 @@
 import GRDB
 
-/// Package versions: `listing_versions` (every version a listing's package was published at, with its changelog)
-/// and the version each deployment deployed. Registered after every earlier migration.
+/// Package versions: `listing_versions`, every version a listing's package was published at, with its changelog.
+/// Registered after every earlier migration (the deployments' own columns are in `DeploymentSchema`).
 enum PackageVersionSchema {
     static func register(in migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v4_listing_versions") { db in
@@ -22,12 +22,6 @@ enum PackageVersionSchema {
                     INSERT OR IGNORE INTO listing_versions (listing_slug, version, changelog, published_at)
                     VALUES (new.slug, json_extract(new.manifest, '$.version'), '', new.created_at);
                 END;
-                """)
-        }
-        migrator.registerMigration("deployments-v2-package-versions") { db in
-            try db.execute(sql: """
-                ALTER TABLE deployments ADD COLUMN package_version TEXT;
-                ALTER TABLE deployments ADD COLUMN update_of TEXT;
                 """)
         }
     }
