@@ -75,6 +75,12 @@ extension PlatformClient: MarketplaceService {
         case let .deleteSavedSearch(id): try await deletedSearch(id)
         case .notifications: .notifications(try await notifications())
         case let .markNotificationsRead(request): .unreadCount(try await markNotificationsRead(request))
+        case let .updateDeployment(id, credentials): .deployAccepted(try await updateDeployment(id: id, cloudflare: credentials))
+        case .sellerListings: .sellerListings(try await sellerListings())
+        case let .editListing(slug, patch): .listing(try await editListing(slug: slug, patch))
+        case let .withdrawListing(slug): try await withdrawn(slug: slug)
+        case let .publishVersionFromDirectory(slug, directory, changelog):
+            .listing(try await publishVersion(slug: slug, PublishVersionRequest(changelog: changelog, bundle: try PackageDirectory.bundle(at: directory))))
         }
     }
 
@@ -86,6 +92,11 @@ extension PlatformClient: MarketplaceService {
     private func deletedSearch(_ id: String) async throws -> ServiceResponse {
         try await deleteSavedSearch(id: id)
         return .savedSearchDeleted(id: id)
+    }
+
+    private func withdrawn(slug: String) async throws -> ServiceResponse {
+        try await withdrawListing(slug: slug)
+        return .done
     }
 
     /// `sandboxPay` as the answer a request gets (it has no body of its own).

@@ -116,6 +116,11 @@ public final class PlatformClient: Sendable {
         try await call(.POST, "/api/deploy/\(PercentEncoding.segment(id))/retry", body: DeployCredentialsRequest(cloudflare: cloudflare, domain: domain))
     }
 
+    /// Deploys the listing's newer package version over a live deployment (a new deployment; its id in the answer).
+    public func updateDeployment(id: String, cloudflare: CloudflareCredentials) async throws -> DeployAccepted {
+        try await call(.POST, "/api/deploy/\(PercentEncoding.segment(id))/update", body: DeployUpdateRequest(cloudflare: cloudflare))
+    }
+
     /// The secrets a deployment generated, once: the platform forgets them as it answers (410 after).
     public func revealDeploymentSecrets(id: String) async throws -> GeneratedSecrets {
         try await call(.POST, "/api/deploy/\(PercentEncoding.segment(id))/secrets", body: EmptyBody())
@@ -180,6 +185,27 @@ public final class PlatformClient: Sendable {
     /// Makes one's own draft live (refused with `payouts_required` until Stripe onboarding is finished).
     public func publishDraft(slug: String) async throws -> Listing {
         try await call(.POST, "/api/seller/listings/\(PercentEncoding.segment(slug))/publish")
+    }
+
+    /// Publishes a new version of one's own listing's package (its manifest's `version`, above the current one).
+    public func publishVersion(slug: String, _ request: PublishVersionRequest) async throws -> Listing {
+        try await call(.POST, "/api/seller/listings/\(PercentEncoding.segment(slug))/versions", body: request)
+    }
+
+    /// The listing's current version and every version with its changelog, newest first.
+    public func packageVersions(slug: String) async throws -> PackageVersionsResponse {
+        try await call(.GET, "/api/listings/\(PercentEncoding.segment(slug))/versions")
+    }
+
+    /// The caller's own listings in every status.
+    public func sellerListings() async throws -> [SellerListing] {
+        let response: SellerListingsResponse = try await call(.GET, "/api/seller/listings")
+        return response.listings
+    }
+
+    /// Changes some of one's own listing's text or its price.
+    public func editListing(slug: String, _ patch: ListingPatchRequest) async throws -> Listing {
+        try await call(.PATCH, "/api/seller/listings/\(PercentEncoding.segment(slug))", body: patch)
     }
 
     /// Withdraws one's own listing from the catalog.

@@ -57,6 +57,16 @@ public enum ServiceRequest: Hashable, Sendable {
     case deleteSavedSearch(id: String)
     case notifications
     case markNotificationsRead(MarkNotificationsReadRequest)
+    /// `POST /api/deploy/{id}/update`: the listing's newer version over a live deployment; carries the token for this call.
+    case updateDeployment(id: String, credentials: CloudflareCredentials)
+    /// The seller's own listings in every status (the Selling tab).
+    case sellerListings
+    /// `PATCH /api/seller/listings/{slug}`.
+    case editListing(slug: String, patch: ListingPatchRequest)
+    /// `DELETE /api/seller/listings/{slug}` (unpublish).
+    case withdrawListing(slug: String)
+    /// `POST /api/seller/listings/{slug}/versions` with the package read from a directory on this machine.
+    case publishVersionFromDirectory(slug: String, directory: String, changelog: String)
 }
 
 /// The answer to a `ServiceRequest`.
@@ -91,4 +101,7 @@ public enum ServiceResponse: Sendable, Hashable {
     case notifications(NotificationsResponse)
     /// How many notifications are unread after marking some read.
     case unreadCount(Int)
+    case sellerListings([SellerListing])
+    /// A request that answers nothing (a withdrawal).
+    case done
 }

@@ -32,6 +32,7 @@ struct TechFlunkyCommand: AsyncParsableCommand {
             BuyCommand.self,
             DeployCommand.self,
             WatchCommand.self,
+            UpdateCommand.self,
             RetryCommand.self,
             RollbackCommand.self,
             SecretsCommand.self,

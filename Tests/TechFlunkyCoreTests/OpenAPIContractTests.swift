@@ -91,8 +91,16 @@ final class OpenAPIContractTests: XCTestCase {
                                         stepState: .running, message: "m", errorCode: 1, resource: Fixtures.resource, removed: true, url: "https://x.workers.dev")
         var deployment = Fixtures.deployment
         deployment.url = "https://x.workers.dev"
+        deployment.packageVersion = "1.1.0"
+        deployment.updateOf = "dep_0"
         var order = Fixtures.order
         order.releasedAt = d
+        order.latestVersion = "1.1.0"
+        order.deployedVersion = "1.0.0"
+        var listing = Fixtures.listing
+        listing.versions = [PackageVersion(version: "1.0.0", changelog: "First", publishedAt: d)]
+        let sellerListing = SellerListing(slug: "s", title: "T", status: "active", askingPrice: .usd(1), version: "1.0.0", versionCount: 1,
+                                          buyers: 0, createdAt: d, updatedAt: d)
         var payout = Fixtures.payout
         payout.releasedAt = d
         payout.transferId = "tr_1"
@@ -121,6 +129,13 @@ final class OpenAPIContractTests: XCTestCase {
         var reservedListing = listing
         reservedListing.reservedUntil = d
         try assertMatches("Listing", reservedListing, in: shapes)
+        try assertMatches("PackageVersion", listing.versions![0], in: shapes)
+        try assertMatches("PackageVersionsResponse", PackageVersionsResponse(current: "1.0.0", versions: []), in: shapes)
+        try assertMatches("PublishVersionRequest", PublishVersionRequest(changelog: "c", bundle: PackageBundle(files: [])), in: shapes)
+        try assertMatches("ListingPatchRequest", ListingPatchRequest(title: "t", tagline: "t", description: "d", askingPrice: .usd(1)), in: shapes)
+        try assertMatches("SellerListing", sellerListing, in: shapes)
+        try assertMatches("SellerListingsResponse", SellerListingsResponse(listings: []), in: shapes)
+        try assertMatches("DeployUpdateRequest", DeployUpdateRequest(cloudflare: .init(accountId: "a", apiToken: CloudflareAPIToken("t"))), in: shapes)
         try assertMatches("CategoryCount", CategoryCount(name: "n", count: 1), in: shapes)
         try assertMatches("CategoriesResponse", CategoriesResponse(categories: []), in: shapes)
         try assertMatches("PackageManifest", manifest, in: shapes)
@@ -159,7 +174,8 @@ final class OpenAPIContractTests: XCTestCase {
         try assertMatches("CreatedResource", Fixtures.resource, in: shapes)
         try assertMatches("DeploymentStep", Fixtures.deployment.steps[2], in: shapes)
         try assertMatches("Deployment", deployment, in: shapes)
-        try assertMatches("DeploymentSummary", DeploymentSummary(id: "d", state: .running, currentStep: .postDeploy, url: "u", createdAt: d, updatedAt: d), in: shapes)
+        try assertMatches("DeploymentSummary", DeploymentSummary(id: "d", state: .running, currentStep: .postDeploy, url: "u", createdAt: d, updatedAt: d,
+                                                                 packageVersion: "1.1.0", updateOf: "dep_0"), in: shapes)
         try assertMatches("DeploymentEvent", fullEvent, in: shapes)
         try assertMatches("SellerAccountStatus", sellerStatus, in: shapes)
         try assertMatches("Payout", payout, in: shapes)

@@ -35,7 +35,7 @@ final class ContractEdgeTests: XCTestCase {
             let cases: [(HTTPRequest.Method, String, String)] = [
                 (.trace, "/api/listings", "GET"), (.trace, "/healthz", "GET"), (.trace, "/api/me", "GET"),
                 (.delete, "/api/listings", "GET"), (.post, "/api/listings/some-slug", "GET"),
-                (.get, "/api/seller/listings/some-slug", "PUT, DELETE"), (HTTPRequest.Method("QUERY")!, "/seller/onboarding/return", "GET"),
+                (.get, "/api/seller/listings/some-slug", "PUT, DELETE, PATCH"), (HTTPRequest.Method("QUERY")!, "/seller/onboarding/return", "GET"),
             ]
             for (method, uri, allow) in cases {
                 let response = try await client.execute(uri: uri, method: method)

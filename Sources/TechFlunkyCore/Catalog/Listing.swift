@@ -74,6 +74,8 @@ public struct Listing: Codable, Sendable, Hashable, Identifiable {
     public var history: [MonthlyFigures]?
     /// While a buyer's checkout holds the listing: when that checkout session ends (absent otherwise).
     public var reservedUntil: Date?
+    /// Every published version of the package, newest first (the detail answer carries it; absent elsewhere).
+    public var versions: [PackageVersion]?
 
     public var id: String { summary.id }
 

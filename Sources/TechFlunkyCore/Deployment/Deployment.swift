@@ -111,10 +111,18 @@ public struct Deployment: Codable, Sendable, Hashable, Identifiable {
     public var lastEventId: Int
     public var createdAt: Date
     public var updatedAt: Date
+    /// The package version this run deploys (absent on deployments made before versions were recorded).
+    public var packageVersion: String?
+    /// Set on an update: the deployment it updates. An update uploads changed Workers as new Worker versions,
+    /// runs only migrations not yet applied, adds new buckets and records, and touches no data.
+    public var updateOf: String?
 
     public init(id: String, orderId: String, listingSlug: String, accountId: String, domain: String?,
                 state: DeploymentState, steps: [DeploymentStep], resources: [CreatedResource], url: String?,
-                lastMessage: String?, lastEventId: Int, createdAt: Date, updatedAt: Date) {
+                lastMessage: String?, lastEventId: Int, createdAt: Date, updatedAt: Date,
+                packageVersion: String? = nil, updateOf: String? = nil) {
+        self.packageVersion = packageVersion
+        self.updateOf = updateOf
         self.id = id
         self.orderId = orderId
         self.listingSlug = listingSlug
@@ -138,8 +146,14 @@ public struct DeploymentSummary: Codable, Sendable, Hashable, Identifiable {
     public var url: String?
     public var createdAt: Date
     public var updatedAt: Date
+    public var packageVersion: String?
+    /// Set when this deployment is an update of another.
+    public var updateOf: String?
 
-    public init(id: String, state: DeploymentState, currentStep: DeploymentStepKind?, url: String?, createdAt: Date, updatedAt: Date) {
+    public init(id: String, state: DeploymentState, currentStep: DeploymentStepKind?, url: String?, createdAt: Date, updatedAt: Date,
+                packageVersion: String? = nil, updateOf: String? = nil) {
+        self.packageVersion = packageVersion
+        self.updateOf = updateOf
         self.id = id
         self.state = state
         self.currentStep = currentStep

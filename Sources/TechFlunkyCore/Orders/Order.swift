@@ -41,6 +41,10 @@ public struct Order: Codable, Sendable, Hashable, Identifiable {
     public var releasedAt: Date?
     /// Deployments of this order, newest first.
     public var deployments: [DeploymentSummary]
+    /// The listing's current package version.
+    public var latestVersion: String?
+    /// The version the order's newest succeeded deployment runs.
+    public var deployedVersion: String?
 
     public init(id: String, listingSlug: String, listingTitle: String, buyerId: String, sellerId: String,
                 state: OrderState, amount: Money, platformFee: Money, sellerShare: Money,
@@ -64,6 +68,16 @@ public struct Order: Codable, Sendable, Hashable, Identifiable {
         self.releasedAt = releasedAt
         self.deployments = deployments
     }
+
+    /// A newer version than the one deployed is published: the buyer may deploy it as an update.
+    public var updateAvailable: Bool {
+        guard isDeployable, let latest = latestVersion.flatMap(SemanticVersion.init),
+              let deployed = deployedVersion.flatMap(SemanticVersion.init) else { return false }
+        return deployed < latest
+    }
+
+    /// The newest deployment that succeeded (what an update builds on).
+    public var liveDeployment: DeploymentSummary? { deployments.first { $0.state == .succeeded } }
 
     /// Whether the buyer may deploy the package: paid, and not refunded, disputed or expired.
     public var isDeployable: Bool { [.paid, .inReview, .released].contains(state) }

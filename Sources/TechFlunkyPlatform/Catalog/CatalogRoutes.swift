@@ -23,6 +23,7 @@ enum CatalogRoutes {
             }
             // A reservation counts until its checkout session ends on the platform's clock.
             if let until = listing.reservedUntil, until <= services.clock.now() { listing.reservedUntil = nil }
+            listing.versions = try await services.versions.versions(slug: slug)
             return listing
         }
 

@@ -196,6 +196,42 @@ public struct CloudflareClient: Sendable, CustomStringConvertible {
                               operation: "upload Worker \(upload.scriptName)")
     }
 
+    /// Uploads a new version of an existing Worker without deploying it (Workers Versions API). The version
+    /// serves only once `deployWorkerVersion` names it, so the one serving now can be restored. A repeat after an
+    /// unanswered upload makes one more version that never serves, which is harmless.
+    public func uploadWorkerVersion(_ upload: CloudflareWorkerUpload, message: String? = nil, tag: String? = nil) async throws -> CloudflareWorkerVersion {
+        var upload = upload
+        upload.annotations = CloudflareWorkerUpload.annotations(message: message, tag: tag)
+        let body = try upload.multipartBody()
+        return try await call(.POST, "\(account)/workers/scripts/\(PercentEncoding.segment(upload.scriptName))/versions",
+                              body: body.encoded(), contentType: body.contentType, idempotent: true,
+                              operation: "upload a new version of Worker \(upload.scriptName)")
+    }
+
+    /// Sends all of the Worker's traffic to one version (a deployment, `strategy: percentage`, 100 %). Deploying
+    /// the version that serves already changes nothing, so it is safe to repeat.
+    @discardableResult
+    public func deployWorkerVersion(script: String, versionId: String, message: String? = nil) async throws -> CloudflareWorkerDeployment {
+        struct Body: Encodable {
+            struct Version: Encodable { var version_id: String; var percentage: Double }
+            var strategy = "percentage"
+            var versions: [Version]
+            var annotations: [String: String]?
+        }
+        let note = message.map { ["workers/message": String($0.prefix(50))] }
+        let body = try JSONEncoder().encode(Body(versions: [.init(version_id: versionId, percentage: 100)], annotations: note))
+        return try await call(.POST, "\(account)/workers/scripts/\(PercentEncoding.segment(script))/deployments", body: body, idempotent: true,
+                              operation: "deploy version \(versionId) of Worker \(script)")
+    }
+
+    /// The version that serves the Worker now (the newest deployment's main version), nil when it has none.
+    public func activeWorkerVersion(script: String) async throws -> String? {
+        struct List: Decodable { var deployments: [CloudflareWorkerDeployment] }
+        let list: List = try await call(.GET, "\(account)/workers/scripts/\(PercentEncoding.segment(script))/deployments",
+                                        operation: "list deployments of Worker \(script)")
+        return list.deployments.first?.mainVersionId
+    }
+
     /// Whether a script of this name exists.
     public func workerExists(name: String) async throws -> Bool {
         do {

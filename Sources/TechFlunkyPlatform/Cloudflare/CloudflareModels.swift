@@ -75,6 +75,38 @@ public struct CloudflareWorkerScript: Codable, Sendable, Hashable {
     public var etag: String?
 }
 
+/// A Worker version (`POST …/workers/scripts/{name}/versions`): uploaded, not serving until a deployment names it.
+public struct CloudflareWorkerVersion: Codable, Sendable, Hashable {
+    public var id: String
+    public var number: Double?
+}
+
+/// A Worker deployment: which versions serve, and what share of the traffic each gets (`strategy: percentage`).
+public struct CloudflareWorkerDeployment: Codable, Sendable, Hashable {
+    public struct Share: Codable, Sendable, Hashable {
+        public var versionId: String
+        public var percentage: Double
+
+        enum CodingKeys: String, CodingKey {
+            case versionId = "version_id"
+            case percentage
+        }
+    }
+
+    public var id: String?
+    public var strategy: String?
+    public var versions: [Share]
+    public var createdOn: String?
+
+    /// The version that takes the most traffic (all of it after an all-at-once deployment).
+    public var mainVersionId: String? { versions.max { $0.percentage < $1.percentage }?.versionId }
+
+    enum CodingKeys: String, CodingKey {
+        case id, strategy, versions
+        case createdOn = "created_on"
+    }
+}
+
 /// The account's workers.dev subdomain: scripts answer at `https://<script>.<subdomain>.workers.dev`.
 public struct CloudflareWorkersSubdomain: Codable, Sendable, Hashable {
     public var subdomain: String

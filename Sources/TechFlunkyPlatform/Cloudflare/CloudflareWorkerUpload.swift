@@ -34,6 +34,8 @@ public struct CloudflareWorkerUpload: Sendable, Hashable {
     public var modules: [Module]
     public var compatibilityDate: String
     public var bindings: [Binding]
+    /// A version's `workers/message` (≤ 50 characters) and `workers/tag` (≤ 20), for version uploads.
+    public var annotations: [String: String]?
 
     public init(scriptName: String, mainModule: String, modules: [Module], compatibilityDate: String, bindings: [Binding]) {
         self.scriptName = scriptName
@@ -61,11 +63,20 @@ public struct CloudflareWorkerUpload: Sendable, Hashable {
             var compatibility_date: String
             var bindings: [[String: String]]
             var keep_bindings: [String]
+            var annotations: [String: String]?
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(Metadata(main_module: mainModule, compatibility_date: compatibilityDate,
-                                           bindings: list, keep_bindings: ["secret_text"]))
+                                           bindings: list, keep_bindings: ["secret_text"], annotations: annotations))
+    }
+
+    /// Cloudflare's version annotations, cut to its limits (message 50, tag 20 characters).
+    static func annotations(message: String?, tag: String?) -> [String: String]? {
+        var out: [String: String] = [:]
+        if let message, !message.isEmpty { out["workers/message"] = String(message.prefix(50)) }
+        if let tag, !tag.isEmpty { out["workers/tag"] = String(tag.prefix(20)) }
+        return out.isEmpty ? nil : out
     }
 
     func multipartBody() throws -> MultipartFormBody {

@@ -125,11 +125,64 @@ public actor DeploymentOrchestrator {
         let deployment = Deployment(
             id: id, orderId: order.id, listingSlug: order.listingSlug, accountId: credentials.accountId, domain: domain,
             state: .queued, steps: DeploymentStepKind.allCases.map { DeploymentStep(kind: $0) }, resources: [], url: nil,
-            lastMessage: event.message, lastEventId: 1, createdAt: now, updatedAt: now)
+            lastMessage: event.message, lastEventId: 1, createdAt: now, updatedAt: now, packageVersion: package.manifest.version)
         let stored = StoredDeployment(deployment: deployment, buyerId: buyerId)
         try await store.insert(stored, events: [event])
         await publisher.publish(event)
         logger.info("deployment queued", metadata: ["deployment": "\(id)", "order": "\(order.id)", "account": "\(credentials.accountId)"])
+        launch(stored, package: package, token: credentials.apiToken, mode: .deploy(resume: false))
+        return deployment
+    }
+
+    /// Deploys the listing's current package version over the order's live deployment, as a deployment of its
+    /// own (`updateOf`) that runs the same steps: it adopts what the live deployment holds (so rolling the update
+    /// back never removes those), uploads the Workers that exist as new Worker versions and switches them over
+    /// only once every upload succeeded, runs only the migrations `d1_migrations` lacks, adds new buckets, records
+    /// and secrets, and touches no data. When a step fails, the Workers it switched serve their previous version again.
+    public func update(deploymentId: String, buyerId: String, credentials: CloudflareCredentials) async throws -> Deployment {
+        try await ensureRecovered()
+        let (base, credentials) = try await owned(deploymentId, buyerId: buyerId, credentials: credentials)
+        guard base.deployment.state == .succeeded else {
+            throw DeploymentError.wrongState(deploymentId: deploymentId, state: base.deployment.state, action: "be updated (only a live deployment can)")
+        }
+        let orderId = base.deployment.orderId
+        guard !startingOrders.contains(orderId) else { throw DeploymentError.orderBusy(orderId: orderId) }
+        startingOrders.insert(orderId)
+        defer { startingOrders.remove(orderId) }
+        guard let order = try await orders.order(id: orderId, buyerId: buyerId) else {
+            throw DeploymentError.notFound("order \(orderId)")
+        }
+        guard [.paid, .inReview, .released].contains(order.state) else {
+            throw DeploymentError.orderNotPaid(orderId: order.id, state: order.state)
+        }
+        let siblings = try await store.deployments(orderId: orderId)
+        for existing in siblings where runs[existing.deployment.id] != nil {
+            throw DeploymentError.busy(deploymentId: existing.deployment.id, state: existing.deployment.state)
+        }
+        if let live = siblings.filter({ $0.deployment.state == .succeeded }).max(by: { $0.deployment.createdAt < $1.deployment.createdAt }),
+           live.deployment.id != deploymentId {
+            throw DeploymentError.invalidRequest(field: "deploymentId", message: "\(live.deployment.id) is the order's live deployment now; update that one")
+        }
+        let package = try loadPackage(order)
+        let target = package.manifest.version
+        if let from = base.deployment.packageVersion, let old = SemanticVersion(from), let new = SemanticVersion(target), !(old < new) {
+            throw DeploymentError.invalidRequest(field: "deploymentId", message: "\(deploymentId) already runs \(from), the listing's current version; there is nothing to update")
+        }
+        let now = clock.now()
+        let id = "dep_" + DeploymentSecrets.generate().prefix(24)
+        let fromText = base.deployment.packageVersion.map { " from \($0)" } ?? ""
+        let event = DeploymentEvent(seq: 1, deploymentId: id, kind: .deployment, at: now, state: .queued,
+                                    message: "Update of \(order.listingSlug)\(fromText) to \(target) queued")
+        // What the live deployment holds is adopted, never owned: a rollback of the update removes only what it adds.
+        let adopted = base.deployment.resources.map { r in CreatedResource(kind: r.kind, id: r.id, name: r.name, created: false, step: r.step) }
+        let deployment = Deployment(
+            id: id, orderId: orderId, listingSlug: order.listingSlug, accountId: base.deployment.accountId, domain: base.deployment.domain,
+            state: .queued, steps: DeploymentStepKind.allCases.map { DeploymentStep(kind: $0) }, resources: adopted, url: base.deployment.url,
+            lastMessage: event.message, lastEventId: 1, createdAt: now, updatedAt: now, packageVersion: target, updateOf: base.deployment.id)
+        let stored = StoredDeployment(deployment: deployment, buyerId: buyerId, namespace: base.namespace)
+        try await store.insert(stored, events: [event])
+        await publisher.publish(event)
+        logger.info("deployment update queued", metadata: ["deployment": "\(id)", "updates": "\(deploymentId)", "version": "\(target)"])
         launch(stored, package: package, token: credentials.apiToken, mode: .deploy(resume: false))
         return deployment
     }
@@ -144,6 +197,9 @@ public actor DeploymentOrchestrator {
         try await ensureRecovered()
         let (found, credentials) = try await owned(deploymentId, buyerId: buyerId, credentials: credentials, allowOtherAccount: true)
         var stored = found
+        if stored.deployment.updateOf != nil, credentials.accountId != stored.deployment.accountId || (domain.map { (try? Self.normalizedDomain($0)) != stored.deployment.domain } ?? false) {
+            throw DeploymentError.invalidRequest(field: "cloudflare.accountId", message: "an update goes into the account and domain of the deployment it updates; retry it with those")
+        }
         if credentials.accountId != stored.deployment.accountId {
             guard !stored.deployment.resources.contains(where: \.created) else {
                 throw DeploymentError.accountMismatch(expected: stored.deployment.accountId)
@@ -319,7 +375,9 @@ public actor DeploymentOrchestrator {
                 return state != .succeeded && state != .skipped
             }
             await recorder.resetSteps(steps)
-            try await recorder.setState(.running, message: resume ? "Resuming from step \(steps.dropFirst().first?.number ?? 1)" : "Deploying")
+            let updateTo = before.updateOf != nil ? before.packageVersion : nil
+            let starting = updateTo.map { "Updating to \($0)" } ?? "Deploying"
+            try await recorder.setState(.running, message: resume ? "Resuming from step \(steps.dropFirst().first?.number ?? 1)" : starting)
             for kind in steps {
                 try await recorder.stepStarted(kind)
                 do {
@@ -331,6 +389,14 @@ public actor DeploymentOrchestrator {
                     if Task.isCancelled || error is CancellationError { return }
                     let (message, code) = Self.explain(error)
                     try await recorder.stepFinished(kind, state: .failed, message: message, errorCode: code)
+                    // A failed update leaves the business on the Workers it ran before.
+                    let (restored, restoreFailures) = await runner.restoreSwitchedWorkers(logTo: kind)
+                    var restoreNote = restored == 0 ? "" : " The Workers serve their previous version again."
+                    if !restoreFailures.isEmpty {
+                        restoreNote += " Restoring the previous Worker version failed (\(restoreFailures.joined(separator: "; "))); retry the update or roll back."
+                    } else if updateTo != nil && restored == 0 && kind.number <= DeploymentStepKind.uploadWorkers.number {
+                        restoreNote = " The Workers still serve the previous version."
+                    }
                     // A permission Cloudflare could not be asked about up front was refused: remove what this
                     // run made, so the buyer's account is as it was while they fix the token.
                     if let refusal = error as? CloudflareError, refusal.isPermissionRefusal, kind != .verifyCredentials,
@@ -352,7 +418,7 @@ public actor DeploymentOrchestrator {
                             logger.error("could not freeze payout hold", metadata: ["order": "\(orderId)", "error": "\(error)"])
                         }
                     }
-                    try await recorder.setState(.failed, message: "Step \(kind.number) (\(kind.title)) failed: \(message)")
+                    try await recorder.setState(.failed, message: "Step \(kind.number) (\(kind.title)) failed: \(message)\(restoreNote)")
                     logger.warning("deployment step failed", metadata: ["deployment": "\(id)", "step": "\(kind.rawValue)", "code": "\(code.map(String.init) ?? "-")"])
                     return
                 }
@@ -365,7 +431,8 @@ public actor DeploymentOrchestrator {
             let url = await recorder.deployment.url
             let waiting = await runner.secrets.waiting(id)
             let secretsNote = waiting == 0 ? "" : "; \(waiting) generated secret\(waiting == 1 ? " is" : "s are") ready to be shown once"
-            try await recorder.setState(.succeeded, message: (url.map { "Live at \($0)" } ?? "Deployed") + secretsNote)
+            let done = updateTo.map { "Updated to \($0); " } ?? ""
+            try await recorder.setState(.succeeded, message: done + (url.map { "Live at \($0)" } ?? "Deployed") + secretsNote)
             logger.info("deployment succeeded", metadata: ["deployment": "\(id)"])
         } catch {
             // The store refused a write (or the run was cancelled): nothing more can be recorded.

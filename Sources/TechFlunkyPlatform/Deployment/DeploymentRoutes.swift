@@ -56,6 +56,16 @@ enum DeploymentRoutes {
             return EditedResponse(status: .accepted, response: DeployAccepted(deploymentId: deployment.id, state: .running))
         }
 
+        // The listing's newer package version over a live deployment: a deployment of its own, 202 at once.
+        api.post("deploy/:id/update") { request, context -> EditedResponse<DeployAccepted> in
+            let account = try context.requireAccount()
+            let id = try context.parameters.require("id")
+            let body = try await decode(DeployUpdateRequest.self, request, context)
+            let deployment = try await run { try await service.orchestrator.update(deploymentId: id, buyerId: account.id, credentials: body.cloudflare) }
+            return EditedResponse(status: .accepted, headers: [.location: "/api/deploy?deploymentId=\(deployment.id)"],
+                                  response: DeployAccepted(deploymentId: deployment.id, state: deployment.state))
+        }
+
         // Generated secrets (admin password, signing keys): shown once, then the platform holds them nowhere.
         api.post("deploy/:id/secrets") { _, context -> GeneratedSecrets in
             let account = try context.requireAccount()

@@ -54,5 +54,12 @@ public enum DeploymentSchema {
                 t.primaryKey(["deployment_id", "seq"])
             }
         }
+        // The package version a run deploys, and on an update the deployment it updates.
+        migrator.registerMigration("deployments-v2-package-versions") { db in
+            try db.execute(sql: """
+                ALTER TABLE deployments ADD COLUMN package_version TEXT;
+                ALTER TABLE deployments ADD COLUMN update_of TEXT;
+                """)
+        }
     }
 }

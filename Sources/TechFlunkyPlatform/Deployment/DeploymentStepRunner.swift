@@ -20,6 +20,8 @@ struct DeploymentStepRunner: Sendable {
     let smokeCheck: DeploymentOrchestrator.SmokeCheckPolicy
     /// Where generated secret values wait, in memory, to be shown to the buyer once.
     let secrets: DeploymentSecretsVault
+    /// An update's Workers switched to a new version in this run, with the version each served before.
+    let switchedWorkers = WorkerVersionLedger()
 
     private var manifest: PackageManifest { package.manifest }
 
@@ -202,6 +204,8 @@ struct DeploymentStepRunner: Sendable {
         let workers = manifest.cloudflare.workers
         if workers.isEmpty { return .skipped("The package has no Workers") }
         let resources = await recorder.deployment.resources
+        let updating = await recorder.deployment.updateOf != nil
+        var staged: [(script: String, previous: String?, version: String)] = []
         for worker in workers {
             let scriptName = await name(worker.name)
             var bindings: [CloudflareWorkerUpload.Binding] = []
@@ -237,13 +241,45 @@ struct DeploymentStepRunner: Sendable {
                 compatibilityDate: worker.compatibilityDate, bindings: bindings)
             let known = await recorded("worker_script", name: scriptName)
             let existed = known == nil ? try await client.workerExists(name: scriptName) : true
-            _ = try await client.uploadWorker(upload)
+            if updating && existed {
+                // An update uploads a new version beside the one serving; none serves until every Worker's is uploaded.
+                let previous = try await client.activeWorkerVersion(script: scriptName)
+                let version = try await client.uploadWorkerVersion(upload, message: "\(manifest.name) \(manifest.version)", tag: "v\(manifest.version)")
+                staged.append((scriptName, previous, version.id))
+                try await recorder.log(step, "\(scriptName): version \(version.number.map { String(Int($0)) } ?? version.id) uploaded with \(bindings.count) binding\(bindings.count == 1 ? "" : "s") (not serving yet)")
+            } else {
+                _ = try await client.uploadWorker(upload)
+                try await recorder.log(step, "\(scriptName): uploaded with \(bindings.count) binding\(bindings.count == 1 ? "" : "s")")
+            }
             if known == nil {
                 try await recorder.addResource(CreatedResource(kind: "worker_script", id: scriptName, name: scriptName, created: !existed, step: step))
             }
-            try await recorder.log(step, "\(scriptName): uploaded with \(bindings.count) binding\(bindings.count == 1 ? "" : "s")")
         }
+        for (scriptName, previous, versionId) in staged {
+            // Noted before the call: a deployment Cloudflare made but did not answer is restored too.
+            if let previous { await switchedWorkers.switching(script: scriptName, from: previous) }
+            try await client.deployWorkerVersion(script: scriptName, versionId: versionId, message: "TechFlunky update to \(manifest.version)")
+            try await recorder.log(step, "\(scriptName): now serving version \(versionId)\(previous.map { " (was \($0))" } ?? "")")
+        }
+        if updating { return .succeeded("\(workers.count) Worker\(workers.count == 1 ? "" : "s") at \(manifest.version) (\(staged.count) as new versions)") }
         return .succeeded("\(workers.count) Worker\(workers.count == 1 ? "" : "s") uploaded")
+    }
+
+    /// After a failed update: every Worker this run switched serves the version it served before again (a
+    /// deployment naming that version). Answers how many were restored and the failures, one line each.
+    func restoreSwitchedWorkers(logTo step: DeploymentStepKind) async -> (restored: Int, failures: [String]) {
+        var restored = 0
+        var failures: [String] = []
+        for (script, previous) in await switchedWorkers.taken().reversed() {
+            do {
+                try await client.deployWorkerVersion(script: script, versionId: previous, message: "Restored after a failed update")
+                restored += 1
+                try? await recorder.log(step, "\(script): serving the previous version \(previous) again")
+            } catch {
+                failures.append("\(script): \(DeploymentOrchestrator.explain(error).0)")
+            }
+        }
+        return (restored, failures)
     }
 
     /// The Worker that answers on the business's URL: the one with routes, else the first.
@@ -544,6 +580,21 @@ struct DeploymentStepRunner: Sendable {
         } catch {
             return .unreachable(String(describing: error))
         }
+    }
+}
+
+/// The Workers an update switched to a new version in one run, each with the version it served before.
+actor WorkerVersionLedger {
+    private var switched: [(script: String, previous: String)] = []
+
+    func switching(script: String, from previous: String) {
+        if !switched.contains(where: { $0.script == script }) { switched.append((script, previous)) }
+    }
+
+    /// The switched Workers, forgotten as they are handed over (each is restored once).
+    func taken() -> [(script: String, previous: String)] {
+        defer { switched.removeAll() }
+        return switched
     }
 }
 

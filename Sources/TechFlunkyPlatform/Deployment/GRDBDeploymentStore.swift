@@ -83,16 +83,18 @@ public struct GRDBDeploymentStore: DeploymentStore {
         let values: [(any DatabaseValueConvertible)?] = [
             d.id, d.orderId, stored.buyerId, d.listingSlug, d.accountId, d.domain, stored.namespace, d.state.rawValue,
             d.url, d.lastMessage, d.lastEventId, d.createdAt.timeIntervalSince1970, d.updatedAt.timeIntervalSince1970,
+            d.packageVersion, d.updateOf,
         ]
         if insert {
             try db.execute(sql: """
                 INSERT INTO deployments (id, order_id, buyer_id, listing_slug, account_id, domain, namespace, state, url,
-                  last_message, last_event_id, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
+                  last_message, last_event_id, created_at, updated_at, package_version, update_of) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
                 """, arguments: StatementArguments(values))
         } else {
             try db.execute(sql: """
                 UPDATE deployments SET order_id = ?, buyer_id = ?, listing_slug = ?, account_id = ?, domain = ?, namespace = ?,
-                  state = ?, url = ?, last_message = ?, last_event_id = ?, created_at = ?, updated_at = ? WHERE id = ?
+                  state = ?, url = ?, last_message = ?, last_event_id = ?, created_at = ?, updated_at = ?, package_version = ?, update_of = ?
+                  WHERE id = ?
                 """, arguments: StatementArguments(Array(values.dropFirst()) + [d.id]))
         }
         try db.execute(sql: "DELETE FROM deployment_steps WHERE deployment_id = ?", arguments: [d.id])
@@ -158,7 +160,8 @@ public struct GRDBDeploymentStore: DeploymentStore {
                 id: id, orderId: row["order_id"], listingSlug: row["listing_slug"], accountId: row["account_id"],
                 domain: row["domain"], state: DeploymentState(rawValue: row["state"]) ?? .failed, steps: steps[id] ?? [],
                 resources: resources[id] ?? [], url: row["url"], lastMessage: row["last_message"], lastEventId: row["last_event_id"],
-                createdAt: Date(timeIntervalSince1970: row["created_at"]), updatedAt: Date(timeIntervalSince1970: row["updated_at"]))
+                createdAt: Date(timeIntervalSince1970: row["created_at"]), updatedAt: Date(timeIntervalSince1970: row["updated_at"]),
+                packageVersion: row["package_version"], updateOf: row["update_of"])
             return StoredDeployment(deployment: deployment, buyerId: row["buyer_id"], namespace: row["namespace"])
         }
     }

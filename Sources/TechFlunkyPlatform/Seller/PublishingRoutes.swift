@@ -60,9 +60,16 @@ enum PublishingRoutes {
             if let bundle = upload.bundle {
                 let (unpacked, staging) = try unpack(bundle, expectedSlug: slug, services: services)
                 defer { try? FileManager.default.removeItem(at: staging) }
+                // A replaced package keeps its version or raises it (`POST …/versions` is the way with a changelog).
+                if let current = try await services.catalog.listing(slug: slug)?.package.version, current != unpacked.version {
+                    try PackageVersionRoutes.checkIncreases(from: current, to: unpacked.version)
+                }
                 assets = try PackageStore.assets(of: unpacked, in: staging)
                 try services.packages.install(slug: slug, from: staging)
                 manifest = unpacked
+            }
+            if let manifest {
+                _ = try await services.versions.record(slug: slug, version: manifest.version, changelog: "", at: services.clock.now())
             }
             guard try await services.catalog.update(slug: slug, sellerId: account.id, details: upload.listing, manifest: manifest, assets: assets,
                                                     now: services.clock.now()),

@@ -32,6 +32,7 @@ public enum PlatformApplication {
         SellerRoutes.register(on: api, services: services)
         SellerOnboardingPages.register(on: root)
         PublishingRoutes.register(on: api, services: services)
+        PackageVersionRoutes.register(on: api, services: services)
         SandboxRoutes.register(on: api, services: services)
         DeploymentRoutes.register(on: api, services: services)
         OfferRoutes.register(on: api, services: services)

@@ -19,6 +19,8 @@ public struct PlatformServices: Sendable {
     /// Encoded `GET /api/listings` pages until the catalog changes.
     let listingPages = ListingPageCache()
     public let packages: PackageStore
+    /// Package versions and changelogs, and the seller's view of their listings.
+    public let versions: PackageVersionStore
     public let orders: any OrderStore
     /// Offers and questions between buyers and sellers.
     public let deals: any DealStore
@@ -60,6 +62,7 @@ public struct PlatformServices: Sendable {
         self.accounts = accounts ?? SQLiteAccountStore(database: database)
         self.catalog = catalog ?? SQLiteCatalogStore(database: database)
         self.packages = PackageStore(dataDir: configuration.dataDir, key: configuration.secretsKey)
+        self.versions = PackageVersionStore(database: database)
         let orderStore = SQLiteOrderStore(database: database, packages: packages)
         self.orders = orderStore
         self.deals = SQLiteDealStore(database: database)

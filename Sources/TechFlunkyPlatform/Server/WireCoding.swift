@@ -45,6 +45,8 @@ extension WatchlistResponse: ResponseGenerator, ResponseEncodable {}
 extension WatchedListing: ResponseGenerator, ResponseEncodable {}
 extension SavedSearch: ResponseGenerator, ResponseEncodable {}
 extension SavedSearchesResponse: ResponseGenerator, ResponseEncodable {}
+extension PackageVersionsResponse: ResponseGenerator, ResponseEncodable {}
+extension SellerListingsResponse: ResponseGenerator, ResponseEncodable {}
 extension CategoriesResponse: ResponseGenerator, ResponseEncodable {}
 extension AuthResponse: ResponseGenerator, ResponseEncodable {}
 extension MeResponse: ResponseGenerator, ResponseEncodable {}

@@ -44,6 +44,7 @@ public final class PlatformDatabase: Sendable {
         ListingHistorySchema.register(in: &migrator)
         DealSchema.register(in: &migrator)
         MarketSchema.register(in: &migrator)
+        PackageVersionSchema.register(in: &migrator)
         return migrator
     }
 }

@@ -8,10 +8,21 @@ extension CloudflareStandIn {
         !name.isEmpty && name.count <= 63 && name.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-" || $0 == "_") }
     }
 
+    /// `PUT …/workers/scripts/{name}`: as on Cloudflare, the upload is a new version deployed to all traffic at once.
     func uploadScript(_ db: Database, accountId: String, name: String, form: MultipartFormData) throws -> JSONValue {
         guard Self.validScriptName(name) else {
             throw CloudflareAPIError.badRequest(10016, "Invalid Worker name '\(name)': use lower-case letters, digits, '-' and '_' (at most 63).")
         }
+        let existing = try SandboxDatabase.getCloudflare(db, kind: "script", id: "\(accountId)/\(name)")?.object
+        let content = try versionContent(db, accountId: accountId, name: name, form: form, served: existing)
+        let version = try storeVersion(db, accountId: accountId, script: name, content: content, source: "api")
+        _ = try storeDeployment(db, accountId: accountId, script: name, shares: [(version["id"]?.stringValue ?? "", 100)], annotations: nil)
+        return publicScript(try script(db, accountId: accountId, name: name))
+    }
+
+    /// What an upload defines (modules, bindings, compatibility settings), checked as Cloudflare checks it; secret
+    /// bindings come from the version serving now when the metadata keeps them (`keep_bindings`).
+    func versionContent(_ db: Database, accountId: String, name: String, form: MultipartFormData, served existing: JSONValue?) throws -> JSONValue {
         guard let metadataPart = form.part(named: "metadata") else {
             throw CloudflareAPIError.badRequest(10021, "The upload has no 'metadata' part.")
         }
@@ -46,7 +57,6 @@ extension CloudflareStandIn {
             let valid = date.count == 10 && date.split(separator: "-").count == 3 && date.split(separator: "-").allSatisfy { Int($0) != nil }
             guard valid else { throw CloudflareAPIError.badRequest(10021, "compatibility_date must be YYYY-MM-DD, got '\(date)'.") }
         }
-        let existing = try SandboxDatabase.getCloudflare(db, kind: "script", id: "\(accountId)/\(name)")?.object
         var bindings: [JSONValue] = []
         var names: Set<String> = []
         for (i, binding) in (metadata["bindings"]?.arrayValue ?? []).enumerated() {
@@ -90,17 +100,21 @@ extension CloudflareStandIn {
                 bindings.append(b)
             }
         }
-        let now = timestamp
+        if let annotations = metadata["annotations"] {
+            if let message = annotations["workers/message"]?.stringValue, message.count > 50 {
+                throw CloudflareAPIError.badRequest(10021, "annotations.workers/message is longer than 50 characters.")
+            }
+            if let tag = annotations["workers/tag"]?.stringValue, tag.count > 20 {
+                throw CloudflareAPIError.badRequest(10021, "annotations.workers/tag is longer than 20 characters.")
+            }
+        }
         let etag = SandboxIDs.sha256Hex(form.parts.map { $0.name + ":" + $0.body.base64EncodedString() }.joined(separator: "|"))
-        let script: JSONValue = [
-            "id": .string(name), "etag": .string(etag), "handlers": ["fetch"], "created_on": existing?["created_on"] ?? .string(now),
-            "modified_on": .string(now), "compatibility_date": metadata["compatibility_date"] ?? nil,
+        return [
+            "etag": .string(etag), "handlers": ["fetch"], "compatibility_date": metadata["compatibility_date"] ?? nil,
             "compatibility_flags": metadata["compatibility_flags"] ?? [], "has_modules": .bool(metadata["main_module"] != nil),
             "main_module": .string(main), "bindings": .array(bindings), "modules": .array(modules),
-            "workers_dev": existing?["workers_dev"] ?? false,
+            "annotations": metadata["annotations"] ?? nil,
         ]
-        try SandboxDatabase.putCloudflare(db, kind: "script", id: "\(accountId)/\(name)", accountId: accountId, name: name, script)
-        return publicScript(script)
     }
 
     func publicScript(_ script: JSONValue) -> JSONValue {
@@ -135,6 +149,11 @@ extension CloudflareStandIn {
     func deleteScript(_ db: Database, accountId: String, name: String) throws -> JSONValue {
         _ = try script(db, accountId: accountId, name: name)
         try SandboxDatabase.deleteCloudflare(db, kind: "script", id: "\(accountId)/\(name)")
+        for kind in ["worker_version", "worker_deployment"] {
+            for item in try SandboxDatabase.listCloudflare(db, kind: kind, accountId: accountId, parent: name) {
+                try SandboxDatabase.deleteCloudflare(db, kind: kind, id: "\(accountId)/\(name)/\(item["id"]?.stringValue ?? "")")
+            }
+        }
         // Its custom domains go with it, as on Cloudflare.
         for d in try SandboxDatabase.listCloudflare(db, kind: "worker_domain", accountId: accountId) where d["service"]?.stringValue == name {
             try SandboxDatabase.deleteCloudflare(db, kind: "worker_domain", id: d["id"]?.stringValue ?? "")
@@ -156,7 +175,7 @@ extension CloudflareStandIn {
         bindings.removeAll { $0["name"]?.stringValue == secretName }
         bindings.append(["type": "secret_text", "name": .string(secretName), "digest": .string(SandboxIDs.sha256Hex(text))])
         s["bindings"] = .array(bindings)
-        try SandboxDatabase.putCloudflare(db, kind: "script", id: "\(accountId)/\(name)", accountId: accountId, name: name, s)
+        try redeploy(db, accountId: accountId, script: name, served: s, source: "secret")
         return ["name": .string(secretName), "type": "secret_text"]
     }
 
@@ -175,7 +194,7 @@ extension CloudflareStandIn {
         }
         bindings.removeAll { $0["name"]?.stringValue == secret }
         s["bindings"] = .array(bindings)
-        try SandboxDatabase.putCloudflare(db, kind: "script", id: "\(accountId)/\(name)", accountId: accountId, name: name, s)
+        try redeploy(db, accountId: accountId, script: name, served: s, source: "secret")
         return .null
     }
 

@@ -122,6 +122,34 @@ struct CloudflareRoutes: Sendable {
                 return Reply(result: try cf.uploadScript(db, accountId: context.account, name: context.parameter("script"), form: form))
             }
         }
+        // Versions and deployments (Workers Versions API): upload beside what serves, then switch traffic.
+        workers.post("scripts/:script/versions") { request, context in
+            let data = try await ResponseBuilding.body(request)
+            let contentType = ResponseBuilding.header(request, "Content-Type")
+            return try await self.reply(context) { db, _ in
+                let form: MultipartFormData
+                do { form = try MultipartFormData(body: data, contentType: contentType) } catch {
+                    throw CloudflareAPIError.badRequest(10021, "\(error)")
+                }
+                return Reply(result: try cf.uploadVersion(db, accountId: context.account, name: context.parameter("script"), form: form))
+            }
+        }
+        workers.get("scripts/:script/versions") { _, context in
+            try await self.reply(context) { db, _ in Reply(result: try cf.listVersions(db, accountId: context.account, name: context.parameter("script"))) }
+        }
+        workers.get("scripts/:script/versions/:version") { _, context in
+            try await self.reply(context) { db, _ in
+                Reply(result: try cf.getVersion(db, accountId: context.account, name: context.parameter("script"), versionId: context.parameter("version")))
+            }
+        }
+        workers.post("scripts/:script/deployments") { request, context in
+            try await self.reply(context, body: request) { db, _, body in
+                Reply(result: try cf.createDeployment(db, accountId: context.account, name: context.parameter("script"), body: try body.get()))
+            }
+        }
+        workers.get("scripts/:script/deployments") { _, context in
+            try await self.reply(context) { db, _ in Reply(result: try cf.listDeployments(db, accountId: context.account, name: context.parameter("script"))) }
+        }
         workers.get("scripts/:script") { _, context in
             // Cloudflare answers the script's content, not an envelope.
             let script = try await self.read { db in try cf.script(db, accountId: context.account, name: context.parameter("script")) }

@@ -27,6 +27,7 @@ public enum AppUpdate {
             // In the footer while something is unread (the header counts it).
             KeyBinding([.char("N")], "notifications", .notifications, footer: atRoot && (state.unreadNotifications ?? 0) > 0),
             KeyBinding([.char("W")], "watchlist & saved searches", .watchlist, footer: false),
+            KeyBinding([.char("5")], "Selling tab", .tab(.selling), footer: false),
         ]
     }
 

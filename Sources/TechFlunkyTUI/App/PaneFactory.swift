@@ -10,6 +10,7 @@ public enum PaneFactory {
         case .orders: OrdersPane()
         case .payouts: PayoutsPane()
         case .inbox: InboxPane()
+        case .selling: SellingPane()
         }
     }
 

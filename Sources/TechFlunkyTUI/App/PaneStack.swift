@@ -23,6 +23,7 @@ public enum PaneKind: String, Hashable, Sendable {
     case inbox
     case notifications
     case watchlist
+    case selling
 }
 
 public struct PaneStack: Sendable {
@@ -55,6 +56,7 @@ public enum TabKind: Int, CaseIterable, Sendable, Hashable {
     case orders = 2
     case payouts = 3
     case inbox = 4
+    case selling = 5
 
     public var title: String {
         switch self {
@@ -62,6 +64,7 @@ public enum TabKind: Int, CaseIterable, Sendable, Hashable {
         case .orders: "Orders"
         case .payouts: "Payouts"
         case .inbox: "Inbox"
+        case .selling: "Selling"
         }
     }
 }

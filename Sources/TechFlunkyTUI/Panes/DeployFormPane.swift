@@ -30,6 +30,12 @@ public struct DeployFormPane: Pane {
     let initialAccountId: String
     /// Set when the form corrects a failed deployment (its id): submitting retries it instead of starting one.
     public let retrying: String?
+    /// Set when the form deploys a newer package version over a live deployment (its id): only the token is asked
+    /// (the update goes into that deployment's account and domain), the account id comes from the deployment.
+    public let updating: String?
+    /// The versions the update goes from and to, for the heading.
+    let updateVersions: (from: String?, to: String?)
+    var accountRequest: RequestID?
 
     public init(order: Order, accountId: String = "") {
         orderId = order.id
@@ -37,7 +43,22 @@ public struct DeployFormPane: Pane {
         listingSlug = order.listingSlug
         initialAccountId = accountId
         retrying = nil
+        updating = nil
+        updateVersions = (nil, nil)
         self.accountId = TextInput(text: accountId, placeholder: "32 hexadecimal digits", maxLength: 64)
+    }
+
+    /// A form that deploys the order's newer version over its live deployment `deploymentId`.
+    public init(updating deploymentId: String, order: Order) {
+        orderId = order.id
+        listingTitle = order.listingTitle
+        listingSlug = order.listingSlug
+        initialAccountId = ""
+        retrying = nil
+        updating = deploymentId
+        updateVersions = (order.deployedVersion, order.latestVersion)
+        accountId = TextInput(placeholder: "32 hexadecimal digits", maxLength: 64)
+        focus = .apiToken
     }
 
     /// A form that retries the failed deployment `deploymentId` with a corrected account id or domain (prefilled
@@ -48,6 +69,8 @@ public struct DeployFormPane: Pane {
         self.listingSlug = listingSlug
         initialAccountId = accountId
         retrying = deploymentId
+        updating = nil
+        updateVersions = (nil, nil)
         self.accountId = TextInput(text: accountId, placeholder: "32 hexadecimal digits", maxLength: 64)
         self.domain = TextInput(text: domain ?? "", placeholder: "empty: workers.dev", maxLength: 253)
         focus = .apiToken
@@ -60,10 +83,20 @@ public struct DeployFormPane: Pane {
             // The usual example.com placeholder would fail ("no zone"): name the zone a domain must be in.
             domain = TextInput(text: domain.text, placeholder: "e.g. shop.\(zone) (sandbox zone)", maxLength: 253)
         }
+        if let updating {
+            // The update goes into the live deployment's account: read it rather than ask for it.
+            let id = ctx.newRequestID()
+            accountRequest = id
+            return [.request(id, .deployment(id: updating))]
+        }
         return []
     }
 
-    public var title: String { "Deploy" }
+    /// The fields this form asks for: an update asks only for the token (and shows the account it goes into).
+    var fields: [Field] { updating == nil ? Field.allCases : [.apiToken] }
+    var lastField: Field { fields[fields.count - 1] }
+
+    public var title: String { updating == nil ? "Deploy" : "Update" }
 
     /// Typed input is lost on quit; the account id the form prefills is not "typed".
     public var quitWarning: String? {
@@ -73,12 +106,13 @@ public struct DeployFormPane: Pane {
     public var isAnimating: Bool { submitRequest != nil }
 
     public func keyMap() -> [KeyBinding<Action>] {
-        let sending: String? = submitRequest != nil ? "sending…" : nil
+        let sending: String? = submitRequest != nil ? "sending…" : (accountRequest != nil ? "reading the deployment…" : nil)
+        let verb = updating == nil ? "deploy" : "deploy update"
         return [
-            KeyBinding([.tab, .down], "next field", .next),
+            KeyBinding([.tab, .down], "next field", .next, footer: fields.count > 1),
             KeyBinding([.backTab, .up], "previous field", .previous, footer: false),
-            KeyBinding([.enter], focus == .domain ? "deploy" : "next / deploy", focus == .domain ? .submit : .next, disabled: sending),
-            KeyBinding([.ctrl("s")], "deploy", .submit, footer: focus != .domain, disabled: sending),
+            KeyBinding([.enter], focus == lastField ? verb : "next / deploy", focus == lastField ? .submit : .next, disabled: sending),
+            KeyBinding([.ctrl("s")], verb, .submit, footer: focus != lastField, disabled: sending),
             KeyBinding([.ctrl("t")], "use the sandbox demo account", .useSandboxAccount, footer: sandboxAccount != nil,
                        disabled: sandboxAccount == nil ? "only in the embedded sandbox" : nil),
         ]
@@ -87,17 +121,24 @@ public struct DeployFormPane: Pane {
     public mutating func perform(_ action: Action, _ ctx: inout PaneContext) -> [PaneCommand] {
         switch action {
         case .next:
-            focus = Field(rawValue: (focus.rawValue + 1) % Field.allCases.count)!
+            let i = fields.firstIndex(of: focus) ?? 0
+            focus = fields[(i + 1) % fields.count]
             return []
         case .previous:
-            focus = Field(rawValue: (focus.rawValue + Field.allCases.count - 1) % Field.allCases.count)!
+            let i = fields.firstIndex(of: focus) ?? 0
+            focus = fields[(i + fields.count - 1) % fields.count]
             return []
         case .submit:
             return submit(&ctx)
         case .useSandboxAccount:
             guard let demo = sandboxAccount else { return [] }
-            accountId.setText(demo.accountId)
             apiToken.setText(demo.apiToken.secretValue)
+            if updating != nil {
+                // The account is the deployment's; only the token is filled in.
+                problems = [:]
+                return []
+            }
+            accountId.setText(demo.accountId)
             if let zone = sandboxZone, domain.text.isEmpty {
                 domain.setText("\(String(listingSlug.prefix(40))).\(zone)")
             }
@@ -135,7 +176,7 @@ public struct DeployFormPane: Pane {
         submitError = nil
         let account = DeployRequestValidator.accountId(accountId.text)
         let token = DeployRequestValidator.apiToken(apiToken.text)
-        let host = DeployRequestValidator.domain(domain.text)
+        let host = updating == nil ? DeployRequestValidator.domain(domain.text) : .success(nil)
         if case let .failure(p) = account { problems[.accountId] = p.message }
         if case let .failure(p) = token { problems[.apiToken] = p.message }
         if case let .failure(p) = host { problems[.domain] = p.message }
@@ -148,6 +189,9 @@ public struct DeployFormPane: Pane {
         submitRequest = id
         apiToken = TextInput(masked: true, placeholder: "paste your API token", maxLength: 256)
         let credentials = CloudflareCredentials(accountId: accountValue, apiToken: tokenValue)
+        if let updating {
+            return [.request(id, .updateDeployment(id: updating, credentials: credentials))]
+        }
         if let retrying {
             // The domain is always sent: an emptied field means workers.dev now.
             return [.request(id, .retryDeploymentCorrected(id: retrying, credentials: credentials, domain: domainValue ?? ""))]
@@ -157,6 +201,15 @@ public struct DeployFormPane: Pane {
     }
 
     public mutating func receive(_ message: Message, _ ctx: inout PaneContext) -> [PaneCommand] {
+        if case let .response(id, result) = message, id == accountRequest {
+            accountRequest = nil
+            switch result {
+            case let .success(.deployment(deployment)): accountId.setText(deployment.accountId)
+            case let .failure(failure): submitError = "could not read the deployment: \(failure.message)"
+            case .success: break
+            }
+            return []
+        }
         guard case let .response(id, result) = message, id == submitRequest else { return [] }
         submitRequest = nil
         switch result {
@@ -189,13 +242,22 @@ public struct DeployFormPane: Pane {
                 y += 1
             }
         }
-        line("Deploy \(listingTitle)", CellStyle(.accent, bold: true))
-        line("into your own Cloudflare account. The token is used for this deployment only: it is never shown, "
-             + "stored or logged, and you give it again to retry or roll back.", .muted)
+        if updating != nil {
+            let versions = [updateVersions.from.map { "from \($0)" }, updateVersions.to.map { "to \($0)" }].compactMap { $0 }.joined(separator: " ")
+            line("Update \(listingTitle) \(versions)", CellStyle(.accent, bold: true))
+            line("in Cloudflare account \(accountId.text.isEmpty ? "…" : accountId.text). Changed Workers go up as new versions and switch "
+                 + "over together; only new migrations run; your data is not touched. If a step fails, the Workers serve their previous "
+                 + "version again. The token is used for this update only and is never stored.", .muted)
+        } else {
+            line("Deploy \(listingTitle)", CellStyle(.accent, bold: true))
+            line("into your own Cloudflare account. The token is used for this deployment only: it is never shown, "
+                 + "stored or logged, and you give it again to retry or roll back.", .muted)
+        }
         y += 1
         let labelWidth = 16
+        let shown = Set(self.fields)
         let fields: [(Field, String, TextInput)] = [(.accountId, "Account id", accountId), (.apiToken, "API token", apiToken),
-                                                   (.domain, "Custom domain", domain)]
+                                                   (.domain, "Custom domain", domain)].filter { shown.contains($0.0) }
         for (field, label, input) in fields where y < area.maxY {
             let focused = field == focus
             canvas.write((focused ? "› " : "  ") + label, x: x, y: y, maxWidth: labelWidth,
@@ -214,10 +276,12 @@ public struct DeployFormPane: Pane {
         y += 1
         if submitRequest != nil {
             guard y < area.maxY else { return }
-            canvas.write(SpinnerWidget.frame(ctx.frame) + " Starting the deployment…", x: x, y: y, maxWidth: width, style: .accent)
+            canvas.write(SpinnerWidget.frame(ctx.frame) + (updating == nil ? " Starting the deployment…" : " Starting the update…"), x: x, y: y, maxWidth: width, style: .accent)
         } else if let submitError {
             line("The platform refused: \(submitError)", .error)
             line("The token was cleared when it was sent; enter it again to retry.", .muted)
+        } else if updating != nil {
+            line("Enter deploys the update" + (sandboxAccount != nil ? "; Ctrl-T fills in the sandbox's demo token." : "."), .muted)
         } else {
             line("Enter moves to the next field and deploys from the last; without a domain the business gets a "
                  + "workers.dev address.", .muted)

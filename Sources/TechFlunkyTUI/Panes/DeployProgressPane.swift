@@ -396,7 +396,10 @@ public struct DeployProgressPane: Pane {
         used += canvas.write("  " + label, x: x + used, y: y, maxWidth: max(0, width - rightWidth - used), style: CellStyle(role, bold: true))
         if rightWidth > 0 { canvas.writeFitted(right, x: x + width - rightWidth, y: y, width: rightWidth, style: rightStyle) }
         y += 1
-        var target = "deployment \(model.deploymentId)"
+        // An update is a run of its own: say so, and which version it brings.
+        var target = model.deployment.updateOf != nil
+            ? "update to \(model.deployment.packageVersion ?? "the latest version") · run \(model.deploymentId) (of \(model.deployment.updateOf ?? ""))"
+            : "deployment \(model.deploymentId)" + (model.deployment.packageVersion.map { " · version \($0)" } ?? "")
         if let account = model.accountId { target += " · account \(account.prefix(6))…\(account.suffix(4))" }
         if let domain = model.domain { target += " · \(domain)" }
         canvas.writeFitted(target, x: x, y: y, width: width, style: .muted)

@@ -6,7 +6,7 @@ import TechFlunkyText
 /// selected order (re-attaching to a running one), opens the deploy form for a paid order without one, or goes
 /// back to the checkout of an unpaid order; `n` starts another deployment of a paid order. Refreshes while open.
 public struct OrdersPane: Pane {
-    public enum Action: Sendable, Hashable { case up, down, top, bottom, open, newDeployment, refresh }
+    public enum Action: Sendable, Hashable { case up, down, top, bottom, open, newDeployment, update, refresh }
 
     public let kind = PaneKind.orders
     public private(set) var orders: [Order] = []
@@ -52,6 +52,8 @@ public struct OrdersPane: Pane {
             KeyBinding([.char("n")], "new deployment", .newDeployment,
                        footer: order?.isDeployable == true && order?.deployments.isEmpty == false,
                        disabled: order?.isDeployable == true ? nil : "only a paid order can be deployed"),
+            KeyBinding([.char("u")], "deploy update", .update, footer: order?.updateAvailable == true,
+                       disabled: order?.updateAvailable == true ? nil : "no newer version than the one deployed"),
             KeyBinding([.char("r")], "refresh", .refresh),
         ]
     }
@@ -84,6 +86,9 @@ public struct OrdersPane: Pane {
         case .newDeployment:
             guard let order = selectedOrder, order.isDeployable else { return [] }
             return [.push(DeployFormPane(order: order))]
+        case .update:
+            guard let order = selectedOrder, order.updateAvailable, let live = order.liveDeployment else { return [] }
+            return [.push(DeployFormPane(updating: live.id, order: order))]
         }
         table.clamp(count: orders.count, visibleRows: visible)
         return []
@@ -148,7 +153,9 @@ public struct OrdersPane: Pane {
         case .rollingBack: "rolling back"
         case .rolledBack: "rolled back"
         }
+        if d.updateOf != nil, let version = d.packageVersion { text = "update to \(version) " + text }
         if order.deployments.count > 1 { text += " (\(order.deployments.count) runs)" }
+        if order.updateAvailable, let latest = order.latestVersion { text = "⬆ \(latest) available · " + text }
         return text
     }
 

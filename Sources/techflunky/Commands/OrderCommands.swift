@@ -91,11 +91,18 @@ struct OrdersCommand: AsyncParsableCommand {
         out.table([
             // Ids, states and dates are never cut (maxWidth nil); on a narrow terminal DEPLOYMENT goes, LISTING gives way.
             .init(title: "ORDER", maxWidth: nil), .init(title: "STATE", maxWidth: nil), .init(title: "AMOUNT", alignRight: true),
-            .init(title: "PAID", maxWidth: nil), .init(title: "DEPLOYMENT"), .init(title: "LISTING", maxWidth: 50),
+            .init(title: "PAID", maxWidth: nil), .init(title: "DEPLOYMENT"), .init(title: "VERSION", maxWidth: nil), .init(title: "LISTING", maxWidth: 50),
         ], orders.map { order in
             let deployment = order.deployments.first.map { "\($0.id) \($0.state.rawValue)" } ?? "—"
-            return [order.id, order.state.rawValue, order.amount.formatted, TerminalOutput.date(order.paidAt), deployment, order.listingTitle]
+            let version = order.updateAvailable ? "\(order.deployedVersion ?? "?") → \(order.latestVersion ?? "?") update available"
+                : (order.deployedVersion ?? "—")
+            return [order.id, order.state.rawValue, order.amount.formatted, TerminalOutput.date(order.paidAt), deployment, version, order.listingTitle]
         })
+        let updatable = orders.filter(\.updateAvailable)
+        if !updatable.isEmpty {
+            out.line()
+            out.line("\(updatable.count) update\(updatable.count == 1 ? "" : "s") available: techflunky update \(TerminalOutput.clean(updatable[0].id))")
+        }
     }
 }
 

@@ -9,7 +9,8 @@ import TechFlunkyText
 struct PackageCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "package", abstract: "Start, check and publish a business package.",
                                                     subcommands: [PackageInitCommand.self, PackageValidateCommand.self, PackagePublishCommand.self,
-                                                                  PackageGoLiveCommand.self])
+                                                                  PackageGoLiveCommand.self, PackageReleaseCommand.self,
+                                                                  PackageVersionsCommand.self])
 }
 
 struct PackageInitCommand: AsyncParsableCommand {
