@@ -97,7 +97,6 @@ final class OpenAPIContractTests: XCTestCase {
         order.releasedAt = d
         order.latestVersion = "1.1.0"
         order.deployedVersion = "1.0.0"
-        var listing = Fixtures.listing
         listing.versions = [PackageVersion(version: "1.0.0", changelog: "First", publishedAt: d)]
         let sellerListing = SellerListing(slug: "s", title: "T", status: "active", askingPrice: .usd(1), version: "1.0.0", versionCount: 1,
                                           buyers: 0, createdAt: d, updatedAt: d)

@@ -115,6 +115,19 @@ final class OfferRoutesTests: XCTestCase {
             let agreed = try accepted.decoded(Offer.self)
             XCTAssertEqual(agreed.state, .accepted)
             XCTAssertTrue(agreed.canCheckOut)
+            // Each answer reached the other side of the thread as a notification.
+            func notified(_ token: String) async throws -> [MarketNotification] {
+                try await client.execute(uri: "/api/notifications", method: .get, headers: bearer(token)).decoded(NotificationsResponse.self)
+                    .notifications.filter { $0.kind == .offerAnswered }
+            }
+            let toBuyer = try await notified(p.buyerToken)
+            XCTAssertEqual(toBuyer.map(\.referenceId), [counter.id])
+            XCTAssertEqual(toBuyer.first?.message, "The seller countered with $45,000.00 for Shop")
+            XCTAssertEqual(toBuyer.first?.listingSlug, "shop")
+            let toSeller = try await notified(p.sellerToken)
+            XCTAssertEqual(toSeller.map(\.message), ["The buyer accepted the offer of $45,000.00 for Shop"])
+            let toOther = try await notified(p.otherToken)
+            XCTAssertTrue(toOther.isEmpty)
             let again = try await post("/api/offers", p.buyerToken, jsonBody(MakeOfferRequest(listingSlug: "shop", amount: .usd(30_000_00))))
             XCTAssertEqual(again.errorBody?.error.code, APIErrorCode.offerOpen)
             XCTAssertTrue(again.errorBody?.error.message.contains("--offer \(counter.id)") ?? false)

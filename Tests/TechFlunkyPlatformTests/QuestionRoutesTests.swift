@@ -68,6 +68,11 @@ final class QuestionRoutesTests: XCTestCase {
             XCTAssertEqual(awaited5, "412, growing 6 % a month.")
             let awaited6 = try await listed(otherToken)
             XCTAssertEqual(awaited6, [], "answered but not approved: still private")
+            // The asker is told (and only the asker).
+            let told = try await client.execute(uri: "/api/notifications", method: .get, headers: bearer(askerToken)).decoded(NotificationsResponse.self)
+            XCTAssertEqual(told.notifications.filter { $0.kind == .questionAnswered }.map(\.referenceId), [question.id])
+            let others = try await client.execute(uri: "/api/notifications", method: .get, headers: bearer(otherToken)).decoded(NotificationsResponse.self)
+            XCTAssertTrue(others.notifications.isEmpty)
 
             let published = try await client.execute(uri: "/api/questions/\(question.id)/publish", method: .post, headers: bearer(sellerToken))
             XCTAssertEqual(try published.decoded(Question.self).published, true)

@@ -149,7 +149,7 @@ enum OfferRoutes {
         }
         guard let answered = try await services.deals.offer(id: offer.id) else { throw PlatformError.internal() }
         let counter = try await newOffer.asyncMap { try await services.deals.offer(id: $0.id) } ?? nil
-        DealEvents.offerAnswered(answered, with: answer, by: role, counter: counter, services: services)
+        await DealEvents.offerAnswered(answered, with: answer, by: role, counter: counter, services: services)
         return (answered.wire(for: role, now: now), counter?.wire(for: role, now: now))
     }
 

@@ -51,7 +51,7 @@ enum QuestionRoutes {
             }
             try await services.deals.answerQuestion(id: question.id, answer: body.answer, publish: body.publish, now: services.clock.now())
             guard let answered = try await services.deals.question(id: question.id) else { throw PlatformError.internal() }
-            DealEvents.questionAnswered(answered, services: services)
+            await DealEvents.questionAnswered(answered, services: services)
             return answered.wire(for: account.id)
         }
 
