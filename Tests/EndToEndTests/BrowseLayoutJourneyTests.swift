@@ -65,15 +65,15 @@ final class BrowseLayoutJourneyTests: XCTestCase {
         try ui.send("/")
         try ui.waitFor("Enter search")
         try ui.type("tea")
-        try ui.waitUntil(timeout: 20, description: "the list narrowed to Tea Trove") { $0.contains("Tea Trove") && !$0.contains("of 42") }
+        try ui.waitUntil(timeout: 20, description: "the list narrowed to Tea Trove") { $0.contains("Tea Trove") && !$0.contains("of 41") }
         try ui.send("Escape")
-        try ui.waitUntil(timeout: 20, description: "the whole catalog again") { $0.contains("of 42") }
+        try ui.waitUntil(timeout: 20, description: "the whole catalog again") { $0.contains("of 41") }
         try ui.send("/")
         try ui.type("tax")
         try ui.send("Enter")
-        try ui.waitUntil(timeout: 20, description: "the applied search") { !$0.contains("of 42") && $0.contains("TaxTally") }
+        try ui.waitUntil(timeout: 20, description: "the applied search") { !$0.contains("of 41") && $0.contains("TaxTally") }
         try ui.send("Escape")
-        screen = try ui.waitUntil(timeout: 20, description: "the search cleared by Esc") { $0.contains("of 42") }
+        screen = try ui.waitUntil(timeout: 20, description: "the search cleared by Esc") { $0.contains("of 41") }
         XCTAssertFalse(screen.contains("[exit"), "Esc quit the app:\n\(screen)")
         try ui.send("Q")
         try ui.waitFor("[exit 0]")

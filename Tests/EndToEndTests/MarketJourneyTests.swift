@@ -27,6 +27,19 @@ final class MarketJourneyTests: XCTestCase {
         }
         let signup = try seller("signup --email pat@e2e.example --name 'Pat Seller' --password-stdin", stdin: "a long enough password")
         XCTAssertTrue(signup.contains("[exit 0]"), signup)
+        // A listing goes live once its seller can be paid: onboarding, the stand-in's hosted form submitted as a
+        // person would (a POST to the link `seller onboard` prints), then the platform hears of it.
+        let onboard = try seller("seller onboard")
+        let link = try XCTUnwrap(onboard.range(of: #"https?://[^\s]+/connect/onboarding/[A-Za-z0-9_-]+"#, options: .regularExpression)
+            .map { String(onboard[$0]) }, onboard)
+        let submitted = try TmuxSession.run(["python3", "-c", "import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1], method='POST'), timeout=30); print('[submitted]')", link])
+        XCTAssertTrue(submitted.contains("[submitted]"), submitted)
+        var status = ""
+        for _ in 0..<100 where !status.contains("Onboarding complete") {
+            status = try seller("seller status")
+            if !status.contains("Onboarding complete") { usleep(100_000) }
+        }
+        XCTAssertTrue(status.contains("Onboarding complete"), status)
 
         // Their package: a copy of a demo package under a slug of its own.
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

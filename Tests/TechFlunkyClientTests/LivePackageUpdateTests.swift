@@ -54,6 +54,7 @@ final class LivePackageUpdateTests: XCTestCase {
         try await LiveMarketplace.with { market in
             let seller = PlatformClient(baseURL: market.baseURL)
             _ = try await seller.signup(email: "seller-\(UUID().uuidString.prefix(6))@example.com", password: "a long seller password", displayName: "Seller")
+            try await market.onboard(seller)
             let published = try await seller.publishListing(ListingUploadRequest(
                 listing: Self.listing, bundle: Self.bundle(version: "1.0.0", apiMarker: "api v1.0", migrations: [Self.first])))
             XCTAssertEqual(published.package.version, "1.0.0")

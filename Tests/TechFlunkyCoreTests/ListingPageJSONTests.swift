@@ -61,7 +61,9 @@ final class ListingPageJSONTests: XCTestCase {
                 seller: SellerSummary(id: text(), displayName: text(),
                                       memberSince: generator.next() % 2 == 0 ? date() : nil,
                                       listingsCount: generator.next() % 2 == 0 ? Int(integer(0...1_000_000)) : nil),
-                createdAt: date())
+                createdAt: date(),
+                // Absent, empty, or up to twelve months of edge and ordinary amounts.
+                revenueSparkline: generator.next() % 3 == 0 ? nil : (0..<Int(generator.next() % 13)).map { _ in amount() })
         }
         return ListingPage(items: items, nextCursor: generator.next() % 2 == 0 ? text() : nil,
                            total: Int(integer(0...Int64.max)), totalIsLowerBound: generator.next() % 2 == 0)

@@ -18,6 +18,7 @@ final class ListingHistoryRoutesTests: XCTestCase {
         defer { harness.cleanUp() }
         let services = try harness.services()
         let seller = try await CatalogFixtures.seller(services)
+        try await CatalogFixtures.onboard(services, seller)
         let token = try await AccountRoutes.startSession(for: seller, services: services).token
         try await harness.withRouter(services) { client, _ in
             var manifest = CatalogFixtures.manifest(slug: "charted-shop")

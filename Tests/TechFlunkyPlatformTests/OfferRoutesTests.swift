@@ -231,9 +231,15 @@ final class OfferRoutesTests: XCTestCase {
         XCTAssertEqual(session.platformFee, .usd(6_750_00))
         XCTAssertEqual(session.sellerShare, .usd(38_250_00))
         XCTAssertEqual(session.holdDays, 3)
-        // A checkout at the asking price is another order at another price, not this one handed back.
+        // A checkout at the asking price while the agreed one is open would be a second way to pay for one business:
+        // refused, naming the open one; the same offer's checkout again is that one handed back.
         let full = try await live.call(.POST, "/api/checkout/create-session", token: buyer.token, json: #"{"listingSlug":"shop"}"#)
-        XCTAssertEqual(try WireJSON.decode(CheckoutSessionResponse.self, from: full.body).amount, .usd(100_000_00))
+        XCTAssertEqual(full.status, 409)
+        let refusal = try WireJSON.decode(APIErrorBody.self, from: full.body)
+        XCTAssertTrue(refusal.error.message.contains("$45,000.00"), refusal.error.message)
+        let again = try await live.call(.POST, "/api/checkout/create-session", token: buyer.token,
+                                        json: #"{"listingSlug":"shop","offerId":"\#(counter.id)"}"#, headers: [("Idempotency-Key", "k2")])
+        XCTAssertEqual(try WireJSON.decode(CheckoutSessionResponse.self, from: again.body).orderId, session.orderId)
 
         let paid = try await live.call(.POST, "/api/sandbox/pay", token: buyer.token, json: #"{"orderId":"\#(session.orderId)"}"#)
         XCTAssertEqual(paid.status, 200, String(decoding: paid.body, as: UTF8.self))

@@ -20,6 +20,7 @@ final class SellerWorkspaceRoutesTests: XCTestCase {
         defer { harness.cleanUp() }
         let services = try harness.services()
         let seller = try await CatalogFixtures.seller(services)
+        try await CatalogFixtures.onboard(services, seller)
         let other = try await CatalogFixtures.seller(services, email: "other@example.com")
         let token = try await AccountRoutes.startSession(for: seller, services: services).token
         let otherToken = try await AccountRoutes.startSession(for: other, services: services).token

@@ -16,7 +16,7 @@ public enum ListingPageJSON {
     public static let encodedProperties: [String: Set<String>] = [
         "ListingPage": ["items", "nextCursor", "total", "totalIsLowerBound"],
         "ListingSummary": ["id", "slug", "title", "tagline", "category", "askingPrice", "monthlyRevenue", "monthlyProfit",
-                           "ageMonths", "techStack", "monthlyVisitors", "seller", "createdAt"],
+                           "ageMonths", "techStack", "monthlyVisitors", "seller", "createdAt", "revenueSparkline"],
         "SellerSummary": ["id", "displayName", "memberSince", "listingsCount"],
         "Money": ["minorUnits", "currency"],
     ]
@@ -59,6 +59,14 @@ public enum ListingPageJSON {
         append(item.monthlyRevenue, to: &out)
         raw(#","monthlyVisitors":"#, to: &out)
         appendInteger(Int64(item.monthlyVisitors), to: &out)
+        if let sparkline = item.revenueSparkline {
+            raw(#","revenueSparkline":["#, to: &out)
+            for (index, value) in sparkline.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                appendInteger(value, to: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        }
         raw(#","seller":"#, to: &out)
         append(item.seller, to: &out)
         raw(#","slug":"#, to: &out)

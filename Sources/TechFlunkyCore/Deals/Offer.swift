@@ -93,13 +93,33 @@ public struct OffersResponse: Codable, Sendable, Hashable {
 
     /// The newest offer of each thread, newest thread first: what an inbox lists.
     public var latestPerThread: [Offer] {
+        // A thread is a chain (each counter names the offer it answers): its latest offer is the one nothing answers.
+        // The chain, not the time, decides: a counter made in the same millisecond is still the later one.
+        // A thread holds a new chain when a buyer offers again after one ended; then the newest chain's end.
+        let answered = Set(offers.compactMap(\.previousOfferId))
         var seen = Set<String>()
-        return offers.sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }.filter { seen.insert($0.threadId).inserted }
+        return offers.filter { !answered.contains($0.id) }.sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
+            .filter { seen.insert($0.threadId).inserted }
     }
 
-    /// A thread's offers, oldest first.
+    /// A thread's offers, oldest first (in the order of the chain; offers of the thread outside it, by time).
     public func thread(_ threadId: String) -> [Offer] {
-        offers.filter { $0.threadId == threadId }.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+        let members = offers.filter { $0.threadId == threadId }
+        var byPrevious: [String: Offer] = [:]
+        for offer in members { if let previous = offer.previousOfferId { byPrevious[previous] = offer } }
+        let answeredIds = Set(members.compactMap(\.previousOfferId))
+        let starts = members.filter { $0.previousOfferId == nil }.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+        var ordered: [Offer] = []
+        var placed = Set<String>()
+        for start in starts {
+            var current: Offer? = start
+            while let offer = current, placed.insert(offer.id).inserted {
+                ordered.append(offer)
+                current = answeredIds.contains(offer.id) ? byPrevious[offer.id] : nil
+            }
+        }
+        ordered += members.filter { !placed.contains($0.id) }.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+        return ordered
     }
 }
 

@@ -135,7 +135,7 @@ public struct PostgresCatalogStore: CatalogStore {
         if rows.count > limit {
             let last = rows[limit - 1].makeRandomAccess()
             var cursor = ListingCursor(s: sort.rawValue, k: nil, ki: nil, i: try last[0].decode(Int64.self), f: fingerprint)
-            if plan.integerKey { cursor.ki = try last[16].decode(Int64.self) } else { cursor.k = try last[16].decode(Double.self) }
+            if plan.integerKey { cursor.ki = try last[17].decode(Int64.self) } else { cursor.k = try last[17].decode(Double.self) }
             next = cursor
         }
         return ListingPage(items: try rows.prefix(limit).map(Self.summary(from:)), nextCursor: next?.encoded(), total: total,
@@ -336,7 +336,8 @@ public struct PostgresCatalogStore: CatalogStore {
         try await database.rows("SELECT count(*) FROM listings WHERE status = 'active'").first?.decode(Int.self) ?? 0
     }
 
-    /// Reads `summaryColumns` by position (they come first in every query that selects them).
+    /// Reads `summaryColumns` by position (they come first in every query that selects them; 17 of them, so a
+    /// query's own columns start at 17).
     static func summary(from row: PostgresRow) throws -> ListingSummary {
         let c = row.makeRandomAccess()
         let currency = Currency(code: try c[6].decode(String.self))

@@ -87,11 +87,18 @@ enum CheckoutRoutes {
         // A checkout already open for this listing at this price is handed back rather than a second order (and a
         // second way to pay twice) being made.
         if let open = try await services.orders.openCheckout(buyerId: account.id, listingId: listing.id, now: services.clock.now()),
-           open.amount == price, let sessionId = open.checkoutSessionId, let url = open.checkoutURL, let expires = open.sessionExpiresAt {
-            return CheckoutSessionResponse(orderId: open.id, sessionId: sessionId, checkoutURL: url, amount: open.amount,
-                                           platformFee: open.platformFee, sellerShare: open.sellerShare,
-                                           holdDays: services.configuration.feePolicy.holdDays, expiresAt: expires,
-                                           now: services.clock.now())
+           let sessionId = open.checkoutSessionId, let url = open.checkoutURL, let expires = open.sessionExpiresAt {
+            if open.amount == price {
+                return CheckoutSessionResponse(orderId: open.id, sessionId: sessionId, checkoutURL: url, amount: open.amount,
+                                               platformFee: open.platformFee, sellerShare: open.sellerShare,
+                                               holdDays: services.configuration.feePolicy.holdDays, expiresAt: expires,
+                                               now: services.clock.now())
+            }
+            // The same buyer at another price (an agreed offer, or the asking price after one): two payable sessions
+            // for one business would let them pay twice, so the open one stands until it is paid or ends.
+            throw PlatformError.conflict(
+                "you already have a checkout open for `\(listing.slug)` at \(open.amount.formatted) until \(MarketTime.text(expires)); pay it there (\(url)) or start again once it ends",
+                field: "listingSlug")
         }
         let split = try services.configuration.feePolicy.split(price)
         let now = services.clock.now()

@@ -42,7 +42,7 @@ public struct SQLiteDealStore: DealStore {
 
     public func offers(accountId: String) async throws -> [StoredOffer] {
         try await database.pool.read { db in
-            try Row.fetchAll(db, sql: Self.offerSelect + " WHERE o.buyer_id = ? OR o.seller_id = ? ORDER BY o.created_at DESC, o.id DESC",
+            try Row.fetchAll(db, sql: Self.offerSelect + " WHERE o.buyer_id = ? OR o.seller_id = ? ORDER BY o.created_at DESC, o.rowid DESC",
                              arguments: [accountId, accountId]).map(StoredOffer.init(row:))
         }
     }
@@ -58,10 +58,10 @@ public struct SQLiteDealStore: DealStore {
             let blocking = try Row.fetchOne(db, sql: Self.offerSelect + """
                  WHERE o.listing_id = ? AND o.buyer_id = ?
                    AND ((o.state = 'open' AND o.expires_at > ?) OR (o.state = 'accepted' AND o.order_id IS NULL))
-                 ORDER BY o.created_at DESC LIMIT 1
+                 ORDER BY o.created_at DESC, o.rowid DESC LIMIT 1
                 """, arguments: [offer.listingId, offer.buyerId, StoredTime.encode(now)]).map(StoredOffer.init(row:))
             if let blocking { return blocking }
-            let thread = try String.fetchOne(db, sql: "SELECT thread_id FROM offers WHERE listing_id = ? AND buyer_id = ? ORDER BY created_at LIMIT 1",
+            let thread = try String.fetchOne(db, sql: "SELECT thread_id FROM offers WHERE listing_id = ? AND buyer_id = ? ORDER BY created_at, rowid LIMIT 1",
                                              arguments: [offer.listingId, offer.buyerId])
             var offer = offer
             offer.threadId = thread ?? offer.threadId

@@ -6,7 +6,7 @@ import TechFlunkyText
 /// selected order (re-attaching to a running one), opens the deploy form for a paid order without one, or goes
 /// back to the checkout of an unpaid order; `n` starts another deployment of a paid order. Refreshes while open.
 public struct OrdersPane: Pane {
-    public enum Action: Sendable, Hashable { case up, down, top, bottom, open, newDeployment, update, refresh }
+    public enum Action: Sendable, Hashable { case up, down, top, bottom, open, newDeployment, update, documents, refresh }
 
     public let kind = PaneKind.orders
     public private(set) var orders: [Order] = []
@@ -14,6 +14,8 @@ public struct OrdersPane: Pane {
     public private(set) var failure: String?
     public private(set) var table = TableState()
     var request: RequestID?
+    /// The listing being fetched to open its business documents (`v`).
+    var documentsRequest: RequestID?
     var refreshTimer: TimerID?
 
     public static let refreshInterval: Duration = .seconds(5)
@@ -54,6 +56,9 @@ public struct OrdersPane: Pane {
                        disabled: order?.isDeployable == true ? nil : "only a paid order can be deployed"),
             KeyBinding([.char("u")], "deploy update", .update, footer: order?.updateAvailable == true,
                        disabled: order?.updateAvailable == true ? nil : "no newer version than the one deployed"),
+            // The business plan, market research and handover notes: whole once the order is paid.
+            KeyBinding([.char("v")], "business documents", .documents, footer: false,
+                       disabled: order == nil ? "no order selected" : (documentsRequest == nil ? nil : "a moment…")),
             KeyBinding([.char("r")], "refresh", .refresh),
         ]
     }
@@ -89,6 +94,11 @@ public struct OrdersPane: Pane {
         case .update:
             guard let order = selectedOrder, order.updateAvailable, let live = order.liveDeployment else { return [] }
             return [.push(DeployFormPane(updating: live.id, order: order))]
+        case .documents:
+            guard let order = selectedOrder, documentsRequest == nil else { return [] }
+            let id = ctx.newRequestID()
+            documentsRequest = id
+            return [.request(id, .listing(slug: order.listingSlug))]
         }
         table.clamp(count: orders.count, visibleRows: visible)
         return []
@@ -96,6 +106,18 @@ public struct OrdersPane: Pane {
 
     public mutating func receive(_ message: Message, _ ctx: inout PaneContext) -> [PaneCommand] {
         switch message {
+        case let .response(id, result) where id == documentsRequest:
+            documentsRequest = nil
+            switch result {
+            case let .success(.listing(listing)) where !listing.assets.isEmpty:
+                return [.push(DocumentViewerPane(listing: listing))]
+            case .success(.listing):
+                return [.status(.info("This business has no documents"))]
+            case let .failure(f):
+                return [.status(.error(f.message))]
+            case .success:
+                return [.status(.error("unexpected answer from the platform"))]
+            }
         case let .response(id, result) where id == request:
             request = nil
             switch result {
