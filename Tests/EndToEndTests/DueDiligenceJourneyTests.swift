@@ -53,9 +53,11 @@ final class DueDiligenceJourneyTests: XCTestCase {
         var whole = ""
         for _ in 0..<3 {
             try ui.send("v")
-            whole = try ui.waitFor("the whole document")
+            whole = try ui.waitUntil(timeout: 20, description: "a business plan, whole") { $0.contains("the whole document") && $0.contains("Business plan — ") }
             if whole.contains("Business plan — BadgeKit") { break }
+            // Another order's plan: back to Orders (wait until the viewer is gone), then the next order.
             try ui.send("Escape")
+            try ui.waitUntil(timeout: 20, description: "Orders again") { !$0.contains("the whole document") }
             try ui.send("j")
         }
         XCTAssertTrue(whole.contains("Business plan — BadgeKit"), whole)
