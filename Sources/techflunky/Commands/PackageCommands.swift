@@ -262,23 +262,8 @@ struct PackageBundleReader {
         } catch {
             throw ClientError.configuration("\(listingURL.path): " + error.problems.map(\.description).joined(separator: "; "))
         }
-        let paths = try files().filter { $0 != "listing.json" && !$0.split(separator: "/").contains { $0.hasPrefix(".") } }.sorted()
-        guard paths.count <= PackageBundle.maxFiles else {
-            throw ClientError.configuration("\(directory) has \(paths.count) files; a package may have at most \(PackageBundle.maxFiles)")
-        }
-        var files: [BundleFile] = []
-        var total = 0
-        for path in paths {
-            guard let data = FileManager.default.contents(atPath: root.appendingPathComponent(path).path) else {
-                throw ClientError.configuration("cannot read \(path) in \(directory)")
-            }
-            total += data.count
-            guard total <= PackageBundle.maxTotalBytes else {
-                throw ClientError.configuration("\(directory) is larger than \(PackageBundle.maxTotalBytes / 1_048_576) MiB, the most a package may be")
-            }
-            files.append(BundleFile(path: path, content: data))
-        }
-        return ListingUploadRequest(listing: listing, bundle: PackageBundle(files: files))
+        // The files as `package release` and the Selling tab read them: one reader, one set of limits.
+        return ListingUploadRequest(listing: listing, bundle: try PackageDirectory.bundle(at: directory))
     }
 
     /// The upload: every file of the directory but hidden ones (`.git/`, `.DS_Store`), listing.json among them, as a
