@@ -107,7 +107,7 @@ struct PostgresTestServerError: Error, CustomStringConvertible {
 
 extension PlatformTestHarness {
     /// Services on `engine`: SQLite as `services()` makes them; on PostgreSQL the stores already ported run on a
-    /// fresh PostgreSQL database (accounts and sessions, the catalog) and the rest stay on this harness's SQLite file.
+    /// fresh PostgreSQL database (accounts and sessions, the catalog, orders) and the rest stay on this harness's SQLite file.
     func services(on engine: StorageEngine) async throws -> (services: PlatformServices, postgres: PostgresDatabase?) {
         switch engine {
         case .sqlite:
@@ -115,10 +115,19 @@ extension PlatformTestHarness {
         case .postgres:
             let postgres = try await PostgresTestServer.freshDatabase(logger: configuration.logger)
             let database = try PlatformDatabase(path: configuration.dbPath)
-            let services = PlatformServices(configuration: configuration, database: database, accounts: PostgresAccountStore(database: postgres),
-                                            catalog: PostgresCatalogStore(database: postgres, generation: database.catalogGeneration))
-            return (services, postgres)
+            return (services(on: postgres, sqlite: database), postgres)
         }
+    }
+}
+
+extension PlatformTestHarness {
+    /// Services whose ported stores run on `postgres` (another "instance" on the same PostgreSQL database when
+    /// called again with it), the rest on `sqlite`.
+    func services(on postgres: PostgresDatabase, sqlite database: PlatformDatabase) -> PlatformServices {
+        let packages = PackageStore(dataDir: configuration.dataDir, key: configuration.secretsKey)
+        return PlatformServices(configuration: configuration, database: database, accounts: PostgresAccountStore(database: postgres),
+                                catalog: PostgresCatalogStore(database: postgres, generation: database.catalogGeneration),
+                                orders: PostgresOrderStore(database: postgres, packages: packages))
     }
 }
 

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Logging
 
 /// One `GET /metrics`: reads the gauges that are facts of the database (holds by state, holds past due, the
@@ -8,7 +7,7 @@ enum MetricsScrape {
     static func render(_ services: PlatformServices) async -> String {
         let started = ContinuousClock.now
         do {
-            var snapshot = try await holds(services.database, now: services.clock.now())
+            var snapshot = try await holds(services.orders, now: services.clock.now())
             snapshot.activeListings = try await services.catalog.activeListingCount()
             services.metrics.record(snapshot)
         } catch {
@@ -19,23 +18,9 @@ enum MetricsScrape {
         return services.metrics.exposition()
     }
 
-    /// Holds as `PayoutHold.state` derives them, counted in SQL (one pass over the orders' state index).
-    static func holds(_ database: PlatformDatabase, now: Date) async throws -> PlatformMetrics.Snapshot {
-        let nowMillis = StoredTime.encode(now)
-        return try await database.pool.read { db in
-            var byState: [String: Int] = [:]
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT CASE
-                         WHEN state IN ('paid', 'in_review') AND hold_frozen_reason IS NOT NULL AND hold_until <= ? THEN 'frozen'
-                         WHEN state IN ('paid', 'in_review') THEN 'in_review'
-                         ELSE state
-                       END AS hold, COUNT(*) AS n
-                FROM orders WHERE state IN ('paid', 'in_review', 'released', 'refunded', 'disputed')
-                GROUP BY hold
-                """, arguments: [nowMillis])
-            for row in rows { byState[row["hold"]] = row["n"] }
-            let pastDue = try SQLiteOrderStore.countDueHolds(db, dueBefore: now).pastDue
-            return PlatformMetrics.Snapshot(holdsByState: byState, holdsPastDue: pastDue, activeListings: 0)
-        }
+    /// Holds as `PayoutHold.state` derives them, counted by the order store (one pass over the orders' state index).
+    static func holds(_ orders: any OrderStore, now: Date) async throws -> PlatformMetrics.Snapshot {
+        let snapshot = try await orders.holdSnapshot(now: now)
+        return PlatformMetrics.Snapshot(holdsByState: snapshot.byState, holdsPastDue: snapshot.pastDue, activeListings: 0)
     }
 }

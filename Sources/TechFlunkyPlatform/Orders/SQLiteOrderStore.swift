@@ -167,41 +167,87 @@ public struct SQLiteOrderStore: OrderStore, DeploymentOrderAccess {
 
     // MARK: Holds
 
-    /// Holds whose review ended at or before `dueBefore`, not frozen and not yet released, refunded or disputed,
-    /// split as the release scheduler sees them: `pastDue` are holds it could release and has not (a stuck scheduler
-    /// or Stripe refusing transfers: an operator's alarm, the one count `/metrics` and `/api/health` report as "past
-    /// due"); `awaitingPayouts` wait for their seller to finish Stripe onboarding (payouts enabled), which the
-    /// scheduler rightly skips: the seller's business, not the platform's failure.
-    static func countDueHolds(_ db: Database, dueBefore: Date) throws -> (pastDue: Int, awaitingPayouts: Int) {
-        let row = try Row.fetchOne(db, sql: """
-            SELECT
-              COALESCE(SUM(CASE WHEN accounts.stripe_account_id IS NOT NULL AND accounts.payouts_enabled = 1 THEN 1 ELSE 0 END), 0) AS ready,
-              COUNT(*) AS due
-            FROM orders JOIN accounts ON accounts.id = orders.seller_id
-            WHERE orders.state IN ('paid', 'in_review') AND orders.hold_frozen_reason IS NULL AND orders.hold_until <= ?
-              AND orders.charge_id IS NOT NULL
-            """, arguments: [StoredTime.encode(dueBefore)])
-        let ready: Int = row?["ready"] ?? 0
-        let due: Int = row?["due"] ?? 0
-        return (ready, due - ready)
+    public func holdCounts(dueBefore: Date) async throws -> HoldCounts {
+        try await database.pool.read { db in
+            let row = try Row.fetchOne(db, sql: """
+                SELECT
+                  COALESCE(SUM(CASE WHEN accounts.stripe_account_id IS NOT NULL AND accounts.payouts_enabled = 1 THEN 1 ELSE 0 END), 0) AS ready,
+                  COUNT(*) AS due
+                FROM orders JOIN accounts ON accounts.id = orders.seller_id
+                WHERE orders.state IN ('paid', 'in_review') AND orders.hold_frozen_reason IS NULL AND orders.hold_until <= ?
+                  AND orders.charge_id IS NOT NULL
+                """, arguments: [StoredTime.encode(dueBefore)])
+            let ready: Int = row?["ready"] ?? 0
+            let due: Int = row?["due"] ?? 0
+            return HoldCounts(pastDue: ready, awaitingPayouts: due - ready)
+        }
     }
+
+    public func holdSnapshot(now: Date) async throws -> HoldSnapshot {
+        let byState = try await database.pool.read { db in
+            var byState: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT CASE
+                         WHEN state IN ('paid', 'in_review') AND hold_frozen_reason IS NOT NULL AND hold_until <= ? THEN 'frozen'
+                         WHEN state IN ('paid', 'in_review') THEN 'in_review'
+                         ELSE state
+                       END AS hold, COUNT(*) AS n
+                FROM orders WHERE state IN ('paid', 'in_review', 'released', 'refunded', 'disputed')
+                GROUP BY hold
+                """, arguments: [StoredTime.encode(now)]) {
+                byState[row["hold"]] = row["n"]
+            }
+            return byState
+        }
+        return HoldSnapshot(byState: byState, pastDue: try await holdCounts(dueBefore: now).pastDue)
+    }
+
+    static let dueCondition = """
+        orders.paid_at IS NOT NULL AND orders.released_at IS NULL AND orders.refunded_at IS NULL AND orders.disputed_at IS NULL
+          AND orders.hold_frozen_reason IS NULL AND orders.hold_until <= ? AND orders.charge_id IS NOT NULL
+          AND accounts.stripe_account_id IS NOT NULL AND accounts.payouts_enabled = 1
+        """
 
     public func dueForRelease(now: Date) async throws -> [(order: StoredOrder, destination: String)] {
         try await database.pool.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT orders.*, accounts.stripe_account_id AS destination FROM orders JOIN accounts ON accounts.id = orders.seller_id
-                WHERE orders.paid_at IS NOT NULL AND orders.released_at IS NULL AND orders.refunded_at IS NULL AND orders.disputed_at IS NULL
-                  AND orders.hold_frozen_reason IS NULL AND orders.hold_until <= ? AND orders.charge_id IS NOT NULL
-                  AND accounts.stripe_account_id IS NOT NULL AND accounts.payouts_enabled = 1
+                WHERE \(Self.dueCondition)
                 ORDER BY orders.hold_until
                 """, arguments: [StoredTime.encode(now)]).map { (StoredOrder(row: $0), $0["destination"] as String) }
+        }
+    }
+
+    /// SQLite has one writer: choosing and marking in one write transaction is the whole of the race safety.
+    public func claimDueHolds(now: Date, claimant: String, for lease: TimeInterval, limit: Int) async throws -> [(order: StoredOrder, destination: String)] {
+        try await database.pool.write { db in
+            let time = StoredTime.encode(now)
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT orders.*, accounts.stripe_account_id AS destination FROM orders JOIN accounts ON accounts.id = orders.seller_id
+                WHERE \(Self.dueCondition) AND (orders.release_claimed_until IS NULL OR orders.release_claimed_until <= ?)
+                ORDER BY orders.hold_until, orders.id LIMIT ?
+                """, arguments: [time, time, max(0, limit)])
+            let until = StoredTime.encode(now.addingTimeInterval(lease))
+            for row in rows {
+                try db.execute(sql: "UPDATE orders SET release_claimed_by = ?, release_claimed_until = ? WHERE id = ?",
+                               arguments: [claimant, until, row["id"] as String])
+            }
+            return rows.map { (StoredOrder(row: $0), $0["destination"] as String) }
+        }
+    }
+
+    public func releaseHoldClaim(orderId: String, claimant: String) async throws {
+        try await database.pool.write { db in
+            try db.execute(sql: "UPDATE orders SET release_claimed_by = NULL, release_claimed_until = NULL WHERE id = ? AND release_claimed_by = ?",
+                           arguments: [orderId, claimant])
         }
     }
 
     public func markReleased(orderId: String, transferId: String, now: Date) async throws -> Bool {
         try await database.pool.write { db in
             try db.execute(sql: """
-                UPDATE orders SET released_at = ?, transfer_id = ?, state = 'released', updated_at = ?
+                UPDATE orders SET released_at = ?, transfer_id = ?, state = 'released', updated_at = ?,
+                    release_claimed_by = NULL, release_claimed_until = NULL
                 WHERE id = ? AND released_at IS NULL AND refunded_at IS NULL AND disputed_at IS NULL AND hold_frozen_reason IS NULL
                 """, arguments: [StoredTime.encode(now), transferId, StoredTime.encode(now), orderId])
             if db.changesCount > 0 {

@@ -48,9 +48,11 @@ public struct PlatformServices: Sendable {
     }
 
     /// `deploymentStore` replaces the GRDB store (tests count the queries the routes make); `accounts` replaces
-    /// the SQLite account store and `catalog` the SQLite catalog (the PostgreSQL engine's stores).
+    /// the SQLite account store, `catalog` the SQLite catalog and `orders` the SQLite order store (the PostgreSQL
+    /// engine's stores).
     init(configuration: PlatformConfiguration, database: PlatformDatabase, tlsCertificates: TLSCertificates? = nil,
-         deploymentStore: (any DeploymentStore)? = nil, accounts: (any AccountStore)? = nil, catalog: (any CatalogStore)? = nil) {
+         deploymentStore: (any DeploymentStore)? = nil, accounts: (any AccountStore)? = nil, catalog: (any CatalogStore)? = nil,
+         orders: (any OrderStore & DeploymentOrderAccess)? = nil) {
         self.tlsCertificates = tlsCertificates
         self.configuration = configuration
         self.database = database
@@ -63,7 +65,7 @@ public struct PlatformServices: Sendable {
         self.catalog = catalog ?? SQLiteCatalogStore(database: database)
         self.packages = PackageStore(dataDir: configuration.dataDir, key: configuration.secretsKey)
         self.versions = PackageVersionStore(database: database)
-        let orderStore = SQLiteOrderStore(database: database, packages: packages)
+        let orderStore: any OrderStore & DeploymentOrderAccess = orders ?? SQLiteOrderStore(database: database, packages: packages)
         self.orders = orderStore
         self.deals = SQLiteDealStore(database: database)
         self.orderAccess = orderStore

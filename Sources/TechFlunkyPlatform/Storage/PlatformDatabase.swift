@@ -45,6 +45,7 @@ public final class PlatformDatabase: Sendable {
         DealSchema.register(in: &migrator)
         MarketSchema.register(in: &migrator)
         PackageVersionSchema.register(in: &migrator)
+        OrderReleaseClaimSchema.register(in: &migrator)
         return migrator
     }
 }

@@ -96,6 +96,74 @@ enum PostgresSchema {
         Migration(name: "pg_v3_listing_history_reservation", statements: [
             "ALTER TABLE listings ADD COLUMN history TEXT, ADD COLUMN revenue_sparkline TEXT, ADD COLUMN reserved_until BIGINT",
         ]),
+        // Orders with their payment facts and payout holds (SQLite's v1_orders and v5_order_release_claims), processed
+        // Stripe events and idempotency keys. `release_claimed_by/until` is a release scheduler's claim on a due hold
+        // (PostgresOrderStore.claimDueHolds); the partial index serves the scan for due holds. A listing's reservation
+        // names its order (SQLite's v4_market): IF NOT EXISTS, as the market's own migration may add it too.
+        Migration(name: "pg_v4_orders", statements: [
+            """
+            CREATE TABLE orders (
+                id TEXT PRIMARY KEY,
+                listing_id TEXT NOT NULL,
+                listing_slug TEXT NOT NULL,
+                listing_title TEXT NOT NULL,
+                buyer_id TEXT NOT NULL REFERENCES accounts(id),
+                seller_id TEXT NOT NULL REFERENCES accounts(id),
+                currency TEXT NOT NULL,
+                amount BIGINT NOT NULL,
+                fee BIGINT NOT NULL,
+                seller_share BIGINT NOT NULL,
+                state TEXT NOT NULL,
+                checkout_session_id TEXT UNIQUE,
+                checkout_url TEXT,
+                session_expires_at BIGINT,
+                payment_intent_id TEXT,
+                charge_id TEXT,
+                created_at BIGINT NOT NULL,
+                paid_at BIGINT,
+                hold_until BIGINT,
+                hold_frozen_reason TEXT,
+                refunded_at BIGINT,
+                disputed_at BIGINT,
+                expired_at BIGINT,
+                released_at BIGINT,
+                transfer_id TEXT,
+                updated_at BIGINT NOT NULL,
+                release_claimed_by TEXT,
+                release_claimed_until BIGINT
+            )
+            """,
+            "CREATE INDEX orders_buyer ON orders (buyer_id, created_at)",
+            "CREATE INDEX orders_seller ON orders (seller_id, created_at)",
+            "CREATE INDEX orders_listing_buyer ON orders (listing_id, buyer_id)",
+            "CREATE INDEX orders_due ON orders (state, hold_until)",
+            "CREATE INDEX orders_payment_intent ON orders (payment_intent_id)",
+            "CREATE INDEX orders_charge ON orders (charge_id)",
+            """
+            CREATE INDEX orders_releasable ON orders (hold_until, id)
+            WHERE paid_at IS NOT NULL AND released_at IS NULL AND refunded_at IS NULL AND disputed_at IS NULL
+            """,
+            """
+            CREATE TABLE idempotency_keys (
+                account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                key TEXT NOT NULL,
+                request_hash TEXT NOT NULL,
+                response_status BIGINT,
+                response_body BYTEA,
+                created_at BIGINT NOT NULL,
+                expires_at BIGINT NOT NULL,
+                PRIMARY KEY (account_id, key)
+            )
+            """,
+            """
+            CREATE TABLE stripe_events (
+                id TEXT PRIMARY KEY,
+                type TEXT NOT NULL,
+                received_at BIGINT NOT NULL
+            )
+            """,
+            "ALTER TABLE listings ADD COLUMN IF NOT EXISTS reserved_order TEXT",
+        ]),
     ]
 
     /// An arbitrary constant: the advisory lock that serialises migrating instances.
