@@ -220,4 +220,33 @@ final class MultiInstanceOrderTests: XCTestCase {
         }
         await setup.stop()
     }
+
+    /// The same request with the same `Idempotency-Key` reaching three instances at once: one claims it, the
+    /// others are told it is in progress (then, once answered, get the first answer).
+    func testOneIdempotencyKeyRacedOnThreeInstancesIsClaimedOnce() async throws {
+        let setup = try await startInstances()
+        do {
+            let buyer = try await CatalogFixtures.seller(setup.instances[0], email: "buyer@example.com")
+            let now = setup.harness.clock.now()
+            for round in 0..<20 {
+                let claims = try await withThrowingTaskGroup(of: IdempotencyClaim.self) { group in
+                    for instance in setup.instances {
+                        group.addTask {
+                            try await instance.orders.claimIdempotencyKey(accountId: buyer.id, key: "k\(round)", requestHash: "h", now: now, lifetime: 3600)
+                        }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+                XCTAssertEqual(claims.filter { $0 == .claimed }.count, 1, "round \(round): \(claims)")
+                XCTAssertEqual(claims.filter { $0 == .inProgress }.count, 2, "round \(round): \(claims)")
+            }
+            try await setup.instances[0].orders.completeIdempotentRequest(accountId: buyer.id, key: "k0", status: 200, body: Data("{}".utf8))
+            let replay = try await setup.instances[2].orders.claimIdempotencyKey(accountId: buyer.id, key: "k0", requestHash: "h", now: now, lifetime: 3600)
+            XCTAssertEqual(replay, .replay(status: 200, body: Data("{}".utf8)))
+        } catch {
+            await setup.stop()
+            throw error
+        }
+        await setup.stop()
+    }
 }

@@ -105,6 +105,34 @@ final class StripeWebhookRoutesTests: XCTestCase {
         }
     }
 
+    /// What the payment event recorded is what the buyer's orders and the seller's payouts show.
+    func testAPaidOrderShowsInTheBuyersOrdersAndTheSellersPayouts() async throws {
+        try await forEachEngine { harness, services, _ in
+            let order = try await Webhook.pendingOrder(services)
+            let buyer = try await XCTUnwrapAsync(try await services.accounts.account(id: order.buyerId))
+            let seller = try await XCTUnwrapAsync(try await services.accounts.account(id: order.sellerId))
+            let buyerToken = try await AccountRoutes.startSession(for: buyer, services: services).token
+            let sellerToken = try await AccountRoutes.startSession(for: seller, services: services).token
+            try await harness.withRouter(services) { client, services in
+                let before = try await client.execute(uri: "/api/seller/payouts", method: .get, headers: bearer(sellerToken)).decoded(PayoutsResponse.self)
+                XCTAssertTrue(before.payouts.isEmpty, "nothing sold before payment")
+                _ = try await Webhook.post(client, Webhook.completed("evt_paid"), now: Date())
+                let orders = try await client.execute(uri: "/api/orders", method: .get, headers: bearer(buyerToken)).decoded(OrdersResponse.self)
+                XCTAssertEqual(orders.orders.map(\.id), [order.id])
+                XCTAssertEqual(orders.orders.first?.state, .inReview)
+                XCTAssertEqual(orders.orders.first?.holdUntil, services.clock.now().addingTimeInterval(3 * 86_400))
+                let payouts = try await client.execute(uri: "/api/seller/payouts", method: .get, headers: bearer(sellerToken)).decoded(PayoutsResponse.self)
+                XCTAssertEqual(payouts.payouts.map(\.orderId), [order.id])
+                XCTAssertEqual(payouts.payouts.first?.state, .inReview)
+                XCTAssertEqual(payouts.payouts.first?.net, order.sellerShare)
+                let owned = try await services.orders.ownsListing(buyerId: buyer.id, listingId: order.listingId)
+                XCTAssertTrue(owned)
+                let listing = try await services.catalog.listing(slug: "shop")
+                XCTAssertEqual(listing?.status, .sold, "the payment marked the listing sold")
+            }
+        }
+    }
+
     /// Payment events and connected accounts' events (`connect=true`) come from two endpoints, each with its own secret.
     func testEitherOfTwoConfiguredSigningSecretsIsAccepted() async throws {
         try await forEachEngine(configure: { $0.configuration.stripeWebhookSecret = "whsec_payments_endpoint, whsec_test_secret" }) { harness, services, _ in
