@@ -107,7 +107,8 @@ struct PostgresTestServerError: Error, CustomStringConvertible {
 
 extension PlatformTestHarness {
     /// Services on `engine`: SQLite as `services()` makes them; on PostgreSQL the stores already ported run on a
-    /// fresh PostgreSQL database (accounts and sessions, the catalog) and the rest stay on this harness's SQLite file.
+    /// fresh PostgreSQL database (accounts and sessions, the catalog, deals, the market and
+    /// package versions) and the rest stay on this harness's SQLite file.
     func services(on engine: StorageEngine) async throws -> (services: PlatformServices, postgres: PostgresDatabase?) {
         switch engine {
         case .sqlite:
@@ -115,8 +116,12 @@ extension PlatformTestHarness {
         case .postgres:
             let postgres = try await PostgresTestServer.freshDatabase(logger: configuration.logger)
             let database = try PlatformDatabase(path: configuration.dbPath)
+            let bell = database.notificationBell
             let services = PlatformServices(configuration: configuration, database: database, accounts: PostgresAccountStore(database: postgres),
-                                            catalog: PostgresCatalogStore(database: postgres, generation: database.catalogGeneration))
+                                            catalog: PostgresCatalogStore(database: postgres, generation: database.catalogGeneration),
+                                            deals: PostgresDealStore(database: postgres),
+                                            market: PostgresMarketStore(database: postgres, rang: { bell.ring() }),
+                                            versions: PostgresPackageVersionStore(database: postgres))
             return (services, postgres)
         }
     }

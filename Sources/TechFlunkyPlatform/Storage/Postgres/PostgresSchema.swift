@@ -96,6 +96,7 @@ enum PostgresSchema {
         Migration(name: "pg_v3_listing_history_reservation", statements: [
             "ALTER TABLE listings ADD COLUMN history TEXT, ADD COLUMN revenue_sparkline TEXT, ADD COLUMN reserved_until BIGINT",
         ]),
+        PostgresDealMarketSchema.migration,
     ]
 
     /// An arbitrary constant: the advisory lock that serialises migrating instances.
