@@ -223,6 +223,27 @@ final class DealMarketStoreTests: XCTestCase {
         }
     }
 
+    func testOnlyAPriceCutTellsTheWatchersWithTheOldAndNewPrice() async throws {
+        try await forEachEngine { _, services, engine in
+            let l = try await listed(services)
+            let now = services.clock.now()
+            _ = try await services.market.watch(accountId: l.buyer.id, slug: "shop", now: now)
+            _ = try await services.market.watch(accountId: l.seller.id, slug: "shop", now: now)
+            for price: Int64 in [100_000_00, 110_000_00, 90_000_00] {
+                let updated = try await services.catalog.update(slug: "shop", sellerId: l.seller.id, details: CatalogFixtures.details(title: "Shop", price: price),
+                                                                manifest: nil, assets: nil, now: now)
+                XCTAssertTrue(updated)
+            }
+            let told = try await services.market.notifications(accountId: l.buyer.id, limit: 10, unreadOnly: false)
+            XCTAssertEqual(told.map(\.kind), [.priceDrop], "[\(engine)] the same price and a rise tell nobody")
+            XCTAssertEqual(told.first?.oldPrice, .usd(110_000_00))
+            XCTAssertEqual(told.first?.newPrice, .usd(90_000_00))
+            XCTAssertEqual(told.first?.listingSlug, "shop")
+            let sellerTold = try await services.market.unreadCount(accountId: l.seller.id)
+            XCTAssertEqual(sellerTold, 0, "[\(engine)] the seller who cut the price is not told of it")
+        }
+    }
+
     func testPackageVersionsRecordTheFirstOnListingAndKeepChangelogs() async throws {
         try await forEachEngine { _, services, engine in
             _ = try await listed(services)

@@ -118,7 +118,7 @@ extension PlatformTestHarness {
             let database = try PlatformDatabase(path: configuration.dbPath)
             let bell = database.notificationBell
             let services = PlatformServices(configuration: configuration, database: database, accounts: PostgresAccountStore(database: postgres),
-                                            catalog: PostgresCatalogStore(database: postgres, generation: database.catalogGeneration),
+                                            catalog: PostgresCatalogStore(database: postgres, generation: database.catalogGeneration, rang: { bell.ring() }),
                                             deals: PostgresDealStore(database: postgres),
                                             market: PostgresMarketStore(database: postgres, rang: { bell.ring() }),
                                             versions: PostgresPackageVersionStore(database: postgres))
