@@ -6,8 +6,9 @@
 enum PostgresDealMarketSchema {
     static let migration = PostgresSchema.Migration(name: "pg_v5_deals_market_versions", statements: [
         // pg_v3 added `reserved_until`; which order's checkout holds the listing is the other half of a reservation.
-        "ALTER TABLE listings ADD COLUMN reserved_order TEXT",
-        "CREATE INDEX listings_reserved ON listings (reserved_until) WHERE reserved_until IS NOT NULL",
+        // IF NOT EXISTS: the orders migration before this one may have added them already (both need them).
+        "ALTER TABLE listings ADD COLUMN IF NOT EXISTS reserved_order TEXT",
+        "CREATE INDEX IF NOT EXISTS listings_reserved ON listings (reserved_until) WHERE reserved_until IS NOT NULL",
         """
         CREATE TABLE offers (
             seq BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE,
