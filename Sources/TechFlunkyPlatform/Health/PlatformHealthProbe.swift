@@ -13,7 +13,7 @@ enum PlatformHealthProbe {
         var running = 0, pastDue = 0, awaitingPayouts = 0
         let started = ContinuousClock.now
         do {
-            (running, pastDue, awaitingPayouts) = try await counts(services.database, now: now)
+            (running, pastDue, awaitingPayouts) = try await counts(services, now: now)
             checks.append(.init(name: "database", ok: true, milliseconds: milliseconds(since: started)))
         } catch {
             checks.append(.init(name: "database", ok: false, detail: "\(error)", milliseconds: milliseconds(since: started)))
@@ -33,8 +33,11 @@ enum PlatformHealthProbe {
                               holdsPastDue: pastDue, holdsAwaitingPayouts: awaitingPayouts, webhooksRejected: services.metrics.webhooksRejected(since: Date().addingTimeInterval(-PlatformHealth.webhookWindow)))
     }
 
-    static func counts(_ database: PlatformDatabase, now: Date) async throws -> (running: Int, pastDue: Int, awaitingPayouts: Int) {
+    static func counts(_ services: PlatformServices, now: Date) async throws -> (running: Int, pastDue: Int, awaitingPayouts: Int) {
         let dueBefore = now.addingTimeInterval(-PlatformHealth.pastDueGrace)
+        // Engine-neutral once the order and deployment stores answer these (issue 16: `OrderStore.holdCounts(dueBefore:)`,
+        // `DeploymentStore.runningCount()`); until then the counts are SQLite's.
+        let database = try services.sqliteDatabase(for: "the health check's hold and deployment counts")
         return try await database.pool.read { db in
             let running = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM deployments WHERE state IN ('queued', 'running', 'provisioned', 'rolling_back')") ?? 0
             let holds = try SQLiteOrderStore.countDueHolds(db, dueBefore: dueBefore)

@@ -32,6 +32,12 @@ public final class NotificationBell: TransactionObserver, Sendable {
 
     public var listenerCount: Int { listeners.withLock { $0.count } }
 
+    /// Rings for a change committed where no GRDB observer sees it: on PostgreSQL, a notification written by this
+    /// instance or another (`PostgresChangeFeed` hears the `notifications_changed` trigger's NOTIFY).
+    public func ring() {
+        for listener in listeners.withLock({ Array($0.values) }) { listener() }
+    }
+
     public func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool {
         eventKind.tableName == "notifications"
     }

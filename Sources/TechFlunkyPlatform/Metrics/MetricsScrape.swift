@@ -8,7 +8,8 @@ enum MetricsScrape {
     static func render(_ services: PlatformServices) async -> String {
         let started = ContinuousClock.now
         do {
-            var snapshot = try await holds(services.database, now: services.clock.now())
+            // Engine-neutral once the order store answers it (issue 16: `OrderStore.holdSnapshot(now:)`).
+            var snapshot = try await holds(try services.sqliteDatabase(for: "the hold gauges"), now: services.clock.now())
             snapshot.activeListings = try await services.catalog.activeListingCount()
             services.metrics.record(snapshot)
         } catch {
