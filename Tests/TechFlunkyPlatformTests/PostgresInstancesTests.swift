@@ -99,10 +99,10 @@ final class PostgresInstancesTests: XCTestCase {
     }
 
     func testANotificationAnnouncedThroughOneInstanceReachesAStreamOnAnother() async throws {
-        try await twoInstances { _, a, b, database in
+        try await twoInstances { harness, a, b, database in
             let buyer = try await CatalogFixtures.seller(a, email: "buyer@example.com")
             // The interim market store is SQLite's: the notification's account has to be there as well.
-            try await a.database.pool.write { db in
+            try await PlatformDatabase(path: harness.configuration.dbPath).pool.write { db in
                 try db.execute(sql: "INSERT INTO accounts (id, email, display_name, password_hash, created_at) VALUES (?, ?, 'Buyer', 'x', 0)",
                                arguments: [buyer.id, buyer.email])
             }

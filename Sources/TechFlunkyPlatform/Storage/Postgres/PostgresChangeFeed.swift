@@ -105,8 +105,22 @@ final class PostgresChangeFeed: Sendable {
         var configuration = try url.connectionConfiguration()
         configuration.options.additionalStartupParameters = [("application_name", "techflunky-change-feed")]
         let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
-        try await withTaskCancellationHandler {
-            defer { _ = connection.close() as EventLoopFuture<Void> }
+        // postgres-nio requires a connection to be closed (not just released) before it goes: close it on every path.
+        do {
+            try await withTaskCancellationHandler {
+                try await listen(on: connection)
+            } onCancel: {
+                _ = connection.close() as EventLoopFuture<Void>
+            }
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        try? await connection.close()
+    }
+
+    private func listen(on connection: PostgresConnection) async throws {
+        do {
             var backend: Int32 = 0
             for try await row in try await connection.query("SELECT pg_backend_pid()", logger: logger) { backend = try row.decode(Int32.self) }
             try await connection.listen(on: Self.catalogChannel) { catalog in
@@ -135,8 +149,6 @@ final class PostgresChangeFeed: Sendable {
                     }
                 }
             }
-        } onCancel: {
-            _ = connection.close() as EventLoopFuture<Void>
         }
     }
 }
