@@ -30,15 +30,16 @@ enum AccountData {
         let sold = try await services.orders.sales(sellerId: account.id)
         let sessions = try await services.accounts.sessions(accountId: account.id)
         let listings = try await services.catalog.listings(sellerId: account.id)
-        // Issue 16: `services.deployments.store.deploymentIds(buyerId:)` once the deployment store answers it on both engines.
-        let deploymentIds = try await try services.sqliteDatabase(for: "exporting an account's deployments").pool.read { db in
-            try String.fetchAll(db, sql: "SELECT id FROM deployments WHERE buyer_id = ? ORDER BY created_at", arguments: [account.id])
-        }
+        // A buyer's deployments are their orders' (each deployment belongs to an order and its buyer), read in one call
+        // through the store on either engine; oldest first.
         let store = services.deployments.store
+        let stored = try await store.deployments(orderIds: bought.map(\.order.id)).values.joined()
+            .filter { $0.buyerId == account.id }
+            .sorted { ($0.deployment.createdAt, $0.deployment.id) < ($1.deployment.createdAt, $1.deployment.id) }
         var deployments: [ExportedDeployment] = []
-        for id in deploymentIds {
-            guard let stored = try await store.load(id: id) else { continue }
-            deployments.append(ExportedDeployment(deployment: stored.deployment, events: try await store.events(deploymentId: id, after: 0)))
+        for deployment in stored {
+            deployments.append(ExportedDeployment(deployment: deployment.deployment,
+                                                  events: try await store.events(deploymentId: deployment.deployment.id, after: 0)))
         }
         return AccountExport(exportedAt: now, account: account, seller: sellerStatus, sessions: sessions, orders: bought.map(\.order),
                              sales: sold.map(\.order), payouts: sold.compactMap { $0.payout(now: now, sellerCanReceive: seller.onboardingComplete) },
