@@ -169,23 +169,4 @@ final class PostgresInstancesTests: XCTestCase {
         XCTAssertEqual(applied.last, "pg_v7_platform")
         await database.close()
     }
-
-    func testSyntheticListingsFillThePostgresCatalogAndTopUp() async throws {
-        try await forEachEngine { harness, services, _ in
-            let added = try await SyntheticCatalog.fill(count: 1_203, services: services)
-            XCTAssertEqual(added, 1_203)
-            let filled = try await services.catalog.activeListingCount()
-            XCTAssertEqual(filled, 1_203)
-            let toppedUp = try await SyntheticCatalog.fill(count: 1_250, services: services)
-            XCTAssertEqual(toppedUp, 47, "a second run tops up")
-            let total = try await services.catalog.activeListingCount()
-            XCTAssertEqual(total, 1_250)
-            let listing = try await services.catalog.listing(slug: "synthetic-1250")
-            XCTAssertEqual(listing?.summary.slug, "synthetic-1250")
-            try await harness.withRouter(services) { client, _ in
-                let response = try await client.execute(uri: "/api/listings?limit=5", method: .get)
-                XCTAssertEqual(try response.decoded(ListingPage.self).items.first?.slug, "synthetic-1250", "newest first")
-            }
-        }
-    }
 }

@@ -69,9 +69,8 @@ enum AccountData {
                 + "Copies at Stripe (customer and Connect account) and in backups taken before now are not changed by this.")
     }
 
-    /// The same steps as on SQLite, in one PostgreSQL transaction; the account's row is locked first, so two erasures (or
-    /// an erasure and a deployment starting for the account) on two instances take turns. PostgreSQL overwrites nothing
-    /// in place: dead row versions stay in the table's pages until VACUUM reclaims them (autovacuum, or
+    /// The same steps as on SQLite, in one PostgreSQL transaction; the account's row is locked first, so two erasures on
+    /// two instances take turns. PostgreSQL overwrites nothing in place: dead row versions stay in the table's pages until VACUUM reclaims them (autovacuum, or
     /// `VACUUM accounts, sessions` after an erasure: docs/operations.md). Needs the orders' and deployments' tables
     /// (`pg_v4_orders`, `pg_v6_deployments`, issue 16).
     static func eraseOnPostgres(_ account: Account, now: Date, database: PostgresDatabase) async throws -> AccountErasureReceipt {
