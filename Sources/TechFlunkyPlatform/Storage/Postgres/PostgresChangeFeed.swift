@@ -120,33 +120,31 @@ final class PostgresChangeFeed: Sendable {
     }
 
     private func listen(on connection: PostgresConnection) async throws {
-        do {
-            var backend: Int32 = 0
-            for try await row in try await connection.query("SELECT pg_backend_pid()", logger: logger) { backend = try row.decode(Int32.self) }
-            try await connection.listen(on: Self.catalogChannel) { catalog in
-                try await connection.listen(on: Self.notificationsChannel) { notifications in
-                    // Listening from here on: whatever committed while no session listened is caught up now.
-                    catalogGeneration.bump()
-                    notificationBell.ring()
-                    let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-                        state.listeningBackend = backend
-                        state.sessions += 1
-                        defer { state.waiters = [] }
-                        return state.waiters
+        var backend: Int32 = 0
+        for try await row in try await connection.query("SELECT pg_backend_pid()", logger: logger) { backend = try row.decode(Int32.self) }
+        try await connection.listen(on: Self.catalogChannel) { catalog in
+            try await connection.listen(on: Self.notificationsChannel) { notifications in
+                // Listening from here on: whatever committed while no session listened is caught up now.
+                catalogGeneration.bump()
+                notificationBell.ring()
+                let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+                    state.listeningBackend = backend
+                    state.sessions += 1
+                    defer { state.waiters = [] }
+                    return state.waiters
+                }
+                for waiter in waiters { waiter.resume() }
+                logger.debug("PostgreSQL change feed listening", metadata: ["backend": "\(backend)"])
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        for try await _ in catalog { self.catalogGeneration.bump() }
                     }
-                    for waiter in waiters { waiter.resume() }
-                    logger.debug("PostgreSQL change feed listening", metadata: ["backend": "\(backend)"])
-                    try await withThrowingTaskGroup(of: Void.self) { group in
-                        group.addTask {
-                            for try await _ in catalog { self.catalogGeneration.bump() }
-                        }
-                        group.addTask {
-                            for try await _ in notifications { self.notificationBell.ring() }
-                        }
-                        // Either sequence ending means the session is gone: end both and reconnect.
-                        try await group.next()
-                        group.cancelAll()
+                    group.addTask {
+                        for try await _ in notifications { self.notificationBell.ring() }
                     }
+                    // Either sequence ending means the session is gone: end both and reconnect.
+                    try await group.next()
+                    group.cancelAll()
                 }
             }
         }
