@@ -31,7 +31,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to bind (0 lets the system choose; the chosen port is printed).") var port = 8080
     @Option(name: .customLong("db"), help: "SQLite database file (default: <data-dir>/platform.sqlite).") var dbPath: String?
     @Option(help: ArgumentHelp("PostgreSQL instead of SQLite: postgres://user[:password]@host[:port]/database[?sslmode=…] (default: DATABASE_URL).",
-                               discussion: "Connects, applies the PostgreSQL migrations, and reports which stores are not on PostgreSQL yet (docs/operations.md)."))
+                               discussion: "Applies the PostgreSQL migrations at start (instances starting together apply each once) and keeps every record there; several instances may serve one database (docs/operations.md)."))
     var database: String?
     @Option(help: "Data directory for the database and the package store (default: $XDG_DATA_HOME/techflunky/server).")
     var dataDir: String?
@@ -77,8 +77,14 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let dataDir = dataDir ?? Self.defaultDataDir(environment)
-        if let text = database ?? environment["DATABASE_URL"].flatMap({ $0.isEmpty ? nil : $0 }) {
-            try await preparePostgres(text, source: database == nil ? "DATABASE_URL" : "--database")
+        var databaseURL: PostgresURL?
+        if let text = database ?? (dbPath == nil ? environment["DATABASE_URL"].flatMap({ $0.isEmpty ? nil : $0 }) : nil) {
+            let source = database == nil ? "DATABASE_URL" : "--database"
+            do { databaseURL = try PostgresURL(parsing: text) } catch { throw CommandFailure("\(source): \(error.message)") }
+            if backupDir != nil {
+                throw CommandFailure(PlatformEngineError.sqliteOnly(
+                    operation: "--backup-dir", instead: "back up the database with pg_dump and the data directory's packages/ with your file backups").description)
+            }
         }
         // Sealed secrets fill in what the environment does not set (the environment wins, for one-off overrides).
         let sealed: [String: String]
@@ -102,6 +108,7 @@ struct ServeCommand: AsyncParsableCommand {
             syntheticListings: synthetic,
             httpTransport: CurlHTTPClient()
         )
+        configuration.databaseURL = databaseURL
         configuration.metricsPort = metricsPort
         configuration.secretsKey = secretsKey
         if let tlsCert, let tlsKey { configuration.tls = PlatformTLS(certificatePath: tlsCert, privateKeyPath: tlsKey) }
@@ -136,6 +143,12 @@ struct ServeCommand: AsyncParsableCommand {
         } catch let error as SealedBundleError {
             if let standIns { await standIns.stop() }
             throw CommandFailure(error.description)
+        } catch let error as PlatformEngineError {
+            if let standIns { await standIns.stop() }
+            throw CommandFailure(error.description)
+        } catch let error as PostgresEngineError {
+            if let standIns { await standIns.stop() }
+            throw CommandFailure(error.description)
         }
     }
 
@@ -154,28 +167,6 @@ struct ServeCommand: AsyncParsableCommand {
             fflush(nil)  // every output stream; naming `stdout` is a data-race error in Swift 6
         }
         if let standIns { await standIns.stop() }
-    }
-
-    /// The PostgreSQL engine: connects and migrates (so an operator can prepare the database ahead of a switch), then
-    /// stops with what is missing. Accounts, sessions, the catalog, deals, the market and package versions have
-    /// PostgreSQL stores; orders, holds and deployments do not yet (issue 16), and half a platform on each engine
-    /// would split one truth in two.
-    private func preparePostgres(_ text: String, source: String) async throws {
-        let url: PostgresURL
-        do { url = try PostgresURL(parsing: text) } catch { throw CommandFailure("\(source): \(error.message)") }
-        let database: PostgresDatabase
-        do {
-            database = try await PostgresDatabase.open(url, logger: Logger(label: "techflunky.postgres"), maximumConnections: 1)
-        } catch {
-            throw CommandFailure("\(error)")
-        }
-        await database.close()
-        throw CommandFailure("""
-            PostgreSQL at \(url) answers and its schema is up to date, but the platform cannot serve from it yet: \
-            accounts, sessions, the catalog, offers, questions, watchlists, saved searches, notifications and package versions \
-            have PostgreSQL stores; orders, payout holds and deployments do not yet. \
-            Serve from SQLite for now (without \(source)).
-            """)
     }
 
     static func defaultDataDir(_ environment: [String: String]) -> String {

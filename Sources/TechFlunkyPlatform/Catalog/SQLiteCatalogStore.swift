@@ -522,6 +522,20 @@ public struct SQLiteCatalogStore: CatalogStore {
         }
     }
 
+    public func listings(sellerId: String) async throws -> [ExportedListing] {
+        try await database.pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT id, slug, title, tagline, description, category, currency, price, status, created_at, updated_at
+                FROM listings WHERE seller_id = ? ORDER BY created_at, rowid
+                """, arguments: [sellerId]).map {
+                ExportedListing(id: $0["id"], slug: $0["slug"], title: $0["title"], tagline: $0["tagline"], description: $0["description"],
+                                category: $0["category"], askingPrice: Money(minorUnits: $0["price"], currency: Currency(code: $0["currency"])),
+                                status: ListingStatus(rawValue: $0["status"]) ?? .withdrawn,
+                                createdAt: StoredTime.decode($0["created_at"] as Int64), updatedAt: StoredTime.decode($0["updated_at"] as Int64))
+            }
+        }
+    }
+
     public func activeListingCount() async throws -> Int {
         try await database.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM listings WHERE status = 'active'") ?? 0 }
     }
