@@ -90,7 +90,8 @@ struct AdminCopyCommand: AsyncParsableCommand {
         let countWidth = max(4, report.tables.map { $0.rows.formatted().count }.max() ?? 0)
         for table in report.tables {
             var line = "  " + name(table.name).padding(toLength: width, withPad: " ", startingAt: 0) + "  "
-                + String(repeating: " ", count: max(0, countWidth - table.rows.formatted().count)) + table.rows.formatted() + " rows"
+                + String(repeating: " ", count: max(0, countWidth - table.rows.formatted().count)) + table.rows.formatted()
+                + (table.rows == 1 ? " row " : " rows")
             if let identity = table.identity { line += "  (\(name(identity.column)) continues at \(identity.next))" }
             if !table.sqliteOnlyColumns.isEmpty { line += "  not copied: " + table.sqliteOnlyColumns.map(name).joined(separator: ", ") }
             lines.append(line)
