@@ -142,8 +142,18 @@ public enum PlatformCopy {
         }
 
         try await target.run("BEGIN")
-        // Nothing else writes these tables while the copy runs (an instance started early would interleave its rows).
+        // Nothing else writes these tables until the copy commits (an instance started early waits, rather than
+        // interleaving its rows or taking an id the copy brings); reading them stays possible. A table someone holds
+        // fails the copy within seconds instead of waiting for ever.
         let targetTables = order
+        if !targetTables.isEmpty {
+            try await target.run("SET LOCAL lock_timeout = '10s'")
+            do {
+                try await target.run(PostgresQuery(unsafeSQL: "LOCK TABLE \(targetTables.map(quoted).joined(separator: ", ")) IN EXCLUSIVE MODE"))
+            } catch PlatformCopyError.postgres(let error) where PostgresDatabase.sqlState(of: error) == "55P03" {
+                throw PlatformCopyError.targetBusy(url: target.url)
+            }
+        }
         var replaced: [(name: String, rows: Int)] = []
         var occupied: [(name: String, rows: Int)] = []
         for name in targetTables {
@@ -245,6 +255,7 @@ public enum PlatformCopyError: Error, Sendable, CustomStringConvertible {
     case sourceNotPlatform(path: String)
     case sourceOutdated(path: String, pending: [String])
     case targetNotEmpty(url: PostgresURL, tables: [(name: String, rows: Int)])
+    case targetBusy(url: PostgresURL)
     case dataWithoutTarget(tables: [(name: String, rows: Int)], columns: [(table: String, column: String, values: Int)])
     case value(table: String, column: String, row: String, problem: String)
     case countMismatch(table: String, sqlite: Int, postgres: Int)
@@ -265,6 +276,9 @@ public enum PlatformCopyError: Error, Sendable, CustomStringConvertible {
             let list = tables.map { "\($0.name) (\($0.rows) row\($0.rows == 1 ? "" : "s"))" }.joined(separator: ", ")
             return "\(url) already holds data: \(list). admin copy fills an empty database (createdb a new one), "
                 + "or give --replace to empty these tables first; nothing was changed"
+        case .targetBusy(let url):
+            return "another session on \(url) has held its tables for 10 s (a serve instance already running on it?): stop "
+                + "what uses the database and copy again; nothing was changed"
         case .dataWithoutTarget(let tables, let columns):
             var parts: [String] = []
             if !tables.isEmpty {
