@@ -130,6 +130,10 @@ case "search":
     let queries = args.count > 3 ? Int(args[3]) ?? 1_000 : 1_000
     let dir = args.count > 4 ? args[4] : FileManager.default.temporaryDirectory.appendingPathComponent("tf-bench-search-\(count)").path
     try await benchSearch(count: count, queries: queries, dataDir: dir)
+case "pgsearch" where args.count >= 3:
+    // pgsearch SERVER_URL [LISTINGS] [QUERIES]: SERVER_URL names a PostgreSQL server this bench may create a database on.
+    try await benchPostgresSearch(count: args.count > 3 ? Int(args[3]) ?? 1_000_000 : 1_000_000,
+                                  queries: args.count > 4 ? Int(args[4]) ?? 1_000 : 1_000, serverURL: args[2])
 case "client":
     let runs = args.count > 2 ? Int(args[2]) ?? 5 : 5
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tf-bench-client-\(getpid())").path
@@ -138,6 +142,6 @@ case "watch" where args.count == 6 || args.count == 7:
     try watchEvents(port: UInt16(args[2]) ?? 0, path: args[3], token: args[4], count: Int(args[5]) ?? 1,
                     platformPid: args.count == 7 ? Int32(args[6]) : nil)
 default:
-    FileHandle.standardError.write(Data("usage: techflunky-bench render [RUNS] | client [RUNS] | search [LISTINGS] [QUERIES] [DATADIR] | watch PORT PATH TOKEN COUNT [PLATFORM_PID]\n".utf8))
+    FileHandle.standardError.write(Data("usage: techflunky-bench render [RUNS] | client [RUNS] | search [LISTINGS] [QUERIES] [DATADIR] | pgsearch SERVER_URL [LISTINGS] [QUERIES] | watch PORT PATH TOKEN COUNT [PLATFORM_PID]\n".utf8))
     exit(2)
 }

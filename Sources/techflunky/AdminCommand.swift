@@ -6,10 +6,10 @@ import TechFlunkyPlatform
 struct AdminCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin",
-        abstract: "Operate a platform's data: backups and restores, sealed secrets and their key.",
+        abstract: "Operate a platform's data: backups and restores, sealed secrets and their key, a copy into PostgreSQL.",
         discussion: "See docs/operations.md.",
         subcommands: [AdminBackupCommand.self, AdminRestoreCommand.self, AdminSecretsCommand.self, AdminGenerateKeyCommand.self,
-                      AdminRotateKeyCommand.self]
+                      AdminRotateKeyCommand.self, AdminCopyCommand.self]
     )
 }
 

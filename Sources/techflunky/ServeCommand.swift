@@ -37,6 +37,9 @@ struct ServeCommand: AsyncParsableCommand {
     var dataDir: String?
     @Flag(help: "Load the demo catalog and demo account into an empty database.") var demo = false
     @Flag(help: "Start the offline Stripe and Cloudflare stand-ins in this process and use them.") var sandbox = false
+    @Option(help: ArgumentHelp("Use stand-ins already running at this URL (`techflunky sandbox stand-ins`), shared by several instances.",
+                               discussion: "Sandbox mode against them: their STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET come from the environment (scripts/cluster-up)."))
+    var standIns: String?
     @Option(help: "Fill this many generated listings (scale work).") var synthetic = 0
     @Option(help: "With --sandbox: how long Cloudflare calls take, `realistic` (as on Cloudflare) or `instant`.")
     var pace = "realistic"
@@ -63,6 +66,12 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard backupKeep >= 1 else { throw ValidationError("--backup-keep must be at least 1") }
         guard synthetic >= 0 else { throw ValidationError("--synthetic must not be negative") }
+        if let standIns {
+            if sandbox { throw ValidationError("--sandbox starts stand-ins of its own; --stand-ins uses running ones: give one") }
+            guard let url = URL(string: standIns), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw ValidationError("--stand-ins takes the URL `techflunky sandbox stand-ins` printed, e.g. http://127.0.0.1:43125")
+            }
+        }
         if let database {
             do { _ = try PostgresURL(parsing: database) } catch { throw ValidationError(error.description) }
             if dbPath != nil { throw ValidationError("--db (SQLite) and --database (PostgreSQL) name two engines: give one") }
@@ -118,7 +127,17 @@ struct ServeCommand: AsyncParsableCommand {
                                                           interval: (try? SandboxDuration.seconds(backupEvery)) ?? 86_400, keep: backupKeep)
         }
         var standIns: SandboxServer?
-        if sandbox {
+        if let shared = self.standIns {
+            // Shared stand-ins: sandbox mode (smoke checks through the stand-in's workers.dev, /api/sandbox/*), each
+            // instance on its own clock; the key and webhook secret are the ones the stand-ins were started with.
+            let base = shared.hasSuffix("/") ? String(shared.dropLast()) : shared
+            configuration.sandboxMode = true
+            configuration.stripeAPIBase = base
+            configuration.cloudflareAPIBase = base + "/client/v4"
+            guard configuration.stripeSecretKey.hasPrefix("sk_test_"), configuration.stripeWebhookSecret.hasPrefix("whsec_") else {
+                throw CommandFailure("--stand-ins: set STRIPE_SECRET_KEY (sk_test_…) and STRIPE_WEBHOOK_SECRET (whsec_…) to the stand-ins' own")
+            }
+        } else if sandbox {
             let clock = MovableClock()
             // With TLS the stand-in delivers webhooks over HTTPS and verifies this server's certificate: against
             // TECHFLUNKY_CACERT when set (a private CA), else against the certificate chain itself (self-signed).
