@@ -27,7 +27,7 @@ enum AccountData {
         }
         let bought = try await services.orders.orders(buyerId: account.id)
         let sold = try await services.orders.sales(sellerId: account.id)
-        let (sessions, listings, deploymentIds) = try await services.database.pool.read { db in
+        let (sessions, listings) = try await services.database.pool.read { db in
             let sessions = try Row.fetchAll(db, sql: "SELECT * FROM sessions WHERE account_id = ? ORDER BY created_at", arguments: [account.id]).map {
                 ExportedSession(createdAt: StoredTime.decode($0["created_at"] as Int64), expiresAt: StoredTime.decode($0["expires_at"] as Int64),
                                 revokedAt: StoredTime.decode($0["revoked_at"] as Int64?))
@@ -38,12 +38,11 @@ enum AccountData {
                                 status: ListingStatus(rawValue: $0["status"]) ?? .withdrawn,
                                 createdAt: StoredTime.decode($0["created_at"] as Int64), updatedAt: StoredTime.decode($0["updated_at"] as Int64))
             }
-            let deployments = try String.fetchAll(db, sql: "SELECT id FROM deployments WHERE buyer_id = ? ORDER BY created_at", arguments: [account.id])
-            return (sessions, listings, deployments)
+            return (sessions, listings)
         }
         let store = services.deployments.store
         var deployments: [ExportedDeployment] = []
-        for id in deploymentIds {
+        for id in try await store.deploymentIds(buyerId: account.id) {
             guard let stored = try await store.load(id: id) else { continue }
             deployments.append(ExportedDeployment(deployment: stored.deployment, events: try await store.events(deploymentId: id, after: 0)))
         }
@@ -61,31 +60,31 @@ enum AccountData {
             throw PlatformError.validation("type this account's email in `confirm` to erase it; this cannot be undone", field: "confirm")
         }
         let now = services.clock.now()
+        // The deployments first, in the deployment store's own transaction: while one runs, nothing is erased.
+        let deploymentsRemoved: Int
+        switch try await services.deployments.store.eraseDeployments(buyerId: account.id, unlessAnyIn: DeploymentState.underWay) {
+        case .busy(let busy):
+            throw PlatformError.conflict("deployment \(busy) is still running; wait for it to finish (or roll it back) before erasing the account")
+        case .removed(let count):
+            deploymentsRemoved = count
+        }
         let receipt = try await services.database.pool.writeWithoutTransaction { db -> AccountErasureReceipt in
             try db.execute(sql: "PRAGMA secure_delete = ON")
             defer { try? db.execute(sql: "PRAGMA secure_delete = OFF") }
             var receipt: AccountErasureReceipt?
             try db.inTransaction(.immediate) {
-                let busy = try String.fetchOne(db, sql: """
-                    SELECT id FROM deployments WHERE buyer_id = ? AND state IN ('queued', 'running', 'provisioned', 'rolling_back') LIMIT 1
-                    """, arguments: [account.id])
-                if let busy {
-                    throw PlatformError.conflict("deployment \(busy) is still running; wait for it to finish (or roll it back) before erasing the account")
-                }
                 try db.execute(sql: "DELETE FROM sessions WHERE account_id = ?", arguments: [account.id])
                 let sessions = db.changesCount
                 try db.execute(sql: "DELETE FROM idempotency_keys WHERE account_id = ?", arguments: [account.id])
                 try db.execute(sql: "UPDATE listings SET status = 'withdrawn', updated_at = ? WHERE seller_id = ? AND status IN ('active', 'sold')",
                                arguments: [StoredTime.encode(now), account.id])
                 let listings = db.changesCount
-                try db.execute(sql: "DELETE FROM deployments WHERE buyer_id = ?", arguments: [account.id])
-                let deployments = db.changesCount
                 try db.execute(sql: "UPDATE accounts SET email = ?, display_name = ?, password_hash = ? WHERE id = ?",
                                arguments: [erasedEmail(accountId: account.id), erasedDisplayName, "erased", account.id])
                 let orders = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM orders WHERE buyer_id = ? OR seller_id = ?",
                                               arguments: [account.id, account.id]) ?? 0
                 receipt = AccountErasureReceipt(
-                    accountId: account.id, erasedAt: now, sessionsRevoked: sessions, listingsWithdrawn: listings, deploymentsRemoved: deployments,
+                    accountId: account.id, erasedAt: now, sessionsRevoked: sessions, listingsWithdrawn: listings, deploymentsRemoved: deploymentsRemoved,
                     ordersKept: orders,
                     note: "Personal data erased; \(orders) order\(orders == 1 ? "" : "s") kept as financial records without it. "
                         + "Copies at Stripe (customer and Connect account) and in backups taken before now are not changed by this.")

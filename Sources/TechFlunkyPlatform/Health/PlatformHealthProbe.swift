@@ -13,7 +13,7 @@ enum PlatformHealthProbe {
         var running = 0, pastDue = 0, awaitingPayouts = 0
         let started = ContinuousClock.now
         do {
-            (running, pastDue, awaitingPayouts) = try await counts(services.database, now: now)
+            (running, pastDue, awaitingPayouts) = try await counts(services.database, deployments: services.deployments.store, now: now)
             checks.append(.init(name: "database", ok: true, milliseconds: milliseconds(since: started)))
         } catch {
             checks.append(.init(name: "database", ok: false, detail: "\(error)", milliseconds: milliseconds(since: started)))
@@ -33,13 +33,12 @@ enum PlatformHealthProbe {
                               holdsPastDue: pastDue, holdsAwaitingPayouts: awaitingPayouts, webhooksRejected: services.metrics.webhooksRejected(since: Date().addingTimeInterval(-PlatformHealth.webhookWindow)))
     }
 
-    static func counts(_ database: PlatformDatabase, now: Date) async throws -> (running: Int, pastDue: Int, awaitingPayouts: Int) {
+    static func counts(_ database: PlatformDatabase, deployments: any DeploymentStore,
+                       now: Date) async throws -> (running: Int, pastDue: Int, awaitingPayouts: Int) {
         let dueBefore = now.addingTimeInterval(-PlatformHealth.pastDueGrace)
-        return try await database.pool.read { db in
-            let running = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM deployments WHERE state IN ('queued', 'running', 'provisioned', 'rolling_back')") ?? 0
-            let holds = try SQLiteOrderStore.countDueHolds(db, dueBefore: dueBefore)
-            return (running, holds.pastDue, holds.awaitingPayouts)
-        }
+        let running = try await deployments.count(inStates: DeploymentState.underWay)
+        let holds = try await database.pool.read { db in try SQLiteOrderStore.countDueHolds(db, dueBefore: dueBefore) }
+        return (running, holds.pastDue, holds.awaitingPayouts)
     }
 
     static func milliseconds(since start: ContinuousClock.Instant) -> Int {

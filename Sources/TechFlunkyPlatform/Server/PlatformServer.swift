@@ -186,8 +186,11 @@ public enum PlatformServer {
         }
     }
 
-    /// The hold scheduler, scheduled backups and other periodic work; returns when cancelled.
+    /// The hold scheduler, scheduled backups, the deployment lease scan and event relay, and other periodic work;
+    /// returns when cancelled.
     static func runBackgroundWork(_ services: PlatformServices) async throws {
+        let deployments = Task { await services.deployments.runBackgroundWork() }
+        defer { deployments.cancel() }
         if let schedule = services.configuration.backupSchedule {
             let configuration = services.configuration
             async let backups: Void = schedule.run(databasePath: configuration.dbPath, dataDir: configuration.dataDir, logger: services.logger)

@@ -1,0 +1,115 @@
+import Foundation
+import Logging
+import PostgresNIO
+import TechFlunkyCore
+
+/// Brings the events of deployments run by other instances to this instance's watchers. It `LISTEN`s on
+/// `deployment_events` over a connection of its own (not the pool's: a pooled connection goes back to the pool),
+/// and for each notice `<deployment id>:<seq>` of a deployment someone here watches, reads the events it has not
+/// published yet from the store, oldest first, and hands them to the `DeploymentEventLedger`, which publishes each
+/// to the hub once (this instance's own runs' events come through it too).
+///
+/// A lost connection is opened again with backoff (0.1 s doubling to 5 s); after it, the deployments under way here
+/// are read up to their last stored event, since notices sent meanwhile are gone.
+actor PostgresDeploymentEventRelay {
+    private let database: PostgresDatabase
+    private let store: any DeploymentStore
+    private let hub: DeploymentEventHub
+    private let ledger: DeploymentEventLedger
+    private let logger: Logger
+    private var listening = false
+    private var backoff = 0.1
+    private var connectedBefore = false
+    private var listeningWaiters: [CheckedContinuation<Void, Never>] = []
+
+    init(database: PostgresDatabase, store: any DeploymentStore, hub: DeploymentEventHub, ledger: DeploymentEventLedger, logger: Logger) {
+        self.database = database
+        self.store = store
+        self.hub = hub
+        self.ledger = ledger
+        self.logger = logger
+    }
+
+    /// Listens until cancelled.
+    func run() async {
+        while !Task.isCancelled {
+            do {
+                let connection = try await PostgresConnection.connect(configuration: try database.url.connectionConfiguration(), id: 1,
+                                                                      logger: logger)
+                do {
+                    try await withTaskCancellationHandler {
+                        try await connection.listen(on: PostgresDeploymentStore.channel) { notices in
+                            await self.listeningStarted()
+                            for try await notice in notices { await self.relay(notice.payload) }
+                        }
+                    } onCancel: {
+                        connection.close().whenComplete { _ in }
+                    }
+                } catch {
+                    setListening(false)
+                    try? await connection.close()
+                    throw error
+                }
+                setListening(false)
+                try? await connection.close()
+            } catch {
+                if Task.isCancelled { break }
+                logger.warning("deployment event relay lost its connection; reconnecting",
+                               metadata: ["error": "\(PostgresEngineError.reason(error))", "retryIn": "\(backoff)"])
+            }
+            if Task.isCancelled { break }
+            try? await Task.sleep(nanoseconds: UInt64(backoff * 1e9))
+            backoff = min(backoff * 2, 5)
+        }
+        setListening(false)
+    }
+
+    private func listeningStarted() async {
+        setListening(true)
+        backoff = 0.1
+        if connectedBefore { await catchUp() }
+        connectedBefore = true
+    }
+
+    /// Returns once the relay listens (tests; a start-up that must not miss a notice).
+    func waitUntilListening() async {
+        if listening { return }
+        await withCheckedContinuation { listeningWaiters.append($0) }
+    }
+
+    private func setListening(_ value: Bool) {
+        listening = value
+        guard value else { return }
+        for waiter in listeningWaiters { waiter.resume() }
+        listeningWaiters.removeAll()
+    }
+
+    /// One notice: `<deployment id>:<seq>` (the id has no colon; the last one separates).
+    func relay(_ payload: String) async {
+        guard let colon = payload.lastIndex(of: ":"), let seq = Int(payload[payload.index(after: colon)...]) else {
+            logger.warning("deployment event relay ignored a notice it cannot read", metadata: ["length": "\(payload.utf8.count)"])
+            return
+        }
+        let id = String(payload[..<colon])
+        guard await hub.watcherCount(deploymentId: id) > 0 else { return }
+        let after = await ledger.lastDelivered(id) ?? seq - 1
+        guard after < seq else { return }
+        await read(id, after: after)
+    }
+
+    /// After a reconnect: whatever the deployments under way here stored meanwhile.
+    private func catchUp() async {
+        for (id, after) in await ledger.deploymentsUnderWay where await hub.watcherCount(deploymentId: id) > 0 {
+            await read(id, after: after)
+        }
+    }
+
+    private func read(_ id: String, after: Int) async {
+        do {
+            await ledger.deliver(try await store.events(deploymentId: id, after: after))
+        } catch {
+            // The watchers' streams fill the gap from the store at the next event they see.
+            logger.error("deployment event relay could not read events", metadata: ["deployment": "\(id)", "error": "\(error)"])
+        }
+    }
+}
