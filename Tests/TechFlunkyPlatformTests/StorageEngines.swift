@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Logging
 import XCTest
 @testable import TechFlunkyPlatform
@@ -107,7 +108,8 @@ struct PostgresTestServerError: Error, CustomStringConvertible {
 
 extension PlatformTestHarness {
     /// Services on `engine`: SQLite as `services()` makes them; on PostgreSQL the stores already ported run on a
-    /// fresh PostgreSQL database (accounts and sessions, the catalog) and the rest stay on this harness's SQLite file.
+    /// fresh PostgreSQL database (accounts and sessions, the catalog, deployments) and the rest stay on this harness's
+    /// SQLite file.
     func services(on engine: StorageEngine) async throws -> (services: PlatformServices, postgres: PostgresDatabase?) {
         switch engine {
         case .sqlite:
@@ -115,7 +117,9 @@ extension PlatformTestHarness {
         case .postgres:
             let postgres = try await PostgresTestServer.freshDatabase(logger: configuration.logger)
             let database = try PlatformDatabase(path: configuration.dbPath)
-            let services = PlatformServices(configuration: configuration, database: database, accounts: PostgresAccountStore(database: postgres),
+            let services = PlatformServices(configuration: configuration, database: database,
+                                            deploymentStore: PostgresDeploymentStore(database: postgres),
+                                            accounts: PostgresAccountStore(database: postgres),
                                             catalog: PostgresCatalogStore(database: postgres, generation: database.catalogGeneration))
             return (services, postgres)
         }
@@ -150,6 +154,46 @@ extension XCTestCase {
                 continue
             }
             await opened.postgres?.close()
+            if (testRun?.totalFailureCount ?? 0) > failuresBefore {
+                XCTFail("the failures above are on the \(engine.rawValue) engine", file: file, line: line)
+            }
+        }
+    }
+}
+
+extension XCTestCase {
+    /// Runs `body` once per engine on a fresh, empty deployment store of it (the store tests that need no platform).
+    func forEachDeploymentStore(_ body: (any DeploymentStore, StorageEngine) async throws -> Void,
+                                file: StaticString = #filePath, line: UInt = #line) async throws {
+        for engine in StorageEngine.allCases {
+            if engine == .postgres && PostgresTestServer.isOptedOut { continue }
+            let failuresBefore = testRun?.totalFailureCount ?? 0
+            switch engine {
+            case .sqlite:
+                let url = FileManager.default.temporaryDirectory.appendingPathComponent("deploy-store-\(UUID().uuidString).sqlite")
+                defer { try? FileManager.default.removeItem(at: url) }
+                let queue = try DatabaseQueue(path: url.path)
+                var migrator = DatabaseMigrator()
+                DeploymentSchema.register(in: &migrator)
+                try migrator.migrate(queue)
+                try await body(GRDBDeploymentStore(database: queue), engine)
+            case .postgres:
+                let postgres: PostgresDatabase
+                do {
+                    postgres = try await PostgresTestServer.freshDatabase(logger: Logger(label: "test.deploy.postgres"))
+                } catch {
+                    XCTFail("[postgres] \(error)", file: file, line: line)
+                    continue
+                }
+                do {
+                    try await body(PostgresDeploymentStore(database: postgres), engine)
+                } catch {
+                    await postgres.close()
+                    XCTFail("[postgres] threw \(error)", file: file, line: line)
+                    continue
+                }
+                await postgres.close()
+            }
             if (testRun?.totalFailureCount ?? 0) > failuresBefore {
                 XCTFail("the failures above are on the \(engine.rawValue) engine", file: file, line: line)
             }

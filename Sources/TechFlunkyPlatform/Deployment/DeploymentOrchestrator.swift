@@ -410,9 +410,18 @@ public actor DeploymentOrchestrator {
     }
 
     /// Takes the deployment's lease for this orchestrator, or `busy` when another instance holds it (and runs it).
+    /// A run or a lease scan that has just recorded a final state gives its lease up a moment after announcing it: a
+    /// retry that quick waits for that (up to two seconds) rather than being refused.
     private func takeLease(_ stored: StoredDeployment) async throws {
-        guard try await store.acquireLease(deploymentId: stored.deployment.id, newLease(), now: Date()) else {
-            throw DeploymentError.busy(deploymentId: stored.deployment.id, state: stored.deployment.state)
+        let id = stored.deployment.id
+        let deadline = Date().addingTimeInterval(2)
+        while true {
+            if try await store.acquireLease(deploymentId: id, newLease(), now: Date()) { return }
+            let current = try await store.load(id: id)
+            guard let current, !DeploymentState.underWay.contains(current.deployment.state), Date() < deadline else {
+                throw DeploymentError.busy(deploymentId: id, state: current?.deployment.state ?? stored.deployment.state)
+            }
+            try await Task.sleep(nanoseconds: 20_000_000)
         }
     }
 
