@@ -49,6 +49,8 @@ final class DeploymentInstancesTests: XCTestCase {
         configuration.cloudflareAPIBase = "https://api.cloudflare.test/client/v4"
         configuration.httpTransport = transport
         configuration.deploymentLeaseDuration = leaseSeconds
+        // Smoke checks go to the workers.dev host itself, which the fake answers (the sandbox would map them to its own base).
+        configuration.sandboxMode = false
         var services: [DeploymentService] = []
         var background: [Task<Void, Never>] = []
         for _ in 0..<count {
