@@ -47,7 +47,8 @@ public struct PlatformServices: Sendable {
         return PlatformServices(configuration: configuration, database: database, tlsCertificates: certificates)
     }
 
-    /// `deploymentStore` replaces the GRDB store (tests count the queries the routes make); `accounts` replaces
+    /// `deploymentStore` replaces the GRDB store (tests count the queries the routes make; `PostgresDeploymentStore`
+    /// puts deployments on PostgreSQL, with leases and the event relay across instances); `accounts` replaces
     /// the SQLite account store and `catalog` the SQLite catalog (the PostgreSQL engine's stores).
     init(configuration: PlatformConfiguration, database: PlatformDatabase, tlsCertificates: TLSCertificates? = nil,
          deploymentStore: (any DeploymentStore)? = nil, accounts: (any AccountStore)? = nil, catalog: (any CatalogStore)? = nil) {
