@@ -114,6 +114,38 @@ final class DeploymentInstancesTests: XCTestCase {
         await instances.stop()
     }
 
+    func testARelayWhoseConnectionIsCutReconnectsAndFollowsTheRunToTheEnd() async throws {
+        let cf = CloudflareFakeAccount(token: token)
+        let gate = GatedTransport(inner: cf, blockPathContaining: "/workers/scripts/tf-7f3a9c21-api")
+        let instances = try await startInstances(2, transport: gate, leaseSeconds: 15)
+        let a = instances.services[0], b = instances.services[1]
+        do {
+            let started = try await a.orchestrator.start(DeployRequest(orderId: orderId, cloudflare: credentials, domain: nil), buyerId: "acct_buyer")
+            let blocked = await gate.waitUntilBlocked()
+            XCTAssertTrue(blocked, "the run never reached the gated request")
+            let stream = b.events.frames(deploymentId: started.id, after: 0)
+            // The server ends every LISTEN connection (a failover, a restart of PostgreSQL's side): the relays reconnect.
+            let cut = try await instances.postgres.rows("""
+                SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'
+                """)
+            XCTAssertEqual(cut.count, 2, "one listening connection per instance")
+            let relay = try XCTUnwrap(b.relay)
+            try await withDeadline(30) { await relay.waitUntilListening(connections: 2) }
+            gate.open()
+            let seen = try await withDeadline(60) { await DeploymentEventStreamTests.collect(stream) }
+            await a.orchestrator.waitUntilIdle(started.id)
+            let done = try await a.orchestrator.deployment(id: started.id, buyerId: "acct_buyer")
+            XCTAssertEqual(done.state, .succeeded, done.lastMessage ?? "")
+            XCTAssertTrue(seen.ended)
+            XCTAssertEqual(seen.events.map(\.seq), Array(1...done.lastEventId))
+        } catch {
+            gate.open()
+            await instances.stop()
+            throw error
+        }
+        await instances.stop()
+    }
+
     func testWhenTheRunningInstanceDiesAnotherInterruptsItWithinTwoLeasesAndARetryThereFinishesIt() async throws {
         let cf = CloudflareFakeAccount(token: token)
         let gate = GatedTransport(inner: cf, blockPathContaining: "/workers/scripts/tf-7f3a9c21-api")

@@ -20,7 +20,9 @@ actor PostgresDeploymentEventRelay {
     private var listening = false
     private var backoff = 0.1
     private var connectedBefore = false
-    private var listeningWaiters: [CheckedContinuation<Void, Never>] = []
+    /// How many times it has started listening (1 after the first connection; each reconnect adds one).
+    private(set) var connectionsMade = 0
+    private var listeningWaiters: [(connections: Int, continuation: CheckedContinuation<Void, Never>)] = []
 
     init(database: PostgresDatabase, store: any DeploymentStore, hub: DeploymentEventHub, ledger: DeploymentEventLedger, logger: Logger) {
         self.database = database
@@ -65,23 +67,26 @@ actor PostgresDeploymentEventRelay {
     }
 
     private func listeningStarted() async {
+        connectionsMade += 1
         setListening(true)
         backoff = 0.1
         if connectedBefore { await catchUp() }
         connectedBefore = true
     }
 
-    /// Returns once the relay listens (tests; a start-up that must not miss a notice).
-    func waitUntilListening() async {
-        if listening { return }
-        await withCheckedContinuation { listeningWaiters.append($0) }
+    /// Returns once the relay listens on its `connections`th connection or a later one (tests; a start-up that must
+    /// not miss a notice).
+    func waitUntilListening(connections: Int = 1) async {
+        if listening && connectionsMade >= connections { return }
+        await withCheckedContinuation { listeningWaiters.append((connections, $0)) }
     }
 
     private func setListening(_ value: Bool) {
         listening = value
         guard value else { return }
-        for waiter in listeningWaiters { waiter.resume() }
-        listeningWaiters.removeAll()
+        let ready = listeningWaiters.filter { $0.connections <= connectionsMade }
+        listeningWaiters.removeAll { $0.connections <= connectionsMade }
+        for waiter in ready { waiter.continuation.resume() }
     }
 
     /// One notice: `<deployment id>:<seq>` (the id has no colon; the last one separates).
