@@ -40,7 +40,4 @@ actor DeploymentEventLedger: DeploymentEventPublisher {
 
     /// The last `seq` published for the deployment, if this instance has published any lately.
     func lastDelivered(_ deploymentId: String) -> Int? { delivered[deploymentId] ?? finished[deploymentId] }
-
-    /// Deployments with events published and not yet finished (what a relay catches up after reconnecting).
-    var deploymentsUnderWay: [String: Int] { delivered }
 }

@@ -52,7 +52,8 @@ public struct DeploymentService: Sendable {
         if let shared = store as? PostgresDeploymentStore {
             let ledger = DeploymentEventLedger(hub: hub)
             publisher = ledger
-            relay = PostgresDeploymentEventRelay(database: shared.database, store: store, hub: hub, ledger: ledger, logger: logger)
+            relay = PostgresDeploymentEventRelay(database: shared.database, store: shared, hub: hub, ledger: ledger,
+                                                 clock: configuration.clock, logger: logger)
         }
         var smoke = DeploymentOrchestrator.SmokeCheckPolicy()
         if configuration.sandboxMode {

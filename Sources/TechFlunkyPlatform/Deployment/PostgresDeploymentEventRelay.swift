@@ -9,27 +9,33 @@ import TechFlunkyCore
 /// published yet from the store, oldest first, and hands them to the `DeploymentEventLedger`, which publishes each
 /// to the hub once (this instance's own runs' events come through it too).
 ///
-/// A lost connection is opened again with backoff (0.1 s doubling to 5 s); after it, the deployments under way here
-/// are read up to their last stored event, since notices sent meanwhile are gone.
+/// A lost connection is opened again with backoff (0.1 s doubling to 5 s); notices sent meanwhile are gone, so after
+/// it every watched deployment that changed since the connection was lost gets its latest event published (a
+/// watcher's stream reads what it lacks before it from the store).
 actor PostgresDeploymentEventRelay {
     private let database: PostgresDatabase
-    private let store: any DeploymentStore
+    private let store: PostgresDeploymentStore
     private let hub: DeploymentEventHub
     private let ledger: DeploymentEventLedger
     private let logger: Logger
     private var listening = false
     private var backoff = 0.1
     private var connectedBefore = false
+    /// When the last connection was lost (the platform clock: deployments' `updated_at` follows it).
+    private var lostAt: Date?
+    private let clock: any PlatformClock
     /// How many times it has started listening (1 after the first connection; each reconnect adds one).
     private(set) var connectionsMade = 0
     private var listeningWaiters: [(connections: Int, continuation: CheckedContinuation<Void, Never>)] = []
 
-    init(database: PostgresDatabase, store: any DeploymentStore, hub: DeploymentEventHub, ledger: DeploymentEventLedger, logger: Logger) {
+    init(database: PostgresDatabase, store: PostgresDeploymentStore, hub: DeploymentEventHub, ledger: DeploymentEventLedger, clock: any PlatformClock,
+         logger: Logger) {
         self.database = database
         self.store = store
         self.hub = hub
         self.ledger = ledger
         self.logger = logger
+        self.clock = clock
     }
 
     /// Listens until cancelled.
@@ -48,11 +54,11 @@ actor PostgresDeploymentEventRelay {
                         connection.close().whenComplete { _ in }
                     }
                 } catch {
-                    setListening(false)
+                    connectionLost()
                     try? await connection.close()
                     throw error
                 }
-                setListening(false)
+                connectionLost()
                 try? await connection.close()
             } catch {
                 if Task.isCancelled { break }
@@ -64,6 +70,11 @@ actor PostgresDeploymentEventRelay {
             backoff = min(backoff * 2, 5)
         }
         setListening(false)
+    }
+
+    private func connectionLost() {
+        setListening(false)
+        if lostAt == nil { lostAt = clock.now() }
     }
 
     private func listeningStarted() async {
@@ -102,10 +113,18 @@ actor PostgresDeploymentEventRelay {
         await read(id, after: after)
     }
 
-    /// After a reconnect: whatever the deployments under way here stored meanwhile.
+    /// After a reconnect: the latest event of every watched deployment that changed while the relay was away (from
+    /// a second before, for clocks that disagree a little).
     private func catchUp() async {
-        for (id, after) in await ledger.deploymentsUnderWay where await hub.watcherCount(deploymentId: id) > 0 {
-            await read(id, after: after)
+        guard let since = lostAt?.addingTimeInterval(-1) else { return }
+        lostAt = nil
+        do {
+            for (id, last) in try await store.deploymentsChanged(since: since) where await hub.watcherCount(deploymentId: id) > 0 {
+                let known = await ledger.lastDelivered(id) ?? 0
+                if known < last { await read(id, after: max(known, last - 1)) }
+            }
+        } catch {
+            logger.error("deployment event relay could not catch up after reconnecting", metadata: ["error": "\(error)"])
         }
     }
 

@@ -142,6 +142,15 @@ public struct PostgresDeploymentStore: DeploymentStore {
         }
     }
 
+    /// Deployments whose snapshot changed at or after `since` (on the platform clock, as `updated_at`), with their last
+    /// event: what an event relay that was disconnected since then may have missed.
+    func deploymentsChanged(since: Date) async throws -> [(id: String, lastEventId: Int)] {
+        try await database.rows("SELECT id, last_event_id FROM deployments WHERE updated_at >= \(StoredTime.encode(since))").map { row in
+            let (id, last) = try row.decode((String, Int64).self)
+            return (id, Int(last))
+        }
+    }
+
     // MARK: Rows
 
     /// Runs `body` in a transaction on one pooled connection. The store's own errors (a sequence conflict) come out
