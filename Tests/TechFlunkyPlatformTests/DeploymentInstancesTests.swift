@@ -147,6 +147,54 @@ final class DeploymentInstancesTests: XCTestCase {
         await instances.stop()
     }
 
+    func testEventsCommittedWhileTheRelayIsAwayReachItsWatcherOnceItIsBack() async throws {
+        try XCTSkipIf(PostgresTestServer.isOptedOut, "\(PostgresTestServer.optOutVariable) is set")
+        var logger = Logger(label: "test.deploy.relay")
+        logger.logLevel = .error
+        let postgres = try await PostgresTestServer.freshDatabase(logger: logger)
+        let store = PostgresDeploymentStore(database: postgres)
+        // This instance watches through its relay, which waits 2 s before reconnecting; the other records the run.
+        let hub = DeploymentEventHub()
+        let relay = PostgresDeploymentEventRelay(database: postgres, store: store, hub: hub, ledger: DeploymentEventLedger(hub: hub),
+                                                 clock: SystemClock(), logger: logger, reconnectDelay: 2)
+        let relaying = Task { await relay.run() }
+        do {
+            await relay.waitUntilListening()
+            let now = Date()
+            let d = StoredDeployment(deployment: Deployment(
+                id: "dep_away", orderId: "ord_1", listingSlug: "shop", accountId: "acc", domain: nil, state: .queued,
+                steps: DeploymentStepKind.allCases.map { DeploymentStep(kind: $0) }, resources: [], url: nil, lastMessage: nil,
+                lastEventId: 1, createdAt: now, updatedAt: now), buyerId: "buyer")
+            try await store.insert(d, events: [DeploymentEvent(seq: 1, deploymentId: "dep_away", kind: .deployment, at: now, state: .queued)])
+            let recorder = DeploymentRecorder(stored: d, store: store, publisher: DeploymentEventHub(), clock: SystemClock())
+            let tap = await HubTap.on(hub, "dep_away")
+            let stream = DeploymentEventStream(store: store, hub: hub, heartbeatInterval: 60).frames(deploymentId: "dep_away", after: 0)
+            try await recorder.setState(.running)
+            try await withDeadline(30) { while tap.seqs.withLock({ $0 }) != [2] { try await Task.sleep(nanoseconds: 10_000_000) } }
+            _ = try await postgres.rows("""
+                SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'
+                """)
+            try await withDeadline(30) { while await relay.isListening { try await Task.sleep(nanoseconds: 10_000_000) } }
+            // While it is away: the rest of the run, to its end.
+            try await recorder.log(.verifyCredentials, "token checked")
+            try await recorder.log(.verifyCredentials, "account found")
+            try await recorder.setState(.failed, message: "stopped")
+            let seen = try await withDeadline(30) { await DeploymentEventStreamTests.collect(stream) }
+            XCTAssertTrue(seen.ended, "the final event came after the relay was back")
+            XCTAssertEqual(seen.events.map(\.seq), [1, 2, 3, 4, 5])
+            let reconnected = await relay.connectionsMade
+            XCTAssertEqual(reconnected, 2)
+        } catch {
+            relaying.cancel()
+            await relaying.value
+            await postgres.close()
+            throw error
+        }
+        relaying.cancel()
+        await relaying.value
+        await postgres.close()
+    }
+
     func testWhenTheRunningInstanceDiesAnotherInterruptsItWithinTwoLeasesAndARetryThereFinishesIt() async throws {
         let cf = CloudflareFakeAccount(token: token)
         let gate = GatedTransport(inner: cf, blockPathContaining: "/workers/scripts/tf-7f3a9c21-api")

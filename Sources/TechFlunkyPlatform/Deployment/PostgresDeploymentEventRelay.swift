@@ -9,7 +9,7 @@ import TechFlunkyCore
 /// published yet from the store, oldest first, and hands them to the `DeploymentEventLedger`, which publishes each
 /// to the hub once (this instance's own runs' events come through it too).
 ///
-/// A lost connection is opened again with backoff (0.1 s doubling to 5 s); notices sent meanwhile are gone, so after
+/// A lost connection is opened again with backoff (`reconnectDelay`, 0.1 s, doubling to 5 s); notices sent meanwhile are gone, so after
 /// it every watched deployment that changed since the connection was lost gets its latest event published (a
 /// watcher's stream reads what it lacks before it from the store).
 actor PostgresDeploymentEventRelay {
@@ -19,7 +19,8 @@ actor PostgresDeploymentEventRelay {
     private let ledger: DeploymentEventLedger
     private let logger: Logger
     private var listening = false
-    private var backoff = 0.1
+    private let reconnectDelay: Double
+    private var backoff: Double
     private var connectedBefore = false
     /// When the last connection was lost (the platform clock: deployments' `updated_at` follows it).
     private var lostAt: Date?
@@ -29,7 +30,9 @@ actor PostgresDeploymentEventRelay {
     private var listeningWaiters: [(connections: Int, continuation: CheckedContinuation<Void, Never>)] = []
 
     init(database: PostgresDatabase, store: PostgresDeploymentStore, hub: DeploymentEventHub, ledger: DeploymentEventLedger, clock: any PlatformClock,
-         logger: Logger) {
+         logger: Logger, reconnectDelay: Double = 0.1) {
+        self.reconnectDelay = reconnectDelay
+        backoff = reconnectDelay
         self.database = database
         self.store = store
         self.hub = hub
@@ -80,10 +83,12 @@ actor PostgresDeploymentEventRelay {
     private func listeningStarted() async {
         connectionsMade += 1
         setListening(true)
-        backoff = 0.1
+        backoff = reconnectDelay
         if connectedBefore { await catchUp() }
         connectedBefore = true
     }
+
+    var isListening: Bool { listening }
 
     /// Returns once the relay listens on its `connections`th connection or a later one (tests; a start-up that must
     /// not miss a notice).
