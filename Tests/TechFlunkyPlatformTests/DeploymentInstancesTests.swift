@@ -170,7 +170,8 @@ final class DeploymentInstancesTests: XCTestCase {
             let tap = await HubTap.on(hub, "dep_away")
             let stream = DeploymentEventStream(store: store, hub: hub, heartbeatInterval: 60).frames(deploymentId: "dep_away", after: 0)
             try await recorder.setState(.running)
-            try await withDeadline(30) { while tap.seqs.withLock({ $0 }) != [2] { try await Task.sleep(nanoseconds: 10_000_000) } }
+            // (The insert's notice may reach the relay after the tap subscribed: then it relays 1 as well.)
+            try await withDeadline(30) { while tap.seqs.withLock({ $0.last }) != 2 { try await Task.sleep(nanoseconds: 10_000_000) } }
             _ = try await postgres.rows("""
                 SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'
                 """)
