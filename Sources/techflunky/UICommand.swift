@@ -32,12 +32,6 @@ struct UICommand: AsyncParsableCommand {
     var theme: String?
 
     func run() async throws {
-        // The UI's few threads (the terminal loop, the HTTP loop, the task pool) allocate little and rarely at the
-        // same time: one malloc arena for all of them instead of one each, whose free pages glibc keeps apart
-        // (issue 20: 0.7 MB less RSS after scrolling; the server commands keep glibc's default).
-        #if canImport(Glibc)
-        limitMallocArenas()
-        #endif
         // One resolution of the configuration (flag, environment, config file); the UI reads its bits from it.
         let client: ClientConfiguration
         do {
@@ -67,16 +61,6 @@ struct UICommand: AsyncParsableCommand {
             try await runUI(service: service, environment: environment, themes: themes)
         }
     }
-
-    #if canImport(Glibc)
-    /// glibc's `mallopt(M_ARENA_MAX, 1)`. `<malloc.h>` is not part of the Glibc module, so the function is looked up;
-    /// M_ARENA_MAX is -8 in glibc's malloc.h (a stable ABI value). Without it nothing changes but the memory figure.
-    private func limitMallocArenas() {
-        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
-        guard let symbol = dlsym(nil, "mallopt") else { return }
-        _ = unsafeBitCast(symbol, to: Mallopt.self)(-8, 1)
-    }
-    #endif
 
     private func runUI(service: any MarketplaceService, environment: UIEnvironment, themes: ThemeSet) async throws {
         do {
