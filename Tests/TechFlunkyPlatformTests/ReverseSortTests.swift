@@ -92,44 +92,43 @@ final class ReverseSortTests: XCTestCase {
     }
 
     func testReverseThroughTheRouteAndItsCachedPages() async throws {
-        let harness = try PlatformTestHarness()
-        defer { harness.cleanUp() }
-        let services = try harness.services()
-        let seller = try await CatalogFixtures.seller(services)
-        let base = services.clock.now()
-        for (n, slug) in ["aaa", "bbb", "ccc"].enumerated() {
-            try await CatalogFixtures.list(services, slug: slug, seller: seller, CatalogFixtures.details(title: slug.uppercased(), price: Int64(100_00 * (3 - n))),
-                                           at: base.addingTimeInterval(Double(n)))
-        }
-        try await harness.withRouter(services) { client, _ in
-            func slugs(_ query: String) async throws -> [String] {
-                let response = try await client.execute(uri: "/api/listings?\(query)", method: .get)
-                XCTAssertEqual(response.status, .ok, query)
-                return try response.decoded(ListingPage.self).items.map(\.slug)
+        try await forEachEngine { harness, services, _ in
+            let seller = try await CatalogFixtures.seller(services)
+            let base = services.clock.now()
+            for (n, slug) in ["aaa", "bbb", "ccc"].enumerated() {
+                try await CatalogFixtures.list(services, slug: slug, seller: seller, CatalogFixtures.details(title: slug.uppercased(), price: Int64(100_00 * (3 - n))),
+                                               at: base.addingTimeInterval(Double(n)))
             }
-            // Forward first, so the reversed request would be a cache hit if the cache ignored the direction.
-            let newest = try await slugs("")
-            XCTAssertEqual(newest, ["ccc", "bbb", "aaa"])
-            let oldest = try await slugs("reverse=true")
-            XCTAssertEqual(oldest, ["aaa", "bbb", "ccc"])
-            let explicitForward = try await slugs("reverse=false")
-            XCTAssertEqual(explicitForward, ["ccc", "bbb", "aaa"])
-            let dearest = try await slugs("sort=price_asc&reverse=true")
-            XCTAssertEqual(dearest, ["aaa", "bbb", "ccc"])
+            try await harness.withRouter(services) { client, _ in
+                func slugs(_ query: String) async throws -> [String] {
+                    let response = try await client.execute(uri: "/api/listings?\(query)", method: .get)
+                    XCTAssertEqual(response.status, .ok, query)
+                    return try response.decoded(ListingPage.self).items.map(\.slug)
+                }
+                // Forward first, so the reversed request would be a cache hit if the cache ignored the direction.
+                let newest = try await slugs("")
+                XCTAssertEqual(newest, ["ccc", "bbb", "aaa"])
+                let oldest = try await slugs("reverse=true")
+                XCTAssertEqual(oldest, ["aaa", "bbb", "ccc"])
+                let explicitForward = try await slugs("reverse=false")
+                XCTAssertEqual(explicitForward, ["ccc", "bbb", "aaa"])
+                let dearest = try await slugs("sort=price_asc&reverse=true")
+                XCTAssertEqual(dearest, ["aaa", "bbb", "ccc"])
 
-            let paged = try await client.execute(uri: "/api/listings?reverse=true&limit=2", method: .get).decoded(ListingPage.self)
-            XCTAssertEqual(paged.items.map(\.slug), ["aaa", "bbb"])
-            let cursor = try XCTUnwrap(paged.nextCursor)
-            let rest = try await slugs("reverse=true&limit=2&cursor=\(cursor)")
-            XCTAssertEqual(rest, ["ccc"])
-            let wrongWay = try await client.execute(uri: "/api/listings?limit=2&cursor=\(cursor)", method: .get)
-            XCTAssertEqual(wrongWay.status, .badRequest)
-            XCTAssertEqual(wrongWay.errorBody?.error.field, "cursor")
+                let paged = try await client.execute(uri: "/api/listings?reverse=true&limit=2", method: .get).decoded(ListingPage.self)
+                XCTAssertEqual(paged.items.map(\.slug), ["aaa", "bbb"])
+                let cursor = try XCTUnwrap(paged.nextCursor)
+                let rest = try await slugs("reverse=true&limit=2&cursor=\(cursor)")
+                XCTAssertEqual(rest, ["ccc"])
+                let wrongWay = try await client.execute(uri: "/api/listings?limit=2&cursor=\(cursor)", method: .get)
+                XCTAssertEqual(wrongWay.status, .badRequest)
+                XCTAssertEqual(wrongWay.errorBody?.error.field, "cursor")
 
-            for bad in ["yes", "1", ""] {
-                let response = try await client.execute(uri: "/api/listings?reverse=\(bad)", method: .get)
-                XCTAssertEqual(response.status, .badRequest, bad)
-                XCTAssertEqual(response.errorBody?.error.field, "reverse", bad)
+                for bad in ["yes", "1", ""] {
+                    let response = try await client.execute(uri: "/api/listings?reverse=\(bad)", method: .get)
+                    XCTAssertEqual(response.status, .badRequest, bad)
+                    XCTAssertEqual(response.errorBody?.error.field, "reverse", bad)
+                }
             }
         }
     }
