@@ -92,41 +92,40 @@ final class PackageArchiveRoutesTests: XCTestCase {
     }
 
     func testAListingGoesLiveOnlyOnceItsSellerCanBePaidAndDraftsStayPrivate() async throws {
-        let harness = try PlatformTestHarness()
-        defer { harness.cleanUp() }
-        let services = try harness.services()
-        let seller = try await CatalogFixtures.seller(services)
-        let token = try await AccountRoutes.startSession(for: seller, services: services).token
-        try await harness.withRouter(services) { client, services in
-            let refused = try await client.execute(uri: "/api/seller/listings", method: .post, headers: Self.gzipHeaders(token), body: try Self.archive(slug: "early-shop"))
-            XCTAssertEqual(refused.status, .conflict)
-            XCTAssertEqual(refused.errorBody?.error.code, APIErrorCode.payoutsRequired)
-            XCTAssertTrue(refused.errorBody?.error.message.contains("techflunky seller onboard") ?? false, String(buffer: refused.body))
-            XCTAssertFalse(FileManager.default.fileExists(atPath: services.packages.bundleDirectory(slug: "early-shop").path))
+        try await forEachEngine { harness, services, _ in
+            let seller = try await CatalogFixtures.seller(services)
+            let token = try await AccountRoutes.startSession(for: seller, services: services).token
+            try await harness.withRouter(services) { client, services in
+                let refused = try await client.execute(uri: "/api/seller/listings", method: .post, headers: Self.gzipHeaders(token), body: try Self.archive(slug: "early-shop"))
+                XCTAssertEqual(refused.status, .conflict)
+                XCTAssertEqual(refused.errorBody?.error.code, APIErrorCode.payoutsRequired)
+                XCTAssertTrue(refused.errorBody?.error.message.contains("techflunky seller onboard") ?? false, String(buffer: refused.body))
+                XCTAssertFalse(FileManager.default.fileExists(atPath: services.packages.bundleDirectory(slug: "early-shop").path))
 
-            let badDraft = try await client.execute(uri: "/api/seller/listings?draft=maybe", method: .post, headers: Self.gzipHeaders(token), body: try Self.archive(slug: "early-shop"))
-            XCTAssertEqual(badDraft.status, .badRequest)
+                let badDraft = try await client.execute(uri: "/api/seller/listings?draft=maybe", method: .post, headers: Self.gzipHeaders(token), body: try Self.archive(slug: "early-shop"))
+                XCTAssertEqual(badDraft.status, .badRequest)
 
-            let draft = try await client.execute(uri: "/api/seller/listings?draft=true", method: .post, headers: Self.gzipHeaders(token), body: try Self.archive(slug: "early-shop"))
-            XCTAssertEqual(draft.status, .created, String(buffer: draft.body))
-            XCTAssertEqual(try draft.decoded(Listing.self).status, .draft)
-            let hidden = try await client.execute(uri: "/api/listings/early-shop", method: .get)
-            XCTAssertEqual(hidden.status, .notFound)
-            let searched = try await services.catalog.search(ListingQuery(q: "Archived"))
-            XCTAssertEqual(searched.items.map(\.slug), [])
+                let draft = try await client.execute(uri: "/api/seller/listings?draft=true", method: .post, headers: Self.gzipHeaders(token), body: try Self.archive(slug: "early-shop"))
+                XCTAssertEqual(draft.status, .created, String(buffer: draft.body))
+                XCTAssertEqual(try draft.decoded(Listing.self).status, .draft)
+                let hidden = try await client.execute(uri: "/api/listings/early-shop", method: .get)
+                XCTAssertEqual(hidden.status, .notFound)
+                let searched = try await services.catalog.search(ListingQuery(q: "Archived"))
+                XCTAssertEqual(searched.items.map(\.slug), [])
 
-            let stillRefused = try await client.execute(uri: "/api/seller/listings/early-shop/publish", method: .post, headers: bearer(token))
-            XCTAssertEqual(stillRefused.status, .conflict)
-            XCTAssertEqual(stillRefused.errorBody?.error.code, APIErrorCode.payoutsRequired)
+                let stillRefused = try await client.execute(uri: "/api/seller/listings/early-shop/publish", method: .post, headers: bearer(token))
+                XCTAssertEqual(stillRefused.status, .conflict)
+                XCTAssertEqual(stillRefused.errorBody?.error.code, APIErrorCode.payoutsRequired)
 
-            try await CatalogFixtures.onboard(services, seller)
-            let live = try await client.execute(uri: "/api/seller/listings/early-shop/publish", method: .post, headers: bearer(token))
-            XCTAssertEqual(live.status, .ok, String(buffer: live.body))
-            XCTAssertEqual(try live.decoded(Listing.self).status, .active)
-            let found = try await services.catalog.search(ListingQuery(q: "Archived"))
-            XCTAssertEqual(found.items.map(\.slug), ["early-shop"])
-            let again = try await client.execute(uri: "/api/seller/listings/early-shop/publish", method: .post, headers: bearer(token))
-            XCTAssertEqual(again.status, .conflict, "only a draft goes live")
+                try await CatalogFixtures.onboard(services, seller)
+                let live = try await client.execute(uri: "/api/seller/listings/early-shop/publish", method: .post, headers: bearer(token))
+                XCTAssertEqual(live.status, .ok, String(buffer: live.body))
+                XCTAssertEqual(try live.decoded(Listing.self).status, .active)
+                let found = try await services.catalog.search(ListingQuery(q: "Archived"))
+                XCTAssertEqual(found.items.map(\.slug), ["early-shop"])
+                let again = try await client.execute(uri: "/api/seller/listings/early-shop/publish", method: .post, headers: bearer(token))
+                XCTAssertEqual(again.status, .conflict, "only a draft goes live")
+            }
         }
     }
 }
