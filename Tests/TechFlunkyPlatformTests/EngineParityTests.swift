@@ -67,4 +67,22 @@ final class EngineParityTests: XCTestCase {
             }
         }
     }
+
+    /// Saved searches are listed by name as SQLite's `COLLATE NOCASE` orders them: ASCII letters folded, every other
+    /// character by its bytes (É before é, both after z), whatever the PostgreSQL database's own collation does.
+    func testSavedSearchesAreListedByNameWithOnlyASCIILettersFolded() async throws {
+        try await forEachEngine { harness, services, engine in
+            let account = try await CatalogFixtures.seller(services)
+            let token = try await AccountRoutes.startSession(for: account, services: services).token
+            try await harness.withRouter(services) { client, _ in
+                for name in ["éclair", "Zed", "Émile", "banana", "zebra", "Apple"] {
+                    let saved = try await client.execute(uri: "/api/saved-searches", method: .post, headers: bearer(token),
+                                                         body: jsonBody(SaveSearchRequest(name: name, q: "shop")))
+                    XCTAssertTrue([.ok, .created].contains(saved.status), "\(engine): \(name): \(String(buffer: saved.body))")
+                }
+                let searches = try await client.execute(uri: "/api/saved-searches", method: .get, headers: bearer(token)).decoded(SavedSearchesResponse.self)
+                XCTAssertEqual(searches.searches.map(\.name), ["Apple", "banana", "zebra", "Zed", "Émile", "éclair"], engine.rawValue)
+            }
+        }
+    }
 }
