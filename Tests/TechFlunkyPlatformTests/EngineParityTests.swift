@@ -85,4 +85,38 @@ final class EngineParityTests: XCTestCase {
             }
         }
     }
+
+    /// One account per email whatever the case of its ASCII letters, as SQLite's `COLLATE NOCASE` email column has it:
+    /// A-Z fold, other letters (É and é) are different emails, and signing in finds the account exactly so.
+    func testEmailsFoldOnlyASCIILettersOnBothEngines() async throws {
+        try await forEachEngine { harness, services, engine in
+            try await harness.withRouter(services) { client, _ in
+                func signup(_ email: String) async throws -> TestResponse {
+                    try await client.execute(uri: "/api/auth/signup", method: .post, headers: [.contentType: "application/json"],
+                                             body: jsonBody(SignupRequest(email: email, password: "long enough", displayName: email)))
+                }
+                func login(_ email: String) async throws -> TestResponse {
+                    try await client.execute(uri: "/api/auth/login", method: .post, headers: [.contentType: "application/json"],
+                                             body: jsonBody(LoginRequest(email: email, password: "long enough")))
+                }
+                let lower = try await signup("émile@example.com")
+                XCTAssertEqual(lower.status, .created, "\(engine): \(String(buffer: lower.body))")
+                let upper = try await signup("Émile@example.com")
+                XCTAssertEqual(upper.status, .created, "\(engine): É and é are different emails, as on SQLite: \(String(buffer: upper.body))")
+                let ascii = try await signup("Emile@Example.com")
+                XCTAssertEqual(ascii.status, .created, "\(engine): \(String(buffer: ascii.body))")
+                let again = try await signup("EMILE@example.COM")
+                XCTAssertEqual(again.status, .conflict, "\(engine): A-Z fold")
+                XCTAssertEqual(again.errorBody?.error.field, "email", engine.rawValue)
+
+                let upperId = try upper.decoded(AuthResponse.self).account.id
+                let signedIn = try await login("Émile@EXAMPLE.com")
+                XCTAssertEqual(signedIn.status, .ok, engine.rawValue)
+                XCTAssertEqual(try signedIn.decoded(AuthResponse.self).account.id, upperId, "\(engine): the É account, not the é one")
+                let asciiId = try ascii.decoded(AuthResponse.self).account.id
+                let folded = try await login("emile@example.com")
+                XCTAssertEqual(try folded.decoded(AuthResponse.self).account.id, asciiId, engine.rawValue)
+            }
+        }
+    }
 }
