@@ -8,9 +8,11 @@ import TechFlunkySandbox
 import XCTest
 @testable import TechFlunkyPlatform
 
-/// Collects every log line (message and metadata) so tests can look for secrets in them.
-final class CollectingLogHandler: LogHandler, @unchecked Sendable {
-    // @unchecked: `lines` is only touched while holding `lock`; the handler's own fields are set before use.
+/// Collects every log line (message and metadata) so tests can look for secrets in them. A struct, as swift-log
+/// expects of a handler: each copy of a logger has its own metadata. (As a class, PostgresNIO's connections setting
+/// their connection id on their copies on event-loop threads wrote one shared dictionary at once and crashed.)
+struct CollectingLogHandler: LogHandler, Sendable {
+    // @unchecked: `lines` is only touched while holding `lock`.
     final class Sink: @unchecked Sendable {
         let lock = NSLock()
         var lines: [String] = []
@@ -71,7 +73,7 @@ final class LogSecrecyTests: XCTestCase {
         var harness = try PlatformTestHarness()
         defer { harness.cleanUp() }
         let sink = CollectingLogHandler.Sink()
-        // One handler each: CollectingLogHandler is a class, and the sandbox quietens its server's copy of its logger.
+        // One logger each: the sandbox quietens its server's copy of its logger.
         func collecting() -> Logger { Logger(label: "test") { _ in CollectingLogHandler(sink: sink) } }
         let clock = MovableClock()
         let sandbox = try await SandboxServer.start(SandboxConfiguration(
