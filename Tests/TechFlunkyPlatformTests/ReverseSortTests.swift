@@ -37,9 +37,9 @@ final class ReverseSortTests: XCTestCase {
                 try await body(services, SQLiteCatalogStore(database: services.database, relevanceWindow: window), engine)
             case .postgres:
                 let postgres = try await PostgresTestServer.freshDatabase(logger: harness.configuration.logger)
-                let services = harness.services(on: postgres, sqlite: try PlatformDatabase(path: harness.configuration.dbPath))
+                let services = try harness.services(on: postgres, sqlite: try PlatformDatabase(path: harness.configuration.dbPath))
                 do {
-                    try await body(services, PostgresCatalogStore(database: postgres, generation: services.database.catalogGeneration,
+                    try await body(services, PostgresCatalogStore(database: postgres, generation: services.catalogGeneration,
                                                                   relevanceWindow: window), engine)
                 } catch {
                     await postgres.close()
