@@ -37,6 +37,10 @@ struct ServeCommand: AsyncParsableCommand {
     var dataDir: String?
     @Flag(help: "Load the demo catalog and demo account into an empty database.") var demo = false
     @Flag(help: "Start the offline Stripe and Cloudflare stand-ins in this process and use them.") var sandbox = false
+    @Option(name: .customLong("stand-ins"), help: ArgumentHelp(
+        "Sandbox mode against Stripe and Cloudflare stand-ins another process runs, at this base URL (several instances on one sandbox).",
+        discussion: "Stripe at URL, Cloudflare at URL/client/v4, with STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET as the stand-ins were started with; /api/sandbox/* as with --sandbox, on a clock of this instance's own (each instance's /api/sandbox/advance moves its own). The stand-ins' webhook target is set where they run."))
+    var standInsURL: String?
     @Option(help: "Fill this many generated listings (scale work).") var synthetic = 0
     @Option(help: "With --sandbox: how long Cloudflare calls take, `realistic` (as on Cloudflare) or `instant`.")
     var pace = "realistic"
@@ -63,6 +67,12 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard backupKeep >= 1 else { throw ValidationError("--backup-keep must be at least 1") }
         guard synthetic >= 0 else { throw ValidationError("--synthetic must not be negative") }
+        if let standInsURL {
+            if sandbox { throw ValidationError("--sandbox starts stand-ins in this process and --stand-ins uses others': give one") }
+            guard let url = URL(string: standInsURL), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+                throw ValidationError("--stand-ins must be the stand-ins' base URL, such as http://127.0.0.1:4242")
+            }
+        }
         if let database {
             do { _ = try PostgresURL(parsing: database) } catch { throw ValidationError(error.description) }
             if dbPath != nil { throw ValidationError("--db (SQLite) and --database (PostgreSQL) name two engines: give one") }
@@ -109,6 +119,13 @@ struct ServeCommand: AsyncParsableCommand {
         if let backupDir {
             configuration.backupSchedule = BackupSchedule(directory: URL(fileURLWithPath: backupDir),
                                                           interval: (try? SandboxDuration.seconds(backupEvery)) ?? 86_400, keep: backupKeep)
+        }
+        if var base = standInsURL {
+            while base.hasSuffix("/") { base.removeLast() }
+            configuration.sandboxMode = true
+            configuration.clock = MovableClock()
+            configuration.stripeAPIBase = base
+            configuration.cloudflareAPIBase = base + "/client/v4"
         }
         var standIns: SandboxServer?
         if sandbox {
