@@ -174,8 +174,9 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     /// The PostgreSQL engine: connects and migrates (so an operator can prepare the database ahead of a switch), then
-    /// stops with what is missing. Accounts, sessions and the catalog have PostgreSQL stores; orders, holds and
-    /// deployments do not yet (issue 16), and half a platform on each engine would split one truth in two.
+    /// stops with what is missing. Accounts, sessions, the catalog, deals, the market and package versions have
+    /// PostgreSQL stores; orders, holds and deployments do not yet (issue 16), and half a platform on each engine
+    /// would split one truth in two.
     private func preparePostgres(_ text: String, source: String) async throws {
         let url: PostgresURL
         do { url = try PostgresURL(parsing: text) } catch { throw CommandFailure("\(source): \(error.message)") }
@@ -188,7 +189,8 @@ struct ServeCommand: AsyncParsableCommand {
         await database.close()
         throw CommandFailure("""
             PostgreSQL at \(url) answers and its schema is up to date, but the platform cannot serve from it yet: \
-            accounts, sessions and the catalog have PostgreSQL stores; orders, payout holds and deployments do not yet. \
+            accounts, sessions, the catalog, offers, questions, watchlists, saved searches, notifications and package versions \
+            have PostgreSQL stores; orders, payout holds and deployments do not yet. \
             Serve from SQLite for now (without \(source)).
             """)
     }

@@ -235,55 +235,55 @@ final class MarketRoutesTests: XCTestCase {
     }
 
     func testASavedSearchTellsOfANewMatchingListingOnlyAndCanBeReplacedAndDeleted() async throws {
-        let harness = try PlatformTestHarness()
-        defer { harness.cleanUp() }
-        try await harness.withRouter { client, services in
-            let seller = try await CatalogFixtures.seller(services)
-            let buyer = try await client.execute(uri: "/api/auth/signup", method: .post, headers: [.contentType: "application/json"],
-                                                 body: ByteBuffer(string: #"{"email":"b@example.com","password":"long enough","displayName":"B"}"#))
-            let token = try buyer.decoded(AuthResponse.self).token
-            func save(_ json: String) async throws -> TestResponse {
-                try await client.execute(uri: "/api/saved-searches", method: .post, headers: bearer(token), body: ByteBuffer(string: json))
+        try await forEachEngine { harness, services, _ in
+            try await harness.withRouter(services) { client, _ in
+                let seller = try await CatalogFixtures.seller(services)
+                let buyer = try await client.execute(uri: "/api/auth/signup", method: .post, headers: [.contentType: "application/json"],
+                                                     body: ByteBuffer(string: #"{"email":"b@example.com","password":"long enough","displayName":"B"}"#))
+                let token = try buyer.decoded(AuthResponse.self).token
+                func save(_ json: String) async throws -> TestResponse {
+                    try await client.execute(uri: "/api/saved-searches", method: .post, headers: bearer(token), body: ByteBuffer(string: json))
+                }
+                let saved = try await save(#"{"name":" Cheap invoicing ","q":"invoice","maxPrice":100000}"#)
+                XCTAssertEqual(saved.status, .ok)
+                let search = try saved.decoded(SavedSearch.self)
+                XCTAssertEqual(search.name, "Cheap invoicing")
+                let value17 = try await save(#"{"name":"   "}"#).status
+                XCTAssertEqual(value17, .unprocessableContent)
+                let value18 = try await save(#"{"name":"x","minPrice":5,"maxPrice":4}"#).status
+                XCTAssertEqual(value18, .unprocessableContent)
+
+                try await CatalogFixtures.list(services, slug: "invoicer", seller: seller, CatalogFixtures.details(title: "Invoicer — invoices", price: 90_000))
+                try await CatalogFixtures.list(services, slug: "pricey-invoicer", seller: seller, CatalogFixtures.details(title: "Invoice Pro", price: 900_000))
+                try await CatalogFixtures.list(services, slug: "garden", seller: seller, CatalogFixtures.details(title: "Garden planner", price: 50_000))
+                var list = try await client.execute(uri: "/api/notifications", method: .get, headers: bearer(token)).decoded(NotificationsResponse.self)
+                XCTAssertEqual(list.notifications.map(\.listingSlug), ["invoicer"])
+                XCTAssertEqual(list.notifications.first?.kind, .savedSearchMatch)
+                XCTAssertTrue(list.notifications.first?.message.contains("Cheap invoicing") ?? false)
+
+                // The same name replaces the filters (one search, not two).
+                let replaced = try await save(#"{"name":"Cheap invoicing","q":"garden"}"#).decoded(SavedSearch.self)
+                XCTAssertEqual(replaced.id, search.id)
+                XCTAssertNil(replaced.maxPrice)
+                try await CatalogFixtures.list(services, slug: "garden-two", seller: seller, CatalogFixtures.details(title: "Garden helper", price: 1_000))
+                list = try await client.execute(uri: "/api/notifications", method: .get, headers: bearer(token)).decoded(NotificationsResponse.self)
+                XCTAssertEqual(list.notifications.map(\.listingSlug), ["garden-two", "invoicer"])
+                XCTAssertEqual(list.unreadCount, 2)
+
+                let searches = try await client.execute(uri: "/api/saved-searches", method: .get, headers: bearer(token)).decoded(SavedSearchesResponse.self)
+                XCTAssertEqual(searches.searches.map(\.id), [search.id])
+                let value19 = try await client.execute(uri: "/api/saved-searches/\(search.id)", method: .delete, headers: bearer(token)).status
+                XCTAssertEqual(value19, .noContent)
+                let value20 = try await client.execute(uri: "/api/saved-searches/\(search.id)", method: .delete, headers: bearer(token)).status
+                XCTAssertEqual(value20, .notFound)
+                try await CatalogFixtures.list(services, slug: "garden-three", seller: seller, CatalogFixtures.details(title: "Garden three", price: 1_000))
+                list = try await client.execute(uri: "/api/notifications", method: .get, headers: bearer(token)).decoded(NotificationsResponse.self)
+                XCTAssertEqual(list.notifications.count, 2, "a deleted search tells of nothing")
+                let value21 = try await client.execute(uri: "/api/watchlist/no-such-listing", method: .put, headers: bearer(token)).status
+                XCTAssertEqual(value21, .notFound)
+                let value22 = try await client.execute(uri: "/api/watchlist/garden", method: .delete, headers: bearer(token)).status
+                XCTAssertEqual(value22, .notFound)
             }
-            let saved = try await save(#"{"name":" Cheap invoicing ","q":"invoice","maxPrice":100000}"#)
-            XCTAssertEqual(saved.status, .ok)
-            let search = try saved.decoded(SavedSearch.self)
-            XCTAssertEqual(search.name, "Cheap invoicing")
-            let value17 = try await save(#"{"name":"   "}"#).status
-            XCTAssertEqual(value17, .unprocessableContent)
-            let value18 = try await save(#"{"name":"x","minPrice":5,"maxPrice":4}"#).status
-            XCTAssertEqual(value18, .unprocessableContent)
-
-            try await CatalogFixtures.list(services, slug: "invoicer", seller: seller, CatalogFixtures.details(title: "Invoicer — invoices", price: 90_000))
-            try await CatalogFixtures.list(services, slug: "pricey-invoicer", seller: seller, CatalogFixtures.details(title: "Invoice Pro", price: 900_000))
-            try await CatalogFixtures.list(services, slug: "garden", seller: seller, CatalogFixtures.details(title: "Garden planner", price: 50_000))
-            var list = try await client.execute(uri: "/api/notifications", method: .get, headers: bearer(token)).decoded(NotificationsResponse.self)
-            XCTAssertEqual(list.notifications.map(\.listingSlug), ["invoicer"])
-            XCTAssertEqual(list.notifications.first?.kind, .savedSearchMatch)
-            XCTAssertTrue(list.notifications.first?.message.contains("Cheap invoicing") ?? false)
-
-            // The same name replaces the filters (one search, not two).
-            let replaced = try await save(#"{"name":"Cheap invoicing","q":"garden"}"#).decoded(SavedSearch.self)
-            XCTAssertEqual(replaced.id, search.id)
-            XCTAssertNil(replaced.maxPrice)
-            try await CatalogFixtures.list(services, slug: "garden-two", seller: seller, CatalogFixtures.details(title: "Garden helper", price: 1_000))
-            list = try await client.execute(uri: "/api/notifications", method: .get, headers: bearer(token)).decoded(NotificationsResponse.self)
-            XCTAssertEqual(list.notifications.map(\.listingSlug), ["garden-two", "invoicer"])
-            XCTAssertEqual(list.unreadCount, 2)
-
-            let searches = try await client.execute(uri: "/api/saved-searches", method: .get, headers: bearer(token)).decoded(SavedSearchesResponse.self)
-            XCTAssertEqual(searches.searches.map(\.id), [search.id])
-            let value19 = try await client.execute(uri: "/api/saved-searches/\(search.id)", method: .delete, headers: bearer(token)).status
-            XCTAssertEqual(value19, .noContent)
-            let value20 = try await client.execute(uri: "/api/saved-searches/\(search.id)", method: .delete, headers: bearer(token)).status
-            XCTAssertEqual(value20, .notFound)
-            try await CatalogFixtures.list(services, slug: "garden-three", seller: seller, CatalogFixtures.details(title: "Garden three", price: 1_000))
-            list = try await client.execute(uri: "/api/notifications", method: .get, headers: bearer(token)).decoded(NotificationsResponse.self)
-            XCTAssertEqual(list.notifications.count, 2, "a deleted search tells of nothing")
-            let value21 = try await client.execute(uri: "/api/watchlist/no-such-listing", method: .put, headers: bearer(token)).status
-            XCTAssertEqual(value21, .notFound)
-            let value22 = try await client.execute(uri: "/api/watchlist/garden", method: .delete, headers: bearer(token)).status
-            XCTAssertEqual(value22, .notFound)
         }
     }
 }

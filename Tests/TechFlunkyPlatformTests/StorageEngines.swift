@@ -107,7 +107,8 @@ struct PostgresTestServerError: Error, CustomStringConvertible {
 
 extension PlatformTestHarness {
     /// Services on `engine`: SQLite as `services()` makes them; on PostgreSQL the stores already ported run on a
-    /// fresh PostgreSQL database (accounts and sessions, the catalog, orders) and the rest stay on this harness's SQLite file.
+    /// fresh PostgreSQL database (accounts and sessions, the catalog, orders, deals, the market and package versions)
+    /// and the rest stay on this harness's SQLite file.
     func services(on engine: StorageEngine) async throws -> (services: PlatformServices, postgres: PostgresDatabase?) {
         switch engine {
         case .sqlite:
@@ -125,9 +126,13 @@ extension PlatformTestHarness {
     /// called again with it), the rest on `sqlite`.
     func services(on postgres: PostgresDatabase, sqlite database: PlatformDatabase) -> PlatformServices {
         let packages = PackageStore(dataDir: configuration.dataDir, key: configuration.secretsKey)
+        let bell = database.notificationBell
         return PlatformServices(configuration: configuration, database: database, accounts: PostgresAccountStore(database: postgres),
-                                catalog: PostgresCatalogStore(database: postgres, generation: database.catalogGeneration),
-                                orders: PostgresOrderStore(database: postgres, packages: packages))
+                                catalog: PostgresCatalogStore(database: postgres, generation: database.catalogGeneration, rang: { bell.ring() }),
+                                orders: PostgresOrderStore(database: postgres, packages: packages, notificationsWritten: { bell.ring() }),
+                                deals: PostgresDealStore(database: postgres),
+                                market: PostgresMarketStore(database: postgres, rang: { bell.ring() }),
+                                versions: PostgresPackageVersionStore(database: postgres))
     }
 }
 

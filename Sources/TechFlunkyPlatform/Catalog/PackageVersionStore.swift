@@ -4,29 +4,46 @@ import TechFlunkyCore
 
 /// The versions of listings' packages (`listing_versions`) and the seller's view of their own listings.
 /// The current version is the stored manifest's `version`; this store keeps the history and the changelogs.
-public struct PackageVersionStore: Sendable {
-    let database: PlatformDatabase
-
-    public init(database: PlatformDatabase) {
-        self.database = database
-    }
-
+public protocol PackageVersionStore: Sendable {
     /// Every version of the listing's package, newest first (semver precedence, then time).
-    public func versions(slug: String) async throws -> [PackageVersion] {
-        let versions = try await database.pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT version, changelog, published_at FROM listing_versions WHERE listing_slug = ?", arguments: [slug]).map {
-                PackageVersion(version: $0["version"], changelog: $0["changelog"], publishedAt: StoredTime.decode($0["published_at"]))
-            }
-        }
-        return versions.sorted { a, b in
+    func versions(slug: String) async throws -> [PackageVersion]
+    /// Records a version; false when the listing already has it (a version first recorded without a changelog
+    /// takes this one's).
+    func record(slug: String, version: String, changelog: String, at: Date) async throws -> Bool
+    /// The current package version of each listing (from its stored manifest), for orders' "update available".
+    func currentVersions(slugs: [String]) async throws -> [String: String]
+    /// The seller's listings in every status, newest first, with their version and how many buyers own each.
+    func sellerListings(sellerId: String) async throws -> [SellerListing]
+}
+
+extension PackageVersion {
+    /// Newest first: semver precedence, then time (both engines sort the same way).
+    static func newestFirst(_ versions: [PackageVersion]) -> [PackageVersion] {
+        versions.sorted { a, b in
             switch (SemanticVersion(a.version), SemanticVersion(b.version)) {
             case let (x?, y?) where !x.hasSamePrecedence(as: y): return y < x
             default: return a.publishedAt > b.publishedAt
             }
         }
     }
+}
 
-    /// Records a version; false when the listing already has it.
+public struct SQLitePackageVersionStore: PackageVersionStore {
+    let database: PlatformDatabase
+
+    public init(database: PlatformDatabase) {
+        self.database = database
+    }
+
+    public func versions(slug: String) async throws -> [PackageVersion] {
+        let versions = try await database.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT version, changelog, published_at FROM listing_versions WHERE listing_slug = ?", arguments: [slug]).map {
+                PackageVersion(version: $0["version"], changelog: $0["changelog"], publishedAt: StoredTime.decode($0["published_at"]))
+            }
+        }
+        return PackageVersion.newestFirst(versions)
+    }
+
     public func record(slug: String, version: String, changelog: String, at: Date) async throws -> Bool {
         try await database.pool.write { db in
             try db.execute(sql: """
@@ -37,7 +54,6 @@ public struct PackageVersionStore: Sendable {
         }
     }
 
-    /// The current package version of each listing (from its stored manifest), for orders' "update available".
     public func currentVersions(slugs: [String]) async throws -> [String: String] {
         let unique = Array(Set(slugs))
         guard !unique.isEmpty else { return [:] }
@@ -55,7 +71,6 @@ public struct PackageVersionStore: Sendable {
         }
     }
 
-    /// The seller's listings in every status, newest first, with their version and how many buyers own each.
     public func sellerListings(sellerId: String) async throws -> [SellerListing] {
         try await database.pool.read { db in
             try Row.fetchAll(db, sql: """

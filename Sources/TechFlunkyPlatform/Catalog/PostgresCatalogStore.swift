@@ -14,18 +14,23 @@ import TechFlunkyCore
 /// word similarity over title and tagline, `invoicly` finds Invoicely) — something the SQLite engine cannot do.
 ///
 /// Every write bumps `generation`, which keys the listing-page cache as the SQLite engine's observer does.
+/// As on SQLite, a new listing tells the saved searches it matches and a price cut tells the listing's watchers,
+/// in the write's transaction; `rang` is called after such a commit (the notification bell, as for
+/// `PostgresMarketStore`).
 public struct PostgresCatalogStore: CatalogStore {
     let database: PostgresDatabase
     let generation: CatalogGeneration
     let relevanceWindow: Int
     let matchCountLimit: Int
+    let rang: @Sendable () -> Void
 
     public init(database: PostgresDatabase, generation: CatalogGeneration, relevanceWindow: Int = SQLiteCatalogStore.defaultRelevanceWindow,
-                matchCountLimit: Int = SQLiteCatalogStore.defaultMatchCountLimit) {
+                matchCountLimit: Int = SQLiteCatalogStore.defaultMatchCountLimit, rang: @escaping @Sendable () -> Void = {}) {
         self.database = database
         self.generation = generation
         self.relevanceWindow = max(1, relevanceWindow)
         self.matchCountLimit = max(1, matchCountLimit)
+        self.rang = rang
     }
 
     /// A typo-tolerant match is pg_trgm's `%>` (word similarity of at least `pg_trgm.word_similarity_threshold`,
@@ -280,19 +285,24 @@ public struct PostgresCatalogStore: CatalogStore {
         let d = listing.details
         let history = ListingHistory.storedHistory(listing.history), sparkline = ListingHistory.storedSparkline(listing.history)
         let time = StoredTime.encode(now)
+        let told: Int
         do {
-            try await database.execute("""
-                INSERT INTO listings (id, slug, seller_id, title, tagline, description, category, currency, price, revenue, profit,
-                    multiple, age_months, tech_stack, visitors, status, manifest, assets, created_at, updated_at, history, revenue_sparkline)
-                VALUES (\(id), \(listing.slug), \(listing.sellerId), \(d.title), \(d.tagline), \(d.description), \(d.category),
-                    \(d.askingPrice.currency.code), \(d.askingPrice.minorUnits), \(d.monthlyRevenue.minorUnits), \(d.monthlyProfit.minorUnits),
-                    \(SQLiteCatalogStore.multiple(d)), \(Int64(d.ageMonths)), \(SQLiteCatalogStore.techStackText(d.techStack)),
-                    \(Int64(d.monthlyVisitors)), \(listing.status.rawValue), \(manifest), \(assets), \(time), \(time), \(history), \(sparkline))
-                """)
+            told = try await database.transaction { tx in
+                try await tx.execute("""
+                    INSERT INTO listings (id, slug, seller_id, title, tagline, description, category, currency, price, revenue, profit,
+                        multiple, age_months, tech_stack, visitors, status, manifest, assets, created_at, updated_at, history, revenue_sparkline)
+                    VALUES (\(id), \(listing.slug), \(listing.sellerId), \(d.title), \(d.tagline), \(d.description), \(d.category),
+                        \(d.askingPrice.currency.code), \(d.askingPrice.minorUnits), \(d.monthlyRevenue.minorUnits), \(d.monthlyProfit.minorUnits),
+                        \(SQLiteCatalogStore.multiple(d)), \(Int64(d.ageMonths)), \(SQLiteCatalogStore.techStackText(d.techStack)),
+                        \(Int64(d.monthlyVisitors)), \(listing.status.rawValue), \(manifest), \(assets), \(time), \(time), \(history), \(sparkline))
+                    """)
+                return try await PostgresSavedSearchMatching.notifyMatches(tx, listingId: id, listing: listing, now: now)
+            }
         } catch where PostgresDatabase.isUniqueViolation(error) {
             throw PlatformError.conflict("a listing with the slug `\(listing.slug)` already exists; choose another slug", field: "slug")
         }
         generation.bump()
+        if told > 0 { rang() }
         return id
     }
 
@@ -308,18 +318,34 @@ public struct PostgresCatalogStore: CatalogStore {
         let assetsText = try assets.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
         let storedHistory = ListingHistory.storedHistory(history), storedSparkline = ListingHistory.storedSparkline(history)
         let d = details
-        let changed = try await !database.rows("""
-            UPDATE listings SET title = \(d.title), tagline = \(d.tagline), description = \(d.description), category = \(d.category),
-                currency = \(d.askingPrice.currency.code), price = \(d.askingPrice.minorUnits), revenue = \(d.monthlyRevenue.minorUnits),
-                profit = \(d.monthlyProfit.minorUnits), multiple = \(SQLiteCatalogStore.multiple(d)), age_months = \(Int64(d.ageMonths)),
-                tech_stack = \(SQLiteCatalogStore.techStackText(d.techStack)), visitors = \(Int64(d.monthlyVisitors)),
-                manifest = COALESCE(\(manifestText), manifest), assets = COALESCE(\(assetsText), assets),
-                history = COALESCE(\(storedHistory), history), revenue_sparkline = COALESCE(\(storedSparkline), revenue_sparkline),
-                updated_at = \(StoredTime.encode(now))
-            WHERE slug = \(slug) AND seller_id = \(sellerId) AND status != 'withdrawn'
-            RETURNING 1
-            """).isEmpty
+        let (changed, told) = try await database.transaction { tx -> (Bool, Int) in
+            // Every price change passes through here: the drop is found against the stored price, under the row's lock.
+            let before = try await tx.rows("""
+                SELECT id, price, currency, status FROM listings WHERE slug = \(slug) AND seller_id = \(sellerId) FOR UPDATE
+                """).first.map { row -> (id: String, price: Int64, currency: String, status: String) in
+                    let (id, price, currency, status) = try row.decode((String, Int64, String, String).self)
+                    return (id, price, currency, status)
+                }
+            let changed = try await !tx.rows("""
+                UPDATE listings SET title = \(d.title), tagline = \(d.tagline), description = \(d.description), category = \(d.category),
+                    currency = \(d.askingPrice.currency.code), price = \(d.askingPrice.minorUnits), revenue = \(d.monthlyRevenue.minorUnits),
+                    profit = \(d.monthlyProfit.minorUnits), multiple = \(SQLiteCatalogStore.multiple(d)), age_months = \(Int64(d.ageMonths)),
+                    tech_stack = \(SQLiteCatalogStore.techStackText(d.techStack)), visitors = \(Int64(d.monthlyVisitors)),
+                    manifest = COALESCE(\(manifestText), manifest), assets = COALESCE(\(assetsText), assets),
+                    history = COALESCE(\(storedHistory), history), revenue_sparkline = COALESCE(\(storedSparkline), revenue_sparkline),
+                    updated_at = \(StoredTime.encode(now))
+                WHERE slug = \(slug) AND seller_id = \(sellerId) AND status != 'withdrawn'
+                RETURNING 1
+                """).isEmpty
+            guard changed, let before, before.status != "withdrawn", before.currency == d.askingPrice.currency.code,
+                  d.askingPrice.minorUnits < before.price else { return (changed, 0) }
+            let old = Money(minorUnits: before.price, currency: d.askingPrice.currency)
+            return (true, try await PostgresListingSale.toWatchers(tx, listingId: before.id, except: sellerId, .init(
+                kind: .priceDrop, message: "Price drop: \(d.title) — \(old.formattedWhole) → \(d.askingPrice.formattedWhole)",
+                listingSlug: slug, listingTitle: d.title, oldPrice: old, newPrice: d.askingPrice), now: now))
+        }
         if changed { generation.bump() }
+        if told > 0 { rang() }
         return changed
     }
 

@@ -32,6 +32,12 @@ public final class NotificationBell: TransactionObserver, Sendable {
 
     public var listenerCount: Int { listeners.withLock { $0.count } }
 
+    /// Rings every listener now: for a store GRDB does not see (`PostgresMarketStore` calls it after each commit
+    /// that added or read-marked a notification). Listeners only hand the ring on, so any thread may call it.
+    public func ring() {
+        for listener in listeners.withLock({ Array($0.values) }) { listener() }
+    }
+
     public func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool {
         eventKind.tableName == "notifications"
     }
@@ -47,7 +53,7 @@ public final class NotificationBell: TransactionObserver, Sendable {
             return pending
         }
         guard changed else { return }
-        for listener in listeners.withLock({ Array($0.values) }) { listener() }
+        ring()
     }
 
     public func databaseDidRollback(_ db: Database) {

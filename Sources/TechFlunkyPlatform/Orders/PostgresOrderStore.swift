@@ -449,16 +449,9 @@ extension PostgresOrderStore {
                                         listingSlug: before.slug, listingTitle: before.title, now: now)
         }
 
-        /// Whether the market's tables (watchlist, notifications: `pg_v5_deals_market_versions`) are in this database.
-        /// Until they are, a sale has nobody to tell; once they are, this is always true.
-        static func marketTablesExist(_ tx: Transaction) async throws -> Bool {
-            try await tx.rows("SELECT to_regclass('notifications') IS NOT NULL AND to_regclass('watchlist') IS NOT NULL").first?.decode(Bool.self) ?? false
-        }
-
         static func toWatchers(_ tx: Transaction, listingId: String, except: String?, kind: NotificationKind, message: String,
                                listingSlug: String, listingTitle: String, now: Date) async throws -> Bool {
-            guard try await marketTablesExist(tx) else { return false }
-            return try await !tx.rows("""
+            try await !tx.rows("""
                 INSERT INTO notifications (account_id, kind, message, listing_slug, listing_title, created_at)
                 SELECT account_id, \(kind.rawValue), \(message), \(listingSlug), \(listingTitle), \(StoredTime.encode(now))
                 FROM watchlist WHERE listing_id = \(listingId) AND account_id IS DISTINCT FROM \(except)
@@ -468,7 +461,7 @@ extension PostgresOrderStore {
 
         static func notify(_ tx: Transaction, accountIds: [String], kind: NotificationKind, message: String, listingSlug: String?,
                            listingTitle: String?, newPrice: Money?, referenceId: String?, now: Date) async throws -> Bool {
-            guard !accountIds.isEmpty, try await marketTablesExist(tx) else { return false }
+            guard !accountIds.isEmpty else { return false }
             for account in accountIds {
                 try await tx.execute("""
                     INSERT INTO notifications (account_id, kind, message, listing_slug, listing_title, currency, new_price, reference_id, created_at)

@@ -20,7 +20,7 @@ public struct PlatformServices: Sendable {
     let listingPages = ListingPageCache()
     public let packages: PackageStore
     /// Package versions and changelogs, and the seller's view of their listings.
-    public let versions: PackageVersionStore
+    public let versions: any PackageVersionStore
     public let orders: any OrderStore
     /// Offers and questions between buyers and sellers.
     public let deals: any DealStore
@@ -48,11 +48,12 @@ public struct PlatformServices: Sendable {
     }
 
     /// `deploymentStore` replaces the GRDB store (tests count the queries the routes make); `accounts` replaces
-    /// the SQLite account store, `catalog` the SQLite catalog and `orders` the SQLite order store (the PostgreSQL
-    /// engine's stores).
+    /// the SQLite account store, `catalog` the SQLite catalog, `orders` the SQLite order store, `deals`, `market` and
+    /// `versions` theirs (the PostgreSQL engine's stores; a PostgreSQL market store rings `database.notificationBell` itself).
     init(configuration: PlatformConfiguration, database: PlatformDatabase, tlsCertificates: TLSCertificates? = nil,
          deploymentStore: (any DeploymentStore)? = nil, accounts: (any AccountStore)? = nil, catalog: (any CatalogStore)? = nil,
-         orders: (any OrderStore & DeploymentOrderAccess)? = nil) {
+         orders: (any OrderStore & DeploymentOrderAccess)? = nil,
+         deals: (any DealStore)? = nil, market: (any MarketStore)? = nil, versions: (any PackageVersionStore)? = nil) {
         self.tlsCertificates = tlsCertificates
         self.configuration = configuration
         self.database = database
@@ -64,14 +65,14 @@ public struct PlatformServices: Sendable {
         self.accounts = accounts ?? SQLiteAccountStore(database: database)
         self.catalog = catalog ?? SQLiteCatalogStore(database: database)
         self.packages = PackageStore(dataDir: configuration.dataDir, key: configuration.secretsKey)
-        self.versions = PackageVersionStore(database: database)
+        self.versions = versions ?? SQLitePackageVersionStore(database: database)
         let orderStore: any OrderStore & DeploymentOrderAccess = orders ?? SQLiteOrderStore(database: database, packages: packages)
         self.orders = orderStore
-        self.deals = SQLiteDealStore(database: database)
+        self.deals = deals ?? SQLiteDealStore(database: database)
         self.orderAccess = orderStore
         self.stripe = StripeClient(base: configuration.stripeAPIBase, secretKey: configuration.stripeSecretKey,
                                    transport: configuration.httpTransport, logger: logger)
-        let market = SQLiteMarketStore(database: database)
+        let market = market ?? SQLiteMarketStore(database: database)
         self.market = market
         self.notifications = NotificationService(store: market, bell: database.notificationBell, clock: configuration.clock)
         let metrics = PlatformMetrics()

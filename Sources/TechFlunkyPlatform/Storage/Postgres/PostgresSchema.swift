@@ -164,6 +164,7 @@ enum PostgresSchema {
             """,
             "ALTER TABLE listings ADD COLUMN IF NOT EXISTS reserved_order TEXT",
         ]),
+        PostgresDealMarketSchema.migration,
     ]
 
     /// An arbitrary constant: the advisory lock that serialises migrating instances.
