@@ -52,7 +52,8 @@ final class MultiInstancePlatform: Sendable {
         }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tf-multi-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let cluster = directory.appendingPathComponent("pg")
+        // Beside, not inside, the 0700 directory: run as root, the server runs as another user and must reach its files.
+        let cluster = FileManager.default.temporaryDirectory.appendingPathComponent("tf-multi-pg-\(UUID().uuidString.prefix(8))")
         let printed: String
         do {
             printed = try ChildProcess.output([Self.clusterScript, "start", cluster.path])
@@ -201,10 +202,10 @@ final class MultiInstancePlatform: Sendable {
         return session.orderId
     }
 
-    /// A Cloudflare account on the stand-in and a token for it that may deploy.
-    func cloudflareCredentials() throws -> CloudflareCredentials {
-        let account = try sandbox.createCloudflareAccount()
-        return CloudflareCredentials(accountId: account, apiToken: CloudflareAPIToken(try sandbox.createCloudflareToken(accountId: account)))
+    /// The stand-in's seeded Cloudflare account (it has a workers.dev subdomain, which a deployment without a custom
+    /// domain needs) and its token; each platform has fresh stand-ins, so the account holds only what the test made.
+    func cloudflareCredentials() -> CloudflareCredentials {
+        CloudflareCredentials(accountId: SandboxServer.demoCloudflareAccountId, apiToken: CloudflareAPIToken(SandboxServer.demoCloudflareToken))
     }
 }
 

@@ -17,7 +17,7 @@ final class MultiInstanceServeTests: XCTestCase {
             _ = try await seller.publishListing(try MultiInstancePlatform.upload(slug: "watched-shop"))
             let buyer = try await platform.buyer(on: b)
             let orderId = try await platform.buy("watched-shop", buyer: buyer)
-            let credentials = try platform.cloudflareCredentials()
+            let credentials = platform.cloudflareCredentials()
             // Step 5 waits two seconds at the stand-in, so B's watcher is connected while A's run goes on: what follows
             // reaches B only through the database.
             platform.sandbox.injectFault(SandboxFault(match: "PUT /accounts/*/workers/scripts/*", status: nil, times: 1, delayMs: 2_000))
@@ -61,7 +61,7 @@ final class MultiInstanceServeTests: XCTestCase {
             _ = try await seller.publishListing(try MultiInstancePlatform.upload(slug: "orphaned-shop"))
             let buyer = try await platform.buyer(on: b)
             let orderId = try await platform.buy("orphaned-shop", buyer: buyer)
-            let credentials = try platform.cloudflareCredentials()
+            let credentials = platform.cloudflareCredentials()
             let figure = try await Self.killMidDeployment(platform, running: a, watching: b, buyer: buyer, orderId: orderId,
                                                           credentials: credentials, lease: lease)
             XCTAssertLessThanOrEqual(figure.seconds, 2 * lease, "interrupted within twice the lease after A died")
