@@ -207,7 +207,7 @@ final class MultiInstanceServeTests: XCTestCase {
     static func killMidDeployment(_ platform: MultiInstancePlatform, running: MultiInstancePlatform.Instance,
                                   watching: MultiInstancePlatform.Instance, buyer: PlatformClient, orderId: String,
                                   credentials: CloudflareCredentials, lease: Double) async throws -> KillFigure {
-        platform.sandbox.injectFault(SandboxFault(match: "PUT /accounts/*/workers/scripts/*", status: nil, times: 1, delayMs: 120_000))
+        platform.sandbox.injectFault(SandboxFault(match: "PUT /accounts/*/workers/scripts/*", status: nil, times: 1, delayMs: 20_000))
         let onRunning = PlatformClient(baseURL: running.baseURL, token: buyer.token)
         let onWatching = PlatformClient(baseURL: watching.baseURL, token: buyer.token)
         let accepted = try await onRunning.deploy(DeployRequest(orderId: orderId, cloudflare: credentials))
