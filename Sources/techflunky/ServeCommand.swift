@@ -39,7 +39,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Start the offline Stripe and Cloudflare stand-ins in this process and use them.") var sandbox = false
     @Option(name: .customLong("stand-ins"), help: ArgumentHelp(
         "Sandbox mode against Stripe and Cloudflare stand-ins another process runs, at this base URL (several instances on one sandbox).",
-        discussion: "Stripe at URL, Cloudflare at URL/client/v4, with STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET as the stand-ins were started with; /api/sandbox/* as with --sandbox, on a clock of this instance's own (each instance's /api/sandbox/advance moves its own). The stand-ins' webhook target is set where they run."))
+        discussion: "Stripe at URL, Cloudflare at URL/client/v4, with STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET as the stand-ins were started with; /api/sandbox/* as with --sandbox, on a clock of this instance's own (each instance's /api/sandbox/advance moves its own). The stand-ins' webhook target is set where they run.",
+        valueName: "url"))
     var standInsURL: String?
     @Option(help: "Fill this many generated listings (scale work).") var synthetic = 0
     @Option(help: "With --sandbox: how long Cloudflare calls take, `realistic` (as on Cloudflare) or `instant`.")
