@@ -153,6 +153,7 @@ let package = Package(
             dependencies: [
                 "TechFlunkyCore", "TechFlunkyClient", "TechFlunkyHTTP", "TechFlunkyPlatform", "TechFlunkyTUI",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
 

@@ -6,10 +6,10 @@ import TechFlunkyPlatform
 struct AdminCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin",
-        abstract: "Operate a platform's data: backups and restores, sealed secrets and their key.",
+        abstract: "Operate a platform's data: backups and restores, sealed secrets and their key, a copy into PostgreSQL.",
         discussion: "See docs/operations.md.",
         subcommands: [AdminBackupCommand.self, AdminRestoreCommand.self, AdminSecretsCommand.self, AdminGenerateKeyCommand.self,
-                      AdminRotateKeyCommand.self]
+                      AdminRotateKeyCommand.self, AdminCopyCommand.self]
     )
 }
 
@@ -30,8 +30,10 @@ struct AdminBackupCommand: ParsableCommand {
     @Option(name: .customLong("db"), help: "The database file, when serve was given --db (default: <data-dir>/platform.sqlite).")
     var dbPath: String?
     @Option(help: "The archive to write, e.g. /backups/techflunky-20261205.tar; it must not exist.") var to: String
+    @Option(help: "A platform on PostgreSQL (default: DATABASE_URL): refused, with what to do instead.") var database: String?
 
     func run() throws {
+        try PostgresBackupRefusal.check(database: database, dbPath: dbPath, action: "admin backup")
         let database = dbPath ?? URL(fileURLWithPath: dataDir).appendingPathComponent("platform.sqlite").path
         let manifest: BackupManifest
         do {
@@ -64,12 +66,15 @@ struct AdminRestoreCommand: ParsableCommand {
     @Option(help: "The backup archive `techflunky admin backup` (or serve --backup-dir) wrote, or an older backup directory.") var from: String
     @Option(help: "The data directory to restore into (new or empty).") var dataDir: String?
     @Flag(help: "Only check the backup.") var verifyOnly = false
+    @Option(help: "A platform on PostgreSQL (default: DATABASE_URL): refused, with what to do instead.") var database: String?
 
     func validate() throws {
         if !verifyOnly, dataDir == nil { throw ValidationError("give --data-dir (a new or empty directory), or --verify-only") }
     }
 
     func run() throws {
+        // Only when asked for explicitly: restoring a SQLite backup into a directory is fine whatever DATABASE_URL says.
+        if !verifyOnly, let database { try PostgresBackupRefusal.check(database: database, dbPath: nil, action: "admin restore") }
         do {
             if verifyOnly || dataDir == nil {
                 let manifest = try PlatformBackup.verify(URL(fileURLWithPath: from))
@@ -82,5 +87,21 @@ struct AdminRestoreCommand: ParsableCommand {
         } catch let error as BackupError {
             throw CommandFailure(error.description)
         }
+    }
+}
+
+/// Backups and restores copy the SQLite file; a platform on PostgreSQL is backed up with PostgreSQL's own tools.
+/// `--database`, or `DATABASE_URL` when no SQLite `--db` is named, says the platform is on PostgreSQL.
+enum PostgresBackupRefusal {
+    static func check(database: String?, dbPath: String?, action: String,
+                      environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        let named = database ?? (dbPath == nil ? environment["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 } : nil)
+        guard named != nil else { return }
+        throw CommandFailure("""
+            techflunky \(action) copies the SQLite engine's file; this platform is on PostgreSQL\(database == nil ? " (DATABASE_URL is set)" : ""). \
+            Back it up with pg_dump (e.g. pg_dump --format=custom --file=techflunky.dump "$DATABASE_URL") and restore with pg_restore, \
+            and copy the data directory's packages/ and secrets.json with your file backups: docs/operations.md#postgresql. \
+            To back up a SQLite platform while DATABASE_URL is set, name its file with --db.
+            """)
     }
 }

@@ -17,7 +17,7 @@ struct SandboxCommand: AsyncParsableCommand {
             by itself after \(SandboxDaemon.idleTimeoutVariable) (default 30m; off for never) with no request \
             and no deployment running.
             """,
-        subcommands: [Status.self, Stop.self, Advance.self, Reset.self, Daemon.self],
+        subcommands: [Status.self, Stop.self, Advance.self, Reset.self, Daemon.self, SandboxStandInsCommand.self],
         defaultSubcommand: Status.self
     )
 

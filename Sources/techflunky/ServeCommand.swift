@@ -31,17 +31,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to bind (0 lets the system choose; the chosen port is printed).") var port = 8080
     @Option(name: .customLong("db"), help: "SQLite database file (default: <data-dir>/platform.sqlite).") var dbPath: String?
     @Option(help: ArgumentHelp("PostgreSQL instead of SQLite: postgres://user[:password]@host[:port]/database[?sslmode=…] (default: DATABASE_URL).",
-                               discussion: "Connects, applies the PostgreSQL migrations, and reports which stores are not on PostgreSQL yet (docs/operations.md)."))
+                               discussion: "Applies the PostgreSQL migrations at start (instances starting together apply each once) and keeps every record there; several instances may serve one database (docs/operations.md)."))
     var database: String?
     @Option(help: "Data directory for the database and the package store (default: $XDG_DATA_HOME/techflunky/server).")
     var dataDir: String?
     @Flag(help: "Load the demo catalog and demo account into an empty database.") var demo = false
     @Flag(help: "Start the offline Stripe and Cloudflare stand-ins in this process and use them.") var sandbox = false
-    @Option(name: .customLong("stand-ins"), help: ArgumentHelp(
-        "Sandbox mode against Stripe and Cloudflare stand-ins another process runs, at this base URL (several instances on one sandbox).",
-        discussion: "Stripe at URL, Cloudflare at URL/client/v4, with STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET as the stand-ins were started with; /api/sandbox/* as with --sandbox, on a clock of this instance's own (each instance's /api/sandbox/advance moves its own). The stand-ins' webhook target is set where they run.",
-        valueName: "url"))
-    var standInsURL: String?
+    @Option(help: ArgumentHelp("Use stand-ins already running at this URL (`techflunky sandbox stand-ins`), shared by several instances.",
+                               discussion: "Sandbox mode against them: their STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET come from the environment (scripts/cluster-up)."))
+    var standIns: String?
     @Option(help: "Fill this many generated listings (scale work).") var synthetic = 0
     @Option(help: "With --sandbox: how long Cloudflare calls take, `realistic` (as on Cloudflare) or `instant`.")
     var pace = "realistic"
@@ -68,10 +66,10 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard backupKeep >= 1 else { throw ValidationError("--backup-keep must be at least 1") }
         guard synthetic >= 0 else { throw ValidationError("--synthetic must not be negative") }
-        if let standInsURL {
-            if sandbox { throw ValidationError("--sandbox starts stand-ins in this process and --stand-ins uses others': give one") }
-            guard let url = URL(string: standInsURL), url.scheme == "http" || url.scheme == "https", url.host != nil else {
-                throw ValidationError("--stand-ins must be the stand-ins' base URL, such as http://127.0.0.1:4242")
+        if let standIns {
+            if sandbox { throw ValidationError("--sandbox starts stand-ins of its own; --stand-ins uses running ones: give one") }
+            guard let url = URL(string: standIns), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw ValidationError("--stand-ins takes the URL `techflunky sandbox stand-ins` printed, e.g. http://127.0.0.1:43125")
             }
         }
         if let database {
@@ -88,8 +86,14 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let dataDir = dataDir ?? Self.defaultDataDir(environment)
-        if let text = database ?? environment["DATABASE_URL"].flatMap({ $0.isEmpty ? nil : $0 }) {
-            try await preparePostgres(text, source: database == nil ? "DATABASE_URL" : "--database")
+        var databaseURL: PostgresURL?
+        if let text = database ?? (dbPath == nil ? environment["DATABASE_URL"].flatMap({ $0.isEmpty ? nil : $0 }) : nil) {
+            let source = database == nil ? "DATABASE_URL" : "--database"
+            do { databaseURL = try PostgresURL(parsing: text) } catch { throw CommandFailure("\(source): \(error.message)") }
+            if backupDir != nil {
+                throw CommandFailure(PlatformEngineError.sqliteOnly(
+                    operation: "--backup-dir", instead: "back up the database with pg_dump and the data directory's packages/ with your file backups").description)
+            }
         }
         // Sealed secrets fill in what the environment does not set (the environment wins, for one-off overrides).
         let sealed: [String: String]
@@ -113,6 +117,7 @@ struct ServeCommand: AsyncParsableCommand {
             syntheticListings: synthetic,
             httpTransport: CurlHTTPClient()
         )
+        configuration.databaseURL = databaseURL
         configuration.metricsPort = metricsPort
         configuration.secretsKey = secretsKey
         if let tlsCert, let tlsKey { configuration.tls = PlatformTLS(certificatePath: tlsCert, privateKeyPath: tlsKey) }
@@ -121,15 +126,21 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.backupSchedule = BackupSchedule(directory: URL(fileURLWithPath: backupDir),
                                                           interval: (try? SandboxDuration.seconds(backupEvery)) ?? 86_400, keep: backupKeep)
         }
-        if var base = standInsURL {
-            while base.hasSuffix("/") { base.removeLast() }
+        var standIns: SandboxServer?
+        if let shared = self.standIns {
+            // Shared stand-ins: sandbox mode (smoke checks through the stand-in's workers.dev, /api/sandbox/*), each
+            // instance on its own clock; the key and webhook secret are the ones the stand-ins were started with.
+            let base = shared.hasSuffix("/") ? String(shared.dropLast()) : shared
             configuration.sandboxMode = true
+            // Movable, as with --sandbox: `POST /api/sandbox/advance` moves this instance's clock (and releases what is
+            // then due), so holds can come due in a test with several instances (MultiInstanceServeTests).
             configuration.clock = MovableClock()
             configuration.stripeAPIBase = base
             configuration.cloudflareAPIBase = base + "/client/v4"
-        }
-        var standIns: SandboxServer?
-        if sandbox {
+            guard configuration.stripeSecretKey.hasPrefix("sk_test_"), configuration.stripeWebhookSecret.hasPrefix("whsec_") else {
+                throw CommandFailure("--stand-ins: set STRIPE_SECRET_KEY (sk_test_…) and STRIPE_WEBHOOK_SECRET (whsec_…) to the stand-ins' own")
+            }
+        } else if sandbox {
             let clock = MovableClock()
             // With TLS the stand-in delivers webhooks over HTTPS and verifies this server's certificate: against
             // TECHFLUNKY_CACERT when set (a private CA), else against the certificate chain itself (self-signed).
@@ -154,6 +165,12 @@ struct ServeCommand: AsyncParsableCommand {
         } catch let error as SealedBundleError {
             if let standIns { await standIns.stop() }
             throw CommandFailure(error.description)
+        } catch let error as PlatformEngineError {
+            if let standIns { await standIns.stop() }
+            throw CommandFailure(error.description)
+        } catch let error as PostgresEngineError {
+            if let standIns { await standIns.stop() }
+            throw CommandFailure(error.description)
         }
     }
 
@@ -172,28 +189,6 @@ struct ServeCommand: AsyncParsableCommand {
             fflush(nil)  // every output stream; naming `stdout` is a data-race error in Swift 6
         }
         if let standIns { await standIns.stop() }
-    }
-
-    /// The PostgreSQL engine: connects and migrates (so an operator can prepare the database ahead of a switch), then
-    /// stops with what is missing. Accounts, sessions, the catalog, deals, the market and package versions have
-    /// PostgreSQL stores; orders, holds and deployments do not yet (issue 16), and half a platform on each engine
-    /// would split one truth in two.
-    private func preparePostgres(_ text: String, source: String) async throws {
-        let url: PostgresURL
-        do { url = try PostgresURL(parsing: text) } catch { throw CommandFailure("\(source): \(error.message)") }
-        let database: PostgresDatabase
-        do {
-            database = try await PostgresDatabase.open(url, logger: Logger(label: "techflunky.postgres"), maximumConnections: 1)
-        } catch {
-            throw CommandFailure("\(error)")
-        }
-        await database.close()
-        throw CommandFailure("""
-            PostgreSQL at \(url) answers and its schema is up to date, but the platform cannot serve from it yet: \
-            accounts, sessions, the catalog, offers, questions, watchlists, saved searches, notifications and package versions \
-            have PostgreSQL stores; orders, payout holds and deployments do not yet. \
-            Serve from SQLite for now (without \(source)).
-            """)
     }
 
     static func defaultDataDir(_ environment: [String: String]) -> String {

@@ -40,6 +40,38 @@ final class AccountRoutesTests: XCTestCase {
         }
     }
 
+    func testExportHoldsTheAccountsSessionsAndListingsOnEitherEngine() async throws {
+        try await forEachEngine { harness, services, _ in
+            try await harness.withRouter(services) { client, _ in
+                let signup = try await client.execute(uri: "/api/auth/signup", method: .post, headers: [.contentType: "application/json"],
+                                                      body: jsonBody(SignupRequest(email: "ada@example.com", password: "correct horse", displayName: "Ada")))
+                let auth = try signup.decoded(AuthResponse.self)
+                harness.clock.advance(by: 60)
+                let login = try await client.execute(uri: "/api/auth/login", method: .post, headers: [.contentType: "application/json"],
+                                                     body: jsonBody(LoginRequest(email: "ada@example.com", password: "correct horse")))
+                let second = try login.decoded(AuthResponse.self)
+                let logout = try await client.execute(uri: "/api/auth/logout", method: .post, headers: bearer(auth.token))
+                XCTAssertEqual(logout.status, .noContent)
+                let start = services.clock.now()
+                try await CatalogFixtures.list(services, slug: "older", seller: auth.account, CatalogFixtures.details(title: "Older"), at: start)
+                try await CatalogFixtures.list(services, slug: "newer", seller: auth.account, CatalogFixtures.details(title: "Newer", price: 2_500_00),
+                                               at: start.addingTimeInterval(5))
+                let other = try await CatalogFixtures.seller(services, email: "someone@example.com")
+                try await CatalogFixtures.list(services, slug: "theirs", seller: other, CatalogFixtures.details(title: "Theirs"))
+
+                let response = try await client.execute(uri: "/api/account/export", method: .get, headers: bearer(second.token))
+                XCTAssertEqual(response.status, .ok)
+                let export = try response.decoded(AccountExport.self)
+                XCTAssertEqual(export.sessions.count, 2, "both sign-ins, oldest first")
+                XCTAssertNotNil(export.sessions.first?.revokedAt, "the first was signed out")
+                XCTAssertNil(export.sessions.last?.revokedAt)
+                XCTAssertEqual(export.listings.map(\.slug), ["older", "newer"], "only this account's listings, oldest first")
+                XCTAssertEqual(export.listings.last?.askingPrice, .usd(2_500_00))
+                XCTAssertEqual(export.listings.first?.status, .active)
+            }
+        }
+    }
+
     func testSessionExpiresWhenTheClockPassesItsLifetime() async throws {
         try await forEachEngine(configure: { $0.configuration.sessionLifetime = 3600 }) { harness, services, _ in
             let clock = harness.clock

@@ -163,18 +163,23 @@ final class CatalogRoutesTests: XCTestCase {
     }
 
     func testSyntheticFillTopsUpToTheCountAndIsSearchable() async throws {
-        let harness = try PlatformTestHarness()
-        defer { harness.cleanUp() }
-        let services = try harness.services()
-        let added = try await SyntheticCatalog.fill(count: 500, services: services)
-        XCTAssertEqual(added, 500)
-        let more = try await SyntheticCatalog.fill(count: 600, services: services)
-        XCTAssertEqual(more, 100)
-        let count = try await services.catalog.activeListingCount()
-        XCTAssertEqual(count, 600)
-        let page = try await services.catalog.search(ListingQuery(q: "invoic", limit: 100))
-        XCTAssertGreaterThan(page.total, 0)
-        XCTAssertTrue(page.items.allSatisfy { "\($0.title) \($0.tagline)".lowercased().contains("invoic") || $0.techStack.isEmpty == false })
+        try await forEachEngine { harness, services, _ in
+            let added = try await SyntheticCatalog.fill(count: 500, services: services)
+            XCTAssertEqual(added, 500)
+            let more = try await SyntheticCatalog.fill(count: 600, services: services)
+            XCTAssertEqual(more, 100)
+            let count = try await services.catalog.activeListingCount()
+            XCTAssertEqual(count, 600)
+            let page = try await services.catalog.search(ListingQuery(q: "invoic", limit: 100))
+            XCTAssertGreaterThan(page.total, 0)
+            XCTAssertTrue(page.items.allSatisfy { "\($0.title) \($0.tagline)".lowercased().contains("invoic") || $0.techStack.isEmpty == false })
+            let newest = try await services.catalog.listing(slug: "synthetic-600")
+            XCTAssertEqual(newest?.summary.slug, "synthetic-600", "the top-up continues the numbering")
+            try await harness.withRouter(services) { client, _ in
+                let response = try await client.execute(uri: "/api/listings?limit=5", method: .get)
+                XCTAssertEqual(try response.decoded(ListingPage.self).items.first?.slug, "synthetic-600", "newest first")
+            }
+        }
     }
 }
 

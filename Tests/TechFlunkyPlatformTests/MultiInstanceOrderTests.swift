@@ -66,7 +66,7 @@ final class MultiInstanceOrderTests: XCTestCase {
         var pools = [first]
         for _ in 0..<2 { pools.append(try await PostgresDatabase.open(first.url, logger: harness.configuration.logger, maximumConnections: 4)) }
         let sqlite = try PlatformDatabase(path: harness.configuration.dbPath)
-        let instances = pools.map { harness.services(on: $0, sqlite: sqlite) }
+        let instances = try pools.map { try harness.services(on: $0, sqlite: sqlite) }
         return Instances(harness: harness, sandbox: sandbox, counter: counter, pools: pools, instances: instances)
     }
 

@@ -28,7 +28,7 @@ struct PlatformTestHarness {
         )
     }
 
-    func services() throws -> PlatformServices { try PlatformServices.open(configuration) }
+    func services() throws -> PlatformServices { try PlatformServices.openSQLite(configuration) }
 
     /// Runs `body` against the router in process.
     func withRouter<T: Sendable>(_ services: PlatformServices? = nil, _ body: @Sendable (any TestClientProtocol, PlatformServices) async throws -> T) async throws -> T {

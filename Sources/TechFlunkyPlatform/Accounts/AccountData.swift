@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PostgresNIO
 import TechFlunkyCore
 
 /// A person's data: everything about an account as one document (`export`), and erasure (`erase`).
@@ -27,25 +28,18 @@ enum AccountData {
         }
         let bought = try await services.orders.orders(buyerId: account.id)
         let sold = try await services.orders.sales(sellerId: account.id)
-        let (sessions, listings, deploymentIds) = try await services.database.pool.read { db in
-            let sessions = try Row.fetchAll(db, sql: "SELECT * FROM sessions WHERE account_id = ? ORDER BY created_at", arguments: [account.id]).map {
-                ExportedSession(createdAt: StoredTime.decode($0["created_at"] as Int64), expiresAt: StoredTime.decode($0["expires_at"] as Int64),
-                                revokedAt: StoredTime.decode($0["revoked_at"] as Int64?))
-            }
-            let listings = try Row.fetchAll(db, sql: "SELECT * FROM listings WHERE seller_id = ? ORDER BY created_at", arguments: [account.id]).map {
-                ExportedListing(id: $0["id"], slug: $0["slug"], title: $0["title"], tagline: $0["tagline"], description: $0["description"],
-                                category: $0["category"], askingPrice: Money(minorUnits: $0["price"], currency: Currency(code: $0["currency"])),
-                                status: ListingStatus(rawValue: $0["status"]) ?? .withdrawn,
-                                createdAt: StoredTime.decode($0["created_at"] as Int64), updatedAt: StoredTime.decode($0["updated_at"] as Int64))
-            }
-            let deployments = try String.fetchAll(db, sql: "SELECT id FROM deployments WHERE buyer_id = ? ORDER BY created_at", arguments: [account.id])
-            return (sessions, listings, deployments)
-        }
+        let sessions = try await services.accounts.sessions(accountId: account.id)
+        let listings = try await services.catalog.listings(sellerId: account.id)
+        // A buyer's deployments are their orders' (each deployment belongs to an order and its buyer), read in one call
+        // through the store on either engine; oldest first.
         let store = services.deployments.store
+        let stored = try await store.deployments(orderIds: bought.map(\.order.id)).values.joined()
+            .filter { $0.buyerId == account.id }
+            .sorted { ($0.deployment.createdAt, $0.deployment.id) < ($1.deployment.createdAt, $1.deployment.id) }
         var deployments: [ExportedDeployment] = []
-        for id in deploymentIds {
-            guard let stored = try await store.load(id: id) else { continue }
-            deployments.append(ExportedDeployment(deployment: stored.deployment, events: try await store.events(deploymentId: id, after: 0)))
+        for deployment in stored {
+            deployments.append(ExportedDeployment(deployment: deployment.deployment,
+                                                  events: try await store.events(deploymentId: deployment.deployment.id, after: 0)))
         }
         return AccountExport(exportedAt: now, account: account, seller: sellerStatus, sessions: sessions, orders: bought.map(\.order),
                              sales: sold.map(\.order), payouts: sold.compactMap { $0.payout(now: now, sellerCanReceive: seller.onboardingComplete) },
@@ -61,7 +55,63 @@ enum AccountData {
             throw PlatformError.validation("type this account's email in `confirm` to erase it; this cannot be undone", field: "confirm")
         }
         let now = services.clock.now()
-        let receipt = try await services.database.pool.writeWithoutTransaction { db -> AccountErasureReceipt in
+        switch services.engine {
+        case .sqlite: return try await eraseOnSQLite(account, now: now, database: try services.sqliteDatabase(for: "erasing an account"))
+        case .postgres: return try await eraseOnPostgres(account, now: now, database: try services.postgresDatabase(for: "erasing an account"))
+        }
+    }
+
+    static func receipt(_ account: Account, now: Date, sessions: Int, listings: Int, deployments: Int, orders: Int) -> AccountErasureReceipt {
+        AccountErasureReceipt(
+            accountId: account.id, erasedAt: now, sessionsRevoked: sessions, listingsWithdrawn: listings, deploymentsRemoved: deployments,
+            ordersKept: orders,
+            note: "Personal data erased; \(orders) order\(orders == 1 ? "" : "s") kept as financial records without it. "
+                + "Copies at Stripe (customer and Connect account) and in backups taken before now are not changed by this.")
+    }
+
+    /// The same steps as on SQLite, in one PostgreSQL transaction; the account's row is locked first, so two erasures on
+    /// two instances take turns. PostgreSQL overwrites nothing in place: dead row versions stay in the table's pages until VACUUM reclaims them (autovacuum, or
+    /// `VACUUM accounts, sessions` after an erasure: docs/operations.md). Needs the orders' and deployments' tables
+    /// (`pg_v4_orders`, `pg_v6_deployments`, issue 16).
+    static func eraseOnPostgres(_ account: Account, now: Date, database: PostgresDatabase) async throws -> AccountErasureReceipt {
+        let id = account.id, time = StoredTime.encode(now)
+        do {
+            return try await database.client.withTransaction(logger: database.logger) { connection in
+                func count(_ query: PostgresQuery) async throws -> Int {
+                    var rows = 0
+                    for try await _ in try await connection.query(query, logger: database.logger) { rows += 1 }
+                    return rows
+                }
+                _ = try await count("SELECT 1 FROM accounts WHERE id = \(id) FOR UPDATE")
+                var busy: String?
+                for try await row in try await connection.query("""
+                    SELECT id FROM deployments WHERE buyer_id = \(id) AND state IN ('queued', 'running', 'provisioned', 'rolling_back') LIMIT 1
+                    """, logger: database.logger) { busy = try row.decode(String.self) }
+                if let busy {
+                    throw PlatformError.conflict("deployment \(busy) is still running; wait for it to finish (or roll it back) before erasing the account")
+                }
+                let sessions = try await count("DELETE FROM sessions WHERE account_id = \(id) RETURNING 1")
+                _ = try await count("DELETE FROM idempotency_keys WHERE account_id = \(id) RETURNING 1")
+                let listings = try await count("""
+                    UPDATE listings SET status = 'withdrawn', updated_at = \(time) WHERE seller_id = \(id) AND status IN ('active', 'sold') RETURNING 1
+                    """)
+                let deployments = try await count("DELETE FROM deployments WHERE buyer_id = \(id) RETURNING 1")
+                _ = try await count("""
+                    UPDATE accounts SET email = \(erasedEmail(accountId: id)), display_name = \(erasedDisplayName), password_hash = 'erased'
+                    WHERE id = \(id) RETURNING 1
+                    """)
+                let orders = try await count("SELECT 1 FROM orders WHERE buyer_id = \(id) OR seller_id = \(id)")
+                return receipt(account, now: now, sessions: sessions, listings: listings, deployments: deployments, orders: orders)
+            }
+        } catch let error as PlatformError {
+            throw error
+        } catch {
+            throw PostgresEngineError.query(url: database.url, error)
+        }
+    }
+
+    static func eraseOnSQLite(_ account: Account, now: Date, database: PlatformDatabase) async throws -> AccountErasureReceipt {
+        let receipt = try await database.pool.writeWithoutTransaction { db -> AccountErasureReceipt in
             try db.execute(sql: "PRAGMA secure_delete = ON")
             defer { try? db.execute(sql: "PRAGMA secure_delete = OFF") }
             var receipt: AccountErasureReceipt?
@@ -84,11 +134,7 @@ enum AccountData {
                                arguments: [erasedEmail(accountId: account.id), erasedDisplayName, "erased", account.id])
                 let orders = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM orders WHERE buyer_id = ? OR seller_id = ?",
                                               arguments: [account.id, account.id]) ?? 0
-                receipt = AccountErasureReceipt(
-                    accountId: account.id, erasedAt: now, sessionsRevoked: sessions, listingsWithdrawn: listings, deploymentsRemoved: deployments,
-                    ordersKept: orders,
-                    note: "Personal data erased; \(orders) order\(orders == 1 ? "" : "s") kept as financial records without it. "
-                        + "Copies at Stripe (customer and Connect account) and in backups taken before now are not changed by this.")
+                receipt = Self.receipt(account, now: now, sessions: sessions, listings: listings, deployments: deployments, orders: orders)
                 return .commit
             }
             // The old pages are still in the write-ahead log until it is checkpointed and truncated.

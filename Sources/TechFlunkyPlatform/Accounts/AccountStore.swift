@@ -29,6 +29,8 @@ public protocol AccountStore: Sendable {
     /// Returns whether a live session was revoked.
     func revokeSession(token: String, now: Date) async throws -> Bool
     func sellerState(accountId: String) async throws -> SellerConnectState
+    /// The account's sessions, oldest first (a person's data export).
+    func sessions(accountId: String) async throws -> [ExportedSession]
     func setStripeAccount(accountId: String, stripeAccountId: String) async throws
     /// Records the flags of a Connect account (from `GET /v1/accounts/{id}` or `account.updated`).
     func updateConnectFlags(stripeAccountId: String, detailsSubmitted: Bool, chargesEnabled: Bool, payoutsEnabled: Bool) async throws

@@ -61,6 +61,14 @@ public struct PostgresAccountStore: AccountStore {
             """).isEmpty
     }
 
+    public func sessions(accountId: String) async throws -> [ExportedSession] {
+        try await database.rows("SELECT created_at, expires_at, revoked_at FROM sessions WHERE account_id = \(accountId) ORDER BY created_at")
+            .map { row in
+                let (created, expires, revoked) = try row.decode((Int64, Int64, Int64?).self)
+                return ExportedSession(createdAt: StoredTime.decode(created), expiresAt: StoredTime.decode(expires), revokedAt: StoredTime.decode(revoked))
+            }
+    }
+
     public func sellerState(accountId: String) async throws -> SellerConnectState {
         guard let row = try await database.rows("""
             SELECT stripe_account_id, details_submitted, charges_enabled, payouts_enabled FROM accounts WHERE id = \(accountId)

@@ -61,6 +61,16 @@ public struct SQLiteAccountStore: AccountStore {
         }
     }
 
+    public func sessions(accountId: String) async throws -> [ExportedSession] {
+        try await database.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT created_at, expires_at, revoked_at FROM sessions WHERE account_id = ? ORDER BY created_at",
+                             arguments: [accountId]).map {
+                ExportedSession(createdAt: StoredTime.decode($0["created_at"] as Int64), expiresAt: StoredTime.decode($0["expires_at"] as Int64),
+                                revokedAt: StoredTime.decode($0["revoked_at"] as Int64?))
+            }
+        }
+    }
+
     public func sellerState(accountId: String) async throws -> SellerConnectState {
         try await database.pool.read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM accounts WHERE id = ?", arguments: [accountId]) else {

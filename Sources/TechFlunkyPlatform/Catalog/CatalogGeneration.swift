@@ -5,10 +5,11 @@ import Synchronization
 /// row of `listings`, or a seller's `display_name` in `accounts`. Caches of listing pages and counts
 /// remember the generation they were computed at and are valid only while it is still current.
 ///
-/// It watches the pool's writer connection, so it sees every write made through this process's
+/// On SQLite it watches the pool's writer connection, so it sees every write made through this process's
 /// `PlatformDatabase` (routes, seeding, the demo loader, migrations run after it is added) without any
 /// store having to remember to invalidate. The platform is the database's only writer (the data folder is
-/// locked), so no other process can change the catalog behind it.
+/// locked), so no other process can change the catalog behind it. On PostgreSQL several instances write one
+/// database: the catalog store bumps it after its own commits, and `PostgresChangeFeed` after everyone's.
 public final class CatalogGeneration: TransactionObserver, Sendable {
     private let value = Atomic<UInt64>(0)
     /// Whether the open transaction touched the catalog. Only read and written on the writer

@@ -7,7 +7,7 @@ enum CatalogRoutes {
     static func register(on api: some RouterMethods<PlatformRequestContext>, services: PlatformServices) {
         api.get("listings") { request, _ -> Response in
             let query = try parseQuery(request.uri.queryParameters)
-            let generation = services.database.catalogGeneration.current
+            let generation = services.catalogGeneration.current
             let body = try await services.listingPages.body(for: query, generation: generation) {
                 // Written by hand (ListingPageJSON): the same bytes as WireJSON.encode, at a fraction of the cost.
                 ByteBuffer(bytes: ListingPageJSON.encode(try await services.catalog.search(query)))

@@ -62,4 +62,6 @@ public protocol CatalogStore: Sendable {
     /// Withdraws a seller's own listing (kept for existing orders); false when not theirs.
     func withdraw(slug: String, sellerId: String, now: Date) async throws -> Bool
     func activeListingCount() async throws -> Int
+    /// Every listing `sellerId` has made, in every status, oldest first (a person's data export).
+    func listings(sellerId: String) async throws -> [ExportedListing]
 }

@@ -306,6 +306,62 @@ public struct PostgresCatalogStore: CatalogStore {
         return id
     }
 
+    /// Inserts many listings in one transaction, as multi-row INSERTs of `batch` rows (the synthetic catalog at
+    /// scale: one round trip per batch rather than per listing). `listings` pairs each with its creation time.
+    /// Slugs must be new; a taken one fails the whole call. Returns how many were inserted.
+    @discardableResult
+    func insertMany(_ listings: [(listing: NewListing, createdAt: Date)], batch: Int = 500) async throws -> Int {
+        guard !listings.isEmpty else { return 0 }
+        let encoder = JSONEncoder()
+        do {
+            try await database.client.withTransaction(logger: database.logger) { connection in
+                var start = 0
+                while start < listings.count {
+                    let rows = listings[start..<min(start + max(1, batch), listings.count)]
+                    var parameters = Parameters()
+                    var values: [String] = []
+                    for (listing, createdAt) in rows {
+                        try Self.refuseNul(listing.details)
+                        let d = listing.details
+                        let manifest = String(decoding: try encoder.encode(listing.storedManifest), as: UTF8.self)
+                        let assets = String(decoding: try encoder.encode(listing.assets), as: UTF8.self)
+                        let history = ListingHistory.storedHistory(listing.history), sparkline = ListingHistory.storedSparkline(listing.history)
+                        let time = StoredTime.encode(createdAt)
+                        var row = [parameters.add(PlatformID.make("lst")), parameters.add(listing.slug), parameters.add(listing.sellerId),
+                                   parameters.add(d.title), parameters.add(d.tagline), parameters.add(d.description), parameters.add(d.category),
+                                   parameters.add(d.askingPrice.currency.code), parameters.add(d.askingPrice.minorUnits),
+                                   parameters.add(d.monthlyRevenue.minorUnits), parameters.add(d.monthlyProfit.minorUnits)]
+                        row.append(parameters.add(SQLiteCatalogStore.multiple(d)))
+                        row += [parameters.add(Int64(d.ageMonths)), parameters.add(SQLiteCatalogStore.techStackText(d.techStack)),
+                                parameters.add(Int64(d.monthlyVisitors)), parameters.add(listing.status.rawValue), parameters.add(manifest),
+                                parameters.add(assets), parameters.add(time), parameters.add(time)]
+                        row.append(history.map { parameters.add($0) } ?? "NULL")
+                        row.append(sparkline.map { parameters.add($0) } ?? "NULL")
+                        values.append("(" + row.joined(separator: ", ") + ")")
+                    }
+                    let sql = """
+                        INSERT INTO listings (id, slug, seller_id, title, tagline, description, category, currency, price, revenue, profit,
+                            multiple, age_months, tech_stack, visitors, status, manifest, assets, created_at, updated_at, history, revenue_sparkline)
+                        VALUES \(values.joined(separator: ",\n"))
+                        """
+                    for try await _ in try await connection.query(PostgresQuery(unsafeSQL: sql, binds: parameters.bindings), logger: database.logger) {}
+                    start += rows.count
+                }
+            }
+        } catch let error as PlatformError {
+            throw error
+        } catch {
+            throw PostgresEngineError.query(url: database.url, error)
+        }
+        generation.bump()
+        return listings.count
+    }
+
+    /// How many listings `sellerId` has, in every status.
+    func listingCount(sellerId: String) async throws -> Int {
+        try await database.rows("SELECT count(*) FROM listings WHERE seller_id = \(sellerId)").first.map { try $0.decode(Int.self) } ?? 0
+    }
+
     public func update(slug: String, sellerId: String, details: PublishListingRequest, manifest: PackageManifest?, assets: [BusinessAsset]?, now: Date) async throws -> Bool {
         try Self.refuseNul(details)
         // The seller API's history, else a new package's; neither keeps the listing's (COALESCE below).
@@ -356,6 +412,21 @@ public struct PostgresCatalogStore: CatalogStore {
             """).isEmpty
         if changed { generation.bump() }
         return changed
+    }
+
+    public func listings(sellerId: String) async throws -> [ExportedListing] {
+        try await database.rows("""
+            SELECT id, slug, title, tagline, description, category, currency, price, status, created_at, updated_at
+            FROM listings WHERE seller_id = \(sellerId) ORDER BY created_at, seq
+            """).map { row in
+            let c = row.makeRandomAccess()
+            return ExportedListing(
+                id: try c[0].decode(String.self), slug: try c[1].decode(String.self), title: try c[2].decode(String.self),
+                tagline: try c[3].decode(String.self), description: try c[4].decode(String.self), category: try c[5].decode(String.self),
+                askingPrice: Money(minorUnits: try c[7].decode(Int64.self), currency: Currency(code: try c[6].decode(String.self))),
+                status: ListingStatus(rawValue: try c[8].decode(String.self)) ?? .withdrawn,
+                createdAt: StoredTime.decode(try c[9].decode(Int64.self)), updatedAt: StoredTime.decode(try c[10].decode(Int64.self)))
+        }
     }
 
     public func activeListingCount() async throws -> Int {

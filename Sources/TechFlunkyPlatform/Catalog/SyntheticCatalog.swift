@@ -27,36 +27,58 @@ public enum SyntheticCatalog {
             seller = try await services.accounts.createAccount(email: sellerEmail, displayName: "Synthetic Seller",
                                                passwordHash: try services.passwordHasher.hash(SessionToken.generate()), now: services.clock.now())
         }
-        let manifest = String(decoding: try JSONEncoder().encode(templateManifest), as: UTF8.self)
         let now = StoredTime.encode(services.clock.now())
         let sellerId = seller!.id
-        let added = try await services.database.pool.write { db -> Int in
+        if let postgres = services.catalog as? PostgresCatalogStore {
+            // PostgreSQL: multi-row INSERTs, a transaction per chunk of 20,000 so a million listings are never all in memory
+            // (a fill cut short is topped up by the next run, as on SQLite).
+            let existing = try await postgres.listingCount(sellerId: sellerId)
+            guard existing < count else { return 0 }
+            var generator = SplitMix64(seed: UInt64(existing) &+ 0x5eed)
+            var n = existing
+            while n < count {
+                var chunk: [(listing: NewListing, createdAt: Date)] = []
+                while n < count && chunk.count < 20_000 {
+                    chunk.append((listing(n, sellerId: sellerId, generator: &generator), StoredTime.decode(now - Int64(count - n) * 1000)))
+                    n += 1
+                }
+                try await postgres.insertMany(chunk)
+            }
+            return count - existing
+        }
+        let database = try services.sqliteDatabase(for: "filling synthetic listings")
+        let manifest = String(decoding: try JSONEncoder().encode(templateManifest), as: UTF8.self)
+        let added = try await database.pool.write { db -> Int in
             let existing = try Int.fetchOne(db, sql: "SELECT count(*) FROM listings WHERE seller_id = ?", arguments: [sellerId]) ?? 0
             guard existing < count else { return 0 }
             let statement = try SQLiteCatalogStore.insertStatement(db)
             var generator = SplitMix64(seed: UInt64(existing) &+ 0x5eed)
             for n in existing..<count {
-                func pick<T>(_ items: [T]) -> T { items[Int(generator.next() % UInt64(items.count))] }
-                let title = "\(pick(adjectives)) \(pick(nouns)) \(pick(kinds))"
-                let audience = pick(audiences)
-                let price = Int64(500_00 + generator.next() % 500_000_00)
-                let revenue = Int64(generator.next() % UInt64(max(price / 20, 1)))
-                let profit = revenue * Int64(30 + generator.next() % 60) / 100
-                let stack = [pick(stacks), pick(stacks), pick(stacks)]
-                let details = PublishListingRequest(
-                    title: title, tagline: "\(pick(nouns)) for \(audience), on the edge",
-                    description: "A profitable \(title.lowercased()) serving \(audience). \(pick(adjectives)) onboarding, \(pick(nouns).lowercased()) built in, runs on \(stack[0]).",
-                    category: pick(categories), askingPrice: .usd(price), monthlyRevenue: .usd(revenue), monthlyProfit: .usd(profit),
-                    ageMonths: Int(generator.next() % 96) + 1, techStack: Array(Set(stack)).sorted(), monthlyVisitors: Int(generator.next() % 200_000))
-                let listing = NewListing(slug: "synthetic-\(n + 1)", sellerId: sellerId, details: details, manifest: templateManifest, assets: [])
-                let arguments = SQLiteCatalogStore.arguments(id: PlatformID.make("lst"), listing: listing, manifest: manifest, assets: "[]",
-                                                             now: StoredTime.decode(now - Int64(count - n) * 1000))
+                let arguments = SQLiteCatalogStore.arguments(id: PlatformID.make("lst"), listing: listing(n, sellerId: sellerId, generator: &generator),
+                                                             manifest: manifest, assets: "[]", now: StoredTime.decode(now - Int64(count - n) * 1000))
                 try statement.execute(arguments: arguments)
             }
             return count - existing
         }
-        if added > 0 { try await SQLiteCatalogStore.optimizeSearchIndex(services.database) }
+        if added > 0 { try await SQLiteCatalogStore.optimizeSearchIndex(database) }
         return added
+    }
+
+    /// The `n`th synthetic listing (0-based), drawn from `generator`: the same sequence on either engine.
+    static func listing(_ n: Int, sellerId: String, generator: inout SplitMix64) -> NewListing {
+        func pick<T>(_ items: [T]) -> T { items[Int(generator.next() % UInt64(items.count))] }
+        let title = "\(pick(adjectives)) \(pick(nouns)) \(pick(kinds))"
+        let audience = pick(audiences)
+        let price = Int64(500_00 + generator.next() % 500_000_00)
+        let revenue = Int64(generator.next() % UInt64(max(price / 20, 1)))
+        let profit = revenue * Int64(30 + generator.next() % 60) / 100
+        let stack = [pick(stacks), pick(stacks), pick(stacks)]
+        let details = PublishListingRequest(
+            title: title, tagline: "\(pick(nouns)) for \(audience), on the edge",
+            description: "A profitable \(title.lowercased()) serving \(audience). \(pick(adjectives)) onboarding, \(pick(nouns).lowercased()) built in, runs on \(stack[0]).",
+            category: pick(categories), askingPrice: .usd(price), monthlyRevenue: .usd(revenue), monthlyProfit: .usd(profit),
+            ageMonths: Int(generator.next() % 96) + 1, techStack: Array(Set(stack)).sorted(), monthlyVisitors: Int(generator.next() % 200_000))
+        return NewListing(slug: "synthetic-\(n + 1)", sellerId: sellerId, details: details, manifest: templateManifest, assets: [])
     }
 
     static let templateManifest = PackageManifest(

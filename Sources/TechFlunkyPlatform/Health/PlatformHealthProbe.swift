@@ -13,7 +13,7 @@ enum PlatformHealthProbe {
         var running = 0, pastDue = 0, awaitingPayouts = 0
         let started = ContinuousClock.now
         do {
-            (running, pastDue, awaitingPayouts) = try await counts(services.database, orders: services.orders, now: now)
+            (running, pastDue, awaitingPayouts) = try await counts(services, now: now)
             checks.append(.init(name: "database", ok: true, milliseconds: milliseconds(since: started)))
         } catch {
             checks.append(.init(name: "database", ok: false, detail: "\(error)", milliseconds: milliseconds(since: started)))
@@ -33,11 +33,12 @@ enum PlatformHealthProbe {
                               holdsPastDue: pastDue, holdsAwaitingPayouts: awaitingPayouts, webhooksRejected: services.metrics.webhooksRejected(since: Date().addingTimeInterval(-PlatformHealth.webhookWindow)))
     }
 
-    static func counts(_ database: PlatformDatabase, orders: any OrderStore, now: Date) async throws -> (running: Int, pastDue: Int, awaitingPayouts: Int) {
+    static func counts(_ services: PlatformServices, now: Date) async throws -> (running: Int, pastDue: Int, awaitingPayouts: Int) {
+        let database = try services.sqliteDatabase(for: "the health check's running-deployments count")
         let running = try await database.pool.read { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM deployments WHERE state IN ('queued', 'running', 'provisioned', 'rolling_back')") ?? 0
         }
-        let holds = try await orders.holdCounts(dueBefore: now.addingTimeInterval(-PlatformHealth.pastDueGrace))
+        let holds = try await services.orders.holdCounts(dueBefore: now.addingTimeInterval(-PlatformHealth.pastDueGrace))
         return (running, holds.pastDue, holds.awaitingPayouts)
     }
 

@@ -32,8 +32,8 @@ public final class NotificationBell: TransactionObserver, Sendable {
 
     public var listenerCount: Int { listeners.withLock { $0.count } }
 
-    /// Rings every listener now: for a store GRDB does not see (`PostgresMarketStore` calls it after each commit
-    /// that added or read-marked a notification). Listeners only hand the ring on, so any thread may call it.
+    /// Rings for a change committed where no GRDB observer sees it: on PostgreSQL, a notification written by this
+    /// instance or another (`PostgresChangeFeed` hears the `notifications_changed` trigger's NOTIFY).
     public func ring() {
         for listener in listeners.withLock({ Array($0.values) }) { listener() }
     }

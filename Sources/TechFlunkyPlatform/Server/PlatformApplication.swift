@@ -47,7 +47,7 @@ public enum PlatformApplication {
     public static func build(services: PlatformServices,
                              onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
         let configuration = services.configuration
-        let pages = services.listingPages, generation = services.database.catalogGeneration
+        let pages = services.listingPages, generation = services.catalogGeneration
         let metrics = services.metrics
         let server: HTTPServerBuilder
         if let certificates = services.tlsCertificates {

@@ -10,8 +10,13 @@ public struct PlatformConfiguration: Sendable, CustomStringConvertible {
     public var host: String
     /// Port to bind; 0 lets the kernel choose (read it back from `RunningPlatform.port`).
     public var port: Int
-    /// The SQLite database file.
+    /// The SQLite database file (the SQLite engine: `databaseURL` nil).
     public var dbPath: String
+    /// The PostgreSQL database (`serve --database`, `DATABASE_URL`); nil keeps the platform on the SQLite file at
+    /// `dbPath`. Its password lives here in memory only; `description` masks it.
+    public var databaseURL: PostgresURL?
+    /// The most connections this instance's PostgreSQL pool opens (the change feed's own connection aside).
+    public var databaseConnections: Int = 20
     /// Where the package store keeps bundles (`<dataDir>/packages/<slug>/…`).
     public var dataDir: String
 
@@ -115,7 +120,7 @@ public struct PlatformConfiguration: Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        "PlatformConfiguration(host: \(host), port: \(port), db: \(dbPath), dataDir: \(dataDir), stripe: \(stripeAPIBase), "
+        "PlatformConfiguration(host: \(host), port: \(port), db: \(databaseURL.map { "\($0)" } ?? dbPath), dataDir: \(dataDir), stripe: \(stripeAPIBase), "
             + "stripeKey: \(stripeSecretKey.isEmpty ? "unset" : "set"), webhookSecret: \(stripeWebhookSecret.isEmpty ? "unset" : "set"), "
             + "cloudflare: \(cloudflareAPIBase), sandbox: \(sandboxMode))"
     }

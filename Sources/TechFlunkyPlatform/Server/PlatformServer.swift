@@ -53,8 +53,13 @@ public enum PlatformServer {
     /// Opens the database, seeds what the configuration asks for, binds `host:port` (0 = kernel's choice)
     /// and returns once the server accepts connections. For tests, the embedded default and client tests.
     public static func start(_ configuration: PlatformConfiguration) async throws -> RunningPlatform {
-        let services = try PlatformServices.open(configuration)
-        try await prepare(services)
+        let services = try await PlatformServices.open(configuration)
+        do {
+            try await prepare(services)
+        } catch {
+            await services.close()
+            throw error
+        }
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let app = try PlatformApplication.build(services: services) { port in
             continuation.yield(port)
@@ -78,12 +83,18 @@ public enum PlatformServer {
                 continuation.finish()
                 metricsContinuation.finish()
             }
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await serverGroup.run() }
-                group.addTask { try await runBackgroundWork(services) }
-                try await group.next()
-                group.cancelAll()
+            do {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await serverGroup.run() }
+                    group.addTask { try await runBackgroundWork(services) }
+                    try await group.next()
+                    group.cancelAll()
+                }
+            } catch {
+                await services.close()
+                throw error
             }
+            await services.close()
         }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else {
@@ -108,8 +119,19 @@ public enum PlatformServer {
 
     /// `techflunky serve`: runs in the foreground until SIGINT or SIGTERM, then shuts down gracefully.
     public static func run(_ configuration: PlatformConfiguration, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        let services = try PlatformServices.open(configuration)
-        try await prepare(services)
+        let services = try await PlatformServices.open(configuration)
+        do {
+            try await prepare(services)
+            try await serve(services, onListening: onListening)
+        } catch {
+            await services.close()
+            throw error
+        }
+        await services.close()
+    }
+
+    private static func serve(_ services: PlatformServices, onListening: @escaping @Sendable (Int) async -> Void) async throws {
+        let configuration = services.configuration
         let app = try PlatformApplication.build(services: services, onServerRunning: onListening)
         // SIGHUP reloads a renewed certificate: new connections get it, open ones keep theirs.
         let reload = services.tlsCertificates.map { certificates in
@@ -188,7 +210,8 @@ public enum PlatformServer {
 
     /// The hold scheduler, scheduled backups and other periodic work; returns when cancelled.
     static func runBackgroundWork(_ services: PlatformServices) async throws {
-        if let schedule = services.configuration.backupSchedule {
+        // Backups copy the SQLite file; on PostgreSQL `serve` refuses --backup-dir (pg_dump does that job).
+        if let schedule = services.configuration.backupSchedule, services.engine == .sqlite {
             let configuration = services.configuration
             async let backups: Void = schedule.run(databasePath: configuration.dbPath, dataDir: configuration.dataDir, logger: services.logger)
             try await runHoldScans(services)

@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOSSL
 import PostgresNIO
+import Synchronization
 
 /// The platform's PostgreSQL database: a postgres-nio connection pool (`PostgresClient`) running for the life
 /// of this value, opened only after one direct connection proved the server answers and applied every pending
@@ -14,6 +15,8 @@ public final class PostgresDatabase: Sendable {
     let client: PostgresClient
     let logger: Logger
     private let runTask: Task<Void, Never>
+    /// This instance's LISTEN session (`startChangeFeed`), stopped by `close()`.
+    private let changeFeed = Mutex<PostgresChangeFeed?>(nil)
 
     private init(url: PostgresURL, client: PostgresClient, logger: Logger) {
         self.url = url
@@ -33,8 +36,26 @@ public final class PostgresDatabase: Sendable {
         return PostgresDatabase(url: url, client: client, logger: logger)
     }
 
-    /// Stops the pool (waits for it to close its connections).
+    /// Starts (once) the session that LISTENs for what other instances change (`PostgresChangeFeed`): catalog
+    /// changes bump `catalogGeneration`, notification changes ring `notificationBell`. Stopped by `close()`.
+    @discardableResult
+    func startChangeFeed(catalogGeneration: CatalogGeneration, notificationBell: NotificationBell) -> PostgresChangeFeed {
+        let feed = changeFeed.withLock { feed -> PostgresChangeFeed in
+            if let feed { return feed }
+            let made = PostgresChangeFeed(url: url, logger: logger, catalogGeneration: catalogGeneration, notificationBell: notificationBell)
+            feed = made
+            return made
+        }
+        feed.start()
+        return feed
+    }
+
+    /// The change feed, once started.
+    var runningChangeFeed: PostgresChangeFeed? { changeFeed.withLock { $0 } }
+
+    /// Stops the change feed and the pool (waits for them to close their connections).
     public func close() async {
+        await runningChangeFeed?.stop()
         runTask.cancel()
         await runTask.value
     }

@@ -165,6 +165,49 @@ enum PostgresSchema {
             "ALTER TABLE listings ADD COLUMN IF NOT EXISTS reserved_order TEXT",
         ]),
         PostgresDealMarketSchema.migration,
+        // What several instances on one database tell each other (`PostgresChangeFeed` listens). Triggers, so every
+        // writer — each store, `admin copy`, a person with psql — is covered; NOTIFY is sent at commit (never for a
+        // rolled-back change) and repeats of one payload in a transaction are sent once.
+        // - `catalog_changed`: any write to `listings`, or to a seller's `display_name` (listing pages show it).
+        // - `notifications_changed`, payload the account id: a notification added or marked read. The table comes
+        //   with `pg_v5_deals_market_versions`, which runs before this migration; the trigger is attached only
+        //   where the table exists, so a database migrated without it still gets the catalog half.
+        Migration(name: "pg_v7_platform", statements: [
+            """
+            CREATE FUNCTION techflunky_catalog_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_notify('catalog_changed', '');
+                RETURN NULL;
+            END
+            $$
+            """,
+            """
+            CREATE TRIGGER listings_catalog_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON listings
+                FOR EACH STATEMENT EXECUTE FUNCTION techflunky_catalog_changed()
+            """,
+            """
+            CREATE TRIGGER accounts_catalog_changed AFTER UPDATE OF display_name ON accounts
+                FOR EACH STATEMENT EXECUTE FUNCTION techflunky_catalog_changed()
+            """,
+            """
+            CREATE FUNCTION techflunky_notifications_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_notify('notifications_changed', NEW.account_id);
+                RETURN NULL;
+            END
+            $$
+            """,
+            """
+            DO $$
+            BEGIN
+                IF to_regclass('notifications') IS NOT NULL THEN
+                    CREATE TRIGGER notifications_changed AFTER INSERT OR UPDATE ON notifications
+                        FOR EACH ROW EXECUTE FUNCTION techflunky_notifications_changed();
+                END IF;
+            END
+            $$
+            """,
+        ]),
     ]
 
     /// An arbitrary constant: the advisory lock that serialises migrating instances.

@@ -1,0 +1,166 @@
+// The PostgreSQL search figure (issue 16): the same query mix as `benchSearch` over a catalog of generated listings
+// on PostgreSQL, through `PostgresCatalogStore`. Figures only.
+import Foundation
+import Logging
+import PostgresNIO
+import TechFlunkyCore
+import TechFlunkyPlatform
+
+/// A direct connection to `url` (the bench's own throwaway server: loopback, no TLS).
+func benchConnection(_ url: PostgresURL, logger: Logger) async throws -> PostgresConnection {
+    let configuration: PostgresConnection.Configuration
+    switch url.endpoint {
+    case .tcp(let host, let port):
+        configuration = .init(host: host, port: port, username: url.username, password: url.password, database: url.database, tls: .disable)
+    case .unixSocket(let path):
+        configuration = .init(unixSocketPath: path, username: url.username, password: url.password, database: url.database)
+    }
+    return try await PostgresConnection.connect(configuration: configuration, id: 9, logger: logger)
+}
+
+func execute(_ connection: PostgresConnection, _ query: PostgresQuery, logger: Logger) async throws -> [PostgresRow] {
+    var rows: [PostgresRow] = []
+    for try await row in try await connection.query(query, logger: logger) { rows.append(row) }
+    return rows
+}
+
+/// Fills `listings` with `count` generated listings in one `INSERT … SELECT` from `generate_series`, with the words,
+/// price ranges and spacing in time of `SyntheticCatalog` (which fills the SQLite figure's catalog): the secondary
+/// indexes (full text, trigrams, sorts) are dropped first and built again from their own definitions afterwards,
+/// which is several times faster than keeping them up to date row by row. Kept between runs: a database that
+/// already holds `count` listings is used as it is.
+func fillPostgresCatalog(serverURL: PostgresURL, count: Int, logger: Logger) async throws -> (url: PostgresURL, seconds: Double) {
+    let name = "tf_bench_search_\(count)"
+    let admin = try await benchConnection(serverURL, logger: logger)
+    if try await execute(admin, "SELECT 1 FROM pg_database WHERE datname = \(name)", logger: logger).isEmpty {
+        _ = try await execute(admin, PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
+    }
+    try await admin.close()
+    let url = serverURL.with(database: name)
+    try await PostgresDatabase.open(url, logger: logger, maximumConnections: 1).close()  // migrates
+
+    let connection = try await benchConnection(url, logger: logger)
+    defer { Task { try? await connection.close() } }
+    let have = try await execute(connection, "SELECT count(*)::bigint FROM listings", logger: logger).first!.decode(Int64.self)
+    guard have != count else { return (url, 0) }
+    let started = ContinuousClock.now
+    func run(_ sql: String) async throws { _ = try await execute(connection, PostgresQuery(unsafeSQL: sql), logger: logger) }
+    func array(_ words: [String]) -> String { "ARRAY[" + words.map { "'" + $0.replacingOccurrences(of: "'", with: "''") + "'" }.joined(separator: ",") + "]" }
+
+    try await run("TRUNCATE listings RESTART IDENTITY CASCADE")
+    let now = Int64(Date().timeIntervalSince1970 * 1000)
+    try await run("""
+        INSERT INTO accounts (id, email, display_name, password_hash, created_at)
+        VALUES ('usr_bench_synthetic', 'synthetic-seller@techflunky.dev', 'Synthetic Seller', 'x', \(now)) ON CONFLICT DO NOTHING
+        """)
+    var indexes: [(name: String, definition: String)] = []
+    for row in try await execute(connection, """
+        SELECT indexname::text, indexdef::text FROM pg_indexes
+        WHERE schemaname = current_schema() AND tablename = 'listings'
+          AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = 'listings'::regclass)
+        """, logger: logger) {
+        indexes.append(try row.decode((String, String).self))
+    }
+    for index in indexes { try await run("DROP INDEX \(index.name)") }
+
+    let manifest = String(decoding: try JSONEncoder().encode(PackageManifest(
+        id: "synthetic", name: "Synthetic business", slug: "synthetic", version: "1.0.0",
+        cloudflare: CloudflareResources(workers: [], d1Databases: [], r2Buckets: [], dnsRecords: []), businessAssets: [:])), as: UTF8.self)
+        .replacingOccurrences(of: "'", with: "''")
+    // `pick(k, words)`: word k of a listing, from a hash of its number (the same catalog on every run).
+    func pick(_ k: Int, _ words: [String]) -> String { "(\(array(words)))[1 + (abs(hashint8(g * 16 + \(k))::bigint) % \(words.count))]" }
+    func number(_ k: Int) -> String { "abs(hashint8(g * 16 + \(k))::bigint)" }
+    try await run("""
+        INSERT INTO listings (id, slug, seller_id, title, tagline, description, category, currency, price, revenue, profit, multiple,
+                              age_months, tech_stack, visitors, status, manifest, assets, created_at, updated_at)
+        SELECT 'lst_synthetic_' || g, 'synthetic-' || g, 'usr_bench_synthetic', t.title, t.tagline,
+               'A profitable ' || lower(t.title) || ' serving ' || t.audience || '. ' || \(pick(8, SyntheticWords.adjectives)) || ' onboarding, '
+                 || lower(\(pick(9, SyntheticWords.nouns))) || ' built in, runs on ' || t.stack1 || '.',
+               \(pick(10, SyntheticWords.categories)), 'USD', m.price, m.revenue, m.profit,
+               CASE WHEN m.profit > 0 THEN m.price::float8 / (m.profit * 12) ELSE 1e15 END,
+               1 + \(number(11)) % 96, '["' || t.stack1 || '","' || t.stack2 || '"]', \(number(12)) % 200000, 'active',
+               '\(manifest)', '[]', \(now) - (\(count) - g) * 1000, \(now) - (\(count) - g) * 1000
+        FROM generate_series(1, \(count)) AS g,
+        LATERAL (SELECT \(pick(1, SyntheticWords.adjectives)) || ' ' || \(pick(2, SyntheticWords.nouns)) || ' ' || \(pick(3, SyntheticWords.kinds)) AS title,
+                        \(pick(4, SyntheticWords.nouns)) || ' for ' || \(pick(5, SyntheticWords.audiences)) || ', on the edge' AS tagline,
+                        \(pick(5, SyntheticWords.audiences)) AS audience,
+                        \(pick(6, SyntheticWords.stacks)) AS stack1, \(pick(7, SyntheticWords.stacks)) AS stack2) AS t,
+        LATERAL (SELECT 50000 + \(number(13)) % 50000000 AS price) AS p,
+        LATERAL (SELECT p.price, r.revenue, r.revenue * (30 + \(number(15)) % 60) / 100 AS profit
+                 FROM (SELECT \(number(14)) % greatest(p.price / 20, 1) AS revenue) AS r) AS m
+        """)
+    try await run("SET maintenance_work_mem = '256MB'")
+    for index in indexes { try await run(index.definition) }
+    try await run("VACUUM (ANALYZE) listings")
+    return (url, Double((ContinuousClock.now - started).components.seconds))
+}
+
+/// The words `SyntheticCatalog` draws from (its lists are internal to the platform).
+enum SyntheticWords {
+    static let adjectives = ["Rapid", "Quiet", "Bright", "Lean", "Nimble", "Solid", "Clever", "Open", "Smart", "Tiny", "Global", "Local",
+                             "Secure", "Simple", "Instant", "Green", "Urban", "Remote", "Indie", "Prime", "Atomic", "Cosmic", "Friendly", "Steady"]
+    static let nouns = ["Invoice", "Booking", "Newsletter", "Analytics", "Recipe", "Fitness", "Podcast", "Survey", "Inventory", "Ticketing",
+                        "Portfolio", "Marketplace", "Forms", "Scheduler", "Chatbot", "Feedback", "Links", "Status", "Uptime", "Translation",
+                        "Resume", "Courses", "Events", "Loyalty", "Referral", "Waitlist", "Changelog", "Docs", "Payments", "Shipping"]
+    static let kinds = ["SaaS", "Tool", "Studio", "Hub", "Kit", "Tracker", "Builder", "Manager", "API", "Platform", "Monitor", "Assistant"]
+    static let categories = ["Developer Tools", "Productivity", "E-commerce", "Marketing", "Education", "Health & Fitness",
+                             "Finance", "Media", "Community", "AI & Automation"]
+    static let audiences = ["freelancers", "small teams", "agencies", "schools", "clinics", "restaurants", "creators", "shops",
+                            "nonprofits", "developers", "landlords", "coaches"]
+    static let stacks = ["Cloudflare Workers", "D1", "R2", "TypeScript", "Hono", "KV", "Durable Objects", "Queues", "Stripe", "Resend"]
+}
+
+/// `count` listings on the PostgreSQL server `serverURL` names (a database of its own, kept between runs), then the
+/// search mix through `PostgresCatalogStore`.
+func benchPostgresSearch(count: Int, queries: Int, serverURL: String) async throws {
+    var logger = Logger(label: "bench")
+    logger.logLevel = .error
+    let server = try PostgresURL(parsing: serverURL)
+    let (url, fillSeconds) = try await fillPostgresCatalog(serverURL: server, count: count, logger: logger)
+    let database = try await PostgresDatabase.open(url, logger: logger, maximumConnections: 4)
+    let catalog = PostgresCatalogStore(database: database, generation: CatalogGeneration())
+    var figures = try await runSearchMix(texts: searchTexts(queries: queries)) { try await catalog.search($0) }
+    await database.close()
+    figures["fill_seconds"] = fillSeconds
+    emit(figures)
+}
+
+/// `benchSearch`'s queries (main.swift), the same on every run so engines compare: single words, typed prefixes, two
+/// words, a word and a prefix. Kept equal to that list by hand (benchSearch is being tuned alongside).
+func searchTexts(queries: Int) -> [String] {
+    let words = ["invoice", "booking", "newsletter", "analytics", "recipe", "fitness", "podcast", "survey", "inventory",
+                 "ticketing", "rapid", "quiet", "bright", "lean", "nimble", "clever", "smart", "tiny", "global", "local",
+                 "saas", "tool", "studio", "hub", "kit", "tracker", "builder", "manager", "platform", "monitor", "assistant",
+                 "freelancers", "agencies", "schools", "clinics", "restaurants", "creators", "shops"]
+    var rng = SplitMix64(seed: 0x7ec4_f1a2)
+    var texts: [String] = []
+    for i in 0..<queries {
+        let a = words.randomElement(using: &rng)!, b = words.randomElement(using: &rng)!
+        switch i % 4 {
+        case 0: texts.append(a)
+        case 1: texts.append(String(a.prefix(max(2, a.count / 2))))  // typing: a prefix
+        case 2: texts.append("\(a) \(b)")
+        default: texts.append("\(a) \(b.prefix(3))")
+        }
+    }
+    return texts
+}
+
+/// `texts` through `search` as `benchSearch` runs them (every fifth sorted by price, the rest by relevance, 50 a
+/// page): p50/p99 overall and per sort, and how many counts stopped at the limit.
+func runSearchMix(texts: [String], search: (ListingQuery) async throws -> ListingPage) async throws -> [String: Any] {
+    let clock = ContinuousClock()
+    var samples: [Double] = [], relevance: [Double] = [], byPrice: [Double] = [], capped = 0
+    for (i, q) in texts.enumerated() {
+        let sort: ListingSort? = i % 5 == 0 ? .priceAsc : nil
+        let t0 = clock.now
+        let page = try await search(ListingQuery(q: q, sort: sort, limit: 50))
+        let elapsed = ms(clock.now - t0)
+        samples.append(elapsed)
+        if sort == nil { relevance.append(elapsed) } else { byPrice.append(elapsed) }
+        if page.totalIsLowerBound { capped += 1 }
+    }
+    return ["p50_ms": percentile(samples, 50), "p99_ms": percentile(samples, 99), "max_ms": samples.max() ?? 0, "queries": samples.count,
+            "relevance_p50_ms": percentile(relevance, 50), "relevance_p99_ms": percentile(relevance, 99),
+            "price_p50_ms": percentile(byPrice, 50), "price_p99_ms": percentile(byPrice, 99), "counted_past_limit": capped]
+}
