@@ -51,7 +51,7 @@ final class MultiInstanceServeTests: XCTestCase {
     /// The instance running a deployment dies (SIGKILL) in step 5: another marks it `interrupted` within twice the lease,
     /// a retry through C finishes it, and the Cloudflare account holds one of each resource.
     func testKillingTheInstanceRunningADeploymentInterruptsItAndARetryThroughCFinishesItWithoutDuplicates() async throws {
-        let lease = 3.0
+        let lease = 4.0
         try await MultiInstancePlatform.with { platform in
             let a = try await platform.startInstance("a", leaseSeconds: lease)
             let b = try await platform.startInstance("b", leaseSeconds: lease)
