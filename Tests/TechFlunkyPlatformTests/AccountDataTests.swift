@@ -36,7 +36,7 @@ final class AccountDataTests: XCTestCase {
                                                             expiresAt: services.clock.now().addingTimeInterval(3600))
             let paid = try await Webhook.post(client, Webhook.completed("evt_paid"), now: Date())
             XCTAssertEqual(paid.status, .ok)
-            let store = GRDBDeploymentStore(database: services.database.pool)
+            let store = services.deployments.store
             let now = services.clock.now()
             let deployment = Deployment(id: "dep_export1", orderId: order.id, listingSlug: "shop", accountId: "cf_account_1", domain: domain,
                                         state: .succeeded, steps: DeploymentStepKind.allCases.map { DeploymentStep(kind: $0, state: .succeeded) },

@@ -5,7 +5,7 @@ import XCTest
 
 @testable import TechFlunkyPlatform
 
-/// The event log and its SSE stream on a real SQLite file.
+/// The event log and its SSE stream on each engine's store (a real SQLite file; a PostgreSQL database).
 final class DeploymentEventStreamTests: XCTestCase {
     func makeStore() throws -> (GRDBDeploymentStore, DatabaseQueue) {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("deploy-events-\(UUID().uuidString).sqlite")
@@ -25,7 +25,7 @@ final class DeploymentEventStreamTests: XCTestCase {
     }
 
     func testCommitRefusesASequenceGapAndKeepsTheStoreUnchanged() async throws {
-        let (store, _) = try makeStore()
+        try await forEachDeploymentStore { store, _ in
         var d = newDeployment("dep_a")
         try await store.insert(d, events: [DeploymentEvent(seq: 1, deploymentId: "dep_a", kind: .deployment, at: Date(), state: .queued)])
         d.deployment.state = .running
@@ -38,10 +38,11 @@ final class DeploymentEventStreamTests: XCTestCase {
         XCTAssertEqual(loaded?.deployment.state, .queued)
         let events = try await store.events(deploymentId: "dep_a", after: 0)
         XCTAssertEqual(events.map(\.seq), [1])
+        }
     }
 
     func testSnapshotRoundTripsStepsResourcesAndNamespace() async throws {
-        let (store, _) = try makeStore()
+        try await forEachDeploymentStore { store, _ in
         var d = newDeployment("dep_b")
         try await store.insert(d, events: [DeploymentEvent(seq: 1, deploymentId: "dep_b", kind: .deployment, at: Date(), state: .queued)])
         d.namespace = "tf-abcd1234"
@@ -51,6 +52,7 @@ final class DeploymentEventStreamTests: XCTestCase {
         try await store.commit(d, events: [DeploymentEvent(seq: 2, deploymentId: "dep_b", kind: .log, at: Date(), message: "x")])
         let loaded = try await store.load(id: "dep_b")
         XCTAssertEqual(loaded, d)
+        }
     }
 
     static func collect(_ stream: AsyncStream<String>, cutAfter: Int? = nil) async -> (events: [DeploymentEvent], heartbeats: Int, ended: Bool) {
@@ -71,7 +73,7 @@ final class DeploymentEventStreamTests: XCTestCase {
     }
 
     func testWatcherCutManyTimesSeesEveryEventOnceInOrder() async throws {
-        let (store, _) = try makeStore()
+        try await forEachDeploymentStore { store, _ in
         let hub = DeploymentEventHub()
         let d = newDeployment("dep_c")
         try await store.insert(d, events: [DeploymentEvent(seq: 1, deploymentId: "dep_c", kind: .deployment, at: Date(), state: .queued)])
@@ -103,10 +105,11 @@ final class DeploymentEventStreamTests: XCTestCase {
         XCTAssertTrue(seen.last?.isFinal ?? false)
         let watchers = await hub.watcherCount(deploymentId: "dep_c")
         XCTAssertEqual(watchers, 0, "cut streams unsubscribe")
+        }
     }
 
     func testStreamSendsHeartbeatsWhileIdleAndEndsAfterTheFinalEvent() async throws {
-        let (store, _) = try makeStore()
+        try await forEachDeploymentStore { store, _ in
         let hub = DeploymentEventHub()
         let d = newDeployment("dep_d")
         try await store.insert(d, events: [DeploymentEvent(seq: 1, deploymentId: "dep_d", kind: .deployment, at: Date(), state: .queued)])
@@ -141,5 +144,84 @@ final class DeploymentEventStreamTests: XCTestCase {
         let again = try await withDeadline(30) { await Self.collect(streams.frames(deploymentId: "dep_d", after: 2)) }
         XCTAssertTrue(again.ended)
         XCTAssertTrue(again.events.isEmpty)
+        }
+    }
+
+    func testALeaseIsTakenOnceRenewedOnlyByItsOwnerAndLapses() async throws {
+        try await forEachDeploymentStore { store, _ in
+            var d = newDeployment("dep_l")
+            d.deployment.state = .running
+            let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+            try await store.insert(d, events: [DeploymentEvent(seq: 1, deploymentId: "dep_l", kind: .deployment, at: t0, state: .running)],
+                                   lease: DeploymentLease(owner: "inst_a", expiresAt: t0.addingTimeInterval(10)))
+            var taken = try await store.acquireLease(deploymentId: "dep_l", DeploymentLease(owner: "inst_b", expiresAt: t0.addingTimeInterval(20)),
+                                                     now: t0.addingTimeInterval(5))
+            XCTAssertFalse(taken, "a held lease is not taken")
+            var lapsed = try await store.deploymentsWithLapsedLeases(inStates: DeploymentState.underWay, now: t0.addingTimeInterval(5))
+            XCTAssertEqual(lapsed.map(\.deployment.id), [])
+            var renewed = try await store.renewLease(deploymentId: "dep_l", owner: "inst_a", until: t0.addingTimeInterval(30))
+            XCTAssertTrue(renewed)
+            renewed = try await store.renewLease(deploymentId: "dep_l", owner: "inst_b", until: t0.addingTimeInterval(60))
+            XCTAssertFalse(renewed, "only the owner renews")
+            lapsed = try await store.deploymentsWithLapsedLeases(inStates: DeploymentState.underWay, now: t0.addingTimeInterval(25))
+            XCTAssertEqual(lapsed.map(\.deployment.id), [], "renewed past 25 s")
+            lapsed = try await store.deploymentsWithLapsedLeases(inStates: DeploymentState.underWay, now: t0.addingTimeInterval(31))
+            XCTAssertEqual(lapsed.map(\.deployment.id), ["dep_l"])
+            lapsed = try await store.deploymentsWithLapsedLeases(inStates: [.failed, .interrupted], now: t0.addingTimeInterval(31))
+            XCTAssertEqual(lapsed.map(\.deployment.id), [], "only the states asked for")
+
+            // Two instances claim the lapsed lease at once: one gets it.
+            async let b = store.acquireLease(deploymentId: "dep_l", DeploymentLease(owner: "inst_b", expiresAt: t0.addingTimeInterval(50)),
+                                             now: t0.addingTimeInterval(31))
+            async let c = store.acquireLease(deploymentId: "dep_l", DeploymentLease(owner: "inst_c", expiresAt: t0.addingTimeInterval(50)),
+                                             now: t0.addingTimeInterval(31))
+            let claims = try await [b, c]
+            XCTAssertEqual(claims.filter { $0 }.count, 1, "\(claims)")
+            let winner = claims[0] ? "inst_b" : "inst_c"
+            renewed = try await store.renewLease(deploymentId: "dep_l", owner: "inst_a", until: t0.addingTimeInterval(90))
+            XCTAssertFalse(renewed, "the old owner lost it")
+            try await store.releaseLease(deploymentId: "dep_l", owner: "inst_a")  // not theirs: changes nothing
+            taken = try await store.acquireLease(deploymentId: "dep_l", DeploymentLease(owner: "inst_a", expiresAt: t0.addingTimeInterval(90)),
+                                                 now: t0.addingTimeInterval(32))
+            XCTAssertFalse(taken)
+            try await store.releaseLease(deploymentId: "dep_l", owner: winner)
+            lapsed = try await store.deploymentsWithLapsedLeases(inStates: DeploymentState.underWay, now: t0.addingTimeInterval(32))
+            XCTAssertEqual(lapsed.map(\.deployment.id), ["dep_l"], "nobody holds it")
+            taken = try await store.acquireLease(deploymentId: "dep_l", DeploymentLease(owner: "inst_a", expiresAt: t0.addingTimeInterval(90)),
+                                                 now: t0.addingTimeInterval(32))
+            XCTAssertTrue(taken, "a released lease is free")
+            let running = try await store.count(inStates: DeploymentState.underWay)
+            XCTAssertEqual(running, 1)
+        }
+    }
+
+    func testErasingABuyersDeploymentsWaitsUntilNoneRuns() async throws {
+        try await forEachDeploymentStore { store, _ in
+            var running = newDeployment("dep_x")
+            running.deployment.state = .running
+            var done = newDeployment("dep_y")
+            done.deployment.state = .succeeded
+            let theirs = StoredDeployment(deployment: newDeployment("dep_z").deployment, buyerId: "someone_else")
+            for d in [running, done, theirs] {
+                try await store.insert(d, events: [DeploymentEvent(seq: 1, deploymentId: d.deployment.id, kind: .deployment, at: Date(), state: .queued)])
+            }
+            var ids = try await store.deploymentIds(buyerId: "buyer")
+            XCTAssertEqual(ids, ["dep_x", "dep_y"])
+            var erased = try await store.eraseDeployments(buyerId: "buyer", unlessAnyIn: DeploymentState.underWay)
+            XCTAssertEqual(erased, .busy(deploymentId: "dep_x"))
+            let kept = try await store.load(id: "dep_y")
+            XCTAssertNotNil(kept, "nothing is erased while one runs")
+            running.deployment.state = .failed
+            running.deployment.lastEventId = 2
+            try await store.commit(running, events: [DeploymentEvent(seq: 2, deploymentId: "dep_x", kind: .deployment, at: Date(), state: .failed)])
+            erased = try await store.eraseDeployments(buyerId: "buyer", unlessAnyIn: DeploymentState.underWay)
+            XCTAssertEqual(erased, .removed(2))
+            ids = try await store.deploymentIds(buyerId: "buyer")
+            XCTAssertEqual(ids, [])
+            let events = try await store.events(deploymentId: "dep_x", after: 0)
+            XCTAssertEqual(events, [], "the event log goes with it")
+            let other = try await store.load(id: "dep_z")
+            XCTAssertEqual(other?.buyerId, "someone_else")
+        }
     }
 }

@@ -21,7 +21,25 @@ final class OrderDeploymentsTests: XCTestCase {
         let base: GRDBDeploymentStore
         let calls = Calls()
 
-        func insert(_ deployment: StoredDeployment, events: [DeploymentEvent]) async throws { try await base.insert(deployment, events: events) }
+        var sharedByInstances: Bool { base.sharedByInstances }
+        func insert(_ deployment: StoredDeployment, events: [DeploymentEvent], lease: DeploymentLease?) async throws {
+            try await base.insert(deployment, events: events, lease: lease)
+        }
+        func acquireLease(deploymentId: String, _ lease: DeploymentLease, now: Date) async throws -> Bool {
+            try await base.acquireLease(deploymentId: deploymentId, lease, now: now)
+        }
+        func renewLease(deploymentId: String, owner: String, until: Date) async throws -> Bool {
+            try await base.renewLease(deploymentId: deploymentId, owner: owner, until: until)
+        }
+        func releaseLease(deploymentId: String, owner: String) async throws { try await base.releaseLease(deploymentId: deploymentId, owner: owner) }
+        func deploymentsWithLapsedLeases(inStates states: [DeploymentState], now: Date) async throws -> [StoredDeployment] {
+            try await base.deploymentsWithLapsedLeases(inStates: states, now: now)
+        }
+        func count(inStates states: [DeploymentState]) async throws -> Int { try await base.count(inStates: states) }
+        func deploymentIds(buyerId: String) async throws -> [String] { try await base.deploymentIds(buyerId: buyerId) }
+        func eraseDeployments(buyerId: String, unlessAnyIn busyStates: [DeploymentState]) async throws -> DeploymentErasure {
+            try await base.eraseDeployments(buyerId: buyerId, unlessAnyIn: busyStates)
+        }
         func commit(_ deployment: StoredDeployment, events: [DeploymentEvent]) async throws { try await base.commit(deployment, events: events) }
         func load(id: String) async throws -> StoredDeployment? { try await base.load(id: id) }
         func events(deploymentId: String, after: Int) async throws -> [DeploymentEvent] { try await base.events(deploymentId: deploymentId, after: after) }

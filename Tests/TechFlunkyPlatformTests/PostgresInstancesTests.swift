@@ -154,24 +154,36 @@ final class PostgresInstancesTests: XCTestCase {
         }
     }
 
-    func testThePostgresEngineRefusesToRunHalfOnSQLiteAndNamesWhatIsMissing() async throws {
+    func testThePostgresEngineOpensEveryStoreOnPostgresAndNoSQLiteFile() async throws {
         if PostgresTestServer.isOptedOut { return }
         var harness = try PlatformTestHarness()
         defer { harness.cleanUp() }
         let database = try await PostgresTestServer.freshDatabase(logger: harness.configuration.logger)
         harness.configuration.databaseURL = database.url
-        do {
-            _ = try await PlatformServices.open(harness.configuration)
-            XCTFail("opened with stores that have no PostgreSQL implementation")
-        } catch let error as PlatformEngineError {
-            guard case .notOnPostgres(let missing) = error else { return XCTFail("\(error)") }
-            // Issue 16: when the remaining stores land, `open` serves and this test becomes a check that it does.
-            XCTAssertEqual(missing, ["deployments"])
-            XCTAssertTrue(error.description.contains("Serve from SQLite for now"), error.description)
-        }
+        let services = try await PlatformServices.open(harness.configuration)
+        XCTAssertEqual(services.engine, .postgres)
+        XCTAssertNil(services.database, "no SQLite database on the PostgreSQL engine")
+        XCTAssertTrue(services.accounts is PostgresAccountStore)
+        XCTAssertTrue(services.catalog is PostgresCatalogStore)
+        XCTAssertTrue(services.orders is PostgresOrderStore)
+        XCTAssertTrue(services.deals is PostgresDealStore)
+        XCTAssertTrue(services.market is PostgresMarketStore)
+        XCTAssertTrue(services.versions is PostgresPackageVersionStore)
+        XCTAssertTrue(services.deployments.store is PostgresDeploymentStore)
         XCTAssertFalse(FileManager.default.fileExists(atPath: harness.configuration.dbPath), "no SQLite file was made beside it")
         let applied = try await database.appliedMigrations()
         XCTAssertEqual(applied.last, "pg_v7_platform")
+        await services.close()
         await database.close()
+    }
+
+    func testTheEngineNamesStoresThatHaveNoPostgresImplementation() {
+        var parts = PlatformStores.Parts()
+        XCTAssertEqual(parts.missing, ["accounts and sessions", "the catalog", "orders and payout holds", "offers and questions",
+                                       "watchlists, saved searches and notifications", "package versions", "deployments"])
+        let error = PlatformEngineError.notOnPostgres(missing: parts.missing)
+        XCTAssertTrue(error.description.contains("Serve from SQLite for now"), error.description)
+        parts.deals = nil
+        XCTAssertTrue(parts.missing.contains("offers and questions"))
     }
 }

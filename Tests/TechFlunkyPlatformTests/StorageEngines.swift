@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Logging
 import XCTest
 @testable import TechFlunkyPlatform
@@ -107,11 +108,7 @@ struct PostgresTestServerError: Error, CustomStringConvertible {
 
 extension PlatformTestHarness {
     /// Services on `engine`: SQLite as `services()` makes them; on PostgreSQL through the engine choice
-    /// (`PlatformStores.postgres`) on a fresh PostgreSQL database, with this instance's change feed listening.
-    ///
-    /// Until the remaining stores have PostgreSQL implementations (orders, deals, market, versions, deployments:
-    /// issue 16, landing together), this harness's SQLite file lends them (`notPortedYet`); the engine choice names
-    /// them, and `serve` refuses to run so. When they land, drop `notPortedYet` here.
+    /// (`PlatformStores.postgres`, every store) on a fresh PostgreSQL database, with this instance's change feed listening.
     func services(on engine: StorageEngine) async throws -> (services: PlatformServices, postgres: PostgresDatabase?) {
         switch engine {
         case .sqlite:
@@ -127,24 +124,24 @@ extension PlatformTestHarness {
         }
     }
 
-    /// An instance on an open PostgreSQL database (several of these on one database are several `serve` instances;
-    /// on a harness of their own each, or sharing this harness's SQLite file for the stores not ported yet).
+    /// An instance on an open PostgreSQL database (several of these on one database are several `serve` instances).
+    /// The SQLite file is opened only for its catalog generation and notification bell objects; no record goes there.
     func postgresServices(on postgres: PostgresDatabase) throws -> PlatformServices {
         let sqlite = try PlatformDatabase(path: configuration.dbPath)
         let packages = PackageStore(dataDir: configuration.dataDir, key: configuration.secretsKey)
         let stores = try PlatformStores.postgres(postgres, packages: packages, catalogGeneration: sqlite.catalogGeneration,
-                                                 notificationBell: sqlite.notificationBell, notPortedYet: .sqlite(sqlite, packages: packages))
+                                                 notificationBell: sqlite.notificationBell)
         return PlatformServices(configuration: configuration, stores: stores)
     }
 }
 
 extension PlatformTestHarness {
-    /// Another "instance" on the same PostgreSQL database when called again with it (its own pool), lending
-    /// `sqlite`'s stores for what is not on PostgreSQL yet.
+    /// Another "instance" on the same PostgreSQL database when called again with it (its own pool), sharing
+    /// `sqlite`'s catalog generation and notification bell objects.
     func services(on postgres: PostgresDatabase, sqlite database: PlatformDatabase) throws -> PlatformServices {
         let packages = PackageStore(dataDir: configuration.dataDir, key: configuration.secretsKey)
         let stores = try PlatformStores.postgres(postgres, packages: packages, catalogGeneration: database.catalogGeneration,
-                                                 notificationBell: database.notificationBell, notPortedYet: .sqlite(database, packages: packages))
+                                                 notificationBell: database.notificationBell)
         return PlatformServices(configuration: configuration, stores: stores)
     }
 }
@@ -177,6 +174,46 @@ extension XCTestCase {
                 continue
             }
             await opened.postgres?.close()
+            if (testRun?.totalFailureCount ?? 0) > failuresBefore {
+                XCTFail("the failures above are on the \(engine.rawValue) engine", file: file, line: line)
+            }
+        }
+    }
+}
+
+extension XCTestCase {
+    /// Runs `body` once per engine on a fresh, empty deployment store of it (the store tests that need no platform).
+    func forEachDeploymentStore(_ body: (any DeploymentStore, StorageEngine) async throws -> Void,
+                                file: StaticString = #filePath, line: UInt = #line) async throws {
+        for engine in StorageEngine.allCases {
+            if engine == .postgres && PostgresTestServer.isOptedOut { continue }
+            let failuresBefore = testRun?.totalFailureCount ?? 0
+            switch engine {
+            case .sqlite:
+                let url = FileManager.default.temporaryDirectory.appendingPathComponent("deploy-store-\(UUID().uuidString).sqlite")
+                defer { try? FileManager.default.removeItem(at: url) }
+                let queue = try DatabaseQueue(path: url.path)
+                var migrator = DatabaseMigrator()
+                DeploymentSchema.register(in: &migrator)
+                try migrator.migrate(queue)
+                try await body(GRDBDeploymentStore(database: queue), engine)
+            case .postgres:
+                let postgres: PostgresDatabase
+                do {
+                    postgres = try await PostgresTestServer.freshDatabase(logger: Logger(label: "test.deploy.postgres"))
+                } catch {
+                    XCTFail("[postgres] \(error)", file: file, line: line)
+                    continue
+                }
+                do {
+                    try await body(PostgresDeploymentStore(database: postgres), engine)
+                } catch {
+                    await postgres.close()
+                    XCTFail("[postgres] threw \(error)", file: file, line: line)
+                    continue
+                }
+                await postgres.close()
+            }
             if (testRun?.totalFailureCount ?? 0) > failuresBefore {
                 XCTFail("the failures above are on the \(engine.rawValue) engine", file: file, line: line)
             }

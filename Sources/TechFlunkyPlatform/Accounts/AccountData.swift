@@ -56,7 +56,15 @@ enum AccountData {
         }
         let now = services.clock.now()
         switch services.engine {
-        case .sqlite: return try await eraseOnSQLite(account, now: now, database: try services.sqliteDatabase(for: "erasing an account"))
+        case .sqlite:
+            let database = try services.sqliteDatabase(for: "erasing an account")
+            // The deployments first, in the deployment store's own transaction: while one runs, nothing is erased.
+            switch try await services.deployments.store.eraseDeployments(buyerId: account.id, unlessAnyIn: DeploymentState.underWay) {
+            case .busy(let busy):
+                throw PlatformError.conflict("deployment \(busy) is still running; wait for it to finish (or roll it back) before erasing the account")
+            case .removed(let count):
+                return try await eraseOnSQLite(account, now: now, deploymentsRemoved: count, database: database)
+            }
         case .postgres: return try await eraseOnPostgres(account, now: now, database: try services.postgresDatabase(for: "erasing an account"))
         }
     }
@@ -110,26 +118,18 @@ enum AccountData {
         }
     }
 
-    static func eraseOnSQLite(_ account: Account, now: Date, database: PlatformDatabase) async throws -> AccountErasureReceipt {
+    static func eraseOnSQLite(_ account: Account, now: Date, deploymentsRemoved deployments: Int, database: PlatformDatabase) async throws -> AccountErasureReceipt {
         let receipt = try await database.pool.writeWithoutTransaction { db -> AccountErasureReceipt in
             try db.execute(sql: "PRAGMA secure_delete = ON")
             defer { try? db.execute(sql: "PRAGMA secure_delete = OFF") }
             var receipt: AccountErasureReceipt?
             try db.inTransaction(.immediate) {
-                let busy = try String.fetchOne(db, sql: """
-                    SELECT id FROM deployments WHERE buyer_id = ? AND state IN ('queued', 'running', 'provisioned', 'rolling_back') LIMIT 1
-                    """, arguments: [account.id])
-                if let busy {
-                    throw PlatformError.conflict("deployment \(busy) is still running; wait for it to finish (or roll it back) before erasing the account")
-                }
                 try db.execute(sql: "DELETE FROM sessions WHERE account_id = ?", arguments: [account.id])
                 let sessions = db.changesCount
                 try db.execute(sql: "DELETE FROM idempotency_keys WHERE account_id = ?", arguments: [account.id])
                 try db.execute(sql: "UPDATE listings SET status = 'withdrawn', updated_at = ? WHERE seller_id = ? AND status IN ('active', 'sold')",
                                arguments: [StoredTime.encode(now), account.id])
                 let listings = db.changesCount
-                try db.execute(sql: "DELETE FROM deployments WHERE buyer_id = ?", arguments: [account.id])
-                let deployments = db.changesCount
                 try db.execute(sql: "UPDATE accounts SET email = ?, display_name = ?, password_hash = ? WHERE id = ?",
                                arguments: [erasedEmail(accountId: account.id), erasedDisplayName, "erased", account.id])
                 let orders = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM orders WHERE buyer_id = ? OR seller_id = ?",

@@ -9,8 +9,14 @@ import TechFlunkyHTTP
 /// Many deployments run at once, each in its own task with its own `DeploymentRecorder`; the only
 /// thing they share is the per-account `CloudflareRateLimiter`. The buyer's token lives in the
 /// run's task and its `CloudflareClient` and nowhere else: not in the store, the events, the logs or
-/// the errors. A run that a restart interrupts is marked `interrupted` by `recoverInterrupted()`
-/// and waits for the buyer to give the token again (`retry`).
+/// the errors.
+///
+/// The orchestrator that runs a deployment holds its lease in the store (`DeploymentLease`: this instance's id,
+/// renewed every third of `LeasePolicy.duration` while the run goes on). Every instance scans for lapsed leases
+/// (`runLeaseScans`): a deployment under way whose holder stopped renewing — the process died — is marked
+/// `interrupted` once (the scan claims the lapsed lease with a conditional update first), and waits for the buyer to
+/// give the token again (`retry`), which any instance may take. On SQLite (one process) the scan at start-up
+/// (`recoverInterrupted`) takes every lease a previous process left, without waiting for it to lapse.
 public actor DeploymentOrchestrator {
     /// How the post-deploy smoke check reaches the deployed business.
     public struct SmokeCheckPolicy: Sendable {
@@ -51,6 +57,21 @@ public actor DeploymentOrchestrator {
         }
     }
 
+    /// How long a lease lasts without renewal, and whose it is.
+    public struct LeasePolicy: Sendable {
+        /// Seconds. The holder renews every third of it; another instance interrupts the run within about twice it
+        /// after the holder stopped (a lease lapses after `duration`, and scans run every third of it).
+        public var duration: Double
+        /// This orchestrator's name in the leases it holds (one per process; a fresh one each start).
+        public var owner: String
+
+        /// `owner` nil: a fresh random name.
+        public init(duration: Double = 15, owner: String? = nil) {
+            self.duration = duration
+            self.owner = owner ?? "inst_" + DeploymentSecrets.generate().prefix(16)
+        }
+    }
+
     public struct Configuration: Sendable {
         public var cloudflareAPIBase: String
         public var transport: any HTTPTransport
@@ -59,10 +80,12 @@ public actor DeploymentOrchestrator {
         public var smokeCheck: SmokeCheckPolicy
         /// Opens the bundle files `PackageStore` sealed (the platform's secrets key); nil when it has none.
         public var bundleKey: SecretKey?
+        public var lease: LeasePolicy
 
         public init(cloudflareAPIBase: String, transport: any HTTPTransport, retry: RetryPolicy = .cloudflare,
                     rateLimiter: CloudflareRateLimiter = CloudflareRateLimiter(), smokeCheck: SmokeCheckPolicy = SmokeCheckPolicy(),
-                    bundleKey: SecretKey? = nil) {
+                    bundleKey: SecretKey? = nil, lease: LeasePolicy = LeasePolicy()) {
+            self.lease = lease
             self.cloudflareAPIBase = cloudflareAPIBase
             self.transport = transport
             self.retry = retry
@@ -127,7 +150,7 @@ public actor DeploymentOrchestrator {
             state: .queued, steps: DeploymentStepKind.allCases.map { DeploymentStep(kind: $0) }, resources: [], url: nil,
             lastMessage: event.message, lastEventId: 1, createdAt: now, updatedAt: now, packageVersion: package.manifest.version)
         let stored = StoredDeployment(deployment: deployment, buyerId: buyerId)
-        try await store.insert(stored, events: [event])
+        try await store.insert(stored, events: [event], lease: newLease())
         await publisher.publish(event)
         logger.info("deployment queued", metadata: ["deployment": "\(id)", "order": "\(order.id)", "account": "\(credentials.accountId)"])
         launch(stored, package: package, token: credentials.apiToken, mode: .deploy(resume: false))
@@ -180,7 +203,7 @@ public actor DeploymentOrchestrator {
             state: .queued, steps: DeploymentStepKind.allCases.map { DeploymentStep(kind: $0) }, resources: adopted, url: base.deployment.url,
             lastMessage: event.message, lastEventId: 1, createdAt: now, updatedAt: now, packageVersion: target, updateOf: base.deployment.id)
         let stored = StoredDeployment(deployment: deployment, buyerId: buyerId, namespace: base.namespace)
-        try await store.insert(stored, events: [event])
+        try await store.insert(stored, events: [event], lease: newLease())
         await publisher.publish(event)
         logger.info("deployment update queued", metadata: ["deployment": "\(id)", "updates": "\(deploymentId)", "version": "\(target)"])
         launch(stored, package: package, token: credentials.apiToken, mode: .deploy(resume: false))
@@ -229,6 +252,8 @@ public actor DeploymentOrchestrator {
             throw DeploymentError.orderNotPaid(orderId: order.id, state: order.state)
         }
         let package = try loadPackage(order)
+        // Whichever instance ran it before, this one takes it over; of two retries racing on two instances, one does.
+        try await takeLease(stored)
         launch(stored, package: package, token: credentials.apiToken, mode: .deploy(resume: true))
         return stored.deployment
     }
@@ -245,6 +270,7 @@ public actor DeploymentOrchestrator {
             throw DeploymentError.notFound("order \(stored.deployment.orderId)")
         }
         let package = try loadPackage(order)
+        try await takeLease(stored)
         launch(stored, package: package, token: credentials.apiToken, mode: .rollback)
         return stored.deployment
     }
@@ -267,24 +293,64 @@ public actor DeploymentOrchestrator {
         return stored.deployment
     }
 
-    /// Marks every deployment that was running when the platform stopped as `interrupted`.
-    /// Call once at start-up, before serving requests.
+    /// The scan at start-up, before serving requests. On a store one process uses (SQLite) every deployment under way
+    /// that this orchestrator does not run was left by a previous process and is marked `interrupted` now; on a shared
+    /// store only those whose lease lapsed are (the others belong to live instances).
     @discardableResult
     public func recoverInterrupted() async throws -> [String] {
         recovered = true
-        var ids: [String] = []
-        for stored in try await store.deployments(inStates: [.queued, .running, .provisioned, .rollingBack]) where runs[stored.deployment.id] == nil {
-            let recorder = DeploymentRecorder(stored: stored, store: store, publisher: publisher, clock: clock)
-            for step in stored.deployment.steps where step.state == .running || step.state == .waiting {
-                try await recorder.stepFinished(step.kind, state: .failed,
-                                                message: "Interrupted by a platform restart; give your token again to resume")
+        return try await interruptLapsed(now: store.sharedByInstances ? Date() : .distantFuture)
+    }
+
+    /// Scans for lapsed leases every third of the lease's duration until cancelled (every instance runs this).
+    public func runLeaseScans() async {
+        let interval = configuration.lease.duration / 3
+        while !Task.isCancelled {
+            do {
+                try await ensureRecovered()
+                try await interruptLapsed(now: Date())
+            } catch {
+                if Task.isCancelled { return }
+                logger.error("deployment lease scan failed", metadata: ["error": "\(error)"])
             }
-            let next = stored.deployment.state == .rollingBack
-                ? "roll back again with your Cloudflare token to finish removing what it created"
-                : "retry with your Cloudflare token to resume"
-            try await recorder.setState(.interrupted, message: "Interrupted by a platform restart; \(next)")
-            ids.append(stored.deployment.id)
-            logger.notice("deployment interrupted by restart", metadata: ["deployment": "\(stored.deployment.id)"])
+            try? await Task.sleep(nanoseconds: UInt64(max(interval, 0.01) * 1e9))
+        }
+    }
+
+    /// Marks `interrupted` each deployment under way whose lease lapsed before `now` and that this orchestrator does not
+    /// run. The scan first takes the lapsed lease (a conditional update), so of several instances scanning at once one
+    /// marks it, and gives it up once the deployment is marked.
+    @discardableResult
+    func interruptLapsed(now: Date) async throws -> [String] {
+        let restart = !store.sharedByInstances
+        var ids: [String] = []
+        for candidate in try await store.deploymentsWithLapsedLeases(inStates: DeploymentState.underWay, now: now) {
+            let id = candidate.deployment.id
+            guard runs[id] == nil, try await store.acquireLease(deploymentId: id, newLease(), now: now) else { continue }
+            do {
+                // Read again under the lease: the holder may have finished just before it lapsed.
+                guard let stored = try await store.load(id: id), DeploymentState.underWay.contains(stored.deployment.state) else {
+                    try await store.releaseLease(deploymentId: id, owner: configuration.lease.owner)
+                    continue
+                }
+                let cause = restart ? "Interrupted by a platform restart" : "Interrupted: the platform instance running it stopped"
+                let recorder = DeploymentRecorder(stored: stored, store: store, publisher: publisher, clock: clock)
+                for step in stored.deployment.steps where step.state == .running || step.state == .waiting {
+                    try await recorder.stepFinished(step.kind, state: .failed, message: "\(cause); give your token again to resume")
+                }
+                let next = stored.deployment.state == .rollingBack
+                    ? "roll back again with your Cloudflare token to finish removing what it created"
+                    : "retry with your Cloudflare token to resume"
+                try await recorder.setState(.interrupted, message: "\(cause); \(next)")
+                try await store.releaseLease(deploymentId: id, owner: configuration.lease.owner)
+                ids.append(id)
+                logger.notice(restart ? "deployment interrupted by restart" : "deployment interrupted: its instance's lease lapsed",
+                              metadata: ["deployment": "\(id)"])
+            } catch {
+                try? await store.releaseLease(deploymentId: id, owner: configuration.lease.owner)
+                // The old holder wrote after all (a sequence conflict): it is alive; the next scan looks again.
+                logger.warning("could not mark deployment interrupted", metadata: ["deployment": "\(id)", "error": "\(error)"])
+            }
         }
         return ids
     }
@@ -302,7 +368,8 @@ public actor DeploymentOrchestrator {
     public var runningDeploymentIds: [String] { Array(runs.keys) }
 
     /// Stops every run where it is, writing nothing more (as a crash would; used by tests and
-    /// shutdown). The runs stay `running` in the store until `recoverInterrupted()`.
+    /// shutdown): leases are neither renewed nor given up, so the runs stay `running` in the store until a
+    /// lease scan (here after a restart, or on another instance once they lapse) marks them interrupted.
     public func abandonRuns() async {
         let tasks = Array(runs.values)
         for task in tasks { task.cancel() }
@@ -338,6 +405,48 @@ public actor DeploymentOrchestrator {
         }
     }
 
+    private func newLease() -> DeploymentLease {
+        DeploymentLease(owner: configuration.lease.owner, expiresAt: Date().addingTimeInterval(configuration.lease.duration))
+    }
+
+    /// Takes the deployment's lease for this orchestrator, or `busy` when another instance holds it (and runs it).
+    /// A run or a lease scan that has just recorded a final state gives its lease up a moment after announcing it: a
+    /// retry that quick waits for that (up to two seconds) rather than being refused.
+    private func takeLease(_ stored: StoredDeployment) async throws {
+        let id = stored.deployment.id
+        let deadline = Date().addingTimeInterval(2)
+        while true {
+            if try await store.acquireLease(deploymentId: id, newLease(), now: Date()) { return }
+            let current = try await store.load(id: id)
+            guard let current, !DeploymentState.underWay.contains(current.deployment.state), Date() < deadline else {
+                throw DeploymentError.busy(deploymentId: id, state: current?.deployment.state ?? stored.deployment.state)
+            }
+            try await Task.sleep(nanoseconds: 20_000_000)
+        }
+    }
+
+    /// Renews the run's lease every third of its duration until cancelled; when another instance has taken it (this one
+    /// stalled past its lapse and the deployment was interrupted), the run stops where it is.
+    private static func renewLease(_ id: String, store: any DeploymentStore, policy: LeasePolicy, logger: Logger,
+                                   lost: @escaping @Sendable () async -> Void) async {
+        while !Task.isCancelled {
+            try? await Task.sleep(nanoseconds: UInt64(policy.duration / 3 * 1e9))
+            if Task.isCancelled { return }
+            do {
+                if try await !store.renewLease(deploymentId: id, owner: policy.owner, until: Date().addingTimeInterval(policy.duration)) {
+                    logger.warning("deployment lease lost to another instance; stopping this run", metadata: ["deployment": "\(id)"])
+                    await lost()
+                    return
+                }
+            } catch {
+                // The store did not answer: try again at the next renewal, while the lease still runs.
+                logger.error("could not renew deployment lease", metadata: ["deployment": "\(id)", "error": "\(error)"])
+            }
+        }
+    }
+
+    private func cancelRun(_ id: String) { runs[id]?.cancel() }
+
     private func launch(_ stored: StoredDeployment, package: DeploymentPackage, token: CloudflareAPIToken, mode: Mode) {
         let id = stored.deployment.id
         let recorder = DeploymentRecorder(stored: stored, store: store, publisher: publisher, clock: clock)
@@ -348,12 +457,21 @@ public actor DeploymentOrchestrator {
                                           smokeCheck: configuration.smokeCheck, secrets: secretsVault)
         let orders = self.orders
         let logger = self.logger
+        let store = self.store, policy = configuration.lease
         runs[id] = Task {
+            let renewal = Task { await Self.renewLease(id, store: store, policy: policy, logger: logger) { await self.cancelRun(id) } }
             switch mode {
             case let .deploy(resume): await Self.deploy(runner: runner, recorder: recorder, orders: orders, logger: logger, resume: resume)
             case .rollback:
                 await secretsVault.discard(id)
                 await Self.rollback(client: client, recorder: recorder, logger: logger)
+            }
+            renewal.cancel()
+            // A run cancelled (the process stopping, or the lease lost) keeps its lease: it lapses, and a scan takes it.
+            if !Task.isCancelled {
+                do { try await store.releaseLease(deploymentId: id, owner: policy.owner) } catch {
+                    logger.error("could not give up deployment lease", metadata: ["deployment": "\(id)", "error": "\(error)"])
+                }
             }
             self.finished(id)
         }

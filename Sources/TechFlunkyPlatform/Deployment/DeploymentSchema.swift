@@ -61,5 +61,14 @@ public enum DeploymentSchema {
                 ALTER TABLE deployments ADD COLUMN update_of TEXT;
                 """)
         }
+        // Who runs a deployment and until when (`DeploymentLease`; milliseconds since 1970, as `StoredTime`), and
+        // the buyer's deployments found without a scan (account export and erasure).
+        migrator.registerMigration("deployments-v3-leases") { db in
+            try db.execute(sql: """
+                ALTER TABLE deployments ADD COLUMN lease_owner TEXT;
+                ALTER TABLE deployments ADD COLUMN lease_expires_at INTEGER;
+                CREATE INDEX deployments_buyer ON deployments (buyer_id);
+                """)
+        }
     }
 }

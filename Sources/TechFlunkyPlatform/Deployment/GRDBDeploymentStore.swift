@@ -8,10 +8,94 @@ public struct GRDBDeploymentStore: DeploymentStore {
 
     public init(database: any DatabaseWriter) { db = database }
 
-    public func insert(_ stored: StoredDeployment, events: [DeploymentEvent]) async throws {
+    /// One SQLite file serves one platform process.
+    public var sharedByInstances: Bool { false }
+
+    public func insert(_ stored: StoredDeployment, events: [DeploymentEvent], lease: DeploymentLease?) async throws {
         try await db.write { db in
             try Self.writeSnapshot(stored, in: db, insert: true)
             try Self.append(events, in: db)
+            if let lease {
+                try db.execute(sql: "UPDATE deployments SET lease_owner = ?, lease_expires_at = ? WHERE id = ?",
+                               arguments: [lease.owner, StoredTime.encode(lease.expiresAt), stored.deployment.id])
+            }
+        }
+    }
+
+    // MARK: Leases
+
+    public func acquireLease(deploymentId: String, _ lease: DeploymentLease, now: Date) async throws -> Bool {
+        try await db.write { db in
+            try db.execute(sql: """
+                UPDATE deployments SET lease_owner = ?, lease_expires_at = ?
+                WHERE id = ? AND (lease_owner IS NULL OR lease_owner = ? OR lease_expires_at < ?)
+                """, arguments: [lease.owner, StoredTime.encode(lease.expiresAt), deploymentId, lease.owner, StoredTime.encode(now)])
+            return db.changesCount == 1
+        }
+    }
+
+    public func renewLease(deploymentId: String, owner: String, until: Date) async throws -> Bool {
+        try await db.write { db in
+            try db.execute(sql: "UPDATE deployments SET lease_expires_at = ? WHERE id = ? AND lease_owner = ?",
+                           arguments: [StoredTime.encode(until), deploymentId, owner])
+            return db.changesCount == 1
+        }
+    }
+
+    public func releaseLease(deploymentId: String, owner: String) async throws {
+        try await db.write { db in
+            try db.execute(sql: "UPDATE deployments SET lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND lease_owner = ?",
+                           arguments: [deploymentId, owner])
+        }
+    }
+
+    public func deploymentsWithLapsedLeases(inStates states: [DeploymentState], now: Date) async throws -> [StoredDeployment] {
+        guard !states.isEmpty else { return [] }
+        let marks = Array(repeating: "?", count: states.count).joined(separator: ",")
+        return try await db.read { db in
+            try Self.fetch(db, sql: """
+                SELECT * FROM deployments WHERE state IN (\(marks)) AND (lease_owner IS NULL OR lease_expires_at < ?) ORDER BY created_at
+                """, arguments: StatementArguments(states.map(\.rawValue)) + [StoredTime.encode(now)])
+        }
+    }
+
+    // MARK: Counts and an account's data
+
+    public func count(inStates states: [DeploymentState]) async throws -> Int {
+        guard !states.isEmpty else { return 0 }
+        let marks = Array(repeating: "?", count: states.count).joined(separator: ",")
+        return try await db.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM deployments WHERE state IN (\(marks))",
+                             arguments: StatementArguments(states.map(\.rawValue))) ?? 0
+        }
+    }
+
+    public func deploymentIds(buyerId: String) async throws -> [String] {
+        try await db.read { db in
+            try String.fetchAll(db, sql: "SELECT id FROM deployments WHERE buyer_id = ? ORDER BY created_at, id", arguments: [buyerId])
+        }
+    }
+
+    /// Runs with `secure_delete` on, so the freed pages are zeroed (account erasure checkpoints the log afterwards).
+    public func eraseDeployments(buyerId: String, unlessAnyIn busyStates: [DeploymentState]) async throws -> DeploymentErasure {
+        try await db.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA secure_delete = ON")
+            defer { try? db.execute(sql: "PRAGMA secure_delete = OFF") }
+            var outcome = DeploymentErasure.removed(0)
+            try db.inTransaction(.immediate) {
+                if !busyStates.isEmpty {
+                    let marks = Array(repeating: "?", count: busyStates.count).joined(separator: ",")
+                    if let busy = try String.fetchOne(db, sql: "SELECT id FROM deployments WHERE buyer_id = ? AND state IN (\(marks)) LIMIT 1",
+                                                      arguments: [buyerId] + StatementArguments(busyStates.map(\.rawValue))) {
+                        outcome = .busy(deploymentId: busy)
+                        return .rollback
+                    }
+                }
+                try db.execute(sql: "DELETE FROM deployments WHERE buyer_id = ?", arguments: [buyerId])
+                outcome = .removed(db.changesCount)
+                return .commit
+            }
+            return outcome
         }
     }
 

@@ -34,10 +34,7 @@ enum PlatformHealthProbe {
     }
 
     static func counts(_ services: PlatformServices, now: Date) async throws -> (running: Int, pastDue: Int, awaitingPayouts: Int) {
-        let database = try services.sqliteDatabase(for: "the health check's running-deployments count")
-        let running = try await database.pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM deployments WHERE state IN ('queued', 'running', 'provisioned', 'rolling_back')") ?? 0
-        }
+        let running = try await services.deployments.store.count(inStates: DeploymentState.underWay)
         let holds = try await services.orders.holdCounts(dueBefore: now.addingTimeInterval(-PlatformHealth.pastDueGrace))
         return (running, holds.pastDue, holds.awaitingPayouts)
     }

@@ -70,6 +70,11 @@ public struct PlatformConfiguration: Sendable, CustomStringConvertible {
     /// write, so this also bounds how long `techflunky_sse_watchers` counts a gone one (about two intervals).
     public var sseHeartbeatInterval: Double = 10
 
+    /// Seconds a deployment's lease lasts without renewal (`DeploymentOrchestrator.LeasePolicy`): the instance running
+    /// a deployment renews it every third of this; when that instance dies, another marks the deployment interrupted
+    /// within about twice this.
+    public var deploymentLeaseDuration: Double = 15
+
     /// The key of `secrets.json` (`--secrets-key-file`, `TECHFLUNKY_SECRETS_KEY`): package bundles are sealed with
     /// it at rest and opened with it when deployed. Nil stores bundles in the clear. Memory only.
     public var secretsKey: SecretKey?

@@ -208,8 +208,11 @@ public enum PlatformServer {
         }
     }
 
-    /// The hold scheduler, scheduled backups and other periodic work; returns when cancelled.
+    /// The hold scheduler, scheduled backups, the deployment lease scan and event relay, and other periodic work;
+    /// returns when cancelled.
     static func runBackgroundWork(_ services: PlatformServices) async throws {
+        let deployments = Task { await services.deployments.runBackgroundWork() }
+        defer { deployments.cancel() }
         // Backups copy the SQLite file; on PostgreSQL `serve` refuses --backup-dir (pg_dump does that job).
         if let schedule = services.configuration.backupSchedule, services.engine == .sqlite {
             let configuration = services.configuration

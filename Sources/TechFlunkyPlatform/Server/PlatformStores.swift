@@ -48,11 +48,8 @@ public struct PlatformStores: Sendable {
     /// Every store on the PostgreSQL database, and this instance's change feed started (`PostgresChangeFeed`).
     /// Throws `PlatformEngineError.notOnPostgres` naming the stores that have no PostgreSQL implementation yet.
     ///
-    /// `notPortedYet` is for this tree's tests only, until the remaining stores land (issue 16): it lends the SQLite
-    /// stores for what is missing, and those tests pass the SQLite database's generation and bell so writes on either
-    /// side reach the caches. Nothing outside the tests passes it; `serve` never runs half on each engine.
     static func postgres(_ database: PostgresDatabase, packages: PackageStore, catalogGeneration: CatalogGeneration = CatalogGeneration(),
-                         notificationBell: NotificationBell = NotificationBell(), notPortedYet fallback: PlatformStores? = nil) throws -> PlatformStores {
+                         notificationBell: NotificationBell = NotificationBell()) throws -> PlatformStores {
         var parts = Parts()
         parts.accounts = PostgresAccountStore(database: database)
         // Each store rings the bell after its own commits that wrote notifications (this instance's streams hear at
@@ -65,14 +62,11 @@ public struct PlatformStores: Sendable {
         parts.deals = PostgresDealStore(database: database)
         parts.market = PostgresMarketStore(database: database, rang: ring)
         parts.versions = PostgresPackageVersionStore(database: database)
-        // The deployment store being ported (issue 16) slots in here:
-        //   parts.deploymentStore = PostgresDeploymentStore(database: database)
+        parts.deploymentStore = PostgresDeploymentStore(database: database)
         let missing = parts.missing
-        if !missing.isEmpty && fallback == nil { throw PlatformEngineError.notOnPostgres(missing: missing) }
-        guard let accounts = parts.accounts ?? fallback?.accounts, let catalog = parts.catalog ?? fallback?.catalog,
-              let versions = parts.versions ?? fallback?.versions, let orders = parts.orders ?? fallback?.orders,
-              let orderAccess = parts.orderAccess ?? fallback?.orderAccess, let deals = parts.deals ?? fallback?.deals,
-              let market = parts.market ?? fallback?.market, let deploymentStore = parts.deploymentStore ?? fallback?.deploymentStore
+        guard let accounts = parts.accounts, let catalog = parts.catalog, let versions = parts.versions, let orders = parts.orders,
+              let orderAccess = parts.orderAccess, let deals = parts.deals, let market = parts.market,
+              let deploymentStore = parts.deploymentStore
         else { throw PlatformEngineError.notOnPostgres(missing: missing) }
         database.startChangeFeed(catalogGeneration: catalogGeneration, notificationBell: notificationBell)
         return PlatformStores(

@@ -165,6 +165,71 @@ enum PostgresSchema {
             "ALTER TABLE listings ADD COLUMN IF NOT EXISTS reserved_order TEXT",
         ]),
         PostgresDealMarketSchema.migration,
+        // Deployments (`PostgresDeploymentStore`), as the SQLite engine's deployments-v1…v3: the snapshot, its steps and
+        // resources, the numbered event log SSE replays (primary key `(deployment_id, seq)`: no duplicate or reordered
+        // number), and the lease of the instance running it. No column holds a Cloudflare token.
+        Migration(name: "pg_v6_deployments", statements: [
+            """
+            CREATE TABLE deployments (
+                id TEXT PRIMARY KEY,
+                order_id TEXT NOT NULL,
+                buyer_id TEXT NOT NULL,
+                listing_slug TEXT NOT NULL,
+                account_id TEXT NOT NULL,
+                domain TEXT,
+                namespace TEXT,
+                state TEXT NOT NULL,
+                url TEXT,
+                last_message TEXT,
+                last_event_id BIGINT NOT NULL,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                package_version TEXT,
+                update_of TEXT,
+                lease_owner TEXT,
+                lease_expires_at BIGINT
+            )
+            """,
+            "CREATE INDEX deployments_order ON deployments (order_id)",
+            "CREATE INDEX deployments_state ON deployments (state)",
+            "CREATE INDEX deployments_buyer ON deployments (buyer_id)",
+            """
+            CREATE TABLE deployment_steps (
+                deployment_id TEXT NOT NULL REFERENCES deployments(id) ON DELETE CASCADE,
+                position BIGINT NOT NULL,
+                kind TEXT NOT NULL,
+                state TEXT NOT NULL,
+                started_at BIGINT,
+                finished_at BIGINT,
+                message TEXT,
+                error_code BIGINT,
+                log TEXT NOT NULL,
+                PRIMARY KEY (deployment_id, position)
+            )
+            """,
+            """
+            CREATE TABLE deployment_resources (
+                deployment_id TEXT NOT NULL REFERENCES deployments(id) ON DELETE CASCADE,
+                position BIGINT NOT NULL,
+                kind TEXT NOT NULL,
+                resource_id TEXT NOT NULL,
+                name TEXT NOT NULL,
+                created BOOLEAN NOT NULL,
+                step TEXT NOT NULL,
+                PRIMARY KEY (deployment_id, position)
+            )
+            """,
+            """
+            CREATE TABLE deployment_events (
+                deployment_id TEXT NOT NULL REFERENCES deployments(id) ON DELETE CASCADE,
+                seq BIGINT NOT NULL,
+                kind TEXT NOT NULL,
+                at BIGINT NOT NULL,
+                body TEXT NOT NULL,
+                PRIMARY KEY (deployment_id, seq)
+            )
+            """,
+        ]),
         // What several instances on one database tell each other (`PostgresChangeFeed` listens). Triggers, so every
         // writer — each store, `admin copy`, a person with psql — is covered; NOTIFY is sent at commit (never for a
         // rolled-back change) and repeats of one payload in a transaction are sent once.
