@@ -13,7 +13,7 @@ import XCTest
 /// and each instance started with `serve --database URL --stand-ins URL` on a shared data directory (the package
 /// store is files, as it would be on a shared volume). An instance "dies" by SIGKILL.
 ///
-/// Used by `MultiInstanceServeTests` and, through `TECHFLUNKY_BENCH_FIGURES`, by `scripts/bench failover`.
+/// Used by `MultiInstanceServeTests`.
 final class MultiInstancePlatform: Sendable {
     let directory: URL
     let cluster: URL

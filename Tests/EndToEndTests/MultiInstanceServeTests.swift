@@ -72,7 +72,11 @@ final class MultiInstanceServeTests: XCTestCase {
 
             let onC = PlatformClient(baseURL: c.baseURL, token: buyer.token)
             _ = try await onC.retryDeployment(id: figure.deploymentId, cloudflare: credentials)
-            try await waitUntil("the retry through C ends", timeout: 120) { try await onC.deployment(id: figure.deploymentId).state.isFinal }
+            // Until C's run writes its first event the deployment still reads `interrupted`, itself a final state.
+            try await waitUntil("the retry through C ends", timeout: 120) {
+                let now = try await onC.deployment(id: figure.deploymentId)
+                return now.state.isFinal && now.lastEventId > interrupted.lastEventId
+            }
             let done = try await onC.deployment(id: figure.deploymentId)
             XCTAssertEqual(done.state, .succeeded, "\(done.lastMessage ?? "")\nC's log:\n\(platform.log(of: c))")
             let resources = try await platform.sandbox.cloudflareResources(accountId: credentials.accountId)
@@ -193,7 +197,7 @@ final class MultiInstanceServeTests: XCTestCase {
         }
     }
 
-    // MARK: - The kill-to-interrupted figure (also `scripts/bench failover`)
+    // MARK: - Killing the instance that runs a deployment
 
     struct KillFigure {
         var deploymentId: String
@@ -202,8 +206,8 @@ final class MultiInstanceServeTests: XCTestCase {
     }
 
     /// Deploys through `running`, waits until the run is in step 5 (held there by the stand-in), SIGKILLs `running` and
-    /// measures until `watching` shows the deployment `interrupted`. With TECHFLUNKY_BENCH_FIGURES set, appends
-    /// `{"lease": …, "seconds": …}` to that file.
+    /// measures until `watching` shows the deployment `interrupted` (`scripts/bench failover` reports the same time
+    /// on `scripts/cluster-up`).
     static func killMidDeployment(_ platform: MultiInstancePlatform, running: MultiInstancePlatform.Instance,
                                   watching: MultiInstancePlatform.Instance, buyer: PlatformClient, orderId: String,
                                   credentials: CloudflareCredentials, lease: Double) async throws -> KillFigure {
@@ -221,16 +225,6 @@ final class MultiInstanceServeTests: XCTestCase {
             try await onWatching.deployment(id: accepted.deploymentId).state == .interrupted
         }
         let seconds = Date().timeIntervalSince(killed)
-        if let path = ProcessInfo.processInfo.environment["TECHFLUNKY_BENCH_FIGURES"], !path.isEmpty {
-            let line = #"{"figure":"kill_to_interrupted","lease":\#(lease),"seconds":\#(seconds)}"# + "\n"
-            if let handle = FileHandle(forWritingAtPath: path) {
-                handle.seekToEndOfFile()
-                handle.write(Data(line.utf8))
-                handle.closeFile()
-            } else {
-                FileManager.default.createFile(atPath: path, contents: Data(line.utf8), attributes: [.posixPermissions: 0o600])
-            }
-        }
         return KillFigure(deploymentId: accepted.deploymentId, seconds: seconds)
     }
 }
