@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TechFlunkyClient
 import TechFlunkyCore
 import TechFlunkyHTTP
@@ -18,33 +19,33 @@ final class MultiInstanceServeTests: XCTestCase {
             let buyer = try await platform.buyer(on: b)
             let orderId = try await platform.buy("watched-shop", buyer: buyer)
             let credentials = platform.cloudflareCredentials()
-            // Step 5 waits two seconds at the stand-in, so B's watcher is connected while A's run goes on: what follows
-            // reaches B only through the database.
-            platform.sandbox.injectFault(SandboxFault(match: "PUT /accounts/*/workers/scripts/*", status: nil, times: 1, delayMs: 2_000))
+            // Step 5 waits at the stand-in, so B's watcher is connected while A's run goes on: what follows reaches B only
+            // through the database (LISTEN/NOTIFY), not by replay.
+            platform.sandbox.injectFault(SandboxFault(match: "PUT /accounts/*/workers/scripts/*", status: nil, times: 1, delayMs: 8_000))
             let onA = PlatformClient(baseURL: a.baseURL, token: buyer.token)
+            let onC = PlatformClient(baseURL: c.baseURL, token: buyer.token)
             let accepted = try await onA.deploy(DeployRequest(orderId: orderId, cloudflare: credentials))
-            var seen: [DeploymentEvent] = []
-            let watched = Task { () -> [DeploymentEvent] in
-                var events: [DeploymentEvent] = []
+            let seen = SeenEvents()
+            let watcher = Task {
                 for try await update in buyer.deploymentEvents(id: accepted.deploymentId) {
-                    if case let .event(event) = update {
-                        events.append(event)
-                        if event.isFinal { break }
-                    }
+                    guard case let .event(event) = update else { continue }
+                    seen.events.withLock { $0.append(event) }
+                    if event.isFinal { break }
                 }
-                return events
             }
-            let deadline = Task {
-                try await Task.sleep(nanoseconds: 120_000_000_000)
-                watched.cancel()
+            defer { watcher.cancel() }
+            try await waitUntil("B's watcher sees step 5 start", timeout: 60) {
+                seen.events.withLock { $0.contains { $0.step == .uploadWorkers && $0.stepState == .running } }
             }
-            seen = try await watched.value
-            deadline.cancel()
-            let done = try await PlatformClient(baseURL: c.baseURL, token: buyer.token).deployment(id: accepted.deploymentId)
+            let meanwhile = try await onC.deployment(id: accepted.deploymentId)
+            XCTAssertEqual(meanwhile.state, .running, "the watcher is live while A's run is held in step 5")
+            try await waitUntil("B's watcher sees the run end", timeout: 120) { seen.events.withLock { $0.last?.isFinal ?? false } }
+            let events = seen.events.withLock { $0 }
+            let done = try await onC.deployment(id: accepted.deploymentId)
             XCTAssertEqual(done.state, .succeeded, "\(done.lastMessage ?? "")\nA's log:\n\(platform.log(of: a))")
-            XCTAssertEqual(seen.last?.state, .succeeded, "B's watcher saw the run end")
-            XCTAssertEqual(seen.map(\.seq), Array(1...max(done.lastEventId, 1)), "every event once, in order")
-            XCTAssertTrue(seen.contains { $0.step == .uploadWorkers && $0.stepState == .succeeded }, "the watcher saw step 5 finish")
+            XCTAssertEqual(events.last?.state, .succeeded, "B's watcher saw the run end")
+            XCTAssertEqual(events.map(\.seq), Array(1...max(done.lastEventId, 1)), "every event once, in order")
+            XCTAssertTrue(events.contains { $0.step == .uploadWorkers && $0.stepState == .succeeded }, "the watcher saw step 5 finish")
         }
     }
 
@@ -227,4 +228,9 @@ final class MultiInstanceServeTests: XCTestCase {
         let seconds = Date().timeIntervalSince(killed)
         return KillFigure(deploymentId: accepted.deploymentId, seconds: seconds)
     }
+}
+
+/// What a watcher has seen so far, read by the test while the watcher goes on.
+final class SeenEvents: Sendable {
+    let events = Mutex<[DeploymentEvent]>([])
 }
