@@ -116,13 +116,6 @@ final class MultiInstancePlatform: Sendable {
                 return Instance(name: name, process: process, baseURL: String(text[range].dropFirst("listening on ".count)))
             }
             if process.hasExited() {
-                if text.contains("--deployment-lease") && text.contains("nknown option") {
-                    throw XCTSkip("`serve --deployment-lease` is not in this build yet (the deployment leases of issue 16)")
-                }
-                if text.contains("cannot serve from PostgreSQL yet") || text.contains("cannot serve from it yet") {
-                    throw XCTSkip("`serve --database` does not serve on PostgreSQL in this build yet (a store of issue 16 is missing): "
-                                  + text.trimmingCharacters(in: .whitespacesAndNewlines))
-                }
                 throw HarnessError("instance \(name) exited before it listened:\n\(text.suffix(3000))")
             }
             try await Task.sleep(nanoseconds: 50_000_000)
