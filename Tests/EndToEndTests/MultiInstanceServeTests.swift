@@ -123,6 +123,9 @@ final class MultiInstanceServeTests: XCTestCase {
             let before = try await platform.sandbox.stripeObjects(type: "transfer")
             XCTAssertEqual(before.count, 0, "nothing is released inside the hold")
 
+            // A pass-through "fault" counts the transfer requests the stand-in receives: Stripe's idempotency key would
+            // fold a second request for one hold into the first transfer, so this shows the claims kept it to one.
+            let requests = platform.sandbox.injectFault(SandboxFault(match: "POST /v1/transfers", status: nil, times: nil))
             let past = Double(FeePolicy.standard.holdDays) * 86_400 + 60
             platform.sandbox.clock.advance(by: past)
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -144,6 +147,8 @@ final class MultiInstanceServeTests: XCTestCase {
             let groups = transfers.compactMap { $0["transfer_group"]?.stringValue }
             XCTAssertEqual(Set(groups), orderIds, "a transfer for every order")
             XCTAssertEqual(groups.count, Set(groups).count, "no order paid out twice")
+            let requested = platform.sandbox.faults.active.first { $0.id == requests }?.hits
+            XCTAssertEqual(requested, count, "each hold claimed by one instance: one transfer request per hold across the three")
             let payouts = try await seller.payouts().payouts.filter { orderIds.contains($0.orderId) }
             XCTAssertEqual(Set(payouts.compactMap(\.transferId)), Set(transfers.compactMap { $0["id"]?.stringValue }),
                            "each payout names the one transfer the stand-in made for it")
