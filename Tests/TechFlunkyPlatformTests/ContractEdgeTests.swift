@@ -10,72 +10,72 @@ import XCTest
 /// Corners of the contract (docs/openapi.yaml) that hostile or careless clients reach (issue 21).
 final class ContractEdgeTests: XCTestCase {
     func testOnboardingReturnAndRefreshPagesSayWhatHappenedAndWhatToDoNext() async throws {
-        let harness = try PlatformTestHarness()
-        defer { harness.cleanUp() }
-        try await harness.withRouter { client, _ in
-            let back = try await client.execute(uri: "/seller/onboarding/return", method: .get)
-            XCTAssertEqual(back.status, .ok)
-            XCTAssertEqual(back.headers[.contentType], "text/plain; charset=utf-8")
-            let text = String(buffer: back.body)
-            XCTAssertTrue(text.contains("back from Stripe onboarding"), text)
-            XCTAssertTrue(text.contains("techflunky seller status"), text)
+        try await forEachEngine { harness, services, _ in
+            try await harness.withRouter(services) { client, _ in
+                let back = try await client.execute(uri: "/seller/onboarding/return", method: .get)
+                XCTAssertEqual(back.status, .ok)
+                XCTAssertEqual(back.headers[.contentType], "text/plain; charset=utf-8")
+                let text = String(buffer: back.body)
+                XCTAssertTrue(text.contains("back from Stripe onboarding"), text)
+                XCTAssertTrue(text.contains("techflunky seller status"), text)
 
-            let refresh = try await client.execute(uri: "/seller/onboarding/refresh", method: .get)
-            XCTAssertEqual(refresh.status, .ok)
-            let again = String(buffer: refresh.body)
-            XCTAssertTrue(again.contains("expired"), again)
-            XCTAssertTrue(again.contains("techflunky seller onboard"), again)
+                let refresh = try await client.execute(uri: "/seller/onboarding/refresh", method: .get)
+                XCTAssertEqual(refresh.status, .ok)
+                let again = String(buffer: refresh.body)
+                XCTAssertTrue(again.contains("expired"), again)
+                XCTAssertTrue(again.contains("techflunky seller onboard"), again)
+            }
         }
     }
 
     func testAMethodAKnownPathDoesNotAnswerIs405WithAllow() async throws {
-        let harness = try PlatformTestHarness()
-        defer { harness.cleanUp() }
-        try await harness.withRouter { client, _ in
-            let cases: [(HTTPRequest.Method, String, String)] = [
-                (.trace, "/api/listings", "GET"), (.trace, "/healthz", "GET"), (.trace, "/api/me", "GET"),
-                (.delete, "/api/listings", "GET"), (.post, "/api/listings/some-slug", "GET"),
-                (.get, "/api/seller/listings/some-slug", "PUT, DELETE, PATCH"), (HTTPRequest.Method("QUERY")!, "/seller/onboarding/return", "GET"),
-            ]
-            for (method, uri, allow) in cases {
-                let response = try await client.execute(uri: uri, method: method)
-                XCTAssertEqual(response.status, .methodNotAllowed, "\(method) \(uri)")
-                XCTAssertEqual(response.headers[.allow], allow, "\(method) \(uri)")
-                XCTAssertTrue(response.errorBody?.error.message.contains(method.rawValue) ?? false, "\(method) \(uri)")
-            }
-            // A path nothing answers is still a 404, whatever the method.
-            for method: HTTPRequest.Method in [.trace, .get] {
-                let response = try await client.execute(uri: "/nowhere/at/all", method: method)
-                XCTAssertEqual(response.status, .notFound)
+        try await forEachEngine { harness, services, _ in
+            try await harness.withRouter(services) { client, _ in
+                let cases: [(HTTPRequest.Method, String, String)] = [
+                    (.trace, "/api/listings", "GET"), (.trace, "/healthz", "GET"), (.trace, "/api/me", "GET"),
+                    (.delete, "/api/listings", "GET"), (.post, "/api/listings/some-slug", "GET"),
+                    (.get, "/api/seller/listings/some-slug", "PUT, DELETE, PATCH"), (HTTPRequest.Method("QUERY")!, "/seller/onboarding/return", "GET"),
+                ]
+                for (method, uri, allow) in cases {
+                    let response = try await client.execute(uri: uri, method: method)
+                    XCTAssertEqual(response.status, .methodNotAllowed, "\(method) \(uri)")
+                    XCTAssertEqual(response.headers[.allow], allow, "\(method) \(uri)")
+                    XCTAssertTrue(response.errorBody?.error.message.contains(method.rawValue) ?? false, "\(method) \(uri)")
+                }
+                // A path nothing answers is still a 404, whatever the method.
+                for method: HTTPRequest.Method in [.trace, .get] {
+                    let response = try await client.execute(uri: "/nowhere/at/all", method: method)
+                    XCTAssertEqual(response.status, .notFound)
+                }
             }
         }
     }
 
     func testASearchLongerThanTheLimitIsRefusedNotCut() async throws {
-        let harness = try PlatformTestHarness()
-        defer { harness.cleanUp() }
-        try await harness.withRouter { client, _ in
-            let longest = String(repeating: "é", count: ListingQuery.maxQueryLength)
-            let fits = try await client.execute(uri: "/api/listings?q=\(longest.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)", method: .get)
-            XCTAssertEqual(fits.status, .ok)
-            let tooLong = try await client.execute(uri: "/api/listings?q=\(String(repeating: "a", count: ListingQuery.maxQueryLength + 1))", method: .get)
-            XCTAssertEqual(tooLong.status, .badRequest)
-            XCTAssertEqual(tooLong.errorBody?.error.field, "q")
-            XCTAssertTrue(tooLong.errorBody?.error.message.contains("256") ?? false)
+        try await forEachEngine { harness, services, _ in
+            try await harness.withRouter(services) { client, _ in
+                let longest = String(repeating: "é", count: ListingQuery.maxQueryLength)
+                let fits = try await client.execute(uri: "/api/listings?q=\(longest.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)", method: .get)
+                XCTAssertEqual(fits.status, .ok)
+                let tooLong = try await client.execute(uri: "/api/listings?q=\(String(repeating: "a", count: ListingQuery.maxQueryLength + 1))", method: .get)
+                XCTAssertEqual(tooLong.status, .badRequest)
+                XCTAssertEqual(tooLong.errorBody?.error.field, "q")
+                XCTAssertTrue(tooLong.errorBody?.error.message.contains("256") ?? false)
+            }
         }
     }
 
     func testANumberParameterGivenWithoutAValueIsRefusedNotIgnored() async throws {
-        let harness = try PlatformTestHarness()
-        defer { harness.cleanUp() }
-        try await harness.withRouter { client, _ in
-            for name in ["minPrice", "maxPrice", "limit", "sort"] {
-                let response = try await client.execute(uri: "/api/listings?\(name)=", method: .get)
-                XCTAssertEqual(response.status, .badRequest, name)
-                XCTAssertEqual(response.errorBody?.error.field, name)
+        try await forEachEngine { harness, services, _ in
+            try await harness.withRouter(services) { client, _ in
+                for name in ["minPrice", "maxPrice", "limit", "sort"] {
+                    let response = try await client.execute(uri: "/api/listings?\(name)=", method: .get)
+                    XCTAssertEqual(response.status, .badRequest, name)
+                    XCTAssertEqual(response.errorBody?.error.field, name)
+                }
+                let emptyText = try await client.execute(uri: "/api/listings?q=&category=", method: .get)
+                XCTAssertEqual(emptyText.status, .ok, "an empty text parameter is no filter")
             }
-            let emptyText = try await client.execute(uri: "/api/listings?q=&category=", method: .get)
-            XCTAssertEqual(emptyText.status, .ok, "an empty text parameter is no filter")
         }
     }
 

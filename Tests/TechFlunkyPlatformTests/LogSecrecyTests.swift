@@ -8,9 +8,11 @@ import TechFlunkySandbox
 import XCTest
 @testable import TechFlunkyPlatform
 
-/// Collects every log line (message and metadata) so tests can look for secrets in them.
-final class CollectingLogHandler: LogHandler, @unchecked Sendable {
-    // @unchecked: `lines` is only touched while holding `lock`; the handler's own fields are set before use.
+/// Collects every log line (message and metadata) so tests can look for secrets in them. A struct, as swift-log
+/// expects of a handler: each copy of a logger has its own metadata. (As a class, PostgresNIO's connections setting
+/// their connection id on their copies on event-loop threads wrote one shared dictionary at once and crashed.)
+struct CollectingLogHandler: LogHandler, Sendable {
+    // @unchecked: `lines` is only touched while holding `lock`.
     final class Sink: @unchecked Sendable {
         let lock = NSLock()
         var lines: [String] = []
@@ -36,28 +38,28 @@ final class CollectingLogHandler: LogHandler, @unchecked Sendable {
 
 final class LogSecrecyTests: XCTestCase {
     func testPasswordsTokensAndSecretsNeverReachTheLogs() async throws {
-        var harness = try PlatformTestHarness()
-        defer { harness.cleanUp() }
         let sink = CollectingLogHandler.Sink()
-        harness.configuration.logger = Logger(label: "test") { _ in CollectingLogHandler(sink: sink) }
-        harness.configuration.stripeSecretKey = "sk_test_never_logged"
-        let services = try harness.services()
-        _ = try await Webhook.pendingOrder(services)
-        try await harness.withRouter(services) { client, _ in
-            let signup = try await client.execute(uri: "/api/auth/signup", method: .post, headers: [.contentType: "application/json"],
-                                                  body: jsonBody(SignupRequest(email: "dee@example.com", password: "hunter2-password", displayName: "Dee")))
-            let token = try signup.decoded(AuthResponse.self).token
-            _ = try await client.execute(uri: "/api/auth/login", method: .post, headers: [.contentType: "application/json"],
-                                         body: jsonBody(LoginRequest(email: "dee@example.com", password: "wrong-hunter2")))
-            _ = try await client.execute(uri: "/api/me", method: .get, headers: bearer(token))
-            _ = try await client.execute(uri: "/api/checkout/create-session", method: .post, headers: bearer(token),
-                                         body: jsonBody(CreateCheckoutSessionRequest(listingSlug: "shop")))
-            _ = try await Webhook.post(client, Webhook.completed("evt_log"), now: Date())
-            _ = try await Webhook.post(client, Webhook.completed("evt_bad"), now: Date(), secret: "whsec_wrong")
-            let text = sink.text
-            XCTAssertFalse(text.isEmpty, "something was logged")
-            for secret in ["hunter2", token, SessionToken.hash(token), "sk_test_never_logged", "whsec_test_secret", "pbkdf2-sha256"] {
-                XCTAssertFalse(text.contains(secret), "the logs contain a secret: \(secret.prefix(8))…")
+        try await forEachEngine(configure: {
+            $0.configuration.logger = Logger(label: "test") { _ in CollectingLogHandler(sink: sink) }
+            $0.configuration.stripeSecretKey = "sk_test_never_logged"
+        }) { harness, services, _ in
+            _ = try await Webhook.pendingOrder(services)
+            try await harness.withRouter(services) { client, _ in
+                let signup = try await client.execute(uri: "/api/auth/signup", method: .post, headers: [.contentType: "application/json"],
+                                                      body: jsonBody(SignupRequest(email: "dee@example.com", password: "hunter2-password", displayName: "Dee")))
+                let token = try signup.decoded(AuthResponse.self).token
+                _ = try await client.execute(uri: "/api/auth/login", method: .post, headers: [.contentType: "application/json"],
+                                             body: jsonBody(LoginRequest(email: "dee@example.com", password: "wrong-hunter2")))
+                _ = try await client.execute(uri: "/api/me", method: .get, headers: bearer(token))
+                _ = try await client.execute(uri: "/api/checkout/create-session", method: .post, headers: bearer(token),
+                                             body: jsonBody(CreateCheckoutSessionRequest(listingSlug: "shop")))
+                _ = try await Webhook.post(client, Webhook.completed("evt_log"), now: Date())
+                _ = try await Webhook.post(client, Webhook.completed("evt_bad"), now: Date(), secret: "whsec_wrong")
+                let text = sink.text
+                XCTAssertFalse(text.isEmpty, "something was logged")
+                for secret in ["hunter2", token, SessionToken.hash(token), "sk_test_never_logged", "whsec_test_secret", "pbkdf2-sha256"] {
+                    XCTAssertFalse(text.contains(secret), "the logs contain a secret: \(secret.prefix(8))…")
+                }
             }
         }
     }
@@ -71,7 +73,7 @@ final class LogSecrecyTests: XCTestCase {
         var harness = try PlatformTestHarness()
         defer { harness.cleanUp() }
         let sink = CollectingLogHandler.Sink()
-        // One handler each: CollectingLogHandler is a class, and the sandbox quietens its server's copy of its logger.
+        // One logger each: the sandbox quietens its server's copy of its logger.
         func collecting() -> Logger { Logger(label: "test") { _ in CollectingLogHandler(sink: sink) } }
         let clock = MovableClock()
         let sandbox = try await SandboxServer.start(SandboxConfiguration(

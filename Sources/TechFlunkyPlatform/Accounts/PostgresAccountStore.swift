@@ -25,8 +25,10 @@ public struct PostgresAccountStore: AccountStore {
     }
 
     public func credentials(email: String) async throws -> StoredCredentials? {
+        // The expression of the `accounts_email` index (pg_v8): A-Z folded only, as SQLite's NOCASE email column.
         let rows = try await database.rows("""
-            SELECT \(unescaped: Self.accountColumns), password_hash FROM accounts WHERE lower(email) = lower(\(email))
+            SELECT \(unescaped: Self.accountColumns), password_hash FROM accounts
+            WHERE \(unescaped: PostgresSchema.asciiFolded("email")) = translate(\(email), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')
             """)
         return try rows.first.map { row in
             let (id, email, name, created, hash) = try row.decode((String, String, String, Int64, String).self)

@@ -60,9 +60,6 @@ public struct PostgresCatalogStore: CatalogStore {
     }
 
     public func search(_ query: ListingQuery) async throws -> ListingPage {
-        guard !query.reverse else {
-            throw PlatformError.badRequest("reverse is not supported on the PostgreSQL engine yet", field: "reverse")
-        }
         let tsQuery = Self.tsQuery(query.q)
         var sort = query.sort ?? (tsQuery != nil ? .relevance : .newest)
         if sort == .relevance && tsQuery == nil { sort = .newest }
@@ -74,7 +71,7 @@ public struct PostgresCatalogStore: CatalogStore {
         var after: ListingCursor?
         if let text = query.cursor, !text.isEmpty {
             guard let cursor = ListingCursor.decode(text) else { throw PlatformError.badRequest("the cursor is not one this server made", field: "cursor") }
-            guard cursor.f == fingerprint, cursor.s == sort.rawValue else {
+            guard cursor.f == fingerprint, cursor.s == sort.rawValue, (cursor.r ?? false) == query.reverse else {
                 throw PlatformError.badRequest("the cursor belongs to another search; start again without it", field: "cursor")
             }
             after = cursor
@@ -118,13 +115,17 @@ public struct PostgresCatalogStore: CatalogStore {
         }
 
         if sort == .relevance {
-            let page = try await relevancePage(params: params, filterSQL: filterSQL, rank: rank, after: after, limit: limit, fingerprint: fingerprint)
+            let page = query.reverse
+                ? try await reversedRelevancePage(params: params, filterSQL: filterSQL, rank: rank, after: after, limit: limit, fingerprint: fingerprint)
+                : try await relevancePage(params: params, filterSQL: filterSQL, rank: rank, after: after, limit: limit, fingerprint: fingerprint)
             return ListingPage(items: page.items, nextCursor: page.next?.encoded(), total: total, totalIsLowerBound: totalIsLowerBound)
         }
 
         let plan = SQLiteCatalogStore.plan(for: sort)
-        let comparison = plan.ascending ? ">" : "<"
-        let direction = plan.ascending ? "ASC" : "DESC"
+        // Reversed, both the key and the tie-breaking sequence turn around: the exact forward order read backwards.
+        let ascending = plan.ascending != query.reverse
+        let comparison = ascending ? ">" : "<"
+        let direction = ascending ? "ASC" : "DESC"
         var keyset = ""
         if let after {
             let key = plan.integerKey ? params.add(after.ki ?? 0) : params.add(after.k ?? 0)
@@ -139,7 +140,7 @@ public struct PostgresCatalogStore: CatalogStore {
         var next: ListingCursor?
         if rows.count > limit {
             let last = rows[limit - 1].makeRandomAccess()
-            var cursor = ListingCursor(s: sort.rawValue, k: nil, ki: nil, i: try last[0].decode(Int64.self), f: fingerprint)
+            var cursor = ListingCursor(s: sort.rawValue, k: nil, ki: nil, i: try last[0].decode(Int64.self), f: fingerprint, r: query.reverse ? true : nil)
             if plan.integerKey { cursor.ki = try last[17].decode(Int64.self) } else { cursor.k = try last[17].decode(Double.self) }
             next = cursor
         }
@@ -208,6 +209,74 @@ public struct PostgresCatalogStore: CatalogStore {
         if items.count > limit {
             let resume: Int64 = limit <= fromWindow ? olderThan : seqs[limit - 1]
             return (Array(items.prefix(limit)), ListingCursor(s: ListingSort.relevance.rawValue, k: nil, ki: nil, i: resume, f: fingerprint, w: top, p: 2))
+        }
+        return (items, nil)
+    }
+
+    /// The relevance window: the newest `relevanceWindow` matches no newer than `top`, newest first, with their rank.
+    private func relevanceCandidates(params: Parameters, filterSQL: String, rank: String, top: Int64) async throws -> [(Int64, Double)] {
+        var window = params
+        let topParameter = window.add(top)
+        return try await database.rows(PostgresQuery(unsafeSQL: """
+            SELECT l.seq, \(rank) FROM listings l WHERE \(filterSQL) AND l.seq <= \(topParameter)
+            ORDER BY l.seq DESC LIMIT \(relevanceWindow)
+            """, binds: window.bindings)).map { try $0.decode((Int64, Double).self) }
+    }
+
+    /// Summaries of `seqs`, in that order.
+    private func summaries(ofSeqs seqs: [Int64]) async throws -> [ListingSummary] {
+        guard !seqs.isEmpty else { return [] }
+        var fetch = PostgresBindings()
+        fetch.append(seqs)
+        let fetched = try await database.rows(PostgresQuery(unsafeSQL: """
+            SELECT \(Self.summaryColumns) FROM listings l JOIN accounts a ON a.id = l.seller_id WHERE l.seq = ANY($1)
+            """, binds: fetch))
+        var bySeq: [Int64: ListingSummary] = [:]
+        for row in fetched { bySeq[try row.makeRandomAccess()[0].decode(Int64.self)] = try Self.summary(from: row) }
+        return seqs.compactMap { bySeq[$0] }
+    }
+
+    /// Relevance pages reversed, as `SQLiteCatalogStore.reversedRelevancePage`: exactly `relevancePage`'s order read
+    /// from the end. Phase 2 first (the matches older than the window, oldest first; only when the window is full),
+    /// then phase 1 (the window, least relevant first, ties newest first). The cursor says which phase comes next.
+    private func reversedRelevancePage(params: Parameters, filterSQL: String, rank: String, after: ListingCursor?, limit: Int,
+                                       fingerprint: String) async throws -> (items: [ListingSummary], next: ListingCursor?) {
+        let top: Int64
+        if let fixed = after?.w { top = fixed } else {
+            top = try await database.rows("SELECT coalesce(max(seq), 0) FROM listings").first?.decode(Int64.self) ?? 0
+        }
+        let candidates = try await relevanceCandidates(params: params, filterSQL: filterSQL, rank: rank, top: top)
+        var items: [ListingSummary] = []
+        var seqs: [Int64] = []
+        let phase = after?.p ?? 2
+        if phase == 2, candidates.count >= relevanceWindow, let oldest = candidates.last?.0 {
+            var older = params
+            let from = older.add(after?.i ?? 0)
+            let below = older.add(oldest)
+            let rows = try await database.rows(PostgresQuery(unsafeSQL: """
+                SELECT \(Self.summaryColumns) FROM listings l JOIN accounts a ON a.id = l.seller_id
+                WHERE \(filterSQL) AND l.seq > \(from) AND l.seq < \(below)
+                ORDER BY l.seq ASC LIMIT \(limit + 1)
+                """, binds: older.bindings))
+            for row in rows {
+                items.append(try Self.summary(from: row))
+                seqs.append(try row.makeRandomAccess()[0].decode(Int64.self))
+            }
+            if items.count > limit {
+                return (Array(items.prefix(limit)), ListingCursor(s: ListingSort.relevance.rawValue, k: nil, ki: nil, i: seqs[limit - 1],
+                                                                  f: fingerprint, w: top, p: 2, r: true))
+            }
+        }
+        let fromOlder = items.count
+        // `relevancePage`'s order (rank descending, ties oldest first) turned around.
+        let ranked = candidates.sorted { ($0.1, -$0.0) < ($1.1, -$1.0) }
+        let offset = phase == 1 ? after?.o ?? 0 : 0
+        let slice = Array(ranked.dropFirst(offset).prefix(limit + 1 - fromOlder)).map(\.0)
+        items += try await summaries(ofSeqs: slice)
+        seqs += slice
+        if items.count > limit {
+            return (Array(items.prefix(limit)), ListingCursor(s: ListingSort.relevance.rawValue, k: nil, ki: nil, i: seqs[limit - 1],
+                                                              f: fingerprint, w: top, p: 1, o: offset + limit - fromOlder, r: true))
         }
         return (items, nil)
     }

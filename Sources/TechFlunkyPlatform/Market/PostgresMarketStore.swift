@@ -146,9 +146,12 @@ public struct PostgresMarketStore: MarketStore {
     }
 
     public func savedSearches(accountId: String) async throws -> [SavedSearch] {
-        // SQLite's `COLLATE NOCASE` folds ASCII letters only, as lower() under the "C" collation does.
+        // SQLite's `COLLATE NOCASE` folds the ASCII letters A-Z only and compares the rest by their bytes. lower() is no
+        // stand-in: it folds by the database's locale (É to é under C.UTF-8 and en_US alike), whatever collation its
+        // result is then compared in. translate() folds exactly A-Z; "C" compares the bytes.
         try await database.rows("""
-            SELECT * FROM saved_searches WHERE account_id = \(accountId) ORDER BY lower(name) COLLATE "C", created_at
+            SELECT * FROM saved_searches WHERE account_id = \(accountId)
+            ORDER BY translate(name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') COLLATE "C", created_at
             """).map(Self.savedSearch)
     }
 

@@ -273,7 +273,19 @@ enum PostgresSchema {
             $$
             """,
         ]),
+        // pg_v1's `lower(email)` folded every letter by the database's locale (É and é one account), where SQLite's
+        // `COLLATE NOCASE` folds A-Z only: one account per email whatever the case of its ASCII letters, as on SQLite.
+        Migration(name: "pg_v8_account_email_ascii_fold", statements: [
+            "DROP INDEX accounts_email",
+            "CREATE UNIQUE INDEX accounts_email ON accounts (\(asciiFolded("email")))",
+        ]),
     ]
+
+    /// `column` with the ASCII letters A-Z lower-cased and nothing else changed: SQLite's `NOCASE`. lower() folds
+    /// by the database's locale; compare the result under `COLLATE "C"` for NOCASE's byte order.
+    static func asciiFolded(_ column: String) -> String {
+        "translate(\(column), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+    }
 
     /// An arbitrary constant: the advisory lock that serialises migrating instances.
     static let migrationLockKey: Int64 = 0x7465_6368_666C_756E  // "techflun"
