@@ -8,7 +8,8 @@ import TechFlunkyCore
 /// at `matchCountLimit` (`totalIsLowerBound`).
 ///
 /// Full text is PostgreSQL's own: a stored, weighted `tsvector` (title A, tagline B, category and tech stack C,
-/// description D; the `simple` configuration, so words are matched as written, like FTS5's unicode61) with a
+/// description D; the `simple` configuration, so words are matched as written, like FTS5's unicode61; accents
+/// removed on both sides, like its `remove_diacritics 2`: `cafe` finds "Café Finder", `pg_v9_search_unaccent`) with a
 /// partial GIN index over active listings; every typed word is a prefix (`invo:*`), all required; ranking is
 /// `ts_rank` with those weights. Where no listing matches every word, the search is typo tolerant (pg_trgm's
 /// word similarity over title and tagline, `invoicly` finds Invoicely) — something the SQLite engine cannot do.
@@ -34,7 +35,15 @@ public struct PostgresCatalogStore: CatalogStore {
     }
 
     /// A typo-tolerant match is pg_trgm's `%>` (word similarity of at least `pg_trgm.word_similarity_threshold`,
-    /// 0.6 by default) over lower-cased title and tagline, which the `listings_typos` index serves.
+    /// 0.6 by default) over lower-cased title and tagline with accents removed, which the `listings_typos` index
+    /// serves (`pg_v9_search_unaccent`; the expression must be the index's exactly).
+    static let typoDocument = "techflunky_unaccent(lower(l.title || ' ' || l.tagline))"
+
+    /// The tsquery of `parameter` (a `tsQuery` text), accents removed as the stored document's are
+    /// (`pg_v9_search_unaccent`): `cafe`, `café` and `CAFÉ` are one word.
+    static func tsQueryExpression(_ parameter: String) -> String {
+        "to_tsquery('simple', techflunky_unaccent(\(parameter)))"
+    }
 
     static let summaryColumns = """
         l.seq, l.id, l.slug, l.title, l.tagline, l.category, l.currency, l.price, l.revenue, l.profit, l.age_months,
@@ -84,16 +93,16 @@ public struct PostgresCatalogStore: CatalogStore {
         if let tsQuery {
             let words = (query.q ?? "").lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber) }).joined(separator: " ")
             let exact = try await database.rows(PostgresQuery(unsafeSQL: """
-                SELECT 1 FROM listings WHERE status = 'active' AND search @@ to_tsquery('simple', $1) LIMIT 1
+                SELECT 1 FROM listings WHERE status = 'active' AND search @@ \(Self.tsQueryExpression("$1")) LIMIT 1
                 """, binds: { var b = PostgresBindings(); b.append(tsQuery); return b }()))
             if exact.isEmpty {
                 let p = params.add(words)
-                match = "lower(l.title || ' ' || l.tagline) %> \(p)"
-                rank = "word_similarity(\(p), lower(l.title || ' ' || l.tagline))::float8"
+                match = "\(Self.typoDocument) %> techflunky_unaccent(\(p))"
+                rank = "word_similarity(techflunky_unaccent(\(p)), \(Self.typoDocument))::float8"
             } else {
                 let p = params.add(tsQuery)
-                match = "l.search @@ to_tsquery('simple', \(p))"
-                rank = "ts_rank(l.search, to_tsquery('simple', \(p)))::float8"
+                match = "l.search @@ \(Self.tsQueryExpression(p))"
+                rank = "ts_rank(l.search, \(Self.tsQueryExpression(p)))::float8"
             }
         }
         var filters = ["l.status = 'active'"]
