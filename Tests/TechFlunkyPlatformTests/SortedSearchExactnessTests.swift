@@ -20,9 +20,9 @@ final class SortedSearchExactnessTests: XCTestCase {
             try db.execute(sql: "UPDATE listings SET status = 'withdrawn' WHERE seq % 11 = 0")
         }
         let plain = SQLiteCatalogStore(database: services.database, sortKeyIndexAfter: .max)
-        let held = SQLiteCatalogStore(database: services.database, sortKeyIndexAfter: 1, collectLimit: .max)
+        let held = SQLiteCatalogStore(database: services.database, sortKeyIndexAfter: 1, collectLimit: .max, sortKeysInBackground: false)
         let plainLimited = SQLiteCatalogStore(database: services.database, matchCountLimit: 60, sortKeyIndexAfter: .max)
-        let heldLimited = SQLiteCatalogStore(database: services.database, matchCountLimit: 60, sortKeyIndexAfter: 1, collectLimit: .max)
+        let heldLimited = SQLiteCatalogStore(database: services.database, matchCountLimit: 60, sortKeyIndexAfter: 1, collectLimit: .max, sortKeysInBackground: false)
         let texts = ["invoice", "inv", "sm", "rapid tool", "clinics boo", "for", "a", "kit platform", "zzzz"]
         let prices: [(Int64?, Int64?)] = [(nil, nil), (100_000_00, nil), (nil, 200_000_00), (50_000_00, 300_000_00), (1_234_500, 1_234_500)]
         let sorts = ListingSort.allCases.filter { $0 != .relevance }
@@ -70,7 +70,7 @@ final class SortedSearchExactnessTests: XCTestCase {
         let services = try harness.services()
         _ = try await SyntheticCatalog.fill(count: 600, services: services)
         let plain = SQLiteCatalogStore(database: services.database, sortKeyIndexAfter: .max)
-        let held = SQLiteCatalogStore(database: services.database, sortKeyIndexAfter: 1, collectLimit: .max)
+        let held = SQLiteCatalogStore(database: services.database, sortKeyIndexAfter: 1, collectLimit: .max, sortKeysInBackground: false)
         let query = ListingQuery(q: "invoice", sort: .priceAsc, limit: 5)
         let before = try await held.search(query)
         let plainBefore = try await plain.search(query)
@@ -88,5 +88,52 @@ final class SortedSearchExactnessTests: XCTestCase {
         let plainAfter = try await plain.search(query)
         XCTAssertEqual(after.items.map(\.id), plainAfter.items.map(\.id))
         XCTAssertEqual(held.sortKeys.pagesServed.load(ordering: .relaxed), servedBefore + 1, "the new catalog's keys were read and served")
+    }
+
+    /// Read in the background (as the platform runs): the asking search is answered by the SQL plans without waiting,
+    /// the keys are held once the read ends, then they answer, exactly; after a change the old keys never answer.
+    func testKeysReadInTheBackgroundAnswerOnlyOnceHeldAndExactly() async throws {
+        let harness = try PlatformTestHarness()
+        defer { harness.cleanUp() }
+        let services = try harness.services()
+        _ = try await SyntheticCatalog.fill(count: 800, services: services)
+        let plain = SQLiteCatalogStore(database: services.database, sortKeyIndexAfter: .max)
+        let held = SQLiteCatalogStore(database: services.database, sortKeyIndexAfter: 1, collectLimit: .max)
+        func compare(_ query: ListingQuery, _ label: String) async throws {
+            let expected = try await plain.search(query)
+            let actual = try await held.search(query)
+            XCTAssertEqual(actual.items, expected.items, label)
+            XCTAssertEqual(actual.nextCursor.flatMap(ListingCursor.decode), expected.nextCursor.flatMap(ListingCursor.decode), label)
+            XCTAssertEqual(actual.total, expected.total, label)
+            XCTAssertEqual(actual.totalIsLowerBound, expected.totalIsLowerBound, label)
+        }
+        let query = ListingQuery(q: "invoice", sort: .priceDesc, limit: 7)
+        try await compare(query, "asking search")
+        XCTAssertEqual(held.sortKeys.pagesServed.load(ordering: .relaxed), 0, "the asking search did not wait for the keys")
+        await held.sortKeys.settle()
+        let top = try await services.database.pool.read { try Int.fetchOne($0, sql: "SELECT max(seq) FROM listings") ?? 0 }
+        XCTAssertEqual(held.sortKeys.heldBytes, (top + 1) * 8)
+        try await compare(query, "after the read")
+        try await compare(ListingQuery(q: "smart", sort: .priceAsc, reverse: true, limit: 7), "another term, same column")
+        XCTAssertEqual(held.sortKeys.pagesServed.load(ordering: .relaxed), 2, "the held keys answered")
+        // A change: the held keys belong to the old catalog and must not answer; the next read is for the new one.
+        try await services.database.pool.write { db in
+            try db.execute(sql: "UPDATE listings SET price = price + 1 WHERE seq % 3 = 0")
+        }
+        try await compare(query, "after a change")
+        XCTAssertEqual(held.sortKeys.pagesServed.load(ordering: .relaxed), 2, "old keys never answer for the new catalog")
+        await held.sortKeys.settle()
+        try await compare(query, "after the new read")
+        XCTAssertEqual(held.sortKeys.pagesServed.load(ordering: .relaxed), 3)
+        // Warming at start reads the columns named, before any search asks.
+        let warmed = SQLiteCatalogStore(database: services.database, sortKeyIndexAfter: 1_000)
+        warmed.sortKeys.warm([.createdAt, .revenue])
+        await warmed.sortKeys.settle()
+        XCTAssertEqual(warmed.sortKeys.heldBytes, (top + 1) * 8 * 2)
+        let newest = ListingQuery(q: "invoice", sort: .newest, limit: 7)
+        let warmedPage = try await warmed.search(newest)
+        let plainPage = try await plain.search(newest)
+        XCTAssertEqual(warmedPage.items, plainPage.items)
+        XCTAssertEqual(warmed.sortKeys.pagesServed.load(ordering: .relaxed), 1, "warmed keys answered the first search")
     }
 }

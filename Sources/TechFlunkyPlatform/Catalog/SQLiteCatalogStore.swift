@@ -22,15 +22,16 @@ public struct SQLiteCatalogStore: CatalogStore {
     /// `sortKeyIndexAfter`: how many sorted full-text searches by one column under one generation before that column's
     /// keys are held in memory (`Int.max`: never, the plain SQL plans only). `collectLimit`: the most matches (estimated)
     /// a sorted search collects through the held keys, broader searches walk the sort's index (`collectedPage`); nil:
-    /// by cost (`collectLimit(catalogSize:limit:)`).
+    /// by cost (`collectLimit(catalogSize:limit:)`). `sortKeysInBackground`: keys are read in a transaction of their own
+    /// while the asking search keeps to SQL (false: the asking search reads them, for tests that want them at once).
     public init(database: PlatformDatabase, relevanceWindow: Int = SQLiteCatalogStore.defaultRelevanceWindow,
                 matchCountLimit: Int = SQLiteCatalogStore.defaultMatchCountLimit, priceIndexAfter: Int = 32,
-                sortKeyIndexAfter: Int = 8, collectLimit: Int? = nil) {
+                sortKeyIndexAfter: Int = 8, collectLimit: Int? = nil, sortKeysInBackground: Bool = true) {
         self.database = database
         self.relevanceWindow = max(1, relevanceWindow)
         self.matchCountLimit = max(1, matchCountLimit)
         self.priceIndex = ListingPriceIndex(buildAfter: priceIndexAfter)
-        self.sortKeys = ListingSortKeyIndex(buildAfter: sortKeyIndexAfter)
+        self.sortKeys = ListingSortKeyIndex(buildAfter: sortKeyIndexAfter, database: sortKeysInBackground ? database : nil)
         self.collectLimit = collectLimit.map { max(0, $0) }
     }
 

@@ -206,6 +206,9 @@ public enum PlatformServer {
                 "added": "\(added)", "seconds": "\(String(format: "%.1f", Date().timeIntervalSince(started)))",
             ])
         }
+        // Price-sorted full-text searches are the common sorted ones: their keys are read in the background now, so the
+        // first of them does not wait for (or fall back to SQL during) the read (`ListingSortKeyIndex.warm`).
+        (services.catalog as? SQLiteCatalogStore)?.sortKeys.warm([.price])
     }
 
     /// The hold scheduler, scheduled backups, the deployment lease scan and event relay, and other periodic work;
