@@ -55,6 +55,11 @@ struct ServeCommand: AsyncParsableCommand {
     var backupDir: String?
     @Option(help: "How often to back up with --backup-dir, e.g. 24h, 6h, 30m.") var backupEvery = "24h"
     @Option(help: "How many backups to keep in --backup-dir (oldest removed first).") var backupKeep = 14
+    @Option(help: ArgumentHelp(
+        "Seconds a deployment's lease lasts without renewal (default 15).",
+        discussion: "The instance running a deployment renews its lease every third of this; when that instance dies, another marks the deployment interrupted within about twice this. Shorter notices a dead instance sooner and writes more often.",
+        valueName: "seconds"))
+    var deploymentLease: Double?
 
     func validate() throws {
         guard CloudflarePace(name: pace) != nil else { throw ValidationError("--pace must be realistic or instant") }
@@ -65,6 +70,9 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--backup-every must be a duration of at least a minute, such as 24h, 6h or 30m")
         }
         guard backupKeep >= 1 else { throw ValidationError("--backup-keep must be at least 1") }
+        if let deploymentLease, !(deploymentLease.isFinite && (1...3600).contains(deploymentLease)) {
+            throw ValidationError("--deployment-lease must be between 1 and 3600 seconds")
+        }
         guard synthetic >= 0 else { throw ValidationError("--synthetic must not be negative") }
         if let standIns {
             if sandbox { throw ValidationError("--sandbox starts stand-ins of its own; --stand-ins uses running ones: give one") }
@@ -122,6 +130,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.secretsKey = secretsKey
         if let tlsCert, let tlsKey { configuration.tls = PlatformTLS(certificatePath: tlsCert, privateKeyPath: tlsKey) }
         configuration.metricsHost = metricsHost
+        if let deploymentLease { configuration.deploymentLeaseDuration = deploymentLease }
         if let backupDir {
             configuration.backupSchedule = BackupSchedule(directory: URL(fileURLWithPath: backupDir),
                                                           interval: (try? SandboxDuration.seconds(backupEvery)) ?? 86_400, keep: backupKeep)
