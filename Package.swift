@@ -190,6 +190,6 @@ let package = Package(
         .testTarget(name: "TechFlunkyTUITests", dependencies: ["TechFlunkyTUI", "TechFlunkyText", "TechFlunkyClient", "TechFlunkyCore", "TechFlunkyHTTP"],
                     exclude: ["Goldens"]),
         // Drives the real binary in tmux; needs the `techflunky` product built first.
-        .testTarget(name: "EndToEndTests", dependencies: ["TechFlunkyCore", "TechFlunkySandbox"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TechFlunkyCore", "TechFlunkySandbox", "TechFlunkyClient", "TechFlunkyHTTP"]),
     ]
 )

@@ -141,6 +141,9 @@ struct ServeCommand: AsyncParsableCommand {
             // instance on its own clock; the key and webhook secret are the ones the stand-ins were started with.
             let base = shared.hasSuffix("/") ? String(shared.dropLast()) : shared
             configuration.sandboxMode = true
+            // Movable, as with --sandbox: `POST /api/sandbox/advance` moves this instance's clock (and releases what is
+            // then due), so holds can come due in a test with several instances (MultiInstanceServeTests).
+            configuration.clock = MovableClock()
             configuration.stripeAPIBase = base
             configuration.cloudflareAPIBase = base + "/client/v4"
             guard configuration.stripeSecretKey.hasPrefix("sk_test_"), configuration.stripeWebhookSecret.hasPrefix("whsec_") else {

@@ -125,7 +125,9 @@ final class SandboxJourneyTests: XCTestCase {
         XCTAssertTrue(failed.contains("✘") || failed.lowercased().contains("failed"), failed)
 
         try ui.send("r")
-        try ui.waitUntil(timeout: 10, description: "the token prompt") { $0.lowercased().contains("token") }
+        // The retry's own prompt: the failure view above already says "API token" ("both ask for your API token
+        // again"), so waiting for the word alone let the token's keys reach that view before the prompt opened.
+        try ui.waitUntil(timeout: 10, description: "the retry's token prompt") { $0.contains("Retry: API token") }
         try ui.type(token)
         try ui.send("Enter")
         let live = try ui.waitUntil(timeout: 60, description: "all nine steps succeeded after retry") { $0.contains("9/9 steps") && $0.contains("Live at") }

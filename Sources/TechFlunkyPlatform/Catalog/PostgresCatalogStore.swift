@@ -8,7 +8,8 @@ import TechFlunkyCore
 /// at `matchCountLimit` (`totalIsLowerBound`).
 ///
 /// Full text is PostgreSQL's own: a stored, weighted `tsvector` (title A, tagline B, category and tech stack C,
-/// description D; the `simple` configuration, so words are matched as written, like FTS5's unicode61) with a
+/// description D; the `simple` configuration, so words are matched as written, like FTS5's unicode61; accents
+/// removed on both sides, like its `remove_diacritics 2`: `cafe` finds "Café Finder", `pg_v9_search_unaccent`) with a
 /// partial GIN index over active listings; every typed word is a prefix (`invo:*`), all required; ranking is
 /// `ts_rank` with those weights. Where no listing matches every word, the search is typo tolerant (pg_trgm's
 /// word similarity over title and tagline, `invoicly` finds Invoicely) — something the SQLite engine cannot do.
@@ -34,7 +35,15 @@ public struct PostgresCatalogStore: CatalogStore {
     }
 
     /// A typo-tolerant match is pg_trgm's `%>` (word similarity of at least `pg_trgm.word_similarity_threshold`,
-    /// 0.6 by default) over lower-cased title and tagline, which the `listings_typos` index serves.
+    /// 0.6 by default) over lower-cased title and tagline with accents removed, which the `listings_typos` index
+    /// serves (`pg_v9_search_unaccent`; the expression must be the index's exactly).
+    static let typoDocument = "techflunky_unaccent(lower(l.title || ' ' || l.tagline))"
+
+    /// The tsquery of `parameter` (a `tsQuery` text), accents removed as the stored document's are
+    /// (`pg_v9_search_unaccent`): `cafe`, `café` and `CAFÉ` are one word.
+    static func tsQueryExpression(_ parameter: String) -> String {
+        "to_tsquery('simple', techflunky_unaccent(\(parameter)))"
+    }
 
     static let summaryColumns = """
         l.seq, l.id, l.slug, l.title, l.tagline, l.category, l.currency, l.price, l.revenue, l.profit, l.age_months,
@@ -78,46 +87,68 @@ public struct PostgresCatalogStore: CatalogStore {
         }
 
         // The match: every word as a prefix; when nothing matches that way, the words by similarity (typos).
-        var params = Parameters()
-        var match: String?
+        // Filters first, the match last (positional parameters in that order).
+        func filtered(_ match: ((inout Parameters) -> String)?) -> (params: Parameters, filters: [String]) {
+            var params = Parameters()
+            var filters = ["l.status = 'active'"]
+            if let category = query.category, !category.isEmpty { filters.append("l.category = \(params.add(category))") }
+            if let minPrice = query.minPrice { filters.append("l.price >= \(params.add(minPrice))") }
+            if let maxPrice = query.maxPrice { filters.append("l.price <= \(params.add(maxPrice))") }
+            if let match { filters.append(match(&params)) }
+            return (params, filters)
+        }
+        func capped(_ counted: Int) -> (Int, Bool) { counted > matchCountLimit ? (matchCountLimit, true) : (counted, false) }
+        func countUpToLimit(_ parts: (params: Parameters, filters: [String]), fromTextIndex: Bool) async throws -> Int {
+            try await count("""
+                SELECT count(*) FROM (SELECT 1 FROM listings l WHERE \(parts.filters.joined(separator: " AND ")) LIMIT \(matchCountLimit + 1)) m
+                """, parts.params.bindings, fromTextIndex: fromTextIndex)
+        }
+        var params: Parameters, filters: [String]
         var rank = "0.0::float8"
+        let total: Int, totalIsLowerBound: Bool
         if let tsQuery {
-            let words = (query.q ?? "").lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber) }).joined(separator: " ")
-            let exact = try await database.rows(PostgresQuery(unsafeSQL: """
-                SELECT 1 FROM listings WHERE status = 'active' AND search @@ to_tsquery('simple', $1) LIMIT 1
-                """, binds: { var b = PostgresBindings(); b.append(tsQuery); return b }()))
-            if exact.isEmpty {
-                let p = params.add(words)
-                match = "lower(l.title || ' ' || l.tagline) %> \(p)"
-                rank = "word_similarity(\(p), lower(l.title || ' ' || l.tagline))::float8"
+            // Counted first through the full-text index: a count above zero says there are exact matches; with no
+            // other filters, zero says there are none; only a zero under filters asks the catalog as a whole.
+            let exact = filtered { (p: inout Parameters) in "l.search @@ \(Self.tsQueryExpression(p.add(tsQuery)))" }
+            let counted = try await countUpToLimit(exact, fromTextIndex: true)
+            var anyExact = counted > 0
+            if !anyExact && exact.filters.count > 2 {
+                anyExact = try await !self.rows("""
+                    SELECT 1 FROM listings l WHERE l.status = 'active' AND l.search @@ \(Self.tsQueryExpression("$1")) LIMIT 1
+                    """, { var b = PostgresBindings(); b.append(tsQuery); return b }(), fromTextIndex: true).isEmpty
+            }
+            if anyExact {
+                (params, filters) = exact
+                rank = "ts_rank(l.search, \(Self.tsQueryExpression("$\(params.bindings.count)")))::float8"
+                (total, totalIsLowerBound) = capped(counted)
             } else {
-                let p = params.add(tsQuery)
-                match = "l.search @@ to_tsquery('simple', \(p))"
-                rank = "ts_rank(l.search, to_tsquery('simple', \(p)))::float8"
+                let words = (query.q ?? "").lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber) }).joined(separator: " ")
+                (params, filters) = filtered { (p: inout Parameters) in "\(Self.typoDocument) %> techflunky_unaccent(\(p.add(words)))" }
+                rank = "word_similarity(techflunky_unaccent($\(params.bindings.count)), \(Self.typoDocument))::float8"
+                (total, totalIsLowerBound) = capped(try await countUpToLimit((params, filters), fromTextIndex: false))
+            }
+        } else {
+            (params, filters) = filtered(nil)
+            // Counted exactly without filters or words (the whole catalog), else up to the limit.
+            if filters.count == 1 {
+                total = try await count("SELECT count(*) FROM listings l WHERE \(filters[0])", params.bindings)
+                totalIsLowerBound = false
+            } else {
+                (total, totalIsLowerBound) = capped(try await countUpToLimit((params, filters), fromTextIndex: false))
             }
         }
-        var filters = ["l.status = 'active'"]
-        if let category = query.category, !category.isEmpty { filters.append("l.category = \(params.add(category))") }
-        if let minPrice = query.minPrice { filters.append("l.price >= \(params.add(minPrice))") }
-        if let maxPrice = query.maxPrice { filters.append("l.price <= \(params.add(maxPrice))") }
-        if let match { filters.append(match) }
         let filterSQL = filters.joined(separator: " AND ")
-
-        // Counted exactly without filters or words (the whole catalog), else up to the limit.
-        let total: Int, totalIsLowerBound: Bool
-        if filters.count == 1 {
-            total = try await count("SELECT count(*) FROM listings l WHERE \(filterSQL)", params.bindings)
-            totalIsLowerBound = false
-        } else {
-            let counted = try await count("SELECT count(*) FROM (SELECT 1 FROM listings l WHERE \(filterSQL) LIMIT \(matchCountLimit + 1)) m",
-                                          params.bindings)
-            (total, totalIsLowerBound) = counted > matchCountLimit ? (matchCountLimit, true) : (counted, false)
-        }
+        // Few matches (no more than the count limit) are read through the full-text index and sorted, rather than
+        // found by walking a sort order's index past every listing that does not match (the planner's estimate
+        // of a tsquery's matches cannot tell a rare combination of words from a common one).
+        let sparse = tsQuery != nil && !totalIsLowerBound
 
         if sort == .relevance {
             let page = query.reverse
-                ? try await reversedRelevancePage(params: params, filterSQL: filterSQL, rank: rank, after: after, limit: limit, fingerprint: fingerprint)
-                : try await relevancePage(params: params, filterSQL: filterSQL, rank: rank, after: after, limit: limit, fingerprint: fingerprint)
+                ? try await reversedRelevancePage(params: params, filterSQL: filterSQL, rank: rank, sparse: sparse, after: after, limit: limit,
+                                                 fingerprint: fingerprint)
+                : try await relevancePage(params: params, filterSQL: filterSQL, rank: rank, sparse: sparse, after: after, limit: limit,
+                                          fingerprint: fingerprint)
             return ListingPage(items: page.items, nextCursor: page.next?.encoded(), total: total, totalIsLowerBound: totalIsLowerBound)
         }
 
@@ -131,12 +162,12 @@ public struct PostgresCatalogStore: CatalogStore {
             let key = plan.integerKey ? params.add(after.ki ?? 0) : params.add(after.k ?? 0)
             keyset = "AND (\(plan.key), l.seq) \(comparison) (\(key), \(params.add(after.i)))"
         }
-        let rows = try await database.rows(PostgresQuery(unsafeSQL: """
+        let rows = try await self.rows("""
             SELECT \(Self.summaryColumns), \(plan.key)\(plan.integerKey ? "" : "::float8") AS sort_key
             FROM listings l JOIN accounts a ON a.id = l.seller_id
             WHERE \(filterSQL) \(keyset)
             ORDER BY \(plan.key) \(direction), l.seq \(direction) LIMIT \(limit + 1)
-            """, binds: params.bindings))
+            """, params.bindings, fromTextIndex: sparse)
         var next: ListingCursor?
         if rows.count > limit {
             let last = rows[limit - 1].makeRandomAccess()
@@ -148,14 +179,25 @@ public struct PostgresCatalogStore: CatalogStore {
                            totalIsLowerBound: totalIsLowerBound)
     }
 
-    private func count(_ sql: String, _ bindings: PostgresBindings) async throws -> Int {
-        try await database.rows(PostgresQuery(unsafeSQL: sql, binds: bindings)).first?.decode(Int.self) ?? 0
+    private func count(_ sql: String, _ bindings: PostgresBindings, fromTextIndex: Bool = false) async throws -> Int {
+        try await rows(sql, bindings, fromTextIndex: fromTextIndex).first?.decode(Int.self) ?? 0
+    }
+
+    /// Runs `sql`; `fromTextIndex` makes the plan read its rows through a bitmap of the indexes (the GIN full-text
+    /// index for a tsquery) rather than a sequential scan or a walk along another index filtering every row, for
+    /// this query alone (`set_config(..., true)` lasts until the end of its transaction).
+    private func rows(_ sql: String, _ bindings: PostgresBindings, fromTextIndex: Bool) async throws -> [PostgresRow] {
+        guard fromTextIndex else { return try await database.rows(PostgresQuery(unsafeSQL: sql, binds: bindings)) }
+        return try await database.transaction { tx in
+            _ = try await tx.rows("SELECT set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)")
+            return try await tx.rows(PostgresQuery(unsafeSQL: sql, binds: bindings))
+        }
     }
 
     /// Relevance pages, as `SQLiteCatalogStore.relevancePage`: phase 1 the newest `relevanceWindow` matches no newer
     /// than the window's top (fixed on the first page) ranked best first, ties oldest first; phase 2 the older
     /// matches, newest first. Within the window the position is kept, so pages neither repeat nor skip.
-    private func relevancePage(params: Parameters, filterSQL: String, rank: String, after: ListingCursor?, limit: Int,
+    private func relevancePage(params: Parameters, filterSQL: String, rank: String, sparse: Bool, after: ListingCursor?, limit: Int,
                                fingerprint: String) async throws -> (items: [ListingSummary], next: ListingCursor?) {
         let top: Int64
         if let fixed = after?.w { top = fixed } else {
@@ -164,12 +206,7 @@ public struct PostgresCatalogStore: CatalogStore {
         var items: [ListingSummary] = []
         let olderThan: Int64
         if (after?.p ?? 1) == 1 {
-            var window = params
-            let topParameter = window.add(top)
-            let candidates = try await database.rows(PostgresQuery(unsafeSQL: """
-                SELECT l.seq, \(rank) FROM listings l WHERE \(filterSQL) AND l.seq <= \(topParameter)
-                ORDER BY l.seq DESC LIMIT \(relevanceWindow)
-                """, binds: window.bindings)).map { try $0.decode((Int64, Double).self) }
+            let candidates = try await relevanceCandidates(params: params, filterSQL: filterSQL, rank: rank, sparse: sparse, top: top)
             let ranked = candidates.sorted { ($0.1, -$0.0) > ($1.1, -$1.0) }
             let offset = after?.o ?? 0
             let slice = Array(ranked.dropFirst(offset).prefix(limit + 1))
@@ -214,13 +251,17 @@ public struct PostgresCatalogStore: CatalogStore {
     }
 
     /// The relevance window: the newest `relevanceWindow` matches no newer than `top`, newest first, with their rank.
-    private func relevanceCandidates(params: Parameters, filterSQL: String, rank: String, top: Int64) async throws -> [(Int64, Double)] {
+    /// The rank is computed for the window's rows only (the inner query's LIMIT keeps it from being flattened), not
+    /// for every match the plan reads on the way.
+    private func relevanceCandidates(params: Parameters, filterSQL: String, rank: String, sparse: Bool, top: Int64) async throws -> [(Int64, Double)] {
         var window = params
         let topParameter = window.add(top)
-        return try await database.rows(PostgresQuery(unsafeSQL: """
-            SELECT l.seq, \(rank) FROM listings l WHERE \(filterSQL) AND l.seq <= \(topParameter)
-            ORDER BY l.seq DESC LIMIT \(relevanceWindow)
-            """, binds: window.bindings)).map { try $0.decode((Int64, Double).self) }
+        return try await self.rows("""
+            SELECT l.seq, \(rank) FROM (
+                SELECT l.seq, l.search, l.title, l.tagline FROM listings l WHERE \(filterSQL) AND l.seq <= \(topParameter)
+                ORDER BY l.seq DESC LIMIT \(relevanceWindow)
+            ) l ORDER BY l.seq DESC
+            """, window.bindings, fromTextIndex: sparse).map { try $0.decode((Int64, Double).self) }
     }
 
     /// Summaries of `seqs`, in that order.
@@ -239,13 +280,13 @@ public struct PostgresCatalogStore: CatalogStore {
     /// Relevance pages reversed, as `SQLiteCatalogStore.reversedRelevancePage`: exactly `relevancePage`'s order read
     /// from the end. Phase 2 first (the matches older than the window, oldest first; only when the window is full),
     /// then phase 1 (the window, least relevant first, ties newest first). The cursor says which phase comes next.
-    private func reversedRelevancePage(params: Parameters, filterSQL: String, rank: String, after: ListingCursor?, limit: Int,
+    private func reversedRelevancePage(params: Parameters, filterSQL: String, rank: String, sparse: Bool, after: ListingCursor?, limit: Int,
                                        fingerprint: String) async throws -> (items: [ListingSummary], next: ListingCursor?) {
         let top: Int64
         if let fixed = after?.w { top = fixed } else {
             top = try await database.rows("SELECT coalesce(max(seq), 0) FROM listings").first?.decode(Int64.self) ?? 0
         }
-        let candidates = try await relevanceCandidates(params: params, filterSQL: filterSQL, rank: rank, top: top)
+        let candidates = try await relevanceCandidates(params: params, filterSQL: filterSQL, rank: rank, sparse: sparse, top: top)
         var items: [ListingSummary] = []
         var seqs: [Int64] = []
         let phase = after?.p ?? 2

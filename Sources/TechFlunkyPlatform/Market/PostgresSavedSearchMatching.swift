@@ -21,7 +21,7 @@ enum PostgresSavedSearchMatching {
         for (account, name, q) in candidates where !told.contains(account) {
             if let words = PostgresCatalogStore.tsQuery(q) {
                 guard try await !tx.rows("""
-                    SELECT 1 FROM listings WHERE id = \(listingId) AND status = 'active' AND search @@ to_tsquery('simple', \(words))
+                    SELECT 1 FROM listings WHERE id = \(listingId) AND status = 'active' AND search @@ to_tsquery('simple', techflunky_unaccent(\(words)))
                     """).isEmpty else { continue }
             }
             told.insert(account)

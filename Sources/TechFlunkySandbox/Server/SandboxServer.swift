@@ -179,6 +179,19 @@ public final class SandboxServer: Sendable {
         try await cloudflare.database.writer.read { db in try self.cloudflare.resources(db, accountId: accountId) }
     }
 
+    /// Every Stripe object of one type the stand-in holds (`transfer`, `charge`, `account`, …), as Stripe would
+    /// answer each: what tests count when they check that something was made once.
+    public func stripeObjects(type: String) async throws -> [JSONValue] {
+        try await stripe.database.writer.read { db in try SandboxDatabase.listStripe(db, type: type) }
+    }
+
+    /// The payloads of the Stripe events of one type (`checkout.session.completed`, …) the stand-in has emitted,
+    /// oldest first, as its webhook deliverer sends them: for tests that deliver one event themselves (to two
+    /// instances at once).
+    public func stripeEventPayloads(type: String) async throws -> [Data] {
+        try await stripe.database.writer.read { db in try SandboxDatabase.listStripeEventPayloads(db, type: type) }
+    }
+
     /// Injects a fault (see `SandboxFault`); answers its id.
     @discardableResult
     public func injectFault(_ fault: SandboxFault) -> Int { faults.add(fault) }

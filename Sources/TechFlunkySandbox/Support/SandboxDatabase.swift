@@ -123,6 +123,10 @@ public final class SandboxDatabase: Sendable {
             .map(JSONValue.decode)
     }
 
+    static func listStripeEventPayloads(_ db: Database, type: String) throws -> [Data] {
+        try Data.fetchAll(db, sql: "SELECT json FROM stripe_event WHERE type = ? ORDER BY created, rowid", arguments: [type])
+    }
+
     // MARK: - Cloudflare objects
 
     static func putCloudflare(_ db: Database, kind: String, id: String, accountId: String, parent: String = "", name: String,

@@ -279,6 +279,40 @@ enum PostgresSchema {
             "DROP INDEX accounts_email",
             "CREATE UNIQUE INDEX accounts_email ON accounts (\(asciiFolded("email")))",
         ]),
+        // Search ignores accents, as SQLite's FTS5 (`remove_diacritics 2`) does: `cafe` finds "Café Finder" and
+        // `café` finds "Cafe Planner". unaccent is contrib's (a trusted extension since PostgreSQL 13: the database
+        // owner may create it); `techflunky_unaccent` is an IMMUTABLE wrapper naming its dictionary and function by
+        // the extension's schema, so generated columns and indexes may call it whatever the search_path. The stored
+        // document is regenerated through it (PostgreSQL 15 cannot alter a generated expression: dropped and added
+        // again), and the typo index is rebuilt over the folded title and tagline; queries fold their words alike
+        // (`PostgresCatalogStore.folded`).
+        Migration(name: "pg_v9_search_unaccent", statements: [
+            "CREATE EXTENSION IF NOT EXISTS unaccent",
+            """
+            DO $do$
+            DECLARE s text;
+            BEGIN
+                SELECT n.nspname INTO STRICT s FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'unaccent';
+                EXECUTE format('CREATE OR REPLACE FUNCTION techflunky_unaccent(text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS %L',
+                               format('SELECT %I.unaccent(%L::regdictionary, $1)', s, quote_ident(s) || '.unaccent'));
+            END
+            $do$
+            """,
+            "DROP INDEX listings_search",
+            "DROP INDEX listings_typos",
+            "ALTER TABLE listings DROP COLUMN search",
+            """
+            ALTER TABLE listings ADD COLUMN search tsvector GENERATED ALWAYS AS (
+                setweight(to_tsvector('simple', techflunky_unaccent(title)), 'A') ||
+                setweight(to_tsvector('simple', techflunky_unaccent(tagline)), 'B') ||
+                setweight(to_tsvector('simple', techflunky_unaccent(category || ' ' || tech_stack)), 'C') ||
+                setweight(to_tsvector('simple', techflunky_unaccent(description)), 'D')
+            ) STORED
+            """,
+            "CREATE INDEX listings_search ON listings USING gin (search) WHERE status = 'active'",
+            "CREATE INDEX listings_typos ON listings USING gin (techflunky_unaccent(lower(title || ' ' || tagline)) gin_trgm_ops) WHERE status = 'active'",
+            "ANALYZE listings",
+        ]),
     ]
 
     /// `column` with the ASCII letters A-Z lower-cased and nothing else changed: SQLite's `NOCASE`. lower() folds

@@ -1,0 +1,87 @@
+import Foundation
+import PostgresNIO
+import TechFlunkyCore
+import XCTest
+@testable import TechFlunkyPlatform
+
+/// The PostgreSQL store reads rare matches through the full-text index and counts through it, and ranks only its
+/// relevance window; none of that may change a result. Every page of every sort is compared with the plain query
+/// shape (every match in one ORDER BY, the window ranked in the test), for words that match fewer listings than the
+/// count limit (the index path) and more (the planner's own), with and without a filter.
+final class PostgresSearchPlanTests: XCTestCase {
+    func testPagesAndCountsAreThoseOfThePlainQueryShapeForRareAndCommonWords() async throws {
+        if PostgresTestServer.isOptedOut { return }
+        let harness = try PlatformTestHarness()
+        defer { harness.cleanUp() }
+        let postgres = try await PostgresTestServer.freshDatabase(logger: harness.configuration.logger)
+        let services = try harness.services(on: postgres, sqlite: try PlatformDatabase(path: harness.configuration.dbPath))
+        let limit = 8, window = 5
+        let catalog = PostgresCatalogStore(database: postgres, generation: services.catalogGeneration, relevanceWindow: window, matchCountLimit: limit)
+        do {
+            let seller = try await CatalogFixtures.seller(services)
+            let base = services.clock.now()
+            for n in 0..<40 {
+                // "alpha" in 20 listings (past the count limit), "rare" in 4, weighted differently (title, tagline,
+                // description only) so ranks differ, with ties of time and price.
+                var title = "Item \(n)"
+                if n % 2 == 0 { title += n % 3 == 0 ? " alpha alpha" : " alpha" }
+                let tagline = n % 10 == 1 ? "a rare tool" : (n % 10 == 7 ? "plain" : "alpha tagline")
+                let extra = n % 10 == 3 ? " rare" : ""
+                try await catalog.insert(NewListing(slug: "item-\(n)", sellerId: seller.id,
+                                                    details: CatalogFixtures.details(title: title + extra, category: n % 3 == 0 ? "Media" : "Productivity",
+                                                                                     price: 1_000_00 + Int64(n % 4) * 100_00,
+                                                                                     revenue: 50_00 + Int64(n % 5) * 10_00, tagline: tagline),
+                                                    manifest: CatalogFixtures.manifest(slug: "item-\(n)"), assets: []),
+                                         now: base.addingTimeInterval(Double(n / 2)))
+            }
+            for q in ["alpha", "alp", "rare", "alpha rare", "ALPHA tag"] {
+                for category in [nil, "Media"] {
+                    let tsQuery = try XCTUnwrap(PostgresCatalogStore.tsQuery(q))
+                    let categorySQL = category.map { "AND l.category = '\($0)'" } ?? ""
+                    let matches = try await postgres.rows(PostgresQuery(unsafeSQL: """
+                        SELECT l.slug, l.seq, ts_rank(l.search, to_tsquery('simple', techflunky_unaccent($1)))::float8 FROM listings l
+                        WHERE l.status = 'active' AND l.search @@ to_tsquery('simple', techflunky_unaccent($1)) \(categorySQL)
+                        ORDER BY l.seq DESC
+                        """, binds: { var b = PostgresBindings(); b.append(tsQuery); return b }())).map { try $0.decode((String, Int64, Double).self) }
+                    XCTAssertFalse(matches.isEmpty, "q=\(q) category=\(category ?? "-") matches something (no typo fallback here)")
+                    for sort in ListingSort.allCases {
+                        let expected: [String]
+                        if sort == .relevance {
+                            let ranked = matches.prefix(window).sorted { ($0.2, -$0.1) > ($1.2, -$1.1) }
+                            expected = ranked.map(\.0) + matches.dropFirst(window).map(\.0)
+                        } else {
+                            let plan = SQLiteCatalogStore.plan(for: sort)
+                            let direction = plan.ascending ? "ASC" : "DESC"
+                            expected = try await postgres.rows(PostgresQuery(unsafeSQL: """
+                                SELECT l.slug FROM listings l
+                                WHERE l.status = 'active' AND l.search @@ to_tsquery('simple', techflunky_unaccent($1)) \(categorySQL)
+                                ORDER BY \(plan.key) \(direction), l.seq \(direction)
+                                """, binds: { var b = PostgresBindings(); b.append(tsQuery); return b }())).map { try $0.decode(String.self) }
+                        }
+                        for reverse in [false, true] {
+                            let label = "q=\(q) category=\(category ?? "-") sort=\(sort.rawValue) reverse=\(reverse)"
+                            var seen: [String] = []
+                            var cursor: String?
+                            var first: ListingPage?
+                            var pages = 0
+                            repeat {
+                                let page = try await catalog.search(ListingQuery(q: q, category: category, sort: sort, reverse: reverse, cursor: cursor, limit: 3))
+                                if first == nil { first = page }
+                                seen += page.items.map(\.slug)
+                                cursor = page.nextCursor
+                                pages += 1
+                            } while cursor != nil && pages < 50
+                            XCTAssertEqual(seen, reverse ? expected.reversed() : expected, label)
+                            XCTAssertEqual(first?.total, min(matches.count, limit), label)
+                            XCTAssertEqual(first?.totalIsLowerBound, matches.count > limit, label)
+                        }
+                    }
+                }
+            }
+        } catch {
+            await postgres.close()
+            throw error
+        }
+        await postgres.close()
+    }
+}
