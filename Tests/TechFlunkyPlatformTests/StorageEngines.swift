@@ -220,3 +220,46 @@ extension XCTestCase {
         }
     }
 }
+
+extension PostgresTestServer {
+    /// The URL of a fresh, empty database on the cluster, for a platform started from its configuration
+    /// (`PlatformServer.start` / `PlatformServices.open` open and migrate it themselves).
+    static func freshDatabaseURL(logger: Logger) async throws -> PostgresURL {
+        let server = try cluster.get()
+        let name = "tf_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        try await PostgresDatabase.createDatabase(named: name, on: server, logger: logger)
+        return server.with(database: name)
+    }
+}
+
+extension PlatformTestHarness {
+    /// Points the configuration at `engine`, as `serve --database` does: SQLite's file as made, or the URL of a
+    /// fresh PostgreSQL database. A platform started from the configuration afterwards runs on that engine.
+    mutating func use(_ engine: StorageEngine) async throws {
+        switch engine {
+        case .sqlite: configuration.databaseURL = nil
+        case .postgres: configuration.databaseURL = try await PostgresTestServer.freshDatabaseURL(logger: configuration.logger)
+        }
+    }
+}
+
+extension XCTestCase {
+    /// Runs `body` once per engine for the tests that start the platform themselves (`harness.use(engine)` before
+    /// `PlatformServer.start`): one test list, two engines. Failures on an engine are followed by one naming it.
+    func forEachServerEngine(_ body: (StorageEngine) async throws -> Void,
+                             file: StaticString = #filePath, line: UInt = #line) async throws {
+        for engine in StorageEngine.allCases {
+            if engine == .postgres && PostgresTestServer.isOptedOut { continue }
+            let failuresBefore = testRun?.totalFailureCount ?? 0
+            do {
+                try await body(engine)
+            } catch {
+                XCTFail("[\(engine.rawValue)] threw \(error)", file: file, line: line)
+                continue
+            }
+            if (testRun?.totalFailureCount ?? 0) > failuresBefore {
+                XCTFail("the failures above are on the \(engine.rawValue) engine", file: file, line: line)
+            }
+        }
+    }
+}
