@@ -194,58 +194,61 @@ final class PlatformMetricsTests: XCTestCase {
 
     /// The SSE watchers gauge goes up while a deployment's event stream is open and back down when it closes.
     func testSSEWatchersAreCountedWhileConnected() async throws {
-        var harness = try PlatformTestHarness()
-        defer { harness.cleanUp() }
-        harness.configuration.metricsPort = 0
-        // A gone watcher is noticed at the second write after it left: heartbeats often, so that is soon.
-        harness.configuration.sseHeartbeatInterval = 0.2
-        let platform = try await PlatformServer.start(harness.configuration)
-        XCTAssertEqual(platform.services.postgres != nil, engine == .postgres, "the platform runs on the engine asked for")
-        let services = platform.services
-        let http = CurlHTTPClient()
-        let buyer = try await CatalogFixtures.seller(services, email: "watcher@example.com")
-        let token = "tok_watcher_test"
-        try await services.accounts.createSession(accountId: buyer.id, tokenHash: SessionToken.hash(token), now: services.clock.now(),
-                                                  expiresAt: services.clock.now().addingTimeInterval(3600))
-        // Let start-up recovery run first (it marks running deployments interrupted), then add a running one.
-        _ = try await http.send(TechFlunkyHTTP.HTTPRequest(method: .GET, url: platform.baseURL + "/api/deploy?deploymentId=dep_none",
-                                                           headers: ["Authorization": "Bearer \(token)"]))
-        let now = services.clock.now()
-        let deployment = Deployment(id: "dep_watch1", orderId: "ord_watch", listingSlug: "shop", accountId: "cf", domain: nil, state: .running,
-                                    steps: DeploymentStepKind.allCases.map { DeploymentStep(kind: $0) }, resources: [], url: nil,
-                                    lastMessage: "Deploying", lastEventId: 1, createdAt: now, updatedAt: now)
-        try await GRDBDeploymentStore(database: services.database.pool).insert(
-            StoredDeployment(deployment: deployment, buyerId: buyer.id),
-            events: [DeploymentEvent(seq: 1, deploymentId: deployment.id, kind: .deployment, at: now, state: .running, message: "Deploying")])
+        try await forEachServerEngine { engine in
+            var harness = try PlatformTestHarness()
+            defer { harness.cleanUp() }
+            harness.configuration.metricsPort = 0
+            // A gone watcher is noticed at the second write after it left: heartbeats often, so that is soon.
+            harness.configuration.sseHeartbeatInterval = 0.2
+            try await harness.use(engine)
+            let platform = try await PlatformServer.start(harness.configuration)
+            XCTAssertEqual(platform.services.postgres != nil, engine == .postgres, "the platform runs on the engine asked for")
+            let services = platform.services
+            let http = CurlHTTPClient()
+            let buyer = try await CatalogFixtures.seller(services, email: "watcher@example.com")
+            let token = "tok_watcher_test"
+            try await services.accounts.createSession(accountId: buyer.id, tokenHash: SessionToken.hash(token), now: services.clock.now(),
+                                                      expiresAt: services.clock.now().addingTimeInterval(3600))
+            // Let start-up recovery run first (it marks running deployments interrupted), then add a running one.
+            _ = try await http.send(TechFlunkyHTTP.HTTPRequest(method: .GET, url: platform.baseURL + "/api/deploy?deploymentId=dep_none",
+                                                               headers: ["Authorization": "Bearer \(token)"]))
+            let now = services.clock.now()
+            let deployment = Deployment(id: "dep_watch1", orderId: "ord_watch", listingSlug: "shop", accountId: "cf", domain: nil, state: .running,
+                                        steps: DeploymentStepKind.allCases.map { DeploymentStep(kind: $0) }, resources: [], url: nil,
+                                        lastMessage: "Deploying", lastEventId: 1, createdAt: now, updatedAt: now)
+            try await services.deployments.store.insert(
+                StoredDeployment(deployment: deployment, buyerId: buyer.id),
+                events: [DeploymentEvent(seq: 1, deploymentId: deployment.id, kind: .deployment, at: now, state: .running, message: "Deploying")])
 
-        func watchers() async throws -> Double? {
-            let response = try await http.send(TechFlunkyHTTP.HTTPRequest(method: .GET, url: "http://127.0.0.1:\(platform.metricsPort!)/metrics"))
-            return PrometheusText(text: String(decoding: response.body, as: UTF8.self)).value("techflunky_sse_watchers")
+            func watchers() async throws -> Double? {
+                let response = try await http.send(TechFlunkyHTTP.HTTPRequest(method: .GET, url: "http://127.0.0.1:\(platform.metricsPort!)/metrics"))
+                return PrometheusText(text: String(decoding: response.body, as: UTF8.self)).value("techflunky_sse_watchers")
+            }
+            // A plain socket, so closing it is certainly the client going away.
+            let fd = try connectLoopback(port: platform.port)
+            var timeout = timeval(tv_sec: 10, tv_usec: 0)
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            let request = "GET /api/deploy/dep_watch1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(token)\r\n\r\n"
+            _ = request.withCString { send(fd, $0, strlen($0), 0) }
+            var received = ""
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while !received.contains("id: 1") {
+                let n = recv(fd, &buffer, buffer.count, 0)
+                guard n > 0 else { break }
+                received += String(decoding: buffer[0..<n], as: UTF8.self)
+            }
+            XCTAssertTrue(received.contains("Deploying"), received)
+            let connected = try await watchers()
+            XCTAssertEqual(connected, 1)
+            close(fd)
+            var after = connected
+            for _ in 0..<200 where after != 0 {
+                try await Task.sleep(for: .milliseconds(50))
+                after = try await watchers()
+            }
+            XCTAssertEqual(after, 0, "the watcher is gone once its connection closes")
+            await platform.stop()
         }
-        // A plain socket, so closing it is certainly the client going away.
-        let fd = try connectLoopback(port: platform.port)
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        let request = "GET /api/deploy/dep_watch1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(token)\r\n\r\n"
-        _ = request.withCString { send(fd, $0, strlen($0), 0) }
-        var received = ""
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while !received.contains("id: 1") {
-            let n = recv(fd, &buffer, buffer.count, 0)
-            guard n > 0 else { break }
-            received += String(decoding: buffer[0..<n], as: UTF8.self)
-        }
-        XCTAssertTrue(received.contains("Deploying"), received)
-        let connected = try await watchers()
-        XCTAssertEqual(connected, 1)
-        close(fd)
-        var after = connected
-        for _ in 0..<200 where after != 0 {
-            try await Task.sleep(for: .milliseconds(50))
-            after = try await watchers()
-        }
-        XCTAssertEqual(after, 0, "the watcher is gone once its connection closes")
-        await platform.stop()
     }
 
     /// Two platforms in one process count separately: nothing goes through the global `MetricsSystem`.
