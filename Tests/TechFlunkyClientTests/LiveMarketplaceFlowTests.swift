@@ -137,7 +137,7 @@ final class LiveMarketplaceFlowTests: XCTestCase {
                 if case let .event(event) = update { second.append(event) }
             }
             XCTAssertEqual(second.first?.seq, lastSeq + 1, "resumes right after the last event seen")
-            XCTAssertEqual(second.map(\.seq), Array((lastSeq + 1)...(lastSeq + second.count)))
+            XCTAssertEqual(second.map(\.seq), second.indices.map { lastSeq + 1 + $0 })
             XCTAssertEqual(second.last?.state, .rolledBack)
             let snapshot = try await buyer.deployment(id: accepted.deploymentId)
             XCTAssertEqual(snapshot.state, .rolledBack)
