@@ -6,7 +6,7 @@ import XCTest
 /// `PlatformClient.exportAccount` and `eraseAccount` against the real platform on a loopback port.
 final class LiveAccountDataTests: XCTestCase {
     func testExportThenEraseSignsOutAndFreesNothingElse() async throws {
-        try await LivePlatform.with { platform in
+        try await forEachServerEngine { engine in try await LivePlatform.with(on: engine) { platform in
             let client = PlatformClient(baseURL: platform.baseURL)
             let auth = try await client.signup(email: "lin.export@example.com", password: "a long enough password", displayName: "Lin")
             let export = try await client.exportAccount()
@@ -35,6 +35,6 @@ final class LiveAccountDataTests: XCTestCase {
             } catch let error as ClientError {
                 guard case .signedOut = error else { return XCTFail("\(error)") }
             }
-        }
+        } }
     }
 }

@@ -18,7 +18,8 @@ final class LiveMarketplace: Sendable {
     static let cloudflareAccountId = "7d3e0a1f5b9c4e2a8f6d1c3b5a7e9f01"
     static let cloudflareToken = "tfsandbox_demo_token_4mZ8qP2vL6xR9tK3wN7c"
 
-    static func with<T: Sendable>(_ body: (LiveMarketplace) async throws -> T) async throws -> T {
+    /// The marketplace with the platform on `engine` (a fresh PostgreSQL database for `.postgres`).
+    static func with<T: Sendable>(on engine: StorageEngine = .sqlite, _ body: (LiveMarketplace) async throws -> T) async throws -> T {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tf-market-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var logger = Logger(label: "test.marketplace")
@@ -31,11 +32,17 @@ final class LiveMarketplace: Sendable {
             logger: logger, clock: MovableClock(following: clock)))
         let platform: RunningPlatform
         do {
-            platform = try await PlatformServer.start(PlatformConfiguration(
+            var configuration = PlatformConfiguration(
                 dbPath: directory.appendingPathComponent("platform.sqlite").path, dataDir: directory.path,
                 stripeAPIBase: sandbox.stripeAPIBase, stripeSecretKey: key, stripeWebhookSecret: secret,
                 cloudflareAPIBase: sandbox.cloudflareAPIBase, sandboxMode: true, clock: clock, holdScanInterval: 0,
-                demoCatalog: DemoCatalog.directory, httpTransport: CurlHTTPClient(), logger: logger))
+                demoCatalog: DemoCatalog.directory, httpTransport: CurlHTTPClient(), logger: logger)
+            if engine == .postgres { configuration.databaseURL = try await PostgresTestServer.freshDatabaseURL(logger: logger) }
+            platform = try await PlatformServer.start(configuration)
+            guard (platform.services.postgres != nil) == (engine == .postgres) else {
+                await platform.stop()
+                throw PostgresTestServerError(message: "the platform did not start on \(engine.rawValue)")
+            }
         } catch {
             await sandbox.stop()
             throw error

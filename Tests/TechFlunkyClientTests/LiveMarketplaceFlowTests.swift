@@ -39,7 +39,7 @@ final class LiveMarketplaceFlowTests: XCTestCase {
     }
 
     func testDeploymentEventsThroughACuttingProxyArriveOnceInOrderAndMatchTheServer() async throws {
-        try await LiveMarketplace.with { market in
+        try await forEachServerEngine { engine in try await LiveMarketplace.with(on: engine) { market in
             let (buyer, _, accepted) = try await Self.buyAndDeploy(market)
             let upstream = market.baseURL
             let transport = CurlHTTPClient()
@@ -95,12 +95,12 @@ final class LiveMarketplaceFlowTests: XCTestCase {
             let snapshot = try await buyer.deployment(id: accepted.deploymentId)
             XCTAssertEqual(snapshot.lastEventId, direct.count)
             XCTAssertEqual(snapshot.state, direct.last?.state)
-        }
+        } }
     }
 
     /// `watch` after a retry: the stream read from the start passes the old failure and ends at the real end.
     func testFollowingFromTheStartAfterAFailedRunAndItsRetryEndsWhereTheDeploymentEnds() async throws {
-        try await LiveMarketplace.with { market in
+        try await forEachServerEngine { engine in try await LiveMarketplace.with(on: engine) { market in
             market.sandbox.injectFault(SandboxFault(match: "PUT /accounts/*/workers/scripts/*", status: 500, code: 10013,
                                                     message: "injected", times: nil))
             let (buyer, _, accepted) = try await Self.buyAndDeploy(market)
@@ -117,11 +117,11 @@ final class LiveMarketplaceFlowTests: XCTestCase {
             XCTAssertTrue(seen.contains { $0.state == .failed }, "the history includes the failure")
             XCTAssertEqual(seen.last?.state, .succeeded, "the stream goes on past the old failure to the real end")
             XCTAssertEqual(seen.map(\.seq), Array(1...seen.count), "every event once, in order")
-        }
+        } }
     }
 
     func testRollbackStreamsOnFromTheLastEventAndRetryOfARolledBackDeploymentIsRefused() async throws {
-        try await LiveMarketplace.with { market in
+        try await forEachServerEngine { engine in try await LiveMarketplace.with(on: engine) { market in
             let (buyer, _, accepted) = try await Self.buyAndDeploy(market)
             var first: [DeploymentEvent] = []
             for try await update in buyer.deploymentEvents(id: accepted.deploymentId) {
@@ -137,7 +137,7 @@ final class LiveMarketplaceFlowTests: XCTestCase {
                 if case let .event(event) = update { second.append(event) }
             }
             XCTAssertEqual(second.first?.seq, lastSeq + 1, "resumes right after the last event seen")
-            XCTAssertEqual(second.map(\.seq), Array((lastSeq + 1)...(lastSeq + second.count)))
+            XCTAssertEqual(second.map(\.seq), second.indices.map { lastSeq + 1 + $0 })
             XCTAssertEqual(second.last?.state, .rolledBack)
             let snapshot = try await buyer.deployment(id: accepted.deploymentId)
             XCTAssertEqual(snapshot.state, .rolledBack)
@@ -151,11 +151,11 @@ final class LiveMarketplaceFlowTests: XCTestCase {
                 XCTAssertTrue(detail.message.contains("retried"), detail.message)
                 XCTAssertFalse(error.description.contains(LiveMarketplace.cloudflareToken))
             }
-        }
+        } }
     }
 
     func testOrdersPayoutsAndSellerCallsDecodeAgainstThePlatform() async throws {
-        try await LiveMarketplace.with { market in
+        try await forEachServerEngine { engine in try await LiveMarketplace.with(on: engine) { market in
             let (buyer, order, accepted) = try await Self.buyAndDeploy(market)
             let orders = try await buyer.orders()
             XCTAssertTrue(orders.contains { $0.id == order.id })
@@ -179,6 +179,6 @@ final class LiveMarketplaceFlowTests: XCTestCase {
                 XCTAssertFalse(error.description.contains("tfsandbox_demo_token"), "the token never comes back in an error")
             }
             _ = accepted
-        }
+        } }
     }
 }

@@ -27,7 +27,7 @@ final class LivePackageJourneyTests: XCTestCase {
         XCTAssertEqual(PackageManifestValidator(today: "2026-12-05").problems(in: manifest, bundleFiles: paths), [], "init writes a valid package")
         let archive = Data(try BundleArchive.make(files.map { ArchiveFile(path: $0.path, contents: Array($0.contents)) }))
 
-        try await LiveMarketplace.with { market in
+        try await forEachServerEngine { engine in try await LiveMarketplace.with(on: engine) { market in
             let seller = PlatformClient(baseURL: market.baseURL)
             _ = try await seller.signup(email: "maker@example.com", password: "a long seller password", displayName: "Maker")
 
@@ -93,6 +93,6 @@ final class LivePackageJourneyTests: XCTestCase {
                 return deployment.state.isFinal
             }
             XCTAssertEqual(deployment.state, .succeeded, "\(deployment)")
-        }
+        } }
     }
 }

@@ -7,7 +7,7 @@ import XCTest
 /// `PlatformClient` against the real platform on a loopback port.
 final class LivePlatformClientTests: XCTestCase {
     func testSignupMeLogoutAndSignedOutAfterwards() async throws {
-        try await LivePlatform.with { platform in
+        try await forEachServerEngine { engine in try await LivePlatform.with(on: engine) { platform in
             let client = PlatformClient(baseURL: platform.baseURL)
             let health = try await client.health()
             XCTAssertEqual(health.status, "ok")
@@ -38,11 +38,11 @@ final class LivePlatformClientTests: XCTestCase {
                 XCTAssertEqual(status, 401)
                 XCTAssertFalse(detail.message.isEmpty)
             }
-        }
+        } }
     }
 
     func testSignupValidationErrorCarriesTheServersMessage() async throws {
-        try await LivePlatform.with { platform in
+        try await forEachServerEngine { engine in try await LivePlatform.with(on: engine) { platform in
             do {
                 _ = try await PlatformClient(baseURL: platform.baseURL).signup(email: "not-an-email", password: "x", displayName: "")
                 XCTFail("expected rejection")
@@ -52,11 +52,11 @@ final class LivePlatformClientTests: XCTestCase {
                 XCTAssertFalse(detail.message.isEmpty)
                 XCTAssertFalse(error.description.isEmpty)
             }
-        }
+        } }
     }
 
     func testListingsPaginateWithCursorsAndDetailAndCategoriesDecode() async throws {
-        try await LivePlatform.with(syntheticListings: 60) { platform in
+        try await forEachServerEngine { engine in try await LivePlatform.with(syntheticListings: 60, on: engine) { platform in
             let client = PlatformClient(baseURL: platform.baseURL)
             var query = ListingQuery(limit: 25)
             var seen: [String] = []
@@ -83,11 +83,11 @@ final class LivePlatformClientTests: XCTestCase {
             } catch let error as ClientError {
                 guard case .notFound = error else { return XCTFail("\(error)") }
             }
-        }
+        } }
     }
 
     func testSignedOutCallsSaySo() async throws {
-        try await LivePlatform.with { platform in
+        try await forEachServerEngine { engine in try await LivePlatform.with(on: engine) { platform in
             do {
                 _ = try await PlatformClient(baseURL: platform.baseURL).me()
                 XCTFail("expected signedOut")
@@ -95,6 +95,6 @@ final class LivePlatformClientTests: XCTestCase {
                 guard case .signedOut = error else { return XCTFail("\(error)") }
                 XCTAssertTrue(error.description.contains("techflunky login"))
             }
-        }
+        } }
     }
 }

@@ -70,71 +70,75 @@ final class LogSecrecyTests: XCTestCase {
     /// hash, the Stripe key, the webhook secret or a card number; every platform line written while a
     /// request was answered names its request.
     func testAWholePurchaseLogsNoSecretAndNoCardNumber() async throws {
-        var harness = try PlatformTestHarness()
-        defer { harness.cleanUp() }
-        let sink = CollectingLogHandler.Sink()
-        // One logger each: the sandbox quietens its server's copy of its logger.
-        func collecting() -> Logger { Logger(label: "test") { _ in CollectingLogHandler(sink: sink) } }
-        let clock = MovableClock()
-        let sandbox = try await SandboxServer.start(SandboxConfiguration(
-            dataDir: harness.directory.appendingPathComponent("sandbox"), stripeWebhookSecret: "whsec_journey_secret",
-            stripeSecretKey: "sk_test_journey_key", logger: collecting(), clock: MovableClock(following: clock)))
-        harness.configuration.logger = collecting()
-        harness.configuration.clock = clock
-        harness.configuration.stripeAPIBase = sandbox.stripeAPIBase
-        harness.configuration.stripeSecretKey = "sk_test_journey_key"
-        harness.configuration.stripeWebhookSecret = "whsec_journey_secret"
-        harness.configuration.httpTransport = CurlHTTPClient()
-        let platform = try await PlatformServer.start(harness.configuration)
-        await sandbox.setStripeWebhook(url: platform.baseURL + "/api/checkout/webhook", secret: "whsec_journey_secret")
-        let live = PurchaseFlowTests.Live(harness: harness, sandbox: sandbox, platform: platform)
-        let services = platform.services
+        try await forEachServerEngine { engine in
+            var harness = try PlatformTestHarness()
+            defer { harness.cleanUp() }
+            let sink = CollectingLogHandler.Sink()
+            // One logger each: the sandbox quietens its server's copy of its logger.
+            func collecting() -> Logger { Logger(label: "test") { _ in CollectingLogHandler(sink: sink) } }
+            let clock = MovableClock()
+            let sandbox = try await SandboxServer.start(SandboxConfiguration(
+                dataDir: harness.directory.appendingPathComponent("sandbox"), stripeWebhookSecret: "whsec_journey_secret",
+                stripeSecretKey: "sk_test_journey_key", logger: collecting(), clock: MovableClock(following: clock)))
+            harness.configuration.logger = collecting()
+            harness.configuration.clock = clock
+            harness.configuration.stripeAPIBase = sandbox.stripeAPIBase
+            harness.configuration.stripeSecretKey = "sk_test_journey_key"
+            harness.configuration.stripeWebhookSecret = "whsec_journey_secret"
+            harness.configuration.httpTransport = CurlHTTPClient()
+            try await harness.use(engine)
+            let platform = try await PlatformServer.start(harness.configuration)
+            XCTAssertEqual(platform.services.postgres != nil, engine == .postgres, "the platform runs on the engine asked for")
+            await sandbox.setStripeWebhook(url: platform.baseURL + "/api/checkout/webhook", secret: "whsec_journey_secret")
+            let live = PurchaseFlowTests.Live(harness: harness, sandbox: sandbox, platform: platform)
+            let services = platform.services
 
-        let passwords = ["seller-pw-Q7x!2", "buyer-pw-Z9k!4", "wrong-pw-M3v!8"]
-        func signUp(_ email: String, _ password: String) async throws -> AuthResponse {
-            let r = try await live.call(.POST, "/api/auth/signup", json: #"{"email":"\#(email)","password":"\#(password)","displayName":"\#(email)"}"#)
-            return try WireJSON.decode(AuthResponse.self, from: r.body)
-        }
-        let seller = try await signUp("seller@example.com", passwords[0])
-        let buyer = try await signUp("buyer@example.com", passwords[1])
-        let refused = try await live.call(.POST, "/api/auth/login", json: #"{"email":"buyer@example.com","password":"\#(passwords[2])"}"#)
-        XCTAssertEqual(refused.status, 401)
-        try await CatalogFixtures.list(services, slug: "shop", seller: seller.account, CatalogFixtures.details(title: "Shop", price: 9_900))
-        let account = try WireJSON.decode(SellerAccountStatus.self, from: try await live.call(.POST, "/api/seller/create-account", token: seller.token).body)
-        _ = try await live.http.send(TechFlunkyHTTP.HTTPRequest(
-            method: .POST, url: "\(sandbox.baseURL)/sandbox/accounts/\(try XCTUnwrap(account.stripeAccountId))/complete-onboarding"))
-        try await live.eventually("onboarding") { try await services.accounts.sellerState(accountId: seller.account.id).onboardingComplete }
-
-        let created = try await live.call(.POST, "/api/checkout/create-session", token: buyer.token, json: #"{"listingSlug":"shop"}"#)
-        let session = try WireJSON.decode(CheckoutSessionResponse.self, from: created.body)
-        // The buyer's browser on the hosted page: the declined card first, then the good one.
-        let cards = ["4000000000000002", "4242424242424242"]
-        for card in cards {
+            let passwords = ["seller-pw-Q7x!2", "buyer-pw-Z9k!4", "wrong-pw-M3v!8"]
+            func signUp(_ email: String, _ password: String) async throws -> AuthResponse {
+                let r = try await live.call(.POST, "/api/auth/signup", json: #"{"email":"\#(email)","password":"\#(password)","displayName":"\#(email)"}"#)
+                return try WireJSON.decode(AuthResponse.self, from: r.body)
+            }
+            let seller = try await signUp("seller@example.com", passwords[0])
+            let buyer = try await signUp("buyer@example.com", passwords[1])
+            let refused = try await live.call(.POST, "/api/auth/login", json: #"{"email":"buyer@example.com","password":"\#(passwords[2])"}"#)
+            XCTAssertEqual(refused.status, 401)
+            try await CatalogFixtures.list(services, slug: "shop", seller: seller.account, CatalogFixtures.details(title: "Shop", price: 9_900))
+            let account = try WireJSON.decode(SellerAccountStatus.self, from: try await live.call(.POST, "/api/seller/create-account", token: seller.token).body)
             _ = try await live.http.send(TechFlunkyHTTP.HTTPRequest(
-                method: .POST, url: session.checkoutURL + "/pay", headers: ["Content-Type": "application/x-www-form-urlencoded"],
-                body: Data("card=\(card)".utf8), retryable: false))
-        }
-        try await live.eventually("payment") { try await services.orders.order(id: session.orderId)?.state == .inReview }
-        _ = try await live.call(.POST, "/api/sandbox/advance", token: buyer.token, json: #"{"seconds":\#(3 * 86_400 + 60)}"#)
-        let released = try await services.orders.order(id: session.orderId)?.state
-        XCTAssertEqual(released, .released)
-        _ = try await live.call(.GET, "/api/orders", token: buyer.token)
-        _ = try await live.call(.GET, "/api/seller/payouts", token: seller.token)
-        await live.stop()
+                method: .POST, url: "\(sandbox.baseURL)/sandbox/accounts/\(try XCTUnwrap(account.stripeAccountId))/complete-onboarding"))
+            try await live.eventually("onboarding") { try await services.accounts.sellerState(accountId: seller.account.id).onboardingComplete }
 
-        let lines = sink.lock.withLock { sink.lines }
-        XCTAssertTrue(lines.contains { $0.contains("payout released") }, "the journey was logged: \(lines.joined(separator: "\n"))")
-        XCTAssertTrue(lines.contains { $0.contains("checkout session created") && $0.contains("\"request_id\": ") },
-                      "lines written while answering a request name it")
-        var secrets = passwords + [seller.token, buyer.token, SessionToken.hash(seller.token), SessionToken.hash(buyer.token),
-                                   "sk_test_journey_key", "whsec_journey_secret", "pbkdf2-sha256"]
-        for card in cards {
-            let groups: [String] = stride(from: 0, to: 16, by: 4).map { i in String(card.dropFirst(i).prefix(4)) }
-            secrets += [card, groups.joined(separator: " ")]
-        }
-        for line in lines {
-            for secret in secrets where line.contains(secret) {
-                XCTFail("a log line holds a secret (\(secret.prefix(6))…): \(line)")
+            let created = try await live.call(.POST, "/api/checkout/create-session", token: buyer.token, json: #"{"listingSlug":"shop"}"#)
+            let session = try WireJSON.decode(CheckoutSessionResponse.self, from: created.body)
+            // The buyer's browser on the hosted page: the declined card first, then the good one.
+            let cards = ["4000000000000002", "4242424242424242"]
+            for card in cards {
+                _ = try await live.http.send(TechFlunkyHTTP.HTTPRequest(
+                    method: .POST, url: session.checkoutURL + "/pay", headers: ["Content-Type": "application/x-www-form-urlencoded"],
+                    body: Data("card=\(card)".utf8), retryable: false))
+            }
+            try await live.eventually("payment") { try await services.orders.order(id: session.orderId)?.state == .inReview }
+            _ = try await live.call(.POST, "/api/sandbox/advance", token: buyer.token, json: #"{"seconds":\#(3 * 86_400 + 60)}"#)
+            let released = try await services.orders.order(id: session.orderId)?.state
+            XCTAssertEqual(released, .released)
+            _ = try await live.call(.GET, "/api/orders", token: buyer.token)
+            _ = try await live.call(.GET, "/api/seller/payouts", token: seller.token)
+            await live.stop()
+
+            let lines = sink.lock.withLock { sink.lines }
+            XCTAssertTrue(lines.contains { $0.contains("payout released") }, "the journey was logged: \(lines.joined(separator: "\n"))")
+            XCTAssertTrue(lines.contains { $0.contains("checkout session created") && $0.contains("\"request_id\": ") },
+                          "lines written while answering a request name it")
+            var secrets = passwords + [seller.token, buyer.token, SessionToken.hash(seller.token), SessionToken.hash(buyer.token),
+                                       "sk_test_journey_key", "whsec_journey_secret", "pbkdf2-sha256"]
+            for card in cards {
+                let groups: [String] = stride(from: 0, to: 16, by: 4).map { i in String(card.dropFirst(i).prefix(4)) }
+                secrets += [card, groups.joined(separator: " ")]
+            }
+            for line in lines {
+                for secret in secrets where line.contains(secret) {
+                    XCTFail("a log line holds a secret (\(secret.prefix(6))…): \(line)")
+                }
             }
         }
     }

@@ -18,7 +18,7 @@ final class OrderDeploymentsTests: XCTestCase {
             func countManyOrders() { manyOrders += 1 }
         }
 
-        let base: GRDBDeploymentStore
+        let base: any DeploymentStore
         let calls = Calls()
 
         var sharedByInstances: Bool { base.sharedByInstances }
@@ -75,78 +75,88 @@ final class OrderDeploymentsTests: XCTestCase {
     }
 
     func testOrdersListReadsEveryOrdersDeploymentsInOneStoreCall() async throws {
-        let harness = try PlatformTestHarness()
-        defer { harness.cleanUp() }
-        let database = try PlatformDatabase(path: harness.configuration.dbPath)
-        let store = CountingDeploymentStore(base: GRDBDeploymentStore(database: database.pool))
-        let services = PlatformServices(configuration: harness.configuration, database: database, deploymentStore: store)
-        let seller = try await CatalogFixtures.seller(services)
-        let buyer = try await CatalogFixtures.seller(services, email: "buyer@example.com")
-        var orderIds: [String] = []
-        for n in 1...5 {
-            try await CatalogFixtures.list(services, slug: "shop-\(n)", seller: seller, CatalogFixtures.details(title: "Shop \(n)"))
-            let listing = try await services.catalog.listingForSale(slug: "shop-\(n)")!
-            let order = StoredOrder(id: "ord_\(n)", listing: listing, buyerId: buyer.id, split: try FeePolicy.standard.split(listing.askingPrice),
-                                    now: services.clock.now())
-            try await services.orders.insert(order)
-            orderIds.append(order.id)
-        }
-        // Order 1 has two deployments (a failed one, then a succeeded one), order 3 one still running; the rest none.
-        let first = Self.deployment("dep_a", order: "ord_1", at: 0, state: .failed, stepsDone: 3)
-        let second = Self.deployment("dep_b", order: "ord_1", at: 60)
-        let running = Self.deployment("dep_c", order: "ord_3", at: 30, state: .running, stepsDone: 5)
-        for stored in [first, second, running] { try await store.insert(stored, events: [Self.event(for: stored)]) }
-        let token = try await AccountRoutes.startSession(for: buyer, services: services).token
-        let expected = Set(orderIds)
+        try await forEachServerEngine { engine in
+            let harness = try PlatformTestHarness()
+            defer { harness.cleanUp() }
+            // The engine's own stores, its deployment store counted.
+            let packages = PackageStore(dataDir: harness.configuration.dataDir, key: harness.configuration.secretsKey)
+            var postgres: PostgresDatabase?
+            var stores: PlatformStores
+            switch engine {
+            case .sqlite:
+                stores = .sqlite(try PlatformDatabase(path: harness.configuration.dbPath), packages: packages)
+            case .postgres:
+                let database = try await PostgresTestServer.freshDatabase(logger: harness.configuration.logger)
+                postgres = database
+                stores = try .postgres(database, packages: packages)
+            }
+            let store = CountingDeploymentStore(base: stores.deploymentStore)
+            stores.deploymentStore = store
+            let services = PlatformServices(configuration: harness.configuration, stores: stores)
+            let seller = try await CatalogFixtures.seller(services)
+            let buyer = try await CatalogFixtures.seller(services, email: "buyer@example.com")
+            var orderIds: [String] = []
+            for n in 1...5 {
+                try await CatalogFixtures.list(services, slug: "shop-\(n)", seller: seller, CatalogFixtures.details(title: "Shop \(n)"))
+                let listing = try await services.catalog.listingForSale(slug: "shop-\(n)")!
+                let order = StoredOrder(id: "ord_\(n)", listing: listing, buyerId: buyer.id, split: try FeePolicy.standard.split(listing.askingPrice),
+                                        now: services.clock.now())
+                try await services.orders.insert(order)
+                orderIds.append(order.id)
+            }
+            // Order 1 has two deployments (a failed one, then a succeeded one), order 3 one still running; the rest none.
+            let first = Self.deployment("dep_a", order: "ord_1", at: 0, state: .failed, stepsDone: 3)
+            let second = Self.deployment("dep_b", order: "ord_1", at: 60)
+            let running = Self.deployment("dep_c", order: "ord_3", at: 30, state: .running, stepsDone: 5)
+            for stored in [first, second, running] { try await store.insert(stored, events: [Self.event(for: stored)]) }
+            let token = try await AccountRoutes.startSession(for: buyer, services: services).token
+            let expected = Set(orderIds)
 
-        try await harness.withRouter(services) { client, _ in
-            let list = try await client.execute(uri: "/api/orders", method: .get, headers: bearer(token)).decoded(OrdersResponse.self)
-            XCTAssertEqual(Set(list.orders.map(\.id)), expected)
-            let byId = Dictionary(uniqueKeysWithValues: list.orders.map { ($0.id, $0) })
-            XCTAssertEqual(byId["ord_1"]?.deployments.map(\.id), ["dep_b", "dep_a"], "newest first")
-            XCTAssertEqual(byId["ord_1"]?.deployments.map(\.state), [.succeeded, .failed])
-            XCTAssertEqual(byId["ord_1"]?.deployments.last?.currentStep, DeploymentStepKind.allCases[2])
-            XCTAssertEqual(byId["ord_3"]?.deployments.map(\.id), ["dep_c"])
-            XCTAssertEqual(byId["ord_3"]?.deployments.first?.currentStep, DeploymentStepKind.allCases[4])
-            for id in ["ord_2", "ord_4", "ord_5"] { XCTAssertEqual(byId[id]?.deployments.count ?? 0, 0, id) }
-        }
-        let listing = (perOrder: await store.calls.perOrder, manyOrders: await store.calls.manyOrders)
-        XCTAssertEqual(listing.manyOrders, 1, "five orders, one read of their deployments")
-        XCTAssertEqual(listing.perOrder, 0, "no read per order")
+            try await harness.withRouter(services) { client, _ in
+                let list = try await client.execute(uri: "/api/orders", method: .get, headers: bearer(token)).decoded(OrdersResponse.self)
+                XCTAssertEqual(Set(list.orders.map(\.id)), expected)
+                let byId = Dictionary(uniqueKeysWithValues: list.orders.map { ($0.id, $0) })
+                XCTAssertEqual(byId["ord_1"]?.deployments.map(\.id), ["dep_b", "dep_a"], "newest first")
+                XCTAssertEqual(byId["ord_1"]?.deployments.map(\.state), [.succeeded, .failed])
+                XCTAssertEqual(byId["ord_1"]?.deployments.last?.currentStep, DeploymentStepKind.allCases[2])
+                XCTAssertEqual(byId["ord_3"]?.deployments.map(\.id), ["dep_c"])
+                XCTAssertEqual(byId["ord_3"]?.deployments.first?.currentStep, DeploymentStepKind.allCases[4])
+                for id in ["ord_2", "ord_4", "ord_5"] { XCTAssertEqual(byId[id]?.deployments.count ?? 0, 0, id) }
+            }
+            let listing = (perOrder: await store.calls.perOrder, manyOrders: await store.calls.manyOrders)
+            XCTAssertEqual(listing.manyOrders, 1, "five orders, one read of their deployments")
+            XCTAssertEqual(listing.perOrder, 0, "no read per order")
 
-        // One order's page reads that order's deployments alone.
-        try await harness.withRouter(services) { client, _ in
-            let order = try await client.execute(uri: "/api/orders/ord_1", method: .get, headers: bearer(token)).decoded(Order.self)
-            XCTAssertEqual(order.deployments.map(\.id), ["dep_b", "dep_a"])
+            // One order's page reads that order's deployments alone.
+            try await harness.withRouter(services) { client, _ in
+                let order = try await client.execute(uri: "/api/orders/ord_1", method: .get, headers: bearer(token)).decoded(Order.self)
+                XCTAssertEqual(order.deployments.map(\.id), ["dep_b", "dep_a"])
+            }
+            let perOrder = await store.calls.perOrder
+            XCTAssertEqual(perOrder, 1)
+            await postgres?.close()
         }
-        let perOrder = await store.calls.perOrder
-        XCTAssertEqual(perOrder, 1)
     }
 
     func testDeploymentsOfManyOrdersComeGroupedNewestFirstWithTheirStepsAndResources() async throws {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("order-deployments-\(UUID().uuidString).sqlite")
-        defer { try? FileManager.default.removeItem(at: url) }
-        let queue = try DatabaseQueue(path: url.path)
-        var migrator = DatabaseMigrator()
-        DeploymentSchema.register(in: &migrator)
-        try migrator.migrate(queue)
-        let store = GRDBDeploymentStore(database: queue)
-        let bucket = CreatedResource(kind: "r2_bucket", id: "tf-b", name: "tf-b", created: true, step: DeploymentStepKind.allCases[3])
-        let database = CreatedResource(kind: "d1_database", id: "uuid-1", name: "tf-db", created: false, step: DeploymentStepKind.allCases[2])
-        let older = Self.deployment("dep_old", order: "ord_1", at: 0, state: .failed, stepsDone: 2, resources: [database])
-        let newer = Self.deployment("dep_new", order: "ord_1", at: 10, resources: [database, bucket])
-        // More orders than one `IN (…)` list holds, so the reads are split and still grouped right.
-        let far = Self.deployment("dep_far", order: "ord_700", at: 5, state: .running, stepsDone: 4, resources: [bucket])
-        for stored in [older, newer, far] { try await store.insert(stored, events: [Self.event(for: stored)]) }
+        try await forEachDeploymentStore { store, _ in
+            let bucket = CreatedResource(kind: "r2_bucket", id: "tf-b", name: "tf-b", created: true, step: DeploymentStepKind.allCases[3])
+            let database = CreatedResource(kind: "d1_database", id: "uuid-1", name: "tf-db", created: false, step: DeploymentStepKind.allCases[2])
+            let older = Self.deployment("dep_old", order: "ord_1", at: 0, state: .failed, stepsDone: 2, resources: [database])
+            let newer = Self.deployment("dep_new", order: "ord_1", at: 10, resources: [database, bucket])
+            // More orders than one `IN (…)` list holds, so the reads are split and still grouped right.
+            let far = Self.deployment("dep_far", order: "ord_700", at: 5, state: .running, stepsDone: 4, resources: [bucket])
+            for stored in [older, newer, far] { try await store.insert(stored, events: [Self.event(for: stored)]) }
 
-        let asked = (1...1_200).map { "ord_\($0)" }
-        let found = try await store.deployments(orderIds: asked)
-        XCTAssertEqual(Set(found.keys), ["ord_1", "ord_700"])
-        XCTAssertEqual(found["ord_1"], [newer, older], "each order's deployments newest first, steps and resources included")
-        XCTAssertEqual(found["ord_700"], [far])
-        let single = try await store.deployments(orderId: "ord_1")
-        XCTAssertEqual(found["ord_1"], single, "the same as the per-order read")
-        let none = try await store.deployments(orderIds: [])
-        XCTAssertTrue(none.isEmpty)
+            let asked = (1...1_200).map { "ord_\($0)" }
+            let found = try await store.deployments(orderIds: asked)
+            XCTAssertEqual(Set(found.keys), ["ord_1", "ord_700"])
+            XCTAssertEqual(found["ord_1"], [newer, older], "each order's deployments newest first, steps and resources included")
+            XCTAssertEqual(found["ord_700"], [far])
+            let single = try await store.deployments(orderId: "ord_1")
+            XCTAssertEqual(found["ord_1"], single, "the same as the per-order read")
+            let none = try await store.deployments(orderIds: [])
+            XCTAssertTrue(none.isEmpty)
+        }
     }
 }

@@ -19,6 +19,8 @@ final class PlatformHealthTests: XCTestCase {
         struct Refused: Error, CustomStringConvertible { var description: String { "connection refused" } }
 
         func setCloudflareDown(_ value: Bool) { lock.withLock { down = value } }
+        /// As new, for the next engine's run.
+        func reset() { lock.withLock { down = false; requests = []; connects = [] } }
         var seen: [String] { lock.withLock { requests } }
         var connected: [String] { lock.withLock { connects } }
 
@@ -36,86 +38,91 @@ final class PlatformHealthTests: XCTestCase {
     }
 
     func testHealthCountsWhatNeedsALookAndNamesIt() async throws {
-        var harness = try PlatformTestHarness()
-        defer { harness.cleanUp() }
         let network = Network()
-        harness.configuration.httpTransport = network
-        harness.configuration.stripeAPIBase = "http://stripe.test"
-        harness.configuration.cloudflareAPIBase = "https://cloudflare.test/client/v4"
-        harness.configuration.stripeSecretKey = "sk_test_health_probe"
-        var services = try harness.services()
-        services.reachability = ServiceReachability(connect: network.connect)
-        let order = try await Webhook.pendingOrder(services)
-        // The seller has finished Stripe onboarding, so the scheduler could release the hold when it is due.
-        try await services.database.pool.write { db in
-            try db.execute(sql: "UPDATE accounts SET stripe_account_id = 'acct_health_seller', payouts_enabled = 1 WHERE id = ?", arguments: [order.sellerId])
-        }
-        let buyer = try await XCTUnwrapAsync(try await services.accounts.account(id: order.buyerId))
-        let token = try await AccountRoutes.startSession(for: buyer, services: services).token
+        try await forEachEngine(configure: { harness in
+            harness.configuration.httpTransport = network
+            harness.configuration.stripeAPIBase = "http://stripe.test"
+            harness.configuration.cloudflareAPIBase = "https://cloudflare.test/client/v4"
+            harness.configuration.stripeSecretKey = "sk_test_health_probe"
+        }) { harness, services, engine in
+            network.reset()
+            var services = services
+            services.reachability = ServiceReachability(connect: network.connect)
+            let order = try await Webhook.pendingOrder(services)
+            // The seller has finished Stripe onboarding, so the scheduler could release the hold when it is due.
+            try await services.accounts.setStripeAccount(accountId: order.sellerId, stripeAccountId: "acct_health_seller")
+            try await services.accounts.updateConnectFlags(stripeAccountId: "acct_health_seller", detailsSubmitted: true, chargesEnabled: true, payoutsEnabled: true)
+            let buyer = try await XCTUnwrapAsync(try await services.accounts.account(id: order.buyerId))
+            let token = try await AccountRoutes.startSession(for: buyer, services: services).token
 
-        let clock = harness.clock
-        try await harness.withRouter(services) { client, services in
-            func health() async throws -> PlatformHealth {
-                let response = try await client.execute(uri: "/api/health", method: .get, headers: bearer(token))
-                XCTAssertEqual(response.status, .ok)
-                return try response.decoded(PlatformHealth.self)
+            let clock = harness.clock
+            try await harness.withRouter(services) { client, services in
+                func health() async throws -> PlatformHealth {
+                    let response = try await client.execute(uri: "/api/health", method: .get, headers: bearer(token))
+                    XCTAssertEqual(response.status, .ok)
+                    return try response.decoded(PlatformHealth.self)
+                }
+                let anonymous = try await client.execute(uri: "/api/health", method: .get)
+                XCTAssertEqual(anonymous.status, .unauthorized, "the counts are for signed-in accounts")
+
+                var report = try await health()
+                XCTAssertEqual(report.status, .ok, "\(report)")
+                XCTAssertEqual(report.checks.map(\.name), ["database", "stripe", "cloudflare"])
+                XCTAssertTrue(report.checks.allSatisfy(\.ok), "\(report.checks)")
+                XCTAssertEqual([report.deploymentsRunning, report.holdsPastDue, report.webhooksRejected], [0, 0, 0])
+                XCTAssertTrue(report.sandbox)
+                XCTAssertEqual(network.seen, ["http://stripe.test/v1/charges/ch_techflunky_health_probe Bearer sk_test_health_probe"],
+                               "one read at Stripe with the platform's key, as every Stripe call is made")
+                XCTAssertEqual(network.connected, ["cloudflare.test:443"], "Cloudflare: a connection only (the platform holds no Cloudflare token)")
+
+                // Paid, then the review period passes without a release (no scheduler runs here): past due once the grace is over.
+                let paid = try await Webhook.post(client, Webhook.completed("evt_paid"), now: Date())
+                XCTAssertEqual(paid.status, .ok)
+                clock.advance(by: 3 * 86_400 + PlatformHealth.pastDueGrace - 1)
+                let early = try await health()
+                XCTAssertEqual(early.holdsPastDue, 0, "not yet: the scheduler gets its minute")
+                clock.advance(by: 2)
+                // A forged webhook; a deployment running.
+                let forged = try await Webhook.post(client, Webhook.completed("evt_forged"), now: Date(), secret: "whsec_not_ours")
+                XCTAssertNotEqual(forged.status, .ok)
+                let now = services.clock.now()
+                let running = Deployment(id: "dep_health1", orderId: order.id, listingSlug: "shop", accountId: "cf_account_1", domain: nil,
+                                         state: .running, steps: DeploymentStepKind.allCases.map { DeploymentStep(kind: $0, state: .pending) },
+                                         resources: [], url: nil, lastMessage: nil, lastEventId: 0, createdAt: now, updatedAt: now)
+                try await services.deployments.store.insert(StoredDeployment(deployment: running, buyerId: order.buyerId), events: [])
+                network.setCloudflareDown(true)
+
+                report = try await health()
+                XCTAssertEqual(report.holdsPastDue, 1)
+                XCTAssertEqual(report.webhooksRejected, 1)
+                XCTAssertEqual(report.deploymentsRunning, 1)
+                XCTAssertEqual(report.status, .degraded)
+                XCTAssertTrue(report.checks.first { $0.name == "cloudflare" }?.ok ?? false, "still the cached answer of a moment ago")
+                XCTAssertEqual(report.problems, ["1 hold past due", "1 webhook refused"])
             }
-            let anonymous = try await client.execute(uri: "/api/health", method: .get)
-            XCTAssertEqual(anonymous.status, .unauthorized, "the counts are for signed-in accounts")
-
-            var report = try await health()
-            XCTAssertEqual(report.status, .ok, "\(report)")
-            XCTAssertEqual(report.checks.map(\.name), ["database", "stripe", "cloudflare"])
-            XCTAssertTrue(report.checks.allSatisfy(\.ok), "\(report.checks)")
-            XCTAssertEqual([report.deploymentsRunning, report.holdsPastDue, report.webhooksRejected], [0, 0, 0])
-            XCTAssertTrue(report.sandbox)
-            XCTAssertEqual(network.seen, ["http://stripe.test/v1/charges/ch_techflunky_health_probe Bearer sk_test_health_probe"],
-                           "one read at Stripe with the platform's key, as every Stripe call is made")
-            XCTAssertEqual(network.connected, ["cloudflare.test:443"], "Cloudflare: a connection only (the platform holds no Cloudflare token)")
-
-            // Paid, then the review period passes without a release (no scheduler runs here): past due once the grace is over.
-            let paid = try await Webhook.post(client, Webhook.completed("evt_paid"), now: Date())
-            XCTAssertEqual(paid.status, .ok)
-            clock.advance(by: 3 * 86_400 + PlatformHealth.pastDueGrace - 1)
-            let early = try await health()
-            XCTAssertEqual(early.holdsPastDue, 0, "not yet: the scheduler gets its minute")
-            clock.advance(by: 2)
-            // A forged webhook; a deployment running.
-            let forged = try await Webhook.post(client, Webhook.completed("evt_forged"), now: Date(), secret: "whsec_not_ours")
-            XCTAssertNotEqual(forged.status, .ok)
-            let now = services.clock.now()
-            let running = Deployment(id: "dep_health1", orderId: order.id, listingSlug: "shop", accountId: "cf_account_1", domain: nil,
-                                     state: .running, steps: DeploymentStepKind.allCases.map { DeploymentStep(kind: $0, state: .pending) },
-                                     resources: [], url: nil, lastMessage: nil, lastEventId: 0, createdAt: now, updatedAt: now)
-            try await GRDBDeploymentStore(database: services.database.pool).insert(StoredDeployment(deployment: running, buyerId: order.buyerId), events: [])
-            network.setCloudflareDown(true)
-
-            report = try await health()
-            XCTAssertEqual(report.holdsPastDue, 1)
-            XCTAssertEqual(report.webhooksRejected, 1)
-            XCTAssertEqual(report.deploymentsRunning, 1)
+            // A fresh platform (no cache) on the same data finds Cloudflare down.
+            // On PostgreSQL: another instance on the same database (its own pool and change feed), as a restarted `serve`.
+            var otherPool: PostgresDatabase?
+            if let postgres = services.postgres {
+                otherPool = try await PostgresDatabase.open(postgres.url, logger: harness.configuration.logger, maximumConnections: 2)
+            }
+            var reopened = try otherPool.map { try harness.postgresServices(on: $0) } ?? harness.services()
+            reopened.reachability = ServiceReachability(connect: network.connect)
+            let report = await PlatformHealthProbe.run(reopened)
             XCTAssertEqual(report.status, .degraded)
-            XCTAssertTrue(report.checks.first { $0.name == "cloudflare" }?.ok ?? false, "still the cached answer of a moment ago")
-            XCTAssertEqual(report.problems, ["1 hold past due", "1 webhook refused"])
-        }
-        // A fresh platform (no cache) on the same data finds Cloudflare down.
-        var reopened = try harness.services()
-        reopened.reachability = ServiceReachability(connect: network.connect)
-        let report = await PlatformHealthProbe.run(reopened)
-        XCTAssertEqual(report.status, .degraded)
-        XCTAssertEqual(report.checks.first { $0.name == "cloudflare" }?.detail, "connection refused")
-        XCTAssertEqual(report.problems, ["Cloudflare unreachable", "1 hold past due"], "refused webhooks are counted per process")
-        XCTAssertEqual(report.holdsAwaitingPayouts, 0)
+            XCTAssertEqual(report.checks.first { $0.name == "cloudflare" }?.detail, "connection refused")
+            XCTAssertEqual(report.problems, ["Cloudflare unreachable", "1 hold past due"], "refused webhooks are counted per process")
+            XCTAssertEqual(report.holdsAwaitingPayouts, 0)
 
-        // The same hold, its seller's payouts switched off (onboarding not finished): the scheduler rightly waits,
-        // so it is counted apart and is no alarm.
-        try await reopened.database.pool.write { db in
-            try db.execute(sql: "UPDATE accounts SET payouts_enabled = 0 WHERE id = ?", arguments: [order.sellerId])
+            // The same hold, its seller's payouts switched off (onboarding not finished): the scheduler rightly waits,
+            // so it is counted apart and is no alarm.
+            try await reopened.accounts.updateConnectFlags(stripeAccountId: "acct_health_seller", detailsSubmitted: true, chargesEnabled: true, payoutsEnabled: false)
+            let waiting = await PlatformHealthProbe.run(reopened)
+            XCTAssertEqual(waiting.holdsPastDue, 0)
+            XCTAssertEqual(waiting.holdsAwaitingPayouts, 1)
+            XCTAssertEqual(waiting.problems, ["Cloudflare unreachable"])
+            await otherPool?.close()
         }
-        let waiting = await PlatformHealthProbe.run(reopened)
-        XCTAssertEqual(waiting.holdsPastDue, 0)
-        XCTAssertEqual(waiting.holdsAwaitingPayouts, 1)
-        XCTAssertEqual(waiting.problems, ["Cloudflare unreachable"])
     }
 
     func testTheStatusRule() {

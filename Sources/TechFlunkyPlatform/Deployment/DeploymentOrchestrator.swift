@@ -254,8 +254,18 @@ public actor DeploymentOrchestrator {
         let package = try loadPackage(order)
         // Whichever instance ran it before, this one takes it over; of two retries racing on two instances, one does.
         try await takeLease(stored)
-        launch(stored, package: package, token: credentials.apiToken, mode: .deploy(resume: true))
-        return stored.deployment
+        // The run's opening is recorded before the retry is answered: a watcher that connects as soon as it is
+        // accepted must find the deployment under way, not its old failure as the last word (and end there).
+        let recorder = DeploymentRecorder(stored: stored, store: store, publisher: publisher, clock: clock)
+        let begun: (steps: [DeploymentStepKind], updateTo: String?)
+        do {
+            begun = try await Self.begin(recorder: recorder, resume: true)
+        } catch {
+            try? await store.releaseLease(deploymentId: deploymentId, owner: configuration.lease.owner)
+            throw error
+        }
+        launch(stored, package: package, token: credentials.apiToken, mode: .deploy(resume: true), recorder: recorder, begun: begun)
+        return await recorder.deployment
     }
 
     /// Removes what this deployment created, newest first.
@@ -271,8 +281,17 @@ public actor DeploymentOrchestrator {
         }
         let package = try loadPackage(order)
         try await takeLease(stored)
-        launch(stored, package: package, token: credentials.apiToken, mode: .rollback)
-        return stored.deployment
+        // Recorded before the rollback is answered, as a retry's opening is: a watcher resuming after the old final
+        // event must find the rollback under way, not that event as the last word.
+        let recorder = DeploymentRecorder(stored: stored, store: store, publisher: publisher, clock: clock)
+        do {
+            try await Self.beginRollback(recorder: recorder)
+        } catch {
+            try? await store.releaseLease(deploymentId: deploymentId, owner: configuration.lease.owner)
+            throw error
+        }
+        launch(stored, package: package, token: credentials.apiToken, mode: .rollback, recorder: recorder, rollbackBegun: true)
+        return await recorder.deployment
     }
 
     /// The secrets the deployment generated, handed to its buyer once and then forgotten.
@@ -447,9 +466,11 @@ public actor DeploymentOrchestrator {
 
     private func cancelRun(_ id: String) { runs[id]?.cancel() }
 
-    private func launch(_ stored: StoredDeployment, package: DeploymentPackage, token: CloudflareAPIToken, mode: Mode) {
+    private func launch(_ stored: StoredDeployment, package: DeploymentPackage, token: CloudflareAPIToken, mode: Mode,
+                        recorder given: DeploymentRecorder? = nil, begun: (steps: [DeploymentStepKind], updateTo: String?)? = nil,
+                        rollbackBegun: Bool = false) {
         let id = stored.deployment.id
-        let recorder = DeploymentRecorder(stored: stored, store: store, publisher: publisher, clock: clock)
+        let recorder = given ?? DeploymentRecorder(stored: stored, store: store, publisher: publisher, clock: clock)
         let client = CloudflareClient(baseURL: configuration.cloudflareAPIBase, accountId: stored.deployment.accountId, token: token,
                                       transport: configuration.transport, limiter: configuration.rateLimiter, retry: configuration.retry)
         let runner = DeploymentStepRunner(client: client, package: package, recorder: recorder, orderId: stored.deployment.orderId,
@@ -461,10 +482,10 @@ public actor DeploymentOrchestrator {
         runs[id] = Task {
             let renewal = Task { await Self.renewLease(id, store: store, policy: policy, logger: logger) { await self.cancelRun(id) } }
             switch mode {
-            case let .deploy(resume): await Self.deploy(runner: runner, recorder: recorder, orders: orders, logger: logger, resume: resume)
+            case let .deploy(resume): await Self.deploy(runner: runner, recorder: recorder, orders: orders, logger: logger, resume: resume, begun: begun)
             case .rollback:
                 await secretsVault.discard(id)
-                await Self.rollback(client: client, recorder: recorder, logger: logger)
+                await Self.rollback(client: client, recorder: recorder, logger: logger, begun: rollbackBegun)
             }
             renewal.cancel()
             // A run cancelled (the process stopping, or the lease lost) keeps its lease: it lapses, and a scan takes it.
@@ -479,23 +500,31 @@ public actor DeploymentOrchestrator {
 
     private func finished(_ id: String) { runs[id] = nil }
 
+    /// The opening of a deploy run: the steps it runs reset, and `running` recorded and announced.
+    private static func begin(recorder: DeploymentRecorder, resume: Bool) async throws -> (steps: [DeploymentStepKind], updateTo: String?) {
+        let before = await recorder.deployment
+        // After a rollback emptied the deployment (a refused permission), a retry starts over.
+        let startOver = !resume || before.resources.isEmpty
+        let steps: [DeploymentStepKind] = DeploymentStepKind.allCases.filter { kind in
+            guard !startOver else { return true }
+            if kind == .verifyCredentials { return true }
+            let state = before.step(kind)?.state ?? .pending
+            return state != .succeeded && state != .skipped
+        }
+        await recorder.resetSteps(steps)
+        let updateTo = before.updateOf != nil ? before.packageVersion : nil
+        let starting = updateTo.map { "Updating to \($0)" } ?? "Deploying"
+        try await recorder.setState(.running, message: resume ? "Resuming from step \(steps.dropFirst().first?.number ?? 1)" : starting)
+        return (steps, updateTo)
+    }
+
     private static func deploy(runner: DeploymentStepRunner, recorder: DeploymentRecorder, orders: any DeploymentOrderAccess,
-                               logger: Logger, resume: Bool) async {
+                               logger: Logger, resume: Bool, begun: (steps: [DeploymentStepKind], updateTo: String?)? = nil) async {
         let id = await recorder.id
         do {
-            let before = await recorder.deployment
-            // After a rollback emptied the deployment (a refused permission), a retry starts over.
-            let startOver = !resume || before.resources.isEmpty
-            let steps: [DeploymentStepKind] = DeploymentStepKind.allCases.filter { kind in
-                guard !startOver else { return true }
-                if kind == .verifyCredentials { return true }
-                let state = before.step(kind)?.state ?? .pending
-                return state != .succeeded && state != .skipped
-            }
-            await recorder.resetSteps(steps)
-            let updateTo = before.updateOf != nil ? before.packageVersion : nil
-            let starting = updateTo.map { "Updating to \($0)" } ?? "Deploying"
-            try await recorder.setState(.running, message: resume ? "Resuming from step \(steps.dropFirst().first?.number ?? 1)" : starting)
+            let opened: (steps: [DeploymentStepKind], updateTo: String?)
+            if let begun { opened = begun } else { opened = try await begin(recorder: recorder, resume: resume) }
+            let (steps, updateTo) = opened
             for kind in steps {
                 try await recorder.stepStarted(kind)
                 do {
@@ -560,10 +589,15 @@ public actor DeploymentOrchestrator {
         }
     }
 
-    private static func rollback(client: CloudflareClient, recorder: DeploymentRecorder, logger: Logger) async {
+    /// The opening of a rollback: `rollingBack` recorded and announced.
+    private static func beginRollback(recorder: DeploymentRecorder) async throws {
+        try await recorder.setState(.rollingBack, message: "Removing what this deployment created")
+    }
+
+    private static func rollback(client: CloudflareClient, recorder: DeploymentRecorder, logger: Logger, begun: Bool = false) async {
         let id = await recorder.id
         do {
-            try await recorder.setState(.rollingBack, message: "Removing what this deployment created")
+            if !begun { try await beginRollback(recorder: recorder) }
             let created = await recorder.deployment.resources.filter(\.created)
             let failures = try await removeCreated(client: client, recorder: recorder)
             if Task.isCancelled { return }
