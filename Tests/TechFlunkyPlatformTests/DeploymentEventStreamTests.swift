@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import TechFlunkyCore
 import XCTest
 
@@ -223,5 +224,67 @@ final class DeploymentEventStreamTests: XCTestCase {
             let other = try await store.load(id: "dep_z")
             XCTAssertEqual(other?.buyerId, "someone_else")
         }
+    }
+
+    /// A watcher that stops reading is dropped once its buffer is full, without holding back another watcher of
+    /// the same deployment; reconnecting with the last id it got, it receives the rest, each once, in order.
+    func testWatcherThatStopsReadingIsDroppedAndResumesFromItsLastEventId() async throws {
+        let (store, _) = try makeStore()
+        let hub = DeploymentEventHub()
+        let d = newDeployment("dep_s")
+        try await store.insert(d, events: [DeploymentEvent(seq: 1, deploymentId: "dep_s", kind: .deployment, at: Date(), state: .queued)])
+        let recorder = DeploymentRecorder(stored: d, store: store, publisher: hub, clock: SystemClock())
+        let streams = DeploymentEventStream(store: store, hub: hub, heartbeatInterval: 60)
+        let total = 1 + 200
+
+        let reader = streams.frames(deploymentId: "dep_s", after: 0)
+        let stalled = streams.frames(deploymentId: "dep_s", after: 0, bufferLimit: 8)
+        // Both are subscribed before anything is recorded, so every event after the first is live for both.
+        try await withDeadline(30) {
+            while await hub.watcherCount(deploymentId: "dep_s") < 2 { try await Task.sleep(nanoseconds: 1_000_000) }
+        }
+        let reading = Task { await DeploymentEventStreamTests.collect(reader) }
+        try await recorder.setState(.running)
+        for i in 0..<198 { try await recorder.log(.verifyCredentials, "line \(i)") }
+        try await recorder.setState(.succeeded)
+
+        let all = try await withDeadline(30) { await reading.value }
+        XCTAssertTrue(all.ended)
+        XCTAssertEqual(all.events.map(\.seq), Array(1...total), "the reading watcher got everything")
+
+        let cut = try await withDeadline(30) { await Self.collect(stalled) }
+        XCTAssertTrue(cut.ended, "the stalled watcher's stream ended (dropped)")
+        XCTAssertFalse(cut.events.isEmpty)
+        XCTAssertLessThan(cut.events.count, 20, "no more than its buffer was kept for it")
+        XCTAssertEqual(cut.events.map(\.seq), Array(1...(cut.events.last?.seq ?? 0)))
+        XCTAssertFalse(cut.events.last?.isFinal ?? true)
+        let watchers = await hub.watcherCount(deploymentId: "dep_s")
+        XCTAssertEqual(watchers, 0, "the dropped watcher unsubscribed")
+
+        let rest = try await withDeadline(30) { await Self.collect(streams.frames(deploymentId: "dep_s", after: cut.events.last?.seq ?? 0)) }
+        XCTAssertTrue(rest.ended)
+        XCTAssertEqual((cut.events + rest.events).map(\.seq), Array(1...total), "every event exactly once, in order")
+        XCTAssertTrue(rest.events.last?.isFinal ?? false)
+    }
+
+    /// Every watcher of a final event asks whether it ended the deployment; the store is read once for all.
+    func testFinalEventCheckRunsOnceHoweverManyWatchersAsk() async throws {
+        let check = DeploymentEventHub.SharedCheck()
+        final class Calls: Sendable { let count = Mutex(0) }
+        let calls = Calls()
+        let answers = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for _ in 0..<50 {
+                group.addTask {
+                    try await check.value {
+                        calls.count.withLock { $0 += 1 }
+                        await Task.yield()
+                        return true
+                    }
+                }
+            }
+            return try await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        XCTAssertEqual(answers, Array(repeating: true, count: 50))
+        XCTAssertEqual(calls.count.withLock { $0 }, 1)
     }
 }

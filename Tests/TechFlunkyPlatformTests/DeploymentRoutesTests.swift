@@ -221,4 +221,112 @@ final class DeploymentRoutesTests: XCTestCase {
             XCTAssertNil(released?.holdFrozenReason)
         }
     }
+
+    /// A client that stops reading fills its connection's buffers and is cut off, while another watcher of the same
+    /// deployment gets every event; reconnecting with the last id it received, the cut one gets the rest.
+    func testStalledWatcherIsCutOffWithoutHoldingBackAnother() async throws {
+        let live = try await start()
+        do {
+            let services = live.platform.services
+            let buyer = try await services.accounts.account(forSessionToken: live.buyerToken, now: services.clock.now())
+            let now = services.clock.now()
+            let stored = StoredDeployment(deployment: Deployment(
+                id: "dep_stall", orderId: live.paidOrder, listingSlug: "shop", accountId: live.cloudflare.accountId, domain: nil,
+                state: .queued, steps: DeploymentStepKind.allCases.map { DeploymentStep(kind: $0) }, resources: [], url: nil,
+                lastMessage: nil, lastEventId: 1, createdAt: now, updatedAt: now), buyerId: try XCTUnwrap(buyer).id)
+            try await services.deployments.store.insert(stored, events: [DeploymentEvent(seq: 1, deploymentId: "dep_stall", kind: .deployment, at: now, state: .queued)])
+            let port = try XCTUnwrap(URLComponents(string: live.platform.baseURL)?.port)
+            let stalled = try StalledSSEClient(port: port, path: "/api/deploy/dep_stall/events", token: live.buyerToken)
+            let reading = Task { try await DeploymentRoutesTests.watchStream(live, "dep_stall", after: 0, cut: nil) }
+            let hub = services.deployments.hub
+            try await withDeadline(30) {
+                while await hub.watcherCount(deploymentId: "dep_stall") < 2 { try await Task.sleep(nanoseconds: 1_000_000) }
+            }
+            // About 10 MB of events: more than the kernel's socket buffers and the channel's write buffer hold.
+            let recorder = DeploymentRecorder(stored: stored, store: services.deployments.store, publisher: hub, clock: services.clock)
+            let filler = String(repeating: "x", count: 16 * 1024)
+            try await recorder.setState(.running)
+            for i in 0..<600 { try await recorder.stepWaiting(.verifyCredentials, "\(i) \(filler)") }
+            try await recorder.setState(.succeeded)
+            let total = 1 + 602
+
+            let all = try await withDeadline(120) { try await reading.value }
+            XCTAssertTrue(all.ended)
+            XCTAssertEqual(all.events.map(\.seq), Array(1...total), "the reading watcher got every event")
+
+            var parser = SSEParser()
+            let cut = parser.feed(try stalled.readToEnd()).compactMap { try? WireJSON.decode(DeploymentEvent.self, from: Data($0.data.utf8)) }
+            XCTAssertFalse(cut.isEmpty)
+            XCTAssertLessThan(cut.count, total, "the stalled watcher was cut off before the end")
+            XCTAssertEqual(cut.map(\.seq), Array(1...(cut.last?.seq ?? 0)))
+            let watchers = await hub.watcherCount(deploymentId: "dep_stall")
+            XCTAssertEqual(watchers, 0)
+
+            let rest = try await withDeadline(60) { try await Self.watchStream(live, "dep_stall", after: cut.last?.seq ?? 0, cut: nil) }
+            XCTAssertTrue(rest.ended)
+            XCTAssertEqual((cut + rest.events).map(\.seq), Array(1...total), "every event exactly once, in order")
+        } catch {
+            await live.stop()
+            throw error
+        }
+        await live.stop()
+    }
+}
+
+/// An SSE request on a plain socket whose receive buffer is a few KiB, read only when the test says so: a watcher
+/// that has stopped reading.
+final class StalledSSEClient {
+    private let fd: Int32
+
+    init(port: Int, path: String, token: String) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw POSIXError(.EMFILE) }
+        var size: Int32 = 4096
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        var timeout = timeval(tv_sec: 60, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let rc = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard rc == 0 else { close(fd); throw POSIXError(.ECONNREFUSED) }
+        let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nAuthorization: Bearer \(token)\r\nAccept: text/event-stream\r\n\r\n".utf8)
+        _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+    }
+
+    deinit { close(fd) }
+
+    /// Everything up to the connection's end (or the chunked body's last chunk, had the stream ended normally), as
+    /// the SSE text of the body: the response head is skipped and the chunk framing removed.
+    func readToEnd() throws -> String {
+        var raw: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = recv(fd, &buffer, buffer.count, 0)
+            if n < 0 { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+            if n == 0 { break }
+            raw += buffer[0..<n]
+            if raw.count >= 5, Array(raw.suffix(5)) == Array("0\r\n\r\n".utf8) { break }
+        }
+        return Self.dechunk(raw)
+    }
+
+    /// The body of an HTTP/1.1 chunked response, as far as it arrived.
+    static func dechunk(_ raw: [UInt8]) -> String {
+        let separator = Array("\r\n\r\n".utf8)
+        guard let headEnd = raw.indices.first(where: { raw[$0...].starts(with: separator) }) else { return "" }
+        var i = headEnd + separator.count
+        var body: [UInt8] = []
+        while i < raw.count {
+            guard let lineEnd = raw[i...].indices.first(where: { raw[$0...].starts(with: [13, 10]) }),
+                  let size = Int(String(decoding: raw[i..<lineEnd], as: UTF8.self), radix: 16), size > 0 else { break }
+            let start = lineEnd + 2
+            body += raw[start..<min(start + size, raw.count)]
+            i = start + size + 2
+        }
+        return String(decoding: body, as: UTF8.self)
+    }
 }

@@ -30,8 +30,10 @@ enum DeploymentRoutes {
             let account = try context.requireAccount()
             let id = try context.parameters.require("id")
             let after = try lastEventId(request)
+            // Ownership is checked once, here; the stream itself reads only the log (at connect) and, once per
+            // deployment, whether a final event was the end.
             _ = try await run { try await service.orchestrator.deployment(id: id, buyerId: account.id) }
-            let frames = service.events.frames(deploymentId: id, after: after)
+            let connection = ChannelSSEOutput.connection(of: context)
             return Response(
                 status: .ok,
                 headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache",
@@ -39,9 +41,20 @@ enum DeploymentRoutes {
                 body: ResponseBody { writer in
                     services.metrics.sseWatchers(change: 1)
                     defer { services.metrics.sseWatchers(change: -1) }
-                    for await chunk in frames {
-                        try await writer.write(ByteBuffer(string: chunk))
+                    guard let channel = connection else {
+                        for await chunk in service.events.frames(deploymentId: id, after: after) {
+                            try await writer.write(ByteBuffer(string: chunk))
+                        }
+                        try await writer.finish(nil)
+                        return
                     }
+                    // Events go onto the connection straight from the hub (see `ChannelSSEOutput`); this task only
+                    // waits for the end, or for the client to go (the channel closing cancels the stream).
+                    let output = try await ChannelSSEOutput(channel: channel)
+                    let watcher = Task { await service.events.stream(deploymentId: id, after: after, to: output) }
+                    channel.closeFuture.whenComplete { _ in watcher.cancel() }
+                    await withTaskCancellationHandler { await watcher.value } onCancel: { watcher.cancel() }
+                    guard channel.isActive else { return }
                     try await writer.finish(nil)
                 })
         }

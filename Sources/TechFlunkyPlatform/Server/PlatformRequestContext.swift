@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import TechFlunkyCore
 
 /// The request context every platform route gets: Hummingbird's core storage, the account the bearer token
@@ -10,11 +11,14 @@ public struct PlatformRequestContext: RequestContext {
     public var account: Account?
     /// Why the token was refused, when one was sent but is not valid (expired, signed out, unknown).
     public var authFailure: String?
+    /// The connection the request came on: streamed responses (SSE) write their events to it directly.
+    public let channel: (any Channel)?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         account = nil
         authFailure = nil
+        channel = source.channel
     }
 
     public var requestDecoder: WireRequestDecoder { WireRequestDecoder() }
