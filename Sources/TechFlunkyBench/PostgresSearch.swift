@@ -74,17 +74,17 @@ func fillPostgresCatalog(serverURL: PostgresURL, count: Int, logger: Logger) asy
         INSERT INTO listings (id, slug, seller_id, title, tagline, description, category, currency, price, revenue, profit, multiple,
                               age_months, tech_stack, visitors, status, manifest, assets, created_at, updated_at)
         SELECT 'lst_synthetic_' || g, 'synthetic-' || g, 'usr_bench_synthetic', t.title, t.tagline,
-               'A profitable ' || lower(t.title) || ' serving ' || t.audience || '. ' || \(pick(8, SyntheticWords.adjectives)) || ' onboarding, '
-                 || lower(\(pick(9, SyntheticWords.nouns))) || ' built in, runs on ' || t.stack1 || '.',
-               \(pick(10, SyntheticWords.categories)), 'USD', m.price, m.revenue, m.profit,
+               'A profitable ' || lower(t.title) || ' serving ' || t.audience || '. ' || \(pick(8, SyntheticCatalog.adjectives)) || ' onboarding, '
+                 || lower(\(pick(9, SyntheticCatalog.nouns))) || ' built in, runs on ' || t.stack1 || '.',
+               \(pick(10, SyntheticCatalog.categories)), 'USD', m.price, m.revenue, m.profit,
                CASE WHEN m.profit > 0 THEN m.price::float8 / (m.profit * 12) ELSE 1e15 END,
                1 + \(number(11)) % 96, '["' || t.stack1 || '","' || t.stack2 || '"]', \(number(12)) % 200000, 'active',
                '\(manifest)', '[]', \(now) - (\(count) - g) * 1000, \(now) - (\(count) - g) * 1000
         FROM generate_series(1, \(count)) AS g,
-        LATERAL (SELECT \(pick(1, SyntheticWords.adjectives)) || ' ' || \(pick(2, SyntheticWords.nouns)) || ' ' || \(pick(3, SyntheticWords.kinds)) AS title,
-                        \(pick(4, SyntheticWords.nouns)) || ' for ' || \(pick(5, SyntheticWords.audiences)) || ', on the edge' AS tagline,
-                        \(pick(5, SyntheticWords.audiences)) AS audience,
-                        \(pick(6, SyntheticWords.stacks)) AS stack1, \(pick(7, SyntheticWords.stacks)) AS stack2) AS t,
+        LATERAL (SELECT \(pick(1, SyntheticCatalog.adjectives)) || ' ' || \(pick(2, SyntheticCatalog.nouns)) || ' ' || \(pick(3, SyntheticCatalog.kinds)) AS title,
+                        \(pick(4, SyntheticCatalog.nouns)) || ' for ' || \(pick(5, SyntheticCatalog.audiences)) || ', on the edge' AS tagline,
+                        \(pick(5, SyntheticCatalog.audiences)) AS audience,
+                        \(pick(6, SyntheticCatalog.stacks)) AS stack1, \(pick(7, SyntheticCatalog.stacks)) AS stack2) AS t,
         LATERAL (SELECT 50000 + \(number(13)) % 50000000 AS price) AS p,
         LATERAL (SELECT p.price, r.revenue, r.revenue * (30 + \(number(15)) % 60) / 100 AS profit
                  FROM (SELECT \(number(14)) % greatest(p.price / 20, 1) AS revenue) AS r) AS m
@@ -93,21 +93,6 @@ func fillPostgresCatalog(serverURL: PostgresURL, count: Int, logger: Logger) asy
     for index in indexes { try await run(index.definition) }
     try await run("VACUUM (ANALYZE) listings")
     return (url, Double((ContinuousClock.now - started).components.seconds))
-}
-
-/// The words `SyntheticCatalog` draws from (its lists are internal to the platform).
-enum SyntheticWords {
-    static let adjectives = ["Rapid", "Quiet", "Bright", "Lean", "Nimble", "Solid", "Clever", "Open", "Smart", "Tiny", "Global", "Local",
-                             "Secure", "Simple", "Instant", "Green", "Urban", "Remote", "Indie", "Prime", "Atomic", "Cosmic", "Friendly", "Steady"]
-    static let nouns = ["Invoice", "Booking", "Newsletter", "Analytics", "Recipe", "Fitness", "Podcast", "Survey", "Inventory", "Ticketing",
-                        "Portfolio", "Marketplace", "Forms", "Scheduler", "Chatbot", "Feedback", "Links", "Status", "Uptime", "Translation",
-                        "Resume", "Courses", "Events", "Loyalty", "Referral", "Waitlist", "Changelog", "Docs", "Payments", "Shipping"]
-    static let kinds = ["SaaS", "Tool", "Studio", "Hub", "Kit", "Tracker", "Builder", "Manager", "API", "Platform", "Monitor", "Assistant"]
-    static let categories = ["Developer Tools", "Productivity", "E-commerce", "Marketing", "Education", "Health & Fitness",
-                             "Finance", "Media", "Community", "AI & Automation"]
-    static let audiences = ["freelancers", "small teams", "agencies", "schools", "clinics", "restaurants", "creators", "shops",
-                            "nonprofits", "developers", "landlords", "coaches"]
-    static let stacks = ["Cloudflare Workers", "D1", "R2", "TypeScript", "Hono", "KV", "Durable Objects", "Queues", "Stripe", "Resend"]
 }
 
 /// `count` listings on the PostgreSQL server `serverURL` names (a database of its own, kept between runs), then the
@@ -125,8 +110,8 @@ func benchPostgresSearch(count: Int, queries: Int, serverURL: String) async thro
     emit(figures)
 }
 
-/// `benchSearch`'s queries (main.swift), the same on every run so engines compare: single words, typed prefixes, two
-/// words, a word and a prefix. Kept equal to that list by hand (benchSearch is being tuned alongside).
+/// The search benches' queries (`benchSearch` and this one), the same on every run so runs, machines and engines
+/// compare: single words, typed prefixes, two words, a word and a prefix.
 func searchTexts(queries: Int) -> [String] {
     let words = ["invoice", "booking", "newsletter", "analytics", "recipe", "fitness", "podcast", "survey", "inventory",
                  "ticketing", "rapid", "quiet", "bright", "lean", "nimble", "clever", "smart", "tiny", "global", "local",

@@ -69,22 +69,7 @@ func benchSearch(count: Int, queries: Int, dataDir: String) async throws {
     let platform = try await PlatformServer.start(PlatformConfiguration(
         dbPath: dataDir + "/platform.sqlite", dataDir: dataDir, syntheticListings: count, logger: logger))
     let rssStart = residentMB()
-    let words = ["invoice", "booking", "newsletter", "analytics", "recipe", "fitness", "podcast", "survey", "inventory",
-                 "ticketing", "rapid", "quiet", "bright", "lean", "nimble", "clever", "smart", "tiny", "global", "local",
-                 "saas", "tool", "studio", "hub", "kit", "tracker", "builder", "manager", "platform", "monitor", "assistant",
-                 "freelancers", "agencies", "schools", "clinics", "restaurants", "creators", "shops"]
-    // The same 1,000 queries on every run, so runs (and machines) compare.
-    var rng = SplitMix64(seed: 0x7ec4_f1a2)
-    var texts: [String] = []
-    for i in 0..<queries {
-        let a = words.randomElement(using: &rng)!, b = words.randomElement(using: &rng)!
-        switch i % 4 {
-        case 0: texts.append(a)
-        case 1: texts.append(String(a.prefix(max(2, a.count / 2))))  // typing: a prefix
-        case 2: texts.append("\(a) \(b)")
-        default: texts.append("\(a) \(b.prefix(3))")
-        }
-    }
+    let texts = searchTexts(queries: queries)
     let clock = ContinuousClock()
     func timed(_ store: any CatalogStore, _ query: ListingQuery) async throws -> (Double, ListingPage) {
         let t0 = clock.now

@@ -83,38 +83,26 @@ enum AccountData {
     /// (`pg_v4_orders`, `pg_v6_deployments`, issue 16).
     static func eraseOnPostgres(_ account: Account, now: Date, database: PostgresDatabase) async throws -> AccountErasureReceipt {
         let id = account.id, time = StoredTime.encode(now)
-        do {
-            return try await database.client.withTransaction(logger: database.logger) { connection in
-                func count(_ query: PostgresQuery) async throws -> Int {
-                    var rows = 0
-                    for try await _ in try await connection.query(query, logger: database.logger) { rows += 1 }
-                    return rows
-                }
-                _ = try await count("SELECT 1 FROM accounts WHERE id = \(id) FOR UPDATE")
-                var busy: String?
-                for try await row in try await connection.query("""
-                    SELECT id FROM deployments WHERE buyer_id = \(id) AND state IN ('queued', 'running', 'provisioned', 'rolling_back') LIMIT 1
-                    """, logger: database.logger) { busy = try row.decode(String.self) }
-                if let busy {
-                    throw PlatformError.conflict("deployment \(busy) is still running; wait for it to finish (or roll it back) before erasing the account")
-                }
-                let sessions = try await count("DELETE FROM sessions WHERE account_id = \(id) RETURNING 1")
-                _ = try await count("DELETE FROM idempotency_keys WHERE account_id = \(id) RETURNING 1")
-                let listings = try await count("""
-                    UPDATE listings SET status = 'withdrawn', updated_at = \(time) WHERE seller_id = \(id) AND status IN ('active', 'sold') RETURNING 1
-                    """)
-                let deployments = try await count("DELETE FROM deployments WHERE buyer_id = \(id) RETURNING 1")
-                _ = try await count("""
-                    UPDATE accounts SET email = \(erasedEmail(accountId: id)), display_name = \(erasedDisplayName), password_hash = 'erased'
-                    WHERE id = \(id) RETURNING 1
-                    """)
-                let orders = try await count("SELECT 1 FROM orders WHERE buyer_id = \(id) OR seller_id = \(id)")
-                return receipt(account, now: now, sessions: sessions, listings: listings, deployments: deployments, orders: orders)
+        return try await database.transaction { tx in
+            func count(_ query: PostgresQuery) async throws -> Int { try await tx.rows(query).count }
+            _ = try await count("SELECT 1 FROM accounts WHERE id = \(id) FOR UPDATE")
+            if let busy = try await tx.rows("""
+                SELECT id FROM deployments WHERE buyer_id = \(id) AND state IN ('queued', 'running', 'provisioned', 'rolling_back') LIMIT 1
+                """).first.map({ try $0.decode(String.self) }) {
+                throw PlatformError.conflict("deployment \(busy) is still running; wait for it to finish (or roll it back) before erasing the account")
             }
-        } catch let error as PlatformError {
-            throw error
-        } catch {
-            throw PostgresEngineError.query(url: database.url, error)
+            let sessions = try await count("DELETE FROM sessions WHERE account_id = \(id) RETURNING 1")
+            _ = try await count("DELETE FROM idempotency_keys WHERE account_id = \(id) RETURNING 1")
+            let listings = try await count("""
+                UPDATE listings SET status = 'withdrawn', updated_at = \(time) WHERE seller_id = \(id) AND status IN ('active', 'sold') RETURNING 1
+                """)
+            let deployments = try await count("DELETE FROM deployments WHERE buyer_id = \(id) RETURNING 1")
+            _ = try await count("""
+                UPDATE accounts SET email = \(erasedEmail(accountId: id)), display_name = \(erasedDisplayName), password_hash = 'erased'
+                WHERE id = \(id) RETURNING 1
+                """)
+            let orders = try await count("SELECT 1 FROM orders WHERE buyer_id = \(id) OR seller_id = \(id)")
+            return receipt(account, now: now, sessions: sessions, listings: listings, deployments: deployments, orders: orders)
         }
     }
 

@@ -6,17 +6,17 @@ import TechFlunkyCore
 /// transaction, one prepared statement, varied words so full-text search has realistic selectivity.
 /// Listings are `synthetic-<n>`; running again tops up to N instead of adding N more.
 public enum SyntheticCatalog {
-    static let adjectives = ["Rapid", "Quiet", "Bright", "Lean", "Nimble", "Solid", "Clever", "Open", "Smart", "Tiny", "Global", "Local",
+    public static let adjectives = ["Rapid", "Quiet", "Bright", "Lean", "Nimble", "Solid", "Clever", "Open", "Smart", "Tiny", "Global", "Local",
                              "Secure", "Simple", "Instant", "Green", "Urban", "Remote", "Indie", "Prime", "Atomic", "Cosmic", "Friendly", "Steady"]
-    static let nouns = ["Invoice", "Booking", "Newsletter", "Analytics", "Recipe", "Fitness", "Podcast", "Survey", "Inventory", "Ticketing",
+    public static let nouns = ["Invoice", "Booking", "Newsletter", "Analytics", "Recipe", "Fitness", "Podcast", "Survey", "Inventory", "Ticketing",
                         "Portfolio", "Marketplace", "Forms", "Scheduler", "Chatbot", "Feedback", "Links", "Status", "Uptime", "Translation",
                         "Resume", "Courses", "Events", "Loyalty", "Referral", "Waitlist", "Changelog", "Docs", "Payments", "Shipping"]
-    static let kinds = ["SaaS", "Tool", "Studio", "Hub", "Kit", "Tracker", "Builder", "Manager", "API", "Platform", "Monitor", "Assistant"]
-    static let categories = ["Developer Tools", "Productivity", "E-commerce", "Marketing", "Education", "Health & Fitness",
+    public static let kinds = ["SaaS", "Tool", "Studio", "Hub", "Kit", "Tracker", "Builder", "Manager", "API", "Platform", "Monitor", "Assistant"]
+    public static let categories = ["Developer Tools", "Productivity", "E-commerce", "Marketing", "Education", "Health & Fitness",
                              "Finance", "Media", "Community", "AI & Automation"]
-    static let audiences = ["freelancers", "small teams", "agencies", "schools", "clinics", "restaurants", "creators", "shops",
+    public static let audiences = ["freelancers", "small teams", "agencies", "schools", "clinics", "restaurants", "creators", "shops",
                             "nonprofits", "developers", "landlords", "coaches"]
-    static let stacks = ["Cloudflare Workers", "D1", "R2", "TypeScript", "Hono", "KV", "Durable Objects", "Queues", "Stripe", "Resend"]
+    public static let stacks = ["Cloudflare Workers", "D1", "R2", "TypeScript", "Hono", "KV", "Durable Objects", "Queues", "Stripe", "Resend"]
 
     /// Adds synthetic listings until there are `count`, owned by one synthetic seller. Returns how many were added.
     @discardableResult

@@ -357,39 +357,11 @@ public struct PostgresOrderStore: OrderStore, DeploymentOrderAccess {
 
     // MARK: Transactions
 
-    /// One leased connection in a transaction, its errors as `PostgresEngineError` (naming the server) or, for an
-    /// error thrown by `body` itself, that error.
+    /// The statements of one transaction (`PostgresDatabase.transaction`).
+    typealias Transaction = PostgresTransaction
+
     func transaction<T: Sendable>(_ body: (Transaction) async throws -> T) async throws -> T {
-        let database = self.database
-        do {
-            return try await database.client.withTransaction(logger: database.logger) { connection in
-                try await body(Transaction(connection: connection, database: database))
-            }
-        } catch let error as PostgresTransactionError {
-            let underlying: any Error = error.closureError ?? error.commitError ?? error.beginError ?? error
-            if underlying is PostgresEngineError || !(underlying is PSQLError) { throw underlying }
-            throw PostgresEngineError.query(url: database.url, underlying)
-        }
-    }
-
-    /// The statements of one transaction.
-    struct Transaction {
-        let connection: PostgresConnection
-        let database: PostgresDatabase
-
-        func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
-            do {
-                var rows: [PostgresRow] = []
-                for try await row in try await connection.query(query, logger: database.logger) { rows.append(row) }
-                return rows
-            } catch {
-                throw PostgresEngineError.query(url: database.url, error)
-            }
-        }
-
-        func execute(_ query: PostgresQuery) async throws {
-            _ = try await rows(query)
-        }
+        try await database.transaction(body)
     }
 }
 

@@ -26,7 +26,16 @@ struct PostgresTransaction {
 extension PostgresDatabase {
     /// Runs `body` in a transaction (READ COMMITTED, PostgreSQL's default): committed when it returns, rolled back
     /// when it throws.
+    /// The body's errors come out as thrown; the pool's own (no connection to lease) name the server.
     func transaction<T: Sendable>(_ body: (PostgresTransaction) async throws -> T) async throws -> T {
+        do {
+            return try await inTransaction(body)
+        } catch let error as PSQLError {
+            throw PostgresEngineError.query(url: url, error)
+        }
+    }
+
+    private func inTransaction<T: Sendable>(_ body: (PostgresTransaction) async throws -> T) async throws -> T {
         try await client.withConnection { (connection: PostgresConnection) async throws -> T in
             let transaction = PostgresTransaction(connection: connection, database: self)
             try await transaction.execute("BEGIN")
