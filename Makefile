@@ -3,7 +3,7 @@
 #   make test   build and run every test (what CI runs)
 #   make fuzz   run each libFuzzer target for FUZZ_SECONDS (default 60); make schemathesis: the API against its contract
 SWIFT ?= swift
-# bash, for `set -o pipefail` where the suite is piped through tee.
+# bash, for the recipes' `$$(…)` and `set -o pipefail` (scripts/run-suite pipes the suite through tee itself).
 SHELL := /bin/bash
 
 FUZZ_SECONDS ?= 60
@@ -36,7 +36,7 @@ test: bootstrap spec contract-self-test test-assertions
 	$(SWIFT) build --product techflunky
 	$(SWIFT) build --build-tests
 	rm -rf $(CONTRACT_DIR) && mkdir -p $(CONTRACT_DIR)
-	set -o pipefail; TECHFLUNKY_CONTRACT_LOG=$(abspath $(CONTRACT_DIR)) $(SWIFT) test --skip-build 2>&1 | tee $(CONTRACT_DIR)/suite.log
+	TECHFLUNKY_CONTRACT_LOG=$(abspath $(CONTRACT_DIR)) SWIFT=$(SWIFT) scripts/run-suite $(CONTRACT_DIR)/suite.log
 	@scripts/check-contract $(CONTRACT_DIR)
 	@scripts/check-log-secrets $(CONTRACT_DIR)/suite.log
 

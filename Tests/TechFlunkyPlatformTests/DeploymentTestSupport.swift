@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Logging
+import Synchronization
 import TechFlunkyCore
 import TechFlunkyHTTP
 
@@ -154,15 +155,39 @@ struct DeploymentTestTimeout: Error, CustomStringConvertible {
     var description: String { "did not finish within \(seconds) s" }
 }
 
-/// Runs `body`, failing with `DeploymentTestTimeout` instead of hanging when a stream never ends.
+/// Runs `body`, failing with `DeploymentTestTimeout` instead of hanging when a stream never ends — or when `body`
+/// waits on something that ignores cancellation: the deadline does not wait for `body` to notice (a task group
+/// would), it returns and leaves `body` cancelled behind it, so a hang fails its test instead of the whole suite.
 func withDeadline<T: Sendable>(_ seconds: Double, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-    try await withThrowingTaskGroup(of: T.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
-            throw DeploymentTestTimeout(seconds: seconds)
+    let work = Task { try await body() }
+    let race = FirstResult<T>()
+    return try await withTaskCancellationHandler {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            race.wait(continuation)
+            let timer = Task {
+                try await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
+                work.cancel()
+                race.finish(.failure(DeploymentTestTimeout(seconds: seconds)))
+            }
+            Task {
+                let result = await work.result
+                timer.cancel()
+                race.finish(result)
+            }
         }
-        defer { group.cancelAll() }
-        return try await group.next()!
+    } onCancel: {
+        work.cancel()
+    }
+}
+
+/// The first of several results, handed to one waiting continuation (`withDeadline`).
+private final class FirstResult<T: Sendable>: Sendable {
+    private let continuation = Mutex<CheckedContinuation<T, any Error>?>(nil)
+    func wait(_ waiting: CheckedContinuation<T, any Error>) { continuation.withLock { $0 = waiting } }
+    func finish(_ result: Result<T, any Error>) {
+        continuation.withLock { waiting in
+            defer { waiting = nil }
+            return waiting
+        }?.resume(with: result)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import TechFlunkyCore
 import XCTest
 @testable import TechFlunkyPlatform
 
@@ -87,6 +88,37 @@ final class PostgresEngineTests: XCTestCase {
         }
         XCTAssertEqual(results.flatMap { $0 }.sorted(), PostgresSchema.migrations.map(\.name).sorted(),
                        "three instances starting together: each migration applied by exactly one")
+    }
+
+    /// A platform that stops moments after it started (a failed start, a test with nothing to store) closes its
+    /// database at any point of the pool's, the change feed's and the deployment relay's start: closing never
+    /// waits forever. (It did: the suite hung in CI on a test that opened and closed the database within
+    /// milliseconds, cancelling the change feed's LISTEN session before it listened.)
+    func testClosingAtAnyMomentAfterOpeningFinishes() async throws {
+        try XCTSkipIf(PostgresTestServer.isOptedOut, "\(PostgresTestServer.optOutVariable) is set")
+        let first = try await PostgresTestServer.freshDatabase(logger: logger)
+        let url = first.url
+        await first.close()
+        let logger = logger
+        for round in 0..<60 {
+            let database = try await PostgresDatabase.open(url, logger: logger, maximumConnections: 2)
+            database.startChangeFeed(catalogGeneration: CatalogGeneration(), notificationBell: NotificationBell())
+            let hub = DeploymentEventHub()
+            let relay = PostgresDeploymentEventRelay(database: database, store: PostgresDeploymentStore(database: database), hub: hub,
+                                                     ledger: DeploymentEventLedger(hub: hub), clock: SystemClock(), logger: logger)
+            let relaying = Task { await relay.run() }
+            if round % 3 == 1 { _ = try await database.appliedMigrations() }
+            if round % 3 == 2 { try await Task.sleep(for: .microseconds(round * 150)) }
+            do {
+                try await withDeadline(10) {
+                    relaying.cancel()
+                    await relaying.value
+                    await database.close()
+                }
+            } catch {
+                return XCTFail("round \(round): the relay and the database had not stopped after 10 s (\(error))")
+            }
+        }
     }
 
     func testAFailingMigrationLeavesNothingBehindAndIsNamed() async throws {

@@ -45,16 +45,16 @@ actor PostgresDeploymentEventRelay {
     func run() async {
         while !Task.isCancelled {
             do {
-                let connection = try await PostgresConnection.connect(configuration: try database.url.connectionConfiguration(), id: 1,
+                let connection = try await PostgresConnection.connectUnlessCancelled(configuration: try database.url.connectionConfiguration(), id: 1,
                                                                       logger: logger)
+                let session = ListeningSession(connection)
                 do {
-                    try await withTaskCancellationHandler {
+                    try await session.run {
                         try await connection.listen(on: PostgresDeploymentStore.channel) { notices in
+                            try session.listening()
                             await self.listeningStarted()
                             for try await notice in notices { await self.relay(notice.payload) }
                         }
-                    } onCancel: {
-                        connection.close().whenComplete { _ in }
                     }
                 } catch {
                     connectionLost()

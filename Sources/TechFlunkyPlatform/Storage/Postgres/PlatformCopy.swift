@@ -96,7 +96,7 @@ public enum PlatformCopy {
         }
         let connection: PostgresConnection
         do {
-            connection = try await PostgresConnection.connect(configuration: try url.connectionConfiguration(), id: 1, logger: logger)
+            connection = try await PostgresConnection.connectUnlessCancelled(configuration: try url.connectionConfiguration(), id: 1, logger: logger)
         } catch {
             throw PlatformCopyError.postgres(.connect(url: url, error))
         }

@@ -104,14 +104,11 @@ final class PostgresChangeFeed: Sendable {
     private func listenOnce() async throws {
         var configuration = try url.connectionConfiguration()
         configuration.options.additionalStartupParameters = [("application_name", "techflunky-change-feed")]
-        let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+        let connection = try await PostgresConnection.connectUnlessCancelled(configuration: configuration, id: 1, logger: logger)
         // postgres-nio requires a connection to be closed (not just released) before it goes: close it on every path.
+        let session = ListeningSession(connection)
         do {
-            try await withTaskCancellationHandler {
-                try await listen(on: connection)
-            } onCancel: {
-                _ = connection.close() as EventLoopFuture<Void>
-            }
+            try await session.run { try await listen(on: session) }
         } catch {
             try? await connection.close()
             throw error
@@ -119,11 +116,13 @@ final class PostgresChangeFeed: Sendable {
         try? await connection.close()
     }
 
-    private func listen(on connection: PostgresConnection) async throws {
+    private func listen(on session: ListeningSession) async throws {
+        let connection = session.connection
         var backend: Int32 = 0
         for try await row in try await connection.query("SELECT pg_backend_pid()", logger: logger) { backend = try row.decode(Int32.self) }
         try await connection.listen(on: Self.catalogChannel) { catalog in
             try await connection.listen(on: Self.notificationsChannel) { notifications in
+                try session.listening()
                 // Listening from here on: whatever committed while no session listened is caught up now.
                 catalogGeneration.bump()
                 notificationBell.ring()

@@ -94,7 +94,7 @@ public final class PostgresDatabase: Sendable {
         }
         let connection: PostgresConnection
         do {
-            connection = try await PostgresConnection.connect(configuration: try server.connectionConfiguration(), id: 0, logger: logger)
+            connection = try await PostgresConnection.connectUnlessCancelled(configuration: try server.connectionConfiguration(), id: 0, logger: logger)
         } catch {
             throw PostgresEngineError.connect(url: server, error)
         }

@@ -330,7 +330,7 @@ enum PostgresSchema {
     static func migrate(url: PostgresURL, logger: Logger, migrations: [Migration] = migrations) async throws -> [String] {
         let connection: PostgresConnection
         do {
-            connection = try await PostgresConnection.connect(configuration: try url.connectionConfiguration(), id: 0, logger: logger)
+            connection = try await PostgresConnection.connectUnlessCancelled(configuration: try url.connectionConfiguration(), id: 0, logger: logger)
         } catch {
             throw PostgresEngineError.connect(url: url, error)
         }
