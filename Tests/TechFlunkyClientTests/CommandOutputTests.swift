@@ -71,7 +71,7 @@ final class CommandOutputTests: XCTestCase {
     }
 
     func testListingsJSONIsTheWirePageAndPaginatesPastOnePage() async throws {
-        try await LivePlatform.with(syntheticListings: 120) { platform in
+        try await forEachServerEngine { engine in try await LivePlatform.with(syntheticListings: 120, on: engine) { platform in
             let fifty = try self.run(["listings", "--api", platform.baseURL, "--limit", "50", "--json"])
             XCTAssertEqual(fifty.status, 0, fifty.stderr)
             let page = try WireJSON.decode(ListingPage.self, from: Data(fifty.stdout.utf8))
@@ -84,11 +84,11 @@ final class CommandOutputTests: XCTestCase {
             XCTAssertEqual(whole.items.count, 120)
             XCTAssertEqual(Set(whole.items.map(\.slug)).count, 120)
             XCTAssertNil(whole.nextCursor)
-        }
+        } }
     }
 
     func testListingsTakeCategoriesInAnyCaseAndPricesInDollars() async throws {
-        try await LivePlatform.with(syntheticListings: 60) { platform in
+        try await forEachServerEngine { engine in try await LivePlatform.with(syntheticListings: 60, on: engine) { platform in
             let all = try WireJSON.decode(ListingPage.self, from: Data(try self.run(["listings", "--api", platform.baseURL, "--limit", "100", "--json"]).stdout.utf8))
             let category = try XCTUnwrap(all.items.first?.category)
             let lower = try self.run(["listings", "--api", platform.baseURL, "--category", category.lowercased(), "--limit", "100", "--json"])
@@ -109,11 +109,11 @@ final class CommandOutputTests: XCTestCase {
             XCTAssertTrue(unknown.stderr.contains(category), "names the categories there are: \(unknown.stderr)")
             let badPrice = try self.run(["listings", "--api", platform.baseURL, "--min-price", "cheap"])
             XCTAssertEqual(badPrice.status, 2)
-        }
+        } }
     }
 
     func testListingsReverseTurnsTheSortAround() async throws {
-        try await LivePlatform.with(syntheticListings: 30) { platform in
+        try await forEachServerEngine { engine in try await LivePlatform.with(syntheticListings: 30, on: engine) { platform in
             func slugs(_ extra: [String]) throws -> [String] {
                 let result = try self.run(["listings", "--api", platform.baseURL, "--sort", "price_asc", "--limit", "30", "--json"] + extra)
                 XCTAssertEqual(result.status, 0, result.stderr)
@@ -122,11 +122,11 @@ final class CommandOutputTests: XCTestCase {
             let forward = try slugs([])
             XCTAssertEqual(forward.count, 30)
             XCTAssertEqual(try slugs(["--reverse"]), Array(forward.reversed()))
-        }
+        } }
     }
 
     func testListingsTextIsAlignedAndPlainWhenNotATerminal() async throws {
-        try await LivePlatform.with(syntheticListings: 12) { platform in
+        try await forEachServerEngine { engine in try await LivePlatform.with(syntheticListings: 12, on: engine) { platform in
             let result = try self.run(["listings", "--api", platform.baseURL, "--limit", "5", "--sort", "price_desc"])
             XCTAssertEqual(result.status, 0, result.stderr)
             let lines = result.stdout.split(separator: "\n").map(String.init)
@@ -140,11 +140,11 @@ final class CommandOutputTests: XCTestCase {
                 XCTAssertTrue(line[index].isNumber, "price column misaligned: \(line)")
             }
             XCTAssertTrue(result.stderr.contains("5 of 12 listings"), result.stderr)
-        }
+        } }
     }
 
     func testLoginWhoamiLogoutKeepTheTokenFilePrivate() async throws {
-        try await LivePlatform.with { platform in
+        try await forEachServerEngine { engine in try await LivePlatform.with(on: engine) { platform in
             _ = try await PlatformClient(baseURL: platform.baseURL).signup(email: "grace@example.com", password: "a long enough password", displayName: "Grace")
             let login = try self.run(["login", "--api", platform.baseURL, "--email", "grace@example.com", "--password-stdin"],
                                      stdin: "a long enough password\n")
@@ -174,11 +174,11 @@ final class CommandOutputTests: XCTestCase {
             let wrong = try self.run(["login", "--api", platform.baseURL, "--email", "grace@example.com", "--password-stdin"], stdin: "nope nope nope\n")
             XCTAssertEqual(wrong.status, 1)
             XCTAssertFalse(wrong.stderr.contains("techflunky login"), "a wrong password is not 'signed out': \(wrong.stderr)")
-        }
+        } }
     }
 
     func testShowAndMissingListing() async throws {
-        try await LivePlatform.with(syntheticListings: 3) { platform in
+        try await forEachServerEngine { engine in try await LivePlatform.with(syntheticListings: 3, on: engine) { platform in
             let page = try await PlatformClient(baseURL: platform.baseURL).listings(ListingQuery(limit: 1))
             let slug = page.items[0].slug
             let shown = try self.run(["show", slug, "--api", platform.baseURL])
@@ -188,7 +188,7 @@ final class CommandOutputTests: XCTestCase {
             let missing = try self.run(["show", "no-such-thing", "--api", platform.baseURL])
             XCTAssertEqual(missing.status, 1)
             XCTAssertTrue(missing.stderr.contains("not found"), missing.stderr)
-        }
+        } }
     }
 
     func testHostileTextFromTheAPIIsSanitisedAndDownServerIsNamed() async throws {
@@ -510,7 +510,7 @@ final class CommandOutputTests: XCTestCase {
     }
 
     func testBuyPayDeployAndWatchAsAScriptWould() async throws {
-        try await LiveMarketplace.with { market in
+        try await forEachServerEngine { engine in try await LiveMarketplace.with(on: engine) { market in
             let buyer = PlatformClient(baseURL: market.baseURL)
             let token = try await buyer.signup(email: "script@example.com", password: "a long script password", displayName: "Script").token
             let slug = try await buyer.listings(ListingQuery(sort: .priceAsc, limit: 1)).items[0].slug
@@ -548,7 +548,7 @@ final class CommandOutputTests: XCTestCase {
             XCTAssertEqual(text.status, expected)
             XCTAssertTrue(text.stdout.contains("[1/9] Verify Cloudflare credentials"), text.stdout)
             XCTAssertTrue(text.stdout.contains("deployment \(final.state!.rawValue)"), text.stdout)
-        }
+        } }
     }
 
     func testWithNothingConfiguredCommandsRunOnTheLocalSandbox() throws {

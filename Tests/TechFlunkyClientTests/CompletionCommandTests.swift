@@ -33,7 +33,7 @@ final class CompletionCommandTests: XCTestCase {
     }
 
     func testSlugsComeFromThePlatformFilteredByWhatIsTyped() async throws {
-        try await LivePlatform.with(syntheticListings: 5) { platform in
+        try await forEachServerEngine { engine in try await LivePlatform.with(syntheticListings: 5, on: engine) { platform in
             let slugs = try await PlatformClient(baseURL: platform.baseURL).listings(ListingQuery(limit: 100)).items.map(\.slug)
             XCTAssertEqual(slugs.count, 5)
             let all = try self.run(["__complete", "listings", "--api", platform.baseURL])
@@ -52,7 +52,7 @@ final class CompletionCommandTests: XCTestCase {
             let hook = try self.run(["---completion", "show", "--", "positional@0", "4", "0", "techflunky", "show", "--api", platform.baseURL, ""])
             XCTAssertEqual(hook.status, 0, hook.stderr)
             XCTAssertEqual(Set(hook.stdout.split(separator: "\n").map(String.init)), Set(slugs), hook.stdout)
-        }
+        } }
     }
 
     func testOrderAndDeploymentIdsAreTheSignedInBuyersAndHostileOnesAreDropped() async throws {

@@ -51,7 +51,7 @@ final class LivePackageUpdateTests: XCTestCase {
     }
 
     func testUpdateAppliesTheNewMigrationOnceKeepsRowsAndAFailedUpdateLeavesThePreviousWorkerServing() async throws {
-        try await LiveMarketplace.with { market in
+        try await forEachServerEngine { engine in try await LiveMarketplace.with(on: engine) { market in
             let seller = PlatformClient(baseURL: market.baseURL)
             _ = try await seller.signup(email: "seller-\(UUID().uuidString.prefix(6))@example.com", password: "a long seller password", displayName: "Seller")
             try await market.onboard(seller)
@@ -172,7 +172,7 @@ final class LivePackageUpdateTests: XCTestCase {
             order = try await buyer.order(id: order.id)
             XCTAssertTrue(order.updateAvailable, "1.2.0 is still to be deployed")
             XCTAssertEqual(order.deployedVersion, "1.1.0")
-        }
+        } }
     }
 
     /// The etag (a digest of the modules) of what the Worker serves on workers.dev, as the stand-in's host answers it.

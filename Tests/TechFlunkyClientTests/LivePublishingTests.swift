@@ -26,7 +26,7 @@ final class LivePublishingTests: XCTestCase {
     }
 
     func testPublishUpdateWithdrawAndTheirErrors() async throws {
-        try await LivePlatform.with { platform in
+        try await forEachServerEngine { engine in try await LivePlatform.with(on: engine) { platform in
             let seller = PlatformClient(baseURL: platform.baseURL)
             let account = try await seller.signup(email: "seller@example.com", password: "a long seller password", displayName: "Seller")
             // A listing goes live only for a seller who can be paid (LivePackageJourneyTests onboards through the stand-in).
@@ -78,6 +78,6 @@ final class LivePublishingTests: XCTestCase {
             try await seller.withdrawListing(slug: "tiny-shop")
             let page = try await seller.listings(ListingQuery(q: "Tiny"))
             XCTAssertFalse(page.items.contains { $0.slug == "tiny-shop" }, "a withdrawn listing leaves the catalog")
-        }
+        } }
     }
 }

@@ -82,27 +82,32 @@ final class ContractEdgeTests: XCTestCase {
     func testAnInvalidLastEventIdIsABadRequestNotAReplayOfEverything() async throws {
         try await forEachServerEngine { engine in
             let live = try await DeploymentRoutesTests.startLive(on: engine)
-            defer { Task { await live.stop() } }
-            let accepted = try await Self.call(live, .POST, "/api/deploy", body: DeployRequest(orderId: live.paidOrder, cloudflare: live.cloudflare))
-            XCTAssertEqual(accepted.status, 202)
-            let id = try WireJSON.decode(DeployAccepted.self, from: accepted.body).deploymentId
-            for bad in ["abc", "-1", "1e3", "3 4", "٣"] {
-                let response = try await live.http.send(TechFlunkyHTTP.HTTPRequest(url: live.platform.baseURL + "/api/deploy/\(id)/events",
-                                                                    headers: ["Authorization": "Bearer \(live.buyerToken)", "Last-Event-ID": bad]))
-                XCTAssertEqual(response.status, 400, "Last-Event-ID: \(bad)")
-                XCTAssertEqual(try? WireJSON.decode(APIErrorBody.self, from: response.body).error.field, "Last-Event-ID", bad)
+            do {
+                let accepted = try await Self.call(live, .POST, "/api/deploy", body: DeployRequest(orderId: live.paidOrder, cloudflare: live.cloudflare))
+                XCTAssertEqual(accepted.status, 202)
+                let id = try WireJSON.decode(DeployAccepted.self, from: accepted.body).deploymentId
+                for bad in ["abc", "-1", "1e3", "3 4", "٣"] {
+                    let response = try await live.http.send(TechFlunkyHTTP.HTTPRequest(url: live.platform.baseURL + "/api/deploy/\(id)/events",
+                                                                        headers: ["Authorization": "Bearer \(live.buyerToken)", "Last-Event-ID": bad]))
+                    XCTAssertEqual(response.status, 400, "Last-Event-ID: \(bad)")
+                    XCTAssertEqual(try? WireJSON.decode(APIErrorBody.self, from: response.body).error.field, "Last-Event-ID", bad)
+                }
+                let query = try await live.http.send(TechFlunkyHTTP.HTTPRequest(url: live.platform.baseURL + "/api/deploy/\(id)/events?lastEventId=x",
+                                                                 headers: ["Authorization": "Bearer \(live.buyerToken)"]))
+                XCTAssertEqual(query.status, 400)
+                // Digits past Int's range are still a number: after every event there is (an empty stream that stays open).
+                let huge = try await live.http.stream(TechFlunkyHTTP.HTTPRequest(url: live.platform.baseURL + "/api/deploy/\(id)/events?lastEventId=99999999999999999999999",
+                                                                                headers: ["Authorization": "Bearer \(live.buyerToken)"],
+                                                                                timeouts: .streaming))
+                XCTAssertEqual(huge.status, 200)
+                // A valid one still resumes (the stream's first frame is after it).
+                let (events, _) = try await DeploymentRoutesTests.watchStream(live, id, after: 1, cut: 1)
+                XCTAssertEqual(events.first?.seq, 2)
+            } catch {
+                await live.stop()
+                throw error
             }
-            let query = try await live.http.send(TechFlunkyHTTP.HTTPRequest(url: live.platform.baseURL + "/api/deploy/\(id)/events?lastEventId=x",
-                                                             headers: ["Authorization": "Bearer \(live.buyerToken)"]))
-            XCTAssertEqual(query.status, 400)
-            // Digits past Int's range are still a number: after every event there is (an empty stream that stays open).
-            let huge = try await live.http.stream(TechFlunkyHTTP.HTTPRequest(url: live.platform.baseURL + "/api/deploy/\(id)/events?lastEventId=99999999999999999999999",
-                                                                            headers: ["Authorization": "Bearer \(live.buyerToken)"],
-                                                                            timeouts: .streaming))
-            XCTAssertEqual(huge.status, 200)
-            // A valid one still resumes (the stream's first frame is after it).
-            let (events, _) = try await DeploymentRoutesTests.watchStream(live, id, after: 1, cut: 1)
-            XCTAssertEqual(events.first?.seq, 2)
+            await live.stop()
         }
     }
 

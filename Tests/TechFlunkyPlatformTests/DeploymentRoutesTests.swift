@@ -108,117 +108,132 @@ final class DeploymentRoutesTests: XCTestCase {
     func testDeployAnswers202AndAWatcherCutManyTimesSeesEveryEventOnceThenTheSnapshot() async throws {
         try await forEachServerEngine { engine in
             let live = try await start(on: engine)
-            defer { Task { await live.stop() } }
-            // Slow each Cloudflare call a little so the stream is cut while the deployment runs.
-            live.sandbox.injectFault(SandboxFault(match: "/client/v4/**", status: 0, times: nil, delayMs: 15))
-            let accepted = try await call(live, .POST, "/api/deploy", token: live.buyerToken,
-                                          body: DeployRequest(orderId: live.paidOrder, cloudflare: live.cloudflare))
-            XCTAssertEqual(accepted.status, 202, String(decoding: accepted.body, as: UTF8.self))
-            let body = try WireJSON.decode(DeployAccepted.self, from: accepted.body)
-            XCTAssertEqual(body.state, .queued)
+            do {
+                // Slow each Cloudflare call a little so the stream is cut while the deployment runs.
+                live.sandbox.injectFault(SandboxFault(match: "/client/v4/**", status: 0, times: nil, delayMs: 15))
+                let accepted = try await call(live, .POST, "/api/deploy", token: live.buyerToken,
+                                              body: DeployRequest(orderId: live.paidOrder, cloudflare: live.cloudflare))
+                XCTAssertEqual(accepted.status, 202, String(decoding: accepted.body, as: UTF8.self))
+                let body = try WireJSON.decode(DeployAccepted.self, from: accepted.body)
+                XCTAssertEqual(body.state, .queued)
 
-            var seen: [DeploymentEvent] = []
-            var cuts = 0
-            while true {
-                let result = try await watch(live, body.deploymentId, after: seen.last?.seq ?? 0, cut: Int.random(in: 1...4))
-                seen += result.events
-                if result.ended { break }
-                cuts += 1
-                if cuts > 500 { return XCTFail("the stream never ended") }
+                var seen: [DeploymentEvent] = []
+                var cuts = 0
+                while true {
+                    let result = try await watch(live, body.deploymentId, after: seen.last?.seq ?? 0, cut: Int.random(in: 1...4))
+                    seen += result.events
+                    if result.ended { break }
+                    cuts += 1
+                    if cuts > 500 { XCTFail("the stream never ended"); break }
+                }
+                XCTAssertGreaterThan(cuts, 5)
+                XCTAssertEqual(seen.map(\.seq), Array(1...(seen.last?.seq ?? 0)), "every event exactly once, in order")
+                XCTAssertEqual(seen.last?.state, .succeeded, seen.last?.message ?? "")
+
+                let snapshot = try await call(live, .GET, "/api/deploy?deploymentId=\(body.deploymentId)", token: live.buyerToken)
+                XCTAssertEqual(snapshot.status, 200)
+                let deployment = try WireJSON.decode(Deployment.self, from: snapshot.body)
+                XCTAssertEqual(deployment.state, .succeeded)
+                XCTAssertEqual(deployment.lastEventId, seen.last?.seq)
+                XCTAssertTrue(deployment.steps.allSatisfy { $0.state == .succeeded || $0.state == .skipped })
+                XCTAssertNotNil(deployment.url)
+
+                // A watcher arriving after the end gets the whole log and the stream closes.
+                let late = try await watch(live, body.deploymentId, after: 0, cut: nil)
+                XCTAssertEqual(late.events.map(\.seq), seen.map(\.seq))
+            } catch {
+                await live.stop()
+                throw error
             }
-            XCTAssertGreaterThan(cuts, 5)
-            XCTAssertEqual(seen.map(\.seq), Array(1...(seen.last?.seq ?? 0)), "every event exactly once, in order")
-            XCTAssertEqual(seen.last?.state, .succeeded, seen.last?.message ?? "")
-
-            let snapshot = try await call(live, .GET, "/api/deploy?deploymentId=\(body.deploymentId)", token: live.buyerToken)
-            XCTAssertEqual(snapshot.status, 200)
-            let deployment = try WireJSON.decode(Deployment.self, from: snapshot.body)
-            XCTAssertEqual(deployment.state, .succeeded)
-            XCTAssertEqual(deployment.lastEventId, seen.last?.seq)
-            XCTAssertTrue(deployment.steps.allSatisfy { $0.state == .succeeded || $0.state == .skipped })
-            XCTAssertNotNil(deployment.url)
-
-            // A watcher arriving after the end gets the whole log and the stream closes.
-            let late = try await watch(live, body.deploymentId, after: 0, cut: nil)
-            XCTAssertEqual(late.events.map(\.seq), seen.map(\.seq))
+            await live.stop()
         }
     }
 
     func testOnlyTheBuyerSeesOrDrivesTheDeploymentAndOnlyForAPaidOrder() async throws {
         try await forEachServerEngine { engine in
             let live = try await start(on: engine)
-            defer { Task { await live.stop() } }
-            let unpaid = try await call(live, .POST, "/api/deploy", token: live.buyerToken,
-                                        body: DeployRequest(orderId: live.unpaidOrder, cloudflare: live.cloudflare))
-            XCTAssertEqual(unpaid.status, 409)
-            XCTAssertEqual(try WireJSON.decode(APIErrorBody.self, from: unpaid.body).error.code, APIErrorCode.notPaid)
+            do {
+                let unpaid = try await call(live, .POST, "/api/deploy", token: live.buyerToken,
+                                            body: DeployRequest(orderId: live.unpaidOrder, cloudflare: live.cloudflare))
+                XCTAssertEqual(unpaid.status, 409)
+                XCTAssertEqual(try WireJSON.decode(APIErrorBody.self, from: unpaid.body).error.code, APIErrorCode.notPaid)
 
-            let notMine = try await call(live, .POST, "/api/deploy", token: live.otherToken,
-                                         body: DeployRequest(orderId: live.paidOrder, cloudflare: live.cloudflare))
-            XCTAssertEqual(notMine.status, 404)
+                let notMine = try await call(live, .POST, "/api/deploy", token: live.otherToken,
+                                             body: DeployRequest(orderId: live.paidOrder, cloudflare: live.cloudflare))
+                XCTAssertEqual(notMine.status, 404)
 
-            let noToken = try await call(live, .POST, "/api/deploy", token: live.buyerToken,
-                                         body: DeployRequest(orderId: live.paidOrder, cloudflare: CloudflareCredentials(accountId: live.cloudflare.accountId, apiToken: CloudflareAPIToken(""))))
-            XCTAssertEqual(noToken.status, 422)
-            XCTAssertEqual(try WireJSON.decode(APIErrorBody.self, from: noToken.body).error.field, "cloudflare.apiToken")
+                let noToken = try await call(live, .POST, "/api/deploy", token: live.buyerToken,
+                                             body: DeployRequest(orderId: live.paidOrder, cloudflare: CloudflareCredentials(accountId: live.cloudflare.accountId, apiToken: CloudflareAPIToken(""))))
+                XCTAssertEqual(noToken.status, 422)
+                XCTAssertEqual(try WireJSON.decode(APIErrorBody.self, from: noToken.body).error.field, "cloudflare.apiToken")
 
-            let accepted = try await call(live, .POST, "/api/deploy", token: live.buyerToken,
-                                          body: DeployRequest(orderId: live.paidOrder, cloudflare: live.cloudflare))
-            let id = try WireJSON.decode(DeployAccepted.self, from: accepted.body).deploymentId
-            _ = try await watch(live, id, after: 0, cut: nil)
+                let accepted = try await call(live, .POST, "/api/deploy", token: live.buyerToken,
+                                              body: DeployRequest(orderId: live.paidOrder, cloudflare: live.cloudflare))
+                let id = try WireJSON.decode(DeployAccepted.self, from: accepted.body).deploymentId
+                _ = try await watch(live, id, after: 0, cut: nil)
 
-            for (method, path) in [(HTTPMethod.GET, "/api/deploy?deploymentId=\(id)"), (.GET, "/api/deploy/\(id)/events"),
-                                   (.POST, "/api/deploy/\(id)/retry"), (.POST, "/api/deploy/\(id)/rollback")] {
-                let r = try await call(live, method, path, token: live.otherToken, body: DeployCredentialsRequest(cloudflare: live.cloudflare))
-                XCTAssertEqual(r.status, 404, "\(method) \(path)")
+                for (method, path) in [(HTTPMethod.GET, "/api/deploy?deploymentId=\(id)"), (.GET, "/api/deploy/\(id)/events"),
+                                       (.POST, "/api/deploy/\(id)/retry"), (.POST, "/api/deploy/\(id)/rollback")] {
+                    let r = try await call(live, method, path, token: live.otherToken, body: DeployCredentialsRequest(cloudflare: live.cloudflare))
+                    XCTAssertEqual(r.status, 404, "\(method) \(path)")
+                }
+                let retrySucceeded = try await call(live, .POST, "/api/deploy/\(id)/retry", token: live.buyerToken,
+                                                    body: DeployCredentialsRequest(cloudflare: live.cloudflare))
+                XCTAssertEqual(retrySucceeded.status, 409, "a succeeded deployment is not retried")
+
+                let rollback = try await call(live, .POST, "/api/deploy/\(id)/rollback", token: live.buyerToken,
+                                              body: DeployCredentialsRequest(cloudflare: live.cloudflare))
+                XCTAssertEqual(rollback.status, 202)
+                // The rollback may not have announced itself yet when the watcher connects: follow until it ends.
+                var events = try await watch(live, id, after: 0, cut: nil).events
+                for _ in 0..<50 where events.last?.state != .rolledBack {
+                    try await Task.sleep(nanoseconds: 50_000_000)
+                    events += try await watch(live, id, after: events.last?.seq ?? 0, cut: nil).events
+                }
+                XCTAssertEqual(events.last?.state, .rolledBack)
+                XCTAssertEqual(events.map(\.seq), Array(1...(events.last?.seq ?? 0)))
+            } catch {
+                await live.stop()
+                throw error
             }
-            let retrySucceeded = try await call(live, .POST, "/api/deploy/\(id)/retry", token: live.buyerToken,
-                                                body: DeployCredentialsRequest(cloudflare: live.cloudflare))
-            XCTAssertEqual(retrySucceeded.status, 409, "a succeeded deployment is not retried")
-
-            let rollback = try await call(live, .POST, "/api/deploy/\(id)/rollback", token: live.buyerToken,
-                                          body: DeployCredentialsRequest(cloudflare: live.cloudflare))
-            XCTAssertEqual(rollback.status, 202)
-            // The rollback may not have announced itself yet when the watcher connects: follow until it ends.
-            var events = try await watch(live, id, after: 0, cut: nil).events
-            for _ in 0..<50 where events.last?.state != .rolledBack {
-                try await Task.sleep(nanoseconds: 50_000_000)
-                events += try await watch(live, id, after: events.last?.seq ?? 0, cut: nil).events
-            }
-            XCTAssertEqual(events.last?.state, .rolledBack)
-            XCTAssertEqual(events.map(\.seq), Array(1...(events.last?.seq ?? 0)))
+            await live.stop()
         }
     }
 
     func testAFailedPackageStepFreezesThePayoutHoldUntilARetrySucceeds() async throws {
         try await forEachServerEngine { engine in
             let live = try await start(on: engine)
-            defer { Task { await live.stop() } }
-            live.sandbox.injectFault(SandboxFault(match: "PUT /client/v4/accounts/*/workers/scripts/*", status: 500, code: 10013, times: nil))
-            let accepted = try await call(live, .POST, "/api/deploy", token: live.buyerToken,
-                                          body: DeployRequest(orderId: live.paidOrder, cloudflare: live.cloudflare))
-            let id = try WireJSON.decode(DeployAccepted.self, from: accepted.body).deploymentId
-            let failed = try await watch(live, id, after: 0, cut: nil).events
-            XCTAssertEqual(failed.last?.state, .failed)
-            let frozen = try await live.platform.services.orders.order(id: live.paidOrder)
-            XCTAssertNotNil(frozen?.holdFrozenReason, "the seller's payout waits while the package does not deploy")
-            XCTAssertTrue(frozen?.holdFrozenReason?.contains("Upload Workers") ?? false, frozen?.holdFrozenReason ?? "")
+            do {
+                live.sandbox.injectFault(SandboxFault(match: "PUT /client/v4/accounts/*/workers/scripts/*", status: 500, code: 10013, times: nil))
+                let accepted = try await call(live, .POST, "/api/deploy", token: live.buyerToken,
+                                              body: DeployRequest(orderId: live.paidOrder, cloudflare: live.cloudflare))
+                let id = try WireJSON.decode(DeployAccepted.self, from: accepted.body).deploymentId
+                let failed = try await watch(live, id, after: 0, cut: nil).events
+                XCTAssertEqual(failed.last?.state, .failed)
+                let frozen = try await live.platform.services.orders.order(id: live.paidOrder)
+                XCTAssertNotNil(frozen?.holdFrozenReason, "the seller's payout waits while the package does not deploy")
+                XCTAssertTrue(frozen?.holdFrozenReason?.contains("Upload Workers") ?? false, frozen?.holdFrozenReason ?? "")
 
-            live.sandbox.faults.clear()
-            let retried = try await call(live, .POST, "/api/deploy/\(id)/retry", token: live.buyerToken,
-                                         body: DeployCredentialsRequest(cloudflare: live.cloudflare))
-            XCTAssertEqual(retried.status, 202)
-            var events = failed
-            let failedAt = failed.last?.seq ?? 0
-            for _ in 0..<100 where events.last?.state != .succeeded {
-                // The retry may not have announced itself when the watcher connects: follow until it ends again.
-                events += try await watch(live, id, after: events.last?.seq ?? 0, cut: nil).events
-                if events.last?.state == .failed && (events.last?.seq ?? 0) > failedAt { break }
-                try await Task.sleep(nanoseconds: 20_000_000)
+                live.sandbox.faults.clear()
+                let retried = try await call(live, .POST, "/api/deploy/\(id)/retry", token: live.buyerToken,
+                                             body: DeployCredentialsRequest(cloudflare: live.cloudflare))
+                XCTAssertEqual(retried.status, 202)
+                var events = failed
+                let failedAt = failed.last?.seq ?? 0
+                for _ in 0..<100 where events.last?.state != .succeeded {
+                    // The retry may not have announced itself when the watcher connects: follow until it ends again.
+                    events += try await watch(live, id, after: events.last?.seq ?? 0, cut: nil).events
+                    if events.last?.state == .failed && (events.last?.seq ?? 0) > failedAt { break }
+                    try await Task.sleep(nanoseconds: 20_000_000)
+                }
+                XCTAssertEqual(events.last?.state, .succeeded, events.last?.message ?? "")
+                let released = try await live.platform.services.orders.order(id: live.paidOrder)
+                XCTAssertNil(released?.holdFrozenReason)
+            } catch {
+                await live.stop()
+                throw error
             }
-            XCTAssertEqual(events.last?.state, .succeeded, events.last?.message ?? "")
-            let released = try await live.platform.services.orders.order(id: live.paidOrder)
-            XCTAssertNil(released?.holdFrozenReason)
+            await live.stop()
         }
     }
 

@@ -211,53 +211,58 @@ final class OfferRoutesTests: XCTestCase {
             XCTAssertEqual(platform.services.postgres != nil, engine == .postgres, "the platform runs on the engine asked for")
             await sandbox.setStripeWebhook(url: platform.baseURL + "/api/checkout/webhook", secret: "whsec_test_secret")
             let live = PurchaseFlowTests.Live(harness: harness, sandbox: sandbox, platform: platform)
-            defer { Task { await live.stop() } }
+            do {
 
-            let seller = try await live.signUp("seller@example.com")
-            let buyer = try await live.signUp("buyer@example.com")
-            try await CatalogFixtures.list(platform.services, slug: "shop", seller: seller.account, CatalogFixtures.details(title: "Shop", price: 100_000_00))
-            let offer = try WireJSON.decode(Offer.self, from: try await live.call(.POST, "/api/offers", token: buyer.token,
-                                                                                  json: #"{"listingSlug":"shop","amount":{"amount":4000000,"currency":"USD"}}"#).body)
-            let counter = try WireJSON.decode(Offer.self, from: try await live.call(.POST, "/api/offers/\(offer.id)/counter", token: seller.token,
-                                                                                    json: #"{"amount":{"amount":4500000,"currency":"USD"}}"#).body)
-            let accepted = try await live.call(.POST, "/api/offers/\(counter.id)/accept", token: buyer.token)
-            XCTAssertEqual(accepted.status, 200, String(decoding: accepted.body, as: UTF8.self))
+                let seller = try await live.signUp("seller@example.com")
+                let buyer = try await live.signUp("buyer@example.com")
+                try await CatalogFixtures.list(platform.services, slug: "shop", seller: seller.account, CatalogFixtures.details(title: "Shop", price: 100_000_00))
+                let offer = try WireJSON.decode(Offer.self, from: try await live.call(.POST, "/api/offers", token: buyer.token,
+                                                                                      json: #"{"listingSlug":"shop","amount":{"amount":4000000,"currency":"USD"}}"#).body)
+                let counter = try WireJSON.decode(Offer.self, from: try await live.call(.POST, "/api/offers/\(offer.id)/counter", token: seller.token,
+                                                                                        json: #"{"amount":{"amount":4500000,"currency":"USD"}}"#).body)
+                let accepted = try await live.call(.POST, "/api/offers/\(counter.id)/accept", token: buyer.token)
+                XCTAssertEqual(accepted.status, 200, String(decoding: accepted.body, as: UTF8.self))
 
-            let created = try await live.call(.POST, "/api/checkout/create-session", token: buyer.token,
-                                              json: #"{"listingSlug":"shop","offerId":"\#(counter.id)"}"#, headers: [("Idempotency-Key", "k1")])
-            XCTAssertEqual(created.status, 200, String(decoding: created.body, as: UTF8.self))
-            let session = try WireJSON.decode(CheckoutSessionResponse.self, from: created.body)
-            XCTAssertEqual(session.amount, .usd(45_000_00))
-            XCTAssertEqual(session.platformFee, .usd(6_750_00))
-            XCTAssertEqual(session.sellerShare, .usd(38_250_00))
-            XCTAssertEqual(session.holdDays, 3)
-            // A checkout at the asking price while the agreed one is open would be a second way to pay for one business:
-            // refused, naming the open one; the same offer's checkout again is that one handed back.
-            let full = try await live.call(.POST, "/api/checkout/create-session", token: buyer.token, json: #"{"listingSlug":"shop"}"#)
-            XCTAssertEqual(full.status, 409)
-            let refusal = try WireJSON.decode(APIErrorBody.self, from: full.body)
-            XCTAssertTrue(refusal.error.message.contains("$45,000.00"), refusal.error.message)
-            let again = try await live.call(.POST, "/api/checkout/create-session", token: buyer.token,
-                                            json: #"{"listingSlug":"shop","offerId":"\#(counter.id)"}"#, headers: [("Idempotency-Key", "k2")])
-            XCTAssertEqual(try WireJSON.decode(CheckoutSessionResponse.self, from: again.body).orderId, session.orderId)
+                let created = try await live.call(.POST, "/api/checkout/create-session", token: buyer.token,
+                                                  json: #"{"listingSlug":"shop","offerId":"\#(counter.id)"}"#, headers: [("Idempotency-Key", "k1")])
+                XCTAssertEqual(created.status, 200, String(decoding: created.body, as: UTF8.self))
+                let session = try WireJSON.decode(CheckoutSessionResponse.self, from: created.body)
+                XCTAssertEqual(session.amount, .usd(45_000_00))
+                XCTAssertEqual(session.platformFee, .usd(6_750_00))
+                XCTAssertEqual(session.sellerShare, .usd(38_250_00))
+                XCTAssertEqual(session.holdDays, 3)
+                // A checkout at the asking price while the agreed one is open would be a second way to pay for one business:
+                // refused, naming the open one; the same offer's checkout again is that one handed back.
+                let full = try await live.call(.POST, "/api/checkout/create-session", token: buyer.token, json: #"{"listingSlug":"shop"}"#)
+                XCTAssertEqual(full.status, 409)
+                let refusal = try WireJSON.decode(APIErrorBody.self, from: full.body)
+                XCTAssertTrue(refusal.error.message.contains("$45,000.00"), refusal.error.message)
+                let again = try await live.call(.POST, "/api/checkout/create-session", token: buyer.token,
+                                                json: #"{"listingSlug":"shop","offerId":"\#(counter.id)"}"#, headers: [("Idempotency-Key", "k2")])
+                XCTAssertEqual(try WireJSON.decode(CheckoutSessionResponse.self, from: again.body).orderId, session.orderId)
 
-            let paid = try await live.call(.POST, "/api/sandbox/pay", token: buyer.token, json: #"{"orderId":"\#(session.orderId)"}"#)
-            XCTAssertEqual(paid.status, 200, String(decoding: paid.body, as: UTF8.self))
-            try await live.eventually("the order is paid") {
+                let paid = try await live.call(.POST, "/api/sandbox/pay", token: buyer.token, json: #"{"orderId":"\#(session.orderId)"}"#)
+                XCTAssertEqual(paid.status, 200, String(decoding: paid.body, as: UTF8.self))
+                try await live.eventually("the order is paid") {
+                    let order = try WireJSON.decode(Order.self, from: try await live.call(.GET, "/api/orders/\(session.orderId)", token: buyer.token).body)
+                    return order.state == .inReview
+                }
                 let order = try WireJSON.decode(Order.self, from: try await live.call(.GET, "/api/orders/\(session.orderId)", token: buyer.token).body)
-                return order.state == .inReview
+                XCTAssertEqual(order.amount, .usd(45_000_00))
+                XCTAssertEqual(order.platformFee, .usd(6_750_00))
+                XCTAssertEqual(order.sellerShare, .usd(38_250_00))
+                let paidAt = try XCTUnwrap(order.paidAt)
+                XCTAssertEqual(order.holdUntil, paidAt.addingTimeInterval(3 * 86_400))
+                let sale = try WireJSON.decode(PayoutsResponse.self, from: try await live.call(.GET, "/api/seller/payouts", token: seller.token).body)
+                XCTAssertEqual(sale.payouts.map(\.gross), [.usd(45_000_00)])
+                XCTAssertEqual(sale.payouts.map(\.net), [.usd(38_250_00)])
+                let after = try WireJSON.decode(Offer.self, from: try await live.call(.GET, "/api/offers/\(counter.id)", token: buyer.token).body)
+                XCTAssertEqual(after.orderId, session.orderId)
+            } catch {
+                await live.stop()
+                throw error
             }
-            let order = try WireJSON.decode(Order.self, from: try await live.call(.GET, "/api/orders/\(session.orderId)", token: buyer.token).body)
-            XCTAssertEqual(order.amount, .usd(45_000_00))
-            XCTAssertEqual(order.platformFee, .usd(6_750_00))
-            XCTAssertEqual(order.sellerShare, .usd(38_250_00))
-            let paidAt = try XCTUnwrap(order.paidAt)
-            XCTAssertEqual(order.holdUntil, paidAt.addingTimeInterval(3 * 86_400))
-            let sale = try WireJSON.decode(PayoutsResponse.self, from: try await live.call(.GET, "/api/seller/payouts", token: seller.token).body)
-            XCTAssertEqual(sale.payouts.map(\.gross), [.usd(45_000_00)])
-            XCTAssertEqual(sale.payouts.map(\.net), [.usd(38_250_00)])
-            let after = try WireJSON.decode(Offer.self, from: try await live.call(.GET, "/api/offers/\(counter.id)", token: buyer.token).body)
-            XCTAssertEqual(after.orderId, session.orderId)
+            await live.stop()
         }
     }
 }

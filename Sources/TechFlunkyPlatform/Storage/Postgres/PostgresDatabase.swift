@@ -22,8 +22,10 @@ public final class PostgresDatabase: Sendable {
         self.url = url
         self.client = client
         self.logger = logger
-        // `PostgresClient` leases connections only while `run()` runs; cancelling it closes the pool.
-        self.runTask = Task { await client.run() }
+        // `PostgresClient` leases connections only while `run()` runs; cancelling it closes the pool. `Task.immediate`
+        // enters `run()` before this returns (it marks itself running before its first suspension), so the first
+        // query never finds the pool not yet running (postgres-nio warned "run() hasn't been called yet" at starts).
+        self.runTask = Task.immediate { await client.run() }
     }
 
     /// Connects, migrates, and starts the pool. Throws `PostgresEngineError` naming the URL (password masked)
