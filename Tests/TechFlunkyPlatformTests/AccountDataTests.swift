@@ -46,6 +46,20 @@ final class AccountDataTests: XCTestCase {
                 ])
                 let passwordHash = try await XCTUnwrapAsync(try await services.accounts.credentials(email: buyerEmail)).passwordHash
 
+                // The buyer's marketplace: an open offer with a message, a question, a watched listing, a saved search, a notification.
+                let otherId = try await CatalogFixtures.list(services, slug: "other", seller: seller.account, CatalogFixtures.details(title: "Other", price: 20_000))
+                let offerMessage = "Bea would pay this privately, ref 7319"
+                let offered = try await client.execute(uri: "/api/offers", method: .post, headers: bearer(buyer.token),
+                                                       body: jsonBody(MakeOfferRequest(listingSlug: "other", amount: .usd(15_000), message: offerMessage)))
+                XCTAssertEqual(offered.status, .created)
+                let offer = try offered.decoded(Offer.self)
+                try await services.deals.insertQuestion(id: "q_bea", listingId: otherId, askerId: buyer.account.id, sellerId: seller.account.id,
+                                                        text: "Does it come with the domain?", now: now)
+                _ = try await services.market.watch(accountId: buyer.account.id, slug: "other", now: now)
+                _ = try await services.market.saveSearch(accountId: buyer.account.id, SaveSearchRequest(name: "quill shops", q: "quill shop"), now: now)
+                try await services.market.insertNotification(accountId: buyer.account.id, kind: .questionAnswered, message: "A note for Bea",
+                                                             listingSlug: "other", referenceId: "q_bea", now: now)
+
                 // Export: the buyer's and the seller's view of the same sale.
                 let exported = try await client.execute(uri: "/api/account/export", method: .get, headers: bearer(buyer.token))
                 XCTAssertEqual(exported.status, .ok)
@@ -59,14 +73,26 @@ final class AccountDataTests: XCTestCase {
                 XCTAssertEqual(mine.deployments.first?.events.map(\.seq), [1, 2])
                 XCTAssertEqual(mine.sessions.count, 1)
                 XCTAssertTrue(mine.sales.isEmpty && mine.listings.isEmpty && mine.payouts.isEmpty)
+                XCTAssertEqual(mine.offers.map(\.id), [offer.id])
+                XCTAssertEqual(mine.offers.first?.message, offerMessage)
+                XCTAssertEqual(mine.offers.first?.yourRole, .buyer)
+                XCTAssertEqual(mine.questions.map(\.id), ["q_bea"])
+                XCTAssertEqual(mine.questions.first?.askedByYou, true)
+                XCTAssertEqual(mine.watchlist.map(\.listing.slug), ["other"])
+                XCTAssertEqual(mine.savedSearches.map(\.name), ["quill shops"])
+                XCTAssertEqual(mine.notifications.map(\.message), ["A note for Bea"])
                 let raw = String(decoding: Data(exported.body.readableBytesView), as: UTF8.self)
                 XCTAssertFalse(raw.contains(buyer.token) || raw.contains(SessionToken.hash(buyer.token)) || raw.contains(passwordHash),
                                "no token, token hash or password hash in an export")
                 let theirs = try await client.execute(uri: "/api/account/export", method: .get, headers: bearer(seller.token)).decoded(AccountExport.self)
-                XCTAssertEqual(theirs.listings.map(\.slug), ["shop"])
+                XCTAssertEqual(theirs.listings.map(\.slug), ["shop", "other"])
                 XCTAssertEqual(theirs.sales.map(\.id), ["ord_test"])
                 XCTAssertEqual(theirs.payouts.map(\.net), [.usd(8_500)])
                 XCTAssertTrue(theirs.orders.isEmpty && theirs.deployments.isEmpty)
+                XCTAssertEqual(theirs.offers.map(\.id), [offer.id], "the seller's export holds the offer made to them")
+                XCTAssertEqual(theirs.offers.first?.yourRole, .seller)
+                XCTAssertEqual(theirs.questions.first?.yourListing, true)
+                XCTAssertTrue(theirs.watchlist.isEmpty && theirs.savedSearches.isEmpty)
                 let anonymous = try await client.execute(uri: "/api/account/export", method: .get)
                 XCTAssertEqual(anonymous.status, .unauthorized)
 
@@ -102,6 +128,19 @@ final class AccountDataTests: XCTestCase {
                                                      body: jsonBody(SignupRequest(email: "someone.else@example.com", password: "long enough pw", displayName: "X")))
                 XCTAssertEqual(again.status, .created)
 
+                // The buyer's own lists are gone; the open offer is withdrawn (the seller cannot accept a deal with an erased
+                // account) and keeps its amount for the seller without the buyer's message.
+                let watchlistAfter = try await services.market.watchlist(accountId: buyer.account.id, now: services.clock.now())
+                let searchesAfter = try await services.market.savedSearches(accountId: buyer.account.id)
+                let notificationsAfter = try await services.market.notifications(accountId: buyer.account.id, limit: 50, unreadOnly: false)
+                XCTAssertTrue(watchlistAfter.isEmpty && searchesAfter.isEmpty && notificationsAfter.isEmpty)
+                let offerAfter = try await XCTUnwrapAsync(try await services.deals.offer(id: offer.id))
+                XCTAssertEqual(offerAfter.storedState, .withdrawn)
+                XCTAssertNil(offerAfter.message)
+                let sellersOffers = try await client.execute(uri: "/api/offers", method: .get, headers: bearer(seller.token)).decoded(OffersResponse.self)
+                XCTAssertEqual(sellersOffers.offers.map(\.state), [.withdrawn])
+                XCTAssertEqual(sellersOffers.offers.first?.amount, .usd(15_000))
+
                 // The sale is kept for the seller, amounts intact, and the order points at an anonymous account.
                 let kept = try await XCTUnwrapAsync(try await services.orders.order(id: "ord_test"))
                 XCTAssertEqual(kept.amount, .usd(10_000))
@@ -115,14 +154,14 @@ final class AccountDataTests: XCTestCase {
                 // The seller erases too: the listing is withdrawn, the sale still kept.
                 let sellerErased = try await client.execute(uri: "/api/account", method: .delete, headers: bearer(seller.token),
                                                             body: jsonBody(DeleteAccountRequest(confirm: sellerEmail))).decoded(AccountErasureReceipt.self)
-                XCTAssertEqual(sellerErased.listingsWithdrawn, 1)
+                XCTAssertEqual(sellerErased.listingsWithdrawn, 2)
                 XCTAssertEqual(sellerErased.ordersKept, 1)
                 let gone = try await client.execute(uri: "/api/listings/shop", method: .get)
                 XCTAssertEqual(gone.status, .notFound)
 
                 // Nowhere in the database's files: not the emails, names, password hash or the buyer's domain.
                 for file in try await Self.storedBytes(services) {
-                    for secret in [buyerEmail, sellerEmail, buyerName, sellerName, passwordHash, domain] {
+                    for secret in [buyerEmail, sellerEmail, buyerName, sellerName, passwordHash, domain, offerMessage, "A note for Bea", "quill shop"] {
                         XCTAssertNil(file.range(of: Data(secret.utf8)), "\(secret) is still in the database's bytes")
                     }
                 }

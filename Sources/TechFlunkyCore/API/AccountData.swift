@@ -18,9 +18,20 @@ public struct AccountExport: Codable, Sendable, Hashable {
     public var listings: [ExportedListing]
     /// Deployments of the account's orders with their whole event log.
     public var deployments: [ExportedDeployment]
+    /// Offers the account made or received, as buyer or seller, each as the account sees it (`yourRole`).
+    public var offers: [Offer]
+    /// Questions the account asked, and those asked about its listings, with their answers.
+    public var questions: [Question]
+    /// Listings the account watches.
+    public var watchlist: [WatchedListing]
+    public var savedSearches: [SavedSearch]
+    /// Every notification the account was sent, read or not (newest first).
+    public var notifications: [MarketNotification]
 
     public init(exportedAt: Date, account: Account, seller: SellerAccountStatus?, sessions: [ExportedSession], orders: [Order],
-                sales: [Order], payouts: [Payout], listings: [ExportedListing], deployments: [ExportedDeployment]) {
+                sales: [Order], payouts: [Payout], listings: [ExportedListing], deployments: [ExportedDeployment],
+                offers: [Offer] = [], questions: [Question] = [], watchlist: [WatchedListing] = [], savedSearches: [SavedSearch] = [],
+                notifications: [MarketNotification] = []) {
         self.exportedAt = exportedAt
         self.account = account
         self.seller = seller
@@ -30,6 +41,35 @@ public struct AccountExport: Codable, Sendable, Hashable {
         self.payouts = payouts
         self.listings = listings
         self.deployments = deployments
+        self.offers = offers
+        self.questions = questions
+        self.watchlist = watchlist
+        self.savedSearches = savedSearches
+        self.notifications = notifications
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case exportedAt, account, seller, sessions, orders, sales, payouts, listings, deployments
+        case offers, questions, watchlist, savedSearches, notifications
+    }
+
+    /// The marketplace parts (offers … notifications) came later: an export from a platform before them reads as empty.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        exportedAt = try c.decode(Date.self, forKey: .exportedAt)
+        account = try c.decode(Account.self, forKey: .account)
+        seller = try c.decodeIfPresent(SellerAccountStatus.self, forKey: .seller)
+        sessions = try c.decode([ExportedSession].self, forKey: .sessions)
+        orders = try c.decode([Order].self, forKey: .orders)
+        sales = try c.decode([Order].self, forKey: .sales)
+        payouts = try c.decode([Payout].self, forKey: .payouts)
+        listings = try c.decode([ExportedListing].self, forKey: .listings)
+        deployments = try c.decode([ExportedDeployment].self, forKey: .deployments)
+        offers = try c.decodeIfPresent([Offer].self, forKey: .offers) ?? []
+        questions = try c.decodeIfPresent([Question].self, forKey: .questions) ?? []
+        watchlist = try c.decodeIfPresent([WatchedListing].self, forKey: .watchlist) ?? []
+        savedSearches = try c.decodeIfPresent([SavedSearch].self, forKey: .savedSearches) ?? []
+        notifications = try c.decodeIfPresent([MarketNotification].self, forKey: .notifications) ?? []
     }
 }
 

@@ -13,7 +13,11 @@ import TechFlunkyCore
 /// - sessions and idempotency records are deleted (every token stops working at once);
 /// - active and sold listings are withdrawn (kept, as orders name them) and deployments with their event logs deleted
 ///   (the resources stay in the buyer's own Cloudflare account);
-/// - orders are kept: amounts, fees, dates, states and Stripe ids, with only opaque account ids.
+/// - orders are kept: amounts, fees, dates, states and Stripe ids, with only opaque account ids;
+/// - the watchlist, saved searches and notifications are deleted; open offers the person made are withdrawn and
+///   those made to them declined (nobody can then accept a deal with an erased account), and the messages they
+///   wrote on offers are removed; offers stay as the other side's record. Questions stay under the listing they
+///   were asked about (their asker is the erased account, shown by its new name).
 ///
 /// SQLite keeps deleted and overwritten bytes in free space and in the write-ahead log until they are reused.
 /// So the erasure runs with `secure_delete` on (freed space is zeroed) and checkpoints the log afterwards,
@@ -41,9 +45,24 @@ enum AccountData {
             deployments.append(ExportedDeployment(deployment: deployment.deployment,
                                                   events: try await store.events(deploymentId: deployment.deployment.id, after: 0)))
         }
+        let offers = try await services.deals.offers(accountId: account.id).compactMap { offer in
+            offer.role(of: account.id).map { offer.wire(for: $0, now: now) }
+        }
+        let questions = try await services.deals.questions(accountId: account.id).map { $0.wire(for: account.id) }
+        let watchlist = try await services.market.watchlist(accountId: account.id, now: now)
+        let savedSearches = try await services.market.savedSearches(accountId: account.id)
+        var notifications: [MarketNotification] = []
+        var after = 0
+        while true {  // oldest first, a page at a time (the store's own paging), then newest first as the API lists them
+            let page = try await services.market.notifications(accountId: account.id, after: after, limit: 500)
+            notifications += page
+            guard let last = page.last, page.count == 500 else { break }
+            after = last.id
+        }
         return AccountExport(exportedAt: now, account: account, seller: sellerStatus, sessions: sessions, orders: bought.map(\.order),
                              sales: sold.map(\.order), payouts: sold.compactMap { $0.payout(now: now, sellerCanReceive: seller.onboardingComplete) },
-                             listings: listings, deployments: deployments)
+                             listings: listings, deployments: deployments, offers: offers, questions: questions, watchlist: watchlist,
+                             savedSearches: savedSearches, notifications: notifications.reversed())
     }
 
     static let erasedDisplayName = "Erased account"
@@ -79,7 +98,7 @@ enum AccountData {
 
     /// The same steps as on SQLite, in one PostgreSQL transaction; the account's row is locked first, so two erasures on
     /// two instances take turns. PostgreSQL overwrites nothing in place: dead row versions stay in the table's pages until VACUUM reclaims them (autovacuum, or
-    /// `VACUUM accounts, sessions` after an erasure: docs/operations.md). Needs the orders' and deployments' tables
+    /// `VACUUM accounts, sessions, offers, …` after an erasure: docs/operations.md). Needs the orders' and deployments' tables
     /// (`pg_v4_orders`, `pg_v6_deployments`, issue 16).
     static func eraseOnPostgres(_ account: Account, now: Date, database: PostgresDatabase) async throws -> AccountErasureReceipt {
         let id = account.id, time = StoredTime.encode(now)
@@ -97,6 +116,19 @@ enum AccountData {
                 UPDATE listings SET status = 'withdrawn', updated_at = \(time) WHERE seller_id = \(id) AND status IN ('active', 'sold') RETURNING 1
                 """)
             let deployments = try await count("DELETE FROM deployments WHERE buyer_id = \(id) RETURNING 1")
+            _ = try await count("DELETE FROM watchlist WHERE account_id = \(id) RETURNING 1")
+            _ = try await count("DELETE FROM saved_searches WHERE account_id = \(id) RETURNING 1")
+            _ = try await count("DELETE FROM notifications WHERE account_id = \(id) RETURNING 1")
+            _ = try await count("""
+                UPDATE offers SET state = CASE WHEN (from_party = 'buyer' AND buyer_id = \(id)) OR (from_party = 'seller' AND seller_id = \(id))
+                                               THEN 'withdrawn' ELSE 'declined' END,
+                                  responded_at = \(time)
+                WHERE state = 'open' AND (buyer_id = \(id) OR seller_id = \(id)) RETURNING 1
+                """)
+            _ = try await count("""
+                UPDATE offers SET message = NULL
+                WHERE message IS NOT NULL AND ((from_party = 'buyer' AND buyer_id = \(id)) OR (from_party = 'seller' AND seller_id = \(id))) RETURNING 1
+                """)
             _ = try await count("""
                 UPDATE accounts SET email = \(erasedEmail(accountId: id)), display_name = \(erasedDisplayName), password_hash = 'erased'
                 WHERE id = \(id) RETURNING 1
@@ -120,6 +152,20 @@ enum AccountData {
                 let listings = db.changesCount
                 try db.execute(sql: "UPDATE accounts SET email = ?, display_name = ?, password_hash = ? WHERE id = ?",
                                arguments: [erasedEmail(accountId: account.id), erasedDisplayName, "erased", account.id])
+                for table in ["watchlist", "saved_searches", "notifications"] {
+                    try db.execute(sql: "DELETE FROM \(table) WHERE account_id = ?", arguments: [account.id])
+                }
+                let id = account.id
+                try db.execute(sql: """
+                    UPDATE offers SET state = CASE WHEN (from_party = 'buyer' AND buyer_id = ?) OR (from_party = 'seller' AND seller_id = ?)
+                                                   THEN 'withdrawn' ELSE 'declined' END,
+                                      responded_at = ?
+                    WHERE state = 'open' AND (buyer_id = ? OR seller_id = ?)
+                    """, arguments: [id, id, StoredTime.encode(now), id, id])
+                try db.execute(sql: """
+                    UPDATE offers SET message = NULL
+                    WHERE message IS NOT NULL AND ((from_party = 'buyer' AND buyer_id = ?) OR (from_party = 'seller' AND seller_id = ?))
+                    """, arguments: [id, id])
                 let orders = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM orders WHERE buyer_id = ? OR seller_id = ?",
                                               arguments: [account.id, account.id]) ?? 0
                 receipt = Self.receipt(account, now: now, sessions: sessions, listings: listings, deployments: deployments, orders: orders)
