@@ -139,57 +139,55 @@ final class PlatformMetricsTests: XCTestCase {
     /// Deployments against the Cloudflare stand-in: one succeeds, one fails at the buckets step with
     /// Cloudflare's code and is rolled back.
     func testDeploymentsShowInMetrics() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("deploy-metrics-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: dir) }
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        var quiet = Logger(label: "test.sandbox")
-        quiet.logLevel = .error
-        let sandbox = try await SandboxServer.start(SandboxConfiguration(dataDir: dir.appendingPathComponent("sandbox"), logger: quiet))
-        let accountId = SandboxServer.demoCloudflareAccountId
-        let credentials = CloudflareCredentials(accountId: accountId, apiToken: CloudflareAPIToken(try sandbox.createCloudflareToken(accountId: accountId)))
-        let pool = try DatabasePool(path: dir.appendingPathComponent("platform.sqlite").path)
-        var migrator = DatabaseMigrator()
-        DeploymentSchema.register(in: &migrator)
-        try migrator.migrate(pool)
-        let metrics = PlatformMetrics()
-        let orders = DeploymentTestOrders()
-        let http = CurlHTTPClient()
-        let orchestrator = DeploymentOrchestrator(
-            store: GRDBDeploymentStore(database: pool), publisher: MeteredDeploymentPublisher(wrapping: DeploymentEventHub(), metrics: metrics),
-            clock: SystemClock(), orders: orders,
-            configuration: .init(cloudflareAPIBase: sandbox.cloudflareAPIBase, transport: http, retry: .init(maxAttempts: 2, baseDelay: 0.01, maxDelay: 0.02),
-                                 smokeCheck: .init(attempts: 2, delay: 0.01,
-                                                   rewrite: DeploymentOrchestrator.sandboxSmokeCheckRewrite(sandboxBaseURL: sandbox.baseURL))),
-            logger: quiet)
-        func deploy(_ orderId: String) async throws -> Deployment {
-            let bundle = dir.appendingPathComponent("bundle-\(orderId)")
-            try DeploymentTestBundle.write(to: bundle)
-            await orders.add(DeployableOrder(id: orderId, buyerId: "acct_buyer", listingSlug: "shop", state: .paid, bundleDirectory: bundle))
-            let started = try await orchestrator.start(DeployRequest(orderId: orderId, cloudflare: credentials, domain: nil), buyerId: "acct_buyer")
-            await orchestrator.waitUntilIdle(started.id)
-            return try await orchestrator.deployment(id: started.id, buyerId: "acct_buyer")
-        }
-        let good = try await deploy("ord_1a2b3c4d5e")
-        XCTAssertEqual(good.state, .succeeded, good.lastMessage ?? "")
-        _ = sandbox.injectFault(SandboxFault(match: "POST /accounts/*/r2/buckets", status: 500, code: 10013, message: "injected", times: nil))
-        let bad = try await deploy("ord_9f8e7d6c5b")
-        XCTAssertEqual(bad.state, .failed)
-        sandbox.faults.clear()
-        _ = try await orchestrator.rollback(deploymentId: bad.id, buyerId: "acct_buyer", credentials: credentials)
-        await orchestrator.waitUntilIdle(bad.id)
-        let rolledBack = try await orchestrator.deployment(id: bad.id, buyerId: "acct_buyer")
-        XCTAssertEqual(rolledBack.state, .rolledBack)
-        await sandbox.stop()
+        try await forEachDeploymentStore { store, _ in
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("deploy-metrics-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: dir) }
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            var quiet = Logger(label: "test.sandbox")
+            quiet.logLevel = .error
+            let sandbox = try await SandboxServer.start(SandboxConfiguration(dataDir: dir.appendingPathComponent("sandbox"), logger: quiet))
+            let accountId = SandboxServer.demoCloudflareAccountId
+            let credentials = CloudflareCredentials(accountId: accountId, apiToken: CloudflareAPIToken(try sandbox.createCloudflareToken(accountId: accountId)))
+            let metrics = PlatformMetrics()
+            let orders = DeploymentTestOrders()
+            let http = CurlHTTPClient()
+            let orchestrator = DeploymentOrchestrator(
+                store: store, publisher: MeteredDeploymentPublisher(wrapping: DeploymentEventHub(), metrics: metrics),
+                clock: SystemClock(), orders: orders,
+                configuration: .init(cloudflareAPIBase: sandbox.cloudflareAPIBase, transport: http, retry: .init(maxAttempts: 2, baseDelay: 0.01, maxDelay: 0.02),
+                                     smokeCheck: .init(attempts: 2, delay: 0.01,
+                                                       rewrite: DeploymentOrchestrator.sandboxSmokeCheckRewrite(sandboxBaseURL: sandbox.baseURL))),
+                logger: quiet)
+            func deploy(_ orderId: String) async throws -> Deployment {
+                let bundle = dir.appendingPathComponent("bundle-\(orderId)")
+                try DeploymentTestBundle.write(to: bundle)
+                await orders.add(DeployableOrder(id: orderId, buyerId: "acct_buyer", listingSlug: "shop", state: .paid, bundleDirectory: bundle))
+                let started = try await orchestrator.start(DeployRequest(orderId: orderId, cloudflare: credentials, domain: nil), buyerId: "acct_buyer")
+                await orchestrator.waitUntilIdle(started.id)
+                return try await orchestrator.deployment(id: started.id, buyerId: "acct_buyer")
+            }
+            let good = try await deploy("ord_1a2b3c4d5e")
+            XCTAssertEqual(good.state, .succeeded, good.lastMessage ?? "")
+            _ = sandbox.injectFault(SandboxFault(match: "POST /accounts/*/r2/buckets", status: 500, code: 10013, message: "injected", times: nil))
+            let bad = try await deploy("ord_9f8e7d6c5b")
+            XCTAssertEqual(bad.state, .failed)
+            sandbox.faults.clear()
+            _ = try await orchestrator.rollback(deploymentId: bad.id, buyerId: "acct_buyer", credentials: credentials)
+            await orchestrator.waitUntilIdle(bad.id)
+            let rolledBack = try await orchestrator.deployment(id: bad.id, buyerId: "acct_buyer")
+            XCTAssertEqual(rolledBack.state, .rolledBack)
+            await sandbox.stop()
 
-        let text = PrometheusText(text: metrics.exposition())
-        XCTAssertEqual(text.value("techflunky_deployments_total", ["event": "started"]), 2)
-        XCTAssertEqual(text.value("techflunky_deployments_total", ["event": "succeeded"]), 1)
-        XCTAssertEqual(text.value("techflunky_deployments_total", ["event": "failed"]), 1)
-        XCTAssertEqual(text.value("techflunky_deployments_total", ["event": "rolled_back"]), 1)
-        XCTAssertEqual(text.value("techflunky_deployment_step_failures_total", ["step": "create_buckets", "cloudflare_code": "10013"]), 1)
-        XCTAssertEqual(text.value("techflunky_deployment_step_duration_seconds_count", ["step": "verify_credentials", "outcome": "succeeded"]), 2)
-        XCTAssertEqual(text.value("techflunky_deployment_step_duration_seconds_count", ["step": "create_buckets", "outcome": "failed"]), 1)
-        XCTAssertEqual(text.value("techflunky_deployment_step_duration_seconds_count", ["step": "post_deploy", "outcome": "succeeded"]), 1)
+            let text = PrometheusText(text: metrics.exposition())
+            XCTAssertEqual(text.value("techflunky_deployments_total", ["event": "started"]), 2)
+            XCTAssertEqual(text.value("techflunky_deployments_total", ["event": "succeeded"]), 1)
+            XCTAssertEqual(text.value("techflunky_deployments_total", ["event": "failed"]), 1)
+            XCTAssertEqual(text.value("techflunky_deployments_total", ["event": "rolled_back"]), 1)
+            XCTAssertEqual(text.value("techflunky_deployment_step_failures_total", ["step": "create_buckets", "cloudflare_code": "10013"]), 1)
+            XCTAssertEqual(text.value("techflunky_deployment_step_duration_seconds_count", ["step": "verify_credentials", "outcome": "succeeded"]), 2)
+            XCTAssertEqual(text.value("techflunky_deployment_step_duration_seconds_count", ["step": "create_buckets", "outcome": "failed"]), 1)
+            XCTAssertEqual(text.value("techflunky_deployment_step_duration_seconds_count", ["step": "post_deploy", "outcome": "succeeded"]), 1)
+        }
     }
 
     /// The SSE watchers gauge goes up while a deployment's event stream is open and back down when it closes.
