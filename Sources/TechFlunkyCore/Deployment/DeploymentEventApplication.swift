@@ -25,6 +25,12 @@ extension DeploymentEvent {
 
     /// The message of a resource event: "Created …", "Adopted …" or "Removed …".
     public static func resourceMessage(_ resource: CreatedResource, removed: Bool) -> String {
+        if resource.kind == "worker_version" {
+            // id `<script>/<version it served before the update>`: the switch, not a new object, is what is recorded.
+            let previous = resource.id.hasPrefix(resource.name + "/") ? String(resource.id.dropFirst(resource.name.count + 1)) : resource.id
+            return removed ? "Removed worker_version \(resource.name) (back on \(previous) or let go)"
+                : "Recorded worker_version \(resource.name): served \(previous) before this update"
+        }
         let verb = removed ? "Removed" : (resource.created ? "Created" : "Adopted")
         return "\(verb) \(resource.kind) \(resource.name)"
     }

@@ -491,11 +491,18 @@ public struct DeployProgressPane: Pane {
                             StyledSpan("Esc", CellStyle(.accent, bold: true)), StyledSpan(" stay")]),
             ]).render(into: &canvas, area: area)
         case .confirmRollback:
-            let created = model.resources.filter(\.created).count
-            ModalWidget(title: "Roll back?", lines: [
+            let created = model.resources.filter { $0.created && $0.kind != "worker_version" }.count
+            let switched = model.resources.filter { $0.created && $0.kind == "worker_version" }.count
+            var lines = [
                 StyledLine("Remove what this deployment created in your Cloudflare"),
                 StyledLine("account (\(created) resource\(created == 1 ? "" : "s")), newest first? Resources it"),
                 StyledLine("found already there are left alone."),
+            ]
+            if switched > 0 {
+                lines.append(StyledLine("The \(switched) Worker\(switched == 1 ? " it updated serves its" : "s it updated serve their") previous version"))
+                lines.append(StyledLine("again; database migrations it applied stay.", CellStyle(.muted)))
+            }
+            ModalWidget(title: "Roll back?", lines: lines + [
                 .blank,
                 StyledLine([StyledSpan("y", CellStyle(.accent, bold: true)), StyledSpan(" roll back   "),
                             StyledSpan("n", CellStyle(.accent, bold: true)), StyledSpan(" keep it")]),

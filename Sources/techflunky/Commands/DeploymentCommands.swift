@@ -295,8 +295,12 @@ struct DeploymentProgressPrinter {
             out.line("    " + out.paint(TerminalOutput.clean(event.message), .dim))
         case .resource:
             if let resource = event.resource {
-                let verb = resource.created ? "created" : "adopted"
-                out.line("    \(verb) \(TerminalOutput.clean(resource.kind)) \(TerminalOutput.clean(resource.name))")
+                if resource.kind == "worker_version", let message = event.message {
+                    out.line("    " + TerminalOutput.clean(message))
+                } else {
+                    let verb = event.removesResource ? "removed" : (resource.created ? "created" : "adopted")
+                    out.line("    \(verb) \(TerminalOutput.clean(resource.kind)) \(TerminalOutput.clean(resource.name))")
+                }
             }
         }
     }
