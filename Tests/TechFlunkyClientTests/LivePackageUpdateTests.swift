@@ -17,16 +17,14 @@ final class LivePackageUpdateTests: XCTestCase {
     /// `jobs`: a third Worker, which only the update adds.
     static func bundle(version: String, apiMarker: String, migrations: [(String, String)], jobs: Bool = false) -> PackageBundle {
         let migrationPaths = migrations.map { "\"migrations/\($0.0)\"" }.joined(separator: ", ")
+        let jobsWorker = jobs ? #", {"name": "jobs", "main": "workers/jobs/index.js", "compatibility_date": "2024-09-01", "bindings": []}"# : ""
         let manifest = """
             {"id": "pkg_notebook", "name": "Notebook", "slug": "\(slug)", "version": "\(version)",
              "cloudflare": {
                "workers": [
                  {"name": "api", "main": "workers/api/index.js", "compatibility_date": "2024-09-01", "routes": ["/*"],
                   "bindings": [{"type": "d1", "name": "DB", "database": "main"}]},
-                 {"name": "site", "main": "workers/site/index.js", "compatibility_date": "2024-09-01", "bindings": []}\(jobs ? """
-            ,
-                 {"name": "jobs", "main": "workers/jobs/index.js", "compatibility_date": "2024-09-01", "bindings": []}
-            """ : "")
+                 {"name": "site", "main": "workers/site/index.js", "compatibility_date": "2024-09-01", "bindings": []}\(jobsWorker)
                ],
                "d1_databases": [{"name": "main", "migrations": [\(migrationPaths)]}],
                "r2_buckets": [], "dns_records": []},
@@ -248,7 +246,8 @@ final class LivePackageUpdateTests: XCTestCase {
             for script in scripts {
                 let serving = try await cf.activeWorkerVersion(script: script)
                 XCTAssertEqual(serving, servingAt1[script], "\(script) serves the version it served before the update")
-                XCTAssertTrue(try await cf.workerExists(name: script), "1.0.0's \(script) stays")
+                let stays = try await cf.workerExists(name: script)
+                XCTAssertTrue(stays, "1.0.0's \(script) stays")
             }
             let etagBack = try await Self.servingEtag(market, url: live.url)
             XCTAssertEqual(etagBack, etagAt1, "the 1.0.0 code answers again")
