@@ -283,6 +283,33 @@ final class LivePackageUpdateTests: XCTestCase {
             XCTAssertEqual(apiServing, apiAt11, "the API keeps its 1.1.0 version")
             let siteServing = try await cf.activeWorkerVersion(script: site)
             XCTAssertEqual(siteServing, servingAt1[site], "the site serves its 1.0.0 version again")
+
+            // An update that fails after the switch (step 9's check of the business fails) switches back, leaves step 5
+            // to do again, and its retry switches again.
+            _ = market.sandbox.injectFault(SandboxFault(match: "GET /workers.dev/**", status: 503, message: "Worker threw", times: nil))
+            let third = try await buyer.updateDeployment(id: live.id, cloudflare: credentials)
+            let failedLate = try await Self.finished(buyer, third.deploymentId)
+            market.sandbox.faults.clear()
+            XCTAssertEqual(failedLate.state, .failed, failedLate.lastMessage ?? "")
+            XCTAssertEqual(failedLate.steps.first { $0.state == .failed }?.kind, .postDeploy)
+            XCTAssertTrue(failedLate.lastMessage?.contains("serve their previous version again") ?? false, failedLate.lastMessage ?? "")
+            XCTAssertEqual(failedLate.steps.first { $0.kind == .uploadWorkers }?.state, .pending, "a retry switches again")
+            XCTAssertFalse(failedLate.resources.contains { $0.kind == "worker_version" }, "the switches are undone: \(failedLate.resources)")
+            let apiAfterFailure = try await cf.activeWorkerVersion(script: api)
+            XCTAssertEqual(apiAfterFailure, apiAt11)
+            let siteAfterFailure = try await cf.activeWorkerVersion(script: site)
+            XCTAssertEqual(siteAfterFailure, servingAt1[site])
+            _ = try await buyer.retryDeployment(id: third.deploymentId, cloudflare: credentials)
+            let retried = try await Self.finished(buyer, third.deploymentId)
+            XCTAssertEqual(retried.state, .succeeded, retried.lastMessage ?? "")
+            let apiAfterRetry = try await cf.activeWorkerVersion(script: api)
+            XCTAssertNotEqual(apiAfterRetry, apiAt11, "the retry uploaded and switched the API again")
+            let siteAfterRetry = try await cf.activeWorkerVersion(script: site)
+            XCTAssertNotEqual(siteAfterRetry, servingAt1[site], "and the site")
+            XCTAssertEqual(Set(retried.resources.filter { $0.kind == "worker_version" }.map(\.id)),
+                           ["\(api)/\(apiAt11 ?? "?")", "\(site)/\(servingAt1[site] ?? "?")"], "the retry's switches are recorded for a rollback")
+            let etagAfterRetry = try await Self.servingEtag(market, url: live.url)
+            XCTAssertEqual(etagAfterRetry, etag11, "the 1.1.0 code answers")
         } }
     }
 

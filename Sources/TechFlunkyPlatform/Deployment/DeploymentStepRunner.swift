@@ -256,8 +256,11 @@ struct DeploymentStepRunner: Sendable {
         for (scriptName, previous, versionId) in staged {
             // Recorded before the call (a deployment Cloudflare made but did not answer is restored too), as a resource
             // of the update: a failed run, or a rollback later (after a restart, on another instance), deploys it again.
-            // A Worker switched by an earlier attempt of this update keeps the version it served before that attempt.
-            if let previous, await !recorder.deployment.resources.contains(where: { $0.kind == WorkerVersionResource.kind && $0.name == scriptName }) {
+            // A Worker switched by an earlier attempt of this update keeps the version it served before that attempt, and
+            // one this update created (an earlier attempt uploaded it) needs none: a rollback removes it.
+            let resources = await recorder.deployment.resources
+            let ownedOrKnown = resources.contains { ($0.kind == WorkerVersionResource.kind || ($0.kind == "worker_script" && $0.created)) && $0.name == scriptName }
+            if let previous, !ownedOrKnown {
                 try await recorder.addResource(WorkerVersionResource.resource(script: scriptName, previousVersion: previous))
             }
             try await client.deployWorkerVersion(script: scriptName, versionId: versionId, message: "TechFlunky update to \(manifest.version)")
