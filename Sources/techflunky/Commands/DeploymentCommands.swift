@@ -298,7 +298,7 @@ struct DeploymentProgressPrinter {
                 if resource.kind == "worker_version", let message = event.message {
                     out.line("    " + TerminalOutput.clean(message))
                 } else {
-                    let verb = event.removesResource ? "removed" : (resource.created ? "created" : "adopted")
+                    let verb = event.removesResource ? (resource.created ? "removed" : "let go of") : (resource.created ? "created" : "adopted")
                     out.line("    \(verb) \(TerminalOutput.clean(resource.kind)) \(TerminalOutput.clean(resource.name))")
                 }
             }
