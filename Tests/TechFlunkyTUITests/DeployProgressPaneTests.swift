@@ -334,6 +334,15 @@ final class DeployProgressPaneTests: XCTestCase {
             XCTAssertTrue(modal.contains("again; database migrations it applied stay."), modal)
         }
 
+        var onlySwitched = DeployProgressPane(deploymentId: "dep_1", listingTitle: "InvoiceBot", initialState: .queued)
+        let loaded = F.requests(onlySwitched.start(&ctx))
+        update.resources.removeAll { $0.kind == "worker_script" && $0.created }
+        _ = onlySwitched.receive(.response(loaded[0].0, .success(.deployment(update))), &ctx)
+        _ = F.press(.char("x"), &onlySwitched, &ctx)
+        let switchOnly = F.render(onlySwitched, width: 80, height: 24)
+        XCTAssertTrue(switchOnly.contains("Serve the previous version of the 2 Workers this"), switchOnly)
+        XCTAssertFalse(switchOnly.contains("(0 resources)"), switchOnly)
+
         var plain = DeployProgressPane(deploymentId: "dep_1", listingTitle: "InvoiceBot", initialState: .queued)
         let load = F.requests(plain.start(&ctx))
         var first = snapshot(state: .succeeded, lastEventId: 30)

@@ -608,11 +608,13 @@ public actor DeploymentOrchestrator {
             let created = await recorder.deployment.resources.filter { $0.created && $0.kind != WorkerVersionResource.kind }
             let outcome = try await removeCreated(client: client, recorder: recorder)
             if Task.isCancelled { return }
-            var message = "\(created.count) resource\(created.count == 1 ? "" : "s") removed"
+            var parts: [String] = []
+            // An update that added nothing but switched Workers says only that they are switched back.
+            if !created.isEmpty || outcome.restored == 0 { parts.append("\(created.count) resource\(created.count == 1 ? "" : "s") removed") }
             if outcome.restored > 0 {
-                message += "; \(outcome.restored) Worker\(outcome.restored == 1 ? " serves its" : "s serve their") previous version again"
+                parts.append("\(outcome.restored) Worker\(outcome.restored == 1 ? " serves its" : "s serve their") previous version again")
             }
-            if !outcome.notes.isEmpty { message += "; \(outcome.notes.joined(separator: "; "))" }
+            let message = (parts + outcome.notes).joined(separator: "; ")
             if outcome.failures.isEmpty {
                 try await recorder.setState(.rolledBack, message: "Rolled back: \(message)")
             } else {

@@ -511,7 +511,13 @@ public struct DeployProgressPane: Pane {
                 StyledLine("account (\(created) resource\(created == 1 ? "" : "s")), newest first? Resources it"),
                 StyledLine("found already there are left alone."),
             ]
-            if switched > 0 {
+            if switched > 0 && created == 0 {
+                lines = [
+                    StyledLine("Serve the previous version of the \(switched) Worker\(switched == 1 ? "" : "s") this"),
+                    StyledLine("update switched again? It added nothing else."),
+                    StyledLine("Database migrations it applied stay.", CellStyle(.muted)),
+                ]
+            } else if switched > 0 {
                 lines.append(StyledLine("The \(switched) Worker\(switched == 1 ? " it updated serves its" : "s it updated serve their") previous version"))
                 lines.append(StyledLine("again; database migrations it applied stay.", CellStyle(.muted)))
             }
