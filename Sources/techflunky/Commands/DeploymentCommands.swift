@@ -146,7 +146,11 @@ struct RollbackCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rollback",
         abstract: "Remove what a deployment created in your Cloudflare account, newest first.",
-        discussion: "Asks for confirmation at a terminal unless --yes. The token is read as for deploy, never from a flag."
+        discussion: """
+            Of an update, it also serves each Worker the update switched at its previous version again; D1 migrations \
+            the update applied are not reversed. Asks for confirmation at a terminal unless --yes. The token is read as \
+            for deploy, never from a flag.
+            """
     )
 
     @OptionGroup var connection: ConnectionOptions
