@@ -14,15 +14,17 @@ final class LivePackageUpdateTests: XCTestCase {
     static let slug = "notebook-shop"
 
     /// Two Workers (the API with a D1 binding, and a site), one database; `apiMarker` changes the API's code.
-    static func bundle(version: String, apiMarker: String, migrations: [(String, String)]) -> PackageBundle {
+    /// `jobs`: a third Worker, which only the update adds.
+    static func bundle(version: String, apiMarker: String, migrations: [(String, String)], jobs: Bool = false) -> PackageBundle {
         let migrationPaths = migrations.map { "\"migrations/\($0.0)\"" }.joined(separator: ", ")
+        let jobsWorker = jobs ? #", {"name": "jobs", "main": "workers/jobs/index.js", "compatibility_date": "2024-09-01", "bindings": []}"# : ""
         let manifest = """
             {"id": "pkg_notebook", "name": "Notebook", "slug": "\(slug)", "version": "\(version)",
              "cloudflare": {
                "workers": [
                  {"name": "api", "main": "workers/api/index.js", "compatibility_date": "2024-09-01", "routes": ["/*"],
                   "bindings": [{"type": "d1", "name": "DB", "database": "main"}]},
-                 {"name": "site", "main": "workers/site/index.js", "compatibility_date": "2024-09-01", "bindings": []}
+                 {"name": "site", "main": "workers/site/index.js", "compatibility_date": "2024-09-01", "bindings": []}\(jobsWorker)
                ],
                "d1_databases": [{"name": "main", "migrations": [\(migrationPaths)]}],
                "r2_buckets": [], "dns_records": []},
@@ -33,6 +35,7 @@ final class LivePackageUpdateTests: XCTestCase {
             BundleFile(path: "workers/api/index.js", content: Data("// \(apiMarker)\nexport default { fetch() { return new Response('\(apiMarker)') } }".utf8)),
             BundleFile(path: "workers/site/index.js", content: Data("export default { fetch() { return new Response('site') } }".utf8)),
         ]
+        if jobs { files.append(BundleFile(path: "workers/jobs/index.js", content: Data("export default { scheduled() {} }".utf8))) }
         for (name, sql) in migrations { files.append(BundleFile(path: "migrations/\(name)", content: Data(sql.utf8))) }
         return PackageBundle(files: files)
     }
@@ -122,7 +125,8 @@ final class LivePackageUpdateTests: XCTestCase {
             XCTAssertEqual(updated.state, .succeeded, updated.lastMessage ?? "")
             XCTAssertEqual(updated.updateOf, live.id)
             XCTAssertEqual(updated.packageVersion, "1.1.0")
-            XCTAssertTrue(updated.resources.allSatisfy { !$0.created }, "the update added nothing new, so it owns nothing: \(updated.resources)")
+            XCTAssertEqual(updated.resources.filter(\.created).map(\.kind), ["worker_version", "worker_version"],
+                           "the update added nothing new; it owns only the switch of the two Workers: \(updated.resources)")
             XCTAssertTrue(updated.steps.first { $0.kind == .uploadWorkers }?.log.contains { $0.contains("now serving version") } ?? false)
 
             let applied = try await cf.queryD1(databaseId: database, sql: "SELECT name FROM d1_migrations ORDER BY id")
@@ -172,6 +176,140 @@ final class LivePackageUpdateTests: XCTestCase {
             order = try await buyer.order(id: order.id)
             XCTAssertTrue(order.updateAvailable, "1.2.0 is still to be deployed")
             XCTAssertEqual(order.deployedVersion, "1.1.0")
+        } }
+    }
+
+    /// A buyer with 1.0.0 deployed from a fresh listing: the clients, the credentials, the live deployment and its order.
+    static func deployedFirstVersion(_ market: LiveMarketplace) async throws -> (seller: PlatformClient, buyer: PlatformClient,
+                                                                                  credentials: CloudflareCredentials, live: Deployment, orderId: String) {
+        let seller = PlatformClient(baseURL: market.baseURL)
+        _ = try await seller.signup(email: "seller-\(UUID().uuidString.prefix(6))@example.com", password: "a long seller password", displayName: "Seller")
+        try await market.onboard(seller)
+        _ = try await seller.publishListing(ListingUploadRequest(
+            listing: Self.listing, bundle: Self.bundle(version: "1.0.0", apiMarker: "api v1.0", migrations: [Self.first])))
+        let buyer = PlatformClient(baseURL: market.baseURL)
+        _ = try await buyer.signup(email: "buyer-\(UUID().uuidString.prefix(6))@example.com", password: "a long buyer password", displayName: "Buyer")
+        let session = try await buyer.createCheckoutSession(listingSlug: Self.slug)
+        try await buyer.sandboxPay(orderId: session.orderId)
+        var order = try await buyer.order(id: session.orderId)
+        for _ in 0..<200 where order.state == .pendingPayment {
+            try await Task.sleep(nanoseconds: 50_000_000)
+            order = try await buyer.order(id: session.orderId)
+        }
+        XCTAssertTrue(order.isDeployable, "order is \(order.state)")
+        let credentials = CloudflareCredentials(accountId: LiveMarketplace.cloudflareAccountId, apiToken: CloudflareAPIToken(LiveMarketplace.cloudflareToken))
+        let accepted = try await buyer.deploy(DeployRequest(orderId: order.id, cloudflare: credentials))
+        let live = try await Self.finished(buyer, accepted.deploymentId)
+        XCTAssertEqual(live.state, .succeeded, live.lastMessage ?? "")
+        return (seller, buyer, credentials, live, order.id)
+    }
+
+    func testRollingBackAFinishedUpdateServesThePreviousWorkerVersionsAgainAndRemovesOnlyWhatItAdded() async throws {
+        try await forEachServerEngine { engine in try await LiveMarketplace.with(on: engine) { market in
+            let (seller, buyer, credentials, live, orderId) = try await Self.deployedFirstVersion(market)
+            let cf = CloudflareClient(baseURL: market.sandbox.cloudflareAPIBase, accountId: LiveMarketplace.cloudflareAccountId,
+                                      token: CloudflareAPIToken(LiveMarketplace.cloudflareToken), transport: CurlHTTPClient())
+            let database = try XCTUnwrap(live.resources.first { $0.kind == "d1_database" }).id
+            _ = try await cf.queryD1(databaseId: database, sql: "INSERT INTO notes (body) VALUES ('kept through it all')")
+            let scripts = live.resources.filter { $0.kind == "worker_script" }.map(\.name)
+            XCTAssertEqual(scripts.count, 2)
+            var servingAt1: [String: String] = [:]
+            for script in scripts { servingAt1[script] = try await cf.activeWorkerVersion(script: script) }
+            XCTAssertEqual(servingAt1.count, 2)
+            let etagAt1 = try await Self.servingEtag(market, url: live.url)
+
+            // 1.1.0 changes the API, adds a migration and a third Worker; the update switches the two existing Workers.
+            _ = try await seller.publishVersion(slug: Self.slug, PublishVersionRequest(
+                changelog: "Jobs.", bundle: Self.bundle(version: "1.1.0", apiMarker: "api v1.1", migrations: [Self.first, Self.second], jobs: true)))
+            let accepted = try await buyer.updateDeployment(id: live.id, cloudflare: credentials)
+            let updated = try await Self.finished(buyer, accepted.deploymentId)
+            XCTAssertEqual(updated.state, .succeeded, updated.lastMessage ?? "")
+            let switched = updated.resources.filter { $0.kind == "worker_version" }
+            XCTAssertEqual(Set(switched.map(\.id)), Set(scripts.map { "\($0)/\(servingAt1[$0] ?? "?")" }), "each switch records the version served before")
+            XCTAssertTrue(switched.allSatisfy(\.created))
+            let jobs = try XCTUnwrap(updated.resources.first { $0.kind == "worker_script" && $0.name.hasSuffix("-jobs") })
+            XCTAssertTrue(jobs.created, "the update made the jobs Worker")
+            for script in scripts {
+                let serving = try await cf.activeWorkerVersion(script: script)
+                XCTAssertNotEqual(serving, servingAt1[script], "\(script) serves its 1.1.0 version")
+            }
+            let etag11 = try await Self.servingEtag(market, url: live.url)
+            XCTAssertNotEqual(etag11, etagAt1)
+
+            // The buyer rolls the update back: 1.0.0's code serves again, the jobs Worker is gone, 1.0.0's resources stay.
+            let rolling = try await buyer.rollbackDeployment(id: updated.id, cloudflare: credentials)
+            XCTAssertEqual(rolling.state, .rollingBack)
+            let rolledBack = try await Self.finished(buyer, updated.id)
+            XCTAssertEqual(rolledBack.state, .rolledBack, rolledBack.lastMessage ?? "")
+            XCTAssertTrue(rolledBack.lastMessage?.contains("2 Workers serve their previous version again") ?? false, rolledBack.lastMessage ?? "")
+            XCTAssertTrue(rolledBack.resources.isEmpty, "\(rolledBack.resources)")
+            for script in scripts {
+                let serving = try await cf.activeWorkerVersion(script: script)
+                XCTAssertEqual(serving, servingAt1[script], "\(script) serves the version it served before the update")
+                let stays = try await cf.workerExists(name: script)
+                XCTAssertTrue(stays, "1.0.0's \(script) stays")
+            }
+            let etagBack = try await Self.servingEtag(market, url: live.url)
+            XCTAssertEqual(etagBack, etagAt1, "the 1.0.0 code answers again")
+            let jobsExists = try await cf.workerExists(name: jobs.name)
+            XCTAssertFalse(jobsExists, "what the update created is removed")
+            let rows = try await cf.queryD1(databaseId: database, sql: "SELECT body FROM notes").flatMap(\.results)
+            XCTAssertEqual(rows.compactMap { $0["body"]?.stringValue }, ["kept through it all"], "1.0.0's database and its rows stay")
+            let applied = try await cf.queryD1(databaseId: database, sql: "SELECT name FROM d1_migrations ORDER BY id")
+                .flatMap(\.results).compactMap { $0["name"]?.stringValue }
+            XCTAssertEqual(applied, ["0001_init.sql", "0002_pinned.sql"], "a migration the update applied is not reversed (documented)")
+            let base = try await buyer.deployment(id: live.id)
+            XCTAssertEqual(base.state, .succeeded)
+            XCTAssertEqual(base.resources, live.resources, "the deployment of 1.0.0 keeps everything it holds")
+            let order = try await buyer.order(id: orderId)
+            XCTAssertEqual(order.deployedVersion, "1.0.0")
+            XCTAssertTrue(order.updateAvailable, "1.1.0 can be deployed again")
+
+            // Updated again, and rolled back while Cloudflare no longer has the API's previous version: said, not fatal.
+            let again = try await buyer.updateDeployment(id: live.id, cloudflare: credentials)
+            let updatedAgain = try await Self.finished(buyer, again.deploymentId)
+            XCTAssertEqual(updatedAgain.state, .succeeded, updatedAgain.lastMessage ?? "")
+            let api = try XCTUnwrap(scripts.first { $0.hasSuffix("-api") })
+            let site = try XCTUnwrap(scripts.first { $0.hasSuffix("-site") })
+            let apiAt11 = try await cf.activeWorkerVersion(script: api)
+            _ = market.sandbox.injectFault(SandboxFault(match: "GET /accounts/*/workers/scripts/\(api)/versions/*", status: 404, code: 10007,
+                                                        message: "Version not found", times: 1))
+            _ = try await buyer.rollbackDeployment(id: updatedAgain.id, cloudflare: credentials)
+            let partly = try await Self.finished(buyer, updatedAgain.id)
+            XCTAssertEqual(partly.state, .rolledBack, partly.lastMessage ?? "")
+            XCTAssertTrue(partly.lastMessage?.contains("1 Worker serves its previous version again") ?? false, partly.lastMessage ?? "")
+            XCTAssertTrue(partly.lastMessage?.contains("\(api): its previous version") ?? false, partly.lastMessage ?? "")
+            let apiServing = try await cf.activeWorkerVersion(script: api)
+            XCTAssertEqual(apiServing, apiAt11, "the API keeps its 1.1.0 version")
+            let siteServing = try await cf.activeWorkerVersion(script: site)
+            XCTAssertEqual(siteServing, servingAt1[site], "the site serves its 1.0.0 version again")
+
+            // An update that fails after the switch (step 9's check of the business fails) switches back, leaves step 5
+            // to do again, and its retry switches again.
+            _ = market.sandbox.injectFault(SandboxFault(match: "GET /workers.dev/**", status: 503, message: "Worker threw", times: nil))
+            let third = try await buyer.updateDeployment(id: live.id, cloudflare: credentials)
+            let failedLate = try await Self.finished(buyer, third.deploymentId)
+            market.sandbox.faults.clear()
+            XCTAssertEqual(failedLate.state, .failed, failedLate.lastMessage ?? "")
+            XCTAssertEqual(failedLate.steps.first { $0.state == .failed }?.kind, .postDeploy)
+            XCTAssertTrue(failedLate.lastMessage?.contains("serve their previous version again") ?? false, failedLate.lastMessage ?? "")
+            XCTAssertEqual(failedLate.steps.first { $0.kind == .uploadWorkers }?.state, .pending, "a retry switches again")
+            XCTAssertFalse(failedLate.resources.contains { $0.kind == "worker_version" }, "the switches are undone: \(failedLate.resources)")
+            let apiAfterFailure = try await cf.activeWorkerVersion(script: api)
+            XCTAssertEqual(apiAfterFailure, apiAt11)
+            let siteAfterFailure = try await cf.activeWorkerVersion(script: site)
+            XCTAssertEqual(siteAfterFailure, servingAt1[site])
+            _ = try await buyer.retryDeployment(id: third.deploymentId, cloudflare: credentials)
+            let retried = try await Self.finished(buyer, third.deploymentId)
+            XCTAssertEqual(retried.state, .succeeded, retried.lastMessage ?? "")
+            let apiAfterRetry = try await cf.activeWorkerVersion(script: api)
+            XCTAssertNotEqual(apiAfterRetry, apiAt11, "the retry uploaded and switched the API again")
+            let siteAfterRetry = try await cf.activeWorkerVersion(script: site)
+            XCTAssertNotEqual(siteAfterRetry, servingAt1[site], "and the site")
+            XCTAssertEqual(Set(retried.resources.filter { $0.kind == "worker_version" }.map(\.id)),
+                           ["\(api)/\(apiAt11 ?? "?")", "\(site)/\(servingAt1[site] ?? "?")"], "the retry's switches are recorded for a rollback")
+            let etagAfterRetry = try await Self.servingEtag(market, url: live.url)
+            XCTAssertEqual(etagAfterRetry, etag11, "the 1.1.0 code answers")
         } }
     }
 

@@ -54,6 +54,18 @@ final class DeploymentApplyTests: XCTestCase {
         XCTAssertEqual(d.step(.createDatabases)?.log.last, "Removed d1_database shop-db")
     }
 
+    func testResourceMessagesSayWhatHappensToAnAdoptedResourceAndAnUpdatesWorkerSwitch() {
+        let switched = CreatedResource(kind: "worker_version", id: "tf-1-api/3f2a-v1", name: "tf-1-api", created: true, step: .uploadWorkers)
+        XCTAssertEqual(DeploymentEvent.resourceMessage(switched, removed: false), "Recorded worker_version tf-1-api: served 3f2a-v1 before this update")
+        XCTAssertEqual(DeploymentEvent.resourceMessage(switched, removed: true), "Cleared the record of tf-1-api's previous version 3f2a-v1")
+        let adopted = CreatedResource(kind: "worker_script", id: "tf-1-api", name: "tf-1-api", created: false, step: .uploadWorkers)
+        XCTAssertEqual(DeploymentEvent.resourceMessage(adopted, removed: false), "Adopted worker_script tf-1-api")
+        XCTAssertEqual(DeploymentEvent.resourceMessage(adopted, removed: true), "Let go of worker_script tf-1-api (it stays in your account)")
+        var created = adopted
+        created.created = true
+        XCTAssertEqual(DeploymentEvent.resourceMessage(created, removed: true), "Removed worker_script tf-1-api")
+    }
+
     func testAStepKeepsItsNewestLogLinesOnly() {
         var d = fresh()
         for seq in 1...(Deployment.stepLogLimit + 5) {

@@ -269,6 +269,54 @@ final class DeploymentSandboxTests: XCTestCase {
         XCTAssertEqual(after, before)
     }
 
+    /// The switch an update made lives in the store, not in the process: an orchestrator started afresh over the same
+    /// database (a restart) rolls the finished update back and the Worker serves the version it served before.
+    func testARollbackOfAFinishedUpdateAfterARestartServesThePreviousWorkerVersionAgain() async throws {
+        let rig = try await makeRig()
+        defer { Task { await rig.sandbox.stop() } }
+        let orderId = "ord_updrestart1"
+        try await rig.deploy.addPaidOrder(orderId)
+        let domain = "upd.\(SandboxServer.demoZone)"
+        let first = try await run(rig, order: orderId, domain: domain)
+        XCTAssertEqual(first.state, .succeeded, first.lastMessage ?? "")
+        let script = "\(DeploymentNaming.namespace(orderId: orderId))-api"
+        let before = try await rig.client.activeWorkerVersion(script: script)
+        XCTAssertNotNil(before)
+
+        // 1.1.0: the Worker's code changes.
+        let bundle = rig.deploy.dir.appendingPathComponent("bundle-\(orderId)")
+        let manifestURL = bundle.appendingPathComponent("techflunky.json")
+        var manifest = try JSONDecoder().decode(PackageManifest.self, from: Data(contentsOf: manifestURL))
+        manifest.version = "1.1.0"
+        try JSONEncoder().encode(manifest).write(to: manifestURL)
+        try "export const ok = () => new Response('ok, 1.1.0');".write(
+            to: bundle.appendingPathComponent("workers/api/lib/ok.js"), atomically: true, encoding: .utf8)
+        let started = try await rig.deploy.orchestrator.update(deploymentId: first.id, buyerId: "acct_buyer", credentials: credentials(rig))
+        await rig.deploy.orchestrator.waitUntilIdle(started.id)
+        let updated = try await rig.deploy.orchestrator.deployment(id: started.id, buyerId: "acct_buyer")
+        XCTAssertEqual(updated.state, .succeeded, updated.lastMessage ?? "")
+        XCTAssertEqual(updated.resources.filter { $0.kind == "worker_version" }.map(\.id), ["\(script)/\(before ?? "?")"])
+        let during = try await rig.client.activeWorkerVersion(script: script)
+        XCTAssertNotEqual(during, before)
+
+        // A fresh orchestrator and store over the same database file.
+        let restarted = try DeploymentTestRig.make(
+            transport: rig.network, dir: rig.deploy.dir, orders: rig.deploy.orders,
+            configuration: .init(cloudflareAPIBase: rig.sandbox.cloudflareAPIBase, transport: rig.network,
+                                 retry: .init(maxAttempts: 3, baseDelay: 0.01, maxDelay: 0.05)))
+        _ = try await restarted.orchestrator.rollback(deploymentId: updated.id, buyerId: "acct_buyer", credentials: credentials(rig))
+        await restarted.orchestrator.waitUntilIdle(updated.id)
+        let rolled = try await restarted.orchestrator.deployment(id: updated.id, buyerId: "acct_buyer")
+        XCTAssertEqual(rolled.state, .rolledBack, rolled.lastMessage ?? "")
+        XCTAssertEqual(rolled.lastMessage, "Rolled back: 1 Worker serves its previous version again")
+        let after = try await rig.client.activeWorkerVersion(script: script)
+        XCTAssertEqual(after, before, "the Worker serves its 1.0.0 version again")
+        let base = try await restarted.orchestrator.deployment(id: first.id, buyerId: "acct_buyer")
+        XCTAssertEqual(base.state, .succeeded)
+        let stays = try await rig.client.workerExists(name: script)
+        XCTAssertTrue(stays, "the Worker 1.0.0 created stays")
+    }
+
     func testTokenAppearsNowhereAfterADeployment() async throws {
         let rig = try await makeRig()
         defer { Task { await rig.sandbox.stop() } }

@@ -312,6 +312,65 @@ final class DeployProgressPaneTests: XCTestCase {
                       "retry is disabled with a reason")
     }
 
+    func testRollingBackAnUpdateSaysItsWorkersServeTheirPreviousVersionAgain() {
+        var pane = DeployProgressPane(deploymentId: "dep_1", listingTitle: "InvoiceBot", initialState: .queued)
+        var ctx = F.context()
+        let start = F.requests(pane.start(&ctx))
+        var update = snapshot(state: .succeeded, lastEventId: 30)
+        update.updateOf = "dep_0"
+        update.resources = [
+            CreatedResource(kind: "worker_script", id: "tf-1-api", name: "tf-1-api", created: false, step: .uploadWorkers),
+            CreatedResource(kind: "worker_script", id: "tf-1-jobs", name: "tf-1-jobs", created: true, step: .uploadWorkers),
+            CreatedResource(kind: "worker_version", id: "tf-1-api/v1", name: "tf-1-api", created: true, step: .uploadWorkers),
+            CreatedResource(kind: "worker_version", id: "tf-1-site/v1", name: "tf-1-site", created: true, step: .uploadWorkers),
+        ]
+        _ = pane.receive(.response(start[0].0, .success(.deployment(update))), &ctx)
+        _ = F.press(.char("x"), &pane, &ctx)
+        XCTAssertEqual(pane.prompt, .confirmRollback)
+        for (width, height) in [(80, 24), (120, 40)] {
+            let modal = F.render(pane, width: width, height: height)
+            XCTAssertTrue(modal.contains("(1 resource), newest first"), modal)
+            XCTAssertTrue(modal.contains("The 2 Workers it updated serve their previous version"), modal)
+            XCTAssertTrue(modal.contains("again; database migrations it applied stay."), modal)
+        }
+
+        var onlySwitched = DeployProgressPane(deploymentId: "dep_1", listingTitle: "InvoiceBot", initialState: .queued)
+        let loaded = F.requests(onlySwitched.start(&ctx))
+        update.resources.removeAll { $0.kind == "worker_script" && $0.created }
+        _ = onlySwitched.receive(.response(loaded[0].0, .success(.deployment(update))), &ctx)
+        _ = F.press(.char("x"), &onlySwitched, &ctx)
+        let switchOnly = F.render(onlySwitched, width: 80, height: 24)
+        XCTAssertTrue(switchOnly.contains("Serve the previous version of the 2 Workers this"), switchOnly)
+        XCTAssertFalse(switchOnly.contains("(0 resources)"), switchOnly)
+
+        var plain = DeployProgressPane(deploymentId: "dep_1", listingTitle: "InvoiceBot", initialState: .queued)
+        let load = F.requests(plain.start(&ctx))
+        var first = snapshot(state: .succeeded, lastEventId: 30)
+        first.resources = [CreatedResource(kind: "worker_script", id: "tf-1-api", name: "tf-1-api", created: true, step: .uploadWorkers)]
+        _ = plain.receive(.response(load[0].0, .success(.deployment(first))), &ctx)
+        _ = F.press(.char("x"), &plain, &ctx)
+        XCTAssertFalse(F.render(plain, width: 80, height: 24).contains("previous version"), "a first deployment has no previous version")
+
+        var rolled = DeployProgressPane(deploymentId: "dep_1", listingTitle: "InvoiceBot")
+        let again = F.requests(rolled.start(&ctx))
+        var done = snapshot(state: .rolledBack, lastEventId: 40)
+        done.updateOf = "dep_0"
+        done.lastMessage = "Rolled back: 1 resource removed; 1 Worker serves its previous version again; tf-1-api: its previous version v1 no longer exists on Cloudflare, so it keeps serving the updated version"
+        _ = rolled.receive(.response(again[0].0, .success(.deployment(done))), &ctx)
+        let text = F.render(rolled, width: 240, height: 30)
+        XCTAssertTrue(text.contains("Rolled back: what this update added has been removed; database migrations it applied stay."), text)
+        XCTAssertTrue(text.contains("tf-1-api: its previous version v1 no longer exists on Cloudflare"), text)
+        XCTAssertFalse(text.contains("its Workers serve their previous version again"), "not claimed when one could not be")
+
+        var clean = DeployProgressPane(deploymentId: "dep_1", listingTitle: "InvoiceBot")
+        let third = F.requests(clean.start(&ctx))
+        done.lastMessage = "Rolled back: 1 resource removed; 2 Workers serve their previous version again"
+        _ = clean.receive(.response(third[0].0, .success(.deployment(done))), &ctx)
+        let narrow = F.render(clean, width: 80, height: 24)
+        XCTAssertTrue(narrow.contains("Rolled back: what this update added has been removed and its Workers serve"), narrow)
+        XCTAssertTrue(narrow.contains("their previous version again; database migrations it applied stay."), narrow)
+    }
+
     func testDetachStopsFollowingAndLeavesThePane() {
         var (pane, ctx, sub) = attachedPane()
         let commands = F.press(.char("d"), &pane, &ctx)

@@ -53,7 +53,9 @@ public enum DeploymentStepKind: String, Codable, Sendable, CaseIterable {
 /// A Cloudflare resource a step created (or adopted), recorded so a retry adopts it and a rollback removes it.
 public struct CreatedResource: Codable, Sendable, Hashable {
     /// `d1_database`, `r2_bucket`, `worker_script`, `workers_subdomain`, `worker_domain` (a Workers Custom Domain),
-    /// `dns_record`, `worker_secret`; `custom_hostname` only in deployments made before custom domains.
+    /// `dns_record`, `worker_secret`; `custom_hostname` only in deployments made before custom domains; `worker_version`
+    /// in an update: an existing Worker it switched to a new version, id `<script>/<version served before>` (removing it
+    /// deploys that version again).
     public var kind: String
     /// Cloudflare's id (uuid, record id) or the name where the API addresses by name.
     public var id: String

@@ -25,6 +25,14 @@ extension DeploymentEvent {
 
     /// The message of a resource event: "Created …", "Adopted …" or "Removed …".
     public static func resourceMessage(_ resource: CreatedResource, removed: Bool) -> String {
+        if resource.kind == "worker_version" {
+            // id `<script>/<version it served before the update>`: the switch, not a new object, is what is recorded.
+            let previous = resource.id.hasPrefix(resource.name + "/") ? String(resource.id.dropFirst(resource.name.count + 1)) : resource.id
+            return removed ? "Cleared the record of \(resource.name)'s previous version \(previous)"
+                : "Recorded worker_version \(resource.name): served \(previous) before this update"
+        }
+        // An adopted resource is only forgotten: it stays in the buyer's account.
+        if removed && !resource.created { return "Let go of \(resource.kind) \(resource.name) (it stays in your account)" }
         let verb = removed ? "Removed" : (resource.created ? "Created" : "Adopted")
         return "\(verb) \(resource.kind) \(resource.name)"
     }

@@ -224,6 +224,18 @@ public struct CloudflareClient: Sendable, CustomStringConvertible {
                               operation: "deploy version \(versionId) of Worker \(script)")
     }
 
+    /// Whether the Worker still has this version (`GET …/versions/{id}`); false when the version or the Worker is gone.
+    public func workerVersionExists(script: String, versionId: String) async throws -> Bool {
+        do {
+            let _: JSONValue? = try await callOptional(
+                .GET, "\(account)/workers/scripts/\(PercentEncoding.segment(script))/versions/\(PercentEncoding.segment(versionId))",
+                operation: "read version \(versionId) of Worker \(script)")
+            return true
+        } catch let error as CloudflareError where error.isNotFound {
+            return false
+        }
+    }
+
     /// The version that serves the Worker now (the newest deployment's main version), nil when it has none.
     public func activeWorkerVersion(script: String) async throws -> String? {
         struct List: Decodable { var deployments: [CloudflareWorkerDeployment] }

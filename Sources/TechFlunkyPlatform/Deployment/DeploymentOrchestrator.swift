@@ -197,7 +197,8 @@ public actor DeploymentOrchestrator {
         let event = DeploymentEvent(seq: 1, deploymentId: id, kind: .deployment, at: now, state: .queued,
                                     message: "Update of \(order.listingSlug)\(fromText) to \(target) queued")
         // What the live deployment holds is adopted, never owned: a rollback of the update removes only what it adds.
-        let adopted = base.deployment.resources.map { r in CreatedResource(kind: r.kind, id: r.id, name: r.name, created: false, step: r.step) }
+        // A switch of Worker versions is the base's own to undo (rolling the base back), not something to adopt.
+        let adopted = base.deployment.resources.filter { $0.kind != WorkerVersionResource.kind }.map { r in CreatedResource(kind: r.kind, id: r.id, name: r.name, created: false, step: r.step) }
         let deployment = Deployment(
             id: id, orderId: orderId, listingSlug: order.listingSlug, accountId: base.deployment.accountId, domain: base.deployment.domain,
             state: .queued, steps: DeploymentStepKind.allCases.map { DeploymentStep(kind: $0) }, resources: adopted, url: base.deployment.url,
@@ -268,7 +269,7 @@ public actor DeploymentOrchestrator {
         return await recorder.deployment
     }
 
-    /// Removes what this deployment created, newest first.
+    /// Removes what this deployment created, newest first; an update's switched Workers serve their previous version again.
     public func rollback(deploymentId: String, buyerId: String, credentials: CloudflareCredentials) async throws -> Deployment {
         try await ensureRecovered()
         let (stored, credentials) = try await owned(deploymentId, buyerId: buyerId, credentials: credentials)
@@ -539,6 +540,10 @@ public actor DeploymentOrchestrator {
                     // A failed update leaves the business on the Workers it ran before.
                     let (restored, restoreFailures) = await runner.restoreSwitchedWorkers(logTo: kind)
                     var restoreNote = restored == 0 ? "" : " The Workers serve their previous version again."
+                    // Step 5 switched them and they are switched back: a retry runs it again rather than skip it.
+                    if restored > 0, kind != .uploadWorkers, await recorder.deployment.step(.uploadWorkers)?.state == .succeeded {
+                        try await recorder.stepFinished(.uploadWorkers, state: .pending, message: "Switched back to the previous versions; a retry switches again")
+                    }
                     if !restoreFailures.isEmpty {
                         restoreNote += " Restoring the previous Worker version failed (\(restoreFailures.joined(separator: "; "))); retry the update or roll back."
                     } else if updateTo != nil && restored == 0 && kind.number <= DeploymentStepKind.uploadWorkers.number {
@@ -548,7 +553,7 @@ public actor DeploymentOrchestrator {
                     // run made, so the buyer's account is as it was while they fix the token.
                     if let refusal = error as? CloudflareError, refusal.isPermissionRefusal, kind != .verifyCredentials,
                        await recorder.deployment.resources.contains(where: \.created) {
-                        let failures = try await removeCreated(client: runner.client, recorder: recorder)
+                        let failures = try await removeCreated(client: runner.client, recorder: recorder).failures
                         let undone = failures.isEmpty
                             ? "What it had created was removed; fix the token and retry."
                             : "Removing what it had created failed too (\(failures.joined(separator: "; "))); roll back after fixing the token."
@@ -591,21 +596,31 @@ public actor DeploymentOrchestrator {
 
     /// The opening of a rollback: `rollingBack` recorded and announced.
     private static func beginRollback(recorder: DeploymentRecorder) async throws {
-        try await recorder.setState(.rollingBack, message: "Removing what this deployment created")
+        let switched = await recorder.deployment.resources.contains { $0.kind == WorkerVersionResource.kind && $0.created }
+        try await recorder.setState(.rollingBack, message: "Removing what this deployment created"
+                                        + (switched ? " and serving the Workers' previous versions again" : ""))
     }
 
     private static func rollback(client: CloudflareClient, recorder: DeploymentRecorder, logger: Logger, begun: Bool = false) async {
         let id = await recorder.id
         do {
             if !begun { try await beginRollback(recorder: recorder) }
-            let created = await recorder.deployment.resources.filter(\.created)
-            let failures = try await removeCreated(client: client, recorder: recorder)
+            let created = await recorder.deployment.resources.filter { $0.created && $0.kind != WorkerVersionResource.kind }
+            let outcome = try await removeCreated(client: client, recorder: recorder)
             if Task.isCancelled { return }
-            if failures.isEmpty {
-                try await recorder.setState(.rolledBack, message: "Rolled back: \(created.count) resource\(created.count == 1 ? "" : "s") removed")
-            } else {
-                try await recorder.setState(.failed, message: "Rollback incomplete: \(failures.joined(separator: "; "))")
+            var parts: [String] = []
+            // An update that added nothing but switched Workers says only that they are switched back.
+            if !created.isEmpty || outcome.restored == 0 { parts.append("\(created.count) resource\(created.count == 1 ? "" : "s") removed") }
+            if outcome.restored > 0 {
+                parts.append("\(outcome.restored) Worker\(outcome.restored == 1 ? " serves its" : "s serve their") previous version again")
             }
+            let message = (parts + outcome.notes).joined(separator: "; ")
+            if outcome.failures.isEmpty {
+                try await recorder.setState(.rolledBack, message: "Rolled back: \(message)")
+            } else {
+                try await recorder.setState(.failed, message: "Rollback incomplete: \(outcome.failures.joined(separator: "; "))")
+            }
+            let failures = outcome.failures
             logger.info("deployment rolled back", metadata: ["deployment": "\(id)", "failures": "\(failures.count)"])
         } catch {
             if !(Task.isCancelled || error is CancellationError) {
@@ -614,25 +629,51 @@ public actor DeploymentOrchestrator {
         }
     }
 
-    /// Removes what the deployment created, newest first, and forgets what it adopted (that stays in the
-    /// account). Answers the failures, one line each.
-    private static func removeCreated(client: CloudflareClient, recorder: DeploymentRecorder) async throws -> [String] {
+    /// Removes what the deployment created, newest first (an update's switched Workers are deployed at their previous
+    /// version again), and forgets what it adopted (that stays in the account). Answers the failures, one line each,
+    /// how many Workers serve their previous version again, and what could not be restored and was let go.
+    private static func removeCreated(client: CloudflareClient, recorder: DeploymentRecorder) async throws
+        -> (failures: [String], restored: Int, notes: [String])
+    {
         var failures: [String] = []
+        var notes: [String] = []
+        var restored = 0
         for resource in await recorder.deployment.resources.filter(\.created).reversed() {
             do {
-                try await remove(resource, client: client)
+                if resource.kind == WorkerVersionResource.kind {
+                    let (script, previous) = WorkerVersionResource.parts(resource)
+                    // A version Cloudflare no longer has (or a Worker gone) cannot serve again: said, not fatal.
+                    guard try await client.workerVersionExists(script: script, versionId: previous) else {
+                        let note = "\(script): its previous version \(previous) no longer exists on Cloudflare, so it keeps serving the updated version"
+                        notes.append(note)
+                        try await recorder.log(resource.step, note)
+                        try await recorder.removeResource(resource)
+                        continue
+                    }
+                    try await client.deployWorkerVersion(script: script, versionId: previous, message: "Restored by a rollback")
+                    try await recorder.log(resource.step, "\(script): serving the previous version \(previous) again")
+                    restored += 1
+                } else {
+                    try await remove(resource, client: client)
+                }
                 try await recorder.removeResource(resource)
             } catch let error as CloudflareError where error.isNotFound {
+                if resource.kind == WorkerVersionResource.kind {
+                    let (script, previous) = WorkerVersionResource.parts(resource)
+                    let note = "\(script): could not serve its previous version \(previous) again (\(error.message))"
+                    notes.append(note)
+                    try await recorder.log(resource.step, note)
+                }
                 try await recorder.removeResource(resource)
             } catch {
-                if Task.isCancelled || error is CancellationError { return failures }
+                if Task.isCancelled || error is CancellationError { return (failures, restored, notes) }
                 failures.append(Self.explain(error).0)
             }
         }
         for resource in await recorder.deployment.resources where !resource.created {
             try await recorder.removeResource(resource)
         }
-        return failures
+        return (failures, restored, notes)
     }
 
     private static func remove(_ resource: CreatedResource, client: CloudflareClient) async throws {

@@ -20,8 +20,6 @@ struct DeploymentStepRunner: Sendable {
     let smokeCheck: DeploymentOrchestrator.SmokeCheckPolicy
     /// Where generated secret values wait, in memory, to be shown to the buyer once.
     let secrets: DeploymentSecretsVault
-    /// An update's Workers switched to a new version in this run, with the version each served before.
-    let switchedWorkers = WorkerVersionLedger()
 
     private var manifest: PackageManifest { package.manifest }
 
@@ -256,8 +254,15 @@ struct DeploymentStepRunner: Sendable {
             }
         }
         for (scriptName, previous, versionId) in staged {
-            // Noted before the call: a deployment Cloudflare made but did not answer is restored too.
-            if let previous { await switchedWorkers.switching(script: scriptName, from: previous) }
+            // Recorded before the call (a deployment Cloudflare made but did not answer is restored too), as a resource
+            // of the update: a failed run, or a rollback later (after a restart, on another instance), deploys it again.
+            // A Worker switched by an earlier attempt of this update keeps the version it served before that attempt, and
+            // one this update created (an earlier attempt uploaded it) needs none: a rollback removes it.
+            let resources = await recorder.deployment.resources
+            let ownedOrKnown = resources.contains { ($0.kind == WorkerVersionResource.kind || ($0.kind == "worker_script" && $0.created)) && $0.name == scriptName }
+            if let previous, !ownedOrKnown {
+                try await recorder.addResource(WorkerVersionResource.resource(script: scriptName, previousVersion: previous))
+            }
             try await client.deployWorkerVersion(script: scriptName, versionId: versionId, message: "TechFlunky update to \(manifest.version)")
             try await recorder.log(step, "\(scriptName): now serving version \(versionId)\(previous.map { " (was \($0))" } ?? "")")
         }
@@ -265,16 +270,19 @@ struct DeploymentStepRunner: Sendable {
         return .succeeded("\(workers.count) Worker\(workers.count == 1 ? "" : "s") uploaded")
     }
 
-    /// After a failed update: every Worker this run switched serves the version it served before again (a
-    /// deployment naming that version). Answers how many were restored and the failures, one line each.
+    /// After a failed update: every Worker the update switched (its `worker_version` resources) serves the version
+    /// it served before again, and the resource is removed. Answers how many were restored and the failures, one
+    /// line each (those stay recorded, for a retry or a rollback).
     func restoreSwitchedWorkers(logTo step: DeploymentStepKind) async -> (restored: Int, failures: [String]) {
         var restored = 0
         var failures: [String] = []
-        for (script, previous) in await switchedWorkers.taken().reversed() {
+        for resource in await recorder.deployment.resources.filter({ $0.kind == WorkerVersionResource.kind && $0.created }).reversed() {
+            let (script, previous) = WorkerVersionResource.parts(resource)
             do {
                 try await client.deployWorkerVersion(script: script, versionId: previous, message: "Restored after a failed update")
                 restored += 1
                 try? await recorder.log(step, "\(script): serving the previous version \(previous) again")
+                try? await recorder.removeResource(resource)
             } catch {
                 failures.append("\(script): \(DeploymentOrchestrator.explain(error).0)")
             }
@@ -583,18 +591,21 @@ struct DeploymentStepRunner: Sendable {
     }
 }
 
-/// The Workers an update switched to a new version in one run, each with the version it served before.
-actor WorkerVersionLedger {
-    private var switched: [(script: String, previous: String)] = []
+/// A Worker an update switched to a new version, recorded as a resource of the update (kind `worker_version`, id
+/// `<script>/<version it served before>`, name the script): removing it deploys that version again.
+enum WorkerVersionResource {
+    static let kind = "worker_version"
 
-    func switching(script: String, from previous: String) {
-        if !switched.contains(where: { $0.script == script }) { switched.append((script, previous)) }
+    static func resource(script: String, previousVersion: String) -> CreatedResource {
+        CreatedResource(kind: kind, id: "\(script)/\(previousVersion)", name: script, created: true, step: .uploadWorkers)
     }
 
-    /// The switched Workers, forgotten as they are handed over (each is restored once).
-    func taken() -> [(script: String, previous: String)] {
-        defer { switched.removeAll() }
-        return switched
+    /// The script and the version it served before the update.
+    static func parts(_ resource: CreatedResource) -> (script: String, previous: String) {
+        let prefix = resource.name + "/"
+        if resource.id.hasPrefix(prefix) { return (resource.name, String(resource.id.dropFirst(prefix.count))) }
+        let split = resource.id.split(separator: "/", maxSplits: 1).map(String.init)
+        return (split.first ?? resource.name, split.count > 1 ? split[1] : "")
     }
 }
 

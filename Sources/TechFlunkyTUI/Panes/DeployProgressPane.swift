@@ -427,11 +427,24 @@ public struct DeployProgressPane: Pane {
 
         // Outcome: the failure with its code, or where the business answers.
         var outcome: [StyledLine] = []
+        let isUpdate = model.deployment.updateOf != nil
         if model.state == .rolledBack {
-            outcome += StyledLine.wrapped("Rolled back: what this deployment created has been removed from your account.",
-                                          width: width, style: .muted)
+            // A Worker whose previous version Cloudflare no longer had is named in the run's last message.
+            let unrestored = isUpdate ? model.lastMessage.flatMap { $0.contains("no longer exists") || $0.contains("could not serve") ? $0 : nil } : nil
+            if let unrestored {
+                outcome += StyledLine.wrapped("Rolled back: what this update added has been removed; database migrations it applied stay.",
+                                              width: width, style: .muted)
+                outcome += StyledLine.wrapped(unrestored, width: width, style: .warning)
+            } else {
+                outcome += StyledLine.wrapped(isUpdate
+                    ? "Rolled back: what this update added has been removed and its Workers serve their previous version again; database migrations it applied stay."
+                    : "Rolled back: what this deployment created has been removed from your account.",
+                                              width: width, style: .muted)
+            }
         } else if model.state == .rollingBack {
-            outcome += StyledLine.wrapped("Rolling back: removing what this deployment created, newest first…",
+            outcome += StyledLine.wrapped(isUpdate
+                ? "Rolling back: removing what this update added and switching its Workers back, newest first…"
+                : "Rolling back: removing what this deployment created, newest first…",
                                           width: width, style: .warning)
         } else if let failed = model.failedStep {
             outcome += StyledLine.wrapped("✖ Step \(failed.kind.number) (\(failed.kind.title)) failed: \(failed.message ?? model.lastMessage ?? "no reason given")",
@@ -491,11 +504,24 @@ public struct DeployProgressPane: Pane {
                             StyledSpan("Esc", CellStyle(.accent, bold: true)), StyledSpan(" stay")]),
             ]).render(into: &canvas, area: area)
         case .confirmRollback:
-            let created = model.resources.filter(\.created).count
-            ModalWidget(title: "Roll back?", lines: [
+            let created = model.resources.filter { $0.created && $0.kind != "worker_version" }.count
+            let switched = model.resources.filter { $0.created && $0.kind == "worker_version" }.count
+            var lines = [
                 StyledLine("Remove what this deployment created in your Cloudflare"),
                 StyledLine("account (\(created) resource\(created == 1 ? "" : "s")), newest first? Resources it"),
                 StyledLine("found already there are left alone."),
+            ]
+            if switched > 0 && created == 0 {
+                lines = [
+                    StyledLine("Serve the previous version of the \(switched) Worker\(switched == 1 ? "" : "s") this"),
+                    StyledLine("update switched again? It added nothing else."),
+                    StyledLine("Database migrations it applied stay.", CellStyle(.muted)),
+                ]
+            } else if switched > 0 {
+                lines.append(StyledLine("The \(switched) Worker\(switched == 1 ? " it updated serves its" : "s it updated serve their") previous version"))
+                lines.append(StyledLine("again; database migrations it applied stay.", CellStyle(.muted)))
+            }
+            ModalWidget(title: "Roll back?", lines: lines + [
                 .blank,
                 StyledLine([StyledSpan("y", CellStyle(.accent, bold: true)), StyledSpan(" roll back   "),
                             StyledSpan("n", CellStyle(.accent, bold: true)), StyledSpan(" keep it")]),

@@ -146,7 +146,11 @@ struct RollbackCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rollback",
         abstract: "Remove what a deployment created in your Cloudflare account, newest first.",
-        discussion: "Asks for confirmation at a terminal unless --yes. The token is read as for deploy, never from a flag."
+        discussion: """
+            Of an update, it also serves each Worker the update switched at its previous version again; D1 migrations \
+            the update applied are not reversed. Asks for confirmation at a terminal unless --yes. The token is read as \
+            for deploy, never from a flag.
+            """
     )
 
     @OptionGroup var connection: ConnectionOptions
@@ -295,8 +299,12 @@ struct DeploymentProgressPrinter {
             out.line("    " + out.paint(TerminalOutput.clean(event.message), .dim))
         case .resource:
             if let resource = event.resource {
-                let verb = resource.created ? "created" : "adopted"
-                out.line("    \(verb) \(TerminalOutput.clean(resource.kind)) \(TerminalOutput.clean(resource.name))")
+                if resource.kind == "worker_version", let message = event.message {
+                    out.line("    " + TerminalOutput.clean(message))
+                } else {
+                    let verb = event.removesResource ? (resource.created ? "removed" : "let go of") : (resource.created ? "created" : "adopted")
+                    out.line("    \(verb) \(TerminalOutput.clean(resource.kind)) \(TerminalOutput.clean(resource.name))")
+                }
             }
         }
     }
