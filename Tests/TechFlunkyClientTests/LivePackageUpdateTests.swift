@@ -310,6 +310,37 @@ final class LivePackageUpdateTests: XCTestCase {
                            ["\(api)/\(apiAt11 ?? "?")", "\(site)/\(servingAt1[site] ?? "?")"], "the retry's switches are recorded for a rollback")
             let etagAfterRetry = try await Self.servingEtag(market, url: live.url)
             XCTAssertEqual(etagAfterRetry, etag11, "the 1.1.0 code answers")
+
+            // 1.2.0 over it: the 1.1.0 update cannot be rolled back under it (that would serve 1.0.0's code under 1.2.0);
+            // the newest goes first, then the older one.
+            _ = try await seller.publishVersion(slug: Self.slug, PublishVersionRequest(
+                changelog: "More jobs.", bundle: Self.bundle(version: "1.2.0", apiMarker: "api v1.2", migrations: [Self.first, Self.second], jobs: true)))
+            let fourth = try await buyer.updateDeployment(id: third.deploymentId, cloudflare: credentials)  // the live one now
+            let at12 = try await Self.finished(buyer, fourth.deploymentId)
+            XCTAssertEqual(at12.state, .succeeded, at12.lastMessage ?? "")
+            let apiAt12 = try await cf.activeWorkerVersion(script: api)
+            do {
+                _ = try await buyer.rollbackDeployment(id: third.deploymentId, cloudflare: credentials)
+                XCTFail("an update under a newer one must not be rolled back")
+            } catch let error as ClientError {
+                guard case let .rejected(status, detail) = error else { return XCTFail("\(error)") }
+                XCTAssertEqual(status, 409)
+                XCTAssertTrue(detail.message.contains("roll \(fourth.deploymentId) back first"), detail.message)
+            }
+            let apiStill = try await cf.activeWorkerVersion(script: api)
+            XCTAssertEqual(apiStill, apiAt12, "the refused rollback changed nothing")
+            let thirdAfterRefusal = try await buyer.deployment(id: third.deploymentId)
+            XCTAssertEqual(thirdAfterRefusal.state, .succeeded)
+            _ = try await buyer.rollbackDeployment(id: fourth.deploymentId, cloudflare: credentials)
+            let fourthBack = try await Self.finished(buyer, fourth.deploymentId)
+            XCTAssertEqual(fourthBack.state, .rolledBack, fourthBack.lastMessage ?? "")
+            let apiBackTo11 = try await cf.activeWorkerVersion(script: api)
+            XCTAssertEqual(apiBackTo11, apiAfterRetry, "1.1.0's API serves again")
+            _ = try await buyer.rollbackDeployment(id: third.deploymentId, cloudflare: credentials)
+            let thirdBack = try await Self.finished(buyer, third.deploymentId)
+            XCTAssertEqual(thirdBack.state, .rolledBack, thirdBack.lastMessage ?? "")
+            let apiBackTo10 = try await cf.activeWorkerVersion(script: api)
+            XCTAssertEqual(apiBackTo10, apiAt11, "and then what served before 1.1.0's retry")
         } }
     }
 

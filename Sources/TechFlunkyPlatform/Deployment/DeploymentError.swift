@@ -15,6 +15,9 @@ public enum DeploymentError: Error, Sendable, Hashable, CustomStringConvertible 
     /// Another request is starting a deployment of this order at this moment.
     case orderBusy(orderId: String)
     case packageUnavailable(String)
+    /// An update whose Workers a newer update (still not rolled back) switched again: rolling it back first would
+    /// put code older than both on the live business.
+    case supersededUpdate(deploymentId: String, newer: String)
 
     public var description: String {
         switch self {
@@ -27,6 +30,8 @@ public enum DeploymentError: Error, Sendable, Hashable, CustomStringConvertible 
             "this deployment already made resources in Cloudflare account \(expected); give a token for that account, or roll it back first to deploy into another"
         case let .packageUnavailable(detail): "the package cannot be deployed: \(detail)"
         case let .orderBusy(id): "a deployment of order \(id) is being started already"
+        case let .supersededUpdate(id, newer):
+            "update \(id) was followed by update \(newer), which still serves: roll \(newer) back first (rolling \(id) back now would serve code older than both)"
         }
     }
 }

@@ -280,6 +280,17 @@ public actor DeploymentOrchestrator {
         guard let order = try await orders.order(id: stored.deployment.orderId, buyerId: buyerId) else {
             throw DeploymentError.notFound("order \(stored.deployment.orderId)")
         }
+        // An update's rollback serves the Worker versions from before it again: under a newer update that switched
+        // them since (and was not rolled back), that would serve code older than both. The newest goes first.
+        if stored.deployment.resources.contains(where: { $0.kind == WorkerVersionResource.kind }) {
+            let siblings = try await store.deployments(orderIds: [order.id])[order.id] ?? []
+            if let newer = siblings.first(where: {
+                $0.deployment.id != deploymentId && $0.deployment.createdAt > stored.deployment.createdAt
+                    && $0.deployment.resources.contains { $0.kind == WorkerVersionResource.kind }
+            }) {
+                throw DeploymentError.supersededUpdate(deploymentId: deploymentId, newer: newer.deployment.id)
+            }
+        }
         let package = try loadPackage(order)
         try await takeLease(stored)
         // Recorded before the rollback is answered, as a retry's opening is: a watcher resuming after the old final

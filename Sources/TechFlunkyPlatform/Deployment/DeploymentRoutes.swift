@@ -154,7 +154,7 @@ enum DeploymentRoutes {
         case .notFound: .notFound(error.description)
         case .orderNotPaid: .conflict(error.description, code: APIErrorCode.notPaid)
         case let .invalidRequest(field, message): .validation(message, field: field)
-        case .busy, .wrongState, .orderBusy: .conflict(error.description)
+        case .busy, .wrongState, .orderBusy, .supersededUpdate: .conflict(error.description)
         case .accountMismatch: .conflict(error.description, field: "cloudflare.accountId")
         case .packageUnavailable: .conflict(error.description)
         }
