@@ -52,7 +52,7 @@ public struct PostgresCatalogStore: CatalogStore {
 
     /// The words of a query as a `to_tsquery` expression: each a prefix (a one-letter word only itself), all
     /// required. Words are letters and digits only (`FullTextQuery`'s rule), so no operator can be typed in.
-    static func tsQuery(_ text: String?) -> String? {
+    public static func tsQuery(_ text: String?) -> String? {
         guard let text else { return nil }
         let words = text.lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber) })
             .prefix(FullTextQuery.maximumTerms).map { String($0.prefix(64)) }
@@ -105,7 +105,8 @@ public struct PostgresCatalogStore: CatalogStore {
         }
         var params: Parameters, filters: [String]
         var rank = "0.0::float8"
-        let total: Int, totalIsLowerBound: Bool
+        var total = 0, totalIsLowerBound = false
+        var typos = false
         if let tsQuery {
             // Counted first through the full-text index: a count above zero says there are exact matches; with no
             // other filters, zero says there are none; only a zero under filters asks the catalog as a whole.
@@ -125,7 +126,7 @@ public struct PostgresCatalogStore: CatalogStore {
                 let words = (query.q ?? "").lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber) }).joined(separator: " ")
                 (params, filters) = filtered { (p: inout Parameters) in "\(Self.typoDocument) %> techflunky_unaccent(\(p.add(words)))" }
                 rank = "word_similarity(techflunky_unaccent($\(params.bindings.count)), \(Self.typoDocument))::float8"
-                (total, totalIsLowerBound) = capped(try await countUpToLimit((params, filters), fromTextIndex: false))
+                typos = true  // counted below, in the same pass as the page
             }
         } else {
             (params, filters) = filtered(nil)
@@ -138,6 +139,26 @@ public struct PostgresCatalogStore: CatalogStore {
             }
         }
         let filterSQL = filters.joined(separator: " AND ")
+        let plan = SQLiteCatalogStore.plan(for: sort)
+        // Reversed, both the key and the tie-breaking sequence turn around: the exact forward order read backwards.
+        let ascending = plan.ascending != query.reverse
+        var top: Int64 = 0
+        if sort == .relevance {
+            if let fixed = after?.w { top = fixed } else {
+                top = try await database.rows("SELECT coalesce(max(seq), 0) FROM listings").first?.decode(Int64.self) ?? 0
+            }
+        }
+        // A typo match costs a trigram word similarity per candidate (several microseconds each, thousands of
+        // candidates for a common word): the count and the page (or the relevance window) come from one pass.
+        var window: [(Int64, Double)]?
+        var keyedPage: [PostgresRow]?
+        if typos {
+            let needsWindow = sort == .relevance && (query.reverse || (after?.p ?? 1) == 1)
+            let pass = try await typoPass(params: params, filterSQL: filterSQL, sort: sort, plan: plan, ascending: ascending, rank: rank,
+                                          top: top, needsWindow: needsWindow, after: after, limit: limit)
+            (total, totalIsLowerBound) = capped(pass.count)
+            if !totalIsLowerBound { (window, keyedPage) = (pass.window, pass.page) }
+        }
         // Few matches (no more than the count limit) are read through the full-text index and sorted, rather than
         // found by walking a sort order's index past every listing that does not match (the planner's estimate
         // of a tsquery's matches cannot tell a rare combination of words from a common one).
@@ -145,16 +166,13 @@ public struct PostgresCatalogStore: CatalogStore {
 
         if sort == .relevance {
             let page = query.reverse
-                ? try await reversedRelevancePage(params: params, filterSQL: filterSQL, rank: rank, sparse: sparse, after: after, limit: limit,
-                                                 fingerprint: fingerprint)
-                : try await relevancePage(params: params, filterSQL: filterSQL, rank: rank, sparse: sparse, after: after, limit: limit,
-                                          fingerprint: fingerprint)
+                ? try await reversedRelevancePage(params: params, filterSQL: filterSQL, rank: rank, sparse: sparse, top: top, window: window,
+                                                 after: after, limit: limit, fingerprint: fingerprint)
+                : try await relevancePage(params: params, filterSQL: filterSQL, rank: rank, sparse: sparse, top: top, window: window,
+                                          after: after, limit: limit, fingerprint: fingerprint)
             return ListingPage(items: page.items, nextCursor: page.next?.encoded(), total: total, totalIsLowerBound: totalIsLowerBound)
         }
 
-        let plan = SQLiteCatalogStore.plan(for: sort)
-        // Reversed, both the key and the tie-breaking sequence turn around: the exact forward order read backwards.
-        let ascending = plan.ascending != query.reverse
         let comparison = ascending ? ">" : "<"
         let direction = ascending ? "ASC" : "DESC"
         var keyset = ""
@@ -162,12 +180,15 @@ public struct PostgresCatalogStore: CatalogStore {
             let key = plan.integerKey ? params.add(after.ki ?? 0) : params.add(after.k ?? 0)
             keyset = "AND (\(plan.key), l.seq) \(comparison) (\(key), \(params.add(after.i)))"
         }
-        let rows = try await self.rows("""
-            SELECT \(Self.summaryColumns), \(plan.key)\(plan.integerKey ? "" : "::float8") AS sort_key
-            FROM listings l JOIN accounts a ON a.id = l.seller_id
-            WHERE \(filterSQL) \(keyset)
-            ORDER BY \(plan.key) \(direction), l.seq \(direction) LIMIT \(limit + 1)
-            """, params.bindings, fromTextIndex: sparse)
+        let rows: [PostgresRow]
+        if let keyedPage { rows = keyedPage } else {
+            rows = try await self.rows("""
+                SELECT \(Self.summaryColumns), \(plan.key)\(plan.integerKey ? "" : "::float8") AS sort_key
+                FROM listings l JOIN accounts a ON a.id = l.seller_id
+                WHERE \(filterSQL) \(keyset)
+                ORDER BY \(plan.key) \(direction), l.seq \(direction) LIMIT \(limit + 1)
+                """, params.bindings, fromTextIndex: sparse)
+        }
         var next: ListingCursor?
         if rows.count > limit {
             let last = rows[limit - 1].makeRandomAccess()
@@ -197,16 +218,15 @@ public struct PostgresCatalogStore: CatalogStore {
     /// Relevance pages, as `SQLiteCatalogStore.relevancePage`: phase 1 the newest `relevanceWindow` matches no newer
     /// than the window's top (fixed on the first page) ranked best first, ties oldest first; phase 2 the older
     /// matches, newest first. Within the window the position is kept, so pages neither repeat nor skip.
-    private func relevancePage(params: Parameters, filterSQL: String, rank: String, sparse: Bool, after: ListingCursor?, limit: Int,
-                               fingerprint: String) async throws -> (items: [ListingSummary], next: ListingCursor?) {
-        let top: Int64
-        if let fixed = after?.w { top = fixed } else {
-            top = try await database.rows("SELECT coalesce(max(seq), 0) FROM listings").first?.decode(Int64.self) ?? 0
-        }
+    private func relevancePage(params: Parameters, filterSQL: String, rank: String, sparse: Bool, top: Int64, window: [(Int64, Double)]?,
+                               after: ListingCursor?, limit: Int, fingerprint: String) async throws -> (items: [ListingSummary], next: ListingCursor?) {
         var items: [ListingSummary] = []
         let olderThan: Int64
         if (after?.p ?? 1) == 1 {
-            let candidates = try await relevanceCandidates(params: params, filterSQL: filterSQL, rank: rank, sparse: sparse, top: top)
+            let candidates: [(Int64, Double)]
+            if let window { candidates = window } else {
+                candidates = try await relevanceCandidates(params: params, filterSQL: filterSQL, rank: rank, sparse: sparse, top: top)
+            }
             let ranked = candidates.sorted { ($0.1, -$0.0) > ($1.1, -$1.0) }
             let offset = after?.o ?? 0
             let slice = Array(ranked.dropFirst(offset).prefix(limit + 1))
@@ -264,6 +284,54 @@ public struct PostgresCatalogStore: CatalogStore {
             """, window.bindings, fromTextIndex: sparse).map { try $0.decode((Int64, Double).self) }
     }
 
+    /// The typo-tolerant matches in one pass: how many (up to `matchCountLimit + 1`) and, from the same rows, what
+    /// the page would otherwise read again (each read rechecks every candidate's word similarity): for relevance the
+    /// window `relevanceCandidates` reads (when `needsWindow`), for a sort the page `search` reads, rows in its
+    /// shape. When the count passes the limit, the rows are a subset of the matches and the caller reads the page
+    /// the usual way.
+    private func typoPass(params: Parameters, filterSQL: String, sort: ListingSort, plan: SQLiteCatalogStore.SortPlan, ascending: Bool,
+                          rank: String, top: Int64, needsWindow: Bool, after: ListingCursor?, limit: Int)
+        async throws -> (count: Int, window: [(Int64, Double)]?, page: [PostgresRow]?) {
+        var p = params
+        let matches = "WITH m AS MATERIALIZED (SELECT l.seq\(sort == .relevance ? "" : ", \(plan.key)\(plan.integerKey ? "" : "::float8") AS k") "
+            + "FROM listings l WHERE \(filterSQL) LIMIT \(matchCountLimit + 1))"
+        if sort == .relevance {
+            guard needsWindow else {
+                return (try await count("\(matches) SELECT count(*) FROM m", p.bindings), nil, nil)
+            }
+            let topParameter = p.add(top)
+            let rows = try await database.rows(PostgresQuery(unsafeSQL: """
+                \(matches)
+                SELECT c.n, w.seq, w.rank FROM (SELECT count(*) AS n FROM m) c LEFT JOIN LATERAL (
+                    SELECT l.seq, \(rank) AS rank
+                    FROM (SELECT m.seq FROM m WHERE m.seq <= \(topParameter) ORDER BY m.seq DESC LIMIT \(relevanceWindow)) x
+                    JOIN listings l ON l.seq = x.seq
+                ) w ON true ORDER BY w.seq DESC
+                """, binds: p.bindings))
+            let count = try rows.first?.makeRandomAccess()[0].decode(Int.self) ?? 0
+            let window = try rows.compactMap { row -> (Int64, Double)? in
+                let (_, seq, rank) = try row.decode((Int, Int64?, Double?).self)
+                return seq.map { ($0, rank ?? 0) }
+            }
+            return (count, window, nil)
+        }
+        let comparison = ascending ? ">" : "<", direction = ascending ? "ASC" : "DESC"
+        var keyset = ""
+        if let after {
+            let key = plan.integerKey ? p.add(after.ki ?? 0) : p.add(after.k ?? 0)
+            keyset = "WHERE (m.k, m.seq) \(comparison) (\(key), \(p.add(after.i)))"
+        }
+        let rows = try await database.rows(PostgresQuery(unsafeSQL: """
+            \(matches)
+            SELECT \(Self.summaryColumns), x.k AS sort_key, c.n FROM (SELECT count(*) AS n FROM m) c
+            LEFT JOIN LATERAL (SELECT m.seq, m.k FROM m \(keyset) ORDER BY m.k \(direction), m.seq \(direction) LIMIT \(limit + 1)) x ON true
+            LEFT JOIN listings l ON l.seq = x.seq LEFT JOIN accounts a ON a.id = l.seller_id
+            ORDER BY x.k \(direction), x.seq \(direction)
+            """, binds: p.bindings))
+        let count = try rows.first?.makeRandomAccess()[18].decode(Int.self) ?? 0
+        return (count, nil, try rows.filter { try $0.makeRandomAccess()[0].decode(Int64?.self) != nil })
+    }
+
     /// Summaries of `seqs`, in that order.
     private func summaries(ofSeqs seqs: [Int64]) async throws -> [ListingSummary] {
         guard !seqs.isEmpty else { return [] }
@@ -280,13 +348,12 @@ public struct PostgresCatalogStore: CatalogStore {
     /// Relevance pages reversed, as `SQLiteCatalogStore.reversedRelevancePage`: exactly `relevancePage`'s order read
     /// from the end. Phase 2 first (the matches older than the window, oldest first; only when the window is full),
     /// then phase 1 (the window, least relevant first, ties newest first). The cursor says which phase comes next.
-    private func reversedRelevancePage(params: Parameters, filterSQL: String, rank: String, sparse: Bool, after: ListingCursor?, limit: Int,
-                                       fingerprint: String) async throws -> (items: [ListingSummary], next: ListingCursor?) {
-        let top: Int64
-        if let fixed = after?.w { top = fixed } else {
-            top = try await database.rows("SELECT coalesce(max(seq), 0) FROM listings").first?.decode(Int64.self) ?? 0
+    private func reversedRelevancePage(params: Parameters, filterSQL: String, rank: String, sparse: Bool, top: Int64, window: [(Int64, Double)]?,
+                                       after: ListingCursor?, limit: Int, fingerprint: String) async throws -> (items: [ListingSummary], next: ListingCursor?) {
+        let candidates: [(Int64, Double)]
+        if let window { candidates = window } else {
+            candidates = try await relevanceCandidates(params: params, filterSQL: filterSQL, rank: rank, sparse: sparse, top: top)
         }
-        let candidates = try await relevanceCandidates(params: params, filterSQL: filterSQL, rank: rank, sparse: sparse, top: top)
         var items: [ListingSummary] = []
         var seqs: [Int64] = []
         let phase = after?.p ?? 2
