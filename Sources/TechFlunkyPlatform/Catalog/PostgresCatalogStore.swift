@@ -103,16 +103,32 @@ public struct PostgresCatalogStore: CatalogStore {
                 SELECT count(*) FROM (SELECT 1 FROM listings l WHERE \(parts.filters.joined(separator: " AND ")) LIMIT \(matchCountLimit + 1)) m
                 """, parts.params.bindings, fromTextIndex: fromTextIndex)
         }
+        let plan = SQLiteCatalogStore.plan(for: sort)
+        // Reversed, both the key and the tie-breaking sequence turn around: the exact forward order read backwards.
+        let ascending = plan.ascending != query.reverse
+        var top = after?.w
         var params: Parameters, filters: [String]
         var rank = "0.0::float8"
         var total = 0, totalIsLowerBound = false
-        var typos = false
+        // With words, the matches are counted in the same pass as the page (or the relevance window) is read from
+        // them (`matchPass`): reading them costs the full-text index's prefix expansion (a few milliseconds for a
+        // short prefix) or, for typos, a word similarity per candidate (thousands of them), which the count and
+        // the page each paid before.
+        var window: [(Int64, Double)]?
+        var keyedPage: [PostgresRow]?
         if let tsQuery {
+            let needsWindow = sort == .relevance && (query.reverse || (after?.p ?? 1) == 1)
+            func pass(_ parts: (params: Parameters, filters: [String]), rank: String, fromTextIndex: Bool) async throws -> MatchPass {
+                try await matchPass(params: parts.params, filterSQL: parts.filters.joined(separator: " AND "), sort: sort, plan: plan,
+                                    ascending: ascending, rank: rank, top: top, needsWindow: needsWindow, after: after, limit: limit,
+                                    fromTextIndex: fromTextIndex)
+            }
             // Counted first through the full-text index: a count above zero says there are exact matches; with no
             // other filters, zero says there are none; only a zero under filters asks the catalog as a whole.
             let exact = filtered { (p: inout Parameters) in "l.search @@ \(Self.tsQueryExpression(p.add(tsQuery)))" }
-            let counted = try await countUpToLimit(exact, fromTextIndex: true)
-            var anyExact = counted > 0
+            let exactRank = "ts_rank(l.search, \(Self.tsQueryExpression("$\(exact.params.bindings.count)")))::float8"
+            var matched = try await pass(exact, rank: exactRank, fromTextIndex: true)
+            var anyExact = matched.count > 0
             if !anyExact && exact.filters.count > 2 {
                 anyExact = try await !self.rows("""
                     SELECT 1 FROM listings l WHERE l.status = 'active' AND l.search @@ \(Self.tsQueryExpression("$1")) LIMIT 1
@@ -120,14 +136,16 @@ public struct PostgresCatalogStore: CatalogStore {
             }
             if anyExact {
                 (params, filters) = exact
-                rank = "ts_rank(l.search, \(Self.tsQueryExpression("$\(params.bindings.count)")))::float8"
-                (total, totalIsLowerBound) = capped(counted)
+                rank = exactRank
             } else {
                 let words = (query.q ?? "").lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber) }).joined(separator: " ")
                 (params, filters) = filtered { (p: inout Parameters) in "\(Self.typoDocument) %> techflunky_unaccent(\(p.add(words)))" }
                 rank = "word_similarity(techflunky_unaccent($\(params.bindings.count)), \(Self.typoDocument))::float8"
-                typos = true  // counted below, in the same pass as the page
+                matched = try await pass((params, filters), rank: rank, fromTextIndex: false)
             }
+            (total, totalIsLowerBound) = capped(matched.count)
+            top = top ?? matched.top
+            if !totalIsLowerBound { (window, keyedPage) = (matched.window, matched.page) }
         } else {
             (params, filters) = filtered(nil)
             // Counted exactly without filters or words (the whole catalog), else up to the limit.
@@ -138,27 +156,10 @@ public struct PostgresCatalogStore: CatalogStore {
                 (total, totalIsLowerBound) = capped(try await countUpToLimit((params, filters), fromTextIndex: false))
             }
         }
+        if sort == .relevance && top == nil {
+            top = try await database.rows("SELECT coalesce(max(seq), 0) FROM listings").first?.decode(Int64.self) ?? 0
+        }
         let filterSQL = filters.joined(separator: " AND ")
-        let plan = SQLiteCatalogStore.plan(for: sort)
-        // Reversed, both the key and the tie-breaking sequence turn around: the exact forward order read backwards.
-        let ascending = plan.ascending != query.reverse
-        var top: Int64 = 0
-        if sort == .relevance {
-            if let fixed = after?.w { top = fixed } else {
-                top = try await database.rows("SELECT coalesce(max(seq), 0) FROM listings").first?.decode(Int64.self) ?? 0
-            }
-        }
-        // A typo match costs a trigram word similarity per candidate (several microseconds each, thousands of
-        // candidates for a common word): the count and the page (or the relevance window) come from one pass.
-        var window: [(Int64, Double)]?
-        var keyedPage: [PostgresRow]?
-        if typos {
-            let needsWindow = sort == .relevance && (query.reverse || (after?.p ?? 1) == 1)
-            let pass = try await typoPass(params: params, filterSQL: filterSQL, sort: sort, plan: plan, ascending: ascending, rank: rank,
-                                          top: top, needsWindow: needsWindow, after: after, limit: limit)
-            (total, totalIsLowerBound) = capped(pass.count)
-            if !totalIsLowerBound { (window, keyedPage) = (pass.window, pass.page) }
-        }
         // Few matches (no more than the count limit) are read through the full-text index and sorted, rather than
         // found by walking a sort order's index past every listing that does not match (the planner's estimate
         // of a tsquery's matches cannot tell a rare combination of words from a common one).
@@ -166,9 +167,9 @@ public struct PostgresCatalogStore: CatalogStore {
 
         if sort == .relevance {
             let page = query.reverse
-                ? try await reversedRelevancePage(params: params, filterSQL: filterSQL, rank: rank, sparse: sparse, top: top, window: window,
+                ? try await reversedRelevancePage(params: params, filterSQL: filterSQL, rank: rank, sparse: sparse, top: top ?? 0, window: window,
                                                  after: after, limit: limit, fingerprint: fingerprint)
-                : try await relevancePage(params: params, filterSQL: filterSQL, rank: rank, sparse: sparse, top: top, window: window,
+                : try await relevancePage(params: params, filterSQL: filterSQL, rank: rank, sparse: sparse, top: top ?? 0, window: window,
                                           after: after, limit: limit, fingerprint: fingerprint)
             return ListingPage(items: page.items, nextCursor: page.next?.encoded(), total: total, totalIsLowerBound: totalIsLowerBound)
         }
@@ -284,36 +285,46 @@ public struct PostgresCatalogStore: CatalogStore {
             """, window.bindings, fromTextIndex: sparse).map { try $0.decode((Int64, Double).self) }
     }
 
-    /// The typo-tolerant matches in one pass: how many (up to `matchCountLimit + 1`) and, from the same rows, what
-    /// the page would otherwise read again (each read rechecks every candidate's word similarity): for relevance the
-    /// window `relevanceCandidates` reads (when `needsWindow`), for a sort the page `search` reads, rows in its
-    /// shape. When the count passes the limit, the rows are a subset of the matches and the caller reads the page
-    /// the usual way.
-    private func typoPass(params: Parameters, filterSQL: String, sort: ListingSort, plan: SQLiteCatalogStore.SortPlan, ascending: Bool,
-                          rank: String, top: Int64, needsWindow: Bool, after: ListingCursor?, limit: Int)
-        async throws -> (count: Int, window: [(Int64, Double)]?, page: [PostgresRow]?) {
+    /// What `matchPass` read: how many matches (up to `matchCountLimit + 1`), the relevance window's top when the
+    /// pass fixed it, and the window or page (nil when not asked for).
+    struct MatchPass {
+        var count: Int
+        var top: Int64?
+        var window: [(Int64, Double)]?
+        var page: [PostgresRow]?
+    }
+
+    /// The matches of `filterSQL` in one pass: how many (up to `matchCountLimit + 1`) and, from the same rows, what
+    /// the page would otherwise read again: for relevance the window `relevanceCandidates` reads (when
+    /// `needsWindow`; its top, the newest listing, read in the same statement unless `top` fixes it), for a sort
+    /// the page `search` reads, rows in its shape. When the count passes the limit the rows are only some of the
+    /// matches (the first the index gave): the caller reads the page the usual way.
+    private func matchPass(params: Parameters, filterSQL: String, sort: ListingSort, plan: SQLiteCatalogStore.SortPlan, ascending: Bool,
+                           rank: String, top: Int64?, needsWindow: Bool, after: ListingCursor?, limit: Int, fromTextIndex: Bool)
+        async throws -> MatchPass {
         var p = params
         let matches = "WITH m AS MATERIALIZED (SELECT l.seq\(sort == .relevance ? "" : ", \(plan.key)\(plan.integerKey ? "" : "::float8") AS k") "
             + "FROM listings l WHERE \(filterSQL) LIMIT \(matchCountLimit + 1))"
         if sort == .relevance {
             guard needsWindow else {
-                return (try await count("\(matches) SELECT count(*) FROM m", p.bindings), nil, nil)
+                return MatchPass(count: try await count("\(matches) SELECT count(*) FROM m", p.bindings, fromTextIndex: fromTextIndex))
             }
-            let topParameter = p.add(top)
-            let rows = try await database.rows(PostgresQuery(unsafeSQL: """
-                \(matches)
-                SELECT c.n, w.seq, w.rank FROM (SELECT count(*) AS n FROM m) c LEFT JOIN LATERAL (
+            let topSQL = top.map { p.add($0) } ?? "(SELECT coalesce(max(seq), 0) FROM listings)"
+            let rows = try await self.rows("""
+                \(matches), t AS MATERIALIZED (SELECT \(topSQL)::int8 AS top)
+                SELECT c.n, t.top, w.seq, w.rank FROM (SELECT count(*) AS n FROM m) c CROSS JOIN t LEFT JOIN LATERAL (
                     SELECT l.seq, \(rank) AS rank
-                    FROM (SELECT m.seq FROM m WHERE m.seq <= \(topParameter) ORDER BY m.seq DESC LIMIT \(relevanceWindow)) x
+                    FROM (SELECT m.seq FROM m WHERE m.seq <= t.top ORDER BY m.seq DESC LIMIT \(relevanceWindow)) x
                     JOIN listings l ON l.seq = x.seq
                 ) w ON true ORDER BY w.seq DESC
-                """, binds: p.bindings))
-            let count = try rows.first?.makeRandomAccess()[0].decode(Int.self) ?? 0
-            let window = try rows.compactMap { row -> (Int64, Double)? in
-                let (_, seq, rank) = try row.decode((Int, Int64?, Double?).self)
-                return seq.map { ($0, rank ?? 0) }
+                """, p.bindings, fromTextIndex: fromTextIndex)
+            var pass = MatchPass(count: 0, window: [])
+            for row in rows {
+                let (count, top, seq, rank) = try row.decode((Int, Int64, Int64?, Double?).self)
+                (pass.count, pass.top) = (count, top)
+                if let seq { pass.window?.append((seq, rank ?? 0)) }
             }
-            return (count, window, nil)
+            return pass
         }
         let comparison = ascending ? ">" : "<", direction = ascending ? "ASC" : "DESC"
         var keyset = ""
@@ -321,15 +332,15 @@ public struct PostgresCatalogStore: CatalogStore {
             let key = plan.integerKey ? p.add(after.ki ?? 0) : p.add(after.k ?? 0)
             keyset = "WHERE (m.k, m.seq) \(comparison) (\(key), \(p.add(after.i)))"
         }
-        let rows = try await database.rows(PostgresQuery(unsafeSQL: """
+        let rows = try await self.rows("""
             \(matches)
             SELECT \(Self.summaryColumns), x.k AS sort_key, c.n FROM (SELECT count(*) AS n FROM m) c
             LEFT JOIN LATERAL (SELECT m.seq, m.k FROM m \(keyset) ORDER BY m.k \(direction), m.seq \(direction) LIMIT \(limit + 1)) x ON true
             LEFT JOIN listings l ON l.seq = x.seq LEFT JOIN accounts a ON a.id = l.seller_id
             ORDER BY x.k \(direction), x.seq \(direction)
-            """, binds: p.bindings))
+            """, p.bindings, fromTextIndex: fromTextIndex)
         let count = try rows.first?.makeRandomAccess()[18].decode(Int.self) ?? 0
-        return (count, nil, try rows.filter { try $0.makeRandomAccess()[0].decode(Int64?.self) != nil })
+        return MatchPass(count: count, page: try rows.filter { try $0.makeRandomAccess()[0].decode(Int64?.self) != nil })
     }
 
     /// Summaries of `seqs`, in that order.
