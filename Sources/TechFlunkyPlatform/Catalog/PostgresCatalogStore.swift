@@ -106,7 +106,12 @@ public struct PostgresCatalogStore: CatalogStore {
         let plan = SQLiteCatalogStore.plan(for: sort)
         // Reversed, both the key and the tie-breaking sequence turn around: the exact forward order read backwards.
         let ascending = plan.ascending != query.reverse
+        // The relevance window's top: the newest listing on a first page (read here, before any statement that turns
+        // index scans off: its max(seq) reads the primary key's last entry), the cursor's after that.
         var top = after?.w
+        if sort == .relevance && top == nil {
+            top = try await database.rows("SELECT coalesce(max(seq), 0) FROM listings").first?.decode(Int64.self) ?? 0
+        }
         var params: Parameters, filters: [String]
         var rank = "0.0::float8"
         var total = 0, totalIsLowerBound = false
@@ -144,7 +149,6 @@ public struct PostgresCatalogStore: CatalogStore {
                 matched = try await pass((params, filters), rank: rank, fromTextIndex: false)
             }
             (total, totalIsLowerBound) = capped(matched.count)
-            top = top ?? matched.top
             if !totalIsLowerBound { (window, keyedPage) = (matched.window, matched.page) }
         } else {
             (params, filters) = filtered(nil)
@@ -155,9 +159,6 @@ public struct PostgresCatalogStore: CatalogStore {
             } else {
                 (total, totalIsLowerBound) = capped(try await countUpToLimit((params, filters), fromTextIndex: false))
             }
-        }
-        if sort == .relevance && top == nil {
-            top = try await database.rows("SELECT coalesce(max(seq), 0) FROM listings").first?.decode(Int64.self) ?? 0
         }
         let filterSQL = filters.joined(separator: " AND ")
         // Few matches (no more than the count limit) are read through the full-text index and sorted, rather than
@@ -285,18 +286,17 @@ public struct PostgresCatalogStore: CatalogStore {
             """, window.bindings, fromTextIndex: sparse).map { try $0.decode((Int64, Double).self) }
     }
 
-    /// What `matchPass` read: how many matches (up to `matchCountLimit + 1`), the relevance window's top when the
-    /// pass fixed it, and the window or page (nil when not asked for).
+    /// What `matchPass` read: how many matches (up to `matchCountLimit + 1`) and the window or page (nil when not
+    /// asked for).
     struct MatchPass {
         var count: Int
-        var top: Int64?
         var window: [(Int64, Double)]?
         var page: [PostgresRow]?
     }
 
     /// The matches of `filterSQL` in one pass: how many (up to `matchCountLimit + 1`) and, from the same rows, what
     /// the page would otherwise read again: for relevance the window `relevanceCandidates` reads (when
-    /// `needsWindow`; its top, the newest listing, read in the same statement unless `top` fixes it), for a sort
+    /// `needsWindow`, below `top`), for a sort
     /// the page `search` reads, rows in its shape. When the count passes the limit the rows are only some of the
     /// matches (the first the index gave): the caller reads the page the usual way.
     private func matchPass(params: Parameters, filterSQL: String, sort: ListingSort, plan: SQLiteCatalogStore.SortPlan, ascending: Bool,
@@ -309,19 +309,19 @@ public struct PostgresCatalogStore: CatalogStore {
             guard needsWindow else {
                 return MatchPass(count: try await count("\(matches) SELECT count(*) FROM m", p.bindings, fromTextIndex: fromTextIndex))
             }
-            let topSQL = top.map { p.add($0) } ?? "(SELECT coalesce(max(seq), 0) FROM listings)"
+            let topParameter = p.add(top ?? 0)
             let rows = try await self.rows("""
-                \(matches), t AS MATERIALIZED (SELECT \(topSQL)::int8 AS top)
-                SELECT c.n, t.top, w.seq, w.rank FROM (SELECT count(*) AS n FROM m) c CROSS JOIN t LEFT JOIN LATERAL (
+                \(matches)
+                SELECT c.n, w.seq, w.rank FROM (SELECT count(*) AS n FROM m) c LEFT JOIN LATERAL (
                     SELECT l.seq, \(rank) AS rank
-                    FROM (SELECT m.seq FROM m WHERE m.seq <= t.top ORDER BY m.seq DESC LIMIT \(relevanceWindow)) x
+                    FROM (SELECT m.seq FROM m WHERE m.seq <= \(topParameter) ORDER BY m.seq DESC LIMIT \(relevanceWindow)) x
                     JOIN listings l ON l.seq = x.seq
                 ) w ON true ORDER BY w.seq DESC
                 """, p.bindings, fromTextIndex: fromTextIndex)
             var pass = MatchPass(count: 0, window: [])
             for row in rows {
-                let (count, top, seq, rank) = try row.decode((Int, Int64, Int64?, Double?).self)
-                (pass.count, pass.top) = (count, top)
+                let (count, seq, rank) = try row.decode((Int, Int64?, Double?).self)
+                pass.count = count
                 if let seq { pass.window?.append((seq, rank ?? 0)) }
             }
             return pass
