@@ -136,9 +136,26 @@ func profileSlowestSearches(_ timed: [(query: ListingQuery, ms: Double)], count:
         if q.reverse { parts.append("reverse") }
         return parts.joined(separator: " ")
     }
+    // Which searches fell back to typo matching (no listing has every word; the mix has no filters).
+    let reader = try await benchConnection(url, logger: logger)
+    var typos: [String: Bool] = [:]
+    for text in Set(timed.compactMap(\.query.q)) {
+        guard let tsQuery = PostgresCatalogStore.tsQuery(text) else { continue }
+        typos[text] = try await execute(reader, """
+            SELECT 1 FROM listings l WHERE l.status = 'active' AND l.search @@ to_tsquery('simple', techflunky_unaccent(\(tsQuery))) LIMIT 1
+            """, logger: logger).isEmpty
+    }
+    try await reader.close()
+    func isTypo(_ q: ListingQuery) -> Bool { q.q.flatMap { typos[$0] } ?? false }
+    let typoTimes = timed.filter { isTypo($0.query) }.map(\.ms), exactTimes = timed.filter { !isTypo($0.query) }.map(\.ms)
+    say(String(format: "== %d searches matched every word: p50 %.1f ms, p99 %.1f ms; %d fell back to typos: p50 %.1f ms, p99 %.1f ms",
+               exactTimes.count, percentile(exactTimes, 50), percentile(exactTimes, 99), typoTimes.count, percentile(typoTimes, 50),
+               percentile(typoTimes, 99)))
     let slowest = timed.enumerated().sorted { $0.element.ms > $1.element.ms }.prefix(count)
     say("== the \(slowest.count) slowest of \(timed.count) searches")
-    for (i, entry) in slowest { say(String(format: "%8.1f ms  #%d  ", entry.ms, i) + shape(entry.query)) }
+    for (i, entry) in slowest {
+        say(String(format: "%8.1f ms  #%d  ", entry.ms, i) + shape(entry.query) + (isTypo(entry.query) ? "  (typos: no listing has every word)" : ""))
+    }
     guard let serverLog else {
         say("(BENCH_PG_SERVER_LOG names the server's log: without it, no plans)")
         return
