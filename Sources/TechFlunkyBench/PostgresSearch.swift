@@ -104,10 +104,100 @@ func benchPostgresSearch(count: Int, queries: Int, serverURL: String) async thro
     let (url, fillSeconds) = try await fillPostgresCatalog(serverURL: server, count: count, logger: logger)
     let database = try await PostgresDatabase.open(url, logger: logger, maximumConnections: 4)
     let catalog = PostgresCatalogStore(database: database, generation: CatalogGeneration())
-    var figures = try await runSearchMix(texts: searchTexts(queries: queries)) { try await catalog.search($0) }
+    var timed: [(query: ListingQuery, ms: Double)] = []
+    var figures = try await runSearchMix(texts: searchTexts(queries: queries)) { query in
+        let t0 = ContinuousClock.now
+        let page = try await catalog.search(query)
+        timed.append((query, ms(ContinuousClock.now - t0)))
+        return page
+    }
     await database.close()
     figures["fill_seconds"] = fillSeconds
+    let environment = ProcessInfo.processInfo.environment
+    if let slowest = environment["BENCH_PG_SEARCH_PROFILE"].flatMap(Int.init), slowest > 0 {
+        try await profileSlowestSearches(timed, count: slowest, serverURL: server, url: url, serverLog: environment["BENCH_PG_SERVER_LOG"], logger: logger)
+    }
     emit(figures)
+}
+
+/// The profile behind the figure (`scripts/pgsearch-profile`): the `count` slowest searches of the mix with their
+/// shape, then each run again with contrib's auto_explain logging `EXPLAIN (ANALYZE, BUFFERS)` of every statement
+/// it runs into the server's log (`serverLog`, read from where it ended before the search). auto_explain is set on
+/// the bench's own database for new sessions only while this runs. Writes to stderr; the figures are unchanged.
+func profileSlowestSearches(_ timed: [(query: ListingQuery, ms: Double)], count: Int, serverURL: PostgresURL, url: PostgresURL,
+                            serverLog: String?, logger: Logger) async throws {
+    func say(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+    func shape(_ q: ListingQuery) -> String {
+        var parts = ["q=\"\(q.q ?? "")\"", "tsquery=\(PostgresCatalogStore.tsQuery(q.q) ?? "-")", "sort=\(q.sort?.rawValue ?? "relevance")"]
+        if let c = q.category { parts.append("category=\(c)") }
+        if let v = q.minPrice { parts.append("minPrice=\(v)") }
+        if let v = q.maxPrice { parts.append("maxPrice=\(v)") }
+        parts.append(q.cursor == nil ? "page=first" : "page=cursor")
+        if q.reverse { parts.append("reverse") }
+        return parts.joined(separator: " ")
+    }
+    // Which searches fell back to typo matching (no listing has every word; the mix has no filters).
+    let reader = try await benchConnection(url, logger: logger)
+    var typos: [String: Bool] = [:]
+    for text in Set(timed.compactMap(\.query.q)) {
+        guard let tsQuery = PostgresCatalogStore.tsQuery(text) else { continue }
+        typos[text] = try await execute(reader, """
+            SELECT 1 FROM listings l WHERE l.status = 'active' AND l.search @@ to_tsquery('simple', techflunky_unaccent(\(tsQuery))) LIMIT 1
+            """, logger: logger).isEmpty
+    }
+    try await reader.close()
+    func isTypo(_ q: ListingQuery) -> Bool { q.q.flatMap { typos[$0] } ?? false }
+    let typoTimes = timed.filter { isTypo($0.query) }.map(\.ms), exactTimes = timed.filter { !isTypo($0.query) }.map(\.ms)
+    say(String(format: "== %d searches matched every word: p50 %.1f ms, p99 %.1f ms; %d fell back to typos: p50 %.1f ms, p99 %.1f ms",
+               exactTimes.count, percentile(exactTimes, 50), percentile(exactTimes, 99), typoTimes.count, percentile(typoTimes, 50),
+               percentile(typoTimes, 99)))
+    let slowest = timed.enumerated().sorted { $0.element.ms > $1.element.ms }.prefix(count)
+    say("== the \(slowest.count) slowest of \(timed.count) searches")
+    for (i, entry) in slowest {
+        say(String(format: "%8.1f ms  #%d  ", entry.ms, i) + shape(entry.query) + (isTypo(entry.query) ? "  (typos: no listing has every word)" : ""))
+    }
+    guard let serverLog else {
+        say("(BENCH_PG_SERVER_LOG names the server's log: without it, no plans)")
+        return
+    }
+    let admin = try await benchConnection(serverURL, logger: logger)
+    let settings = ["session_preload_libraries = 'auto_explain'", "auto_explain.log_min_duration = 0", "auto_explain.log_analyze = on",
+                    "auto_explain.log_buffers = on", "auto_explain.log_timing = on"]
+    _ = try await execute(admin, "LOAD 'auto_explain'", logger: logger)
+    for setting in settings { _ = try await execute(admin, PostgresQuery(unsafeSQL: "ALTER DATABASE \(url.database) SET \(setting)"), logger: logger) }
+    do {
+        let database = try await PostgresDatabase.open(url, logger: logger, maximumConnections: 1)
+        let catalog = PostgresCatalogStore(database: database, generation: CatalogGeneration())
+        for (i, entry) in slowest {
+            let before = (try? FileManager.default.attributesOfItem(atPath: serverLog)[.size] as? Int) ?? 0
+            let t0 = ContinuousClock.now
+            _ = try await catalog.search(entry.query)
+            say(String(format: "\n== #%d again: %.1f ms (%.1f ms in the mix)  ", i, ms(ContinuousClock.now - t0), entry.ms) + shape(entry.query))
+            guard let handle = FileHandle(forReadingAtPath: serverLog) else { say("(cannot read \(serverLog))"); continue }
+            try handle.seek(toOffset: UInt64(before))
+            let text = String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
+            try handle.close()
+            // auto_explain's entries only: "duration: … plan:" and the plan's lines (tab-indented continuation lines).
+            var inPlan = false
+            for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+                if line.contains("LOG:  duration:") && line.contains("plan:") {
+                    inPlan = true
+                    say("-- " + String(line[line.range(of: "duration:")!.lowerBound...]))
+                } else if inPlan && (line.hasPrefix("\t") || line.hasPrefix(" ")) {
+                    say(String(line))
+                } else {
+                    inPlan = false
+                }
+            }
+        }
+        await database.close()
+    } catch {
+        _ = try? await execute(admin, PostgresQuery(unsafeSQL: "ALTER DATABASE \(url.database) RESET ALL"), logger: logger)
+        try? await admin.close()
+        throw error
+    }
+    _ = try await execute(admin, PostgresQuery(unsafeSQL: "ALTER DATABASE \(url.database) RESET ALL"), logger: logger)
+    try await admin.close()
 }
 
 /// The search benches' queries (`benchSearch` and this one), the same on every run so runs, machines and engines

@@ -84,4 +84,92 @@ final class PostgresSearchPlanTests: XCTestCase {
         }
         await postgres.close()
     }
+    /// Typo matches (no listing has every word: pg_trgm's word similarity) are counted and paged in one pass when
+    /// there are no more of them than the count limit, and the usual way past it: both give every page of every
+    /// sort, both directions, exactly as the plain query shape does, with and without a filter.
+    func testTypoPagesAndCountsAreThoseOfThePlainQueryShapeBelowAndPastTheCountLimit() async throws {
+        if PostgresTestServer.isOptedOut { return }
+        let harness = try PlatformTestHarness()
+        defer { harness.cleanUp() }
+        let postgres = try await PostgresTestServer.freshDatabase(logger: harness.configuration.logger)
+        let services = try harness.services(on: postgres, sqlite: try PlatformDatabase(path: harness.configuration.dbPath))
+        let limit = 8, window = 5
+        let catalog = PostgresCatalogStore(database: postgres, generation: services.catalogGeneration, relevanceWindow: window, matchCountLimit: limit)
+        do {
+            let seller = try await CatalogFixtures.seller(services)
+            let base = services.clock.now()
+            for n in 0..<40 {
+                // "Tracker" in 20 titles (past the count limit), "Scheduler" in 6 (below it), spelt so that word
+                // similarity differs; ties of time and price.
+                let title = n % 2 == 0 ? (n % 4 == 0 ? "Tracker \(n)" : "Trackers hub \(n)")
+                    : (n % 7 == 1 ? (n % 3 == 0 ? "Scheduler \(n)" : "Schedulers pro \(n)") : "Widget \(n)")
+                try await catalog.insert(NewListing(slug: "item-\(n)", sellerId: seller.id,
+                                                    details: CatalogFixtures.details(title: title, category: n % 3 == 0 ? "Media" : "Productivity",
+                                                                                     price: 1_000_00 + Int64(n % 4) * 100_00,
+                                                                                     revenue: 50_00 + Int64(n % 5) * 10_00, tagline: "plain"),
+                                                    manifest: CatalogFixtures.manifest(slug: "item-\(n)"), assets: []),
+                                         now: base.addingTimeInterval(Double(n / 2)))
+            }
+            var sawBelow = false, sawPast = false
+            for q in ["trackr", "schedulr", "SCHEDULRS pro", "trackrs hub"] {
+                for category in [nil, "Media"] {
+                    let categorySQL = category.map { "AND l.category = '\($0)'" } ?? ""
+                    let words = q.lowercased()
+                    let binds = { var b = PostgresBindings(); b.append(words); return b }()
+                    let document = PostgresCatalogStore.typoDocument
+                    var exactBinds = PostgresBindings()
+                    exactBinds.append(try XCTUnwrap(PostgresCatalogStore.tsQuery(q)))
+                    let exact = try await postgres.rows(PostgresQuery(unsafeSQL: """
+                        SELECT 1 FROM listings l WHERE l.search @@ to_tsquery('simple', techflunky_unaccent($1))
+                        """, binds: exactBinds))
+                    XCTAssertTrue(exact.isEmpty, "q=\(q) has no exact match")
+                    let matches = try await postgres.rows(PostgresQuery(unsafeSQL: """
+                        SELECT l.slug, l.seq, word_similarity(techflunky_unaccent($1), \(document))::float8 FROM listings l
+                        WHERE l.status = 'active' AND \(document) %> techflunky_unaccent($1) \(categorySQL)
+                        ORDER BY l.seq DESC
+                        """, binds: binds)).map { try $0.decode((String, Int64, Double).self) }
+                    // Under a filter a typo search may match nothing at all ("schedulrs pro" in Media): pages empty, total 0.
+                    if category == nil { XCTAssertFalse(matches.isEmpty, "q=\(q) matches something by similarity") }
+                    if matches.count > limit { sawPast = true } else { sawBelow = true }
+                    for sort in ListingSort.allCases {
+                        let expected: [String]
+                        if sort == .relevance {
+                            let ranked = matches.prefix(window).sorted { ($0.2, -$0.1) > ($1.2, -$1.1) }
+                            expected = ranked.map(\.0) + matches.dropFirst(window).map(\.0)
+                        } else {
+                            let plan = SQLiteCatalogStore.plan(for: sort)
+                            let direction = plan.ascending ? "ASC" : "DESC"
+                            expected = try await postgres.rows(PostgresQuery(unsafeSQL: """
+                                SELECT l.slug FROM listings l
+                                WHERE l.status = 'active' AND \(document) %> techflunky_unaccent($1) \(categorySQL)
+                                ORDER BY \(plan.key) \(direction), l.seq \(direction)
+                                """, binds: binds)).map { try $0.decode(String.self) }
+                        }
+                        for reverse in [false, true] {
+                            let label = "q=\(q) category=\(category ?? "-") sort=\(sort.rawValue) reverse=\(reverse)"
+                            var seen: [String] = []
+                            var cursor: String?
+                            var first: ListingPage?
+                            var pages = 0
+                            repeat {
+                                let page = try await catalog.search(ListingQuery(q: q, category: category, sort: sort, reverse: reverse, cursor: cursor, limit: 3))
+                                if first == nil { first = page }
+                                seen += page.items.map(\.slug)
+                                cursor = page.nextCursor
+                                pages += 1
+                            } while cursor != nil && pages < 50
+                            XCTAssertEqual(seen, reverse ? expected.reversed() : expected, label)
+                            XCTAssertEqual(first?.total, min(matches.count, limit), label)
+                            XCTAssertEqual(first?.totalIsLowerBound, matches.count > limit, label)
+                        }
+                    }
+                }
+            }
+            XCTAssertTrue(sawBelow && sawPast, "typo searches both below and past the count limit")
+        } catch {
+            await postgres.close()
+            throw error
+        }
+        await postgres.close()
+    }
 }

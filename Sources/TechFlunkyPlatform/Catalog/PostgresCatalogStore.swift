@@ -52,7 +52,7 @@ public struct PostgresCatalogStore: CatalogStore {
 
     /// The words of a query as a `to_tsquery` expression: each a prefix (a one-letter word only itself), all
     /// required. Words are letters and digits only (`FullTextQuery`'s rule), so no operator can be typed in.
-    static func tsQuery(_ text: String?) -> String? {
+    public static func tsQuery(_ text: String?) -> String? {
         guard let text else { return nil }
         let words = text.lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber) })
             .prefix(FullTextQuery.maximumTerms).map { String($0.prefix(64)) }
@@ -103,15 +103,37 @@ public struct PostgresCatalogStore: CatalogStore {
                 SELECT count(*) FROM (SELECT 1 FROM listings l WHERE \(parts.filters.joined(separator: " AND ")) LIMIT \(matchCountLimit + 1)) m
                 """, parts.params.bindings, fromTextIndex: fromTextIndex)
         }
+        let plan = SQLiteCatalogStore.plan(for: sort)
+        // Reversed, both the key and the tie-breaking sequence turn around: the exact forward order read backwards.
+        let ascending = plan.ascending != query.reverse
+        // The relevance window's top: the newest listing on a first page (read here, before any statement that turns
+        // index scans off: its max(seq) reads the primary key's last entry), the cursor's after that.
+        var top = after?.w
+        if sort == .relevance && top == nil {
+            top = try await database.rows("SELECT coalesce(max(seq), 0) FROM listings").first?.decode(Int64.self) ?? 0
+        }
         var params: Parameters, filters: [String]
         var rank = "0.0::float8"
-        let total: Int, totalIsLowerBound: Bool
+        var total = 0, totalIsLowerBound = false
+        // With words, the matches are counted in the same pass as the page (or the relevance window) is read from
+        // them (`matchPass`): reading them costs the full-text index's prefix expansion (a few milliseconds for a
+        // short prefix) or, for typos, a word similarity per candidate (thousands of them), which the count and
+        // the page each paid before.
+        var window: [(Int64, Double)]?
+        var keyedPage: [PostgresRow]?
         if let tsQuery {
+            let needsWindow = sort == .relevance && (query.reverse || (after?.p ?? 1) == 1)
+            func pass(_ parts: (params: Parameters, filters: [String]), rank: String, fromTextIndex: Bool) async throws -> MatchPass {
+                try await matchPass(params: parts.params, filterSQL: parts.filters.joined(separator: " AND "), sort: sort, plan: plan,
+                                    ascending: ascending, rank: rank, top: top, needsWindow: needsWindow, after: after, limit: limit,
+                                    fromTextIndex: fromTextIndex)
+            }
             // Counted first through the full-text index: a count above zero says there are exact matches; with no
             // other filters, zero says there are none; only a zero under filters asks the catalog as a whole.
             let exact = filtered { (p: inout Parameters) in "l.search @@ \(Self.tsQueryExpression(p.add(tsQuery)))" }
-            let counted = try await countUpToLimit(exact, fromTextIndex: true)
-            var anyExact = counted > 0
+            let exactRank = "ts_rank(l.search, \(Self.tsQueryExpression("$\(exact.params.bindings.count)")))::float8"
+            var matched = try await pass(exact, rank: exactRank, fromTextIndex: true)
+            var anyExact = matched.count > 0
             if !anyExact && exact.filters.count > 2 {
                 anyExact = try await !self.rows("""
                     SELECT 1 FROM listings l WHERE l.status = 'active' AND l.search @@ \(Self.tsQueryExpression("$1")) LIMIT 1
@@ -119,14 +141,15 @@ public struct PostgresCatalogStore: CatalogStore {
             }
             if anyExact {
                 (params, filters) = exact
-                rank = "ts_rank(l.search, \(Self.tsQueryExpression("$\(params.bindings.count)")))::float8"
-                (total, totalIsLowerBound) = capped(counted)
+                rank = exactRank
             } else {
                 let words = (query.q ?? "").lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber) }).joined(separator: " ")
                 (params, filters) = filtered { (p: inout Parameters) in "\(Self.typoDocument) %> techflunky_unaccent(\(p.add(words)))" }
                 rank = "word_similarity(techflunky_unaccent($\(params.bindings.count)), \(Self.typoDocument))::float8"
-                (total, totalIsLowerBound) = capped(try await countUpToLimit((params, filters), fromTextIndex: false))
+                matched = try await pass((params, filters), rank: rank, fromTextIndex: false)
             }
+            (total, totalIsLowerBound) = capped(matched.count)
+            if !totalIsLowerBound { (window, keyedPage) = (matched.window, matched.page) }
         } else {
             (params, filters) = filtered(nil)
             // Counted exactly without filters or words (the whole catalog), else up to the limit.
@@ -145,16 +168,13 @@ public struct PostgresCatalogStore: CatalogStore {
 
         if sort == .relevance {
             let page = query.reverse
-                ? try await reversedRelevancePage(params: params, filterSQL: filterSQL, rank: rank, sparse: sparse, after: after, limit: limit,
-                                                 fingerprint: fingerprint)
-                : try await relevancePage(params: params, filterSQL: filterSQL, rank: rank, sparse: sparse, after: after, limit: limit,
-                                          fingerprint: fingerprint)
+                ? try await reversedRelevancePage(params: params, filterSQL: filterSQL, rank: rank, sparse: sparse, top: top ?? 0, window: window,
+                                                 after: after, limit: limit, fingerprint: fingerprint)
+                : try await relevancePage(params: params, filterSQL: filterSQL, rank: rank, sparse: sparse, top: top ?? 0, window: window,
+                                          after: after, limit: limit, fingerprint: fingerprint)
             return ListingPage(items: page.items, nextCursor: page.next?.encoded(), total: total, totalIsLowerBound: totalIsLowerBound)
         }
 
-        let plan = SQLiteCatalogStore.plan(for: sort)
-        // Reversed, both the key and the tie-breaking sequence turn around: the exact forward order read backwards.
-        let ascending = plan.ascending != query.reverse
         let comparison = ascending ? ">" : "<"
         let direction = ascending ? "ASC" : "DESC"
         var keyset = ""
@@ -162,12 +182,15 @@ public struct PostgresCatalogStore: CatalogStore {
             let key = plan.integerKey ? params.add(after.ki ?? 0) : params.add(after.k ?? 0)
             keyset = "AND (\(plan.key), l.seq) \(comparison) (\(key), \(params.add(after.i)))"
         }
-        let rows = try await self.rows("""
-            SELECT \(Self.summaryColumns), \(plan.key)\(plan.integerKey ? "" : "::float8") AS sort_key
-            FROM listings l JOIN accounts a ON a.id = l.seller_id
-            WHERE \(filterSQL) \(keyset)
-            ORDER BY \(plan.key) \(direction), l.seq \(direction) LIMIT \(limit + 1)
-            """, params.bindings, fromTextIndex: sparse)
+        let rows: [PostgresRow]
+        if let keyedPage { rows = keyedPage } else {
+            rows = try await self.rows("""
+                SELECT \(Self.summaryColumns), \(plan.key)\(plan.integerKey ? "" : "::float8") AS sort_key
+                FROM listings l JOIN accounts a ON a.id = l.seller_id
+                WHERE \(filterSQL) \(keyset)
+                ORDER BY \(plan.key) \(direction), l.seq \(direction) LIMIT \(limit + 1)
+                """, params.bindings, fromTextIndex: sparse)
+        }
         var next: ListingCursor?
         if rows.count > limit {
             let last = rows[limit - 1].makeRandomAccess()
@@ -197,16 +220,15 @@ public struct PostgresCatalogStore: CatalogStore {
     /// Relevance pages, as `SQLiteCatalogStore.relevancePage`: phase 1 the newest `relevanceWindow` matches no newer
     /// than the window's top (fixed on the first page) ranked best first, ties oldest first; phase 2 the older
     /// matches, newest first. Within the window the position is kept, so pages neither repeat nor skip.
-    private func relevancePage(params: Parameters, filterSQL: String, rank: String, sparse: Bool, after: ListingCursor?, limit: Int,
-                               fingerprint: String) async throws -> (items: [ListingSummary], next: ListingCursor?) {
-        let top: Int64
-        if let fixed = after?.w { top = fixed } else {
-            top = try await database.rows("SELECT coalesce(max(seq), 0) FROM listings").first?.decode(Int64.self) ?? 0
-        }
+    private func relevancePage(params: Parameters, filterSQL: String, rank: String, sparse: Bool, top: Int64, window: [(Int64, Double)]?,
+                               after: ListingCursor?, limit: Int, fingerprint: String) async throws -> (items: [ListingSummary], next: ListingCursor?) {
         var items: [ListingSummary] = []
         let olderThan: Int64
         if (after?.p ?? 1) == 1 {
-            let candidates = try await relevanceCandidates(params: params, filterSQL: filterSQL, rank: rank, sparse: sparse, top: top)
+            let candidates: [(Int64, Double)]
+            if let window { candidates = window } else {
+                candidates = try await relevanceCandidates(params: params, filterSQL: filterSQL, rank: rank, sparse: sparse, top: top)
+            }
             let ranked = candidates.sorted { ($0.1, -$0.0) > ($1.1, -$1.0) }
             let offset = after?.o ?? 0
             let slice = Array(ranked.dropFirst(offset).prefix(limit + 1))
@@ -264,6 +286,63 @@ public struct PostgresCatalogStore: CatalogStore {
             """, window.bindings, fromTextIndex: sparse).map { try $0.decode((Int64, Double).self) }
     }
 
+    /// What `matchPass` read: how many matches (up to `matchCountLimit + 1`) and the window or page (nil when not
+    /// asked for).
+    struct MatchPass {
+        var count: Int
+        var window: [(Int64, Double)]?
+        var page: [PostgresRow]?
+    }
+
+    /// The matches of `filterSQL` in one pass: how many (up to `matchCountLimit + 1`) and, from the same rows, what
+    /// the page would otherwise read again: for relevance the window `relevanceCandidates` reads (when
+    /// `needsWindow`, below `top`), for a sort
+    /// the page `search` reads, rows in its shape. When the count passes the limit the rows are only some of the
+    /// matches (the first the index gave): the caller reads the page the usual way.
+    private func matchPass(params: Parameters, filterSQL: String, sort: ListingSort, plan: SQLiteCatalogStore.SortPlan, ascending: Bool,
+                           rank: String, top: Int64?, needsWindow: Bool, after: ListingCursor?, limit: Int, fromTextIndex: Bool)
+        async throws -> MatchPass {
+        var p = params
+        let matches = "WITH m AS MATERIALIZED (SELECT l.seq\(sort == .relevance ? "" : ", \(plan.key)\(plan.integerKey ? "" : "::float8") AS k") "
+            + "FROM listings l WHERE \(filterSQL) LIMIT \(matchCountLimit + 1))"
+        if sort == .relevance {
+            guard needsWindow else {
+                return MatchPass(count: try await count("\(matches) SELECT count(*) FROM m", p.bindings, fromTextIndex: fromTextIndex))
+            }
+            let topParameter = p.add(top ?? 0)
+            let rows = try await self.rows("""
+                \(matches)
+                SELECT c.n, w.seq, w.rank FROM (SELECT count(*) AS n FROM m) c LEFT JOIN LATERAL (
+                    SELECT l.seq, \(rank) AS rank
+                    FROM (SELECT m.seq FROM m WHERE m.seq <= \(topParameter) ORDER BY m.seq DESC LIMIT \(relevanceWindow)) x
+                    JOIN listings l ON l.seq = x.seq
+                ) w ON true ORDER BY w.seq DESC
+                """, p.bindings, fromTextIndex: fromTextIndex)
+            var pass = MatchPass(count: 0, window: [])
+            for row in rows {
+                let (count, seq, rank) = try row.decode((Int, Int64?, Double?).self)
+                pass.count = count
+                if let seq { pass.window?.append((seq, rank ?? 0)) }
+            }
+            return pass
+        }
+        let comparison = ascending ? ">" : "<", direction = ascending ? "ASC" : "DESC"
+        var keyset = ""
+        if let after {
+            let key = plan.integerKey ? p.add(after.ki ?? 0) : p.add(after.k ?? 0)
+            keyset = "WHERE (m.k, m.seq) \(comparison) (\(key), \(p.add(after.i)))"
+        }
+        let rows = try await self.rows("""
+            \(matches)
+            SELECT \(Self.summaryColumns), x.k AS sort_key, c.n FROM (SELECT count(*) AS n FROM m) c
+            LEFT JOIN LATERAL (SELECT m.seq, m.k FROM m \(keyset) ORDER BY m.k \(direction), m.seq \(direction) LIMIT \(limit + 1)) x ON true
+            LEFT JOIN listings l ON l.seq = x.seq LEFT JOIN accounts a ON a.id = l.seller_id
+            ORDER BY x.k \(direction), x.seq \(direction)
+            """, p.bindings, fromTextIndex: fromTextIndex)
+        let count = try rows.first?.makeRandomAccess()[18].decode(Int.self) ?? 0
+        return MatchPass(count: count, page: try rows.filter { try $0.makeRandomAccess()[0].decode(Int64?.self) != nil })
+    }
+
     /// Summaries of `seqs`, in that order.
     private func summaries(ofSeqs seqs: [Int64]) async throws -> [ListingSummary] {
         guard !seqs.isEmpty else { return [] }
@@ -280,13 +359,12 @@ public struct PostgresCatalogStore: CatalogStore {
     /// Relevance pages reversed, as `SQLiteCatalogStore.reversedRelevancePage`: exactly `relevancePage`'s order read
     /// from the end. Phase 2 first (the matches older than the window, oldest first; only when the window is full),
     /// then phase 1 (the window, least relevant first, ties newest first). The cursor says which phase comes next.
-    private func reversedRelevancePage(params: Parameters, filterSQL: String, rank: String, sparse: Bool, after: ListingCursor?, limit: Int,
-                                       fingerprint: String) async throws -> (items: [ListingSummary], next: ListingCursor?) {
-        let top: Int64
-        if let fixed = after?.w { top = fixed } else {
-            top = try await database.rows("SELECT coalesce(max(seq), 0) FROM listings").first?.decode(Int64.self) ?? 0
+    private func reversedRelevancePage(params: Parameters, filterSQL: String, rank: String, sparse: Bool, top: Int64, window: [(Int64, Double)]?,
+                                       after: ListingCursor?, limit: Int, fingerprint: String) async throws -> (items: [ListingSummary], next: ListingCursor?) {
+        let candidates: [(Int64, Double)]
+        if let window { candidates = window } else {
+            candidates = try await relevanceCandidates(params: params, filterSQL: filterSQL, rank: rank, sparse: sparse, top: top)
         }
-        let candidates = try await relevanceCandidates(params: params, filterSQL: filterSQL, rank: rank, sparse: sparse, top: top)
         var items: [ListingSummary] = []
         var seqs: [Int64] = []
         let phase = after?.p ?? 2
