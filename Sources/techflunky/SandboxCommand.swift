@@ -189,11 +189,16 @@ struct SandboxCommand: AsyncParsableCommand {
             guard kill(state.pid, SIGTERM) == 0 || errno == ESRCH else {
                 throw CommandFailure("cannot signal the sandbox daemon (pid \(state.pid)): \(String(cString: strerror(errno)))")
             }
-            if try await waitForExit(directory, seconds: 20) {
+            if try await waitForExit(directory, pid: state.pid, seconds: 20) {
                 print("stopped the local sandbox (pid \(state.pid))")
+                // A techflunky still open (a UI) starts a daemon again when it next needs one, at once if it was
+                // asking just then: said, rather than taken for the old one not stopping.
+                if let next = directory.readState(), next.pid != state.pid, LocalSandboxDirectory.processExists(next.pid) {
+                    print("a techflunky still open has started it again (pid \(next.pid)); quit it first to keep the sandbox stopped")
+                }
             } else if force {
                 kill(state.pid, SIGKILL)
-                guard try await waitForExit(directory, seconds: 5) else {
+                guard try await waitForExit(directory, pid: state.pid, seconds: 5) else {
                     throw CommandFailure("the sandbox daemon (pid \(state.pid)) did not stop, even when killed")
                 }
                 directory.removeState(ifOwnedBy: state.pid)
@@ -207,13 +212,24 @@ struct SandboxCommand: AsyncParsableCommand {
         }
 
         /// Waits until the daemon's lock is free (it has exited); false after `seconds`.
-        private func waitForExit(_ directory: LocalSandboxDirectory, seconds: Double) async throws -> Bool {
+        /// Until the daemon `pid` has gone: exited (or exited and not yet reaped by whoever inherited it) or let go of
+        /// the instance lock. Not "until nobody holds the lock": a UI still open may start a new daemon the moment
+        /// the old one exits, and that one is not the one asked to stop.
+        private func waitForExit(_ directory: LocalSandboxDirectory, pid: Int32, seconds: Double) async throws -> Bool {
             let deadline = Date().addingTimeInterval(seconds)
-            while directory.isInstanceLockHeld {
+            while Self.isRunning(pid), directory.isInstanceLockHeld {
                 guard Date() < deadline else { return false }
                 try await Task.sleep(for: .milliseconds(100))
             }
             return true
+        }
+
+        /// The process exists and is not a zombie (`/proc/<pid>/stat`'s state `Z`: it has exited).
+        static func isRunning(_ pid: Int32) -> Bool {
+            guard LocalSandboxDirectory.processExists(pid) else { return false }
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return true }
+            return stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first != "Z"
         }
     }
 
