@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import TechFlunkyClient
 import TechFlunkyCore
 import TechFlunkyDemoCatalog
 import TechFlunkyHTTP
@@ -69,5 +70,18 @@ final class LiveMarketplace: Sendable {
         await platform.stop()
         await sandbox.stop()
         try? FileManager.default.removeItem(at: directory)
+    }
+}
+
+extension PlatformClient {
+    /// Pays the order through the stand-in's checkout page and waits (up to 10 s) for the webhook to mark it paid.
+    func payInSandbox(orderId: String) async throws -> Order {
+        try await sandboxPay(orderId: orderId)
+        var order = try await order(id: orderId)
+        for _ in 0..<200 where order.state == .pendingPayment {
+            try await Task.sleep(nanoseconds: 50_000_000)
+            order = try await self.order(id: orderId)
+        }
+        return order
     }
 }

@@ -25,12 +25,7 @@ final class LiveMarketplaceFlowTests: XCTestCase {
         XCTAssertEqual(repeated.orderId, session.orderId, "the same Idempotency-Key returns the first order")
         XCTAssertEqual(try session.platformFee.adding(session.sellerShare), session.amount)
 
-        try await buyer.sandboxPay(orderId: session.orderId)
-        var order = try await buyer.order(id: session.orderId)
-        for _ in 0..<100 where order.state == .pendingPayment {
-            try await Task.sleep(nanoseconds: 100_000_000)
-            order = try await buyer.order(id: session.orderId)
-        }
+        let order = try await buyer.payInSandbox(orderId: session.orderId)
         XCTAssertTrue(order.isDeployable, "order is \(order.state)")
 
         let accepted = try await buyer.deploy(DeployRequest(orderId: order.id, cloudflare: CloudflareCredentials(

@@ -55,29 +55,8 @@ final class LivePackageUpdateTests: XCTestCase {
 
     func testUpdateAppliesTheNewMigrationOnceKeepsRowsAndAFailedUpdateLeavesThePreviousWorkerServing() async throws {
         try await forEachServerEngine { engine in try await LiveMarketplace.with(on: engine) { market in
-            let seller = PlatformClient(baseURL: market.baseURL)
-            _ = try await seller.signup(email: "seller-\(UUID().uuidString.prefix(6))@example.com", password: "a long seller password", displayName: "Seller")
-            try await market.onboard(seller)
-            let published = try await seller.publishListing(ListingUploadRequest(
-                listing: Self.listing, bundle: Self.bundle(version: "1.0.0", apiMarker: "api v1.0", migrations: [Self.first])))
-            XCTAssertEqual(published.package.version, "1.0.0")
-
-            // The buyer buys and deploys 1.0.0.
-            let buyer = PlatformClient(baseURL: market.baseURL)
-            _ = try await buyer.signup(email: "buyer-\(UUID().uuidString.prefix(6))@example.com", password: "a long buyer password", displayName: "Buyer")
-            let session = try await buyer.createCheckoutSession(listingSlug: Self.slug)
-            try await buyer.sandboxPay(orderId: session.orderId)
-            var order = try await buyer.order(id: session.orderId)
-            for _ in 0..<200 where order.state == .pendingPayment {
-                try await Task.sleep(nanoseconds: 50_000_000)
-                order = try await buyer.order(id: session.orderId)
-            }
-            XCTAssertTrue(order.isDeployable, "order is \(order.state)")
-            let credentials = CloudflareCredentials(accountId: LiveMarketplace.cloudflareAccountId, apiToken: CloudflareAPIToken(LiveMarketplace.cloudflareToken))
-            let accepted = try await buyer.deploy(DeployRequest(orderId: order.id, cloudflare: credentials))
-            let live = try await Self.finished(buyer, accepted.deploymentId)
-            XCTAssertEqual(live.state, .succeeded, live.lastMessage ?? "")
-            XCTAssertEqual(live.packageVersion, "1.0.0")
+            let (seller, buyer, credentials, live, orderId) = try await Self.deployedFirstVersion(market)
+            var order = try await buyer.order(id: orderId)
 
             // The buyer's business has data of its own.
             let cf = CloudflareClient(baseURL: market.sandbox.cloudflareAPIBase, accountId: LiveMarketplace.cloudflareAccountId,
@@ -185,22 +164,19 @@ final class LivePackageUpdateTests: XCTestCase {
         let seller = PlatformClient(baseURL: market.baseURL)
         _ = try await seller.signup(email: "seller-\(UUID().uuidString.prefix(6))@example.com", password: "a long seller password", displayName: "Seller")
         try await market.onboard(seller)
-        _ = try await seller.publishListing(ListingUploadRequest(
+        let published = try await seller.publishListing(ListingUploadRequest(
             listing: Self.listing, bundle: Self.bundle(version: "1.0.0", apiMarker: "api v1.0", migrations: [Self.first])))
+        XCTAssertEqual(published.package.version, "1.0.0")
         let buyer = PlatformClient(baseURL: market.baseURL)
         _ = try await buyer.signup(email: "buyer-\(UUID().uuidString.prefix(6))@example.com", password: "a long buyer password", displayName: "Buyer")
         let session = try await buyer.createCheckoutSession(listingSlug: Self.slug)
-        try await buyer.sandboxPay(orderId: session.orderId)
-        var order = try await buyer.order(id: session.orderId)
-        for _ in 0..<200 where order.state == .pendingPayment {
-            try await Task.sleep(nanoseconds: 50_000_000)
-            order = try await buyer.order(id: session.orderId)
-        }
+        let order = try await buyer.payInSandbox(orderId: session.orderId)
         XCTAssertTrue(order.isDeployable, "order is \(order.state)")
         let credentials = CloudflareCredentials(accountId: LiveMarketplace.cloudflareAccountId, apiToken: CloudflareAPIToken(LiveMarketplace.cloudflareToken))
         let accepted = try await buyer.deploy(DeployRequest(orderId: order.id, cloudflare: credentials))
         let live = try await Self.finished(buyer, accepted.deploymentId)
         XCTAssertEqual(live.state, .succeeded, live.lastMessage ?? "")
+        XCTAssertEqual(live.packageVersion, "1.0.0")
         return (seller, buyer, credentials, live, order.id)
     }
 

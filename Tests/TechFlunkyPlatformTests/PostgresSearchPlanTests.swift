@@ -58,23 +58,8 @@ final class PostgresSearchPlanTests: XCTestCase {
                                 ORDER BY \(plan.key) \(direction), l.seq \(direction)
                                 """, binds: { var b = PostgresBindings(); b.append(tsQuery); return b }())).map { try $0.decode(String.self) }
                         }
-                        for reverse in [false, true] {
-                            let label = "q=\(q) category=\(category ?? "-") sort=\(sort.rawValue) reverse=\(reverse)"
-                            var seen: [String] = []
-                            var cursor: String?
-                            var first: ListingPage?
-                            var pages = 0
-                            repeat {
-                                let page = try await catalog.search(ListingQuery(q: q, category: category, sort: sort, reverse: reverse, cursor: cursor, limit: 3))
-                                if first == nil { first = page }
-                                seen += page.items.map(\.slug)
-                                cursor = page.nextCursor
-                                pages += 1
-                            } while cursor != nil && pages < 50
-                            XCTAssertEqual(seen, reverse ? expected.reversed() : expected, label)
-                            XCTAssertEqual(first?.total, min(matches.count, limit), label)
-                            XCTAssertEqual(first?.totalIsLowerBound, matches.count > limit, label)
-                        }
+                        try await assertEveryPage(of: catalog, q: q, category: category, sort: sort, expected: expected,
+                                                  matches: matches.count, countLimit: limit)
                     }
                 }
             }
@@ -145,23 +130,8 @@ final class PostgresSearchPlanTests: XCTestCase {
                                 ORDER BY \(plan.key) \(direction), l.seq \(direction)
                                 """, binds: binds)).map { try $0.decode(String.self) }
                         }
-                        for reverse in [false, true] {
-                            let label = "q=\(q) category=\(category ?? "-") sort=\(sort.rawValue) reverse=\(reverse)"
-                            var seen: [String] = []
-                            var cursor: String?
-                            var first: ListingPage?
-                            var pages = 0
-                            repeat {
-                                let page = try await catalog.search(ListingQuery(q: q, category: category, sort: sort, reverse: reverse, cursor: cursor, limit: 3))
-                                if first == nil { first = page }
-                                seen += page.items.map(\.slug)
-                                cursor = page.nextCursor
-                                pages += 1
-                            } while cursor != nil && pages < 50
-                            XCTAssertEqual(seen, reverse ? expected.reversed() : expected, label)
-                            XCTAssertEqual(first?.total, min(matches.count, limit), label)
-                            XCTAssertEqual(first?.totalIsLowerBound, matches.count > limit, label)
-                        }
+                        try await assertEveryPage(of: catalog, q: q, category: category, sort: sort, expected: expected,
+                                                  matches: matches.count, countLimit: limit)
                     }
                 }
             }
@@ -171,5 +141,28 @@ final class PostgresSearchPlanTests: XCTestCase {
             throw error
         }
         await postgres.close()
+    }
+
+    /// Every page (3 rows each) of the search, in both directions, is `expected` (the plain query's order) read
+    /// forwards or backwards, and the first page counts the matches up to `countLimit`.
+    private func assertEveryPage(of catalog: PostgresCatalogStore, q: String, category: String?, sort: ListingSort, expected: [String],
+                                 matches: Int, countLimit limit: Int, file: StaticString = #filePath, line: UInt = #line) async throws {
+        for reverse in [false, true] {
+            let label = "q=\(q) category=\(category ?? "-") sort=\(sort.rawValue) reverse=\(reverse)"
+            var seen: [String] = []
+            var cursor: String?
+            var first: ListingPage?
+            var pages = 0
+            repeat {
+                let page = try await catalog.search(ListingQuery(q: q, category: category, sort: sort, reverse: reverse, cursor: cursor, limit: 3))
+                if first == nil { first = page }
+                seen += page.items.map(\.slug)
+                cursor = page.nextCursor
+                pages += 1
+            } while cursor != nil && pages < 50
+            XCTAssertEqual(seen, reverse ? expected.reversed() : expected, label, file: file, line: line)
+            XCTAssertEqual(first?.total, min(matches, limit), label, file: file, line: line)
+            XCTAssertEqual(first?.totalIsLowerBound, matches > limit, label, file: file, line: line)
+        }
     }
 }

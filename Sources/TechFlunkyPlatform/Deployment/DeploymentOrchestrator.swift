@@ -442,10 +442,11 @@ public actor DeploymentOrchestrator {
 
     /// Takes the deployment's lease for this orchestrator, or `busy` when another instance holds it (and runs it).
     /// A run or a lease scan that has just recorded a final state gives its lease up a moment after announcing it: a
-    /// retry that quick waits for that (up to two seconds) rather than being refused.
+    /// retry that quick waits for that (up to ten seconds, or the lease's length if shorter) rather than being refused.
+    /// (Two seconds were not always enough on a loaded machine: a retry right after a failure was refused.)
     private func takeLease(_ stored: StoredDeployment) async throws {
         let id = stored.deployment.id
-        let deadline = Date().addingTimeInterval(2)
+        let deadline = Date().addingTimeInterval(min(10, configuration.lease.duration))
         while true {
             if try await store.acquireLease(deploymentId: id, newLease(), now: Date()) { return }
             let current = try await store.load(id: id)
