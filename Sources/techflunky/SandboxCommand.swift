@@ -211,25 +211,16 @@ struct SandboxCommand: AsyncParsableCommand {
             }
         }
 
-        /// Waits until the daemon's lock is free (it has exited); false after `seconds`.
-        /// Until the daemon `pid` has gone: exited (or exited and not yet reaped by whoever inherited it) or let go of
-        /// the instance lock. Not "until nobody holds the lock": a UI still open may start a new daemon the moment
+        /// Waits until the daemon `pid` has gone: exited (or exited and not yet reaped) or let go of the instance lock;
+        /// false after `seconds`. Not "until nobody holds the lock": a UI still open may start a new daemon the moment
         /// the old one exits, and that one is not the one asked to stop.
         private func waitForExit(_ directory: LocalSandboxDirectory, pid: Int32, seconds: Double) async throws -> Bool {
             let deadline = Date().addingTimeInterval(seconds)
-            while Self.isRunning(pid), directory.isInstanceLockHeld {
+            while LocalSandboxDirectory.processIsRunning(pid), directory.isInstanceLockHeld {
                 guard Date() < deadline else { return false }
                 try await Task.sleep(for: .milliseconds(100))
             }
             return true
-        }
-
-        /// The process exists and is not a zombie (`/proc/<pid>/stat`'s state `Z`: it has exited).
-        static func isRunning(_ pid: Int32) -> Bool {
-            guard LocalSandboxDirectory.processExists(pid) else { return false }
-            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")") else { return true }
-            return stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first != "Z"
         }
     }
 

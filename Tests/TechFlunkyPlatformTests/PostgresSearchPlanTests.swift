@@ -11,15 +11,8 @@ import XCTest
 final class PostgresSearchPlanTests: XCTestCase {
     func testPagesAndCountsAreThoseOfThePlainQueryShapeForRareAndCommonWords() async throws {
         if PostgresTestServer.isOptedOut { return }
-        let harness = try PlatformTestHarness()
-        defer { harness.cleanUp() }
-        let postgres = try await PostgresTestServer.freshDatabase(logger: harness.configuration.logger)
-        let services = try harness.services(on: postgres, sqlite: try PlatformDatabase(path: harness.configuration.dbPath))
-        let limit = 8, window = 5
-        let catalog = PostgresCatalogStore(database: postgres, generation: services.catalogGeneration, relevanceWindow: window, matchCountLimit: limit)
-        do {
-            let seller = try await CatalogFixtures.seller(services)
-            let base = services.clock.now()
+        let limit = Self.countLimit, window = Self.window
+        try await withSmallCatalog { catalog, postgres, seller, base in
             for n in 0..<40 {
                 // "alpha" in 20 listings (past the count limit), "rare" in 4, weighted differently (title, tagline,
                 // description only) so ranks differ, with ties of time and price.
@@ -63,26 +56,15 @@ final class PostgresSearchPlanTests: XCTestCase {
                     }
                 }
             }
-        } catch {
-            await postgres.close()
-            throw error
         }
-        await postgres.close()
     }
     /// Typo matches (no listing has every word: pg_trgm's word similarity) are counted and paged in one pass when
     /// there are no more of them than the count limit, and the usual way past it: both give every page of every
     /// sort, both directions, exactly as the plain query shape does, with and without a filter.
     func testTypoPagesAndCountsAreThoseOfThePlainQueryShapeBelowAndPastTheCountLimit() async throws {
         if PostgresTestServer.isOptedOut { return }
-        let harness = try PlatformTestHarness()
-        defer { harness.cleanUp() }
-        let postgres = try await PostgresTestServer.freshDatabase(logger: harness.configuration.logger)
-        let services = try harness.services(on: postgres, sqlite: try PlatformDatabase(path: harness.configuration.dbPath))
-        let limit = 8, window = 5
-        let catalog = PostgresCatalogStore(database: postgres, generation: services.catalogGeneration, relevanceWindow: window, matchCountLimit: limit)
-        do {
-            let seller = try await CatalogFixtures.seller(services)
-            let base = services.clock.now()
+        let limit = Self.countLimit, window = Self.window
+        try await withSmallCatalog { catalog, postgres, seller, base in
             for n in 0..<40 {
                 // "Tracker" in 20 titles (past the count limit), "Scheduler" in 6 (below it), spelt so that word
                 // similarity differs; ties of time and price.
@@ -136,6 +118,23 @@ final class PostgresSearchPlanTests: XCTestCase {
                 }
             }
             XCTAssertTrue(sawBelow && sawPast, "typo searches both below and past the count limit")
+        }
+    }
+
+    /// The count limit and relevance window of the catalogs these tests search: small, so 40 listings cross both.
+    static let countLimit = 8, window = 5
+
+    /// `body` on a fresh PostgreSQL catalog with those limits, with a seller and the time to list from; the database is
+    /// closed after it.
+    private func withSmallCatalog(_ body: (PostgresCatalogStore, TechFlunkyPlatform.PostgresDatabase, Account, Date) async throws -> Void) async throws {
+        let harness = try PlatformTestHarness()
+        defer { harness.cleanUp() }
+        let postgres = try await PostgresTestServer.freshDatabase(logger: harness.configuration.logger)
+        let services = try harness.services(on: postgres, sqlite: try PlatformDatabase(path: harness.configuration.dbPath))
+        let catalog = PostgresCatalogStore(database: postgres, generation: services.catalogGeneration, relevanceWindow: Self.window,
+                                           matchCountLimit: Self.countLimit)
+        do {
+            try await body(catalog, postgres, try await CatalogFixtures.seller(services), services.clock.now())
         } catch {
             await postgres.close()
             throw error

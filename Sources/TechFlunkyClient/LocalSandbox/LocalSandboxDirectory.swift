@@ -127,6 +127,15 @@ public struct LocalSandboxDirectory: Sendable {
         return kill(pid, 0) == 0 || errno == EPERM
     }
 
+    /// `processExists`, and not a zombie (`/proc/<pid>/stat`'s state `Z`): a process that has exited but that whoever
+    /// inherited it has not reaped yet still answers `kill(pid, 0)`.
+    public static func processIsRunning(_ pid: Int32) -> Bool {
+        guard processExists(pid) else { return false }
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return true }
+        return stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first != "Z"
+    }
+
     /// An flock held until `release()` or the end of the process (the descriptor is close-on-exec, so a
     /// child the holder starts does not inherit it).
     public final class HeldLock: Sendable {

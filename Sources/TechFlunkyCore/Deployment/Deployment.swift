@@ -73,6 +73,26 @@ public struct CreatedResource: Codable, Sendable, Hashable {
     }
 }
 
+extension CreatedResource {
+    /// An update's record of an existing Worker it switched to a new version: id `<script>/<version it served before>`,
+    /// name the script. Removing it (a rollback, a failed update) deploys that version again.
+    public static let workerVersionKind = "worker_version"
+
+    public static func workerVersion(script: String, previousVersion: String) -> CreatedResource {
+        CreatedResource(kind: workerVersionKind, id: "\(script)/\(previousVersion)", name: script, created: true, step: .uploadWorkers)
+    }
+
+    public var isWorkerVersion: Bool { kind == Self.workerVersionKind }
+
+    /// Of a `worker_version` record: the script and the version it served before the update.
+    public var switchedWorker: (script: String, previousVersion: String) {
+        let prefix = name + "/"
+        if id.hasPrefix(prefix) { return (name, String(id.dropFirst(prefix.count))) }
+        let split = id.split(separator: "/", maxSplits: 1).map(String.init)
+        return (split.first ?? name, split.count > 1 ? split[1] : "")
+    }
+}
+
 public struct DeploymentStep: Codable, Sendable, Hashable {
     public var kind: DeploymentStepKind
     public var state: StepState

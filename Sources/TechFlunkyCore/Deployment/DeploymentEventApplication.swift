@@ -25,9 +25,9 @@ extension DeploymentEvent {
 
     /// The message of a resource event: "Created …", "Adopted …" or "Removed …".
     public static func resourceMessage(_ resource: CreatedResource, removed: Bool) -> String {
-        if resource.kind == "worker_version" {
-            // id `<script>/<version it served before the update>`: the switch, not a new object, is what is recorded.
-            let previous = resource.id.hasPrefix(resource.name + "/") ? String(resource.id.dropFirst(resource.name.count + 1)) : resource.id
+        if resource.isWorkerVersion {
+            // The switch, not a new object, is what is recorded.
+            let previous = resource.switchedWorker.previousVersion
             return removed ? "Cleared the record of \(resource.name)'s previous version \(previous)"
                 : "Recorded worker_version \(resource.name): served \(previous) before this update"
         }

@@ -175,13 +175,9 @@ public struct PostgresCatalogStore: CatalogStore {
             return ListingPage(items: page.items, nextCursor: page.next?.encoded(), total: total, totalIsLowerBound: totalIsLowerBound)
         }
 
-        let comparison = ascending ? ">" : "<"
         let direction = ascending ? "ASC" : "DESC"
-        var keyset = ""
-        if let after {
-            let key = plan.integerKey ? params.add(after.ki ?? 0) : params.add(after.k ?? 0)
-            keyset = "AND (\(plan.key), l.seq) \(comparison) (\(key), \(params.add(after.i)))"
-        }
+        let condition = Self.keysetCondition(key: plan.key, seq: "l.seq", plan: plan, ascending: ascending, after: after, params: &params)
+        let keyset = condition.isEmpty ? "" : "AND \(condition)"
         let rows: [PostgresRow]
         if let keyedPage { rows = keyedPage } else {
             rows = try await self.rows("""
@@ -225,10 +221,7 @@ public struct PostgresCatalogStore: CatalogStore {
         var items: [ListingSummary] = []
         let olderThan: Int64
         if (after?.p ?? 1) == 1 {
-            let candidates: [(Int64, Double)]
-            if let window { candidates = window } else {
-                candidates = try await relevanceCandidates(params: params, filterSQL: filterSQL, rank: rank, sparse: sparse, top: top)
-            }
+            let candidates = try await relevanceCandidates(readAlready: window, params: params, filterSQL: filterSQL, rank: rank, sparse: sparse, top: top)
             let ranked = candidates.sorted { ($0.1, -$0.0) > ($1.1, -$1.0) }
             let offset = after?.o ?? 0
             let slice = Array(ranked.dropFirst(offset).prefix(limit + 1))
@@ -274,8 +267,10 @@ public struct PostgresCatalogStore: CatalogStore {
 
     /// The relevance window: the newest `relevanceWindow` matches no newer than `top`, newest first, with their rank.
     /// The rank is computed for the window's rows only (the inner query's LIMIT keeps it from being flattened), not
-    /// for every match the plan reads on the way.
-    private func relevanceCandidates(params: Parameters, filterSQL: String, rank: String, sparse: Bool, top: Int64) async throws -> [(Int64, Double)] {
+    /// for every match the plan reads on the way. `readAlready`: the window `matchPass` read with the count, used as is.
+    private func relevanceCandidates(readAlready: [(Int64, Double)]? = nil, params: Parameters, filterSQL: String, rank: String, sparse: Bool,
+                                     top: Int64) async throws -> [(Int64, Double)] {
+        if let readAlready { return readAlready }
         var window = params
         let topParameter = window.add(top)
         return try await self.rows("""
@@ -284,6 +279,15 @@ public struct PostgresCatalogStore: CatalogStore {
                 ORDER BY l.seq DESC LIMIT \(relevanceWindow)
             ) l ORDER BY l.seq DESC
             """, window.bindings, fromTextIndex: sparse).map { try $0.decode((Int64, Double).self) }
+    }
+
+    /// The keyset condition for the rows after `after`'s position, `(key, seq) > (…)` ascending and `<` descending, its
+    /// values added to `params`; empty on a first page.
+    private static func keysetCondition(key: String, seq: String, plan: SQLiteCatalogStore.SortPlan, ascending: Bool, after: ListingCursor?,
+                                        params: inout Parameters) -> String {
+        guard let after else { return "" }
+        let value = plan.integerKey ? params.add(after.ki ?? 0) : params.add(after.k ?? 0)
+        return "(\(key), \(seq)) \(ascending ? ">" : "<") (\(value), \(params.add(after.i)))"
     }
 
     /// What `matchPass` read: how many matches (up to `matchCountLimit + 1`) and the window or page (nil when not
@@ -326,12 +330,9 @@ public struct PostgresCatalogStore: CatalogStore {
             }
             return pass
         }
-        let comparison = ascending ? ">" : "<", direction = ascending ? "ASC" : "DESC"
-        var keyset = ""
-        if let after {
-            let key = plan.integerKey ? p.add(after.ki ?? 0) : p.add(after.k ?? 0)
-            keyset = "WHERE (m.k, m.seq) \(comparison) (\(key), \(p.add(after.i)))"
-        }
+        let direction = ascending ? "ASC" : "DESC"
+        let condition = Self.keysetCondition(key: "m.k", seq: "m.seq", plan: plan, ascending: ascending, after: after, params: &p)
+        let keyset = condition.isEmpty ? "" : "WHERE \(condition)"
         let rows = try await self.rows("""
             \(matches)
             SELECT \(Self.summaryColumns), x.k AS sort_key, c.n FROM (SELECT count(*) AS n FROM m) c
@@ -339,8 +340,9 @@ public struct PostgresCatalogStore: CatalogStore {
             LEFT JOIN listings l ON l.seq = x.seq LEFT JOIN accounts a ON a.id = l.seller_id
             ORDER BY x.k \(direction), x.seq \(direction)
             """, p.bindings, fromTextIndex: fromTextIndex)
-        let count = try rows.first?.makeRandomAccess()[18].decode(Int.self) ?? 0
-        return MatchPass(count: count, page: try rows.filter { try $0.makeRandomAccess()[0].decode(Int64?.self) != nil })
+        let count = try rows.first?.makeRandomAccess()["n"].decode(Int.self) ?? 0
+        // With no match after the cursor the lateral join still gives the count's row, its listing columns null.
+        return MatchPass(count: count, page: try rows.filter { try $0.makeRandomAccess()["seq"].decode(Int64?.self) != nil })
     }
 
     /// Summaries of `seqs`, in that order.
@@ -361,10 +363,7 @@ public struct PostgresCatalogStore: CatalogStore {
     /// then phase 1 (the window, least relevant first, ties newest first). The cursor says which phase comes next.
     private func reversedRelevancePage(params: Parameters, filterSQL: String, rank: String, sparse: Bool, top: Int64, window: [(Int64, Double)]?,
                                        after: ListingCursor?, limit: Int, fingerprint: String) async throws -> (items: [ListingSummary], next: ListingCursor?) {
-        let candidates: [(Int64, Double)]
-        if let window { candidates = window } else {
-            candidates = try await relevanceCandidates(params: params, filterSQL: filterSQL, rank: rank, sparse: sparse, top: top)
-        }
+        let candidates = try await relevanceCandidates(readAlready: window, params: params, filterSQL: filterSQL, rank: rank, sparse: sparse, top: top)
         var items: [ListingSummary] = []
         var seqs: [Int64] = []
         let phase = after?.p ?? 2

@@ -198,7 +198,7 @@ public actor DeploymentOrchestrator {
                                     message: "Update of \(order.listingSlug)\(fromText) to \(target) queued")
         // What the live deployment holds is adopted, never owned: a rollback of the update removes only what it adds.
         // A switch of Worker versions is the base's own to undo (rolling the base back), not something to adopt.
-        let adopted = base.deployment.resources.filter { $0.kind != WorkerVersionResource.kind }.map { r in CreatedResource(kind: r.kind, id: r.id, name: r.name, created: false, step: r.step) }
+        let adopted = base.deployment.resources.filter { !$0.isWorkerVersion }.map { r in CreatedResource(kind: r.kind, id: r.id, name: r.name, created: false, step: r.step) }
         let deployment = Deployment(
             id: id, orderId: orderId, listingSlug: order.listingSlug, accountId: base.deployment.accountId, domain: base.deployment.domain,
             state: .queued, steps: DeploymentStepKind.allCases.map { DeploymentStep(kind: $0) }, resources: adopted, url: base.deployment.url,
@@ -282,11 +282,11 @@ public actor DeploymentOrchestrator {
         }
         // An update's rollback serves the Worker versions from before it again: under a newer update that switched
         // them since (and was not rolled back), that would serve code older than both. The newest goes first.
-        if stored.deployment.resources.contains(where: { $0.kind == WorkerVersionResource.kind }) {
+        if stored.deployment.resources.contains(where: { $0.isWorkerVersion }) {
             let siblings = try await store.deployments(orderIds: [order.id])[order.id] ?? []
             if let newer = siblings.first(where: {
                 $0.deployment.id != deploymentId && $0.deployment.createdAt > stored.deployment.createdAt
-                    && $0.deployment.resources.contains { $0.kind == WorkerVersionResource.kind }
+                    && $0.deployment.resources.contains { $0.isWorkerVersion }
             }) {
                 throw DeploymentError.supersededUpdate(deploymentId: deploymentId, newer: newer.deployment.id)
             }
@@ -608,7 +608,7 @@ public actor DeploymentOrchestrator {
 
     /// The opening of a rollback: `rollingBack` recorded and announced.
     private static func beginRollback(recorder: DeploymentRecorder) async throws {
-        let switched = await recorder.deployment.resources.contains { $0.kind == WorkerVersionResource.kind && $0.created }
+        let switched = await recorder.deployment.resources.contains { $0.isWorkerVersion && $0.created }
         try await recorder.setState(.rollingBack, message: "Removing what this deployment created"
                                         + (switched ? " and serving the Workers' previous versions again" : ""))
     }
@@ -617,7 +617,7 @@ public actor DeploymentOrchestrator {
         let id = await recorder.id
         do {
             if !begun { try await beginRollback(recorder: recorder) }
-            let created = await recorder.deployment.resources.filter { $0.created && $0.kind != WorkerVersionResource.kind }
+            let created = await recorder.deployment.resources.filter { $0.created && !$0.isWorkerVersion }
             let outcome = try await removeCreated(client: client, recorder: recorder)
             if Task.isCancelled { return }
             var parts: [String] = []
@@ -652,8 +652,8 @@ public actor DeploymentOrchestrator {
         var restored = 0
         for resource in await recorder.deployment.resources.filter(\.created).reversed() {
             do {
-                if resource.kind == WorkerVersionResource.kind {
-                    let (script, previous) = WorkerVersionResource.parts(resource)
+                if resource.isWorkerVersion {
+                    let (script, previous) = resource.switchedWorker
                     // A version Cloudflare no longer has (or a Worker gone) cannot serve again: said, not fatal.
                     guard try await client.workerVersionExists(script: script, versionId: previous) else {
                         let note = "\(script): its previous version \(previous) no longer exists on Cloudflare, so it keeps serving the updated version"
@@ -670,8 +670,8 @@ public actor DeploymentOrchestrator {
                 }
                 try await recorder.removeResource(resource)
             } catch let error as CloudflareError where error.isNotFound {
-                if resource.kind == WorkerVersionResource.kind {
-                    let (script, previous) = WorkerVersionResource.parts(resource)
+                if resource.isWorkerVersion {
+                    let (script, previous) = resource.switchedWorker
                     let note = "\(script): could not serve its previous version \(previous) again (\(error.message))"
                     notes.append(note)
                     try await recorder.log(resource.step, note)

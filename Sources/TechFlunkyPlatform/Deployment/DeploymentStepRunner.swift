@@ -259,9 +259,9 @@ struct DeploymentStepRunner: Sendable {
             // A Worker switched by an earlier attempt of this update keeps the version it served before that attempt, and
             // one this update created (an earlier attempt uploaded it) needs none: a rollback removes it.
             let resources = await recorder.deployment.resources
-            let ownedOrKnown = resources.contains { ($0.kind == WorkerVersionResource.kind || ($0.kind == "worker_script" && $0.created)) && $0.name == scriptName }
+            let ownedOrKnown = resources.contains { ($0.isWorkerVersion || ($0.kind == "worker_script" && $0.created)) && $0.name == scriptName }
             if let previous, !ownedOrKnown {
-                try await recorder.addResource(WorkerVersionResource.resource(script: scriptName, previousVersion: previous))
+                try await recorder.addResource(CreatedResource.workerVersion(script: scriptName, previousVersion: previous))
             }
             try await client.deployWorkerVersion(script: scriptName, versionId: versionId, message: "TechFlunky update to \(manifest.version)")
             try await recorder.log(step, "\(scriptName): now serving version \(versionId)\(previous.map { " (was \($0))" } ?? "")")
@@ -276,8 +276,8 @@ struct DeploymentStepRunner: Sendable {
     func restoreSwitchedWorkers(logTo step: DeploymentStepKind) async -> (restored: Int, failures: [String]) {
         var restored = 0
         var failures: [String] = []
-        for resource in await recorder.deployment.resources.filter({ $0.kind == WorkerVersionResource.kind && $0.created }).reversed() {
-            let (script, previous) = WorkerVersionResource.parts(resource)
+        for resource in await recorder.deployment.resources.filter({ $0.isWorkerVersion && $0.created }).reversed() {
+            let (script, previous) = resource.switchedWorker
             do {
                 try await client.deployWorkerVersion(script: script, versionId: previous, message: "Restored after a failed update")
                 restored += 1
@@ -588,24 +588,6 @@ struct DeploymentStepRunner: Sendable {
         } catch {
             return .unreachable(String(describing: error))
         }
-    }
-}
-
-/// A Worker an update switched to a new version, recorded as a resource of the update (kind `worker_version`, id
-/// `<script>/<version it served before>`, name the script): removing it deploys that version again.
-enum WorkerVersionResource {
-    static let kind = "worker_version"
-
-    static func resource(script: String, previousVersion: String) -> CreatedResource {
-        CreatedResource(kind: kind, id: "\(script)/\(previousVersion)", name: script, created: true, step: .uploadWorkers)
-    }
-
-    /// The script and the version it served before the update.
-    static func parts(_ resource: CreatedResource) -> (script: String, previous: String) {
-        let prefix = resource.name + "/"
-        if resource.id.hasPrefix(prefix) { return (resource.name, String(resource.id.dropFirst(prefix.count))) }
-        let split = resource.id.split(separator: "/", maxSplits: 1).map(String.init)
-        return (split.first ?? resource.name, split.count > 1 ? split[1] : "")
     }
 }
 

@@ -504,8 +504,8 @@ public struct DeployProgressPane: Pane {
                             StyledSpan("Esc", CellStyle(.accent, bold: true)), StyledSpan(" stay")]),
             ]).render(into: &canvas, area: area)
         case .confirmRollback:
-            let created = model.resources.filter { $0.created && $0.kind != "worker_version" }.count
-            let switched = model.resources.filter { $0.created && $0.kind == "worker_version" }.count
+            let created = model.resources.filter { $0.created && !$0.isWorkerVersion }.count
+            let switched = model.resources.filter { $0.created && $0.isWorkerVersion }.count
             var lines = [
                 StyledLine("Remove what this deployment created in your Cloudflare"),
                 StyledLine("account (\(created) resource\(created == 1 ? "" : "s")), newest first? Resources it"),

@@ -299,7 +299,7 @@ struct DeploymentProgressPrinter {
             out.line("    " + out.paint(TerminalOutput.clean(event.message), .dim))
         case .resource:
             if let resource = event.resource {
-                if resource.kind == "worker_version", let message = event.message {
+                if resource.isWorkerVersion, let message = event.message {
                     out.line("    " + TerminalOutput.clean(message))
                 } else {
                     let verb = event.removesResource ? (resource.created ? "removed" : "let go of") : (resource.created ? "created" : "adopted")
