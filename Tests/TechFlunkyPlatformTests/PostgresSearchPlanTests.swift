@@ -11,7 +11,7 @@ import XCTest
 final class PostgresSearchPlanTests: XCTestCase {
     func testPagesAndCountsAreThoseOfThePlainQueryShapeForRareAndCommonWords() async throws {
         if PostgresTestServer.isOptedOut { return }
-        let limit = Self.countLimit, window = Self.window
+        let limit = Self.countLimit
         try await withSmallCatalog { catalog, postgres, seller, base in
             for n in 0..<40 {
                 // "alpha" in 20 listings (past the count limit), "rare" in 4, weighted differently (title, tagline,
@@ -38,19 +38,9 @@ final class PostgresSearchPlanTests: XCTestCase {
                         """, binds: { var b = PostgresBindings(); b.append(tsQuery); return b }())).map { try $0.decode((String, Int64, Double).self) }
                     XCTAssertFalse(matches.isEmpty, "q=\(q) category=\(category ?? "-") matches something (no typo fallback here)")
                     for sort in ListingSort.allCases {
-                        let expected: [String]
-                        if sort == .relevance {
-                            let ranked = matches.prefix(window).sorted { ($0.2, -$0.1) > ($1.2, -$1.1) }
-                            expected = ranked.map(\.0) + matches.dropFirst(window).map(\.0)
-                        } else {
-                            let plan = SQLiteCatalogStore.plan(for: sort)
-                            let direction = plan.ascending ? "ASC" : "DESC"
-                            expected = try await postgres.rows(PostgresQuery(unsafeSQL: """
-                                SELECT l.slug FROM listings l
-                                WHERE l.status = 'active' AND l.search @@ to_tsquery('simple', techflunky_unaccent($1)) \(categorySQL)
-                                ORDER BY \(plan.key) \(direction), l.seq \(direction)
-                                """, binds: { var b = PostgresBindings(); b.append(tsQuery); return b }())).map { try $0.decode(String.self) }
-                        }
+                        let expected = try await plainOrder(postgres, sort: sort, matches: matches, binds: {
+                            var b = PostgresBindings(); b.append(tsQuery); return b }(),
+                            condition: "l.search @@ to_tsquery('simple', techflunky_unaccent($1)) \(categorySQL)")
                         try await assertEveryPage(of: catalog, q: q, category: category, sort: sort, expected: expected,
                                                   matches: matches.count, countLimit: limit)
                     }
@@ -63,7 +53,7 @@ final class PostgresSearchPlanTests: XCTestCase {
     /// sort, both directions, exactly as the plain query shape does, with and without a filter.
     func testTypoPagesAndCountsAreThoseOfThePlainQueryShapeBelowAndPastTheCountLimit() async throws {
         if PostgresTestServer.isOptedOut { return }
-        let limit = Self.countLimit, window = Self.window
+        let limit = Self.countLimit
         try await withSmallCatalog { catalog, postgres, seller, base in
             for n in 0..<40 {
                 // "Tracker" in 20 titles (past the count limit), "Scheduler" in 6 (below it), spelt so that word
@@ -99,19 +89,8 @@ final class PostgresSearchPlanTests: XCTestCase {
                     if category == nil { XCTAssertFalse(matches.isEmpty, "q=\(q) matches something by similarity") }
                     if matches.count > limit { sawPast = true } else { sawBelow = true }
                     for sort in ListingSort.allCases {
-                        let expected: [String]
-                        if sort == .relevance {
-                            let ranked = matches.prefix(window).sorted { ($0.2, -$0.1) > ($1.2, -$1.1) }
-                            expected = ranked.map(\.0) + matches.dropFirst(window).map(\.0)
-                        } else {
-                            let plan = SQLiteCatalogStore.plan(for: sort)
-                            let direction = plan.ascending ? "ASC" : "DESC"
-                            expected = try await postgres.rows(PostgresQuery(unsafeSQL: """
-                                SELECT l.slug FROM listings l
-                                WHERE l.status = 'active' AND \(document) %> techflunky_unaccent($1) \(categorySQL)
-                                ORDER BY \(plan.key) \(direction), l.seq \(direction)
-                                """, binds: binds)).map { try $0.decode(String.self) }
-                        }
+                        let expected = try await plainOrder(postgres, sort: sort, matches: matches, binds: binds,
+                                                            condition: "\(document) %> techflunky_unaccent($1) \(categorySQL)")
                         try await assertEveryPage(of: catalog, q: q, category: category, sort: sort, expected: expected,
                                                   matches: matches.count, countLimit: limit)
                     }
@@ -140,6 +119,23 @@ final class PostgresSearchPlanTests: XCTestCase {
             throw error
         }
         await postgres.close()
+    }
+
+    /// The plain query shape's order for `sort` over the listings matching `condition` (`$1` from `binds`): for relevance,
+    /// `matches` (newest first, with their rank) ranked as the store ranks its window; any other sort in one ORDER BY.
+    private func plainOrder(_ postgres: TechFlunkyPlatform.PostgresDatabase, sort: ListingSort, matches: [(String, Int64, Double)],
+                            binds: PostgresBindings, condition: String) async throws -> [String] {
+        if sort == .relevance {
+            let ranked = matches.prefix(Self.window).sorted { ($0.2, -$0.1) > ($1.2, -$1.1) }
+            return ranked.map(\.0) + matches.dropFirst(Self.window).map(\.0)
+        }
+        let plan = SQLiteCatalogStore.plan(for: sort)
+        let direction = plan.ascending ? "ASC" : "DESC"
+        return try await postgres.rows(PostgresQuery(unsafeSQL: """
+            SELECT l.slug FROM listings l
+            WHERE l.status = 'active' AND \(condition)
+            ORDER BY \(plan.key) \(direction), l.seq \(direction)
+            """, binds: binds)).map { try $0.decode(String.self) }
     }
 
     /// Every page (3 rows each) of the search, in both directions, is `expected` (the plain query's order) read
